@@ -1,0 +1,59 @@
+/*
+ * cli.h — the subcommands of `tenure` and how they are dispatched.
+ *
+ * Every subcommand is a tn_command: its name, a one-line summary, its
+ * argument spec (which drives both parsing and --help) and a run function.
+ * A command whose stage is not built yet has run == NULL: it still shows its
+ * planned options under --help, and running it exits 2 with
+ * "tenure: 'X' is not available yet".
+ *
+ * Dispatch order for `tenure X args…`: --help → print help, exit 0; not built →
+ * exit 2; set the command's defaults, parse the arguments into them (exit 1
+ * or 2 on a bad command line), then call run with the positional arguments.
+ */
+#ifndef TN_CLI_CLI_H
+#define TN_CLI_CLI_H
+
+#include <stddef.h>
+
+#include "cli/cli_args.h"
+
+typedef struct {
+    const char *summary;     /* one line for `tenure --help` */
+    const char *description; /* a paragraph for `tenure X --help`; may be NULL */
+    tn_arg_spec spec;        /* options and positional arguments */
+    void (*set_defaults)(void); /* resets the option targets; may be NULL */
+    /* Does the work; returns the exit status. NULL: not available yet. */
+    int (*run)(int positional_count, char **positional);
+} tn_command;
+
+/* The command called `name`, or NULL. */
+const tn_command *tn_cli_find(const char *name);
+
+/* All commands, in the order `tenure --help` lists them; `*count` receives how many. */
+const tn_command *const *tn_cli_commands(size_t *count);
+
+/* Runs `argv[0]` (a command name) with its arguments; returns the exit status. */
+int tn_cli_dispatch(int argc, char **argv);
+
+/* The whole `tenure` program: argv[0] is the program name. Returns the exit status. */
+int tn_cli_main(int argc, char **argv);
+
+/* Prints the version of tenure and of the libraries it runs on. */
+void tn_cli_print_version(FILE *out);
+
+/*
+ * The commands. A built command lives in its own cmd_<name>.c; the ones not
+ * built yet are described (options only, run == NULL) in commands_planned.c.
+ */
+extern const tn_command tn_cmd_generate;
+extern const tn_command tn_cmd_build;
+extern const tn_command tn_cmd_check;
+extern const tn_command tn_cmd_analyze;
+extern const tn_command tn_cmd_train;
+extern const tn_command tn_cmd_score;
+extern const tn_command tn_cmd_serve;
+extern const tn_command tn_cmd_sql;
+extern const tn_command tn_cmd_run;
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * commands_planned.c — the subcommands whose stage is not built yet.
+ *
+ * Each is listed with the options it will take (design.md §6 and its issue),
+ * so `tenure X --help` shows the whole surface from day one, and running it
+ * exits 2 with "not available yet". When a stage is built its entry moves to
+ * its own cmd_<name>.c with a run function.
+ */
+#include "cli/cli.h"
+
+#define END_OF_ARGS {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0}
+#define DB_ARG {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)", NULL, 0, 0}
+#define MODELS_ARG {"models", TN_ARG_STRING, "DIR", "model directory (default models)", NULL, 0, 0}
+
+static const tn_arg generate_args[] = {
+    {"customers", TN_ARG_INT, "N", "number of customers (default 5000)", NULL, 1, 1000000},
+    {"seed", TN_ARG_INT, "S", "random seed; same seed, same data (default 42)", NULL, 0, 0},
+    {"as-of", TN_ARG_DATE, "D", "last day + 1 of the data, YYYY-MM-DD (default 2026-03-14)", NULL, 0, 0},
+    DB_ARG,
+    {"csv", TN_ARG_STRING, "DIR", "write DIR/<table>.csv instead of the warehouse", NULL, 0, 0},
+    END_OF_ARGS,
+};
+
+const tn_command tn_cmd_generate = {
+    .summary = "write a synthetic SaaS company's raw tables",
+    .spec = {.command = "generate", .args = generate_args},
+};
+
+static const tn_arg build_args[] = {
+    DB_ARG,
+    {"raw", TN_ARG_STRING, "DIR", "load DIR/<table>.csv into raw first", NULL, 0, 0},
+    {"as-of", TN_ARG_DATE, "D", "as-of date of every window (default: see design.md §3)", NULL, 0, 0},
+    {"lenient", TN_ARG_FLAG, NULL, "load good rows, keep bad ones in raw.rejects", NULL, 0, 0},
+    END_OF_ARGS,
+};
+
+const tn_command tn_cmd_build = {
+    .summary = "build the warehouse's staging views and feature marts",
+    .spec = {.command = "build", .args = build_args},
+};
+
+static const tn_arg check_args[] = {DB_ARG, END_OF_ARGS};
+
+const tn_command tn_cmd_check = {
+    .summary = "run the data contracts; exit 1 on any failure",
+    .spec = {.command = "check", .args = check_args},
+};
+
+static const tn_arg analyze_args[] = {
+    DB_ARG,
+    {"out", TN_ARG_STRING, "DIR", "where analysis.json and analysis.md go (default reports)", NULL, 0, 0},
+    END_OF_ARGS,
+};
+
+const tn_command tn_cmd_analyze = {
+    .summary = "survival analysis and churn-signal statistics",
+    .spec = {.command = "analyze", .args = analyze_args},
+};
+
+static const tn_arg train_args[] = {DB_ARG, MODELS_ARG, END_OF_ARGS};
+
+const tn_command tn_cmd_train = {
+    .summary = "train the calibrated churn and expansion models",
+    .spec = {.command = "train", .args = train_args},
+};
+
+static const tn_arg score_args[] = {
+    DB_ARG,
+    MODELS_ARG,
+    {"customer", TN_ARG_STRING, "ID", "score one customer", NULL, 0, 0},
+    {"all", TN_ARG_FLAG, NULL, "score every active customer", NULL, 0, 0},
+    {"format", TN_ARG_STRING, "FMT", "csv or json (default csv)", NULL, 0, 0},
+    {"out", TN_ARG_STRING, "FILE", "write to FILE instead of stdout", NULL, 0, 0},
+    END_OF_ARGS,
+};
+
+const tn_command tn_cmd_score = {
+    .summary = "churn and upgrade scores with their SHAP drivers",
+    .spec = {.command = "score", .args = score_args},
+};
+
+static const tn_arg serve_args[] = {
+    DB_ARG,
+    MODELS_ARG,
+    {"host", TN_ARG_STRING, "ADDR", "address to listen on (default 127.0.0.1)", NULL, 0, 0},
+    {"port", TN_ARG_INT, "PORT", "port to listen on (default 8000)", NULL, 1, 65535},
+    {"threads", TN_ARG_INT, "N", "worker threads (default: number of cores)", NULL, 1, 256},
+    {"cors-origin", TN_ARG_LIST, "ORIGIN", "allow browser requests from ORIGIN (repeatable)", NULL, 0, 0},
+    {"api-key-file", TN_ARG_STRING, "FILE", "require 'Authorization: Bearer <key>'", NULL, 0, 0},
+    {"access-log", TN_ARG_STRING, "FILE", "log every request to FILE ('-' for stderr)", NULL, 0, 0},
+    END_OF_ARGS,
+};
+
+const tn_command tn_cmd_serve = {
+    .summary = "serve the prediction API and the dashboard",
+    .spec = {.command = "serve", .args = serve_args},
+};
+
+static const tn_arg sql_args[] = {
+    DB_ARG,
+    {"csv", TN_ARG_FLAG, NULL, "print CSV instead of an aligned table", NULL, 0, 0},
+    END_OF_ARGS,
+};
+
+const tn_command tn_cmd_sql = {
+    .summary = "run a read-only SQL query on the warehouse",
+    .spec = {.command = "sql", .args = sql_args, .positional = "\"SELECT ...\"",
+             .min_positional = 1, .max_positional = 1},
+};

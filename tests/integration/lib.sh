@@ -1,0 +1,54 @@
+# lib.sh — assertions for the integration tests (sourced, not run).
+#
+# Each test script sources this, runs the real `tenure` binary ($TENURE) and
+# checks exit codes and output. Failures are counted and reported; the
+# script's exit status is non-zero when any check failed (call `finish`).
+
+set -u
+TENURE=${1:?usage: $0 path/to/tenure}
+TEST_NAME=$(basename "$0" .sh)
+FAILURES=0
+CHECKS=0
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tenure-$TEST_NAME.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# run CMD... — runs a command, keeping its exit status in $STATUS and its
+# output in $WORK/stdout and $WORK/stderr.
+run() {
+    "$@" >"$WORK/stdout" 2>"$WORK/stderr"
+    STATUS=$?
+}
+
+fail() {
+    FAILURES=$((FAILURES + 1))
+    echo "FAIL: $*" >&2
+    echo "  stdout: $(head -c 600 "$WORK/stdout" 2>/dev/null)" >&2
+    echo "  stderr: $(head -c 600 "$WORK/stderr" 2>/dev/null)" >&2
+}
+
+pass() {
+    echo "ok: $*"
+}
+
+# expect_status N DESCRIPTION — the last run exited with N.
+expect_status() {
+    CHECKS=$((CHECKS + 1))
+    if [[ $STATUS -eq $1 ]]; then pass "$2 (exit $1)"; else fail "$2: exit $STATUS, expected $1"; fi
+}
+
+# expect_contains stdout|stderr TEXT DESCRIPTION — the stream holds TEXT literally.
+expect_contains() {
+    CHECKS=$((CHECKS + 1))
+    if grep -qF -- "$2" "$WORK/$1"; then pass "$3"; else fail "$3: $1 lacks '$2'"; fi
+}
+
+# expect_equal ACTUAL EXPECTED DESCRIPTION
+expect_equal() {
+    CHECKS=$((CHECKS + 1))
+    if [[ "$1" == "$2" ]]; then pass "$3"; else fail "$3: got '$1', expected '$2'"; fi
+}
+
+finish() {
+    echo "$TEST_NAME: $CHECKS checks, $FAILURES failed"
+    [[ $FAILURES -eq 0 ]]
+}
