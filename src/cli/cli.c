@@ -78,7 +78,8 @@ int tn_cli_dispatch(int argc, char **argv) {
     int positional_count = 0;
     tn_error err;
     tn_error_clear(&err);
-    tn_args_result parsed = tn_args_parse(&command->spec, argc, argv, &positional_count, &quiet, &err);
+    tn_args_result parsed =
+        tn_args_parse(&command->spec, argc, argv, &positional_count, &quiet, &err);
     if (parsed == TN_ARGS_ERROR) {
         fprintf(stderr, "%s\n", err.message);
         return tn_error_exit_status(&err);

@@ -19,9 +19,9 @@
 #include "cli/cli_args.h"
 
 typedef struct {
-    const char *summary;     /* one line for `tenure --help` */
-    const char *description; /* a paragraph for `tenure X --help`; may be NULL */
-    tn_arg_spec spec;        /* options and positional arguments */
+    const char *summary;        /* one line for `tenure --help` */
+    const char *description;    /* a paragraph for `tenure X --help`; may be NULL */
+    tn_arg_spec spec;           /* options and positional arguments */
     void (*set_defaults)(void); /* resets the option targets; may be NULL */
     /* Does the work; returns the exit status. NULL: not available yet. */
     int (*run)(int positional_count, char **positional);

@@ -25,7 +25,8 @@ static const tn_arg *find_arg(const tn_arg_spec *spec, const char *name, size_t 
     return NULL;
 }
 
-static bool store_int(const tn_arg_spec *spec, const tn_arg *arg, const char *value, tn_error *err) {
+static bool store_int(const tn_arg_spec *spec, const tn_arg *arg, const char *value,
+                      tn_error *err) {
     errno = 0;
     char *end = NULL;
     long parsed = strtol(value, &end, 10);
@@ -108,8 +109,8 @@ static tn_args_result parse_option(const tn_arg_spec *spec, int argc, char **arg
     const tn_arg *arg = text[1] == '-' ? find_arg(spec, name, name_length) : NULL;
     if (arg == NULL) {
         tn_error_set(err, TN_ERR_USAGE, "tenure %s: unknown option '%.*s' (see 'tenure %s --help')",
-                     spec->command, (int)(equals != NULL ? equals - text : (long)strlen(text)), text,
-                     spec->command);
+                     spec->command, (int)(equals != NULL ? equals - text : (long)strlen(text)),
+                     text, spec->command);
         return TN_ARGS_ERROR;
     }
     if (arg->kind == TN_ARG_FLAG) {

@@ -8,14 +8,18 @@
  */
 #include "cli/cli.h"
 
-#define END_OF_ARGS {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0}
-#define DB_ARG {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)", NULL, 0, 0}
-#define MODELS_ARG {"models", TN_ARG_STRING, "DIR", "model directory (default models)", NULL, 0, 0}
+#define END_OF_ARGS                                                                                \
+    { NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0 }
+#define DB_ARG                                                                                     \
+    { "db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)", NULL, 0, 0 }
+#define MODELS_ARG                                                                                 \
+    { "models", TN_ARG_STRING, "DIR", "model directory (default models)", NULL, 0, 0 }
 
 static const tn_arg generate_args[] = {
     {"customers", TN_ARG_INT, "N", "number of customers (default 5000)", NULL, 1, 1000000},
     {"seed", TN_ARG_INT, "S", "random seed; same seed, same data (default 42)", NULL, 0, 0},
-    {"as-of", TN_ARG_DATE, "D", "last day + 1 of the data, YYYY-MM-DD (default 2026-03-14)", NULL, 0, 0},
+    {"as-of", TN_ARG_DATE, "D", "last day + 1 of the data, YYYY-MM-DD (default 2026-03-14)", NULL,
+     0, 0},
     DB_ARG,
     {"csv", TN_ARG_STRING, "DIR", "write DIR/<table>.csv instead of the warehouse", NULL, 0, 0},
     END_OF_ARGS,
@@ -29,7 +33,8 @@ const tn_command tn_cmd_generate = {
 static const tn_arg build_args[] = {
     DB_ARG,
     {"raw", TN_ARG_STRING, "DIR", "load DIR/<table>.csv into raw first", NULL, 0, 0},
-    {"as-of", TN_ARG_DATE, "D", "as-of date of every window (default: see design.md §3)", NULL, 0, 0},
+    {"as-of", TN_ARG_DATE, "D", "as-of date of every window (default: see design.md §3)", NULL, 0,
+     0},
     {"lenient", TN_ARG_FLAG, NULL, "load good rows, keep bad ones in raw.rejects", NULL, 0, 0},
     END_OF_ARGS,
 };
@@ -48,7 +53,8 @@ const tn_command tn_cmd_check = {
 
 static const tn_arg analyze_args[] = {
     DB_ARG,
-    {"out", TN_ARG_STRING, "DIR", "where analysis.json and analysis.md go (default reports)", NULL, 0, 0},
+    {"out", TN_ARG_STRING, "DIR", "where analysis.json and analysis.md go (default reports)", NULL,
+     0, 0},
     END_OF_ARGS,
 };
 
@@ -85,7 +91,8 @@ static const tn_arg serve_args[] = {
     {"host", TN_ARG_STRING, "ADDR", "address to listen on (default 127.0.0.1)", NULL, 0, 0},
     {"port", TN_ARG_INT, "PORT", "port to listen on (default 8000)", NULL, 1, 65535},
     {"threads", TN_ARG_INT, "N", "worker threads (default: number of cores)", NULL, 1, 256},
-    {"cors-origin", TN_ARG_LIST, "ORIGIN", "allow browser requests from ORIGIN (repeatable)", NULL, 0, 0},
+    {"cors-origin", TN_ARG_LIST, "ORIGIN", "allow browser requests from ORIGIN (repeatable)", NULL,
+     0, 0},
     {"api-key-file", TN_ARG_STRING, "FILE", "require 'Authorization: Bearer <key>'", NULL, 0, 0},
     {"access-log", TN_ARG_STRING, "FILE", "log every request to FILE ('-' for stderr)", NULL, 0, 0},
     END_OF_ARGS,
@@ -104,6 +111,9 @@ static const tn_arg sql_args[] = {
 
 const tn_command tn_cmd_sql = {
     .summary = "run a read-only SQL query on the warehouse",
-    .spec = {.command = "sql", .args = sql_args, .positional = "\"SELECT ...\"",
-             .min_positional = 1, .max_positional = 1},
+    .spec = {.command = "sql",
+             .args = sql_args,
+             .positional = "\"SELECT ...\"",
+             .min_positional = 1,
+             .max_positional = 1},
 };

@@ -47,8 +47,8 @@ static int64_t floor_div(int64_t numerator, int64_t divisor) {
 tn_day tn_day_from_civil(int year, int month, int day) {
     int64_t y = year - (month <= 2);
     int64_t era = floor_div(y, 400);
-    int64_t year_of_era = y - era * 400;                            /* [0, 399] */
-    int64_t shifted_month = month > 2 ? month - 3 : month + 9;      /* March = 0 */
+    int64_t year_of_era = y - era * 400;                           /* [0, 399] */
+    int64_t shifted_month = month > 2 ? month - 3 : month + 9;     /* March = 0 */
     int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1; /* [0, 365] */
     int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     return (tn_day)(era * DAYS_PER_ERA + day_of_era - DAYS_0000_03_01_TO_EPOCH);

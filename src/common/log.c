@@ -146,8 +146,11 @@ char *tn_format_count(uint64_t count, char *out) {
         double scaled = (double)count / units[i].scale;
         /* 999,999 reads better as 1.00M than as 1000k. */
         if (scaled >= 0.9995) {
-            snprintf(out, 16, scaled < 10 ? "%.2f%s" : scaled < 100 ? "%.1f%s" : "%.0f%s", scaled,
-                     units[i].suffix);
+            snprintf(out, 16,
+                     scaled < 10    ? "%.2f%s"
+                     : scaled < 100 ? "%.1f%s"
+                                    : "%.0f%s",
+                     scaled, units[i].suffix);
             return out;
         }
     }

@@ -25,7 +25,8 @@ typedef struct {
     size_t capacity; /* bytes allocated */
 } tn_strbuf;
 
-#define TN_STRBUF_INIT {NULL, 0, 0}
+#define TN_STRBUF_INIT                                                                             \
+    { NULL, 0, 0 }
 
 /* Makes room for at least `extra` more bytes (plus the NUL) without changing the contents. */
 bool tn_strbuf_reserve(tn_strbuf *sb, size_t extra);

@@ -23,7 +23,8 @@ static struct {
 } opts;
 
 static const tn_arg args[] = {
-    {"customers", TN_ARG_INT, "N", "number of customers (default 5000)", &opts.customers, 1, 1000000},
+    {"customers", TN_ARG_INT, "N", "number of customers (default 5000)", &opts.customers, 1,
+     1000000},
     {"db", TN_ARG_STRING, "FILE", "warehouse file", &opts.db, 0, 0},
     {"as-of", TN_ARG_DATE, "D", "as-of date", &opts.as_of, 0, 0},
     {"lenient", TN_ARG_FLAG, NULL, "keep going", &opts.lenient, 0, 0},
@@ -51,8 +52,9 @@ static tn_args_result parse(char **words, int *positional_count, bool *quiet, tn
 
 static void test_every_kind_of_value(void **state) {
     (void)state;
-    char *words[] = {"demo", "--customers", "250", "--db=data/w.duckdb", "--as-of", "2024-02-29",
-                     "--lenient", "--cors-origin", "http://a", "--cors-origin=http://b", NULL};
+    char *words[] = {
+        "demo",      "--customers",   "250",      "--db=data/w.duckdb",     "--as-of", "2024-02-29",
+        "--lenient", "--cors-origin", "http://a", "--cors-origin=http://b", NULL};
     int count = -1;
     bool quiet = false;
     tn_error err;

@@ -130,6 +130,21 @@ static void test_message_erases_progress_line_first(void **state) {
     assert_string_equal(contents(stream) + strlen(contents(stream)) - 5, "disk\n");
 }
 
+static void test_init_and_now(void **state) {
+    (void)state;
+    tn_log_init(true);
+    assert_true(tn_log_is_quiet());
+    tn_log_init(false);
+    assert_false(tn_log_is_quiet());
+    /* the real clock is monotonic and in seconds */
+    double before = tn_log_now();
+    double after = tn_log_now();
+    assert_true(after >= before && after - before < 1.0);
+    tn_log_configure(stderr, false, false, fake_clock);
+    fake_now = 1234.5;
+    assert_true(tn_log_now() == 1234.5);
+}
+
 static void test_format_count(void **state) {
     (void)state;
     char text[16];
@@ -155,6 +170,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_progress_silent_when_not_a_terminal_or_quiet, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_message_erases_progress_line_first, setup, teardown),
+        cmocka_unit_test(test_init_and_now),
         cmocka_unit_test(test_format_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
