@@ -1,21 +1,67 @@
 /*
  * cmd_run.c — `tenure run`: the whole pipeline, stage after stage.
  *
- * Runs generate → build → check → analyze → train → serve with their
- * defaults (design.md §1) and stops at the first stage that fails or is not
- * built yet, saying which one and how far it got.
+ * Runs generate → build → check → analyze → train → serve (design.md §1)
+ * and stops at the first stage that fails or is not built yet, saying which
+ * one and how far it got. --db goes to every stage; --customers and --seed
+ * to generate.
  */
 #include "cli/cli.h"
+
+#include <stdio.h>
 
 #include "common/log.h"
 
 static const char *const pipeline_stages[] = {"generate", "build", "check",
                                               "analyze",  "train", "serve"};
-enum { STAGE_COUNT = sizeof pipeline_stages / sizeof pipeline_stages[0] };
+enum { STAGE_COUNT = sizeof pipeline_stages / sizeof pipeline_stages[0], MAX_STAGE_ARGS = 12 };
+
+static struct {
+    const char *db_path;
+    long customers;
+    long seed;
+} options;
+
+static void set_defaults(void) {
+    options.db_path = "data/warehouse.duckdb";
+    options.customers = 5000;
+    options.seed = 42;
+}
+
+static const tn_arg run_args[] = {
+    {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)",
+     &options.db_path, 0, 0},
+    {"customers", TN_ARG_INT, "N", "customers of the generated company (default 5000)",
+     &options.customers, 1, 1000000},
+    {"seed", TN_ARG_INT, "S", "random seed of the generated company (default 42)", &options.seed, 0,
+     2147483647},
+    {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
+};
+
+/* The command line `stage` runs with inside the pipeline. */
+static int stage_arguments(const char *stage, char *customers, char *seed, char **argv) {
+    int argc = 0;
+    argv[argc++] = (char *)stage;
+    argv[argc++] = "--db";
+    argv[argc++] = (char *)options.db_path;
+    if (tn_log_is_quiet())
+        argv[argc++] = "--quiet";
+    if (stage == pipeline_stages[0]) {
+        argv[argc++] = "--customers";
+        argv[argc++] = customers;
+        argv[argc++] = "--seed";
+        argv[argc++] = seed;
+    }
+    argv[argc] = NULL;
+    return argc;
+}
 
 static int run_pipeline(int positional_count, char **positional) {
     (void)positional_count;
     (void)positional;
+    char customers[24], seed[24];
+    snprintf(customers, sizeof customers, "%ld", options.customers);
+    snprintf(seed, sizeof seed, "%ld", options.seed);
     for (int i = 0; i < STAGE_COUNT; i++) {
         const char *stage = pipeline_stages[i];
         const tn_command *command = tn_cli_find(stage);
@@ -26,8 +72,9 @@ static int run_pipeline(int positional_count, char **positional) {
             return 2;
         }
         tn_log_info("tenure run: stage %d of %d: %s", i + 1, STAGE_COUNT, stage);
-        char *stage_argv[] = {(char *)stage, NULL};
-        int status = tn_cli_dispatch(1, stage_argv);
+        char *stage_argv[MAX_STAGE_ARGS];
+        int stage_argc = stage_arguments(stage, customers, seed, stage_argv);
+        int status = tn_cli_dispatch(stage_argc, stage_argv);
         if (status != 0) {
             tn_log_error("'tenure run' stopped: stage '%s' failed (exit %d)", stage, status);
             return status;
@@ -38,6 +85,7 @@ static int run_pipeline(int positional_count, char **positional) {
 
 const tn_command tn_cmd_run = {
     .summary = "the whole pipeline on the defaults: generate, build, check, analyze, train, serve",
-    .spec = {.command = "run"},
+    .spec = {.command = "run", .args = run_args},
+    .set_defaults = set_defaults,
     .run = run_pipeline,
 };

@@ -15,21 +15,6 @@
 #define MODELS_ARG                                                                                 \
     { "models", TN_ARG_STRING, "DIR", "model directory (default models)", NULL, 0, 0 }
 
-static const tn_arg generate_args[] = {
-    {"customers", TN_ARG_INT, "N", "number of customers (default 5000)", NULL, 1, 1000000},
-    {"seed", TN_ARG_INT, "S", "random seed; same seed, same data (default 42)", NULL, 0, 0},
-    {"as-of", TN_ARG_DATE, "D", "last day + 1 of the data, YYYY-MM-DD (default 2026-03-14)", NULL,
-     0, 0},
-    DB_ARG,
-    {"csv", TN_ARG_STRING, "DIR", "write DIR/<table>.csv instead of the warehouse", NULL, 0, 0},
-    END_OF_ARGS,
-};
-
-const tn_command tn_cmd_generate = {
-    .summary = "write a synthetic SaaS company's raw tables",
-    .spec = {.command = "generate", .args = generate_args},
-};
-
 static const tn_arg build_args[] = {
     DB_ARG,
     {"raw", TN_ARG_STRING, "DIR", "load DIR/<table>.csv into raw first", NULL, 0, 0},
@@ -101,19 +86,4 @@ static const tn_arg serve_args[] = {
 const tn_command tn_cmd_serve = {
     .summary = "serve the prediction API and the dashboard",
     .spec = {.command = "serve", .args = serve_args},
-};
-
-static const tn_arg sql_args[] = {
-    DB_ARG,
-    {"csv", TN_ARG_FLAG, NULL, "print CSV instead of an aligned table", NULL, 0, 0},
-    END_OF_ARGS,
-};
-
-const tn_command tn_cmd_sql = {
-    .summary = "run a read-only SQL query on the warehouse",
-    .spec = {.command = "sql",
-             .args = sql_args,
-             .positional = "\"SELECT ...\"",
-             .min_positional = 1,
-             .max_positional = 1},
 };

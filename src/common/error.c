@@ -67,6 +67,8 @@ const char *tn_error_code_name(tn_error_code code) {
         return "out of memory";
     case TN_ERR_INTERNAL:
         return "internal";
+    case TN_ERR_INTERRUPTED:
+        return "interrupted";
     }
     return "unknown";
 }
@@ -74,5 +76,7 @@ const char *tn_error_code_name(tn_error_code code) {
 int tn_error_exit_status(const tn_error *err) {
     if (err == NULL || err->code == TN_OK)
         return 0;
-    return err->code == TN_ERR_USAGE ? 2 : 1;
+    if (err->code == TN_ERR_USAGE)
+        return 2;
+    return err->code == TN_ERR_INTERRUPTED ? 130 : 1;
 }

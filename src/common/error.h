@@ -19,13 +19,14 @@
 /* What kind of failure it was; decides the process exit status. */
 typedef enum {
     TN_OK = 0,
-    TN_ERR_USAGE,    /* the command line itself is wrong (unknown option, missing value) */
-    TN_ERR_INPUT,    /* a value the user gave is wrong (bad date, bad CSV row) */
-    TN_ERR_IO,       /* a file could not be read, written or renamed */
-    TN_ERR_DB,       /* DuckDB refused a statement */
-    TN_ERR_MODEL,    /* a model file is missing, corrupt or does not fit the data */
-    TN_ERR_NOMEM,    /* an allocation failed */
-    TN_ERR_INTERNAL, /* a broken invariant: a bug in Tenure */
+    TN_ERR_USAGE,       /* the command line itself is wrong (unknown option, missing value) */
+    TN_ERR_INPUT,       /* a value the user gave is wrong (bad date, bad CSV row) */
+    TN_ERR_IO,          /* a file could not be read, written or renamed */
+    TN_ERR_DB,          /* DuckDB refused a statement */
+    TN_ERR_MODEL,       /* a model file is missing, corrupt or does not fit the data */
+    TN_ERR_NOMEM,       /* an allocation failed */
+    TN_ERR_INTERNAL,    /* a broken invariant: a bug in Tenure */
+    TN_ERR_INTERRUPTED, /* the user pressed Ctrl-C (SIGINT) or sent SIGTERM */
 } tn_error_code;
 
 #define TN_ERROR_MESSAGE_MAX 1024
@@ -55,7 +56,10 @@ void tn_error_prefix(tn_error *err, const char *fmt, ...) __attribute__((format(
 /* A short lower-case name for `code` ("usage", "input", ...). */
 const char *tn_error_code_name(tn_error_code code);
 
-/* The process exit status for an error: 0 for TN_OK, 2 for usage errors, 1 otherwise. */
+/*
+ * The process exit status for an error: 0 for TN_OK, 2 for usage errors, 130
+ * (128 + SIGINT, as shells report it) when interrupted, 1 otherwise.
+ */
 int tn_error_exit_status(const tn_error *err);
 
 #endif

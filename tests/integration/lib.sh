@@ -52,3 +52,36 @@ finish() {
     echo "$TEST_NAME: $CHECKS checks, $FAILURES failed"
     [[ $FAILURES -eq 0 ]]
 }
+
+# expect_absent PATH DESCRIPTION — nothing exists at PATH.
+expect_absent() {
+    CHECKS=$((CHECKS + 1))
+    if [[ ! -e $1 ]]; then pass "$2"; else fail "$2: $1 exists"; fi
+}
+
+# expect_number VALUE OP LIMIT DESCRIPTION — a numeric comparison (OP: < <= > >= ==).
+expect_number() {
+    CHECKS=$((CHECKS + 1))
+    if awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+            ok = (op == "<") ? v < l : (op == "<=") ? v <= l : (op == ">") ? v > l : (op == ">=") ? v >= l : v == l
+            exit !(v != "" && ok) }'; then
+        pass "$4 ($1 $2 $3)"
+    else
+        fail "$4: $1 is not $2 $3"
+    fi
+}
+
+# expect_between VALUE LOW HIGH DESCRIPTION — LOW <= VALUE <= HIGH.
+expect_between() {
+    CHECKS=$((CHECKS + 1))
+    if awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN {exit !(v != "" && v >= lo && v <= hi)}'; then
+        pass "$4 ($1 in [$2, $3])"
+    else
+        fail "$4: $1 is outside [$2, $3]"
+    fi
+}
+
+# query DB SQL — prints the result rows of SQL (CSV, without the header).
+query() {
+    "$TENURE" sql --csv --db "$1" "$2" | tail -n +2
+}

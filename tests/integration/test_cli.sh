@@ -50,7 +50,7 @@ for stage in generate build check analyze train serve; do
     if grep -qx "$stage" <<<"$planned"; then first_missing=$stage; break; fi
 done
 if [[ -n $first_missing ]]; then
-    run "$TENURE" run
+    run bash -c "cd '$WORK' && '$TENURE' run --customers 100 --db run.duckdb"
     expect_status 2 "tenure run stops at a stage not built"
     expect_contains stderr "'$first_missing' is not available yet; 'tenure run' stopped" \
         "tenure run names the stage it stopped at ($first_missing)"

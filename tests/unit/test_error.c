@@ -69,6 +69,8 @@ static void test_exit_status(void **state) {
     assert_int_equal(tn_error_exit_status(&err), 0);
     tn_error_set(&err, TN_ERR_USAGE, "unknown option");
     assert_int_equal(tn_error_exit_status(&err), 2);
+    tn_error_set(&err, TN_ERR_INTERRUPTED, "interrupted");
+    assert_int_equal(tn_error_exit_status(&err), 130);
     const tn_error_code one[] = {TN_ERR_INPUT, TN_ERR_IO,    TN_ERR_DB,
                                  TN_ERR_MODEL, TN_ERR_NOMEM, TN_ERR_INTERNAL};
     for (size_t i = 0; i < sizeof one / sizeof one[0]; i++) {
@@ -83,6 +85,7 @@ static void test_code_names(void **state) {
     assert_string_equal(tn_error_code_name(TN_ERR_USAGE), "usage");
     assert_string_equal(tn_error_code_name(TN_ERR_INPUT), "input");
     assert_string_equal(tn_error_code_name(TN_ERR_DB), "database");
+    assert_string_equal(tn_error_code_name(TN_ERR_INTERRUPTED), "interrupted");
     assert_string_equal(tn_error_code_name((tn_error_code)99), "unknown");
 }
 

@@ -1,0 +1,56 @@
+-- raw/schema.sql — the five raw tables of the data dictionary, with exactly
+-- its columns, in its order, with its types (DECIMAL as DECIMAL(12,2), FLOAT
+-- as DuckDB's 4-byte FLOAT). `tenure generate` fills them; `tenure build
+-- --raw DIR` loads a company's own CSV exports into them. Running this
+-- replaces the tables, empty.
+
+CREATE SCHEMA IF NOT EXISTS raw;
+
+-- One row per customer. churn_date NULL = still active (right-censored);
+-- upgrade_date NULL = not upgraded to the next plan tier.
+CREATE OR REPLACE TABLE raw.customers (
+    customer_id   VARCHAR,
+    industry      VARCHAR,
+    plan_tier     VARCHAR,
+    signup_date   DATE,
+    mrr           DECIMAL(12, 2),
+    churn_date    DATE,
+    upgrade_date  DATE
+);
+
+-- One row per product interaction; timestamp in UTC.
+CREATE OR REPLACE TABLE raw.usage_events (
+    event_id                VARCHAR,
+    customer_id             VARCHAR,
+    "timestamp"             TIMESTAMP,
+    event_type              VARCHAR,
+    feature_adoption_score  FLOAT
+);
+
+-- One row per sales or expansion opportunity; close_date actual or expected.
+CREATE OR REPLACE TABLE raw.gtm_opportunities (
+    opp_id            VARCHAR,
+    customer_id       VARCHAR,
+    stage             VARCHAR,
+    close_date        DATE,
+    amount            DECIMAL(12, 2),
+    sales_owner       VARCHAR,
+    opportunity_type  VARCHAR
+);
+
+-- One row per support ticket; resolution_time in hours.
+CREATE OR REPLACE TABLE raw.support_tickets (
+    ticket_id        VARCHAR,
+    customer_id      VARCHAR,
+    created_date     DATE,
+    priority         VARCHAR,
+    resolution_time  INTEGER,
+    topic            VARCHAR
+);
+
+-- One row per customer: computed or external risk flags.
+CREATE OR REPLACE TABLE raw.risk_signals (
+    customer_id           VARCHAR,
+    compliance_gap_score  FLOAT,
+    vendor_risk_flags     INTEGER
+);

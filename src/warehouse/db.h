@@ -1,0 +1,55 @@
+/*
+ * db.h — one open DuckDB warehouse file and its connection.
+ *
+ * Every command that touches the warehouse goes through a tn_db: it opens the
+ * file (read-only for commands that only read, so an analyst's session and
+ * `tenure sql` can never change it), turns DuckDB's failures into tn_error
+ * messages that name the file, and closes everything in one call.
+ */
+#ifndef TN_WAREHOUSE_DB_H
+#define TN_WAREHOUSE_DB_H
+
+#include <stdbool.h>
+
+#include <duckdb.h>
+
+#include "common/error.h"
+
+typedef struct tn_db tn_db;
+
+typedef enum {
+    TN_DB_READ_ONLY,  /* the file must exist; nothing can be written */
+    TN_DB_READ_WRITE, /* the file is created when missing; its directory must exist */
+} tn_db_mode;
+
+/*
+ * Opens the warehouse at `path`. On success *out owns the database and its
+ * connection; release with tn_db_close(). A missing file in read-only mode,
+ * a missing directory, or a file DuckDB cannot open is a TN_ERR_IO error
+ * naming the path.
+ */
+bool tn_db_open(const char *path, tn_db_mode mode, tn_db **out, tn_error *err);
+
+/* Closes the connection and the database. NULL is allowed. */
+void tn_db_close(tn_db *db);
+
+/* The connection, for the DuckDB C API (owned by `db`). */
+duckdb_connection tn_db_connection(tn_db *db);
+
+/* The path the warehouse was opened from (owned by `db`). */
+const char *tn_db_path(const tn_db *db);
+
+/* Runs one or more statements and discards their results. TN_ERR_DB with DuckDB's message on failure. */
+bool tn_db_exec(tn_db *db, const char *sql, tn_error *err);
+
+/*
+ * Runs `sql` (the result of the last statement is kept) into *result, which
+ * the caller must release with duckdb_destroy_result() whether or not this
+ * succeeds. TN_ERR_DB with DuckDB's message on failure.
+ */
+bool tn_db_query(tn_db *db, const char *sql, duckdb_result *result, tn_error *err);
+
+/* Sets a DuckDB option (`SET name = value`) for this connection's database. */
+bool tn_db_set(tn_db *db, const char *name, const char *value, tn_error *err);
+
+#endif
