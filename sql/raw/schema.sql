@@ -6,6 +6,10 @@
 
 CREATE SCHEMA IF NOT EXISTS raw;
 
+-- Rows a lenient `tenure build --raw` could not load (see sql/load/commit.sql);
+-- stale once the raw tables are replaced.
+DROP TABLE IF EXISTS raw.rejects;
+
 -- One row per customer. churn_date NULL = still active (right-censored);
 -- upgrade_date NULL = not upgraded to the next plan tier.
 CREATE OR REPLACE TABLE raw.customers (

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "warehouse/db.h"
+#include "warehouse/value_text.h"
 
 enum { MAX_CELL_WIDTH = 60 };
 
@@ -56,48 +57,48 @@ static bool is_numeric(duckdb_type type) {
     }
 }
 
-/* The text of one cell (caller frees with duckdb_free), or NULL for SQL NULL. */
-static char *cell_text(duckdb_result *result, idx_t column, idx_t row) {
-    if (duckdb_value_is_null(result, column, row))
-        return NULL;
-    return duckdb_value_varchar(result, column, row);
-}
-
-static void csv_field(const char *text, FILE *out) {
-    if (text == NULL)
-        return;
-    if (strpbrk(text, ",\"\r\n") == NULL) {
-        fputs(text, out);
+static void csv_field(const char *text, size_t length, FILE *out) {
+    if (memchr(text, ',', length) == NULL && memchr(text, '"', length) == NULL &&
+        memchr(text, '\n', length) == NULL && memchr(text, '\r', length) == NULL) {
+        fwrite(text, 1, length, out);
         return;
     }
     fputc('"', out);
-    for (const char *c = text; *c != '\0'; c++) {
-        if (*c == '"')
+    for (size_t i = 0; i < length; i++) {
+        if (text[i] == '"')
             fputc('"', out);
-        fputc(*c, out);
+        fputc(text[i], out);
     }
     fputc('"', out);
 }
 
+/* Streams the result chunk by chunk: nothing is held but one chunk. */
 static void print_csv(duckdb_result *result, FILE *out) {
     idx_t columns = duckdb_column_count(result);
-    idx_t rows = duckdb_row_count(result);
     for (idx_t c = 0; c < columns; c++) {
+        const char *name = duckdb_column_name(result, c);
         if (c > 0)
             fputc(',', out);
-        csv_field(duckdb_column_name(result, c), out);
+        csv_field(name, strlen(name), out);
     }
     fputc('\n', out);
-    for (idx_t r = 0; r < rows; r++) {
-        for (idx_t c = 0; c < columns; c++) {
-            if (c > 0)
-                fputc(',', out);
-            char *text = cell_text(result, c, r);
-            csv_field(text, out);
-            duckdb_free(text);
+    tn_strbuf cell = TN_STRBUF_INIT;
+    duckdb_data_chunk chunk;
+    while ((chunk = duckdb_fetch_chunk(*result)) != NULL) {
+        idx_t rows = duckdb_data_chunk_get_size(chunk);
+        for (idx_t r = 0; r < rows; r++) {
+            for (idx_t c = 0; c < columns; c++) {
+                if (c > 0)
+                    fputc(',', out);
+                tn_strbuf_reset(&cell);
+                if (tn_value_text(duckdb_data_chunk_get_vector(chunk, c), r, &cell))
+                    csv_field(tn_strbuf_cstr(&cell), cell.length, out);
+            }
+            fputc('\n', out);
         }
-        fputc('\n', out);
+        duckdb_destroy_data_chunk(&chunk);
     }
+    tn_strbuf_free(&cell);
 }
 
 /* A cell as shown in the aligned table: NULL spelled out, controls escaped, long text cut. */
@@ -154,57 +155,83 @@ static void print_row(char **cells, const size_t *widths, const bool *numeric, i
     fputc('\n', out);
 }
 
-/* Every cell of the result as display text, row-major; NULL on allocation failure. */
-static char **collect_cells(duckdb_result *result, idx_t rows, idx_t columns) {
-    char **cells = calloc((rows + 1) * columns, sizeof *cells);
-    if (cells == NULL)
-        return NULL;
-    tn_strbuf shown = TN_STRBUF_INIT;
-    for (idx_t c = 0; c < columns; c++) {
-        display_text(duckdb_column_name(result, c), &shown);
-        cells[c] = strdup(tn_strbuf_cstr(&shown));
+/* A growable array of owned cell strings, row-major. */
+typedef struct {
+    char **items;
+    size_t count, capacity;
+} cell_list;
+
+static bool add_cell(cell_list *cells, const char *text) {
+    if (cells->count == cells->capacity) {
+        size_t capacity = cells->capacity < 64 ? 64 : cells->capacity * 2;
+        char **items = realloc(cells->items, capacity * sizeof *items);
+        if (items == NULL)
+            return false;
+        cells->items = items;
+        cells->capacity = capacity;
     }
-    for (idx_t r = 0; r < rows; r++) {
-        for (idx_t c = 0; c < columns; c++) {
-            char *text = cell_text(result, c, r);
-            display_text(text, &shown);
-            duckdb_free(text);
-            cells[(r + 1) * columns + c] = strdup(tn_strbuf_cstr(&shown));
+    char *copy = strdup(text);
+    if (copy == NULL)
+        return false;
+    cells->items[cells->count++] = copy;
+    return true;
+}
+
+/* The header and every cell of the result as display text; false when out of memory. */
+static bool collect_cells(duckdb_result *result, idx_t columns, cell_list *cells, idx_t *rows) {
+    tn_strbuf shown = TN_STRBUF_INIT, raw = TN_STRBUF_INIT;
+    bool ok = true;
+    for (idx_t c = 0; ok && c < columns; c++) {
+        display_text(duckdb_column_name(result, c), &shown);
+        ok = add_cell(cells, tn_strbuf_cstr(&shown));
+    }
+    *rows = 0;
+    duckdb_data_chunk chunk;
+    while (ok && (chunk = duckdb_fetch_chunk(*result)) != NULL) {
+        idx_t size = duckdb_data_chunk_get_size(chunk);
+        for (idx_t r = 0; ok && r < size; r++) {
+            for (idx_t c = 0; ok && c < columns; c++) {
+                tn_strbuf_reset(&raw);
+                bool present = tn_value_text(duckdb_data_chunk_get_vector(chunk, c), r, &raw);
+                display_text(present ? tn_strbuf_cstr(&raw) : NULL, &shown);
+                ok = add_cell(cells, tn_strbuf_cstr(&shown));
+            }
         }
+        *rows += size;
+        duckdb_destroy_data_chunk(&chunk);
     }
     tn_strbuf_free(&shown);
-    return cells;
+    tn_strbuf_free(&raw);
+    return ok;
 }
 
 static bool print_table(duckdb_result *result, FILE *out) {
     idx_t columns = duckdb_column_count(result);
-    idx_t rows = duckdb_row_count(result);
-    char **cells = collect_cells(result, rows, columns);
+    idx_t rows = 0;
+    cell_list cells = {NULL, 0, 0};
     size_t *widths = calloc(columns, sizeof *widths);
     bool *numeric = calloc(columns, sizeof *numeric);
-    bool ok = cells != NULL && widths != NULL && numeric != NULL;
-    for (idx_t i = 0; ok && i < (rows + 1) * columns; i++)
-        ok = cells[i] != NULL;
+    bool ok = widths != NULL && numeric != NULL && collect_cells(result, columns, &cells, &rows);
     if (ok) {
         for (idx_t c = 0; c < columns; c++) {
             numeric[c] = is_numeric(duckdb_column_type(result, c));
             for (idx_t r = 0; r <= rows; r++) {
-                size_t width = display_width(cells[r * columns + c]);
+                size_t width = display_width(cells.items[r * columns + c]);
                 widths[c] = width > widths[c] ? width : widths[c];
             }
         }
-        print_row(cells, widths, numeric, columns, out);
+        print_row(cells.items, widths, numeric, columns, out);
         for (idx_t c = 0; c < columns; c++)
             fprintf(out, "%s%.*s", c > 0 ? "  " : "", (int)widths[c],
                     "------------------------------------------------------------");
         fputc('\n', out);
         for (idx_t r = 1; r <= rows; r++)
-            print_row(cells + r * columns, widths, numeric, columns, out);
+            print_row(cells.items + r * columns, widths, numeric, columns, out);
         fprintf(out, "(%llu row%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s");
     }
-    for (idx_t i = 0; cells != NULL && i < (rows + 1) * columns; i++)
-        free(cells[i]);
-    free(cells);
+    for (size_t i = 0; i < cells.count; i++)
+        free(cells.items[i]);
+    free(cells.items);
     free(widths);
     free(numeric);
     return ok;
@@ -263,8 +290,11 @@ const tn_command tn_cmd_sql = {
     .summary = "run a read-only SQL query on the warehouse",
     .description = "Opens the warehouse read-only and prints the result of the last statement.\n"
                    "Give - as the SQL to read the statements from stdin.",
-    .spec = {.command = "sql", .args = sql_args, .positional = "\"SELECT ...\"",
-             .min_positional = 1, .max_positional = 1},
+    .spec = {.command = "sql",
+             .args = sql_args,
+             .positional = "\"SELECT ...\"",
+             .min_positional = 1,
+             .max_positional = 1},
     .set_defaults = set_defaults,
     .run = run_sql,
 };

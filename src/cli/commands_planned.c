@@ -15,27 +15,6 @@
 #define MODELS_ARG                                                                                 \
     { "models", TN_ARG_STRING, "DIR", "model directory (default models)", NULL, 0, 0 }
 
-static const tn_arg build_args[] = {
-    DB_ARG,
-    {"raw", TN_ARG_STRING, "DIR", "load DIR/<table>.csv into raw first", NULL, 0, 0},
-    {"as-of", TN_ARG_DATE, "D", "as-of date of every window (default: see design.md §3)", NULL, 0,
-     0},
-    {"lenient", TN_ARG_FLAG, NULL, "load good rows, keep bad ones in raw.rejects", NULL, 0, 0},
-    END_OF_ARGS,
-};
-
-const tn_command tn_cmd_build = {
-    .summary = "build the warehouse's staging views and feature marts",
-    .spec = {.command = "build", .args = build_args},
-};
-
-static const tn_arg check_args[] = {DB_ARG, END_OF_ARGS};
-
-const tn_command tn_cmd_check = {
-    .summary = "run the data contracts; exit 1 on any failure",
-    .spec = {.command = "check", .args = check_args},
-};
-
 static const tn_arg analyze_args[] = {
     DB_ARG,
     {"out", TN_ARG_STRING, "DIR", "where analysis.json and analysis.md go (default reports)", NULL,

@@ -23,11 +23,11 @@ typedef struct {
     const tn_gen_model *model; /* not owned */
     uint64_t customers;        /* how many customers */
     uint64_t seed;
-    tn_day as_of;          /* first day not covered by the data */
-    tn_day window_start;   /* first possible signup day */
-    int horizon_days;      /* longest tenure simulated (beyond as_of, for latent churn) */
-    double *cumulative_bump;         /* [horizon_days + 1]: integral of the early-churn bump */
-    gsl_ran_discrete_t *hour_table;  /* UTC hour of an event */
+    tn_day as_of;                   /* first day not covered by the data */
+    tn_day window_start;            /* first possible signup day */
+    int horizon_days;               /* longest tenure simulated (beyond as_of, for latent churn) */
+    double *cumulative_bump;        /* [horizon_days + 1]: integral of the early-churn bump */
+    gsl_ran_discrete_t *hour_table; /* UTC hour of an event */
     gsl_ran_discrete_t *tier_table;
     gsl_ran_discrete_t *industry_table;
 } tn_gen_company;

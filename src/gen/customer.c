@@ -29,7 +29,8 @@ static double logistic(double x) {
 }
 
 double tn_gen_churn_decay(const tn_gen_model *model, double days_before_churn) {
-    double rise = logistic((days_before_churn - model->decay_midpoint_days) / model->decay_width_days);
+    double rise =
+        logistic((days_before_churn - model->decay_midpoint_days) / model->decay_width_days);
     return model->decay_floor + (1.0 - model->decay_floor) * rise;
 }
 
@@ -46,7 +47,8 @@ static tn_day draw_signup(const tn_gen_company *company, gsl_rng *rng) {
 }
 
 /* Tenure day of churn, or TN_DAY_NEVER when it falls beyond the simulated horizon. */
-static int draw_churn_tenure(const tn_gen_company *company, const tn_gen_customer *c, gsl_rng *rng) {
+static int draw_churn_tenure(const tn_gen_company *company, const tn_gen_customer *c,
+                             gsl_rng *rng) {
     const tn_gen_model *m = company->model;
     /* e^(−a·h − a²/2) has mean 1 over customers: the health effects spread the tier's
      * hazard without changing its average */
@@ -57,7 +59,7 @@ static int draw_churn_tenure(const tn_gen_company *company, const tn_gen_custome
     int first = m->churn_min_tenure_days;
     const double *cb = company->cumulative_bump;
     /* cumulative hazard from `first` to day d (exclusive), increasing in d */
-#define CUMULATIVE(d) (base * ((d) - first) + base * bump * (cb[(d)] - cb[first]))
+#define CUMULATIVE(d) (base * ((d)-first) + base * bump * (cb[(d)] - cb[first]))
     int low = first, high = company->horizon_days;
     if (CUMULATIVE(high) < target)
         return TN_DAY_NEVER;
@@ -87,7 +89,8 @@ static void draw_hidden_traits(const tn_gen_model *m, tn_gen_customer *c, gsl_rn
     c->tickets_per_day = m->tickets_per_month[c->tier] / 30.0 *
                          exp(-m->ticket_health_effect * c->health +
                              s * gsl_ran_gaussian_ziggurat(rng, 1.0) - 0.5 * s * s);
-    c->premium_share = m->premium_base_share * exp(0.4 * gsl_ran_gaussian_ziggurat(rng, 1.0) - 0.08);
+    c->premium_share =
+        m->premium_base_share * exp(0.4 * gsl_ran_gaussian_ziggurat(rng, 1.0) - 0.08);
 }
 
 /* MRR in whole dollars within the tier band; upgraders sit near the ceiling. */

@@ -55,7 +55,8 @@ typedef struct {
 void tn_gen_customer_draw(const tn_gen_company *company, uint64_t index, gsl_rng *rng,
                           tn_gen_customer *out);
 
-/* Activity left `days_before_churn` days before churning (1 far from churn; decay_floor at churn). */
+/* Activity left `days_before_churn` days before churning (1 far from churn; decay_floor at churn).
+ */
 double tn_gen_churn_decay(const tn_gen_model *model, double days_before_churn);
 
 #endif

@@ -76,8 +76,8 @@ static double decay_on(const tn_gen_model *m, const tn_gen_customer *c, tn_day d
 }
 
 static uint16_t draw_score(const event_plan *plan, double level, gsl_rng *rng) {
-    double score = level + plan->company->model->adoption_event_sigma *
-                               gsl_ran_gaussian_ziggurat(rng, 1.0);
+    double score =
+        level + plan->company->model->adoption_event_sigma * gsl_ran_gaussian_ziggurat(rng, 1.0);
     score = score < 0 ? 0 : score > 1 ? 1 : score;
     return (uint16_t)lround(score * 10000.0);
 }
@@ -95,8 +95,8 @@ static void sort_by_time(tn_gen_event *events, size_t count) {
 }
 
 /* Appends one day's events: `count` drawn from the mix, `burst` integration connects. */
-static bool add_day(const event_plan *plan, tn_day day, unsigned count, unsigned burst, gsl_rng *rng,
-                    tn_gen_event_list *out) {
+static bool add_day(const event_plan *plan, tn_day day, unsigned count, unsigned burst,
+                    gsl_rng *rng, tn_gen_event_list *out) {
     const tn_gen_model *m = plan->company->model;
     const tn_gen_customer *c = plan->customer;
     if (!grow(out, out->count + count + burst))
@@ -110,7 +110,8 @@ static bool add_day(const event_plan *plan, tn_day day, unsigned count, unsigned
     for (unsigned i = 0; i < count + burst; i++) {
         tn_gen_event *e = &out->items[out->count++];
         int hour = (int)gsl_ran_discrete(rng, plan->company->hour_table);
-        e->timestamp = tn_day_start(day) + hour * 3600 + (tn_timestamp)gsl_rng_uniform_int(rng, 3600);
+        e->timestamp =
+            tn_day_start(day) + hour * 3600 + (tn_timestamp)gsl_rng_uniform_int(rng, 3600);
         if (i >= count)
             e->type = TN_EVENT_INTEGRATION_CONNECT;
         else if (gsl_rng_uniform(rng) < premium)

@@ -8,8 +8,8 @@ const char *const tn_tier_names[TN_TIER_COUNT] = {"starter", "growth", "enterpri
 const char *const tn_industry_names[TN_INDUSTRY_COUNT] = {"FinTech", "HealthTech", "LegalTech",
                                                           "HR Tech", "PropTech",   "SaaS"};
 const char *const tn_event_type_names[TN_EVENT_TYPE_COUNT] = {
-    "evidence_upload", "monitoring_run", "report_view",          "user_invite",
-    "integration_connect", "api_call",   "premium_feature_trial"};
+    "evidence_upload",     "monitoring_run", "report_view",          "user_invite",
+    "integration_connect", "api_call",       "premium_feature_trial"};
 const char *const tn_priority_names[TN_PRIORITY_COUNT] = {"low", "medium", "high", "critical"};
 const char *const tn_topic_names[TN_TOPIC_COUNT] = {"compliance", "integration", "billing",
                                                     "onboarding", "feature_request"};
@@ -21,9 +21,9 @@ const double tn_tier_mrr_floor[TN_TIER_COUNT] = {500, 2000, 8000};
 const double tn_tier_mrr_ceiling[TN_TIER_COUNT] = {2000, 8000, 50000};
 
 const char *const tn_sales_reps[TN_SALES_REP_COUNT] = {
-    "A. Okafor",  "B. Lindqvist", "C. Moreau", "D. Nakamura", "E. Castillo", "F. Novak",
-    "G. Haddad",  "H. Fischer",   "I. Rossi",  "J. Mensah",   "K. Petrova",  "L. Tanaka",
-    "M. Oliveira", "N. Kowalski", "O. Brennan", "P. Iyer",
+    "A. Okafor",   "B. Lindqvist", "C. Moreau",  "D. Nakamura", "E. Castillo", "F. Novak",
+    "G. Haddad",   "H. Fischer",   "I. Rossi",   "J. Mensah",   "K. Petrova",  "L. Tanaka",
+    "M. Oliveira", "N. Kowalski",  "O. Brennan", "P. Iyer",
 };
 
 static const tn_gen_model default_model = {
@@ -58,7 +58,7 @@ static const tn_gen_model default_model = {
     .decay_width_days = 12,
     .weekday_factor = {1.15, 1.15, 1.15, 1.15, 1.10, 0.40, 0.35},
     .hour_weight = {0.2, 0.15, 0.1, 0.1, 0.1, 0.15, 0.3, 0.6, 1.0, 1.4, 1.8, 2.0,
-                    2.2, 2.6, 3.0, 3.1, 3.0, 2.8, 2.4, 2.0, 1.5, 1.0, 0.6, 0.3},
+                    2.2, 2.6,  3.0, 3.1, 3.0, 2.8,  2.4, 2.0, 1.5, 1.0, 0.6, 0.3},
 
     .integration_burst_mean = {1.2, 2.5, 4.0},
     .integration_health_effect = 0.65,

@@ -90,7 +90,8 @@ typedef struct {
     double industry_share[TN_INDUSTRY_COUNT];
     double signup_growth; /* signup density rises linearly by this fraction over the window */
 
-    /* Churn: daily hazard base * exp(-health_effect * h) * (1 + early_bump * exp(-early_health * h) * bump(t)) */
+    /* Churn: daily hazard base * exp(-health_effect * h) * (1 + early_bump * exp(-early_health * h)
+     * * bump(t)) */
     double churn_base_hazard[TN_TIER_COUNT];
     double churn_health_effect;
     double churn_early_bump[TN_TIER_COUNT];
@@ -105,7 +106,8 @@ typedef struct {
     int upgrade_min_tenure_days;
     double upgrade_gamma_shape, upgrade_gamma_scale;
 
-    /* Usage: events a day = tier_rate * activity * onboarding ramp * decay before churn * weekday */
+    /* Usage: events a day = tier_rate * activity * onboarding ramp * decay before churn * weekday
+     */
     double events_per_day[TN_TIER_COUNT];
     double activity_sigma;          /* lognormal spread of activity between customers */
     double activity_health_effect;  /* log-activity per unit of health */
@@ -124,23 +126,23 @@ typedef struct {
     double integration_sigma;
 
     /* Event mix */
-    double retention_share;           /* evidence_upload + monitoring_run + report_view */
-    double retention_health_effect;   /* share shift per unit of health */
-    double retention_split[3];        /* evidence_upload, monitoring_run, report_view */
-    double invite_share;              /* user_invite */
-    double integration_share;         /* integration_connect outside the burst */
-    double premium_base_share;        /* premium_feature_trial for customers not upgrading */
-    double premium_peak_share;        /* just before an upgrade */
-    double premium_post_share;        /* after an upgrade */
-    int premium_ramp_days;            /* trials rise over this many days before an upgrade */
+    double retention_share;         /* evidence_upload + monitoring_run + report_view */
+    double retention_health_effect; /* share shift per unit of health */
+    double retention_split[3];      /* evidence_upload, monitoring_run, report_view */
+    double invite_share;            /* user_invite */
+    double integration_share;       /* integration_connect outside the burst */
+    double premium_base_share;      /* premium_feature_trial for customers not upgrading */
+    double premium_peak_share;      /* just before an upgrade */
+    double premium_post_share;      /* after an upgrade */
+    int premium_ramp_days;          /* trials rise over this many days before an upgrade */
 
     /* Adoption score: logistic(base + health * h + noise), then drifts */
     double adoption_logit_base[TN_TIER_COUNT];
     double adoption_health_effect;
-    double adoption_sigma;           /* spread between customers (logit scale) */
-    double adoption_event_sigma;     /* spread between one customer's events */
-    double adoption_trend_per_year;  /* per unit of health */
-    double adoption_churn_drop;      /* lost by the time of churn */
+    double adoption_sigma;             /* spread between customers (logit scale) */
+    double adoption_event_sigma;       /* spread between one customer's events */
+    double adoption_trend_per_year;    /* per unit of health */
+    double adoption_churn_drop;        /* lost by the time of churn */
     double adoption_failed_onboarding; /* lower all along for customers who churn in 90 days */
 
     /* Support tickets */

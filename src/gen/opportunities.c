@@ -95,22 +95,23 @@ int tn_gen_customer_opportunities(const tn_gen_company *company, const tn_gen_cu
     bool active = c->churn == TN_DAY_NEVER;
     if (c->upgrade != TN_DAY_NEVER) {
         tn_day close = c->upgrade - (tn_day)gsl_rng_uniform_int(rng, 11);
-        add(out, &count, TN_OPP_EXPANSION, TN_STAGE_CLOSED_WON, close > c->signup ? close : c->signup,
-            expansion_amount(c, 0.85, 1.10, rng), pick_rep(c, rng), rng);
+        add(out, &count, TN_OPP_EXPANSION, TN_STAGE_CLOSED_WON,
+            close > c->signup ? close : c->signup, expansion_amount(c, 0.85, 1.10, rng),
+            pick_rep(c, rng), rng);
     } else if (active && c->upgrade_latent != TN_DAY_NEVER &&
                c->upgrade_latent - company->as_of <= company->model->premium_ramp_days) {
         add_coming_upgrade(company, c, rng, out, &count);
     } else if (active && company->as_of - c->signup > 90 &&
                gsl_rng_uniform(rng) < open_opportunity_noise) {
-        add(out, &count, TN_OPP_EXPANSION,
-            (tn_opportunity_stage)gsl_rng_uniform_int(rng, 3),
+        add(out, &count, TN_OPP_EXPANSION, (tn_opportunity_stage)gsl_rng_uniform_int(rng, 3),
             company->as_of + 14 + (tn_day)gsl_rng_uniform_int(rng, 107),
             expansion_amount(c, 0.6, 1.0, rng), pick_rep(c, rng), rng);
     }
 
     int observed_days = c->end - c->signup;
     if (observed_days > LOST_MIN_TENURE_DAYS && gsl_rng_uniform(rng) < lost_opportunity_share) {
-        tn_day close = c->signup + 90 + (tn_day)gsl_rng_uniform_int(rng, (unsigned long)(observed_days - 90));
+        tn_day close =
+            c->signup + 90 + (tn_day)gsl_rng_uniform_int(rng, (unsigned long)(observed_days - 90));
         add(out, &count, TN_OPP_EXPANSION, TN_STAGE_CLOSED_LOST, close,
             expansion_amount(c, 0.5, 1.0, rng), pick_rep(c, rng), rng);
     }

@@ -174,11 +174,11 @@ static void emit_customer(const tn_gen_worker *w, size_t first, size_t count,
 static bool csv_customer(const tn_gen_worker *w, size_t row, tn_strbuf *out) {
     (void)row;
     const tn_gen_customer *c = &w->customer;
-    bool ok = tn_strbuf_append(out, w->customer_id, TN_UUID_TEXT_LENGTH) &&
-              tn_strbuf_printf(out, ",%s,%s,", tn_industry_names[c->industry],
-                               tn_tier_names[c->tier]) &&
-              csv_put_day(out, c->signup) && tn_strbuf_putc(out, ',') &&
-              csv_put_cents(out, c->mrr_cents) && tn_strbuf_putc(out, ',');
+    bool ok =
+        tn_strbuf_append(out, w->customer_id, TN_UUID_TEXT_LENGTH) &&
+        tn_strbuf_printf(out, ",%s,%s,", tn_industry_names[c->industry], tn_tier_names[c->tier]) &&
+        csv_put_day(out, c->signup) && tn_strbuf_putc(out, ',') &&
+        csv_put_cents(out, c->mrr_cents) && tn_strbuf_putc(out, ',');
     if (ok && c->churn != TN_DAY_NEVER)
         ok = csv_put_day(out, c->churn);
     ok = ok && tn_strbuf_putc(out, ',');
@@ -188,8 +188,8 @@ static bool csv_customer(const tn_gen_worker *w, size_t row, tn_strbuf *out) {
 }
 
 static const tn_gen_table customers_table = {
-    "customers", customer_columns, sizeof customer_columns / sizeof customer_columns[0],
-    produce_customer, emit_customer, csv_customer,
+    "customers",      customer_columns, sizeof customer_columns / sizeof customer_columns[0],
+    produce_customer, emit_customer,    csv_customer,
 };
 
 /* ---- usage_events ------------------------------------------------------------------ */
@@ -208,8 +208,8 @@ static long produce_events(tn_gen_worker *w) {
     return (long)w->events.count;
 }
 
-static void emit_events(const tn_gen_worker *w, size_t first, size_t count,
-                        duckdb_data_chunk chunk, idx_t offset) {
+static void emit_events(const tn_gen_worker *w, size_t first, size_t count, duckdb_data_chunk chunk,
+                        idx_t offset) {
     int64_t *timestamps = column_data(chunk, 2);
     float *scores = column_data(chunk, 4);
     for (size_t i = 0; i < count; i++) {
@@ -228,15 +228,15 @@ static void emit_events(const tn_gen_worker *w, size_t first, size_t count,
 static bool csv_event(const tn_gen_worker *w, size_t row, tn_strbuf *out) {
     const tn_gen_event *e = &w->events.items[row];
     return csv_put_uuid(out, e->id_high, e->id_low) && tn_strbuf_putc(out, ',') &&
-           tn_strbuf_append(out, w->customer_id, TN_UUID_TEXT_LENGTH) &&
-           tn_strbuf_putc(out, ',') && csv_put_timestamp(out, e->timestamp) &&
-           tn_strbuf_putc(out, ',') && tn_strbuf_puts(out, tn_event_type_names[e->type]) &&
-           tn_strbuf_putc(out, ',') && csv_put_score(out, e->score) && tn_strbuf_putc(out, '\n');
+           tn_strbuf_append(out, w->customer_id, TN_UUID_TEXT_LENGTH) && tn_strbuf_putc(out, ',') &&
+           csv_put_timestamp(out, e->timestamp) && tn_strbuf_putc(out, ',') &&
+           tn_strbuf_puts(out, tn_event_type_names[e->type]) && tn_strbuf_putc(out, ',') &&
+           csv_put_score(out, e->score) && tn_strbuf_putc(out, '\n');
 }
 
 static const tn_gen_table events_table = {
     "usage_events", event_columns, sizeof event_columns / sizeof event_columns[0],
-    produce_events, emit_events, csv_event,
+    produce_events, emit_events,   csv_event,
 };
 
 /* ---- gtm_opportunities ------------------------------------------------------------------ */
@@ -280,17 +280,19 @@ static bool csv_opportunity(const tn_gen_worker *w, size_t row, tn_strbuf *out) 
     const tn_gen_opportunity *o = &w->opportunities[row];
     return csv_put_uuid(out, o->id_high, o->id_low) && tn_strbuf_putc(out, ',') &&
            tn_strbuf_append(out, w->customer_id, TN_UUID_TEXT_LENGTH) &&
-           tn_strbuf_printf(out, ",%s,", tn_stage_names[o->stage]) &&
-           csv_put_day(out, o->close) && tn_strbuf_putc(out, ',') &&
-           csv_put_cents(out, o->amount_cents) &&
+           tn_strbuf_printf(out, ",%s,", tn_stage_names[o->stage]) && csv_put_day(out, o->close) &&
+           tn_strbuf_putc(out, ',') && csv_put_cents(out, o->amount_cents) &&
            tn_strbuf_printf(out, ",%s,%s\n", tn_sales_reps[o->sales_rep],
                             tn_opportunity_type_names[o->type]);
 }
 
 static const tn_gen_table opportunities_table = {
-    "gtm_opportunities", opportunity_columns,
+    "gtm_opportunities",
+    opportunity_columns,
     sizeof opportunity_columns / sizeof opportunity_columns[0],
-    produce_opportunities, emit_opportunities, csv_opportunity,
+    produce_opportunities,
+    emit_opportunities,
+    csv_opportunity,
 };
 
 /* ---- support_tickets ------------------------------------------------------------------ */
@@ -331,15 +333,15 @@ static void emit_tickets(const tn_gen_worker *w, size_t first, size_t count,
 static bool csv_ticket(const tn_gen_worker *w, size_t row, tn_strbuf *out) {
     const tn_gen_ticket *t = &w->tickets.items[row];
     return csv_put_uuid(out, t->id_high, t->id_low) && tn_strbuf_putc(out, ',') &&
-           tn_strbuf_append(out, w->customer_id, TN_UUID_TEXT_LENGTH) &&
-           tn_strbuf_putc(out, ',') && csv_put_day(out, t->created) &&
+           tn_strbuf_append(out, w->customer_id, TN_UUID_TEXT_LENGTH) && tn_strbuf_putc(out, ',') &&
+           csv_put_day(out, t->created) &&
            tn_strbuf_printf(out, ",%s,%d,%s\n", tn_priority_names[t->priority],
                             (int)t->resolution_hours, tn_topic_names[t->topic]);
 }
 
 static const tn_gen_table tickets_table = {
     "support_tickets", ticket_columns, sizeof ticket_columns / sizeof ticket_columns[0],
-    produce_tickets, emit_tickets, csv_ticket,
+    produce_tickets,   emit_tickets,   csv_ticket,
 };
 
 /* ---- risk_signals ------------------------------------------------------------------ */
@@ -366,14 +368,14 @@ static void emit_risk(const tn_gen_worker *w, size_t first, size_t count, duckdb
 
 static bool csv_risk(const tn_gen_worker *w, size_t row, tn_strbuf *out) {
     (void)row;
-    return tn_strbuf_append(out, w->customer_id, TN_UUID_TEXT_LENGTH) &&
-           tn_strbuf_putc(out, ',') && csv_put_score(out, w->risk.compliance_gap) &&
+    return tn_strbuf_append(out, w->customer_id, TN_UUID_TEXT_LENGTH) && tn_strbuf_putc(out, ',') &&
+           csv_put_score(out, w->risk.compliance_gap) &&
            tn_strbuf_printf(out, ",%d\n", (int)w->risk.vendor_risk_flags);
 }
 
 static const tn_gen_table risk_table = {
     "risk_signals", risk_columns, sizeof risk_columns / sizeof risk_columns[0],
-    produce_risk, emit_risk, csv_risk,
+    produce_risk,   emit_risk,    csv_risk,
 };
 
 /* ---- all tables ------------------------------------------------------------------ */

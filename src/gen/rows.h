@@ -64,7 +64,8 @@ typedef struct {
     const char *name; /* "usage_events" */
     const tn_gen_column *columns;
     size_t column_count;
-    /* Produces the rows of the worker's current customer; returns how many, or -1 when out of memory. */
+    /* Produces the rows of the worker's current customer; returns how many, or -1 when out of
+     * memory. */
     long (*produce)(tn_gen_worker *worker);
     /* Copies rows [first, first + count) to `chunk` from row `offset` on. */
     void (*emit)(const tn_gen_worker *worker, size_t first, size_t count, duckdb_data_chunk chunk,
@@ -75,7 +76,8 @@ typedef struct {
 
 #define TN_GEN_TABLE_COUNT 5
 
-/* The five tables in the dictionary's order: customers, usage_events, gtm_opportunities, support_tickets, risk_signals. */
+/* The five tables in the dictionary's order: customers, usage_events, gtm_opportunities,
+ * support_tickets, risk_signals. */
 extern const tn_gen_table *const tn_gen_tables[TN_GEN_TABLE_COUNT];
 
 /* Must be called once before any emit() (builds the score → FLOAT table). */

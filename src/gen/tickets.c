@@ -49,8 +49,7 @@ static int draw_weighted(const double *weights, int count, gsl_rng *rng) {
 }
 
 static void draw_priority_and_topic(const tn_gen_model *m, const tn_gen_customer *c,
-                                    ticket_kind kind, int tenure, gsl_rng *rng,
-                                    tn_gen_ticket *t) {
+                                    ticket_kind kind, int tenure, gsl_rng *rng, tn_gen_ticket *t) {
     double priority[TN_PRIORITY_COUNT], topic[TN_TOPIC_COUNT];
     double struggle = c->health < 0 ? -c->health : 0;
     for (int i = 0; i < TN_PRIORITY_COUNT; i++)
@@ -61,7 +60,8 @@ static void draw_priority_and_topic(const tn_gen_model *m, const tn_gen_customer
         priority[TN_PRIORITY_HIGH] *= 1.0 + 0.3 * struggle;
         priority[TN_PRIORITY_CRITICAL] *= 1.0 + 0.3 * struggle;
         topic[TN_TOPIC_INTEGRATION] *= 1.0 + 0.35 * struggle;
-        topic[TN_TOPIC_ONBOARDING] *= (1.0 + 0.35 * struggle) * (tenure < ONBOARDING_DAYS ? 2.5 : 1.0);
+        topic[TN_TOPIC_ONBOARDING] *=
+            (1.0 + 0.35 * struggle) * (tenure < ONBOARDING_DAYS ? 2.5 : 1.0);
     }
     if (kind == TICKET_FEATURE_REQUEST) {
         t->priority = gsl_rng_uniform(rng) < 0.6 ? TN_PRIORITY_LOW : TN_PRIORITY_MEDIUM;

@@ -14,8 +14,8 @@ static char *put_hex(uint64_t value, int digits, char *out) {
 }
 
 void tn_uuid_format(uint64_t high, uint64_t low, char *out) {
-    high = (high & ~0xf000ULL) | 0x4000ULL;                          /* version 4 */
-    low = (low & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;     /* variant 10 */
+    high = (high & ~0xf000ULL) | 0x4000ULL;                      /* version 4 */
+    low = (low & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; /* variant 10 */
     out = put_hex(high >> 32, 8, out);
     *out++ = '-';
     out = put_hex(high >> 16, 4, out);

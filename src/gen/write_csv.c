@@ -102,9 +102,9 @@ static void *csv_worker(void *argument) {
 
 /* The output files, open in the temporary directory. */
 typedef struct {
-    char directory[PATH_MAX_LENGTH];       /* the target */
-    char temporary[PATH_MAX_LENGTH];       /* DIR/.tenure-generate-XXXXXX */
-    bool created_directory;                /* we made the target: remove it on failure */
+    char directory[PATH_MAX_LENGTH]; /* the target */
+    char temporary[PATH_MAX_LENGTH]; /* DIR/.tenure-generate-XXXXXX */
+    bool created_directory;          /* we made the target: remove it on failure */
     FILE *files[TN_GEN_TABLE_COUNT];
 } csv_output;
 

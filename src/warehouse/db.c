@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@ struct tn_db {
     duckdb_database database;
     duckdb_connection connection;
     char *path;
+    atomic_bool interrupted; /* set by tn_db_run_watched: statements fail from now on */
 };
 
 /* The directory part of `path` must exist for DuckDB to create the file. */
@@ -96,7 +100,24 @@ const char *tn_db_path(const tn_db *db) {
 }
 
 bool tn_db_query(tn_db *db, const char *sql, duckdb_result *result, tn_error *err) {
-    if (duckdb_query(db->connection, sql, result) == DuckDBSuccess)
+    if (atomic_load(&db->interrupted) && strcmp(sql, "ROLLBACK") != 0) {
+        memset(result, 0, sizeof *result);
+        return tn_error_set(err, TN_ERR_INTERRUPTED, "interrupted");
+    }
+    static int trace = -1; /* TENURE_TRACE=1: each statement's time on stderr */
+    if (trace < 0)
+        trace = getenv("TENURE_TRACE") != NULL && strcmp(getenv("TENURE_TRACE"), "1") == 0;
+    struct timespec start, end;
+    if (trace)
+        clock_gettime(CLOCK_MONOTONIC, &start);
+    duckdb_state state = duckdb_query(db->connection, sql, result);
+    if (trace) {
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        fprintf(stderr, "[trace] %7.3f s  %.100s\n",
+                (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) * 1e-9,
+                sql);
+    }
+    if (state == DuckDBSuccess)
         return true;
     const char *message = duckdb_result_error(result);
     return tn_error_set(err, TN_ERR_DB, "%s", message != NULL ? message : "unknown DuckDB error");
@@ -113,4 +134,54 @@ bool tn_db_set(tn_db *db, const char *name, const char *value, tn_error *err) {
     char statement[256];
     snprintf(statement, sizeof statement, "SET %s = '%s'", name, value);
     return tn_db_exec(db, statement, err);
+}
+
+typedef struct {
+    tn_db *db;
+    tn_db_work work;
+    void *context;
+    tn_error error;
+    bool ok;
+    atomic_bool finished;
+} watched_job;
+
+static void *run_job(void *argument) {
+    watched_job *job = argument;
+    job->ok = job->work(job->db, job->context, &job->error);
+    atomic_store(&job->finished, true);
+    return NULL;
+}
+
+bool tn_db_run_watched(tn_db *db, tn_db_work work, void *context, const tn_db_watch *watch,
+                       tn_error *err) {
+    watched_job job = {.db = db, .work = work, .context = context};
+    tn_error_clear(&job.error);
+    atomic_store(&job.finished, false);
+    atomic_store(&db->interrupted, false);
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, run_job, &job) != 0)
+        return tn_error_set(err, TN_ERR_INTERNAL, "could not start a thread");
+    while (!atomic_load(&job.finished)) {
+        struct timespec pause = {0, 50 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        if (watch == NULL)
+            continue;
+        if (watch->tick != NULL)
+            watch->tick(watch->context, duckdb_query_progress(db->connection).percentage);
+        if (!atomic_load(&db->interrupted) && watch->should_stop != NULL &&
+            watch->should_stop(watch->context)) {
+            atomic_store(&db->interrupted, true);
+            duckdb_interrupt(db->connection);
+        }
+    }
+    pthread_join(thread, NULL);
+    bool interrupted = atomic_load(&db->interrupted);
+    atomic_store(&db->interrupted, false);
+    if (job.ok)
+        return true;
+    if (interrupted)
+        return tn_error_set(err, TN_ERR_INTERRUPTED, "interrupted");
+    if (err != NULL)
+        *err = job.error;
+    return false;
 }

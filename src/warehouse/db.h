@@ -39,7 +39,8 @@ duckdb_connection tn_db_connection(tn_db *db);
 /* The path the warehouse was opened from (owned by `db`). */
 const char *tn_db_path(const tn_db *db);
 
-/* Runs one or more statements and discards their results. TN_ERR_DB with DuckDB's message on failure. */
+/* Runs one or more statements and discards their results. TN_ERR_DB with DuckDB's message on
+ * failure. */
 bool tn_db_exec(tn_db *db, const char *sql, tn_error *err);
 
 /*
@@ -51,5 +52,27 @@ bool tn_db_query(tn_db *db, const char *sql, duckdb_result *result, tn_error *er
 
 /* Sets a DuckDB option (`SET name = value`) for this connection's database. */
 bool tn_db_set(tn_db *db, const char *name, const char *value, tn_error *err);
+
+/* Long work on the database, run by tn_db_run_watched() on a helper thread. */
+typedef bool (*tn_db_work)(tn_db *db, void *context, tn_error *err);
+
+/* What the calling thread does while the work runs. */
+typedef struct {
+    void *context;
+    /* called about ten times a second; `percent` is DuckDB's progress on the running
+     * statement, or a negative number when it has none */
+    void (*tick)(void *context, double percent);
+    /* true asks the work to stop: the running statement is interrupted */
+    bool (*should_stop)(void *context);
+} tn_db_watch;
+
+/*
+ * Runs `work` on a helper thread while the calling thread calls `watch`.
+ * When should_stop() says so, DuckDB's running statement is interrupted and
+ * every later statement of the work fails at once (but ROLLBACK), so the
+ * work unwinds; the result is then TN_ERR_INTERRUPTED.
+ */
+bool tn_db_run_watched(tn_db *db, tn_db_work work, void *context, const tn_db_watch *watch,
+                       tn_error *err);
 
 #endif

@@ -263,12 +263,15 @@ static void test_csv_rows_are_formatted_exactly(void **state) {
     c->churn = TN_DAY_NEVER, c->upgrade = tn_day_from_civil(2025, 1, 2);
     tn_strbuf line = TN_STRBUF_INIT;
     assert_true(tn_gen_tables[0]->format_csv(&worker, 0, &line));
-    assert_string_equal(tn_strbuf_cstr(&line), "01234567-89ab-4def-bedc-ba9876543210,HR Tech,growth,"
-                                               "2024-02-29,2500.05,,2025-01-02\n");
+    assert_string_equal(tn_strbuf_cstr(&line),
+                        "01234567-89ab-4def-bedc-ba9876543210,HR Tech,growth,"
+                        "2024-02-29,2500.05,,2025-01-02\n");
     tn_strbuf_reset(&line);
     worker.events.count = 0;
     tn_gen_event event = {.timestamp = 1773491696, /* 2026-03-14 12:34:56 UTC */
-                          .id_high = 0, .id_low = 0, .score = 10000,
+                          .id_high = 0,
+                          .id_low = 0,
+                          .score = 10000,
                           .type = TN_EVENT_PREMIUM_FEATURE_TRIAL};
     worker.events.items = &event;
     worker.events.count = 1;

@@ -1,0 +1,66 @@
+-- customer_survival — one row per customer who had signed up by the as-of
+-- date, churned or not: the survival time and event of the data dictionary's
+-- "Derived Features — EDA Analysis", and the signals it correlates with churn.
+--
+-- A customer's window ends at churn_date if they churned before the as-of
+-- date, else at the as-of date (right-censored). Every feature reads only
+-- data before that end; windows are half-open, [end - N days, end).
+WITH params AS (
+    SELECT DATE '{{ var('as_of') }}' AS as_of
+),
+
+customers AS (
+    SELECT
+        c.*,
+        c.churn_date IS NOT NULL AND c.churn_date < p.as_of AS churned,
+        CASE WHEN churned THEN c.churn_date ELSE p.as_of END AS end_date
+    FROM {{ ref('stg_customers') }} AS c, params AS p
+    WHERE c.signup_date < p.as_of
+),
+
+events AS (
+    SELECT
+        e.customer_id,
+        count(*) FILTER (e.event_at >= c.end_date - INTERVAL 30 DAY) AS events_last_30d,
+        count(*) FILTER (e.is_retention_signal) AS retention_signal_count,
+        count(*) FILTER (e.event_type = 'integration_connect'
+                         AND e.event_at < c.signup_date + INTERVAL 30 DAY) AS integration_connects_first_30d,
+        avg(e.feature_adoption_score) AS avg_adoption_score
+    FROM {{ ref('stg_usage_events') }} AS e
+    JOIN customers AS c USING (customer_id)
+    WHERE e.event_at < c.end_date
+    GROUP BY e.customer_id
+),
+
+tickets AS (
+    SELECT t.customer_id, count(*) FILTER (t.is_high_priority) AS high_priority_tickets
+    FROM {{ ref('stg_support_tickets') }} AS t
+    JOIN customers AS c USING (customer_id)
+    WHERE t.created_date < c.end_date
+    GROUP BY t.customer_id
+)
+
+SELECT
+    c.customer_id,
+    c.plan_tier,
+    c.industry,
+    c.signup_date,
+    CASE WHEN c.churned THEN c.churn_date END AS churn_date,
+    CASE WHEN c.upgrade_date < c.end_date THEN c.upgrade_date END AS upgrade_date,
+    (c.end_date - c.signup_date)::INTEGER AS duration_days,
+    c.churned::INTEGER AS event,
+    coalesce(e.integration_connects_first_30d, 0)::INTEGER AS integration_connects_first_30d,
+    coalesce(e.retention_signal_count, 0)::INTEGER AS retention_signal_count,
+    coalesce(e.events_last_30d, 0)::INTEGER AS events_last_30d,
+    CASE
+        WHEN coalesce(e.integration_connects_first_30d, 0) = 0 THEN '0'
+        WHEN e.integration_connects_first_30d <= 2 THEN '1–2'
+        WHEN e.integration_connects_first_30d <= 5 THEN '3–5'
+        ELSE '6+'
+    END AS integration_bucket,
+    e.avg_adoption_score::DOUBLE AS avg_adoption_score,
+    coalesce(t.high_priority_tickets, 0)::INTEGER AS high_priority_tickets
+FROM customers AS c
+LEFT JOIN events AS e USING (customer_id)
+LEFT JOIN tickets AS t USING (customer_id)
+ORDER BY c.customer_id

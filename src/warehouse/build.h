@@ -1,0 +1,69 @@
+/*
+ * build.h — `tenure build`: raw tables → staging views → feature marts.
+ *
+ * In one DuckDB transaction (so a failure or Ctrl-C leaves the warehouse as
+ * it was): optionally replace the raw tables with a company's CSV exports
+ * (raw_load.h), rebuild every model of sql/staging (views) and sql/marts
+ * (tables) in dependency order (models.h), and record the build in
+ * marts.build_info: its as-of date, the data's own as-of date, where the
+ * data came from, and the row count of every table.
+ *
+ * The as-of date: --as-of if given; otherwise the data's own, which is the
+ * date `tenure generate` recorded, or for loaded data the day after the
+ * latest usage event (design.md §3).
+ */
+#ifndef TN_WAREHOUSE_BUILD_H
+#define TN_WAREHOUSE_BUILD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/date.h"
+#include "common/error.h"
+#include "warehouse/db.h"
+#include "warehouse/raw_load.h"
+
+/* No date given. */
+#define TN_DAY_UNSET INT32_MIN
+
+typedef struct {
+    const char *db_path;
+    const char *raw_dir; /* NULL: rebuild from the raw tables already in the warehouse */
+    tn_day as_of;        /* TN_DAY_UNSET: the data's own */
+    bool lenient;        /* load the good rows, keep the bad ones in raw.rejects */
+} tn_build_options;
+
+/* What a build did or, for a strict load with problems, found. */
+typedef struct {
+    tn_day as_of, data_as_of;
+    bool loaded;          /* the raw tables came from --raw */
+    tn_load_summary load; /* with --raw: what was read and rejected */
+    char *problem_report; /* with --raw and problems: the report lines (caller frees) */
+    size_t models;        /* models built */
+    uint64_t raw_rows[TN_RAW_TABLE_COUNT];
+} tn_build_result;
+
+/* Called from the calling thread while the build runs: what it is doing, DuckDB's progress. */
+typedef struct {
+    void *context;
+    void (*step)(void *context, const char *what, double percent);
+    bool (*should_stop)(void *context);
+} tn_build_watch;
+
+/*
+ * Builds the warehouse. A load with problems in strict mode fails with
+ * TN_ERR_INPUT and result->problem_report set; the warehouse is unchanged.
+ */
+bool tn_build(const tn_build_options *options, const tn_build_watch *watch,
+              tn_build_result *result, tn_error *err);
+
+/* Frees what a result owns. */
+void tn_build_result_free(tn_build_result *result);
+
+/*
+ * Reads the as-of dates of the last build from marts.build_info. Fails with
+ * TN_ERR_INPUT, saying to run `tenure build`, when the warehouse has none.
+ */
+bool tn_build_info_dates(tn_db *db, tn_day *as_of, tn_day *data_as_of, tn_error *err);
+
+#endif

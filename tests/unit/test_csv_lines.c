@@ -1,0 +1,121 @@
+/*
+ * test_csv_lines.c — mapping DuckDB's record numbering to the physical
+ * lines of a CSV file: quoted line breaks, CRLF, a byte order mark, blank
+ * lines, rejected records skipped when counting accepted rows.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "warehouse/csv_lines.h"
+
+static char path[64];
+
+static void write_file(const char *contents, size_t length) {
+    snprintf(path, sizeof path, "/tmp/tenure-csv-lines-%d.csv", (int)getpid());
+    FILE *file = fopen(path, "wb");
+    assert_non_null(file);
+    assert_int_equal(fwrite(contents, 1, length, file), length);
+    fclose(file);
+}
+
+static int teardown(void **state) {
+    (void)state;
+    unlink(path);
+    return 0;
+}
+
+static void test_plain_file(void **state) {
+    (void)state;
+    const char text[] = "a,b\n1,x\n2,y\n3,z\n";
+    write_file(text, sizeof text - 1);
+    tn_csv_lookup lookups[] = {{-1, 0, 0, NULL}, {-1, 2, 0, NULL}, {-1, 3, 0, NULL}};
+    int64_t records = 0;
+    assert_true(tn_csv_locate(path, NULL, 0, lookups, 3, &records, NULL));
+    assert_int_equal(records, 3);
+    assert_int_equal(lookups[0].line, 2);
+    assert_string_equal(lookups[0].text, "1,x");
+    assert_int_equal(lookups[1].line, 4);
+    assert_string_equal(lookups[1].text, "3,z");
+    assert_int_equal(lookups[2].line, -1); /* there is no fourth row */
+    assert_null(lookups[2].text);
+    free(lookups[0].text);
+    free(lookups[1].text);
+}
+
+/* BOM, CRLF, a quoted field spanning two lines with a comma and an escaped quote, a blank line. */
+static void test_quotes_crlf_bom_and_blank_lines(void **state) {
+    (void)state;
+    const char text[] = "\xEF\xBB\xBF"
+                        "id,note\r\n"                     /* line 1, DuckDB line 1 */
+                        "1,\"two\r\nlines, \"\"quoted\"\"\"\r\n" /* lines 2-3, DuckDB line 2 */
+                        "2,plain\r\n"                     /* line 4, DuckDB line 3 */
+                        "\r\n"                            /* line 5: blank, DuckDB line 4 */
+                        "bad\r\n"                         /* line 6, DuckDB line 5 (rejected) */
+                        "3,last";                         /* line 7, DuckDB line 6, no newline */
+    write_file(text, sizeof text - 1);
+    const int64_t rejected[] = {5};
+    tn_csv_lookup lookups[] = {
+        {-1, 0, 0, NULL}, /* first accepted row */
+        {-1, 1, 0, NULL}, /* second accepted row */
+        {-1, 2, 0, NULL}, /* third accepted row: after the rejected one */
+        {5, -1, 0, NULL}, /* the rejected record */
+    };
+    int64_t records = 0;
+    assert_true(tn_csv_locate(path, rejected, 1, lookups, 4, &records, NULL));
+    assert_int_equal(records, 4); /* 3 accepted + 1 rejected */
+    assert_int_equal(lookups[0].line, 2);
+    assert_string_equal(lookups[0].text, "1,\"two\nlines, \"\"quoted\"\"\"");
+    assert_int_equal(lookups[1].line, 4);
+    assert_int_equal(lookups[2].line, 7);
+    assert_string_equal(lookups[2].text, "3,last");
+    assert_int_equal(lookups[3].line, 6);
+    assert_string_equal(lookups[3].text, "bad");
+    for (int i = 0; i < 4; i++)
+        free(lookups[i].text);
+}
+
+static void test_long_records_are_cut_and_lookups_in_any_order(void **state) {
+    (void)state;
+    char text[4000];
+    int n = snprintf(text, sizeof text, "a\n");
+    for (int i = 0; i < 2000; i++)
+        text[n++] = 'x';
+    n += snprintf(text + n, sizeof text - (size_t)n, "\nshort\n");
+    write_file(text, (size_t)n);
+    tn_csv_lookup lookups[] = {{-1, 1, 0, NULL}, {-1, 0, 0, NULL}};
+    int64_t records = 0;
+    assert_true(tn_csv_locate(path, NULL, 0, lookups, 2, &records, NULL));
+    assert_int_equal(lookups[0].line, 3);
+    assert_string_equal(lookups[0].text, "short");
+    assert_int_equal(lookups[1].line, 2);
+    assert_int_equal(strlen(lookups[1].text), 1000);
+    free(lookups[0].text);
+    free(lookups[1].text);
+}
+
+static void test_missing_file(void **state) {
+    (void)state;
+    int64_t records;
+    tn_error err;
+    assert_false(tn_csv_locate("/nonexistent/x.csv", NULL, 0, NULL, 0, &records, &err));
+    assert_int_equal(err.code, TN_ERR_IO);
+    assert_non_null(strstr(err.message, "/nonexistent/x.csv"));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_plain_file, teardown),
+        cmocka_unit_test_teardown(test_quotes_crlf_bom_and_blank_lines, teardown),
+        cmocka_unit_test_teardown(test_long_records_are_cut_and_lookups_in_any_order, teardown),
+        cmocka_unit_test(test_missing_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
