@@ -30,8 +30,8 @@ static void set_defaults(void) {
 static const tn_arg build_args[] = {
     {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)",
      &options.db_path, 0, 0},
-    {"raw", TN_ARG_STRING, "DIR", "load DIR/<table>.csv into the raw tables first", &options.raw_dir,
-     0, 0},
+    {"raw", TN_ARG_STRING, "DIR", "load DIR/<table>.csv into the raw tables first",
+     &options.raw_dir, 0, 0},
     {"as-of", TN_ARG_DATE, "D", "as-of date of every window (default: the data's own)",
      &options.as_of, 0, 0},
     {"lenient", TN_ARG_FLAG, NULL, "with --raw: load the good rows, keep bad ones in raw.rejects",

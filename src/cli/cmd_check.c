@@ -21,9 +21,7 @@
 
 enum { SAMPLE_KEYS = 3 };
 
-static struct {
-    const char *db_path;
-} options;
+static struct { const char *db_path; } options;
 
 static void set_defaults(void) {
     options.db_path = "data/warehouse.duckdb";

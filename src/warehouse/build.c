@@ -66,13 +66,15 @@ static bool data_as_of(tn_db *db, bool loaded, tn_day *out, tn_error *err) {
     bool generated = false;
     if (!loaded && !table_exists(db, "meta", "generation", &generated, err))
         return false;
-    const char *sql = generated ? "SELECT as_of FROM meta.generation"
-                                : "SELECT CAST(max(\"timestamp\") AS DATE) + 1 FROM raw.usage_events";
+    const char *sql = generated
+                          ? "SELECT as_of FROM meta.generation"
+                          : "SELECT CAST(max(\"timestamp\") AS DATE) + 1 FROM raw.usage_events";
     if (!query_cell(db, sql, cell, sizeof cell, err))
         return false;
     if (cell[0] == '\0')
-        return tn_error_set(err, TN_ERR_INPUT,
-                            "raw.usage_events is empty, so the data has no as-of date: give --as-of");
+        return tn_error_set(
+            err, TN_ERR_INPUT,
+            "raw.usage_events is empty, so the data has no as-of date: give --as-of");
     return tn_date_parse(cell, out, err);
 }
 
@@ -127,8 +129,8 @@ static bool record_build(build_job *job, tn_db *db, const char *as_of, const cha
     for (size_t i = 0; i < job->models.count; i++) {
         const tn_model *model = &job->models.models[i];
         tn_strbuf_printf(&sql, " UNION ALL SELECT '%s.%s', count(*) FROM %s.%s",
-                         tn_layer_schema(model->layer), model->name,
-                         tn_layer_schema(model->layer), model->name);
+                         tn_layer_schema(model->layer), model->name, tn_layer_schema(model->layer),
+                         model->name);
     }
     tn_strbuf_puts(&sql, "))");
     bool ok = tn_db_exec(db, tn_embedded_text("sql/build/build_info.sql"), err) &&
@@ -157,7 +159,8 @@ static bool build_in_transaction(build_job *job, tn_db *db, tn_error *err) {
         ok = tn_db_exec(db, tn_embedded_text("sql/raw/schema.sql"), err) &&
              tn_raw_load_commit(db, err);
     }
-    ok = ok && check_raw_tables(db, err) && data_as_of(db, result->loaded, &result->data_as_of, err);
+    ok =
+        ok && check_raw_tables(db, err) && data_as_of(db, result->loaded, &result->data_as_of, err);
     if (!ok)
         return false;
     result->as_of = job->options->as_of != TN_DAY_UNSET ? job->options->as_of : result->data_as_of;
@@ -229,8 +232,8 @@ static bool bridge_stop(void *context) {
            bridge->watch->should_stop(bridge->watch->context);
 }
 
-bool tn_build(const tn_build_options *options, const tn_build_watch *watch,
-              tn_build_result *result, tn_error *err) {
+bool tn_build(const tn_build_options *options, const tn_build_watch *watch, tn_build_result *result,
+              tn_error *err) {
     memset(result, 0, sizeof *result);
     result->loaded = options->raw_dir != NULL;
     struct stat info;
@@ -256,8 +259,7 @@ bool tn_build(const tn_build_options *options, const tn_build_watch *watch,
         tn_db_watch db_watch = {&bridge, bridge_tick, bridge_stop};
         ok = tn_db_run_watched(db, build_work, job, &db_watch, err);
         if (!ok && err != NULL && err->code == TN_ERR_INTERRUPTED)
-            tn_error_set(err, TN_ERR_INTERRUPTED, "interrupted; %s is unchanged",
-                         options->db_path);
+            tn_error_set(err, TN_ERR_INTERRUPTED, "interrupted; %s is unchanged", options->db_path);
     }
     tn_db_close(db);
     tn_models_free(&job->models);
@@ -275,8 +277,8 @@ bool tn_build_info_dates(tn_db *db, tn_day *as_of, tn_day *data_as_of, tn_error 
     if (!table_exists(db, "marts", "build_info", &exists, err))
         return false;
     if (!exists)
-        return tn_error_set(err, TN_ERR_INPUT,
-                            "%s has no marts yet: run 'tenure build' first", tn_db_path(db));
+        return tn_error_set(err, TN_ERR_INPUT, "%s has no marts yet: run 'tenure build' first",
+                            tn_db_path(db));
     char first[32], second[32];
     return query_cell(db, "SELECT as_of FROM marts.build_info", first, sizeof first, err) &&
            query_cell(db, "SELECT data_as_of FROM marts.build_info", second, sizeof second, err) &&

@@ -54,8 +54,8 @@ typedef struct {
  * Builds the warehouse. A load with problems in strict mode fails with
  * TN_ERR_INPUT and result->problem_report set; the warehouse is unchanged.
  */
-bool tn_build(const tn_build_options *options, const tn_build_watch *watch,
-              tn_build_result *result, tn_error *err);
+bool tn_build(const tn_build_options *options, const tn_build_watch *watch, tn_build_result *result,
+              tn_error *err);
 
 /* Frees what a result owns. */
 void tn_build_result_free(tn_build_result *result);

@@ -65,10 +65,11 @@ static void end_record(scan_state *s, targets *t) {
     if (s->record_logical == 1) /* the header */
         return;
     s->data_records++;
-    while (t->next_rejected < t->rejected_count && t->rejected[t->next_rejected] < s->record_logical)
+    while (t->next_rejected < t->rejected_count &&
+           t->rejected[t->next_rejected] < s->record_logical)
         t->next_rejected++;
-    bool rejected = t->next_rejected < t->rejected_count &&
-                    t->rejected[t->next_rejected] == s->record_logical;
+    bool rejected =
+        t->next_rejected < t->rejected_count && t->rejected[t->next_rejected] == s->record_logical;
     fill_matches(t, s, rejected, rejected ? -1 : s->accepted);
     if (!rejected)
         s->accepted++;

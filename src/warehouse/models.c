@@ -115,8 +115,8 @@ static char **list_sql_files(const char *dir, size_t *count) {
     return names;
 }
 
-static bool load_directory(const char *root, const bool layers[TN_LAYER_COUNT],
-                           tn_model_set *set, tn_error *err) {
+static bool load_directory(const char *root, const bool layers[TN_LAYER_COUNT], tn_model_set *set,
+                           tn_error *err) {
     bool ok = true;
     for (int layer = 0; ok && layer < TN_LAYER_COUNT; layer++) {
         if (!layers[layer])
@@ -181,13 +181,13 @@ static bool check_unique_names(const tn_model_set *set, tn_error *err) {
         long first = find_model(set, set->models[i].name);
         if (first != (long)i)
             return tn_error_set(err, TN_ERR_INPUT, "%s and %s: two models named '%s'",
-                                set->models[first].path, set->models[i].path,
-                                set->models[i].name);
+                                set->models[first].path, set->models[i].path, set->models[i].name);
     }
     return true;
 }
 
-/* Follows unfinished deps from `start` until a model repeats: the cycle, as "a.sql → b.sql → a.sql". */
+/* Follows unfinished deps from `start` until a model repeats: the cycle, as "a.sql → b.sql →
+ * a.sql". */
 static void describe_cycle(const tn_model_set *set, const bool *done, size_t start, tn_error *err) {
     size_t *path = calloc(set->count + 1, sizeof *path);
     size_t length = 0, current = start;
@@ -290,8 +290,8 @@ bool tn_models_load(const bool layers[TN_LAYER_COUNT], tn_model_set *set, tn_err
     ok = ok && check_unique_names(set, err);
     for (size_t i = 0; ok && i < set->count; i++) {
         ref_collector collector = {set, i};
-        ok = tn_template_scan(set->models[i].path, set->models[i].sql, collect_ref, &collector,
-                              err);
+        ok =
+            tn_template_scan(set->models[i].path, set->models[i].sql, collect_ref, &collector, err);
     }
     ok = ok && sort_models(set, err);
     if (!ok)
@@ -313,8 +313,7 @@ static bool resolve(void *context, const tn_template_expression *expression, tn_
         if (target < 0)
             return tn_error_set(err, TN_ERR_INPUT, "%s:%d: ref('%s') names no model",
                                 render->model->path, expression->line, expression->first);
-        return tn_strbuf_printf(out, "%s.%s",
-                                tn_layer_schema(render->set->models[target].layer),
+        return tn_strbuf_printf(out, "%s.%s", tn_layer_schema(render->set->models[target].layer),
                                 expression->first);
     }
     if (expression->kind == TN_TEMPLATE_SOURCE) {

@@ -26,9 +26,9 @@
 typedef enum { TN_LAYER_STAGING, TN_LAYER_MARTS, TN_LAYER_CHECKS, TN_LAYER_COUNT } tn_layer;
 
 typedef struct {
-    char *name;   /* "customer_survival" */
-    char *path;   /* "sql/marts/customer_survival.sql", for messages */
-    char *sql;    /* the template text */
+    char *name; /* "customer_survival" */
+    char *path; /* "sql/marts/customer_survival.sql", for messages */
+    char *sql;  /* the template text */
     tn_layer layer;
     size_t *deps; /* indexes of the models it ref()s */
     size_t dep_count;

@@ -56,11 +56,12 @@ static bool read_layout(table_layout layout[TN_RAW_TABLE_COUNT], tn_error *err) 
         return false;
     tn_strbuf cells = TN_STRBUF_INIT;
     size_t rows = 0;
-    bool ok = tn_db_exec(scratch, tn_embedded_text("sql/raw/schema.sql"), err) &&
-              query_text(scratch,
-                         "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                         "WHERE table_schema = 'raw' ORDER BY table_name, ordinal_position",
-                         &cells, &rows, 3, err);
+    bool ok =
+        tn_db_exec(scratch, tn_embedded_text("sql/raw/schema.sql"), err) &&
+        query_text(scratch,
+                   "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                   "WHERE table_schema = 'raw' ORDER BY table_name, ordinal_position",
+                   &cells, &rows, 3, err);
     memset(layout, 0, TN_RAW_TABLE_COUNT * sizeof *layout);
     const char *cell = cells.data;
     for (size_t r = 0; ok && r < rows; r++) {
@@ -89,8 +90,8 @@ static bool write_layout(tn_db *db, const table_layout layout[TN_RAW_TABLE_COUNT
                     err))
         return false;
     duckdb_appender appender;
-    if (duckdb_appender_create_ext(tn_db_connection(db), "temp", "main", "tn_layout",
-                                   &appender) != DuckDBSuccess)
+    if (duckdb_appender_create_ext(tn_db_connection(db), "temp", "main", "tn_layout", &appender) !=
+        DuckDBSuccess)
         return tn_error_set(err, TN_ERR_DB, "tn_layout: %s", duckdb_appender_error(appender));
     bool ok = true;
     for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
@@ -106,11 +107,12 @@ static bool write_layout(tn_db *db, const table_layout layout[TN_RAW_TABLE_COUNT
     if (!ok)
         tn_error_set(err, TN_ERR_DB, "tn_layout: %s", duckdb_appender_error(appender));
     duckdb_appender_destroy(&appender);
-    return ok && tn_db_exec(db,
-                            "CREATE OR REPLACE TEMP TABLE tn_load_columns AS SELECT l.*, c.accepted "
-                            "FROM tn_layout l LEFT JOIN tn_load_contract c USING (table_name, "
-                            "column_name)",
-                            err);
+    return ok &&
+           tn_db_exec(db,
+                      "CREATE OR REPLACE TEMP TABLE tn_load_columns AS SELECT l.*, c.accepted "
+                      "FROM tn_layout l LEFT JOIN tn_load_contract c USING (table_name, "
+                      "column_name)",
+                      err);
 }
 
 /* `text` as a SQL string literal body: quotes doubled. */
@@ -124,7 +126,8 @@ static void put_quoted(tn_strbuf *out, const char *text) {
     tn_strbuf_putc(out, '\'');
 }
 
-/* The header line of `path` (DuckDB strips a byte order mark), split into trimmed lower-case names. */
+/* The header line of `path` (DuckDB strips a byte order mark), split into trimmed lower-case names.
+ */
 static bool read_header(tn_db *db, const char *path, char names[MAX_COLUMNS + 1][MAX_NAME],
                         int *count, tn_error *err) {
     tn_strbuf sql = TN_STRBUF_INIT, cells = TN_STRBUF_INIT;
@@ -185,8 +188,8 @@ static bool check_header(const char *path, const table_layout *layout,
         tn_strbuf expected = TN_STRBUF_INIT;
         for (int c = 0; c < layout->count; c++)
             tn_strbuf_printf(&expected, "%s%s", c ? "," : "", layout->names[c]);
-        tn_error_set(err, TN_ERR_INPUT, "%s:1: header: %s%s%s%s%s — expected the columns %s",
-                     path, missing.length ? "lacks " : "", tn_strbuf_cstr(&missing),
+        tn_error_set(err, TN_ERR_INPUT, "%s:1: header: %s%s%s%s%s — expected the columns %s", path,
+                     missing.length ? "lacks " : "", tn_strbuf_cstr(&missing),
                      missing.length && unknown.length ? "; " : "",
                      unknown.length ? "has unknown column " : "", tn_strbuf_cstr(&unknown),
                      tn_strbuf_cstr(&expected));
@@ -237,7 +240,8 @@ static bool load_table(tn_db *db, const char *dir, int table, const table_layout
     file_path(dir, table, path);
     struct stat info;
     if (stat(path, &info) != 0 || !S_ISREG(info.st_mode))
-        return tn_error_set(err, TN_ERR_INPUT, "%s: %s (--raw DIR must hold customers.csv, "
+        return tn_error_set(err, TN_ERR_INPUT,
+                            "%s: %s (--raw DIR must hold customers.csv, "
                             "usage_events.csv, gtm_opportunities.csv, support_tickets.csv and "
                             "risk_signals.csv)",
                             path, errno == ENOENT ? "no such file" : "not a readable file");
@@ -248,8 +252,9 @@ static bool load_table(tn_db *db, const char *dir, int table, const table_layout
         return false;
     tn_strbuf sql = TN_STRBUF_INIT;
     const char *name = tn_raw_tables[table];
-    tn_strbuf_printf(&sql, "DROP TABLE IF EXISTS tn_rejects_%s; DROP TABLE IF EXISTS tn_scans_%s; "
-                           "CREATE OR REPLACE TEMP TABLE load_%s AS SELECT ",
+    tn_strbuf_printf(&sql,
+                     "DROP TABLE IF EXISTS tn_rejects_%s; DROP TABLE IF EXISTS tn_scans_%s; "
+                     "CREATE OR REPLACE TEMP TABLE load_%s AS SELECT ",
                      name, name, name);
     for (int c = 0; c < layout->count; c++)
         tn_strbuf_printf(&sql, "%s\"%s\"", c ? ", " : "", layout->names[c]);
@@ -258,8 +263,9 @@ static bool load_table(tn_db *db, const char *dir, int table, const table_layout
     tn_strbuf_puts(&sql, ", header = true, auto_detect = false, delim = ',', quote = '\"', "
                          "escape = '\"', columns = ");
     bool ok = column_spec(db, table, header, count, &sql, err);
-    tn_strbuf_printf(&sql, ", store_rejects = true, rejects_table = 'tn_rejects_%s', "
-                           "rejects_scan = 'tn_scans_%s', rejects_limit = 0)",
+    tn_strbuf_printf(&sql,
+                     ", store_rejects = true, rejects_table = 'tn_rejects_%s', "
+                     "rejects_scan = 'tn_scans_%s', rejects_limit = 0)",
                      name, name);
     ok = ok && tn_db_exec(db, tn_strbuf_cstr(&sql), err);
     if (!ok)
@@ -301,7 +307,8 @@ static bool store_lines(tn_db *db, int table, const tn_csv_lookup *lookups, size
     duckdb_appender appender;
     if (duckdb_appender_create_ext(tn_db_connection(db), "temp", "main", "tn_problem_lines",
                                    &appender) != DuckDBSuccess)
-        return tn_error_set(err, TN_ERR_DB, "tn_problem_lines: %s", duckdb_appender_error(appender));
+        return tn_error_set(err, TN_ERR_DB, "tn_problem_lines: %s",
+                            duckdb_appender_error(appender));
     bool ok = true;
     for (size_t i = 0; ok && i < count; i++) {
         const tn_csv_lookup *l = &lookups[i];
@@ -344,7 +351,8 @@ static bool locate_table(tn_db *db, const char *dir, int table, tn_error *err) {
     int64_t records = 0;
     uint64_t accepted = 0;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM load_%s", name);
-    ok = ok && tn_csv_locate(path, rejected, rejected_count, lookups, lookup_count, &records, err) &&
+    ok = ok &&
+         tn_csv_locate(path, rejected, rejected_count, lookups, lookup_count, &records, err) &&
          query_count(db, sql, &accepted, err);
     /* If our record count disagrees with DuckDB's, the lines would be wrong: keep none. */
     if (ok && (uint64_t)records != accepted + rejected_count) {
@@ -451,8 +459,8 @@ bool tn_raw_load_report(tn_db *db, int limit, FILE *out, tn_error *err) {
             cell += strlen(cell) + 1;
         }
         total = strtoull(fields[5], NULL, 10);
-        fprintf(out, "  %s:%s: %s: '%s' — expected %s\n", fields[0],
-                fields[1][0] ? fields[1] : "?", fields[2], fields[3], fields[4]);
+        fprintf(out, "  %s:%s: %s: '%s' — expected %s\n", fields[0], fields[1][0] ? fields[1] : "?",
+                fields[2], fields[3], fields[4]);
     }
     if (ok && total > rows)
         fprintf(out, "  ... and %llu more\n", total - rows);

@@ -117,8 +117,8 @@ static bool walk(const char *path, const char *text, tn_template_resolver resolv
         char closer[3] = {open[1] == '{' ? '}' : open[1], '}', '\0'};
         const char *close = strstr(open + 2, closer);
         if (close == NULL)
-            return tn_error_set(err, TN_ERR_INPUT, "%s:%d: '%.2s' is never closed", path,
-                                site.line, open);
+            return tn_error_set(err, TN_ERR_INPUT, "%s:%d: '%.2s' is never closed", path, site.line,
+                                open);
         if (open[1] == '%')
             return tn_error_set(err, TN_ERR_INPUT,
                                 "%s:%d: unsupported template tag '{%% ... %%}' (only ref(), "

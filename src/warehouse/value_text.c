@@ -120,10 +120,11 @@ static void put_interval(tn_strbuf *out, duckdb_interval interval) {
 }
 
 static void put_uuid(tn_strbuf *out, duckdb_hugeint value) {
-    uint64_t high = (uint64_t)value.upper ^ (UINT64_C(1) << 63); /* DuckDB stores UUIDs sign-flipped */
+    uint64_t high =
+        (uint64_t)value.upper ^ (UINT64_C(1) << 63); /* DuckDB stores UUIDs sign-flipped */
     tn_strbuf_printf(out, "%08" PRIx64 "-%04" PRIx64 "-%04" PRIx64 "-%04" PRIx64 "-%012" PRIx64,
-                     high >> 32, (high >> 16) & UINT64_C(0xffff), high & UINT64_C(0xffff), (uint64_t)value.lower >> 48,
-                     (uint64_t)value.lower & UINT64_C(0xffffffffffff));
+                     high >> 32, (high >> 16) & UINT64_C(0xffff), high & UINT64_C(0xffff),
+                     (uint64_t)value.lower >> 48, (uint64_t)value.lower & UINT64_C(0xffffffffffff));
 }
 
 static void put_string(tn_strbuf *out, duckdb_string_t *text, bool blob) {

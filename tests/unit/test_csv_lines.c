@@ -54,12 +54,12 @@ static void test_plain_file(void **state) {
 static void test_quotes_crlf_bom_and_blank_lines(void **state) {
     (void)state;
     const char text[] = "\xEF\xBB\xBF"
-                        "id,note\r\n"                     /* line 1, DuckDB line 1 */
+                        "id,note\r\n"                            /* line 1, DuckDB line 1 */
                         "1,\"two\r\nlines, \"\"quoted\"\"\"\r\n" /* lines 2-3, DuckDB line 2 */
-                        "2,plain\r\n"                     /* line 4, DuckDB line 3 */
-                        "\r\n"                            /* line 5: blank, DuckDB line 4 */
-                        "bad\r\n"                         /* line 6, DuckDB line 5 (rejected) */
-                        "3,last";                         /* line 7, DuckDB line 6, no newline */
+                        "2,plain\r\n"                            /* line 4, DuckDB line 3 */
+                        "\r\n"                                   /* line 5: blank, DuckDB line 4 */
+                        "bad\r\n" /* line 6, DuckDB line 5 (rejected) */
+                        "3,last"; /* line 7, DuckDB line 6, no newline */
     write_file(text, sizeof text - 1);
     const int64_t rejected[] = {5};
     tn_csv_lookup lookups[] = {

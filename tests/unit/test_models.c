@@ -159,8 +159,10 @@ static void test_embedded_models_load_in_order(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_models_come_after_what_they_ref, make_root, remove_root),
-        cmocka_unit_test_setup_teardown(test_missing_ref_names_file_and_line, make_root, remove_root),
+        cmocka_unit_test_setup_teardown(test_models_come_after_what_they_ref, make_root,
+                                        remove_root),
+        cmocka_unit_test_setup_teardown(test_missing_ref_names_file_and_line, make_root,
+                                        remove_root),
         cmocka_unit_test_setup_teardown(test_cycle_names_the_files, make_root, remove_root),
         cmocka_unit_test_setup_teardown(test_two_models_of_one_name, make_root, remove_root),
         cmocka_unit_test_setup_teardown(test_unknown_var_and_source, make_root, remove_root),

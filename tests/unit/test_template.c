@@ -72,7 +72,8 @@ static void test_plain_sql_and_comments_pass_through(void **state) {
 
 static void test_unsupported_forms_name_file_and_line(void **state) {
     (void)state;
-    assert_rejected("SELECT\n{{ config(materialized='table') }}", "sql/marts/m.sql:2: unsupported template expression");
+    assert_rejected("SELECT\n{{ config(materialized='table') }}",
+                    "sql/marts/m.sql:2: unsupported template expression");
     assert_rejected("{% if true %}x{% endif %}", "sql/marts/m.sql:1: unsupported template tag");
     assert_rejected("SELECT {{ ref('x')", "sql/marts/m.sql:1: '{{' is never closed");
     assert_rejected("{{ ref(x) }}", "expected a quoted name");
