@@ -15,18 +15,6 @@
 #define MODELS_ARG                                                                                 \
     { "models", TN_ARG_STRING, "DIR", "model directory (default models)", NULL, 0, 0 }
 
-static const tn_arg analyze_args[] = {
-    DB_ARG,
-    {"out", TN_ARG_STRING, "DIR", "where analysis.json and analysis.md go (default reports)", NULL,
-     0, 0},
-    END_OF_ARGS,
-};
-
-const tn_command tn_cmd_analyze = {
-    .summary = "survival analysis and churn-signal statistics",
-    .spec = {.command = "analyze", .args = analyze_args},
-};
-
 static const tn_arg train_args[] = {DB_ARG, MODELS_ARG, END_OF_ARGS};
 
 const tn_command tn_cmd_train = {

@@ -37,8 +37,8 @@ bool tn_point_biserial(const double *x, const int *group, size_t n, tn_point_bis
 
 typedef struct {
     size_t n1, n2;
-    double u1;        /* U of the first sample */
-    double z;         /* two-sided, continuity-corrected */
+    double u1; /* U of the first sample */
+    double z;  /* two-sided, continuity-corrected */
     double p_two_sided;
     double p_greater; /* H1: the first sample tends to be larger */
     double p_less;

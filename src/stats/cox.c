@@ -128,11 +128,13 @@ static bool order_by_time(const double *time, size_t n, size_t *order) {
     return true;
 }
 
-/* Newton-Raphson with step halving; fills coef, loglik, iterations, converged; leaves the Cholesky factor of the final information in `chol`. */
+/* Newton-Raphson with step halving; fills coef, loglik, iterations, converged; leaves the Cholesky
+ * factor of the final information in `chol`. */
 static bool newton_raphson(const cox_data *data, sums *s, tn_cox_result *out, gsl_matrix *chol,
                            size_t *bad_covariate) {
     size_t p = data->p;
-    double *gradient = malloc(p * sizeof *gradient), *information = malloc(p * p * sizeof *information);
+    double *gradient = malloc(p * sizeof *gradient),
+           *information = malloc(p * p * sizeof *information);
     double *trial = malloc(p * sizeof *trial);
     gsl_vector *step = gsl_vector_alloc(p), *score = gsl_vector_alloc(p);
     bool ok = gradient != NULL && information != NULL && trial != NULL && step && score;
@@ -198,7 +200,7 @@ static void summarise(tn_cox_result *out, gsl_matrix *chol) {
 }
 
 static bool allocate(tn_cox_result *out, size_t p) {
-    double **fields[] = {&out->coef, &out->se, &out->z, &out->p_value,
+    double **fields[] = {&out->coef,         &out->se,       &out->z,       &out->p_value,
                          &out->hazard_ratio, &out->hr_lower, &out->hr_upper};
     bool ok = true;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
@@ -217,8 +219,12 @@ bool tn_cox_fit(const double *x, size_t p, const double *time, const int *event,
         return tn_error_set(err, TN_ERR_INPUT, "no %s to fit", p == 0 ? "covariates" : "events");
     double *centred = malloc(n * p * sizeof *centred);
     size_t *order = malloc(n * sizeof *order);
-    sums s = {p, malloc(p * sizeof(double)), malloc(p * p * sizeof(double)),
-              malloc(p * sizeof(double)), malloc(p * p * sizeof(double)), malloc(p * sizeof(double))};
+    sums s = {p,
+              malloc(p * sizeof(double)),
+              malloc(p * p * sizeof(double)),
+              malloc(p * sizeof(double)),
+              malloc(p * p * sizeof(double)),
+              malloc(p * sizeof(double))};
     gsl_matrix *chol = gsl_matrix_alloc(p, p);
     bool ok = allocate(out, p) && centred && order && s.s1 && s.s2 && s.d1 && s.d2 && s.a && chol;
     for (size_t a = 0; ok && a < p; a++) {
@@ -236,10 +242,13 @@ bool tn_cox_fit(const double *x, size_t p, const double *time, const int *event,
     } else if (!newton_raphson(&data, &s, out, chol, &bad)) {
         ok = false;
         if (bad < p && names != NULL)
-            tn_error_set(err, TN_ERR_INPUT, "singular design: covariate '%s' is constant or a "
-                         "combination of the others", names[bad]);
+            tn_error_set(err, TN_ERR_INPUT,
+                         "singular design: covariate '%s' is constant or a "
+                         "combination of the others",
+                         names[bad]);
         else
-            tn_error_set(err, TN_ERR_INPUT, "singular design: a covariate is constant or a "
+            tn_error_set(err, TN_ERR_INPUT,
+                         "singular design: a covariate is constant or a "
                          "combination of the others");
     } else {
         summarise(out, chol);

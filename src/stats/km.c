@@ -42,8 +42,9 @@ static bool curve_median(const tn_km_step *steps, size_t count, int which, doubl
             continue;
         if (fabs(y - 0.5) < tolerance) {
             for (size_t j = i + 1; j < count; j++) {
-                double next = which == 0 ? steps[j].survival
-                                         : which < 0 ? steps[j].lower : steps[j].upper;
+                double next = which == 0  ? steps[j].survival
+                              : which < 0 ? steps[j].lower
+                                          : steps[j].upper;
                 if (next < y) {
                     *median = (steps[i].time + steps[j].time) / 2.0;
                     return true;
@@ -56,8 +57,8 @@ static bool curve_median(const tn_km_step *steps, size_t count, int which, doubl
     return false;
 }
 
-bool tn_km_fit(const double *time, const int *event, size_t n, double conf_level,
-               tn_km_curve *out, tn_error *err) {
+bool tn_km_fit(const double *time, const int *event, size_t n, double conf_level, tn_km_curve *out,
+               tn_error *err) {
     memset(out, 0, sizeof *out);
     if (n == 0)
         return tn_error_set(err, TN_ERR_INPUT, "no subjects");
@@ -98,8 +99,8 @@ bool tn_km_fit(const double *time, const int *event, size_t n, double conf_level
         if (step->events > 0) {
             survival *= 1.0 - (double)step->events / step->at_risk;
             if (step->at_risk > step->events)
-                variance += (double)step->events /
-                            ((double)step->at_risk * (step->at_risk - step->events));
+                variance +=
+                    (double)step->events / ((double)step->at_risk * (step->at_risk - step->events));
             else
                 variance = INFINITY; /* everyone left has the event: S = 0 */
         }

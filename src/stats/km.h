@@ -24,9 +24,9 @@
 /* The curve at one distinct time (every time with an event or a censoring). */
 typedef struct {
     double time;
-    int at_risk;   /* n_i: subjects with time ≥ t_i */
-    int events;    /* d_i */
-    int censored;  /* censored exactly at t_i */
+    int at_risk;  /* n_i: subjects with time ≥ t_i */
+    int events;   /* d_i */
+    int censored; /* censored exactly at t_i */
     double survival;
     double std_err; /* σ(t): standard error of the cumulative hazard, Greenwood */
     double lower, upper;
@@ -48,8 +48,8 @@ typedef struct {
  * Fits the curve to `n` subjects (time ≥ 0; event 1 = event, 0 = censored).
  * `conf_level` is e.g. 0.95. TN_ERR_INPUT for no subjects or a negative time.
  */
-bool tn_km_fit(const double *time, const int *event, size_t n, double conf_level,
-               tn_km_curve *out, tn_error *err);
+bool tn_km_fit(const double *time, const int *event, size_t n, double conf_level, tn_km_curve *out,
+               tn_error *err);
 
 void tn_km_free(tn_km_curve *curve);
 

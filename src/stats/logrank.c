@@ -82,7 +82,8 @@ bool tn_logrank(const double *time, const int *event, const int *group, size_t n
             d += subjects[i].event;
         }
         if (d > 0) {
-            double factor = risk > 1 ? (double)d * (risk - d) / ((double)risk * risk * (risk - 1)) : 0;
+            double factor =
+                risk > 1 ? (double)d * (risk - d) / ((double)risk * risk * (risk - 1)) : 0;
             for (int a = 0; a < k; a++) {
                 int ga = present[a];
                 out->observed[ga] += deaths[ga];

@@ -21,7 +21,7 @@
 #define TN_LOGRANK_MAX_GROUPS 32
 
 typedef struct {
-    int groups;    /* groups with subjects */
+    int groups; /* groups with subjects */
     double chisq;
     int df;
     double p;

@@ -60,11 +60,11 @@ static inline int close_enough(double actual, double expected) {
     return fabs(actual - expected) <= 1e-6 * fabs(expected) + 1e-9;
 }
 
-#define assert_close(actual, expected, what)                                                     \
-    do {                                                                                         \
-        double actual_ = (actual), expected_ = (expected);                                       \
-        if (!close_enough(actual_, expected_))                                                   \
-            fail_msg("%s: %.12g, expected %.12g", (what), actual_, expected_);                   \
+#define assert_close(actual, expected, what)                                                       \
+    do {                                                                                           \
+        double actual_ = (actual), expected_ = (expected);                                         \
+        if (!close_enough(actual_, expected_))                                                     \
+            fail_msg("%s: %.12g, expected %.12g", (what), actual_, expected_);                     \
     } while (0)
 
 #endif

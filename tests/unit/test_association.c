@@ -75,7 +75,8 @@ static void test_mann_whitney_matches_scipy(void **state) {
         if (!tn_mann_whitney(a, n1, b, n2, &result, &err))
             fail_msg("%s: %s", name, err.message);
         const json_t *two = json_object_get(item, "two_sided");
-        assert_close(result.u1, fixture_number(two, "u"), name); /* scipy reports U of the first sample */
+        assert_close(result.u1, fixture_number(two, "u"),
+                     name); /* scipy reports U of the first sample */
         assert_close(result.p_two_sided, fixture_number(two, "p"), name);
         assert_close(result.p_greater, fixture_number(json_object_get(item, "greater"), "p"), name);
         assert_close(result.p_less, fixture_number(json_object_get(item, "less"), "p"), name);
@@ -105,7 +106,8 @@ static void test_chi_square_matches_scipy(void **state) {
         double *cells = malloc(rows * cols * sizeof *cells);
         for (size_t r = 0; r < rows; r++)
             for (size_t k = 0; k < cols; k++)
-                cells[r * cols + k] = json_number_value(json_array_get(json_array_get(table, r), k));
+                cells[r * cols + k] =
+                    json_number_value(json_array_get(json_array_get(table, r), k));
         tn_chi_square_result result;
         assert_true(tn_chi_square(cells, rows, cols, &result, NULL));
         assert_close(result.chisq, fixture_number(item, "chisq"), name);

@@ -72,7 +72,8 @@ static void check_km_case(const json_t *c) {
     assert_int_equal(curve.median_reached, !isnan(median));
     if (!isnan(median))
         assert_close(curve.median, median, "median");
-    double median_lower = fixture_number(c, "median_lower"), median_upper = fixture_number(c, "median_upper");
+    double median_lower = fixture_number(c, "median_lower"),
+           median_upper = fixture_number(c, "median_upper");
     assert_int_equal(curve.median_lower_reached, !isnan(median_lower));
     if (!isnan(median_lower))
         assert_close(curve.median_lower, median_lower, "median lower bound");
@@ -202,7 +203,8 @@ static void test_cox_matches_coxph(void **state) {
         assert_close(fit.lr_p, fixture_number(item, "lr_p"), "likelihood-ratio p");
         assert_close(fit.concordance, fixture_number(item, "concordance"), "concordance");
         tn_cox_free(&fit);
-        free(time), free(status), free(x), free(coef), free(se), free(z), free(pv), free(lower), free(upper);
+        free(time), free(status), free(x), free(coef), free(se), free(z), free(pv), free(lower),
+            free(upper);
     }
 }
 

@@ -1,0 +1,122 @@
+/*
+ * table.c — query results as columns (see table.h).
+ */
+#include "analysis/table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool grow_columns(tn_table *table, size_t capacity) {
+    for (size_t c = 0; c < table->columns; c++) {
+        if (table->is_text[c]) {
+            char **texts = realloc(table->texts[c], capacity * sizeof *texts);
+            if (texts == NULL)
+                return false;
+            table->texts[c] = texts;
+        } else {
+            double *numbers = realloc(table->numbers[c], capacity * sizeof *numbers);
+            if (numbers == NULL)
+                return false;
+            table->numbers[c] = numbers;
+        }
+    }
+    return true;
+}
+
+static bool describe_columns(duckdb_result *result, tn_table *table, tn_error *err) {
+    table->columns = duckdb_column_count(result);
+    table->names = calloc(table->columns, sizeof *table->names);
+    table->is_text = calloc(table->columns, sizeof *table->is_text);
+    table->numbers = calloc(table->columns, sizeof *table->numbers);
+    table->texts = calloc(table->columns, sizeof *table->texts);
+    if (!table->names || !table->is_text || !table->numbers || !table->texts)
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    for (size_t c = 0; c < table->columns; c++) {
+        duckdb_type type = duckdb_column_type(result, c);
+        table->names[c] = strdup(duckdb_column_name(result, c));
+        if (type != DUCKDB_TYPE_DOUBLE && type != DUCKDB_TYPE_VARCHAR)
+            return tn_error_set(err, TN_ERR_INTERNAL, "column '%s' is neither DOUBLE nor VARCHAR",
+                                table->names[c]);
+        table->is_text[c] = type == DUCKDB_TYPE_VARCHAR;
+    }
+    return true;
+}
+
+static void copy_chunk(duckdb_data_chunk chunk, idx_t size, tn_table *table) {
+    for (size_t c = 0; c < table->columns; c++) {
+        duckdb_vector vector = duckdb_data_chunk_get_vector(chunk, c);
+        uint64_t *validity = duckdb_vector_get_validity(vector);
+        void *data = duckdb_vector_get_data(vector);
+        for (idx_t r = 0; r < size; r++) {
+            bool valid = validity == NULL || duckdb_validity_row_is_valid(validity, r);
+            size_t row = table->rows + r;
+            if (table->is_text[c]) {
+                duckdb_string_t *text = &((duckdb_string_t *)data)[r];
+                table->texts[c][row] =
+                    valid ? strndup(duckdb_string_t_data(text), duckdb_string_t_length(*text)) : NULL;
+            } else {
+                table->numbers[c][row] = valid ? ((double *)data)[r] : NAN;
+            }
+        }
+    }
+    table->rows += size;
+}
+
+bool tn_table_query(tn_db *db, const char *sql, tn_table *out, tn_error *err) {
+    memset(out, 0, sizeof *out);
+    duckdb_result result;
+    bool ok = tn_db_query(db, sql, &result, err) && describe_columns(&result, out, err);
+    size_t capacity = 1; /* so an empty result still has (empty) columns */
+    if (ok && !grow_columns(out, capacity))
+        ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    duckdb_data_chunk chunk;
+    while (ok && (chunk = duckdb_fetch_chunk(result)) != NULL) {
+        idx_t size = duckdb_data_chunk_get_size(chunk);
+        if (out->rows + size > capacity) {
+            capacity = capacity < 1024 ? 1024 : capacity;
+            while (capacity < out->rows + size)
+                capacity *= 2;
+            if (!grow_columns(out, capacity))
+                ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+        }
+        if (ok)
+            copy_chunk(chunk, size, out);
+        duckdb_destroy_data_chunk(&chunk);
+    }
+    duckdb_destroy_result(&result);
+    return ok;
+}
+
+static long find_column(const tn_table *table, const char *name, bool text) {
+    for (size_t c = 0; c < table->columns; c++)
+        if (table->names[c] != NULL && strcmp(table->names[c], name) == 0 && table->is_text[c] == text)
+            return (long)c;
+    return -1;
+}
+
+const double *tn_table_numbers(const tn_table *table, const char *name) {
+    long c = find_column(table, name, false);
+    return c < 0 ? NULL : table->numbers[c];
+}
+
+char *const *tn_table_texts(const tn_table *table, const char *name) {
+    long c = find_column(table, name, true);
+    return c < 0 ? NULL : table->texts[c];
+}
+
+void tn_table_free(tn_table *table) {
+    for (size_t c = 0; c < table->columns; c++) {
+        if (table->names != NULL)
+            free(table->names[c]);
+        if (table->texts != NULL && table->texts[c] != NULL) {
+            for (size_t r = 0; r < table->rows; r++)
+                free(table->texts[c][r]);
+            free(table->texts[c]);
+        }
+        if (table->numbers != NULL)
+            free(table->numbers[c]);
+    }
+    free(table->names), free(table->is_text), free(table->numbers), free(table->texts);
+    memset(table, 0, sizeof *table);
+}

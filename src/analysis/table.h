@@ -1,0 +1,36 @@
+/*
+ * table.h — a query result held as columns: numbers (DOUBLE, NULL as NAN)
+ * or text (VARCHAR, NULL as NULL). The analysis reads its data this way and
+ * leaves SQL to the .sql files under sql/analysis.
+ */
+#ifndef TN_ANALYSIS_TABLE_H
+#define TN_ANALYSIS_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+#include "warehouse/db.h"
+
+typedef struct {
+    size_t rows, columns;
+    char **names;     /* [columns] */
+    bool *is_text;    /* [columns] */
+    double **numbers; /* [columns][rows], for number columns */
+    char ***texts;    /* [columns][rows], for text columns; NULL cells for SQL NULL */
+} tn_table;
+
+/*
+ * Runs `sql` and keeps every row. Columns must be DOUBLE or VARCHAR (cast in
+ * the SQL); anything else is TN_ERR_INTERNAL naming the column. The caller
+ * frees with tn_table_free() whether or not this succeeds.
+ */
+bool tn_table_query(tn_db *db, const char *sql, tn_table *out, tn_error *err);
+
+/* A column by name: the numbers or the texts, or NULL when there is no such column of that kind. */
+const double *tn_table_numbers(const tn_table *table, const char *name);
+char *const *tn_table_texts(const tn_table *table, const char *name);
+
+void tn_table_free(tn_table *table);
+
+#endif
