@@ -21,10 +21,13 @@ DUCKDB_HEADER_PACKAGE="duckdb@1.4.4"
 say() { echo "bootstrap: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-# Debian packages: the build tools, the libraries, and what the tests drive.
+# Debian packages: the build tools, the libraries, and what the tests drive
+# (jq reads JSON in the integration tests; script(1), from bsdutils, gives
+# them a terminal).
 PACKAGES=(
     gcc make cmake pkg-config git ca-certificates
     libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev
+    jq bsdutils
 )
 
 package_installed() {
