@@ -33,21 +33,31 @@ static bool bind_columns(const tn_table *survival, const tn_table *upgrades, tn_
     data->avg_adoption_score = tn_table_numbers(survival, "avg_adoption_score");
     data->retention_signal_count = tn_table_numbers(survival, "retention_signal_count");
     data->high_priority_tickets = tn_table_numbers(survival, "high_priority_tickets");
-    data->integration_connects_first_30d = tn_table_numbers(survival, "integration_connects_first_30d");
+    data->integration_connects_first_30d =
+        tn_table_numbers(survival, "integration_connects_first_30d");
     data->signup_day = tn_table_numbers(survival, "signup_day");
     data->churn_day = tn_table_numbers(survival, "churn_day");
     data->upgrade_rows = upgrades->rows;
     data->upgraded = tn_table_numbers(upgrades, "upgraded");
     data->premium_feature_trials_30d = tn_table_numbers(upgrades, "premium_feature_trials_30d");
-    const void *columns[] = {data->plan_tier, data->industry, data->integration_bucket,
-                             data->duration, data->event, data->events_last_30d,
-                             data->avg_adoption_score, data->retention_signal_count,
-                             data->high_priority_tickets, data->integration_connects_first_30d,
-                             data->signup_day, data->churn_day, data->upgraded,
+    const void *columns[] = {data->plan_tier,
+                             data->industry,
+                             data->integration_bucket,
+                             data->duration,
+                             data->event,
+                             data->events_last_30d,
+                             data->avg_adoption_score,
+                             data->retention_signal_count,
+                             data->high_priority_tickets,
+                             data->integration_connects_first_30d,
+                             data->signup_day,
+                             data->churn_day,
+                             data->upgraded,
                              data->premium_feature_trials_30d};
     for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
         if (columns[i] == NULL)
-            return tn_error_set(err, TN_ERR_INTERNAL, "sql/analysis: a column the analysis needs is missing");
+            return tn_error_set(err, TN_ERR_INTERNAL,
+                                "sql/analysis: a column the analysis needs is missing");
     return true;
 }
 
@@ -88,9 +98,9 @@ static void collect_warnings(const json_t *node, const char *path, tn_analyze_re
 
 static json_t *build_document(const tn_analysis_data *data, const char *db_path) {
     char as_of[TN_DATE_BUF];
-    json_t *document = json_pack("{s:s, s:s, s:s, s:i}", "as_of", tn_date_format(data->as_of, as_of),
-                                 "generated_by", "tenure " TN_VERSION, "warehouse", db_path,
-                                 "schema_version", 1);
+    json_t *document =
+        json_pack("{s:s, s:s, s:s, s:i}", "as_of", tn_date_format(data->as_of, as_of),
+                  "generated_by", "tenure " TN_VERSION, "warehouse", db_path, "schema_version", 1);
     static const struct {
         const char *key;
         json_t *(*build)(const tn_analysis_data *);
@@ -108,7 +118,9 @@ static json_t *build_document(const tn_analysis_data *data, const char *db_path)
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
         json_t *section = sections[i].build(data);
         json_object_set_new(document, sections[i].key,
-                            section != NULL ? section : tn_json_not_computable("internal error building this section"));
+                            section != NULL
+                                ? section
+                                : tn_json_not_computable("internal error building this section"));
     }
     return document;
 }
@@ -135,13 +147,16 @@ static bool write_temporary(const char *dir, const char *name, const char *text,
 static bool write_report(const char *dir, const json_t *document, tn_error *err) {
     struct stat info;
     if (stat(dir, &info) != 0 && mkdir(dir, 0777) != 0)
-        return tn_error_set(err, TN_ERR_IO, "--out %s: cannot create the directory: %s", dir, strerror(errno));
-    char *json_text = json_dumps(document, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        return tn_error_set(err, TN_ERR_IO, "--out %s: cannot create the directory: %s", dir,
+                            strerror(errno));
+    char *json_text =
+        json_dumps(document, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     tn_strbuf markdown = TN_STRBUF_INIT;
     tn_analysis_markdown(document, &markdown);
     char json_tmp[4200], md_tmp[4200], path[4200];
-    bool ok = json_text != NULL &&
-              write_temporary(dir, "analysis.json", json_text, strlen(json_text), json_tmp, sizeof json_tmp, err);
+    bool ok =
+        json_text != NULL && write_temporary(dir, "analysis.json", json_text, strlen(json_text),
+                                             json_tmp, sizeof json_tmp, err);
     bool md_ok = ok && write_temporary(dir, "analysis.md", markdown.data ? markdown.data : "",
                                        markdown.length, md_tmp, sizeof md_tmp, err);
     if (ok && !md_ok)
@@ -168,11 +183,12 @@ bool tn_analyze(const tn_analyze_options *options, tn_analyze_result *result, tn
     tn_table survival = {0}, upgrades = {0};
     tn_analysis_data data = {0};
     tn_day data_as_of;
-    bool ok = tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err) &&
-              tn_build_info_dates(db, &data.as_of, &data_as_of, err) &&
-              tn_table_query(db, tn_embedded_text("sql/analysis/survival_data.sql"), &survival, err) &&
-              tn_table_query(db, tn_embedded_text("sql/analysis/upgrade_signal.sql"), &upgrades, err) &&
-              bind_columns(&survival, &upgrades, &data, err);
+    bool ok =
+        tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err) &&
+        tn_build_info_dates(db, &data.as_of, &data_as_of, err) &&
+        tn_table_query(db, tn_embedded_text("sql/analysis/survival_data.sql"), &survival, err) &&
+        tn_table_query(db, tn_embedded_text("sql/analysis/upgrade_signal.sql"), &upgrades, err) &&
+        bind_columns(&survival, &upgrades, &data, err);
     tn_db_close(db);
     if (ok) {
         json_t *document = build_document(&data, options->db_path);

@@ -22,8 +22,8 @@ typedef struct {
 
 typedef struct {
     int sections;
-    int not_computable;  /* sections (or parts) that could not be computed */
-    tn_strbuf warnings;  /* one line per not-computable part: "cox: singular design ..." */
+    int not_computable; /* sections (or parts) that could not be computed */
+    tn_strbuf warnings; /* one line per not-computable part: "cox: singular design ..." */
     int customers;
 } tn_analyze_result;
 

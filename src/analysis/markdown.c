@@ -62,11 +62,13 @@ static void population(tn_strbuf *out, const json_t *section) {
                      (long long)json_integer_value(json_object_get(section, "customers")),
                      (long long)json_integer_value(json_object_get(section, "churned")));
     put_percent(out, json_object_get(section, "churn_rate"));
-    tn_strbuf_puts(out, ").\n\n| plan tier | customers | churned | churn rate |\n|---|---:|---:|---:|\n");
+    tn_strbuf_puts(
+        out, ").\n\n| plan tier | customers | churned | churn rate |\n|---|---:|---:|---:|\n");
     const json_t *row;
     size_t i;
     json_array_foreach(json_object_get(section, "by_plan_tier"), i, row) {
-        tn_strbuf_printf(out, "| %s | %lld | %lld | ", json_string_value(json_object_get(row, "plan_tier")),
+        tn_strbuf_printf(out, "| %s | %lld | %lld | ",
+                         json_string_value(json_object_get(row, "plan_tier")),
                          (long long)json_integer_value(json_object_get(row, "customers")),
                          (long long)json_integer_value(json_object_get(row, "churned")));
         put_percent(out, json_object_get(row, "churn_rate"));
@@ -97,30 +99,36 @@ static void correlations(tn_strbuf *out, const json_t *section) {
 static void logrank_line(tn_strbuf *out, const char *label, const json_t *test) {
     tn_strbuf_printf(out, "%s: ", label);
     if (!json_is_true(json_object_get(test, "computable"))) {
-        tn_strbuf_printf(out, "not computable (%s).\n\n", json_string_value(json_object_get(test, "reason")));
+        tn_strbuf_printf(out, "not computable (%s).\n\n",
+                         json_string_value(json_object_get(test, "reason")));
         return;
     }
     tn_strbuf_puts(out, "χ² = ");
     put_number(out, json_object_get(test, "chisq"), 2);
-    tn_strbuf_printf(out, ", df = %lld, p = ", (long long)json_integer_value(json_object_get(test, "df")));
+    tn_strbuf_printf(
+        out, ", df = %lld, p = ", (long long)json_integer_value(json_object_get(test, "df")));
     put_p(out, json_object_get(test, "p"));
     tn_strbuf_puts(out, ".\n\n");
 }
 
 static void km_grouping(tn_strbuf *out, const char *title, const json_t *grouping) {
-    tn_strbuf_printf(out, "### %s\n\n| group | customers | churned | median days (95%% CI) "
-                          "| S(30) | S(90) | S(180) | S(365) | S(730) |\n"
-                          "|---|---:|---:|---|---:|---:|---:|---:|---:|\n", title);
+    tn_strbuf_printf(out,
+                     "### %s\n\n| group | customers | churned | median days (95%% CI) "
+                     "| S(30) | S(90) | S(180) | S(365) | S(730) |\n"
+                     "|---|---:|---:|---|---:|---:|---:|---:|---:|\n",
+                     title);
     const json_t *group;
     size_t i;
     json_array_foreach(json_object_get(grouping, "groups"), i, group) {
         tn_strbuf_printf(out, "| %s | %lld | ", json_string_value(json_object_get(group, "group")),
                          (long long)json_integer_value(json_object_get(group, "customers")));
         if (json_is_false(json_object_get(group, "computable"))) {
-            tn_strbuf_printf(out, "— | %s | | | | | |\n", json_string_value(json_object_get(group, "reason")));
+            tn_strbuf_printf(out, "— | %s | | | | | |\n",
+                             json_string_value(json_object_get(group, "reason")));
             continue;
         }
-        tn_strbuf_printf(out, "%lld | ", (long long)json_integer_value(json_object_get(group, "events")));
+        tn_strbuf_printf(out, "%lld | ",
+                         (long long)json_integer_value(json_object_get(group, "events")));
         const json_t *median = json_object_get(group, "median");
         if (json_is_number(json_object_get(median, "days"))) {
             put_number(out, json_object_get(median, "days"), 0);
@@ -154,16 +162,18 @@ static void kaplan_meier(tn_strbuf *out, const json_t *section) {
         return;
     km_grouping(out, "By plan tier", json_object_get(section, "by_plan_tier"));
     km_grouping(out, "By industry", json_object_get(section, "by_industry"));
-    km_grouping(out, "By integration connects in the first 30 days", json_object_get(section, "by_integration_bucket"));
+    km_grouping(out, "By integration connects in the first 30 days",
+                json_object_get(section, "by_integration_bucket"));
 }
 
 static void cox(tn_strbuf *out, const json_t *section) {
     tn_strbuf_puts(out, "## Cox proportional hazards\n\n");
     if (not_computable(out, section))
         return;
-    tn_strbuf_printf(out, "%lld customers, %lld churned; Efron ties. Hazard ratios per standard "
-                          "deviation of each feature; plan tiers against starter.\n\n"
-                          "| covariate | hazard ratio | 95%% CI | p |\n|---|---:|---|---:|\n",
+    tn_strbuf_printf(out,
+                     "%lld customers, %lld churned; Efron ties. Hazard ratios per standard "
+                     "deviation of each feature; plan tiers against starter.\n\n"
+                     "| covariate | hazard ratio | 95%% CI | p |\n|---|---:|---|---:|\n",
                      (long long)json_integer_value(json_object_get(section, "customers")),
                      (long long)json_integer_value(json_object_get(section, "events")));
     const json_t *row;
@@ -183,7 +193,8 @@ static void cox(tn_strbuf *out, const json_t *section) {
     put_number(out, json_object_get(section, "concordance"), 3);
     tn_strbuf_puts(out, "; likelihood-ratio test χ² = ");
     put_number(out, at(section, "likelihood_ratio_test.chisq"), 1);
-    tn_strbuf_printf(out, " on %lld df, p = ", (long long)json_integer_value(at(section, "likelihood_ratio_test.df")));
+    tn_strbuf_printf(out, " on %lld df, p = ",
+                     (long long)json_integer_value(at(section, "likelihood_ratio_test.df")));
     put_p(out, at(section, "likelihood_ratio_test.p"));
     tn_strbuf_printf(out, ". %s.\n\n", json_string_value(json_object_get(section, "note")));
 }
@@ -194,7 +205,8 @@ static void integration_gate(tn_strbuf *out, const json_t *section) {
     const json_t *row;
     size_t i;
     json_array_foreach(json_object_get(section, "buckets"), i, row) {
-        tn_strbuf_printf(out, "| %s | %lld | %lld | ", json_string_value(json_object_get(row, "bucket")),
+        tn_strbuf_printf(out, "| %s | %lld | %lld | ",
+                         json_string_value(json_object_get(row, "bucket")),
                          (long long)json_integer_value(json_object_get(row, "customers")),
                          (long long)json_integer_value(json_object_get(row, "churned")));
         put_percent(out, json_object_get(row, "churn_rate"));
@@ -207,7 +219,8 @@ static void integration_gate(tn_strbuf *out, const json_t *section) {
     tn_strbuf_puts(out, ": ");
     put_number(out, json_object_get(section, "churn_rate_ratio"), 2);
     tn_strbuf_puts(out, "×.\n\n");
-    logrank_line(out, "Log-rank test, < 3 vs ≥ 3", json_object_get(section, "logrank_below_3_vs_at_least_3"));
+    logrank_line(out, "Log-rank test, < 3 vs ≥ 3",
+                 json_object_get(section, "logrank_below_3_vs_at_least_3"));
 }
 
 static void early_dropout(tn_strbuf *out, const json_t *section) {
@@ -217,9 +230,10 @@ static void early_dropout(tn_strbuf *out, const json_t *section) {
     const json_t *row;
     size_t i;
     json_array_foreach(json_object_get(section, "by_plan_tier"), i, row) {
-        tn_strbuf_printf(out, "| %s | %lld | %lld | ", json_string_value(json_object_get(row, "plan_tier")),
-                         (long long)json_integer_value(json_object_get(row, "customers_observed_90_days")),
-                         (long long)json_integer_value(json_object_get(row, "churned_within_90_days")));
+        tn_strbuf_printf(
+            out, "| %s | %lld | %lld | ", json_string_value(json_object_get(row, "plan_tier")),
+            (long long)json_integer_value(json_object_get(row, "customers_observed_90_days")),
+            (long long)json_integer_value(json_object_get(row, "churned_within_90_days")));
         put_percent(out, json_object_get(row, "rate"));
         tn_strbuf_puts(out, " |\n");
     }
@@ -231,7 +245,8 @@ static void cohorts(tn_strbuf *out, const json_t *section) {
                         "still active after k months.\n\n");
     if (not_computable(out, section))
         return;
-    tn_strbuf_puts(out, "| cohort | customers | 1 | 3 | 6 | 12 | 18 | 24 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    tn_strbuf_puts(out, "| cohort | customers | 1 | 3 | 6 | 12 | 18 | 24 "
+                        "|\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
     static const int months[] = {1, 3, 6, 12, 18, 24};
     const json_t *row;
     size_t i;
@@ -253,7 +268,8 @@ static void hazard(tn_strbuf *out, const json_t *section) {
         return;
     const json_t *peak = json_object_get(section, "peak");
     if (!json_is_number(json_object_get(peak, "day"))) {
-        tn_strbuf_printf(out, "No peak: %s.\n\n", json_string_value(json_object_get(peak, "reason")));
+        tn_strbuf_printf(out, "No peak: %s.\n\n",
+                         json_string_value(json_object_get(peak, "reason")));
         return;
     }
     tn_strbuf_printf(out, "The smoothed daily churn hazard peaks on day %lld after signup (",
@@ -266,9 +282,11 @@ static void hazard(tn_strbuf *out, const json_t *section) {
 static void upgrade_signal(tn_strbuf *out, const json_t *section) {
     tn_strbuf_puts(out, "## Upgrade signal\n\npremium_feature_trials_30d, upgraded vs not: mean ");
     put_number(out, at(section, "upgraded.mean"), 2);
-    tn_strbuf_printf(out, " (%lld upgraded) vs ", (long long)json_integer_value(at(section, "upgraded.customers")));
+    tn_strbuf_printf(out, " (%lld upgraded) vs ",
+                     (long long)json_integer_value(at(section, "upgraded.customers")));
     put_number(out, at(section, "not_upgraded.mean"), 2);
-    tn_strbuf_printf(out, " (%lld others). ", (long long)json_integer_value(at(section, "not_upgraded.customers")));
+    tn_strbuf_printf(out, " (%lld others). ",
+                     (long long)json_integer_value(at(section, "not_upgraded.customers")));
     const json_t *test = json_object_get(section, "mann_whitney");
     if (json_is_true(json_object_get(test, "computable"))) {
         tn_strbuf_puts(out, "Mann-Whitney U = ");
@@ -283,8 +301,9 @@ static void upgrade_signal(tn_strbuf *out, const json_t *section) {
 }
 
 void tn_analysis_markdown(const json_t *document, tn_strbuf *out) {
-    tn_strbuf_printf(out, "# Tenure analysis, as of %s\n\nGenerated by %s from %s. Every number "
-                          "is also in analysis.json.\n\n",
+    tn_strbuf_printf(out,
+                     "# Tenure analysis, as of %s\n\nGenerated by %s from %s. Every number "
+                     "is also in analysis.json.\n\n",
                      json_string_value(json_object_get(document, "as_of")),
                      json_string_value(json_object_get(document, "generated_by")),
                      json_string_value(json_object_get(document, "warehouse")));

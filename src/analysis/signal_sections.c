@@ -29,14 +29,14 @@ json_t *tn_section_population(const tn_analysis_data *data) {
     }
     json_t *tier_rows = json_array();
     for (int t = 0; t < TIERS; t++)
-        json_array_append_new(tier_rows, json_pack("{s:s, s:i, s:i, s:o}", "plan_tier", tiers[t],
-                                                   "customers", by_tier[t], "churned",
-                                                   churned_by_tier[t], "churn_rate",
-                                                   tn_json_number((double)churned_by_tier[t] / by_tier[t])));
+        json_array_append_new(tier_rows,
+                              json_pack("{s:s, s:i, s:i, s:o}", "plan_tier", tiers[t], "customers",
+                                        by_tier[t], "churned", churned_by_tier[t], "churn_rate",
+                                        tn_json_number((double)churned_by_tier[t] / by_tier[t])));
     return json_pack("{s:i, s:i, s:i, s:o, s:o}", "customers", (int)data->n, "churned", churned,
                      "censored", (int)data->n - churned, "churn_rate",
-                     tn_json_number(data->n ? (double)churned / (double)data->n : NAN), "by_plan_tier",
-                     tier_rows);
+                     tn_json_number(data->n ? (double)churned / (double)data->n : NAN),
+                     "by_plan_tier", tier_rows);
 }
 
 /* The dictionary's table: feature, its published r, and the direction it states. */
@@ -44,8 +44,10 @@ static const struct {
     const char *feature;
     double published_r;
 } published[] = {
-    {"events_last_30d", -0.38},       {"avg_adoption_score", -0.34},
-    {"retention_signal_count", -0.32}, {"high_priority_tickets", 0.27},
+    {"events_last_30d", -0.38},
+    {"avg_adoption_score", -0.34},
+    {"retention_signal_count", -0.32},
+    {"high_priority_tickets", 0.27},
     {"integration_connects_first_30d", -0.24},
 };
 
@@ -85,7 +87,8 @@ json_t *tn_section_correlations(const tn_analysis_data *data) {
             json_object_set_new(row, "r", tn_json_number(result.r));
             json_object_set_new(row, "t", tn_json_number(result.t));
             json_object_set_new(row, "p", tn_json_number(result.p));
-            json_object_set_new(row, "difference_from_published", tn_json_number(result.r - published[f].published_r));
+            json_object_set_new(row, "difference_from_published",
+                                tn_json_number(result.r - published[f].published_r));
             json_object_set_new(row, "same_direction_as_published",
                                 json_boolean((result.r < 0) == (published[f].published_r < 0)));
         }
@@ -103,12 +106,14 @@ json_t *tn_section_integration_gate(const tn_analysis_data *data) {
     static const char *const buckets[] = {"0", "1–2", "3–5", "6+"};
     double table[4 * 2] = {0};
     double *time = malloc((data->n + 1) * sizeof *time);
-    int *event = malloc((data->n + 1) * sizeof *event), *gate = malloc((data->n + 1) * sizeof *gate);
+    int *event = malloc((data->n + 1) * sizeof *event),
+        *gate = malloc((data->n + 1) * sizeof *gate);
     int below[2] = {0}, above[2] = {0}; /* customers, churned */
     for (size_t i = 0; i < data->n; i++) {
         bool churned = data->event[i] > 0.5;
         for (int b = 0; b < 4; b++)
-            if (data->integration_bucket[i] != NULL && strcmp(data->integration_bucket[i], buckets[b]) == 0)
+            if (data->integration_bucket[i] != NULL &&
+                strcmp(data->integration_bucket[i], buckets[b]) == 0)
                 table[b * 2 + (churned ? 1 : 0)]++;
         bool activated = data->integration_connects_first_30d[i] >= 3;
         (activated ? above : below)[0]++;
@@ -129,23 +134,25 @@ json_t *tn_section_integration_gate(const tn_analysis_data *data) {
     tn_logrank_result logrank;
     tn_chi_square_result chi;
     tn_error err;
-    json_t *logrank_json = tn_logrank(time, event, gate, data->n, 2, &logrank, &err)
-                               ? json_pack("{s:b, s:f, s:i, s:o}", "computable", 1, "chisq",
-                                           logrank.chisq, "df", logrank.df, "p", tn_json_number(logrank.p))
-                               : tn_json_not_computable(err.message);
-    json_t *chi_json = tn_chi_square(table, 4, 2, &chi, &err)
-                           ? json_pack("{s:b, s:f, s:i, s:o, s:f}", "computable", 1, "chisq", chi.chisq,
-                                       "df", chi.df, "p", tn_json_number(chi.p), "min_expected",
-                                       chi.min_expected)
-                           : tn_json_not_computable(err.message);
+    json_t *logrank_json =
+        tn_logrank(time, event, gate, data->n, 2, &logrank, &err)
+            ? json_pack("{s:b, s:f, s:i, s:o}", "computable", 1, "chisq", logrank.chisq, "df",
+                        logrank.df, "p", tn_json_number(logrank.p))
+            : tn_json_not_computable(err.message);
+    json_t *chi_json =
+        tn_chi_square(table, 4, 2, &chi, &err)
+            ? json_pack("{s:b, s:f, s:i, s:o, s:f}", "computable", 1, "chisq", chi.chisq, "df",
+                        chi.df, "p", tn_json_number(chi.p), "min_expected", chi.min_expected)
+            : tn_json_not_computable(err.message);
     free(time), free(event), free(gate);
     return json_pack(
         "{s:s, s:o, s:{s:i, s:i, s:o}, s:{s:i, s:i, s:o}, s:o, s:o, s:o}", "definition",
         "integration_connect events in the first 30 days after signup; gate at 3", "buckets", rows,
-        "below_3", "customers", below[0], "churned", below[1], "churn_rate", tn_json_number(below_rate),
-        "at_least_3", "customers", above[0], "churned", above[1], "churn_rate",
-        tn_json_number(above_rate), "churn_rate_ratio", tn_json_number(below_rate / above_rate),
-        "logrank_below_3_vs_at_least_3", logrank_json, "chi_square_buckets_by_churn", chi_json);
+        "below_3", "customers", below[0], "churned", below[1], "churn_rate",
+        tn_json_number(below_rate), "at_least_3", "customers", above[0], "churned", above[1],
+        "churn_rate", tn_json_number(above_rate), "churn_rate_ratio",
+        tn_json_number(below_rate / above_rate), "logrank_below_3_vs_at_least_3", logrank_json,
+        "chi_square_buckets_by_churn", chi_json);
 }
 
 json_t *tn_section_early_dropout(const tn_analysis_data *data) {
@@ -165,8 +172,8 @@ json_t *tn_section_early_dropout(const tn_analysis_data *data) {
                                               tn_json_number((double)dropped / eligible)));
     }
     return json_pack("{s:i, s:s, s:o}", "window_days", DROPOUT_DAYS, "population",
-                     "customers who signed up at least 90 days before the as-of date", "by_plan_tier",
-                     rows);
+                     "customers who signed up at least 90 days before the as-of date",
+                     "by_plan_tier", rows);
 }
 
 /* ---- monthly signup cohorts ------------------------------------------------------ */
@@ -204,7 +211,8 @@ json_t *tn_section_cohort_retention(const tn_analysis_data *data) {
             }
             if (age == 0)
                 members = eligible;
-            json_array_append_new(retention, tn_json_number(eligible ? (double)retained / eligible : NAN));
+            json_array_append_new(retention,
+                                  tn_json_number(eligible ? (double)retained / eligible : NAN));
         }
         char label[16];
         snprintf(label, sizeof label, "%04d-%02d", cohort / 12, cohort % 12 + 1);
@@ -230,8 +238,8 @@ json_t *tn_section_upgrade_signal(const tn_analysis_data *data) {
     tn_mann_whitney_result result;
     tn_error err;
     json_t *test = tn_mann_whitney(up, n1, rest, n2, &result, &err)
-                       ? json_pack("{s:b, s:f, s:f, s:o, s:o}", "computable", 1, "u", result.u1, "z",
-                                   result.z, "p_two_sided", tn_json_number(result.p_two_sided),
+                       ? json_pack("{s:b, s:f, s:f, s:o, s:o}", "computable", 1, "u", result.u1,
+                                   "z", result.z, "p_two_sided", tn_json_number(result.p_two_sided),
                                    "p_greater", tn_json_number(result.p_greater))
                        : tn_json_not_computable(err.message);
     free(up), free(rest);
@@ -239,7 +247,8 @@ json_t *tn_section_upgrade_signal(const tn_analysis_data *data) {
                      "premium_feature_trials_30d", "definition",
                      "premium_feature_trial events in the 30 days before the upgrade date "
                      "(upgraded) or the as-of date (the others); Mann-Whitney U, upgraded vs not",
-                     "upgraded", "customers", (int)n1, "mean", tn_json_number(n1 ? sum1 / (double)n1 : NAN),
-                     "not_upgraded", "customers", (int)n2, "mean",
-                     tn_json_number(n2 ? sum2 / (double)n2 : NAN), "mann_whitney", test);
+                     "upgraded", "customers", (int)n1, "mean",
+                     tn_json_number(n1 ? sum1 / (double)n1 : NAN), "not_upgraded", "customers",
+                     (int)n2, "mean", tn_json_number(n2 ? sum2 / (double)n2 : NAN), "mann_whitney",
+                     test);
 }

@@ -58,7 +58,8 @@ static int label_index(const char *const labels[], int count, const char *label)
 
 static json_t *median_json(const tn_km_curve *curve) {
     json_t *median = json_object();
-    json_object_set_new(median, "days", curve->median_reached ? json_real(curve->median) : json_null());
+    json_object_set_new(median, "days",
+                        curve->median_reached ? json_real(curve->median) : json_null());
     json_object_set_new(median, "lower",
                         curve->median_lower_reached ? json_real(curve->median_lower) : json_null());
     json_object_set_new(median, "upper",
@@ -81,15 +82,17 @@ static json_t *survival_at_json(const tn_km_curve *curve) {
             json_object_set_new(row, "lower", json_null());
             json_object_set_new(row, "upper", json_null());
             json_object_set_new(row, "at_risk", json_integer(0));
-            json_object_set_new(row, "reason", json_string("beyond follow-up: no one observed this long"));
+            json_object_set_new(row, "reason",
+                                json_string("beyond follow-up: no one observed this long"));
         } else {
             json_object_set_new(row, "survival", tn_json_number(s));
             json_object_set_new(row, "lower", tn_json_number(lower));
             json_object_set_new(row, "upper", tn_json_number(upper));
             json_object_set_new(row, "at_risk", json_integer(at_risk));
             if (!isfinite(lower))
-                json_object_set_new(row, "reason", json_string(s >= 1 ? "no events yet: no interval"
-                                                                      : "survival is 0: no interval"));
+                json_object_set_new(row, "reason",
+                                    json_string(s >= 1 ? "no events yet: no interval"
+                                                       : "survival is 0: no interval"));
         }
         json_array_append_new(rows, row);
     }
@@ -151,7 +154,8 @@ static json_t *km_grouping(const tn_analysis_data *data, char *const *labels,
         json_t *entry = json_pack("{s:s, s:i}", "group", names[g], "customers", (int)m);
         if (m == 0 || !tn_km_fit(time, event, m, 0.95, &curve, &err)) {
             json_object_set_new(entry, "computable", json_false());
-            json_object_set_new(entry, "reason", json_string(m == 0 ? "no customers in this group" : err.message));
+            json_object_set_new(entry, "reason",
+                                json_string(m == 0 ? "no customers in this group" : err.message));
         } else {
             json_object_set_new(entry, "events", json_integer(curve.events));
             json_object_set_new(entry, "median", median_json(&curve));
@@ -179,7 +183,8 @@ static json_t *km_grouping(const tn_analysis_data *data, char *const *labels,
 static json_t *logrank_pair(const tn_analysis_data *data, const int *group, int a, int b,
                             const char *label_a, const char *label_b) {
     double *time = malloc((data->n + 1) * sizeof *time);
-    int *event = malloc((data->n + 1) * sizeof *event), *pair = malloc((data->n + 1) * sizeof *pair);
+    int *event = malloc((data->n + 1) * sizeof *event),
+        *pair = malloc((data->n + 1) * sizeof *pair);
     size_t m = 0;
     for (size_t i = 0; i < data->n; i++)
         if (group[i] == a || group[i] == b) {
@@ -220,9 +225,9 @@ static const char *const cox_features[] = {"events_last_30d", "avg_adoption_scor
 enum { COX_FEATURES = 5, COX_COVARIATES = 7 };
 
 static const double *feature_column(const tn_analysis_data *data, int f) {
-    const double *columns[COX_FEATURES] = {data->events_last_30d, data->avg_adoption_score,
-                                           data->retention_signal_count, data->high_priority_tickets,
-                                           data->integration_connects_first_30d};
+    const double *columns[COX_FEATURES] = {
+        data->events_last_30d, data->avg_adoption_score, data->retention_signal_count,
+        data->high_priority_tickets, data->integration_connects_first_30d};
     return columns[f];
 }
 
@@ -244,7 +249,8 @@ static size_t cox_design(const tn_analysis_data *data, double *x, double *time, 
         time[m] = data->duration[i];
         event[m++] = data->event[i] > 0.5;
     }
-    for (int f = 0; f < COX_FEATURES; f++) { /* standardise: a hazard ratio per standard deviation */
+    for (int f = 0; f < COX_FEATURES;
+         f++) { /* standardise: a hazard ratio per standard deviation */
         double sum = 0, squares = 0;
         for (size_t i = 0; i < m; i++)
             sum += x[i * COX_COVARIATES + 2 + f];
@@ -270,7 +276,8 @@ static json_t *cox_covariates_json(const tn_cox_result *fit, const char *const n
         else
             json_object_set_new(row, "scaling",
                                 json_pack("{s:s, s:o, s:o}", "per", "standard deviation", "mean",
-                                          tn_json_number(mean[a - 2]), "sd", tn_json_number(sd[a - 2])));
+                                          tn_json_number(mean[a - 2]), "sd",
+                                          tn_json_number(sd[a - 2])));
         json_object_set_new(row, "coef", tn_json_number(fit->coef[a]));
         json_object_set_new(row, "se", tn_json_number(fit->se[a]));
         json_object_set_new(row, "hazard_ratio", tn_json_number(fit->hazard_ratio[a]));
@@ -289,9 +296,9 @@ json_t *tn_section_cox(const tn_analysis_data *data) {
     int *event = malloc((data->n + 1) * sizeof *event);
     double mean[COX_FEATURES], sd[COX_FEATURES];
     size_t m = cox_design(data, x, time, event, mean, sd);
-    const char *const names[COX_COVARIATES] = {"plan_tier: growth", "plan_tier: enterprise",
-                                               cox_features[0], cox_features[1], cox_features[2],
-                                               cox_features[3], cox_features[4]};
+    const char *const names[COX_COVARIATES] = {
+        "plan_tier: growth", "plan_tier: enterprise", cox_features[0], cox_features[1],
+        cox_features[2],     cox_features[3],         cox_features[4]};
     tn_cox_result fit;
     tn_error err;
     json_t *section;
@@ -300,17 +307,18 @@ json_t *tn_section_cox(const tn_analysis_data *data) {
     } else if (!tn_cox_fit(x, COX_COVARIATES, time, event, m, names, &fit, &err)) {
         section = tn_json_not_computable(err.message);
     } else {
-        section = json_pack(
-            "{s:b, s:i, s:i, s:o, s:o, s:o, s:{s:o, s:i, s:o}, s:o, s:i, s:b, s:s}", "computable", 1,
-            "customers", fit.n, "events", fit.events, "covariates",
-            cox_covariates_json(&fit, names, mean, sd), "loglik_null", tn_json_number(fit.loglik_null),
-            "loglik", tn_json_number(fit.loglik), "likelihood_ratio_test", "chisq",
-            tn_json_number(fit.lr_chisq), "df", fit.lr_df, "p", tn_json_number(fit.lr_p),
-            "concordance", tn_json_number(fit.concordance), "iterations", fit.iterations,
-            "converged", fit.converged, "ties", "efron");
-        json_object_set_new(section, "note",
-                            json_string("Features are measured at the end of each customer's window "
-                                        "(the churn date for churners): associations, not forecasts"));
+        section = json_pack("{s:b, s:i, s:i, s:o, s:o, s:o, s:{s:o, s:i, s:o}, s:o, s:i, s:b, s:s}",
+                            "computable", 1, "customers", fit.n, "events", fit.events, "covariates",
+                            cox_covariates_json(&fit, names, mean, sd), "loglik_null",
+                            tn_json_number(fit.loglik_null), "loglik", tn_json_number(fit.loglik),
+                            "likelihood_ratio_test", "chisq", tn_json_number(fit.lr_chisq), "df",
+                            fit.lr_df, "p", tn_json_number(fit.lr_p), "concordance",
+                            tn_json_number(fit.concordance), "iterations", fit.iterations,
+                            "converged", fit.converged, "ties", "efron");
+        json_object_set_new(
+            section, "note",
+            json_string("Features are measured at the end of each customer's window "
+                        "(the churn date for churners): associations, not forecasts"));
         tn_cox_free(&fit);
     }
     free(x), free(time), free(event);
@@ -361,7 +369,8 @@ json_t *tn_section_hazard(const tn_analysis_data *data) {
     free(events), free(at_risk);
     json_t *section = json_pack(
         "{s:b, s:s, s:i, s:i, s:o, s:o, s:o, s:o}", "computable", 1, "method",
-        "daily churn hazard (churned that day / at risk that day); smoothed as the pooled rate over "
+        "daily churn hazard (churned that day / at risk that day); smoothed as the pooled rate "
+        "over "
         "a centred 15-day window",
         "half_window_days", HAZARD_HALF_WINDOW, "min_exposure_for_peak", HAZARD_MIN_EXPOSURE, "day",
         days, "at_risk", risk, "hazard", raw, "smoothed", smooth);

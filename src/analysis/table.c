@@ -54,7 +54,8 @@ static void copy_chunk(duckdb_data_chunk chunk, idx_t size, tn_table *table) {
             if (table->is_text[c]) {
                 duckdb_string_t *text = &((duckdb_string_t *)data)[r];
                 table->texts[c][row] =
-                    valid ? strndup(duckdb_string_t_data(text), duckdb_string_t_length(*text)) : NULL;
+                    valid ? strndup(duckdb_string_t_data(text), duckdb_string_t_length(*text))
+                          : NULL;
             } else {
                 table->numbers[c][row] = valid ? ((double *)data)[r] : NAN;
             }
@@ -90,7 +91,8 @@ bool tn_table_query(tn_db *db, const char *sql, tn_table *out, tn_error *err) {
 
 static long find_column(const tn_table *table, const char *name, bool text) {
     for (size_t c = 0; c < table->columns; c++)
-        if (table->names[c] != NULL && strcmp(table->names[c], name) == 0 && table->is_text[c] == text)
+        if (table->names[c] != NULL && strcmp(table->names[c], name) == 0 &&
+            table->is_text[c] == text)
             return (long)c;
     return -1;
 }

@@ -1,0 +1,154 @@
+/*
+ * test_metrics.c — AUC, Brier score, log loss and isotonic regression
+ * against scikit-learn (tests/fixtures/stats/metrics.json, written by
+ * make_metrics_fixtures.py there, scikit-learn 1.2.1), and the top decile,
+ * calibration table and ROC curve on examples worked out by hand.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "stats/isotonic.h"
+#include "stats/metrics.h"
+
+static json_t *fixtures;
+
+static int setup(void **state) {
+    (void)state;
+    fixtures = fixture_load("stats/metrics.json");
+    return fixtures != NULL ? 0 : -1;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    json_decref(fixtures);
+    return 0;
+}
+
+static void test_scores_match_sklearn(void **state) {
+    (void)state;
+    const json_t *cases = json_object_get(fixtures, "scores");
+    for (size_t c = 0; c < json_array_size(cases); c++) {
+        const json_t *item = json_array_get(cases, c);
+        const char *name = json_string_value(json_object_get(item, "name"));
+        size_t n;
+        double *p = fixture_numbers(json_object_get(item, "p"), &n);
+        int *y = fixture_ints(json_object_get(item, "y"), NULL);
+        assert_close(tn_auc(p, y, n), fixture_number(item, "auc"), name);
+        assert_close(tn_brier(p, y, n), fixture_number(item, "brier"), name);
+        assert_close(tn_log_loss(p, y, n), fixture_number(item, "log_loss"), name);
+        free(p), free(y);
+    }
+}
+
+static void test_auc_needs_both_classes(void **state) {
+    (void)state;
+    const double p[] = {0.1, 0.9};
+    const int y[] = {1, 1};
+    assert_true(isnan(tn_auc(p, y, 2)));
+}
+
+static void test_isotonic_matches_sklearn(void **state) {
+    (void)state;
+    const json_t *cases = json_object_get(fixtures, "isotonic");
+    for (size_t c = 0; c < json_array_size(cases); c++) {
+        const json_t *item = json_array_get(cases, c);
+        const char *name = json_string_value(json_object_get(item, "name"));
+        size_t n, g;
+        double *x = fixture_numbers(json_object_get(item, "x"), &n);
+        double *y = fixture_numbers(json_object_get(item, "y"), NULL);
+        const json_t *w = json_object_get(item, "weight");
+        double *weight = json_is_array(w) ? fixture_numbers(w, NULL) : NULL;
+        double *grid = fixture_numbers(json_object_get(item, "grid"), &g);
+        double *expected = fixture_numbers(json_object_get(item, "predicted"), NULL);
+        tn_isotonic model;
+        assert_true(tn_isotonic_fit(x, y, weight, n, &model, NULL));
+        for (size_t i = 0; i < g; i++)
+            assert_close(tn_isotonic_apply(&model, grid[i]), expected[i], name);
+        for (size_t i = 1; i < model.count; i++) { /* monotone */
+            assert_true(model.x[i] > model.x[i - 1]);
+            assert_true(model.y[i] >= model.y[i - 1]);
+        }
+        tn_isotonic_free(&model);
+        free(x), free(y), free(weight), free(grid), free(expected);
+    }
+}
+
+static void test_isotonic_pools_violators_by_hand(void **state) {
+    (void)state;
+    /* y = 1, 3, 2, 4 at x = 1..4: 3 and 2 pool to 2.5 */
+    const double x[] = {1, 2, 3, 4}, y[] = {1, 3, 2, 4};
+    tn_isotonic model;
+    assert_true(tn_isotonic_fit(x, y, NULL, 4, &model, NULL));
+    assert_close(tn_isotonic_apply(&model, 2), 2.5, "pooled");
+    assert_close(tn_isotonic_apply(&model, 3), 2.5, "pooled");
+    assert_close(tn_isotonic_apply(&model, 3.5), 3.25, "interpolated");
+    assert_close(tn_isotonic_apply(&model, 0), 1, "clipped below");
+    assert_close(tn_isotonic_apply(&model, 9), 4, "clipped above");
+    tn_isotonic_free(&model);
+    assert_false(tn_isotonic_fit(x, y, NULL, 0, &model, NULL));
+}
+
+static void test_top_decile_by_hand(void **state) {
+    (void)state;
+    /* 20 rows, 4 positives; the top 2 scores are one positive and one negative:
+     * precision 0.5, base rate 0.2, lift 2.5 */
+    double p[20];
+    int y[20] = {0};
+    for (int i = 0; i < 20; i++)
+        p[i] = i / 20.0;
+    y[19] = 1, y[0] = 1, y[1] = 1, y[2] = 1;
+    tn_top_decile top = tn_top_decile_of(p, y, 20);
+    assert_int_equal(top.rows, 2);
+    assert_close(top.precision, 0.5, "precision");
+    assert_close(top.base_rate, 0.2, "base rate");
+    assert_close(top.lift, 2.5, "lift");
+}
+
+static void test_calibration_table_by_hand(void **state) {
+    (void)state;
+    const double p[] = {0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9};
+    const int y[] = {0, 0, 1, 0, 1, 1, 0, 1};
+    tn_calibration_table table;
+    assert_true(tn_calibration_of(p, y, 8, 2, &table, NULL));
+    assert_int_equal(table.count[0], 4);
+    assert_close(table.mean_predicted[0], 0.25, "bin 1 prediction");
+    assert_close(table.observed_rate[0], 0.25, "bin 1 rate");
+    assert_close(table.mean_predicted[1], 0.75, "bin 2 prediction");
+    assert_close(table.observed_rate[1], 0.75, "bin 2 rate");
+    assert_close(table.max_error, 0.0, "error");
+    tn_error err;
+    assert_false(tn_calibration_of(p, y, 8, 10, &table, &err));
+}
+
+static void test_roc_curve_by_hand(void **state) {
+    (void)state;
+    const double p[] = {0.9, 0.8, 0.8, 0.1};
+    const int y[] = {1, 1, 0, 0};
+    double fpr[5], tpr[5];
+    size_t points = tn_roc_curve(p, y, 4, fpr, tpr);
+    assert_int_equal(points, 4); /* (0,0), after 0.9, after both 0.8s, after 0.1 */
+    assert_close(tpr[1], 0.5, "tpr at 0.9");
+    assert_close(fpr[1], 0.0, "fpr at 0.9");
+    assert_close(tpr[2], 1.0, "tpr at 0.8");
+    assert_close(fpr[2], 0.5, "fpr at 0.8");
+    assert_close(fpr[3], 1.0, "fpr at 0.1");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scores_match_sklearn),
+        cmocka_unit_test(test_auc_needs_both_classes),
+        cmocka_unit_test(test_isotonic_matches_sklearn),
+        cmocka_unit_test(test_isotonic_pools_violators_by_hand),
+        cmocka_unit_test(test_top_decile_by_hand),
+        cmocka_unit_test(test_calibration_table_by_hand),
+        cmocka_unit_test(test_roc_curve_by_hand),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
