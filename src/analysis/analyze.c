@@ -15,7 +15,7 @@
 
 #include "analysis/markdown.h"
 #include "analysis/sections.h"
-#include "analysis/table.h"
+#include "warehouse/table.h"
 #include "common/embedded.h"
 #include "tn_version.h"
 #include "warehouse/build.h"

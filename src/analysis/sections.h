@@ -11,7 +11,8 @@
 
 #include <jansson.h>
 
-#include "analysis/table.h"
+#include "common/json.h"
+#include "warehouse/table.h"
 #include "common/date.h"
 
 /* The customers, as read by sql/analysis/survival_data.sql and upgrade_signal.sql. */
@@ -38,9 +39,6 @@ json_t *tn_section_hazard(const tn_analysis_data *data);
 json_t *tn_section_upgrade_signal(const tn_analysis_data *data);
 
 /* ---- JSON helpers shared by the sections ---------------------------------------- */
-
-/* A number, or null when it is NaN or infinite. */
-json_t *tn_json_number(double value);
 
 /* {"computable": false, "reason": ...} */
 json_t *tn_json_not_computable(const char *reason);

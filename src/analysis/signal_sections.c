@@ -32,10 +32,10 @@ json_t *tn_section_population(const tn_analysis_data *data) {
         json_array_append_new(tier_rows,
                               json_pack("{s:s, s:i, s:i, s:o}", "plan_tier", tiers[t], "customers",
                                         by_tier[t], "churned", churned_by_tier[t], "churn_rate",
-                                        tn_json_number((double)churned_by_tier[t] / by_tier[t])));
+                                        tn_json_real((double)churned_by_tier[t] / by_tier[t])));
     return json_pack("{s:i, s:i, s:i, s:o, s:o}", "customers", (int)data->n, "churned", churned,
                      "censored", (int)data->n - churned, "churn_rate",
-                     tn_json_number(data->n ? (double)churned / (double)data->n : NAN),
+                     tn_json_real(data->n ? (double)churned / (double)data->n : NAN),
                      "by_plan_tier", tier_rows);
 }
 
@@ -84,11 +84,11 @@ json_t *tn_section_correlations(const tn_analysis_data *data) {
             json_object_set_new(row, "reason", json_string(err.message));
         } else {
             json_object_set_new(row, "n", json_integer((json_int_t)result.n));
-            json_object_set_new(row, "r", tn_json_number(result.r));
-            json_object_set_new(row, "t", tn_json_number(result.t));
-            json_object_set_new(row, "p", tn_json_number(result.p));
+            json_object_set_new(row, "r", tn_json_real(result.r));
+            json_object_set_new(row, "t", tn_json_real(result.t));
+            json_object_set_new(row, "p", tn_json_real(result.p));
             json_object_set_new(row, "difference_from_published",
-                                tn_json_number(result.r - published[f].published_r));
+                                tn_json_real(result.r - published[f].published_r));
             json_object_set_new(row, "same_direction_as_published",
                                 json_boolean((result.r < 0) == (published[f].published_r < 0)));
         }
@@ -125,10 +125,10 @@ json_t *tn_section_integration_gate(const tn_analysis_data *data) {
     json_t *rows = json_array();
     for (int b = 0; b < 4; b++) {
         double customers = table[b * 2] + table[b * 2 + 1];
-        json_array_append_new(rows, json_pack("{s:s, s:i, s:i, s:o}", "bucket", buckets[b],
-                                              "customers", (int)customers, "churned",
-                                              (int)table[b * 2 + 1], "churn_rate",
-                                              tn_json_number(table[b * 2 + 1] / customers)));
+        json_array_append_new(rows,
+                              json_pack("{s:s, s:i, s:i, s:o}", "bucket", buckets[b], "customers",
+                                        (int)customers, "churned", (int)table[b * 2 + 1],
+                                        "churn_rate", tn_json_real(table[b * 2 + 1] / customers)));
     }
     double below_rate = (double)below[1] / below[0], above_rate = (double)above[1] / above[0];
     tn_logrank_result logrank;
@@ -137,21 +137,21 @@ json_t *tn_section_integration_gate(const tn_analysis_data *data) {
     json_t *logrank_json =
         tn_logrank(time, event, gate, data->n, 2, &logrank, &err)
             ? json_pack("{s:b, s:f, s:i, s:o}", "computable", 1, "chisq", logrank.chisq, "df",
-                        logrank.df, "p", tn_json_number(logrank.p))
+                        logrank.df, "p", tn_json_real(logrank.p))
             : tn_json_not_computable(err.message);
     json_t *chi_json =
         tn_chi_square(table, 4, 2, &chi, &err)
             ? json_pack("{s:b, s:f, s:i, s:o, s:f}", "computable", 1, "chisq", chi.chisq, "df",
-                        chi.df, "p", tn_json_number(chi.p), "min_expected", chi.min_expected)
+                        chi.df, "p", tn_json_real(chi.p), "min_expected", chi.min_expected)
             : tn_json_not_computable(err.message);
     free(time), free(event), free(gate);
     return json_pack(
         "{s:s, s:o, s:{s:i, s:i, s:o}, s:{s:i, s:i, s:o}, s:o, s:o, s:o}", "definition",
         "integration_connect events in the first 30 days after signup; gate at 3", "buckets", rows,
         "below_3", "customers", below[0], "churned", below[1], "churn_rate",
-        tn_json_number(below_rate), "at_least_3", "customers", above[0], "churned", above[1],
-        "churn_rate", tn_json_number(above_rate), "churn_rate_ratio",
-        tn_json_number(below_rate / above_rate), "logrank_below_3_vs_at_least_3", logrank_json,
+        tn_json_real(below_rate), "at_least_3", "customers", above[0], "churned", above[1],
+        "churn_rate", tn_json_real(above_rate), "churn_rate_ratio",
+        tn_json_real(below_rate / above_rate), "logrank_below_3_vs_at_least_3", logrank_json,
         "chi_square_buckets_by_churn", chi_json);
 }
 
@@ -169,7 +169,7 @@ json_t *tn_section_early_dropout(const tn_analysis_data *data) {
         json_array_append_new(rows, json_pack("{s:s, s:i, s:i, s:o}", "plan_tier", tiers[t],
                                               "customers_observed_90_days", eligible,
                                               "churned_within_90_days", dropped, "rate",
-                                              tn_json_number((double)dropped / eligible)));
+                                              tn_json_real((double)dropped / eligible)));
     }
     return json_pack("{s:i, s:s, s:o}", "window_days", DROPOUT_DAYS, "population",
                      "customers who signed up at least 90 days before the as-of date",
@@ -212,7 +212,7 @@ json_t *tn_section_cohort_retention(const tn_analysis_data *data) {
             if (age == 0)
                 members = eligible;
             json_array_append_new(retention,
-                                  tn_json_number(eligible ? (double)retained / eligible : NAN));
+                                  tn_json_real(eligible ? (double)retained / eligible : NAN));
         }
         char label[16];
         snprintf(label, sizeof label, "%04d-%02d", cohort / 12, cohort % 12 + 1);
@@ -239,8 +239,8 @@ json_t *tn_section_upgrade_signal(const tn_analysis_data *data) {
     tn_error err;
     json_t *test = tn_mann_whitney(up, n1, rest, n2, &result, &err)
                        ? json_pack("{s:b, s:f, s:f, s:o, s:o}", "computable", 1, "u", result.u1,
-                                   "z", result.z, "p_two_sided", tn_json_number(result.p_two_sided),
-                                   "p_greater", tn_json_number(result.p_greater))
+                                   "z", result.z, "p_two_sided", tn_json_real(result.p_two_sided),
+                                   "p_greater", tn_json_real(result.p_greater))
                        : tn_json_not_computable(err.message);
     free(up), free(rest);
     return json_pack("{s:s, s:s, s:{s:i, s:o}, s:{s:i, s:o}, s:o}", "feature",
@@ -248,7 +248,7 @@ json_t *tn_section_upgrade_signal(const tn_analysis_data *data) {
                      "premium_feature_trial events in the 30 days before the upgrade date "
                      "(upgraded) or the as-of date (the others); Mann-Whitney U, upgraded vs not",
                      "upgraded", "customers", (int)n1, "mean",
-                     tn_json_number(n1 ? sum1 / (double)n1 : NAN), "not_upgraded", "customers",
-                     (int)n2, "mean", tn_json_number(n2 ? sum2 / (double)n2 : NAN), "mann_whitney",
+                     tn_json_real(n1 ? sum1 / (double)n1 : NAN), "not_upgraded", "customers",
+                     (int)n2, "mean", tn_json_real(n2 ? sum2 / (double)n2 : NAN), "mann_whitney",
                      test);
 }

@@ -16,10 +16,6 @@
 static const double report_days[] = {30, 90, 180, 365, 730};
 enum { REPORT_DAYS = sizeof report_days / sizeof report_days[0], MAX_GROUPS = 32 };
 
-json_t *tn_json_number(double value) {
-    return isfinite(value) ? json_real(value) : json_null();
-}
-
 json_t *tn_json_not_computable(const char *reason) {
     return json_pack("{s:b, s:s}", "computable", 0, "reason", reason);
 }
@@ -85,9 +81,9 @@ static json_t *survival_at_json(const tn_km_curve *curve) {
             json_object_set_new(row, "reason",
                                 json_string("beyond follow-up: no one observed this long"));
         } else {
-            json_object_set_new(row, "survival", tn_json_number(s));
-            json_object_set_new(row, "lower", tn_json_number(lower));
-            json_object_set_new(row, "upper", tn_json_number(upper));
+            json_object_set_new(row, "survival", tn_json_real(s));
+            json_object_set_new(row, "lower", tn_json_real(lower));
+            json_object_set_new(row, "upper", tn_json_real(upper));
             json_object_set_new(row, "at_risk", json_integer(at_risk));
             if (!isfinite(lower))
                 json_object_set_new(row, "reason",
@@ -106,9 +102,9 @@ static json_t *curve_json(const tn_km_curve *curve) {
     for (size_t i = 0; i < curve->count; i++) {
         const tn_km_step *step = &curve->steps[i];
         json_array_append_new(day, json_real(step->time));
-        json_array_append_new(survival, tn_json_number(step->survival));
-        json_array_append_new(lower, tn_json_number(step->lower));
-        json_array_append_new(upper, tn_json_number(step->upper));
+        json_array_append_new(survival, tn_json_real(step->survival));
+        json_array_append_new(lower, tn_json_real(step->lower));
+        json_array_append_new(upper, tn_json_real(step->upper));
         json_array_append_new(at_risk, json_integer(step->at_risk));
     }
     return json_pack("{s:o, s:o, s:o, s:o, s:o}", "day", day, "survival", survival, "lower", lower,
@@ -127,7 +123,7 @@ static json_t *logrank_json(const double *time, const int *event, const int *gro
         json_object_set_new(expected, labels[g], json_real(result.expected[g]));
     }
     return json_pack("{s:b, s:f, s:i, s:o, s:o, s:o}", "computable", 1, "chisq", result.chisq, "df",
-                     result.df, "p", tn_json_number(result.p), "observed", observed, "expected",
+                     result.df, "p", tn_json_real(result.p), "observed", observed, "expected",
                      expected);
 }
 
@@ -276,15 +272,15 @@ static json_t *cox_covariates_json(const tn_cox_result *fit, const char *const n
         else
             json_object_set_new(row, "scaling",
                                 json_pack("{s:s, s:o, s:o}", "per", "standard deviation", "mean",
-                                          tn_json_number(mean[a - 2]), "sd",
-                                          tn_json_number(sd[a - 2])));
-        json_object_set_new(row, "coef", tn_json_number(fit->coef[a]));
-        json_object_set_new(row, "se", tn_json_number(fit->se[a]));
-        json_object_set_new(row, "hazard_ratio", tn_json_number(fit->hazard_ratio[a]));
-        json_object_set_new(row, "lower", tn_json_number(fit->hr_lower[a]));
-        json_object_set_new(row, "upper", tn_json_number(fit->hr_upper[a]));
-        json_object_set_new(row, "z", tn_json_number(fit->z[a]));
-        json_object_set_new(row, "p", tn_json_number(fit->p_value[a]));
+                                          tn_json_real(mean[a - 2]), "sd",
+                                          tn_json_real(sd[a - 2])));
+        json_object_set_new(row, "coef", tn_json_real(fit->coef[a]));
+        json_object_set_new(row, "se", tn_json_real(fit->se[a]));
+        json_object_set_new(row, "hazard_ratio", tn_json_real(fit->hazard_ratio[a]));
+        json_object_set_new(row, "lower", tn_json_real(fit->hr_lower[a]));
+        json_object_set_new(row, "upper", tn_json_real(fit->hr_upper[a]));
+        json_object_set_new(row, "z", tn_json_real(fit->z[a]));
+        json_object_set_new(row, "p", tn_json_real(fit->p_value[a]));
         json_array_append_new(rows, row);
     }
     return rows;
@@ -307,14 +303,14 @@ json_t *tn_section_cox(const tn_analysis_data *data) {
     } else if (!tn_cox_fit(x, COX_COVARIATES, time, event, m, names, &fit, &err)) {
         section = tn_json_not_computable(err.message);
     } else {
-        section = json_pack("{s:b, s:i, s:i, s:o, s:o, s:o, s:{s:o, s:i, s:o}, s:o, s:i, s:b, s:s}",
-                            "computable", 1, "customers", fit.n, "events", fit.events, "covariates",
-                            cox_covariates_json(&fit, names, mean, sd), "loglik_null",
-                            tn_json_number(fit.loglik_null), "loglik", tn_json_number(fit.loglik),
-                            "likelihood_ratio_test", "chisq", tn_json_number(fit.lr_chisq), "df",
-                            fit.lr_df, "p", tn_json_number(fit.lr_p), "concordance",
-                            tn_json_number(fit.concordance), "iterations", fit.iterations,
-                            "converged", fit.converged, "ties", "efron");
+        section =
+            json_pack("{s:b, s:i, s:i, s:o, s:o, s:o, s:{s:o, s:i, s:o}, s:o, s:i, s:b, s:s}",
+                      "computable", 1, "customers", fit.n, "events", fit.events, "covariates",
+                      cox_covariates_json(&fit, names, mean, sd), "loglik_null",
+                      tn_json_real(fit.loglik_null), "loglik", tn_json_real(fit.loglik),
+                      "likelihood_ratio_test", "chisq", tn_json_real(fit.lr_chisq), "df", fit.lr_df,
+                      "p", tn_json_real(fit.lr_p), "concordance", tn_json_real(fit.concordance),
+                      "iterations", fit.iterations, "converged", fit.converged, "ties", "efron");
         json_object_set_new(
             section, "note",
             json_string("Features are measured at the end of each customer's window "
@@ -358,8 +354,8 @@ json_t *tn_section_hazard(const tn_analysis_data *data) {
         double smoothed = window_exposure > 0 ? window_events / window_exposure : NAN;
         json_array_append_new(days, json_integer(d));
         json_array_append_new(risk, json_integer((json_int_t)at_risk[d]));
-        json_array_append_new(raw, tn_json_number(at_risk[d] > 0 ? events[d] / at_risk[d] : NAN));
-        json_array_append_new(smooth, tn_json_number(smoothed));
+        json_array_append_new(raw, tn_json_real(at_risk[d] > 0 ? events[d] / at_risk[d] : NAN));
+        json_array_append_new(smooth, tn_json_real(smoothed));
         bool reliable = window_exposure >= HAZARD_MIN_EXPOSURE && d >= HAZARD_HALF_WINDOW;
         if (reliable && smoothed > peak) {
             peak = smoothed;

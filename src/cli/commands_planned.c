@@ -15,28 +15,6 @@
 #define MODELS_ARG                                                                                 \
     { "models", TN_ARG_STRING, "DIR", "model directory (default models)", NULL, 0, 0 }
 
-static const tn_arg train_args[] = {DB_ARG, MODELS_ARG, END_OF_ARGS};
-
-const tn_command tn_cmd_train = {
-    .summary = "train the calibrated churn and expansion models",
-    .spec = {.command = "train", .args = train_args},
-};
-
-static const tn_arg score_args[] = {
-    DB_ARG,
-    MODELS_ARG,
-    {"customer", TN_ARG_STRING, "ID", "score one customer", NULL, 0, 0},
-    {"all", TN_ARG_FLAG, NULL, "score every active customer", NULL, 0, 0},
-    {"format", TN_ARG_STRING, "FMT", "csv or json (default csv)", NULL, 0, 0},
-    {"out", TN_ARG_STRING, "FILE", "write to FILE instead of stdout", NULL, 0, 0},
-    END_OF_ARGS,
-};
-
-const tn_command tn_cmd_score = {
-    .summary = "churn and upgrade scores with their SHAP drivers",
-    .spec = {.command = "score", .args = score_args},
-};
-
 static const tn_arg serve_args[] = {
     DB_ARG,
     MODELS_ARG,

@@ -52,8 +52,8 @@ bool tn_isotonic_fit(const double *x, const double *y, const double *weight, siz
     }
     size_t count = 0; /* ... then merge blocks while a mean exceeds its successor's */
     for (size_t i = 0; i < unique; i++) {
-        blocks[count++] = (block){points[i].weight * points[i].y, points[i].weight, points[i].x,
-                                  points[i].x};
+        blocks[count++] =
+            (block){points[i].weight * points[i].y, points[i].weight, points[i].x, points[i].x};
         while (count > 1 && blocks[count - 2].sum / blocks[count - 2].weight >
                                 blocks[count - 1].sum / blocks[count - 1].weight) {
             blocks[count - 2].sum += blocks[count - 1].sum;

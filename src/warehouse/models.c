@@ -11,8 +11,9 @@
 #include "common/embedded.h"
 #include "warehouse/template.h"
 
-static const char *const layer_directories[TN_LAYER_COUNT] = {"staging", "marts", "checks"};
-static const char *const layer_schemas[TN_LAYER_COUNT] = {"staging", "marts", NULL};
+static const char *const layer_directories[TN_LAYER_COUNT] = {"staging", "marts", "checks",
+                                                              "training"};
+static const char *const layer_schemas[TN_LAYER_COUNT] = {"staging", "marts", NULL, NULL};
 
 const char *tn_layer_schema(tn_layer layer) {
     return layer_schemas[layer];
@@ -142,11 +143,23 @@ static bool load_directory(const char *root, const bool layers[TN_LAYER_COUNT], 
     return ok;
 }
 
+/* Models that can be ref()ed: staging and marts. */
+static bool referable(tn_layer layer) {
+    return layer == TN_LAYER_STAGING || layer == TN_LAYER_MARTS;
+}
+
 static long find_model(const tn_model_set *set, const char *name) {
     for (size_t i = 0; i < set->count; i++) {
-        if (set->models[i].layer != TN_LAYER_CHECKS && strcmp(set->models[i].name, name) == 0)
+        if (referable(set->models[i].layer) && strcmp(set->models[i].name, name) == 0)
             return (long)i;
     }
+    return -1;
+}
+
+long tn_models_find(const tn_model_set *set, tn_layer layer, const char *name) {
+    for (size_t i = 0; i < set->count; i++)
+        if (set->models[i].layer == layer && strcmp(set->models[i].name, name) == 0)
+            return (long)i;
     return -1;
 }
 
@@ -176,7 +189,7 @@ static bool collect_ref(void *context, const tn_template_expression *expression,
 
 static bool check_unique_names(const tn_model_set *set, tn_error *err) {
     for (size_t i = 0; i < set->count; i++) {
-        if (set->models[i].layer == TN_LAYER_CHECKS)
+        if (!referable(set->models[i].layer))
             continue;
         long first = find_model(set, set->models[i].name);
         if (first != (long)i)
@@ -303,12 +316,16 @@ typedef struct {
     const tn_model_set *set;
     const tn_model *model;
     const tn_template_var *vars;
+    const tn_ref_override *overrides;
 } render_context;
 
 static bool resolve(void *context, const tn_template_expression *expression, tn_strbuf *out,
                     tn_error *err) {
     render_context *render = context;
     if (expression->kind == TN_TEMPLATE_REF) {
+        for (const tn_ref_override *o = render->overrides; o != NULL && o->model != NULL; o++)
+            if (strcmp(o->model, expression->first) == 0)
+                return tn_strbuf_puts(out, o->relation);
         long target = find_model(render->set, expression->first);
         if (target < 0)
             return tn_error_set(err, TN_ERR_INPUT, "%s:%d: ref('%s') names no model",
@@ -330,9 +347,14 @@ static bool resolve(void *context, const tn_template_expression *expression, tn_
                         render->model->path, expression->line, expression->first);
 }
 
-bool tn_model_render(const tn_model_set *set, size_t index, const tn_template_var *vars,
-                     tn_strbuf *out, tn_error *err) {
-    render_context context = {set, &set->models[index], vars};
+bool tn_model_render_with(const tn_model_set *set, size_t index, const tn_template_var *vars,
+                          const tn_ref_override *overrides, tn_strbuf *out, tn_error *err) {
+    render_context context = {set, &set->models[index], vars, overrides};
     return tn_template_render(set->models[index].path, set->models[index].sql, resolve, &context,
                               out, err);
+}
+
+bool tn_model_render(const tn_model_set *set, size_t index, const tn_template_var *vars,
+                     tn_strbuf *out, tn_error *err) {
+    return tn_model_render_with(set, index, vars, NULL, out, err);
 }

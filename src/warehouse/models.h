@@ -11,8 +11,9 @@
  * directory in the TENURE_SQL_DIR environment variable when it is set
  * (for working on the SQL without rebuilding, and for tests).
  *
- * Contract checks (sql/checks/<name>.sql) are loaded the same way; they may
- * ref() any model but are never ref()ed.
+ * Contract checks (sql/checks/<name>.sql) and training queries
+ * (sql/training/<name>.sql) are loaded the same way; they may ref() any
+ * model but are never ref()ed.
  */
 #ifndef TN_WAREHOUSE_MODELS_H
 #define TN_WAREHOUSE_MODELS_H
@@ -23,7 +24,13 @@
 #include "common/error.h"
 #include "common/strbuf.h"
 
-typedef enum { TN_LAYER_STAGING, TN_LAYER_MARTS, TN_LAYER_CHECKS, TN_LAYER_COUNT } tn_layer;
+typedef enum {
+    TN_LAYER_STAGING,  /* sql/staging: views */
+    TN_LAYER_MARTS,    /* sql/marts: tables */
+    TN_LAYER_CHECKS,   /* sql/checks: contracts, run by `tenure check` */
+    TN_LAYER_TRAINING, /* sql/training: snapshot queries, run by `tenure train` */
+    TN_LAYER_COUNT
+} tn_layer;
 
 typedef struct {
     char *name; /* "customer_survival" */
@@ -65,5 +72,18 @@ const char *tn_layer_schema(tn_layer layer);
  */
 bool tn_model_render(const tn_model_set *set, size_t index, const tn_template_var *vars,
                      tn_strbuf *out, tn_error *err);
+
+/* A ref() sent to another relation for one render (a training snapshot's table). */
+typedef struct {
+    const char *model;    /* "mart_customer_churn_features" */
+    const char *relation; /* "tn_snapshot_churn" */
+} tn_ref_override;
+
+/* As tn_model_render, with refs to the models in `overrides` (NULL-model-terminated) redirected. */
+bool tn_model_render_with(const tn_model_set *set, size_t index, const tn_template_var *vars,
+                          const tn_ref_override *overrides, tn_strbuf *out, tn_error *err);
+
+/* The index of the model (or check, or training query) called `name` in `layer`, or -1. */
+long tn_models_find(const tn_model_set *set, tn_layer layer, const char *name);
 
 #endif

@@ -3,8 +3,8 @@
  * or text (VARCHAR, NULL as NULL). The analysis reads its data this way and
  * leaves SQL to the .sql files under sql/analysis.
  */
-#ifndef TN_ANALYSIS_TABLE_H
-#define TN_ANALYSIS_TABLE_H
+#ifndef TN_WAREHOUSE_TABLE_H
+#define TN_WAREHOUSE_TABLE_H
 
 #include <stdbool.h>
 #include <stddef.h>

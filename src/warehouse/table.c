@@ -1,7 +1,7 @@
 /*
  * table.c — query results as columns (see table.h).
  */
-#include "analysis/table.h"
+#include "warehouse/table.h"
 
 #include <math.h>
 #include <stdlib.h>

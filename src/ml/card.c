@@ -1,0 +1,141 @@
+/*
+ * card.c — <name>.card.md from <name>.meta.json (see card.h).
+ */
+#include "ml/card.h"
+
+#include <string.h>
+
+static const json_t *get(const json_t *object, const char *a, const char *b) {
+    const json_t *node = json_object_get(object, a);
+    return b != NULL ? json_object_get(node, b) : node;
+}
+
+static void number(tn_strbuf *out, const json_t *value, const char *format) {
+    if (json_is_number(value))
+        tn_strbuf_printf(out, format, json_number_value(value));
+    else
+        tn_strbuf_puts(out, "—");
+}
+
+static void split_table(const json_t *meta, tn_strbuf *out) {
+    static const char *const slices[] = {"train", "calibration", "test"};
+    const json_t *split = get(get(meta, "training", NULL), "split", NULL);
+    tn_strbuf_printf(out, "## Data\n\n%s\n\n| slice | snapshots | rows | positives |\n|---|---|---:|---:|\n",
+                     json_string_value(json_object_get(split, "rule")));
+    for (int s = 0; s < 3; s++) {
+        const json_t *slice = json_object_get(split, slices[s]);
+        tn_strbuf_printf(out, "| %s | %s to %s | %lld | %lld |\n", slices[s],
+                         json_string_value(json_object_get(slice, "from_snapshot")),
+                         json_string_value(json_object_get(slice, "to_snapshot")),
+                         (long long)json_integer_value(json_object_get(slice, "rows")),
+                         (long long)json_integer_value(json_object_get(slice, "positives")));
+    }
+    tn_strbuf_puts(out, "\n");
+}
+
+static void metrics(const json_t *meta, tn_strbuf *out) {
+    const json_t *test = get(get(meta, "metrics", NULL), "test", NULL);
+    tn_strbuf_puts(out, "## Out-of-time test set (calibrated probabilities)\n\n| metric | value |\n|---|---:|\n| AUC | ");
+    number(out, json_object_get(test, "auc"), "%.3f");
+    tn_strbuf_puts(out, " |\n| AUC before calibration | ");
+    number(out, json_object_get(test, "auc_before_calibration"), "%.3f");
+    tn_strbuf_puts(out, " |\n| Brier score | ");
+    number(out, json_object_get(test, "brier"), "%.4f");
+    tn_strbuf_puts(out, " |\n| log loss | ");
+    number(out, json_object_get(test, "log_loss"), "%.4f");
+    tn_strbuf_puts(out, " |\n| precision in the top decile | ");
+    number(out, get(test, "top_decile", "precision"), "%.3f");
+    tn_strbuf_puts(out, " |\n| base rate | ");
+    number(out, get(test, "top_decile", "base_rate"), "%.3f");
+    tn_strbuf_puts(out, " |\n| lift in the top decile | ");
+    number(out, get(test, "top_decile", "lift"), "%.2f");
+    tn_strbuf_puts(out, " |\n| largest calibration error of a decile | ");
+    number(out, json_object_get(test, "max_calibration_error"), "%.3f");
+    tn_strbuf_puts(out, " |\n\n### Calibration (ten equal-size bins by prediction)\n\n| bin | rows | mean predicted | observed |\n|---:|---:|---:|---:|\n");
+    const json_t *bin;
+    size_t i;
+    json_array_foreach(json_object_get(test, "calibration"), i, bin) {
+        tn_strbuf_printf(out, "| %lld | %lld | ", (long long)json_integer_value(json_object_get(bin, "bin")),
+                         (long long)json_integer_value(json_object_get(bin, "rows")));
+        number(out, json_object_get(bin, "mean_predicted"), "%.3f");
+        tn_strbuf_puts(out, " | ");
+        number(out, json_object_get(bin, "observed_rate"), "%.3f");
+        tn_strbuf_puts(out, " |\n");
+    }
+    tn_strbuf_puts(out, "\n### By plan tier\n\n| plan tier | rows | mean predicted | observed |\n|---|---:|---:|---:|\n");
+    json_array_foreach(json_object_get(test, "by_plan_tier"), i, bin) {
+        tn_strbuf_printf(out, "| %s | %lld | ", json_string_value(json_object_get(bin, "plan_tier")),
+                         (long long)json_integer_value(json_object_get(bin, "rows")));
+        number(out, json_object_get(bin, "mean_predicted"), "%.3f");
+        tn_strbuf_puts(out, " | ");
+        number(out, json_object_get(bin, "observed_rate"), "%.3f");
+        tn_strbuf_puts(out, " |\n");
+    }
+    tn_strbuf_puts(out, "\n");
+}
+
+static void features(const json_t *meta, tn_strbuf *out) {
+    tn_strbuf_puts(out, "## What drives it (mean |SHAP| on the test set, log-odds)\n\n| feature | mean abs SHAP |\n|---|---:|\n");
+    const json_t *row;
+    size_t i;
+    json_array_foreach(get(get(meta, "shap", NULL), "mean_abs", NULL), i, row) {
+        tn_strbuf_printf(out, "| %s | ", json_string_value(json_object_get(row, "feature")));
+        number(out, json_object_get(row, "mean_abs_shap"), "%.4f");
+        tn_strbuf_puts(out, " |\n");
+    }
+    tn_strbuf_puts(out, "\n");
+}
+
+static void caveats(const json_t *meta, tn_strbuf *out) {
+    tn_strbuf_puts(out, "## Notes\n\n");
+    const json_t *constant = json_object_get(meta, "constant_in_training");
+    if (json_array_size(constant) > 0) {
+        tn_strbuf_puts(out, "- Constant in every training row, so the trees cannot use them: ");
+        const json_t *name;
+        size_t i;
+        json_array_foreach(constant, i, name)
+            tn_strbuf_printf(out, "%s%s", i ? ", " : "", json_string_value(name));
+        tn_strbuf_puts(out, ". (The CRM export keeps each opportunity's current stage only, so open "
+                            "deals are known on the data's as-of date and on no earlier snapshot.)\n");
+    }
+    const json_t *guard = json_object_get(meta, "leakage_guard");
+    if (guard != NULL) {
+        if (json_is_true(json_object_get(guard, "is_top_feature"))) {
+            tn_strbuf_puts(out, "- **Leakage guard:** has_open_expansion_opp is the strongest feature: the "
+                                "pipeline may be reacting to the upgrade rather than predicting it. Test AUC "
+                                "of a model trained without it: ");
+            number(out, json_object_get(guard, "test_auc_without_it"), "%.3f");
+            tn_strbuf_puts(out, ".\n");
+        } else {
+            tn_strbuf_puts(out, "- Leakage guard: has_open_expansion_opp is not the strongest feature.\n");
+        }
+    }
+    tn_strbuf_puts(out, "- A category the model never saw in training (say, a new industry) sets all of "
+                        "its one-hot columns to 0.\n- Probabilities are calibrated by isotonic regression "
+                        "fitted on the calibration slice; SHAP values explain the trees' log-odds before "
+                        "calibration.\n");
+    const json_t *libraries = json_object_get(meta, "libraries");
+    const json_t *params = get(get(meta, "training", NULL), "xgboost", NULL);
+    tn_strbuf_printf(out, "- Trained with tenure %s, XGBoost %s, DuckDB %s; seed %lld, %lld threads, %lld rounds.\n",
+                     json_string_value(json_object_get(libraries, "tenure")),
+                     json_string_value(json_object_get(libraries, "xgboost")),
+                     json_string_value(json_object_get(libraries, "duckdb")),
+                     (long long)json_integer_value(json_object_get(params, "seed")),
+                     (long long)json_integer_value(json_object_get(params, "threads")),
+                     (long long)json_integer_value(json_object_get(params, "rounds_kept")));
+}
+
+void tn_model_card(const json_t *meta, tn_strbuf *out) {
+    tn_strbuf_printf(out, "# Model card: %s\n\nVersion `%s`, data as of %s.\n\n- **Population:** %s.\n"
+                          "- **Label:** %s.\n- **Features:** %s.\n\n",
+                     json_string_value(json_object_get(meta, "name")),
+                     json_string_value(json_object_get(meta, "version")),
+                     json_string_value(json_object_get(meta, "as_of")),
+                     json_string_value(json_object_get(meta, "population")),
+                     json_string_value(json_object_get(meta, "label")),
+                     json_string_value(json_object_get(meta, "features_as_of")));
+    split_table(meta, out);
+    metrics(meta, out);
+    features(meta, out);
+    caveats(meta, out);
+}

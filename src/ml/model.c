@@ -1,0 +1,145 @@
+/*
+ * model.c — loading and scoring a trained model (see model.h).
+ */
+#include "ml/model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *tn_risk_tier(double probability) {
+    if (probability >= 0.75)
+        return "critical";
+    if (probability >= 0.50)
+        return "high";
+    if (probability >= 0.25)
+        return "medium";
+    return "low";
+}
+
+double tn_calibrated_probability(const tn_isotonic *calibration, double raw) {
+    double p = tn_isotonic_apply(calibration, raw);
+    return p < TN_PROBABILITY_FLOOR ? TN_PROBABILITY_FLOOR
+           : p > 1.0 - TN_PROBABILITY_FLOOR ? 1.0 - TN_PROBABILITY_FLOOR : p;
+}
+
+json_t *tn_calibration_to_json(const tn_isotonic *calibration) {
+    json_t *x = json_array(), *y = json_array();
+    for (size_t i = 0; i < calibration->count; i++) {
+        json_array_append_new(x, json_real(calibration->x[i]));
+        json_array_append_new(y, json_real(calibration->y[i]));
+    }
+    return json_pack("{s:s, s:s, s:f, s:o, s:o}", "method", "isotonic", "interpolation",
+                     "linear between the points, clipped outside them", "bounds",
+                     TN_PROBABILITY_FLOOR, "x", x, "y", y);
+}
+
+bool tn_calibration_from_json(const json_t *json, tn_isotonic *out, tn_error *err) {
+    memset(out, 0, sizeof *out);
+    const json_t *x = json_object_get(json, "x"), *y = json_object_get(json, "y");
+    size_t n = json_array_size(x);
+    if (n == 0 || json_array_size(y) != n)
+        return tn_error_set(err, TN_ERR_MODEL, "calibration: x and y must be arrays of one length");
+    out->x = malloc(n * sizeof *out->x);
+    out->y = malloc(n * sizeof *out->y);
+    if (out->x == NULL || out->y == NULL) {
+        tn_isotonic_free(out);
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    }
+    out->count = n;
+    for (size_t i = 0; i < n; i++) {
+        out->x[i] = json_number_value(json_array_get(x, i));
+        out->y[i] = json_number_value(json_array_get(y, i));
+        if (i > 0 && (out->x[i] <= out->x[i - 1] || out->y[i] < out->y[i - 1])) {
+            tn_isotonic_free(out);
+            return tn_error_set(err, TN_ERR_MODEL, "calibration: the map is not increasing at point %zu", i);
+        }
+    }
+    return true;
+}
+
+static bool read_meta(const char *path, tn_ml_model *out, tn_error *err) {
+    json_error_t problem;
+    FILE *file = fopen(path, "r");
+    if (file == NULL)
+        return tn_error_set(err, TN_ERR_MODEL, "%s: no such file (train the models with 'tenure train')",
+                            path);
+    out->meta = json_loadf(file, 0, &problem);
+    fclose(file);
+    if (out->meta == NULL)
+        return tn_error_set(err, TN_ERR_MODEL, "%s: not valid JSON: %s (line %d)", path, problem.text,
+                            problem.line);
+    const char *version = json_string_value(json_object_get(out->meta, "version"));
+    const char *as_of = json_string_value(json_object_get(out->meta, "as_of"));
+    if (version == NULL || as_of == NULL)
+        return tn_error_set(err, TN_ERR_MODEL, "%s: lacks \"version\" or \"as_of\"", path);
+    snprintf(out->version, sizeof out->version, "%s", version);
+    snprintf(out->as_of, sizeof out->as_of, "%s", as_of);
+    if (!tn_encoder_from_json(json_object_get(out->meta, "encoding"), &out->encoder, err) ||
+        !tn_calibration_from_json(json_object_get(out->meta, "calibration"), &out->calibration, err)) {
+        tn_error_prefix(err, "%s", path);
+        return false;
+    }
+    return true;
+}
+
+bool tn_ml_model_load(const char *dir, const char *name, tn_ml_model *out, tn_error *err) {
+    memset(out, 0, sizeof *out);
+    snprintf(out->name, sizeof out->name, "%s", name);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.meta.json", dir, name);
+    bool ok = read_meta(path, out, err);
+    snprintf(path, sizeof path, "%s/%s.json", dir, name);
+    ok = ok && tn_xgb_load(path, &out->xgb, err);
+    if (ok && out->xgb.columns != out->encoder.column_count)
+        ok = tn_error_set(err, TN_ERR_MODEL, "%s has %zu columns but its metadata describes %zu",
+                          path, out->xgb.columns, out->encoder.column_count);
+    if (!ok)
+        tn_ml_model_free(out);
+    return ok;
+}
+
+void tn_ml_model_free(tn_ml_model *model) {
+    tn_xgb_free(&model->xgb);
+    tn_encoder_free(&model->encoder);
+    tn_isotonic_free(&model->calibration);
+    json_decref(model->meta);
+    model->meta = NULL;
+}
+
+bool tn_ml_model_score(const tn_ml_model *model, const tn_table *rows, tn_ml_scores *out,
+                       tn_error *err) {
+    memset(out, 0, sizeof *out);
+    size_t n = rows->rows, columns = model->encoder.column_count;
+    out->rows = n;
+    out->features = model->encoder.feature_count;
+    float *x = malloc((n * columns + 1) * sizeof *x);
+    double *contributions = malloc((n * (columns + 1) + 1) * sizeof *contributions);
+    out->probability = malloc((n + 1) * sizeof *out->probability);
+    out->raw = malloc((n + 1) * sizeof *out->raw);
+    out->bias = malloc((n + 1) * sizeof *out->bias);
+    out->shap = malloc((n * out->features + 1) * sizeof *out->shap);
+    bool ok = x && contributions && out->probability && out->raw && out->bias && out->shap;
+    if (!ok)
+        tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    ok = ok && tn_encoder_encode(&model->encoder, rows, x, err) &&
+         tn_xgb_predict(&model->xgb, x, n, out->raw, err) &&
+         tn_xgb_contributions(&model->xgb, x, n, contributions, err);
+    for (size_t r = 0; ok && r < n; r++) {
+        out->probability[r] = tn_calibrated_probability(&model->calibration, out->raw[r]);
+        tn_encoder_feature_contributions(&model->encoder, contributions + r * (columns + 1),
+                                         out->shap + r * out->features);
+        out->bias[r] = contributions[r * (columns + 1) + columns];
+    }
+    free(x);
+    free(contributions);
+    if (!ok)
+        tn_ml_scores_free(out);
+    return ok;
+}
+
+void tn_ml_scores_free(tn_ml_scores *scores) {
+    free(scores->probability), free(scores->raw), free(scores->shap), free(scores->bias);
+    memset(scores, 0, sizeof *scores);
+}

@@ -1,0 +1,73 @@
+/*
+ * model.h — a trained model as served: the XGBoost trees, the feature
+ * encoding, the calibration map and the metadata, loaded from
+ * models/<name>.json and models/<name>.meta.json.
+ *
+ * Scoring a set of rows (the current marts, or a training snapshot) encodes
+ * them, predicts, applies the isotonic calibration fitted at training time,
+ * and splits the SHAP values of one-hot columns back onto their feature, so
+ * an explanation reads "plan_tier = starter: +0.42", not a column name.
+ */
+#ifndef TN_ML_MODEL_H
+#define TN_ML_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "common/error.h"
+#include "ml/features.h"
+#include "ml/xgb.h"
+#include "stats/isotonic.h"
+#include "warehouse/table.h"
+
+typedef struct {
+    char name[32];    /* "churn", "expansion" */
+    char version[96]; /* "churn-2026-03-14-1a2b3c4d5e6f" */
+    char as_of[16];
+    tn_xgb xgb;
+    tn_encoder encoder;
+    tn_isotonic calibration;
+    json_t *meta; /* the whole metadata document; owned */
+} tn_ml_model;
+
+/* Scores of rows: calibrated probabilities and per-feature SHAP (log-odds). */
+typedef struct {
+    size_t rows, features;
+    double *probability; /* [rows], calibrated */
+    double *raw;         /* [rows], the trees' own probability */
+    double *shap;        /* [rows × features] */
+    double *bias;        /* [rows]: SHAP's base value; bias + Σ shap = the margin */
+} tn_ml_scores;
+
+/*
+ * Loads models/<name>.json and .meta.json from `dir`. A missing, unreadable or
+ * inconsistent file is TN_ERR_MODEL naming it. Free with tn_ml_model_free().
+ */
+bool tn_ml_model_load(const char *dir, const char *name, tn_ml_model *out, tn_error *err);
+
+void tn_ml_model_free(tn_ml_model *model);
+
+/* Scores every row of `rows` (which must hold the model's features by name). */
+bool tn_ml_model_score(const tn_ml_model *model, const tn_table *rows, tn_ml_scores *out,
+                       tn_error *err);
+
+void tn_ml_scores_free(tn_ml_scores *scores);
+
+/* Risk tier of a probability or score (design.md §4): critical ≥ .75, high ≥ .5, medium ≥ .25, low. */
+const char *tn_risk_tier(double probability);
+
+/*
+ * A calibrated probability: the isotonic map of the trees' probability, kept
+ * within [0.001, 0.999] (a calibration slice of a few thousand rows cannot
+ * show that anything is certain).
+ */
+#define TN_PROBABILITY_FLOOR 0.001
+double tn_calibrated_probability(const tn_isotonic *calibration, double raw);
+
+/* The metadata's calibration map as an isotonic model. */
+bool tn_calibration_from_json(const json_t *json, tn_isotonic *out, tn_error *err);
+json_t *tn_calibration_to_json(const tn_isotonic *calibration);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * score.c — scoring the active customers with both models (see score.h).
+ */
+#include "ml/score.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ml/features.h"
+#include "warehouse/table.h"
+
+/* The model's features of one mart, in customer_id order. */
+static bool read_mart(tn_db *db, const char *mart, const tn_feature_spec *specs, size_t count,
+                      const char *extra, tn_table *out, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    tn_strbuf_puts(&sql, "SELECT customer_id::VARCHAR AS customer_id, ");
+    tn_features_select_list(specs, count, &sql);
+    tn_strbuf_printf(&sql, "%s FROM marts.%s AS m ORDER BY customer_id", extra, mart);
+    bool ok = tn_table_query(db, tn_strbuf_cstr(&sql), out, err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+/* The k largest |SHAP| of one row, with the features' values. */
+static void top_drivers(const tn_ml_model *model, const tn_table *rows, size_t row,
+                        const double *shap, tn_driver drivers[TN_MAX_DRIVERS]) {
+    size_t features = model->encoder.feature_count;
+    bool used[64] = {false};
+    for (int d = 0; d < TN_MAX_DRIVERS; d++) {
+        long best = -1;
+        for (size_t f = 0; f < features && f < 64; f++)
+            if (!used[f] && (best < 0 || fabs(shap[f]) > fabs(shap[best])))
+                best = (long)f;
+        drivers[d].feature = NULL;
+        if (best < 0)
+            continue;
+        used[best] = true;
+        tn_strbuf value = TN_STRBUF_INIT;
+        tn_encoder_value_text(&model->encoder, rows, row, (size_t)best, &value);
+        drivers[d].feature = model->encoder.features[best].name;
+        snprintf(drivers[d].value, sizeof drivers[d].value, "%s", tn_strbuf_cstr(&value));
+        drivers[d].impact = shap[best];
+        tn_strbuf_free(&value);
+    }
+}
+
+static bool score_churn(tn_db *db, const tn_ml_model *churn, tn_score_set *out, tn_error *err) {
+    tn_table rows = {0};
+    tn_ml_scores scores = {0};
+    bool ok = read_mart(db, "mart_customer_churn_features", tn_churn_features, TN_CHURN_FEATURES,
+                        "", &rows, err) &&
+              tn_ml_model_score(churn, &rows, &scores, err);
+    if (ok) {
+        out->count = rows.rows;
+        out->customers = calloc(rows.rows + 1, sizeof *out->customers);
+        ok = out->customers != NULL || tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    }
+    char *const *ids = tn_table_texts(&rows, "customer_id");
+    char *const *tiers = tn_table_texts(&rows, "plan_tier");
+    char *const *industries = tn_table_texts(&rows, "industry");
+    const double *mrr = tn_table_numbers(&rows, "mrr");
+    for (size_t r = 0; ok && r < rows.rows; r++) {
+        tn_customer_score *c = &out->customers[r];
+        c->customer_id = strdup(ids[r] != NULL ? ids[r] : "");
+        snprintf(c->plan_tier, sizeof c->plan_tier, "%s", tiers[r] ? tiers[r] : "");
+        snprintf(c->industry, sizeof c->industry, "%s", industries[r] ? industries[r] : "");
+        c->mrr = mrr[r];
+        c->churn_probability = scores.probability[r];
+        top_drivers(churn, &rows, r, scores.shap + r * scores.features, c->churn_drivers);
+        c->upgrade_propensity = NAN;
+        c->expected_arr_uplift = NAN;
+    }
+    tn_ml_scores_free(&scores);
+    tn_table_free(&rows);
+    return ok;
+}
+
+static bool score_expansion(tn_db *db, const tn_ml_model *expansion, tn_score_set *out,
+                            tn_error *err) {
+    tn_table rows = {0};
+    tn_ml_scores scores = {0};
+    bool ok = read_mart(db, "mart_customer_expansion_features", tn_expansion_features,
+                        TN_EXPANSION_FEATURES,
+                        ", (SELECT next_tier FROM staging.stg_plan_tiers AS t WHERE t.plan_tier = "
+                        "m.plan_tier)::VARCHAR AS next_tier, (SELECT next_tier_multiplier FROM "
+                        "staging.stg_plan_tiers AS t WHERE t.plan_tier = m.plan_tier)::DOUBLE AS "
+                        "multiplier",
+                        &rows, err) &&
+              tn_ml_model_score(expansion, &rows, &scores, err);
+    char *const *ids = tn_table_texts(&rows, "customer_id");
+    char *const *next = tn_table_texts(&rows, "next_tier");
+    const double *multiplier = tn_table_numbers(&rows, "multiplier");
+    for (size_t r = 0; ok && r < rows.rows; r++) {
+        tn_customer_score *c = (tn_customer_score *)tn_score_find(out, ids[r]);
+        if (c == NULL)
+            continue; /* in the expansion mart, so in the churn mart: cannot happen */
+        c->expansion_candidate = true;
+        c->upgrade_propensity = scores.probability[r];
+        top_drivers(expansion, &rows, r, scores.shap + r * scores.features, c->upgrade_drivers);
+        snprintf(c->target_tier, sizeof c->target_tier, "%s", next[r] ? next[r] : "");
+        c->expected_arr_uplift = c->mrr * 12.0 * (multiplier[r] - 1.0) * c->upgrade_propensity;
+    }
+    tn_ml_scores_free(&scores);
+    tn_table_free(&rows);
+    return ok;
+}
+
+static bool read_risk(tn_db *db, tn_score_set *out, tn_error *err) {
+    tn_table rows = {0};
+    bool ok = tn_table_query(db,
+                             "SELECT customer_id::VARCHAR AS customer_id, risk_score, "
+                             "compliance_gap_score, vendor_risk_flags::DOUBLE AS vendor_risk_flags, "
+                             "usage_decay_score FROM marts.customer_risk_inputs",
+                             &rows, err);
+    char *const *ids = tn_table_texts(&rows, "customer_id");
+    for (size_t r = 0; ok && r < rows.rows; r++) {
+        tn_customer_score *c = (tn_customer_score *)tn_score_find(out, ids[r]);
+        if (c == NULL)
+            continue;
+        c->risk_score = tn_table_numbers(&rows, "risk_score")[r];
+        c->compliance_gap_score = tn_table_numbers(&rows, "compliance_gap_score")[r];
+        c->vendor_risk_flags = (int)tn_table_numbers(&rows, "vendor_risk_flags")[r];
+        c->usage_decay_score = tn_table_numbers(&rows, "usage_decay_score")[r];
+    }
+    tn_table_free(&rows);
+    return ok;
+}
+
+bool tn_score_all(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
+                  tn_score_set *out, tn_error *err) {
+    memset(out, 0, sizeof *out);
+    bool ok = score_churn(db, churn, out, err) && score_expansion(db, expansion, out, err) &&
+              read_risk(db, out, err);
+    if (!ok)
+        tn_score_set_free(out);
+    return ok;
+}
+
+const tn_customer_score *tn_score_find(const tn_score_set *set, const char *customer_id) {
+    size_t low = 0, high = set->count;
+    while (low < high) {
+        size_t mid = (low + high) / 2;
+        int order = strcmp(set->customers[mid].customer_id, customer_id);
+        if (order == 0)
+            return &set->customers[mid];
+        if (order < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return NULL;
+}
+
+void tn_score_set_free(tn_score_set *set) {
+    for (size_t i = 0; set->customers != NULL && i < set->count; i++)
+        free(set->customers[i].customer_id);
+    free(set->customers);
+    set->customers = NULL;
+    set->count = 0;
+}

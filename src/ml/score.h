@@ -1,0 +1,60 @@
+/*
+ * score.h — scores for the customers active at the warehouse's as-of date:
+ * churn probability and risk tier, upgrade propensity and its tier (for
+ * customers not yet upgraded), the composite risk score with its inputs,
+ * and the SHAP drivers of each prediction. `tenure score` writes them;
+ * `tenure serve` keeps them in its snapshot.
+ *
+ * Rows come from the marts built as of the as-of date, through the same
+ * encoding as training (features.h), so serving and training cannot drift.
+ */
+#ifndef TN_ML_SCORE_H
+#define TN_ML_SCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+#include "ml/model.h"
+#include "warehouse/db.h"
+
+#define TN_MAX_DRIVERS 5
+
+/* One SHAP driver: the feature, its value for this customer, its push on the log-odds. */
+typedef struct {
+    const char *feature; /* owned by the model's encoder */
+    char value[40];
+    double impact;
+} tn_driver;
+
+typedef struct {
+    char *customer_id; /* owned */
+    char plan_tier[16];
+    char industry[32];
+    double mrr;
+    double churn_probability;
+    tn_driver churn_drivers[TN_MAX_DRIVERS];
+    bool expansion_candidate; /* false: already upgraded, no propensity */
+    double upgrade_propensity;
+    tn_driver upgrade_drivers[TN_MAX_DRIVERS];
+    char target_tier[16];
+    double expected_arr_uplift;
+    double risk_score, compliance_gap_score, usage_decay_score;
+    int vendor_risk_flags;
+} tn_customer_score;
+
+typedef struct {
+    tn_customer_score *customers; /* sorted by customer_id; owned */
+    size_t count;
+} tn_score_set;
+
+/* Scores every active customer. */
+bool tn_score_all(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
+                  tn_score_set *out, tn_error *err);
+
+/* The customer with this id, or NULL. */
+const tn_customer_score *tn_score_find(const tn_score_set *set, const char *customer_id);
+
+void tn_score_set_free(tn_score_set *set);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * snapshots.c — evaluating the marts' SQL at every month start (see snapshots.h).
+ */
+#include "ml/snapshots.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ml/features.h"
+#include "warehouse/models.h"
+#include "warehouse/value_text.h"
+
+/* The month starts t with first signup < t and t + 90 days ≤ the data's as-of date. */
+static bool snapshot_dates(tn_db *db, tn_day data_as_of, tn_snapshots *out, tn_error *err) {
+    tn_table first = {0};
+    bool ok = tn_table_query(db, "SELECT (min(signup_date) - DATE '1970-01-01')::DOUBLE AS day "
+                                 "FROM staging.stg_customers", &first, err);
+    double day = ok && first.rows == 1 ? tn_table_numbers(&first, "day")[0] : 0;
+    tn_table_free(&first);
+    if (!ok)
+        return false;
+    if (day != day) /* NAN: no customers */
+        return tn_error_set(err, TN_ERR_INPUT, "the warehouse has no customers to train on");
+    out->dates = malloc(1024 * sizeof *out->dates);
+    if (out->dates == NULL)
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    for (tn_day t = tn_day_add_months(tn_day_month_start((tn_day)day), 1);
+         t + TN_LABEL_DAYS <= data_as_of && out->count < 1024; t = tn_day_add_months(t, 1))
+        out->dates[out->count++] = t;
+    return true;
+}
+
+/* Renders model `name` of `layer` for one snapshot and runs `prefix` + it. */
+static bool run_rendered(tn_db *db, const tn_model_set *models, tn_layer layer, const char *name,
+                         const tn_template_var *vars, const tn_ref_override *overrides,
+                         const char *prefix, tn_error *err) {
+    long index = tn_models_find(models, layer, name);
+    if (index < 0)
+        return tn_error_set(err, TN_ERR_INTERNAL, "the SQL model '%s' is missing", name);
+    tn_strbuf sql = TN_STRBUF_INIT;
+    tn_strbuf_puts(&sql, prefix);
+    bool ok = tn_model_render_with(models, (size_t)index, vars, overrides, &sql, err) &&
+              tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+/* One snapshot: the marts as of t into temporary tables, then its labelled rows appended. */
+static bool build_snapshot(tn_db *db, const tn_model_set *models, tn_day t, tn_day data_as_of,
+                           bool first, tn_error *err) {
+    char day[TN_DATE_BUF], data_day[TN_DATE_BUF];
+    const tn_template_var vars[] = {{"as_of", tn_date_format(t, day)},
+                                    {"data_as_of", tn_date_format(data_as_of, data_day)},
+                                    {NULL, NULL}};
+    const tn_ref_override overrides[] = {
+        {"mart_customer_churn_features", "tn_snapshot_churn"},
+        {"mart_customer_expansion_features", "tn_snapshot_expansion"},
+        {NULL, NULL},
+    };
+    const char *churn_into = first ? "CREATE OR REPLACE TEMP TABLE tn_training_churn AS\n"
+                                   : "INSERT INTO tn_training_churn\n";
+    const char *expansion_into = first ? "CREATE OR REPLACE TEMP TABLE tn_training_expansion AS\n"
+                                       : "INSERT INTO tn_training_expansion\n";
+    return run_rendered(db, models, TN_LAYER_MARTS, "mart_customer_churn_features", vars, overrides,
+                        "CREATE OR REPLACE TEMP TABLE tn_snapshot_churn AS\n", err) &&
+           run_rendered(db, models, TN_LAYER_MARTS, "mart_customer_expansion_features", vars,
+                        overrides, "CREATE OR REPLACE TEMP TABLE tn_snapshot_expansion AS\n", err) &&
+           run_rendered(db, models, TN_LAYER_TRAINING, "churn_snapshot", vars, overrides, churn_into,
+                        err) &&
+           run_rendered(db, models, TN_LAYER_TRAINING, "expansion_snapshot", vars, overrides,
+                        expansion_into, err);
+}
+
+/* Reads a training table back with the model's features typed for the encoder. */
+static bool read_training(tn_db *db, const char *table, const tn_feature_spec *specs, size_t count,
+                          tn_table *out, const char *export_path, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    tn_strbuf_puts(&sql, "SELECT (snapshot - DATE '1970-01-01')::DOUBLE AS snapshot_day, "
+                         "label::DOUBLE AS label, customer_id::VARCHAR AS customer_id, ");
+    tn_features_select_list(specs, count, &sql);
+    tn_strbuf_printf(&sql, " FROM %s ORDER BY snapshot, customer_id", table);
+    bool ok = tn_table_query(db, tn_strbuf_cstr(&sql), out, err);
+    if (ok && export_path != NULL) {
+        tn_strbuf copy = TN_STRBUF_INIT;
+        tn_strbuf_printf(&copy, "COPY (SELECT * FROM %s ORDER BY snapshot, customer_id) TO '%s' (HEADER)",
+                         table, export_path);
+        ok = tn_db_exec(db, tn_strbuf_cstr(&copy), err);
+        tn_strbuf_free(&copy);
+    }
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+bool tn_snapshots_build(tn_db *db, tn_day data_as_of, const char *export_dir,
+                        tn_snapshot_progress progress, void *context, tn_snapshots *out,
+                        tn_error *err) {
+    memset(out, 0, sizeof *out);
+    tn_model_set models = {NULL, 0};
+    const bool layers[TN_LAYER_COUNT] = {[TN_LAYER_STAGING] = true, [TN_LAYER_MARTS] = true,
+                                         [TN_LAYER_TRAINING] = true};
+    bool ok = snapshot_dates(db, data_as_of, out, err) && tn_models_load(layers, &models, err);
+    if (ok && out->count == 0)
+        ok = tn_error_set(err, TN_ERR_INPUT,
+                          "no month start has a full 90-day label window before the data's as-of "
+                          "date: too little history to train on");
+    for (size_t i = 0; ok && i < out->count; i++) {
+        ok = build_snapshot(db, &models, out->dates[i], data_as_of, i == 0, err);
+        if (ok && progress != NULL)
+            progress(context, i + 1, out->count);
+    }
+    char churn_path[4200], expansion_path[4200];
+    if (export_dir != NULL) {
+        snprintf(churn_path, sizeof churn_path, "%s/churn_snapshots.csv", export_dir);
+        snprintf(expansion_path, sizeof expansion_path, "%s/expansion_snapshots.csv", export_dir);
+    }
+    ok = ok &&
+         read_training(db, "tn_training_churn", tn_churn_features, TN_CHURN_FEATURES, &out->churn,
+                       export_dir != NULL ? churn_path : NULL, err) &&
+         read_training(db, "tn_training_expansion", tn_expansion_features, TN_EXPANSION_FEATURES,
+                       &out->expansion, export_dir != NULL ? expansion_path : NULL, err);
+    tn_models_free(&models);
+    if (!ok)
+        tn_snapshots_free(out);
+    return ok;
+}
+
+void tn_snapshots_free(tn_snapshots *snapshots) {
+    free(snapshots->dates);
+    tn_table_free(&snapshots->churn);
+    tn_table_free(&snapshots->expansion);
+    memset(snapshots, 0, sizeof *snapshots);
+}

@@ -1,0 +1,546 @@
+/*
+ * train.c — splitting, fitting, calibrating, evaluating and writing the two
+ * models (see train.h).
+ */
+#include "ml/train.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <duckdb.h>
+#include <jansson.h>
+
+#include "common/json.h"
+#include "ml/card.h"
+#include "ml/features.h"
+#include "ml/model.h"
+#include "ml/snapshots.h"
+#include "ml/xgb.h"
+#include "stats/isotonic.h"
+#include "stats/metrics.h"
+#include "tn_version.h"
+#include "warehouse/build.h"
+
+/* Row indexes of the three slices, and their date ranges. */
+typedef struct {
+    size_t *rows[3];
+    size_t count[3];
+    tn_day from[3], to[3];
+} data_split;
+
+enum { TRAIN, CALIBRATION, TEST };
+static const char *const slice_names[] = {"train", "calibration", "test"};
+
+static bool split_rows(const tn_table *rows, const tn_snapshots *snapshots, data_split *split,
+                       tn_error *err) {
+    memset(split, 0, sizeof *split);
+    size_t k = snapshots->count;
+    if (k < TN_TEST_SNAPSHOTS + 1)
+        return tn_error_set(err, TN_ERR_INPUT,
+                            "too little history: %zu monthly snapshots (the last %d are the test set)",
+                            k, TN_TEST_SNAPSHOTS);
+    tn_day first_test = snapshots->dates[k - TN_TEST_SNAPSHOTS];
+    size_t usable = 0; /* snapshots whose label window closes before the test period */
+    while (usable < k && snapshots->dates[usable] + TN_LABEL_DAYS <= first_test)
+        usable++;
+    if (usable < TN_CALIBRATION_SNAPSHOTS + 1)
+        return tn_error_set(err, TN_ERR_INPUT,
+                            "too little history: only %zu monthly snapshots close their label window "
+                            "before the test period (%d are needed to calibrate, and more to train)",
+                            usable, TN_CALIBRATION_SNAPSHOTS);
+    tn_day calibration_start = snapshots->dates[usable - TN_CALIBRATION_SNAPSHOTS];
+    split->from[TRAIN] = snapshots->dates[0];
+    split->to[TRAIN] = snapshots->dates[usable - TN_CALIBRATION_SNAPSHOTS - 1];
+    split->from[CALIBRATION] = calibration_start;
+    split->to[CALIBRATION] = snapshots->dates[usable - 1];
+    split->from[TEST] = first_test;
+    split->to[TEST] = snapshots->dates[k - 1];
+    const double *day = tn_table_numbers(rows, "snapshot_day");
+    for (int s = 0; s < 3; s++)
+        split->rows[s] = malloc((rows->rows + 1) * sizeof *split->rows[s]);
+    for (size_t r = 0; r < rows->rows; r++) {
+        tn_day t = (tn_day)day[r];
+        int slice = t >= first_test ? TEST
+                    : t >= calibration_start && t <= split->to[CALIBRATION] ? CALIBRATION
+                    : t < calibration_start ? TRAIN : -1; /* -1: label window overlaps the test period */
+        if (slice >= 0)
+            split->rows[slice][split->count[slice]++] = r;
+    }
+    return true;
+}
+
+static void split_free(data_split *split) {
+    for (int s = 0; s < 3; s++)
+        free(split->rows[s]);
+}
+
+/* The rows of `slice` copied out of the full matrix, with their labels. */
+typedef struct {
+    float *x, *label;
+    size_t rows, positives;
+} slice_data;
+
+static void gather(const float *x, const double *label, size_t columns, const size_t *rows,
+                   size_t count, slice_data *out) {
+    out->x = malloc((count * columns + 1) * sizeof *out->x);
+    out->label = malloc((count + 1) * sizeof *out->label);
+    out->rows = count;
+    out->positives = 0;
+    for (size_t i = 0; i < count; i++) {
+        memcpy(out->x + i * columns, x + rows[i] * columns, columns * sizeof *x);
+        out->label[i] = (float)label[rows[i]];
+        out->positives += label[rows[i]] > 0.5;
+    }
+}
+
+static void slice_free(slice_data *slice) {
+    free(slice->x);
+    free(slice->label);
+}
+
+/* Fits the trees with class weighting and early stopping on the calibration slice. */
+static bool fit_trees(const slice_data *train, const slice_data *calibration, size_t columns,
+                      tn_xgb *model, int *best_round, double *validation_auc,
+                      double *scale_pos_weight, tn_error *err) {
+    tn_xgb_params params = tn_xgb_default_params();
+    if (train->positives == 0 || calibration->positives == 0)
+        return tn_error_set(err, TN_ERR_INPUT, "no positive label in the %s slice: nothing to learn",
+                            train->positives == 0 ? "training" : "calibration");
+    params.scale_pos_weight = (double)(train->rows - train->positives) / (double)train->positives;
+    *scale_pos_weight = params.scale_pos_weight;
+    tn_xgb_data fit = {train->x, train->label, train->rows};
+    tn_xgb_data valid = {calibration->x, calibration->label, calibration->rows};
+    return tn_xgb_train(&fit, &valid, columns, &params, model, best_round, validation_auc, err);
+}
+
+/* Everything one model's evaluation needs, gathered for the metadata. */
+typedef struct {
+    const char *name;
+    const tn_feature_spec *specs;
+    size_t feature_count;
+    const tn_table *rows;
+    const tn_snapshots *snapshots;
+    tn_encoder encoder;
+    data_split split;
+    slice_data slices[3];
+    tn_xgb trees;
+    tn_isotonic calibration;
+    int best_round;
+    double validation_auc, scale_pos_weight;
+    double *test_probability, *test_raw, *mean_abs_shap;
+    json_t *meta;
+} training_run;
+
+static json_t *date_json(tn_day day) {
+    char text[TN_DATE_BUF];
+    return json_string(tn_date_format(day, text));
+}
+
+static json_t *split_json(const training_run *run) {
+    json_t *split = json_object();
+    for (int s = 0; s < 3; s++)
+        json_object_set_new(split, slice_names[s],
+                            json_pack("{s:o, s:o, s:i, s:i}", "from_snapshot", date_json(run->split.from[s]),
+                                      "to_snapshot", date_json(run->split.to[s]), "rows",
+                                      (int)run->slices[s].rows, "positives", (int)run->slices[s].positives));
+    json_object_set_new(split, "rule",
+                        json_string("The last 6 monthly snapshots are the test set; only snapshots "
+                                    "whose 90-day label window closes before the test period are "
+                                    "fitted on: the last 3 of them calibrate and stop the boosting, "
+                                    "the others train the trees"));
+    return split;
+}
+
+/* Test-set metrics of the calibrated probabilities (and the raw AUC beside them). */
+static json_t *metrics_json(const training_run *run) {
+    const slice_data *test = &run->slices[TEST];
+    size_t n = test->rows;
+    int *y = malloc((n + 1) * sizeof *y);
+    for (size_t i = 0; i < n; i++)
+        y[i] = test->label[i] > 0.5;
+    const double *p = run->test_probability;
+    tn_top_decile top = tn_top_decile_of(p, y, n);
+    tn_calibration_table table;
+    json_t *bins = json_array();
+    double max_error = NAN;
+    if (tn_calibration_of(p, y, n, 10, &table, NULL)) {
+        max_error = table.max_error;
+        for (int b = 0; b < table.bins; b++)
+            json_array_append_new(bins, json_pack("{s:i, s:i, s:f, s:f}", "bin", b + 1, "rows",
+                                                  (int)table.count[b], "mean_predicted",
+                                                  table.mean_predicted[b], "observed_rate",
+                                                  table.observed_rate[b]));
+    }
+    double *fpr = malloc((n + 2) * sizeof *fpr), *tpr = malloc((n + 2) * sizeof *tpr);
+    size_t points = tn_roc_curve(p, y, n, fpr, tpr);
+    json_t *roc_fpr = json_array(), *roc_tpr = json_array();
+    size_t step = points > 101 ? points / 100 : 1; /* at most ~101 points for the charts */
+    for (size_t i = 0; i < points; i += step) {
+        json_array_append_new(roc_fpr, json_real(fpr[i]));
+        json_array_append_new(roc_tpr, json_real(tpr[i]));
+    }
+    if (points > 0 && (points - 1) % step != 0) {
+        json_array_append_new(roc_fpr, json_real(fpr[points - 1]));
+        json_array_append_new(roc_tpr, json_real(tpr[points - 1]));
+    }
+    json_t *metrics = json_pack(
+        "{s:i, s:i, s:o, s:o, s:o, s:o, s:{s:i, s:o, s:o, s:o}, s:o, s:o, s:{s:o, s:o}}", "rows",
+        (int)n, "positives", (int)test->positives, "auc", tn_json_real(tn_auc(p, y, n)),
+        "auc_before_calibration", tn_json_real(tn_auc(run->test_raw, y, n)), "brier",
+        tn_json_real(tn_brier(p, y, n)), "log_loss", tn_json_real(tn_log_loss(p, y, n)),
+        "top_decile", "rows", (int)top.rows, "precision", tn_json_real(top.precision), "base_rate",
+        tn_json_real(top.base_rate), "lift", tn_json_real(top.lift), "calibration", bins,
+        "max_calibration_error", tn_json_real(max_error), "roc", "fpr", roc_fpr, "tpr", roc_tpr);
+    free(fpr), free(tpr), free(y);
+    return metrics;
+}
+
+/* Mean prediction and observed rate per plan tier on the test set. */
+static json_t *by_tier_json(const training_run *run) {
+    static const char *const tiers[] = {"starter", "growth", "enterprise"};
+    char *const *tier = tn_table_texts(run->rows, "plan_tier");
+    json_t *rows = json_array();
+    for (int t = 0; t < 3; t++) {
+        double predicted = 0, observed = 0;
+        int count = 0;
+        for (size_t i = 0; i < run->slices[TEST].rows; i++) {
+            const char *value = tier[run->split.rows[TEST][i]];
+            if (value == NULL || strcmp(value, tiers[t]) != 0)
+                continue;
+            predicted += run->test_probability[i];
+            observed += run->slices[TEST].label[i];
+            count++;
+        }
+        json_array_append_new(rows, json_pack("{s:s, s:i, s:o, s:o}", "plan_tier", tiers[t], "rows",
+                                              count, "mean_predicted",
+                                              tn_json_real(count ? predicted / count : NAN),
+                                              "observed_rate", tn_json_real(count ? observed / count : NAN)));
+    }
+    return rows;
+}
+
+/* Mean |SHAP| per feature over the test set (log-odds), sorted largest first in the JSON. */
+static bool shap_json(training_run *run, json_t **out, tn_error *err) {
+    const slice_data *test = &run->slices[TEST];
+    size_t columns = run->encoder.column_count, features = run->encoder.feature_count;
+    double *contributions = malloc((test->rows * (columns + 1) + 1) * sizeof *contributions);
+    double *per_feature = malloc((features + 1) * sizeof *per_feature);
+    run->mean_abs_shap = calloc(features + 1, sizeof *run->mean_abs_shap);
+    bool ok = contributions && per_feature && run->mean_abs_shap &&
+              tn_xgb_contributions(&run->trees, test->x, test->rows, contributions, err);
+    for (size_t r = 0; ok && r < test->rows; r++) {
+        tn_encoder_feature_contributions(&run->encoder, contributions + r * (columns + 1), per_feature);
+        for (size_t f = 0; f < features; f++)
+            run->mean_abs_shap[f] += fabs(per_feature[f]) / (double)test->rows;
+    }
+    size_t *order = malloc((features + 1) * sizeof *order);
+    for (size_t f = 0; ok && f < features; f++) { /* insertion sort by mean |SHAP|, descending */
+        size_t j = f;
+        while (j > 0 && run->mean_abs_shap[order[j - 1]] < run->mean_abs_shap[f]) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = f;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; ok && i < features; i++)
+        json_array_append_new(list, json_pack("{s:s, s:o}", "feature", run->encoder.features[order[i]].name,
+                                              "mean_abs_shap", tn_json_real(run->mean_abs_shap[order[i]])));
+    *out = json_pack("{s:s, s:s, s:o}", "units", "log-odds (XGBoost pred_contribs, exact TreeSHAP)",
+                     "on", "the test set", "mean_abs", list);
+    free(order), free(contributions), free(per_feature);
+    return ok;
+}
+
+/* Features whose columns never vary over the training rows: the trees cannot use them. */
+static json_t *constant_features_json(const training_run *run) {
+    json_t *names = json_array();
+    const slice_data *train = &run->slices[TRAIN];
+    size_t columns = run->encoder.column_count;
+    for (size_t f = 0; f < run->encoder.feature_count; f++) {
+        const tn_encoded_feature *feature = &run->encoder.features[f];
+        size_t width = feature->kind == TN_FEATURE_CATEGORY ? feature->category_count : 1;
+        bool constant = true;
+        for (size_t c = 0; constant && c < width; c++) {
+            size_t column = feature->first_column + c;
+            for (size_t r = 1; constant && r < train->rows; r++) {
+                float a = train->x[column], b = train->x[r * columns + column];
+                constant = (isnan(a) && isnan(b)) || a == b;
+            }
+        }
+        if (constant)
+            json_array_append_new(names, json_string(feature->name));
+    }
+    return names;
+}
+
+/* The expansion model's guard: trained again without has_open_expansion_opp if that leads. */
+static bool leakage_guard(training_run *run, tn_error *err) {
+    long feature = -1;
+    for (size_t f = 0; f < run->encoder.feature_count; f++)
+        if (strcmp(run->encoder.features[f].name, "has_open_expansion_opp") == 0)
+            feature = (long)f;
+    if (feature < 0)
+        return true;
+    size_t top = 0;
+    for (size_t f = 1; f < run->encoder.feature_count; f++)
+        if (run->mean_abs_shap[f] > run->mean_abs_shap[top])
+            top = f;
+    json_t *guard = json_pack("{s:s, s:b}", "feature", "has_open_expansion_opp", "is_top_feature",
+                              top == (size_t)feature);
+    if (top == (size_t)feature) { /* retrain with its column blanked and report what is left */
+        size_t columns = run->encoder.column_count, column = run->encoder.features[feature].first_column;
+        for (int s = 0; s < 3; s++)
+            for (size_t r = 0; r < run->slices[s].rows; r++)
+                run->slices[s].x[r * columns + column] = NAN;
+        tn_xgb without;
+        int round;
+        double auc, weight;
+        double *p = malloc((run->slices[TEST].rows + 1) * sizeof *p);
+        int *y = malloc((run->slices[TEST].rows + 1) * sizeof *y);
+        bool ok = fit_trees(&run->slices[TRAIN], &run->slices[CALIBRATION], columns, &without,
+                            &round, &auc, &weight, err) &&
+                  tn_xgb_predict(&without, run->slices[TEST].x, run->slices[TEST].rows, p, err);
+        for (size_t i = 0; ok && i < run->slices[TEST].rows; i++)
+            y[i] = run->slices[TEST].label[i] > 0.5;
+        if (ok)
+            json_object_set_new(guard, "test_auc_without_it",
+                                tn_json_real(tn_auc(p, y, run->slices[TEST].rows)));
+        if (ok)
+            tn_xgb_free(&without);
+        free(p), free(y);
+        if (!ok) {
+            json_decref(guard);
+            return false;
+        }
+    }
+    json_object_set_new(run->meta, "leakage_guard", guard);
+    return true;
+}
+
+/* 64-bit FNV-1a of a file, for the model version. */
+static unsigned long long file_hash(const char *path) {
+    unsigned long long hash = 1469598103934665603ULL;
+    FILE *file = fopen(path, "rb");
+    int c;
+    while (file != NULL && (c = fgetc(file)) != EOF)
+        hash = (hash ^ (unsigned char)c) * 1099511628211ULL;
+    if (file != NULL)
+        fclose(file);
+    return hash;
+}
+
+static bool write_text(const char *path, const char *text, tn_error *err) {
+    char temporary[4300];
+    snprintf(temporary, sizeof temporary, "%s.tmp", path);
+    FILE *file = fopen(temporary, "w");
+    bool ok = file != NULL && fputs(text, file) >= 0;
+    if (file != NULL && fclose(file) != 0)
+        ok = false;
+    ok = ok && rename(temporary, path) == 0;
+    if (!ok) {
+        unlink(temporary);
+        return tn_error_set(err, TN_ERR_IO, "%s: %s", path, strerror(errno));
+    }
+    return true;
+}
+
+/* Writes <name>.json, <name>.meta.json and <name>.card.md, each by temporary file and rename. */
+static bool write_model_files(training_run *run, const char *dir, tn_trained_model *summary,
+                              tn_error *err) {
+    char model_path[4200], temporary[4300], path[4200];
+    snprintf(model_path, sizeof model_path, "%s/%s.json", dir, run->name);
+    snprintf(temporary, sizeof temporary, "%s/.%s.json.tmp.json", dir, run->name);
+    if (!tn_xgb_save(&run->trees, temporary, err))
+        return false;
+    char version[96];
+    snprintf(version, sizeof version, "%s-%s-%012llx", run->name,
+             json_string_value(json_object_get(run->meta, "as_of")), file_hash(temporary) & 0xffffffffffffULL);
+    json_object_set_new(run->meta, "version", json_string(version));
+    snprintf(summary->version, sizeof summary->version, "%s", version);
+    char *meta = json_dumps(run->meta, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    tn_strbuf card = TN_STRBUF_INIT;
+    tn_model_card(run->meta, &card);
+    snprintf(path, sizeof path, "%s/%s.meta.json", dir, run->name);
+    bool ok = meta != NULL && write_text(path, meta, err);
+    snprintf(path, sizeof path, "%s/%s.card.md", dir, run->name);
+    ok = ok && write_text(path, tn_strbuf_cstr(&card), err);
+    if (ok && rename(temporary, model_path) != 0)
+        ok = tn_error_set(err, TN_ERR_IO, "%s: %s", model_path, strerror(errno));
+    if (!ok)
+        unlink(temporary);
+    free(meta);
+    tn_strbuf_free(&card);
+    return ok;
+}
+
+static json_t *params_json(double scale_pos_weight, int best_round, double validation_auc) {
+    tn_xgb_params p = tn_xgb_default_params();
+    return json_pack("{s:s, s:s, s:f, s:i, s:f, s:f, s:f, s:f, s:i, s:i, s:i, s:i, s:i, s:o}",
+                     "objective", "binary:logistic", "tree_method", "hist", "eta", p.eta,
+                     "max_depth", p.max_depth, "subsample", p.subsample, "colsample_bytree",
+                     p.colsample, "min_child_weight", p.min_child_weight, "scale_pos_weight",
+                     scale_pos_weight, "max_rounds", p.max_rounds, "early_stopping_rounds",
+                     p.early_stopping_rounds, "rounds_kept", best_round + 1, "seed", p.seed,
+                     "threads", p.threads, "validation_auc", tn_json_real(validation_auc));
+}
+
+static void describe(training_run *run, tn_day as_of) {
+    bool churn = strcmp(run->name, "churn") == 0;
+    char xgboost[32];
+    tn_xgb_version(xgboost, sizeof xgboost);
+    json_t *snapshots = json_array();
+    for (size_t i = 0; i < run->snapshots->count; i++)
+        json_array_append_new(snapshots, date_json(run->snapshots->dates[i]));
+    run->meta = json_pack(
+        "{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:{s:o, s:o, s:o}}", "name", run->name, "version",
+        "", "as_of", date_json(as_of), "population",
+        churn ? "customers active at each monthly snapshot date t"
+              : "customers active and not yet upgraded at each monthly snapshot date t",
+        "label",
+        churn ? "churned within the 90 days after t: churn_date in [t, t + 90)"
+              : "upgraded within the 90 days after t: upgrade_date in [t, t + 90)",
+        "features_as_of", "each snapshot's t: the marts' SQL evaluated as of t (data dated before t only)",
+        "encoding", tn_encoder_to_json(&run->encoder), "calibration",
+        tn_calibration_to_json(&run->calibration), "training", "snapshots", snapshots, "split",
+        split_json(run), "xgboost", params_json(run->scale_pos_weight, run->best_round, run->validation_auc));
+    json_object_set_new(run->meta, "libraries",
+                        json_pack("{s:s, s:s, s:s}", "tenure", TN_VERSION, "xgboost", xgboost,
+                                  "duckdb", duckdb_library_version()));
+}
+
+static bool evaluate(training_run *run, tn_error *err) {
+    const slice_data *calibration = &run->slices[CALIBRATION], *test = &run->slices[TEST];
+    double *raw = malloc((calibration->rows + 1) * sizeof *raw);
+    double *label = malloc((calibration->rows + 1) * sizeof *label);
+    run->test_raw = malloc((test->rows + 1) * sizeof *run->test_raw);
+    run->test_probability = malloc((test->rows + 1) * sizeof *run->test_probability);
+    bool ok = raw && label && run->test_raw && run->test_probability &&
+              tn_xgb_predict(&run->trees, calibration->x, calibration->rows, raw, err);
+    for (size_t i = 0; ok && i < calibration->rows; i++)
+        label[i] = calibration->label[i];
+    ok = ok && tn_isotonic_fit(raw, label, NULL, calibration->rows, &run->calibration, err) &&
+         tn_xgb_predict(&run->trees, test->x, test->rows, run->test_raw, err);
+    for (size_t i = 0; ok && i < test->rows; i++)
+        run->test_probability[i] = tn_calibrated_probability(&run->calibration, run->test_raw[i]);
+    free(raw), free(label);
+    return ok;
+}
+
+static bool train_model(training_run *run, tn_day as_of, const char *dir, tn_trained_model *summary,
+                        tn_error *err) {
+    size_t n = run->rows->rows;
+    bool ok = tn_encoder_fit(run->specs, run->feature_count, run->rows, &run->encoder, err) &&
+              split_rows(run->rows, run->snapshots, &run->split, err);
+    size_t columns = run->encoder.column_count;
+    float *x = ok ? malloc((n * columns + 1) * sizeof *x) : NULL;
+    ok = ok && x != NULL && tn_encoder_encode(&run->encoder, run->rows, x, err);
+    const double *label = tn_table_numbers(run->rows, "label");
+    for (int s = 0; ok && s < 3; s++)
+        gather(x, label, columns, run->split.rows[s], run->split.count[s], &run->slices[s]);
+    free(x);
+    ok = ok && fit_trees(&run->slices[TRAIN], &run->slices[CALIBRATION], columns, &run->trees,
+                         &run->best_round, &run->validation_auc, &run->scale_pos_weight, err) &&
+         evaluate(run, err);
+    json_t *shap = NULL;
+    if (ok) {
+        describe(run, as_of);
+        json_t *metrics = metrics_json(run);
+        json_object_set_new(metrics, "by_plan_tier", by_tier_json(run));
+        json_object_set_new(run->meta, "metrics", json_pack("{s:o}", "test", metrics));
+        ok = shap_json(run, &shap, err);
+    }
+    if (ok) {
+        json_object_set_new(run->meta, "shap", shap);
+        json_object_set_new(run->meta, "constant_in_training", constant_features_json(run));
+        ok = (strcmp(run->name, "expansion") != 0 || leakage_guard(run, err)) &&
+             write_model_files(run, dir, summary, err);
+    }
+    if (ok) {
+        const json_t *test = json_object_get(json_object_get(run->meta, "metrics"), "test");
+        snprintf(summary->name, sizeof summary->name, "%s", run->name);
+        summary->train_rows = run->slices[TRAIN].rows;
+        summary->calibration_rows = run->slices[CALIBRATION].rows;
+        summary->test_rows = run->slices[TEST].rows;
+        summary->test_auc = json_number_value(json_object_get(test, "auc"));
+        summary->top_decile_lift = json_number_value(json_object_get(json_object_get(test, "top_decile"), "lift"));
+        summary->brier = json_number_value(json_object_get(test, "brier"));
+        summary->max_calibration_error = json_number_value(json_object_get(test, "max_calibration_error"));
+        const json_t *top = json_array_get(json_object_get(json_object_get(run->meta, "shap"), "mean_abs"), 0);
+        snprintf(summary->top_feature, sizeof summary->top_feature, "%s",
+                 json_string_value(json_object_get(top, "feature")));
+    }
+    return ok;
+}
+
+static void run_free(training_run *run) {
+    tn_encoder_free(&run->encoder);
+    split_free(&run->split);
+    for (int s = 0; s < 3; s++)
+        slice_free(&run->slices[s]);
+    tn_xgb_free(&run->trees);
+    tn_isotonic_free(&run->calibration);
+    free(run->test_probability), free(run->test_raw), free(run->mean_abs_shap);
+    json_decref(run->meta);
+}
+
+static void on_snapshot(void *context, size_t done, size_t total) {
+    const tn_train_watch *watch = context;
+    if (watch != NULL && watch->step != NULL)
+        watch->step(watch->context, "snapshots", done, total);
+}
+
+/* `dir` exists or is created (its parent must exist); messages name `option`. */
+static bool prepare_directory(const char *option, const char *dir, tn_error *err) {
+    struct stat info;
+    if (dir == NULL)
+        return true;
+    if (stat(dir, &info) == 0)
+        return S_ISDIR(info.st_mode) ? true
+                                     : tn_error_set(err, TN_ERR_IO, "%s %s: not a directory", option, dir);
+    if (mkdir(dir, 0777) != 0)
+        return tn_error_set(err, TN_ERR_IO, "%s %s: cannot create the directory: %s", option, dir,
+                            strerror(errno));
+    return true;
+}
+
+bool tn_train(const tn_train_options *options, const tn_train_watch *watch,
+              tn_train_result *result, tn_error *err) {
+    memset(result, 0, sizeof *result);
+    tn_db *db = NULL;
+    tn_day as_of, data_as_of;
+    tn_snapshots snapshots = {0};
+    bool ok = prepare_directory("--models", options->models_dir, err) &&
+              prepare_directory("--export", options->export_dir, err) &&
+              tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err) &&
+              tn_build_info_dates(db, &as_of, &data_as_of, err) &&
+              tn_snapshots_build(db, data_as_of, options->export_dir, on_snapshot, (void *)watch,
+                                 &snapshots, err);
+    tn_db_close(db);
+    result->snapshots = snapshots.count;
+    const struct {
+        const char *name;
+        const tn_feature_spec *specs;
+        size_t count;
+        const tn_table *rows;
+    } models[2] = {{"churn", tn_churn_features, TN_CHURN_FEATURES, &snapshots.churn},
+                   {"expansion", tn_expansion_features, TN_EXPANSION_FEATURES, &snapshots.expansion}};
+    for (int m = 0; ok && m < 2; m++) {
+        if (watch != NULL && watch->step != NULL)
+            watch->step(watch->context, models[m].name, (size_t)m, 2);
+        training_run run = {.name = models[m].name, .specs = models[m].specs,
+                            .feature_count = models[m].count, .rows = models[m].rows,
+                            .snapshots = &snapshots};
+        ok = train_model(&run, data_as_of, options->models_dir, &result->models[m], err);
+        if (!ok)
+            tn_error_prefix(err, "%s model", models[m].name);
+        run_free(&run);
+    }
+    tn_snapshots_free(&snapshots);
+    return ok;
+}

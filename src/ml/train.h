@@ -1,0 +1,54 @@
+/*
+ * train.h — `tenure train`: the churn and expansion models, honest by
+ * construction.
+ *
+ * Training rows are point-in-time snapshots (snapshots.h). The last six
+ * monthly snapshots are the out-of-time test set. Only snapshots whose
+ * 90-day label window closes before the first test snapshot are used for
+ * fitting, so no label the model learns from lies in the test period: the
+ * last three of them are the calibration slice (early stopping and the
+ * isotonic calibration), the rest train the trees. The test set is touched
+ * once, to report. Each model is written as models/<name>.json (XGBoost's
+ * JSON format), <name>.meta.json (encoding, calibration, split, metrics,
+ * SHAP, versions) and <name>.card.md (the same for people).
+ */
+#ifndef TN_ML_TRAIN_H
+#define TN_ML_TRAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+
+#define TN_TEST_SNAPSHOTS 6
+#define TN_CALIBRATION_SNAPSHOTS 3
+
+typedef struct {
+    const char *db_path;
+    const char *models_dir; /* created when missing; its parent must exist */
+    const char *export_dir; /* NULL, or where to write the snapshot tables as CSV */
+} tn_train_options;
+
+/* What the caller shows while training runs (on the calling thread). */
+typedef struct {
+    void *context;
+    void (*step)(void *context, const char *what, size_t done, size_t total);
+} tn_train_watch;
+
+typedef struct {
+    char name[16];
+    size_t train_rows, calibration_rows, test_rows;
+    double test_auc, top_decile_lift, brier, max_calibration_error;
+    char top_feature[64];
+    char version[96];
+} tn_trained_model;
+
+typedef struct {
+    size_t snapshots;
+    tn_trained_model models[2]; /* churn, expansion */
+} tn_train_result;
+
+bool tn_train(const tn_train_options *options, const tn_train_watch *watch,
+              tn_train_result *result, tn_error *err);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * xgb.c — training, prediction and SHAP through the XGBoost C API (see xgb.h).
+ *
+ * Parameters (tn_xgb_default_params): learning rate 0.1, depth 3, at least
+ * 5 (hessian-weighted) rows per leaf, 80 % row and column subsampling, L2
+ * penalty 1, up to 600 rounds, early stopping after 50 rounds without a
+ * better validation AUC, 2 threads, seed 42. The caller sets
+ * scale_pos_weight to negatives / positives (class weighting); probabilities
+ * are calibrated afterwards, so the weighting does not bias what is served.
+ * Depth 3 rather than deeper: exact TreeSHAP costs grow with the square of
+ * the depth, and on the default company depth 4 or a slower learning rate
+ * bought no test AUC (BENCHMARKS.md has the scoring speed).
+ */
+#include "ml/xgb.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xgboost/c_api.h>
+
+tn_xgb_params tn_xgb_default_params(void) {
+    tn_xgb_params p = (tn_xgb_params){
+        .max_rounds = 600,
+        .early_stopping_rounds = 50,
+        .max_depth = 3,
+        .seed = 42,
+        .threads = 2,
+        .eta = 0.1,
+        .subsample = 0.8,
+        .colsample = 0.8,
+        .min_child_weight = 5,
+        .lambda = 1,
+        .scale_pos_weight = 1,
+    };
+    return p;
+}
+
+/* XGBoost's last error, first line only (it appends a stack trace). */
+static const char *last_error(char *out, size_t size) {
+    snprintf(out, size, "%s", XGBGetLastError());
+    char *newline = strchr(out, '\n');
+    if (newline != NULL)
+        *newline = '\0';
+    return out;
+}
+
+static bool failed(int status, const char *what, tn_error *err) {
+    if (status == 0)
+        return false;
+    char message[512];
+    tn_error_set(err, TN_ERR_MODEL, "XGBoost: %s: %s", what, last_error(message, sizeof message));
+    return true;
+}
+
+static void quiet(void) {
+    static bool done = false;
+    if (!done) {
+        XGBSetGlobalConfig("{\"verbosity\": 0}");
+        done = true;
+    }
+}
+
+static bool make_matrix(const float *x, const float *label, size_t rows, size_t columns,
+                        DMatrixHandle *out, tn_error *err) {
+    if (failed(XGDMatrixCreateFromMat(x, rows, columns, NAN, out), "creating a matrix", err))
+        return false;
+    if (label != NULL && failed(XGDMatrixSetFloatInfo(*out, "label", label, rows), "setting labels", err)) {
+        XGDMatrixFree(*out);
+        return false;
+    }
+    return true;
+}
+
+static bool set_params(BoosterHandle booster, const tn_xgb_params *p, tn_error *err) {
+    char value[32];
+    struct {
+        const char *name;
+        double number;
+        const char *text;
+    } params[] = {
+        {"objective", 0, "binary:logistic"}, {"eval_metric", 0, "auc"}, {"tree_method", 0, "hist"},
+        {"eta", p->eta, NULL},               {"max_depth", p->max_depth, NULL},
+        {"subsample", p->subsample, NULL},   {"colsample_bytree", p->colsample, NULL},
+        {"min_child_weight", p->min_child_weight, NULL}, {"lambda", p->lambda, NULL},
+        {"scale_pos_weight", p->scale_pos_weight, NULL}, {"seed", p->seed, NULL},
+        {"nthread", p->threads, NULL},
+    };
+    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
+        if (params[i].text == NULL)
+            snprintf(value, sizeof value, "%.10g", params[i].number);
+        if (failed(XGBoosterSetParam(booster, params[i].name, params[i].text ? params[i].text : value),
+                   params[i].name, err))
+            return false;
+    }
+    return true;
+}
+
+/* The AUC in XGBoost's evaluation line "[12]\tvalid-auc:0.83". */
+static double parse_auc(const char *line) {
+    const char *at = strstr(line, "valid-auc:");
+    return at != NULL ? strtod(at + strlen("valid-auc:"), NULL) : NAN;
+}
+
+bool tn_xgb_train(const tn_xgb_data *train, const tn_xgb_data *valid, size_t columns,
+                  const tn_xgb_params *params, tn_xgb *out, int *best_round, double *best_auc,
+                  tn_error *err) {
+    quiet();
+    memset(out, 0, sizeof *out);
+    DMatrixHandle dtrain = NULL, dvalid = NULL;
+    BoosterHandle booster = NULL;
+    if (!make_matrix(train->x, train->label, train->rows, columns, &dtrain, err))
+        return false;
+    bool ok = make_matrix(valid->x, valid->label, valid->rows, columns, &dvalid, err);
+    DMatrixHandle cache[] = {dtrain, dvalid};
+    ok = ok && !failed(XGBoosterCreate(cache, 2, &booster), "creating a booster", err) &&
+         set_params(booster, params, err);
+    int best = -1, round;
+    double best_value = -INFINITY;
+    for (round = 0; ok && round < params->max_rounds; round++) {
+        const char *names[] = {"valid"}, *line = NULL;
+        DMatrixHandle evaluated[] = {dvalid};
+        ok = !failed(XGBoosterUpdateOneIter(booster, round, dtrain), "training a round", err) &&
+             !failed(XGBoosterEvalOneIter(booster, round, evaluated, names, 1, &line), "evaluating", err);
+        double auc = ok ? parse_auc(line) : NAN;
+        if (ok && auc > best_value) {
+            best_value = auc;
+            best = round;
+        }
+        if (ok && round - best >= params->early_stopping_rounds)
+            break;
+    }
+    BoosterHandle sliced = NULL;
+    ok = ok && best >= 0 &&
+         !failed(XGBoosterSlice(booster, 0, best + 1, 1, &sliced), "keeping the best rounds", err);
+    if (booster != NULL)
+        XGBoosterFree(booster);
+    if (dtrain != NULL)
+        XGDMatrixFree(dtrain);
+    if (dvalid != NULL)
+        XGDMatrixFree(dvalid);
+    if (!ok)
+        return false;
+    out->booster = sliced;
+    out->columns = columns;
+    if (best_round != NULL)
+        *best_round = best;
+    if (best_auc != NULL)
+        *best_auc = best_value;
+    return true;
+}
+
+/* Runs one kind of prediction (0 value, 1 margin, 2 contributions) and copies `width` values a row. */
+static bool predict_kind(const tn_xgb *model, const float *x, size_t rows, int type, size_t width,
+                         double *out, tn_error *err) {
+    DMatrixHandle matrix = NULL;
+    if (rows == 0)
+        return true;
+    if (!make_matrix(x, NULL, rows, model->columns, &matrix, err))
+        return false;
+    char config[160];
+    snprintf(config, sizeof config,
+             "{\"type\": %d, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
+             "\"strict_shape\": false}",
+             type);
+    const bst_ulong *shape = NULL;
+    bst_ulong dimensions = 0;
+    const float *result = NULL;
+    bool ok = !failed(XGBoosterPredictFromDMatrix(model->booster, matrix, config, &shape,
+                                                  &dimensions, &result),
+                      "predicting", err);
+    for (size_t i = 0; ok && i < rows * width; i++)
+        out[i] = result[i];
+    XGDMatrixFree(matrix);
+    return ok;
+}
+
+bool tn_xgb_predict(const tn_xgb *model, const float *x, size_t rows, double *out, tn_error *err) {
+    return predict_kind(model, x, rows, 0, 1, out, err);
+}
+
+bool tn_xgb_margin(const tn_xgb *model, const float *x, size_t rows, double *out, tn_error *err) {
+    return predict_kind(model, x, rows, 1, 1, out, err);
+}
+
+bool tn_xgb_contributions(const tn_xgb *model, const float *x, size_t rows, double *out,
+                          tn_error *err) {
+    return predict_kind(model, x, rows, 2, model->columns + 1, out, err);
+}
+
+bool tn_xgb_save(const tn_xgb *model, const char *path, tn_error *err) {
+    return !failed(XGBoosterSaveModel(model->booster, path), path, err);
+}
+
+bool tn_xgb_load(const char *path, tn_xgb *out, tn_error *err) {
+    quiet();
+    memset(out, 0, sizeof *out);
+    FILE *file = fopen(path, "rb");
+    if (file == NULL)
+        return tn_error_set(err, TN_ERR_MODEL, "%s: no such model file (train one with 'tenure train')", path);
+    fclose(file);
+    BoosterHandle booster = NULL;
+    bst_ulong columns = 0;
+    if (XGBoosterCreate(NULL, 0, &booster) != 0 || XGBoosterLoadModel(booster, path) != 0 ||
+        XGBoosterGetNumFeature(booster, &columns) != 0) {
+        char message[512];
+        tn_error_set(err, TN_ERR_MODEL, "%s: not a readable XGBoost model (%s)", path,
+                     last_error(message, sizeof message));
+        if (booster != NULL)
+            XGBoosterFree(booster);
+        return false;
+    }
+    out->booster = booster;
+    out->columns = (size_t)columns;
+    return true;
+}
+
+void tn_xgb_free(tn_xgb *model) {
+    if (model->booster != NULL)
+        XGBoosterFree(model->booster);
+    model->booster = NULL;
+}
+
+void tn_xgb_version(char *out, size_t size) {
+    int major = 0, minor = 0, patch = 0;
+    XGBoostVersion(&major, &minor, &patch);
+    snprintf(out, size, "%d.%d.%d", major, minor, patch);
+}

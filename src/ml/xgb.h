@@ -1,0 +1,70 @@
+/*
+ * xgb.h — the few things Tenure asks of XGBoost's C API (libxgboost).
+ *
+ * Gradient-boosted trees with objective binary:logistic and the hist tree
+ * method, grown round by round with early stopping on a validation set's
+ * AUC, then cut back to the best round. Predictions are probabilities;
+ * contributions are exact TreeSHAP values in log-odds (XGBoost's
+ * pred_contribs), one per column plus the bias in the last place, summing to
+ * the margin. A fixed seed and thread count make the same data give the same
+ * model file.
+ */
+#ifndef TN_ML_XGB_H
+#define TN_ML_XGB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+
+typedef struct {
+    void *booster; /* BoosterHandle, owned */
+    size_t columns;
+} tn_xgb;
+
+typedef struct {
+    int max_rounds, early_stopping_rounds, max_depth, seed, threads;
+    double eta, subsample, colsample, min_child_weight, lambda, scale_pos_weight;
+} tn_xgb_params;
+
+/* The defaults Tenure trains with (see xgb.c). */
+tn_xgb_params tn_xgb_default_params(void);
+
+/* A labelled matrix: rows × columns floats (NAN = missing), labels 0/1. */
+typedef struct {
+    const float *x;
+    const float *label;
+    size_t rows;
+} tn_xgb_data;
+
+/*
+ * Trains on `train`, stopping when `valid`'s AUC has not improved for
+ * early_stopping_rounds rounds; keeps the best round. `best_round` and
+ * `best_auc` may be NULL.
+ */
+bool tn_xgb_train(const tn_xgb_data *train, const tn_xgb_data *valid, size_t columns,
+                  const tn_xgb_params *params, tn_xgb *out, int *best_round, double *best_auc,
+                  tn_error *err);
+
+/* Probabilities (before calibration) of `rows` rows into `out`. */
+bool tn_xgb_predict(const tn_xgb *model, const float *x, size_t rows, double *out, tn_error *err);
+
+/* Margins (log-odds) of `rows` rows. */
+bool tn_xgb_margin(const tn_xgb *model, const float *x, size_t rows, double *out, tn_error *err);
+
+/* SHAP contributions: rows × (columns + 1) values, the bias last. */
+bool tn_xgb_contributions(const tn_xgb *model, const float *x, size_t rows, double *out,
+                          tn_error *err);
+
+/* Saves XGBoost's JSON model format (path ending ".json"). */
+bool tn_xgb_save(const tn_xgb *model, const char *path, tn_error *err);
+
+/* Loads a model file; TN_ERR_MODEL naming the file when it is missing or corrupt. */
+bool tn_xgb_load(const char *path, tn_xgb *out, tn_error *err);
+
+void tn_xgb_free(tn_xgb *model);
+
+/* "1.7.4" */
+void tn_xgb_version(char *out, size_t size);
+
+#endif

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# test_train.sh — `tenure train` and `tenure score` end to end: the model
+# files and their metadata, the same warehouse giving the same model files,
+# point-in-time correctness (data dated on or after t changes no feature at
+# t; the training snapshots are exactly the marts built as of t), scores
+# for one customer and for all, and clear errors for missing or corrupt
+# models and customers that cannot be scored.
+source "$(dirname "$0")/lib.sh"
+SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+FEATURES="mrr tenure_days plan_tier industry total_events events_last_30d events_last_7d avg_adoption_score
+days_since_last_event retention_signal_count integration_connects_first_30d tickets_last_30d
+high_priority_tickets avg_resolution_hours is_early_stage"
+
+# ---- point in time, on the hand-made fixture ------------------------------------
+# Everything appended here is dated on or after t = 2026-02-12: events at
+# 00:00:00 of t and later, tickets created on t, deals closing on t, a customer
+# signing up on t. Built as of t, every mart must be what it was without them.
+T=2026-02-12
+marts_as_of() { # DB → the marts' rows, sorted, as text
+    for mart in mart_customer_churn_features mart_customer_expansion_features customer_survival customer_risk_inputs; do
+        query "$1" "SELECT * FROM marts.$mart ORDER BY ALL"
+    done
+}
+"$TENURE" build --quiet --db "$WORK/before.duckdb" --raw "$SOURCE_DIR/tests/fixtures/marts" --as-of "$T"
+cp -r "$SOURCE_DIR/tests/fixtures/marts" "$WORK/later"
+cat >>"$WORK/later/usage_events.csv" <<'ROWS'
+f01,c1,2026-02-12 00:00:00,integration_connect,0.9000
+f02,c1,2026-02-13 09:00:00,premium_feature_trial,0.8000
+f03,c5,2026-02-12 00:00:01,premium_feature_trial,0.7000
+f04,c8,2026-02-12 10:00:00,api_call,0.5000
+ROWS
+cat >>"$WORK/later/support_tickets.csv" <<'ROWS'
+u1,c1,2026-02-12,critical,1,integration
+u2,c5,2026-02-12,low,2,feature_request
+u3,c4,2026-03-01,high,3,billing
+ROWS
+cat >>"$WORK/later/gtm_opportunities.csv" <<'ROWS'
+p1,c1,closed_won,2026-02-12,7000.00,A. Okafor,expansion
+p2,c7,proposal,2026-06-01,9000.00,A. Okafor,expansion
+ROWS
+echo "c8,SaaS,starter,2026-02-12,700.00,," >>"$WORK/later/customers.csv"
+echo "c8,0.1000,0" >>"$WORK/later/risk_signals.csv"
+"$TENURE" build --quiet --db "$WORK/later.duckdb" --raw "$WORK/later" --as-of "$T"
+expect_equal "$(marts_as_of "$WORK/later.duckdb")" "$(marts_as_of "$WORK/before.duckdb")" \
+    "data dated on or after t changes no feature at t"
+expect_equal "$(query "$WORK/later.duckdb" "SELECT count(*) FROM raw.usage_events")" 19 "(the later rows did load)"
+
+# ---- training on a generated company ----------------------------------------------
+DB="$WORK/w.duckdb"
+"$TENURE" generate --quiet --customers 1200 --seed 5 --db "$DB"
+"$TENURE" build --quiet --db "$DB"
+run "$TENURE" train --db "$DB" --models "$WORK/models" --export "$WORK/snapshots"
+expect_status 0 "train"
+expect_contains stderr "train: churn     test AUC" "reports the churn model"
+expect_contains stderr "strongest signal premium_feature_trials_30d" "premium trials lead the expansion model"
+for file in churn.json churn.meta.json churn.card.md expansion.json expansion.meta.json expansion.card.md; do
+    CHECKS=$((CHECKS + 1))
+    if [[ -s "$WORK/models/$file" ]]; then pass "wrote $file"; else fail "no $file"; fi
+done
+META="$WORK/models/churn.meta.json"
+expect_equal "$(jq '.encoding.features | length' "$META")" 15 "churn: the dictionary's 15 features"
+expect_equal "$(jq '.encoding.features | length' "$WORK/models/expansion.meta.json")" 20 "expansion: 15 + 5 features"
+expect_equal "$(jq -r '[.encoding.features[].name] | join(" ")' "$META")" "$(echo $FEATURES)" "feature names and order"
+expect_equal "$(jq -r '.encoding.features[] | select(.name == "plan_tier") | .unknown_category' "$META")" \
+    "all of its one-hot columns are 0" "the metadata says what an unknown category does"
+expect_equal "$(jq '[.calibration.x as $x | .calibration.y as $y | range(1; $x | length) | select($x[.] <= $x[. - 1] or $y[.] < $y[. - 1])] | length' "$META")" 0 \
+    "the calibration map is increasing"
+expect_equal "$(jq '.shap.mean_abs | length' "$META")" 15 "mean |SHAP| for every feature"
+expect_equal "$(jq -r '.training.split.test.from_snapshot' "$META")" "2025-07-01" "the last six monthly snapshots are the test set"
+expect_equal "$(jq -r '.training.split.calibration.to_snapshot' "$META")" "2025-04-01" \
+    "fitted snapshots end before their labels reach the test period"
+expect_equal "$(jq -r '.constant_in_training | join(",")' "$WORK/models/expansion.meta.json")" \
+    "has_open_expansion_opp,expansion_opp_amount" "pipeline features are constant in training (no look-ahead)"
+expect_equal "$(jq '.leakage_guard.is_top_feature' "$WORK/models/expansion.meta.json")" false "the leakage guard is reported"
+for key in auc brier log_loss top_decile.lift max_calibration_error calibration roc.fpr by_plan_tier; do
+    CHECKS=$((CHECKS + 1))
+    if jq -e ".metrics.test.$key != null" "$META" >/dev/null; then pass "metric $key"; else fail "metric $key missing"; fi
+done
+expect_contains "models/churn.card.md" "## Out-of-time test set" "the model card has the test metrics"
+
+run "$TENURE" train --db "$DB" --models "$WORK/again"
+for file in churn.json expansion.json churn.meta.json; do
+    CHECKS=$((CHECKS + 1))
+    if cmp -s "$WORK/models/$file" "$WORK/again/$file"; then pass "same warehouse, same $file"; else fail "$file differs between two runs"; fi
+done
+
+# ---- the training snapshots are the marts built as of each snapshot date --------------
+S=2025-06-01
+cp "$DB" "$WORK/as_of.duckdb"
+"$TENURE" build --quiet --db "$WORK/as_of.duckdb" --as-of "$S"
+columns=$(for f in $FEATURES; do
+    case $f in plan_tier|industry) printf '%s, ' "$f" ;; is_early_stage) printf '%s::INTEGER AS %s, ' "$f" "$f" ;;
+    *) printf 'round(%s::DOUBLE, 9) AS %s, ' "$f" "$f" ;; esac; done)
+from_training=$(query "$WORK/as_of.duckdb" "SELECT customer_id, ${columns} 1 FROM read_csv('$WORK/snapshots/churn_snapshots.csv')
+    WHERE snapshot = DATE '$S' ORDER BY customer_id")
+from_marts=$(query "$WORK/as_of.duckdb" "SELECT customer_id, ${columns} 1 FROM marts.mart_customer_churn_features ORDER BY customer_id")
+expect_equal "$(wc -l <<<"$from_training")" "$(wc -l <<<"$from_marts")" "snapshot $S has the customers active then"
+expect_equal "$from_training" "$from_marts" "snapshot $S's features = the marts built as of $S"
+
+# ---- scoring -----------------------------------------------------------------------------
+run "$TENURE" score --db "$DB" --models "$WORK/models" --all
+expect_status 0 "score --all"
+active=$(query "$DB" "SELECT count(*) FROM marts.mart_customer_churn_features")
+expect_equal "$(($(wc -l <"$WORK/stdout") - 1))" "$active" "one row per active customer"
+expect_equal "$(head -1 "$WORK/stdout" | cut -d, -f1-8)" \
+    "customer_id,plan_tier,churn_probability,churn_risk_tier,upgrade_propensity,propensity_tier,target_tier,expected_arr_uplift" "the CSV header"
+id=$(sed -n 2p "$WORK/stdout" | cut -d, -f1)
+csv_probability=$(sed -n 2p "$WORK/stdout" | cut -d, -f3)
+run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "$id" --format json
+expect_status 0 "score --customer"
+expect_equal "$(jq -r '.churn.probability * 1e6 | round' "$WORK/stdout")" "$(awk -v p="$csv_probability" 'BEGIN {printf "%d", p * 1e6 + 0.5}')" \
+    "the same probability as CSV and JSON"
+expect_equal "$(jq '.churn.drivers | length' "$WORK/stdout")" 3 "three SHAP drivers"
+expect_equal "$(jq -r '.churn.risk_tier' "$WORK/stdout")" \
+    "$(jq -r '.churn.probability | if . >= 0.75 then "critical" elif . >= 0.5 then "high" elif . >= 0.25 then "medium" else "low" end' "$WORK/stdout")" \
+    "risk tier from the design's thresholds"
+expect_equal "$(jq -r '.model_versions.churn' "$WORK/stdout")" "$(jq -r .version "$META")" "answers name the model version"
+expect_equal "$(jq -r '.as_of' "$WORK/stdout")" "2026-03-14" "answers carry the as-of date"
+upgraded=$(query "$DB" "SELECT customer_id FROM marts.mart_customer_churn_features WHERE customer_id NOT IN
+    (SELECT customer_id FROM marts.mart_customer_expansion_features) LIMIT 1")
+run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "$upgraded" --format json
+expect_equal "$(jq -r '.upgrade.reason' "$WORK/stdout")" "already upgraded: not an expansion candidate" "upgraded customers have no propensity"
+
+churned=$(query "$DB" "SELECT customer_id, churn_date FROM raw.customers WHERE churn_date IS NOT NULL LIMIT 1")
+run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "${churned%%,*}"
+expect_status 1 "a churned customer"
+expect_contains stderr "churned on ${churned##*,}: only active customers are scored" "says when they churned"
+run "$TENURE" score --db "$DB" --models "$WORK/models" --customer no-such-id
+expect_status 1 "an unknown customer"
+expect_contains stderr "--customer no-such-id: no such customer" "says so"
+run "$TENURE" score --db "$DB" --models "$WORK/models"
+expect_status 2 "neither --customer nor --all"
+
+# ---- missing and corrupt models ----------------------------------------------------------
+run "$TENURE" score --db "$DB" --models "$WORK/nowhere" --all
+expect_status 1 "no models"
+expect_contains stderr "nowhere/churn.meta.json: no such file" "names the missing file"
+cp -r "$WORK/models" "$WORK/broken"
+echo '{"version": "x", "as_of": ' >"$WORK/broken/churn.meta.json"
+run "$TENURE" score --db "$DB" --models "$WORK/broken" --all
+expect_status 1 "corrupt metadata"
+expect_contains stderr "broken/churn.meta.json: not valid JSON" "says the metadata is not JSON"
+cp "$WORK/models/churn.meta.json" "$WORK/broken/churn.meta.json"
+head -c 5000 "$WORK/models/churn.json" >"$WORK/broken/churn.json"
+run "$TENURE" score --db "$DB" --models "$WORK/broken" --all
+expect_status 1 "a truncated model file"
+expect_contains stderr "broken/churn.json: not a readable XGBoost model" "says the model file is unreadable"
+
+run "$TENURE" train --db "$WORK/before.duckdb" --models "$WORK/tiny"
+expect_status 1 "too little history to train"
+expect_contains stderr "too little history: only 3 monthly snapshots close their label window" "says why"
+
+finish
