@@ -21,13 +21,14 @@ DUCKDB_HEADER_PACKAGE="duckdb@1.4.4"
 say() { echo "bootstrap: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-# Debian packages: the build tools, the libraries, and what the tests drive
-# (jq reads JSON in the integration tests; script(1), from bsdutils, gives
-# them a terminal).
+# Debian packages: the build tools, the libraries, and what the tests and
+# benchmarks drive (jq reads JSON in the integration tests; script(1), from
+# bsdutils, gives them a terminal; curl talks to the server; python3-jsonschema
+# validates its answers against api/openapi.json; wrk loads it in bench/serve.sh).
 PACKAGES=(
     gcc make cmake pkg-config git ca-certificates
     libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev
-    jq bsdutils
+    jq bsdutils curl python3-jsonschema wrk
 )
 
 package_installed() {

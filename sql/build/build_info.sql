@@ -7,7 +7,7 @@ CREATE OR REPLACE TABLE marts.build_info (
     as_of           DATE,
     data_as_of      DATE,
     source          VARCHAR,
-    built_at        TIMESTAMP,
+    built_at        TIMESTAMP, -- UTC
     tenure_version  VARCHAR,
     row_counts      MAP(VARCHAR, BIGINT)
 );

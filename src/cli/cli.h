@@ -42,10 +42,7 @@ int tn_cli_main(int argc, char **argv);
 /* Prints the version of tenure and of the libraries it runs on. */
 void tn_cli_print_version(FILE *out);
 
-/*
- * The commands. A built command lives in its own cmd_<name>.c; the ones not
- * built yet are described (options only, run == NULL) in commands_planned.c.
- */
+/* The commands, each in its own cmd_<name>.c. */
 extern const tn_command tn_cmd_generate;
 extern const tn_command tn_cmd_build;
 extern const tn_command tn_cmd_check;

@@ -4,7 +4,7 @@
  * Runs generate → build → check → analyze → train → serve (design.md §1)
  * and stops at the first stage that fails or is not built yet, saying which
  * one and how far it got. --db goes to every stage; --customers and --seed
- * to generate.
+ * to generate; --port to serve, which runs until Ctrl-C or SIGTERM.
  */
 #include "cli/cli.h"
 
@@ -20,12 +20,14 @@ static struct {
     const char *db_path;
     long customers;
     long seed;
+    long port;
 } options;
 
 static void set_defaults(void) {
     options.db_path = "data/warehouse.duckdb";
     options.customers = 5000;
     options.seed = 42;
+    options.port = 8000;
 }
 
 static const tn_arg run_args[] = {
@@ -35,11 +37,14 @@ static const tn_arg run_args[] = {
      &options.customers, 1, 1000000},
     {"seed", TN_ARG_INT, "S", "random seed of the generated company (default 42)", &options.seed, 0,
      2147483647},
+    {"port", TN_ARG_INT, "PORT", "port the server listens on (default 8000; 0: any free port)",
+     &options.port, 0, 65535},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
 /* The command line `stage` runs with inside the pipeline. */
-static int stage_arguments(const char *stage, char *customers, char *seed, char **argv) {
+static int stage_arguments(const char *stage, char *customers, char *seed, char *port,
+                           char **argv) {
     int argc = 0;
     argv[argc++] = (char *)stage;
     argv[argc++] = "--db";
@@ -52,6 +57,10 @@ static int stage_arguments(const char *stage, char *customers, char *seed, char 
         argv[argc++] = "--seed";
         argv[argc++] = seed;
     }
+    if (stage == pipeline_stages[STAGE_COUNT - 1]) {
+        argv[argc++] = "--port";
+        argv[argc++] = port;
+    }
     argv[argc] = NULL;
     return argc;
 }
@@ -59,9 +68,10 @@ static int stage_arguments(const char *stage, char *customers, char *seed, char 
 static int run_pipeline(int positional_count, char **positional) {
     (void)positional_count;
     (void)positional;
-    char customers[24], seed[24];
+    char customers[24], seed[24], port[24];
     snprintf(customers, sizeof customers, "%ld", options.customers);
     snprintf(seed, sizeof seed, "%ld", options.seed);
+    snprintf(port, sizeof port, "%ld", options.port);
     for (int i = 0; i < STAGE_COUNT; i++) {
         const char *stage = pipeline_stages[i];
         const tn_command *command = tn_cli_find(stage);
@@ -73,7 +83,7 @@ static int run_pipeline(int positional_count, char **positional) {
         }
         tn_log_info("tenure run: stage %d of %d: %s", i + 1, STAGE_COUNT, stage);
         char *stage_argv[MAX_STAGE_ARGS];
-        int stage_argc = stage_arguments(stage, customers, seed, stage_argv);
+        int stage_argc = stage_arguments(stage, customers, seed, port, stage_argv);
         int status = tn_cli_dispatch(stage_argc, stage_argv);
         if (status != 0) {
             tn_log_error("'tenure run' stopped: stage '%s' failed (exit %d)", stage, status);

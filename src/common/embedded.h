@@ -1,7 +1,8 @@
 /*
- * embedded.h — files built into the tenure binary (the SQL under sql/).
+ * embedded.h — files built into the tenure binary: the SQL under sql/ and
+ * the API description api/openapi.json.
  *
- * CMake turns every file under sql/ into a C array at build time
+ * CMake turns each of them into a C array at build time
  * (cmake/embed_files.cmake), so `tenure` runs from anywhere with nothing
  * beside it. Paths are relative to the repository: "sql/raw/schema.sql".
  */

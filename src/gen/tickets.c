@@ -142,7 +142,7 @@ bool tn_gen_customer_tickets(const tn_gen_company *company, const tn_gen_custome
                              gsl_ran_poisson(rng, mean), rng, out);
         }
     }
-    if (ok)
+    if (ok && out->count > 1) /* items is NULL while there are none */
         qsort(out->items, out->count, sizeof *out->items, by_created_day);
     return ok;
 }

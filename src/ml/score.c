@@ -38,7 +38,12 @@ static void top_drivers(const tn_ml_model *model, const tn_table *rows, size_t r
         used[best] = true;
         tn_strbuf value = TN_STRBUF_INIT;
         tn_encoder_value_text(&model->encoder, rows, row, (size_t)best, &value);
-        drivers[d].feature = model->encoder.features[best].name;
+        const tn_encoded_feature *feature = &model->encoder.features[best];
+        const double *numbers =
+            feature->kind == TN_FEATURE_CATEGORY ? NULL : tn_table_numbers(rows, feature->name);
+        drivers[d].feature = feature->name;
+        drivers[d].kind = feature->kind;
+        drivers[d].number = numbers != NULL ? numbers[row] : NAN;
         snprintf(drivers[d].value, sizeof drivers[d].value, "%s", tn_strbuf_cstr(&value));
         drivers[d].impact = shap[best];
         tn_strbuf_free(&value);
@@ -108,11 +113,12 @@ static bool score_expansion(tn_db *db, const tn_ml_model *expansion, tn_score_se
 
 static bool read_risk(tn_db *db, tn_score_set *out, tn_error *err) {
     tn_table rows = {0};
-    bool ok = tn_table_query(db,
-                             "SELECT customer_id::VARCHAR AS customer_id, risk_score, "
-                             "compliance_gap_score, vendor_risk_flags::DOUBLE AS vendor_risk_flags, "
-                             "usage_decay_score FROM marts.customer_risk_inputs",
-                             &rows, err);
+    bool ok =
+        tn_table_query(db,
+                       "SELECT customer_id::VARCHAR AS customer_id, risk_score, "
+                       "compliance_gap_score, vendor_risk_flags::DOUBLE AS vendor_risk_flags, "
+                       "usage_decay_score FROM marts.customer_risk_inputs",
+                       &rows, err);
     char *const *ids = tn_table_texts(&rows, "customer_id");
     for (size_t r = 0; ok && r < rows.rows; r++) {
         tn_customer_score *c = (tn_customer_score *)tn_score_find(out, ids[r]);

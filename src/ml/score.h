@@ -23,7 +23,9 @@
 /* One SHAP driver: the feature, its value for this customer, its push on the log-odds. */
 typedef struct {
     const char *feature; /* owned by the model's encoder */
-    char value[40];
+    tn_feature_kind kind;
+    char value[40]; /* as text: "starter", "12", "0.4127", "true", "" when missing */
+    double number;  /* numbers and booleans (0/1): the exact value; NAN when missing */
     double impact;
 } tn_driver;
 

@@ -120,7 +120,7 @@ static bool record_build(build_job *job, tn_db *db, const char *as_of, const cha
     tn_strbuf sql = TN_STRBUF_INIT;
     tn_strbuf_printf(&sql,
                      "INSERT INTO marts.build_info SELECT DATE '%s', DATE '%s', '%s', "
-                     "current_timestamp::TIMESTAMP, '%s', (SELECT map_from_entries(list((t, n))) "
+                     "timezone('UTC', current_timestamp), '%s', (SELECT map_from_entries(list((t, n))) "
                      "FROM (",
                      as_of, data_as_of, job->result->loaded ? "loaded" : "generated", TN_VERSION);
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++)

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# serve.sh — `tenure serve` (issue 7) under load on the default generated
+# company: start-up time, then wrk (2 threads, 32 connections, DURATION
+# seconds, default 30) with bench/wrk/random_customers.lua on random active
+# customers, for POST /predictions/churn (with SHAP) and GET /customers/{id}:
+#   - flat out: every connection sends its next request as soon as the last
+#     one is answered (the most requests per second the machine gives);
+#   - paced: every connection pauses 1 ms between requests (about 25,000
+#     requests per second), the load the latency target is stated at.
+# wrk and the server share the machine's cores. Medians of RUNS runs
+# (default 3); the server's peak RSS over all of them.
+# Targets: churn p99 ≤ 1 ms at ≥ 20,000 req/s; customer p99 ≤ 2 ms; no
+# non-2xx answer; RSS ≤ 300 MB; start-up ≤ 2 s.
+# Usage: bench/serve.sh path/to/tenure
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+TENURE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-30}
+SCRIPT="$BENCH_ROOT/bench/wrk/random_customers.lua"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tenure-bench-serve.XXXXXX")
+SERVER_PID=""
+trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+command -v wrk >/dev/null || { echo "serve: wrk is not installed (scripts/bootstrap.sh installs it)" >&2; exit 1; }
+
+"$TENURE" generate --quiet --db "$WORK/w.duckdb"
+"$TENURE" build --quiet --db "$WORK/w.duckdb"
+"$TENURE" train --quiet --db "$WORK/w.duckdb" --models "$WORK/models"
+"$TENURE" sql --csv --db "$WORK/w.duckdb" "SELECT customer_id FROM marts.mart_customer_churn_features" | tail -n +2 >"$WORK/ids"
+
+# Start-up: from exec to the first 200 from /ready, and the snapshot load the server logs.
+startups=() loads=()
+for run in $(seq "$RUNS"); do
+    started=$(date +%s%N)
+    "$TENURE" serve --db "$WORK/w.duckdb" --models "$WORK/models" --port 0 >"$WORK/serve.log" 2>&1 &
+    SERVER_PID=$!
+    base=""
+    until [[ -n $base ]] && curl -sf -o /dev/null "$base/ready"; do
+        base=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$WORK/serve.log" | sed 's/listening on //' || true)
+        kill -0 $SERVER_PID
+        sleep 0.005
+    done
+    startups+=("$(awk -v ns=$(($(date +%s%N) - started)) 'BEGIN {print ns / 1e9}')")
+    loads+=("$(grep -o 'customers as of [0-9-]* in [0-9.]* s' "$WORK/serve.log" | awk '{print $(NF - 1)}')")
+    if [[ $run -lt $RUNS ]]; then
+        kill -INT $SERVER_PID
+        wait $SERVER_PID
+    fi
+done
+
+# load MODE PAUSE_MS — one wrk run; prints its "result …" line.
+load() {
+    WRK_PAUSE_MS=$2 wrk -t2 -c32 -d"${DURATION}s" --timeout 2s -s "$SCRIPT" "$base" -- "$WORK/ids" "$1" | grep '^result '
+}
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+declare -A p50 p99 rate bad
+for case in churn:0 churn:1 customer:0 customer:1; do
+    for run in $(seq "$RUNS"); do
+        line=$(load "${case%%:*}" "${case##*:}")
+        p50[$case]+=" $(field p50_us "$line")"
+        p99[$case]+=" $(field p99_us "$line")"
+        rate[$case]+=" $(awk -v n="$(field requests "$line")" -v s="$(field seconds "$line")" 'BEGIN {printf "%.0f", n / s}')"
+        bad[$case]=$((${bad[$case]:-0} + $(field non2xx "$line") + $(field socket_errors "$line")))
+    done
+done
+rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$SERVER_PID/status)
+kill -INT $SERVER_PID
+wait $SERVER_PID
+SERVER_PID=""
+
+row() { # CASE LABEL TARGET
+    # shellcheck disable=SC2086
+    awk -v label="$2" -v p50="$(median ${p50[$1]})" -v p99="$(median ${p99[$1]})" -v rate="$(median ${rate[$1]})" \
+        -v bad="${bad[$1]}" -v target="$3" \
+        'BEGIN {printf "| %s | %.0f µs | %.0f µs | %.0f | %d | %s |\n", label, p50, p99, rate, bad, target}'
+}
+body="$WORK/section.md"
+{
+    echo "## tenure serve"
+    echo
+    echo "Release build; $(machine_line). Default generated company (seed 42, $(wc -l <"$WORK/ids") active customers), loopback,"
+    echo "wrk 2 threads × 32 connections × ${DURATION} s on random active customers, sharing the 2 cores with the server"
+    echo "(2 worker threads). Median of $RUNS runs; non-2xx and socket errors summed over all runs."
+    echo
+    echo "| load | p50 | p99 | requests/s | non-2xx + errors | target |"
+    echo "|---|---|---|---|---|---|"
+    row churn:1 "POST /predictions/churn, paced (1 ms pause per connection)" "p99 ≤ 1 ms at ≥ 20,000 req/s"
+    row churn:0 "POST /predictions/churn, flat out" "—"
+    row customer:1 "GET /customers/{id}, paced (1 ms pause per connection)" "p99 ≤ 2 ms"
+    row customer:0 "GET /customers/{id}, flat out" "—"
+    echo
+    awk -v s="$(median "${startups[@]}")" -v l="$(median "${loads[@]}")" -v kb="$rss_kb" \
+        'BEGIN {printf "Start-up (exec to the first 200 from /ready): %.2f s, of which loading the snapshot %.2f s (target ≤ 2 s). Server peak RSS over all runs: %.0f MB (target ≤ 300 MB).\n", s, l, kb / 1024}'
+    echo
+    echo "Commands: \`tenure serve --db F --models DIR --port 0\`, \`[WRK_PAUSE_MS=1] wrk -t2 -c32 -d${DURATION}s -s bench/wrk/random_customers.lua URL -- IDS churn|customer\` (\`bench/serve.sh\`)."
+    echo "Flat out, latency is mostly queueing: 32 connections wait for the two cores wrk and the server share."
+} >"$body"
+write_section serve "$body"
+echo "serve: wrote the figures to BENCHMARKS.md" >&2

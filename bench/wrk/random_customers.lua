@@ -1,0 +1,47 @@
+-- random_customers.lua — wrk script for bench/serve.sh: every request asks
+-- about a random active customer, by POST /predictions/churn (mode
+-- "churn") or GET /customers/{id} (mode "customer").
+--
+--   [WRK_PAUSE_MS=N] wrk -s random_customers.lua URL -- IDS_FILE MODE
+--
+-- With WRK_PAUSE_MS each connection waits that long between its requests,
+-- so the load is a chosen rate (at most connections × 1000 / N per second)
+-- instead of as fast as the machine goes.
+--
+-- At the end it prints one machine-readable line:
+--   result requests=N seconds=S p50_us=… p90_us=… p99_us=… max_us=… non2xx=N socket_errors=N
+local ids = {}
+local mode = "churn"
+local pause_ms = tonumber(os.getenv("WRK_PAUSE_MS") or "0")
+
+function init(args)
+    for line in io.lines(args[1]) do
+        if #line > 0 then ids[#ids + 1] = line end
+    end
+    mode = args[2] or mode
+    math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 100000)
+end
+
+function request()
+    local id = ids[math.random(#ids)]
+    if mode == "customer" then
+        return wrk.format("GET", "/customers/" .. id)
+    end
+    return wrk.format("POST", "/predictions/churn", {["Content-Type"] = "application/json"},
+                      '{"customer_id":"' .. id .. '"}')
+end
+
+if pause_ms > 0 then
+    function delay()
+        return pause_ms
+    end
+end
+
+function done(summary, latency, requests)
+    local errors = summary.errors
+    io.write(string.format(
+        "result requests=%d seconds=%.3f p50_us=%d p90_us=%d p99_us=%d max_us=%d non2xx=%d socket_errors=%d\n",
+        summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(90),
+        latency:percentile(99), latency.max, errors.status,
+        errors.connect + errors.read + errors.write + errors.timeout))
+end

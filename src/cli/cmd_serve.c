@@ -1,0 +1,82 @@
+/*
+ * cmd_serve.c — `tenure serve`: the prediction API (src/serve/server.h).
+ */
+#include "cli/cli.h"
+
+#include <unistd.h>
+
+#include "common/log.h"
+#include "serve/server.h"
+
+static struct {
+    const char *db_path, *models_dir, *host, *api_key_file, *access_log;
+    long port, threads;
+    tn_arg_list cors_origins;
+} options;
+
+static void set_defaults(void) {
+    options.db_path = "data/warehouse.duckdb";
+    options.models_dir = "models";
+    options.host = "127.0.0.1";
+    options.api_key_file = NULL;
+    options.access_log = NULL;
+    options.port = 8000;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    options.threads = cores > 0 ? cores : 2;
+    options.cors_origins.count = 0;
+}
+
+static const tn_arg serve_args[] = {
+    {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)",
+     &options.db_path, 0, 0},
+    {"models", TN_ARG_STRING, "DIR", "model directory (default models)", &options.models_dir, 0, 0},
+    {"host", TN_ARG_STRING, "ADDR", "address to listen on (default 127.0.0.1)", &options.host, 0,
+     0},
+    {"port", TN_ARG_INT, "PORT", "port to listen on (default 8000; 0: any free port)",
+     &options.port, 0, 65535},
+    {"threads", TN_ARG_INT, "N", "worker threads (default: number of cores)", &options.threads, 1,
+     256},
+    {"cors-origin", TN_ARG_LIST, "ORIGIN", "allow browser requests from ORIGIN (repeatable)",
+     &options.cors_origins, 0, 0},
+    {"api-key-file", TN_ARG_STRING, "FILE",
+     "require 'Authorization: Bearer <key>' (key: the file's first line)", &options.api_key_file, 0,
+     0},
+    {"access-log", TN_ARG_STRING, "FILE", "log every request to FILE ('-' for stderr)",
+     &options.access_log, 0, 0},
+    {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
+};
+
+static int run_serve(int positional_count, char **positional) {
+    (void)positional_count;
+    (void)positional;
+    tn_serve_options serve = {
+        .db_path = options.db_path,
+        .models_dir = options.models_dir,
+        .host = options.host,
+        .port = options.port,
+        .threads = options.threads,
+        .cors_origins = &options.cors_origins,
+        .api_key_file = options.api_key_file,
+        .access_log = options.access_log,
+    };
+    tn_error err;
+    tn_error_clear(&err);
+    if (!tn_serve(&serve, &err)) {
+        tn_log_error("serve: %s", err.message);
+        return tn_error_exit_status(&err);
+    }
+    return 0;
+}
+
+const tn_command tn_cmd_serve = {
+    .summary = "serve the prediction API",
+    .description =
+        "Loads the warehouse's marts and both models into memory and answers the HTTP API:\n"
+        "predictions with their SHAP drivers, Customer 360, work queues, /metrics and\n"
+        "/openapi.json. Starts even without marts or models (then /ready answers 503).\n"
+        "SIGHUP reloads after 'tenure build' or 'tenure train'; Ctrl-C or SIGTERM stops\n"
+        "after the requests in flight.",
+    .spec = {.command = "serve", .args = serve_args},
+    .set_defaults = set_defaults,
+    .run = run_serve,
+};

@@ -1,0 +1,303 @@
+/*
+ * handlers.c — the routes' answers (see handlers.h).
+ *
+ * Predictions and the Customer 360 send bodies the snapshot built at load
+ * time; the batch and the work-queue page splice those bodies together;
+ * errors and /metrics are made per request.
+ */
+#include "serve/handlers.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "common/embedded.h"
+#include "common/strbuf.h"
+#include "serve/views.h"
+#include "tn_version.h"
+
+static const char out_of_memory[] =
+    "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}";
+
+static void borrow(tn_response *response, int status, const char *body, size_t length) {
+    response->status = status;
+    response->body = body;
+    response->length = length;
+}
+
+static void own(tn_response *response, int status, tn_strbuf *text) {
+    response->status = status;
+    response->length = text->length;
+    response->owned = tn_strbuf_detach(text);
+    response->body = response->owned;
+    if (response->owned == NULL)
+        borrow(response, 500, out_of_memory, sizeof out_of_memory - 1);
+}
+
+void tn_response_error(tn_response *response, int status, const char *code, const char *fmt, ...) {
+    char message[768];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(message, sizeof message, fmt, args);
+    va_end(args);
+    tn_body body;
+    if (tn_body_error(code, message, &body)) {
+        response->status = status;
+        response->owned = body.text;
+        response->body = body.text;
+        response->length = body.length;
+    } else {
+        borrow(response, 500, out_of_memory, sizeof out_of_memory - 1);
+    }
+}
+
+void tn_response_free(tn_response *response) {
+    free(response->owned);
+    response->owned = NULL;
+}
+
+/* Appends `text` as a JSON string. */
+static void put_json_string(tn_strbuf *out, const char *text) {
+    tn_strbuf_putc(out, '"');
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            tn_strbuf_printf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            tn_strbuf_printf(out, "\\u%04x", *p);
+        else
+            tn_strbuf_putc(out, (char)*p);
+    }
+    tn_strbuf_putc(out, '"');
+}
+
+static void put_body(tn_strbuf *out, const tn_body *body) {
+    tn_strbuf_append(out, body->text, body->length);
+}
+
+/* The error of an id that is not an active customer: 404 (unknown) or 422 (churned, not yet signed
+ * up). */
+static int missing_customer(const tn_snapshot *snapshot, const char *id, tn_lookup found,
+                            const char **code, char *message, size_t size) {
+    if (found.inactive == NULL) {
+        *code = "customer_not_found";
+        snprintf(message, size, "no customer '%.128s' in the warehouse (as of %s)", id,
+                 snapshot->as_of);
+        return 404;
+    }
+    *code = found.inactive->churned[0] ? "customer_churned" : "customer_not_active";
+    if (found.inactive->churned[0])
+        snprintf(message, size,
+                 "customer '%.128s' churned on %s, before the as-of date %s: the API answers for "
+                 "customers active at that date",
+                 id, found.inactive->churned, snapshot->as_of);
+    else
+        snprintf(message, size, "customer '%.128s' signed up on or after the as-of date %s", id,
+                 snapshot->as_of);
+    return 422;
+}
+
+/* The active customer `id`, or NULL after answering why not. */
+static const tn_serve_customer *active_customer(const tn_snapshot *snapshot, const char *id,
+                                                tn_response *response) {
+    tn_lookup found = tn_snapshot_find(snapshot, id);
+    if (found.active != NULL)
+        return found.active;
+    const char *code;
+    char message[512];
+    int status = missing_customer(snapshot, id, found, &code, message, sizeof message);
+    tn_response_error(response, status, code, "%s", message);
+    return NULL;
+}
+
+static void refuse(tn_response *response, const tn_request_problem *problem) {
+    tn_response_error(response, problem->status, problem->code, "%s", problem->message);
+}
+
+static void predict_one(const tn_request *request, tn_response *response, bool churn) {
+    char id[TN_CUSTOMER_ID_MAX + 1];
+    tn_request_problem problem;
+    if (!tn_request_customer_id(request->body, request->body_length, id, &problem)) {
+        refuse(response, &problem);
+        return;
+    }
+    const tn_serve_customer *c = active_customer(request->snapshot, id, response);
+    if (c == NULL)
+        return;
+    if (churn)
+        borrow(response, 200, c->churn.text, c->churn.length);
+    else
+        borrow(response, c->upgrade_status, c->upgrade.text, c->upgrade.length);
+}
+
+static void batch_item(const tn_snapshot *snapshot, const char *id, tn_strbuf *out) {
+    tn_lookup found = tn_snapshot_find(snapshot, id);
+    tn_strbuf_puts(out, "{\"customer_id\":");
+    put_json_string(out, id);
+    if (found.active != NULL) {
+        tn_strbuf_puts(out, ",\"churn\":");
+        put_body(out, &found.active->churn);
+        tn_strbuf_puts(out, ",\"upgrade\":");
+        put_body(out, &found.active->upgrade);
+    } else {
+        const char *code;
+        char message[512];
+        missing_customer(snapshot, id, found, &code, message, sizeof message);
+        tn_strbuf_printf(out, ",\"error\":{\"code\":\"%s\",\"message\":", code);
+        put_json_string(out, message);
+        tn_strbuf_putc(out, '}');
+    }
+    tn_strbuf_putc(out, '}');
+}
+
+static void predict_batch(const tn_request *request, tn_response *response) {
+    json_t *ids;
+    tn_request_problem problem;
+    if (!tn_request_customer_ids(request->body, request->body_length, &ids, &problem)) {
+        refuse(response, &problem);
+        return;
+    }
+    const tn_snapshot *snapshot = request->snapshot;
+    tn_strbuf out = TN_STRBUF_INIT;
+    tn_strbuf_printf(&out, "{\"as_of\":\"%s\",\"count\":%zu,\"results\":[", snapshot->as_of,
+                     json_array_size(ids));
+    for (size_t i = 0; i < json_array_size(ids); i++) {
+        if (i > 0)
+            tn_strbuf_putc(&out, ',');
+        batch_item(snapshot, json_string_value(json_array_get(ids, i)), &out);
+    }
+    tn_strbuf_puts(&out, "]}");
+    json_decref(ids);
+    own(response, 200, &out);
+}
+
+static bool matches(const tn_serve_customer *c, const tn_list_query *query) {
+    return (query->plan_tier == NULL || strcmp(c->plan_tier, query->plan_tier) == 0) &&
+           (query->risk_tier == NULL || strcmp(c->risk_tier, query->risk_tier) == 0);
+}
+
+static void put_optional(tn_strbuf *out, const char *text) {
+    if (text != NULL)
+        tn_strbuf_printf(out, "\"%s\"", text);
+    else
+        tn_strbuf_puts(out, "null");
+}
+
+static void list_customers(const tn_request *request, tn_response *response) {
+    const tn_snapshot *snapshot = request->snapshot;
+    const tn_list_query *query = request->query;
+    tn_strbuf out = TN_STRBUF_INIT;
+    tn_strbuf_printf(&out, "{\"as_of\":\"%s\",\"sort\":\"%s\",\"plan_tier\":", snapshot->as_of,
+                     tn_sort_key_name(query->sort));
+    put_optional(&out, query->plan_tier);
+    tn_strbuf_puts(&out, ",\"risk_tier\":");
+    put_optional(&out, query->risk_tier);
+    tn_strbuf_puts(&out, ",\"customers\":[");
+    size_t total = 0, shown = 0;
+    const uint32_t *order = snapshot->order[query->sort];
+    for (size_t i = 0; i < snapshot->customer_count; i++) {
+        const tn_serve_customer *c = &snapshot->customers[order[i]];
+        if (!matches(c, query))
+            continue;
+        if (total >= (size_t)query->offset && shown < (size_t)query->limit) {
+            if (shown++ > 0)
+                tn_strbuf_putc(&out, ',');
+            put_body(&out, &c->item);
+        }
+        total++;
+    }
+    size_t next = (size_t)query->offset + shown;
+    tn_strbuf_printf(&out, "],\"total\":%zu,\"limit\":%ld,\"offset\":%ld,\"next_offset\":", total,
+                     query->limit, query->offset);
+    if (next < total)
+        tn_strbuf_printf(&out, "%zu}", next);
+    else
+        tn_strbuf_puts(&out, "null}");
+    own(response, 200, &out);
+}
+
+static void customer_view(const tn_request *request, tn_response *response) {
+    const tn_serve_customer *c = active_customer(request->snapshot, request->parameter, response);
+    if (c != NULL)
+        borrow(response, 200, c->view.text, c->view.length);
+}
+
+static void ready(const tn_snapshot *snapshot, tn_response *response) {
+    if (snapshot->ready) {
+        borrow(response, 200, snapshot->ready_body.text, snapshot->ready_body.length);
+        return;
+    }
+    tn_strbuf out = TN_STRBUF_INIT;
+    tn_strbuf_puts(&out,
+                   "{\"status\":\"not_ready\",\"error\":{\"code\":\"not_ready\",\"message\":");
+    put_json_string(&out, snapshot->reason);
+    tn_strbuf_puts(&out, "}}");
+    own(response, 503, &out);
+}
+
+static void metrics(tn_server *server, const tn_snapshot *snapshot, tn_response *response) {
+    tn_metrics_gauges gauges = {
+        .snapshot_age_seconds =
+            snapshot->ready ? difftime(time(NULL), (time_t)snapshot->loaded_at) : 0,
+        .snapshot_load_seconds = snapshot->load_seconds,
+        .customers_loaded = snapshot->customer_count,
+        .ready = snapshot->ready,
+        .reloads_ok = atomic_load(&server->reloads_ok),
+        .reloads_failed = atomic_load(&server->reloads_failed),
+        .in_flight = atomic_load(&server->in_flight),
+        .access_log_dropped = server->access_log ? tn_access_log_dropped(server->access_log) : 0,
+        .as_of = snapshot->as_of,
+        .churn_version = snapshot->churn_version,
+        .expansion_version = snapshot->expansion_version,
+        .version = TN_VERSION,
+    };
+    tn_strbuf out = TN_STRBUF_INIT;
+    tn_metrics_render(&server->metrics, &gauges, &out);
+    own(response, 200, &out);
+    if (response->status == 200)
+        response->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+void tn_handle(tn_server *server, const tn_request *request, tn_response *response) {
+    const tn_snapshot *snapshot = request->snapshot;
+    if (tn_route_get(request->route)->needs_snapshot && !snapshot->ready) {
+        tn_response_error(response, 503, "not_ready", "%s", snapshot->reason);
+        return;
+    }
+    switch (request->route) {
+    case TN_ROUTE_HEALTH:
+        borrow(response, 200, server->health_body, strlen(server->health_body));
+        break;
+    case TN_ROUTE_READY:
+        ready(snapshot, response);
+        break;
+    case TN_ROUTE_PREDICT_CHURN:
+        predict_one(request, response, true);
+        break;
+    case TN_ROUTE_PREDICT_UPGRADE:
+        predict_one(request, response, false);
+        break;
+    case TN_ROUTE_PREDICT_BATCH:
+        predict_batch(request, response);
+        break;
+    case TN_ROUTE_CUSTOMERS:
+        list_customers(request, response);
+        break;
+    case TN_ROUTE_CUSTOMER:
+        customer_view(request, response);
+        break;
+    case TN_ROUTE_METRICS:
+        metrics(server, snapshot, response);
+        break;
+    case TN_ROUTE_OPENAPI: {
+        const char *document = tn_embedded_text("api/openapi.json");
+        borrow(response, 200, document, strlen(document));
+        break;
+    }
+    default:
+        tn_response_error(response, 404, "not_found", "no such route");
+    }
+}

@@ -1,0 +1,64 @@
+/*
+ * request.h — checking what a client sent, before anything is looked up:
+ * the JSON bodies of the prediction routes and the query of GET /customers.
+ *
+ * Malformed JSON is a 400 saying where it broke (line, column); a body that
+ * is JSON but not what the route takes is a 422 naming the JSON path
+ * ("$.customer_ids[3]: expected a string, got 42"), and so is an unknown
+ * field or query parameter. Pure functions: no I/O, no snapshot.
+ */
+#ifndef TN_SERVE_REQUEST_H
+#define TN_SERVE_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "serve/snapshot.h"
+
+/* The longest customer id accepted in a request. */
+#define TN_CUSTOMER_ID_MAX 128
+/* The most ids one POST /predictions/batch takes. */
+#define TN_BATCH_MAX 1000
+/* The largest page of GET /customers. */
+#define TN_PAGE_MAX 100
+#define TN_PAGE_DEFAULT 20
+
+/* Why a request was refused: the HTTP status, an error code and a message. */
+typedef struct {
+    int status;    /* 400 or 422 */
+    char code[32]; /* "malformed_json", "invalid_request", "invalid_query" */
+    char message[512];
+} tn_request_problem;
+
+/* `{"customer_id": "…"}` → the id, copied into id[TN_CUSTOMER_ID_MAX + 1]. */
+bool tn_request_customer_id(const char *body, size_t length, char *id, tn_request_problem *problem);
+
+/*
+ * `{"customer_ids": ["…", …]}` (1 to TN_BATCH_MAX strings) → the array, a new
+ * reference the caller drops with json_decref().
+ */
+bool tn_request_customer_ids(const char *body, size_t length, json_t **ids,
+                             tn_request_problem *problem);
+
+/* The query of GET /customers. */
+typedef struct {
+    long limit, offset;
+    const char *plan_tier; /* NULL: any; else a static string */
+    const char *risk_tier; /* NULL: any; else a static string */
+    tn_sort_key sort;
+    unsigned seen; /* parameters given so far, to refuse one given twice */
+} tn_list_query;
+
+/* The defaults: limit TN_PAGE_DEFAULT, offset 0, no filters, sort by churn probability. */
+void tn_list_query_init(tn_list_query *query);
+
+/* Applies one query parameter (`value` NULL for a bare `?key`); false with a 422 problem. */
+bool tn_list_query_set(tn_list_query *query, const char *key, const char *value,
+                       tn_request_problem *problem);
+
+/* The name of a sort key as the query spells it ("churn_probability", …). */
+const char *tn_sort_key_name(tn_sort_key key);
+
+#endif

@@ -1,0 +1,247 @@
+/*
+ * server.c — the server's life: listen, serve, reload, stop (see server.h).
+ */
+#include "serve/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "common/log.h"
+#include "serve/http.h"
+#include "tn_version.h"
+
+enum { LISTEN_BACKLOG = 1024, CONNECTION_TIMEOUT_SECONDS = 30, DRAIN_SECONDS = 10 };
+
+tn_snapshot *tn_server_acquire(tn_server *server) {
+    pthread_mutex_lock(&server->snapshot_lock);
+    tn_snapshot *snapshot = server->snapshot;
+    tn_snapshot_retain(snapshot);
+    pthread_mutex_unlock(&server->snapshot_lock);
+    return snapshot;
+}
+
+/* Makes `next` current (taking over its reference) and drops the server's reference to the old one.
+ */
+static void swap_snapshot(tn_server *server, tn_snapshot *next) {
+    pthread_mutex_lock(&server->snapshot_lock);
+    tn_snapshot *previous = server->snapshot;
+    server->snapshot = next;
+    pthread_mutex_unlock(&server->snapshot_lock);
+    tn_snapshot_release(previous);
+}
+
+static tn_snapshot *load_snapshot(const tn_serve_options *options) {
+    tn_snapshot_source source = {options->db_path, options->models_dir};
+    return tn_snapshot_load(&source);
+}
+
+static void describe(const tn_snapshot *snapshot, const char *what) {
+    if (snapshot->ready)
+        tn_log_info("serve: %s %zu active customers as of %s in %.2f s (models %s, %s)", what,
+                    snapshot->customer_count, snapshot->as_of, snapshot->load_seconds,
+                    snapshot->churn_version, snapshot->expansion_version);
+    else
+        tn_log_warn("serve: not ready: %s; /ready answers 503 until a reload (SIGHUP) finds the "
+                    "marts and models",
+                    snapshot->reason);
+}
+
+/* SIGHUP: a new snapshot replaces the old one, unless it fails where the old one works. */
+static void reload(tn_server *server) {
+    tn_log_info("serve: SIGHUP: reloading the warehouse and the models");
+    tn_snapshot *next = load_snapshot(server->options);
+    if (next == NULL) {
+        atomic_fetch_add(&server->reloads_failed, 1);
+        tn_log_error("serve: reload failed: out of memory; still serving the previous snapshot");
+        return;
+    }
+    tn_snapshot *current = tn_server_acquire(server);
+    bool keep_current = !next->ready && current->ready;
+    if (keep_current) {
+        atomic_fetch_add(&server->reloads_failed, 1);
+        tn_log_error("serve: reload failed: %s; still serving the snapshot as of %s", next->reason,
+                     current->as_of);
+        tn_snapshot_release(next);
+    } else {
+        atomic_fetch_add(next->ready ? &server->reloads_ok : &server->reloads_failed, 1);
+        describe(next, "reloaded:");
+        swap_snapshot(server, next);
+    }
+    tn_snapshot_release(current);
+}
+
+/* Binds and listens on host:port; *address receives "http://host:port" with the real port. */
+static bool open_listener(const tn_serve_options *options, int *fd, bool *ipv6, char *address,
+                          size_t size, tn_error *err) {
+    char port[16];
+    snprintf(port, sizeof port, "%ld", options->port);
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
+                    *found = NULL;
+    int status = getaddrinfo(options->host, port, &hints, &found);
+    if (status != 0)
+        return tn_error_set(err, TN_ERR_INPUT, "--host %s: %s", options->host,
+                            gai_strerror(status));
+    *fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
+    int yes = 1;
+    bool ok = *fd >= 0 && setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) == 0 &&
+              bind(*fd, found->ai_addr, found->ai_addrlen) == 0 &&
+              listen(*fd, LISTEN_BACKLOG) == 0 &&
+              fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) | O_NONBLOCK) == 0;
+    *ipv6 = found->ai_family == AF_INET6;
+    freeaddrinfo(found);
+    if (!ok) {
+        int error = errno;
+        if (*fd >= 0)
+            close(*fd);
+        return tn_error_set(err, TN_ERR_IO, "cannot listen on %s port %s: %s", options->host, port,
+                            strerror(error));
+    }
+    struct sockaddr_storage bound;
+    socklen_t length = sizeof bound;
+    char host[INET6_ADDRSTRLEN] = "?";
+    unsigned actual = 0;
+    if (getsockname(*fd, (struct sockaddr *)&bound, &length) == 0) {
+        const void *in = *ipv6 ? (const void *)&((struct sockaddr_in6 *)&bound)->sin6_addr
+                               : (const void *)&((struct sockaddr_in *)&bound)->sin_addr;
+        inet_ntop(bound.ss_family, in, host, sizeof host);
+        actual = ntohs(*ipv6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+                             : ((struct sockaddr_in *)&bound)->sin_port);
+    }
+    snprintf(address, size, *ipv6 ? "http://[%s]:%u" : "http://%s:%u", host, actual);
+    return true;
+}
+
+static void log_from_microhttpd(void *context, const char *format, va_list args) {
+    (void)context;
+    char message[512];
+    vsnprintf(message, sizeof message, format, args);
+    message[strcspn(message, "\n")] = '\0';
+    tn_log_warn("serve: libmicrohttpd: %s", message);
+}
+
+static struct MHD_Daemon *start_daemon(tn_server *server, int fd, bool ipv6) {
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    if (ipv6)
+        flags |= MHD_USE_IPv6;
+    unsigned threads = (unsigned)server->options->threads;
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, tn_http_on_request, server, MHD_OPTION_EXTERNAL_LOGGER,
+        log_from_microhttpd, NULL, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
+        threads > 1 ? threads : 0, MHD_OPTION_NOTIFY_COMPLETED, tn_http_on_completed, server,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_SECONDS, MHD_OPTION_END);
+}
+
+/* SIGINT/SIGTERM: stop accepting, let requests in flight finish, stop the workers. */
+static void drain_and_stop(tn_server *server, struct MHD_Daemon *daemon, int fd) {
+    atomic_store(&server->stopping, true);
+    MHD_quiesce_daemon(daemon);
+    struct timespec pause = {0, 10 * 1000000L};
+    for (int waited = 0; waited < DRAIN_SECONDS * 100; waited++) {
+        if (atomic_load(&server->in_flight) == 0)
+            break;
+        nanosleep(&pause, NULL);
+    }
+    uint64_t left = atomic_load(&server->in_flight);
+    if (left > 0)
+        tn_log_warn("serve: %llu requests still open after %d s; closing them",
+                    (unsigned long long)left, DRAIN_SECONDS);
+    MHD_stop_daemon(daemon);
+    close(fd);
+}
+
+static bool server_init(tn_server *server, const tn_serve_options *options, tn_error *err) {
+    memset(server, 0, sizeof *server);
+    server->options = options;
+    tn_metrics_init(&server->metrics);
+    pthread_mutex_init(&server->snapshot_lock, NULL);
+    atomic_init(&server->in_flight, 0);
+    atomic_init(&server->reloads_ok, 0);
+    atomic_init(&server->reloads_failed, 0);
+    atomic_init(&server->stopping, false);
+    server->require_key = options->api_key_file != NULL;
+    if (server->require_key && !tn_api_key_read(options->api_key_file, server->api_key, err))
+        return false;
+    char health[96];
+    snprintf(health, sizeof health, "{\"status\":\"ok\",\"version\":\"%s\"}", TN_VERSION);
+    if ((server->health_body = strdup(health)) == NULL)
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    return options->access_log == NULL ||
+           tn_access_log_open(options->access_log, &server->access_log, err);
+}
+
+static void server_free(tn_server *server) {
+    tn_snapshot_release(server->snapshot);
+    tn_access_log_close(server->access_log);
+    free(server->health_body);
+    pthread_mutex_destroy(&server->snapshot_lock);
+}
+
+/* Waits for signals: SIGHUP reloads, SIGINT/SIGTERM return. */
+static void wait_for_signals(tn_server *server, const sigset_t *signals) {
+    for (;;) {
+        int received = 0;
+        if (sigwait(signals, &received) != 0)
+            continue;
+        if (received == SIGHUP) {
+            reload(server);
+            continue;
+        }
+        tn_log_info("serve: %s: finishing the requests in flight, then stopping",
+                    received == SIGINT ? "SIGINT" : "SIGTERM");
+        return;
+    }
+}
+
+bool tn_serve(const tn_serve_options *options, tn_error *err) {
+    /* Blocked in every thread started from here on (DuckDB's, libmicrohttpd's, the log writer):
+     * only sigwait() on this thread sees them. */
+    sigset_t signals, previous;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGHUP);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, &previous);
+    signal(SIGPIPE, SIG_IGN);
+
+    tn_server server;
+    int fd = -1;
+    bool ipv6 = false;
+    char address[96];
+    bool ok = server_init(&server, options, err) &&
+              open_listener(options, &fd, &ipv6, address, sizeof address, err);
+    if (ok) {
+        server.snapshot = load_snapshot(options);
+        ok = server.snapshot != NULL || tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    }
+    struct MHD_Daemon *daemon = NULL;
+    if (ok && (daemon = start_daemon(&server, fd, ipv6)) == NULL)
+        ok = tn_error_set(err, TN_ERR_INTERNAL, "libmicrohttpd could not start on %s", address);
+    if (ok) {
+        describe(server.snapshot, "loaded");
+        tn_log_info(
+            "serve: listening on %s (%ld worker threads, pid %ld); SIGHUP reloads, Ctrl-C stops",
+            address, options->threads, (long)getpid());
+        wait_for_signals(&server, &signals);
+        drain_and_stop(&server, daemon, fd);
+        tn_log_info("serve: stopped");
+    } else if (fd >= 0) {
+        close(fd);
+    }
+    server_free(&server);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    return ok;
+}

@@ -1,0 +1,65 @@
+/*
+ * server.h — `tenure serve`: the HTTP server's state and its life.
+ *
+ * Life: load the snapshot (a server without marts or models still starts,
+ * not ready); bind the listening socket; start libmicrohttpd with a pool of
+ * worker threads, each on its own epoll loop; then wait for signals on the
+ * main thread. SIGHUP loads a new snapshot beside the old one and swaps it
+ * in (snapshot.h says why no request fails); SIGINT or SIGTERM stops
+ * accepting connections, lets the requests in flight finish (up to 10 s),
+ * stops the workers and returns.
+ *
+ * The struct is shared by server.c (life), http.c (libmicrohttpd's
+ * callbacks) and handlers.c (the routes).
+ */
+#ifndef TN_SERVE_SERVER_H
+#define TN_SERVE_SERVER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli/cli_args.h"
+#include "common/error.h"
+#include "serve/access_log.h"
+#include "serve/metrics.h"
+#include "serve/policy.h"
+#include "serve/snapshot.h"
+
+/* Request bodies larger than this are refused with 413. */
+#define TN_BODY_MAX (64 * 1024)
+
+typedef struct {
+    const char *db_path, *models_dir;
+    const char *host;
+    long port; /* 0: any free port (logged) */
+    long threads;
+    const tn_arg_list *cors_origins;
+    const char *api_key_file; /* NULL: no key needed */
+    const char *access_log;   /* NULL: no access log; "-": stderr */
+} tn_serve_options;
+
+typedef struct {
+    const tn_serve_options *options;
+    bool require_key;
+    char api_key[TN_API_KEY_MAX + 1];
+    tn_access_log *access_log; /* NULL when off */
+    tn_metrics metrics;
+    char *health_body; /* GET /health, built once */
+
+    pthread_mutex_t snapshot_lock; /* guards `snapshot` (the pointer, not what it points to) */
+    tn_snapshot *snapshot;         /* the current one; the server holds one reference */
+
+    atomic_uint_fast64_t in_flight;
+    atomic_uint_fast64_t reloads_ok, reloads_failed;
+    atomic_bool stopping; /* after SIGINT/SIGTERM: answers say "Connection: close" */
+} tn_server;
+
+/* The current snapshot, with a reference the caller releases (tn_snapshot_release). */
+tn_snapshot *tn_server_acquire(tn_server *server);
+
+/* Runs the server until SIGINT or SIGTERM. False (with `err`) when it cannot start. */
+bool tn_serve(const tn_serve_options *options, tn_error *err);
+
+#endif

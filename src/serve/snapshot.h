@@ -1,0 +1,120 @@
+/*
+ * snapshot.h — everything `tenure serve` answers from, loaded once from the
+ * warehouse and the models and never changed afterwards.
+ *
+ * Features do not change between rebuilds, so the snapshot holds each
+ * active customer's answers ready to send: the JSON bodies of the churn and
+ * upgrade predictions, of the Customer 360 and of the customer's line in a
+ * work-queue page. A request looks the customer up in a hash index and
+ * sends the bytes; nothing is scored, formatted or allocated per request.
+ * Customers who are not active at the as-of date are indexed too, so the
+ * server can say when they churned.
+ *
+ * Sharing between threads: a snapshot is immutable and reference counted.
+ * The server holds one reference for the current snapshot and every request
+ * holds one from its first callback to its completion, so a reload (SIGHUP)
+ * swaps in a new snapshot while requests in flight finish on the old one,
+ * which is freed when the last of them lets go.
+ *
+ * A snapshot that could not be loaded (no warehouse, no marts, no models) is
+ * still a snapshot: not ready, with the reason, so /health and /ready answer
+ * and the server can be reloaded once the files exist.
+ */
+#ifndef TN_SERVE_SNAPSHOT_H
+#define TN_SERVE_SNAPSHOT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+
+/* A response body kept in the snapshot. */
+typedef struct {
+    char *text; /* owned; NUL-terminated JSON */
+    size_t length;
+} tn_body;
+
+typedef enum { TN_SORT_CHURN, TN_SORT_ARR_AT_RISK, TN_SORT_PROPENSITY, TN_SORT_COUNT } tn_sort_key;
+
+/* One customer active at the as-of date. */
+typedef struct {
+    char *id; /* owned */
+    char plan_tier[16];
+    char risk_tier[16]; /* of the churn probability */
+    double churn_probability, arr_at_risk;
+    double upgrade_propensity; /* NAN when not an expansion candidate */
+    tn_body churn;             /* POST /predictions/churn */
+    tn_body upgrade;           /* POST /predictions/upgrade: the prediction, or the error body */
+    int upgrade_status;        /* 200, or 422 when not an expansion candidate */
+    tn_body view;              /* GET /customers/{id} */
+    tn_body item;              /* the customer's object in GET /customers */
+} tn_serve_customer;
+
+/* A customer the warehouse knows but who is not active at the as-of date. */
+typedef struct {
+    char *id;         /* owned */
+    char churned[16]; /* "YYYY-MM-DD", or "" when they signed up after the as-of date */
+} tn_inactive_customer;
+
+typedef struct {
+    atomic_int references;
+    bool ready;
+    char reason[1024]; /* why not ready */
+    char as_of[16], data_as_of[16], built_at[40];
+    char churn_version[96], expansion_version[96];
+    double loaded_at; /* seconds since the epoch */
+    double load_seconds;
+
+    tn_serve_customer *customers; /* sorted by id */
+    size_t customer_count;
+    tn_inactive_customer *inactive;
+    size_t inactive_count;
+    uint32_t *order[TN_SORT_COUNT]; /* customer indices, best first, per sort key */
+
+    /* Open-addressing hash of every id: slot value = 1 + index; active first, then inactive. */
+    uint32_t *slots;
+    size_t slot_mask;
+
+    tn_body ready_body; /* GET /ready */
+} tn_snapshot;
+
+typedef struct {
+    const char *db_path;
+    const char *models_dir;
+} tn_snapshot_source;
+
+/*
+ * Loads a snapshot from the warehouse (opened read-only and closed again)
+ * and the models. Returns NULL only when memory runs out; a snapshot that
+ * cannot be loaded comes back not ready, with the reason. The caller owns
+ * one reference.
+ */
+tn_snapshot *tn_snapshot_load(const tn_snapshot_source *source);
+
+/* A not-ready snapshot with `reason` (one reference), or NULL when memory runs out. */
+tn_snapshot *tn_snapshot_not_ready(const char *reason);
+
+/* Takes one more reference. */
+void tn_snapshot_retain(tn_snapshot *snapshot);
+
+/* Drops one reference; the last one frees the snapshot. NULL is allowed. */
+void tn_snapshot_release(tn_snapshot *snapshot);
+
+/* What a customer id refers to. */
+typedef struct {
+    const tn_serve_customer *active;      /* non-NULL: active at the as-of date */
+    const tn_inactive_customer *inactive; /* non-NULL: churned or not yet signed up */
+} tn_lookup;
+
+/* Looks an id up; both fields NULL when the warehouse has no such customer. */
+tn_lookup tn_snapshot_find(const tn_snapshot *snapshot, const char *id);
+
+/*
+ * Builds the hash index and the sort orders of a snapshot whose customers
+ * and inactive customers are filled in. False when memory runs out.
+ */
+bool tn_snapshot_index(tn_snapshot *snapshot);
+
+#endif

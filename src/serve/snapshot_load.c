@@ -1,0 +1,195 @@
+/*
+ * snapshot_load.c — reading a serving snapshot from the warehouse and the
+ * models (see snapshot.h).
+ *
+ * Steps: open the warehouse read-only; read its build (as-of date); load
+ * both models; score every active customer with the code path `tenure
+ * score` uses (ml/score.h); read the Customer 360 facts, the open
+ * opportunities and the inactive customers (sql/serve/); close the
+ * warehouse, so `tenure build` can write it while the server runs; build
+ * every customer's answers (views.h) and the index.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "common/embedded.h"
+#include "common/log.h"
+#include "ml/model.h"
+#include "ml/score.h"
+#include "serve/snapshot.h"
+#include "serve/views.h"
+#include "warehouse/db.h"
+#include "warehouse/table.h"
+
+/* What the warehouse and the models hold, before it becomes a snapshot. */
+typedef struct {
+    tn_ml_model churn, expansion;
+    tn_score_set scores;
+    tn_table info, facts, opportunities, inactive;
+} sources;
+
+static void sources_free(sources *s) {
+    tn_ml_model_free(&s->churn);
+    tn_ml_model_free(&s->expansion);
+    tn_score_set_free(&s->scores);
+    tn_table_free(&s->info);
+    tn_table_free(&s->facts);
+    tn_table_free(&s->opportunities);
+    tn_table_free(&s->inactive);
+}
+
+static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {
+    tn_db *db = NULL;
+    bool ok = tn_db_open(source->db_path, TN_DB_READ_ONLY, &db, err) &&
+              tn_table_query(db, tn_embedded_text("sql/serve/snapshot_info.sql"), &s->info, err);
+    if (ok && s->info.rows != 1)
+        ok = tn_error_set(err, TN_ERR_INPUT, "%s: marts.build_info has %zu rows, expected 1",
+                          source->db_path, s->info.rows);
+    ok =
+        ok && tn_ml_model_load(source->models_dir, "churn", &s->churn, err) &&
+        tn_ml_model_load(source->models_dir, "expansion", &s->expansion, err) &&
+        tn_score_all(db, &s->churn, &s->expansion, &s->scores, err) &&
+        tn_table_query(db, tn_embedded_text("sql/serve/customer_360.sql"), &s->facts, err) &&
+        tn_table_query(db, tn_embedded_text("sql/serve/open_opportunities.sql"), &s->opportunities,
+                       err) &&
+        tn_table_query(db, tn_embedded_text("sql/serve/inactive_customers.sql"), &s->inactive, err);
+    tn_db_close(db);
+    if (ok && s->facts.rows != s->scores.count)
+        ok = tn_error_set(err, TN_ERR_INTERNAL,
+                          "%zu customers scored but %zu with Customer 360 facts", s->scores.count,
+                          s->facts.rows);
+    return ok;
+}
+
+static const char *info_text(const sources *s, const char *column) {
+    char *const *values = tn_table_texts(&s->info, column);
+    return values != NULL && values[0] != NULL ? values[0] : "";
+}
+
+/* The open opportunities of each scored customer, as JSON arrays (caller decrefs each). */
+static json_t **group_opportunities(const sources *s) {
+    json_t **lists = calloc(s->scores.count + 1, sizeof *lists);
+    for (size_t i = 0; lists != NULL && i < s->scores.count; i++)
+        lists[i] = json_array();
+    char *const *owners = tn_table_texts(&s->opportunities, "customer_id");
+    for (size_t r = 0; lists != NULL && r < s->opportunities.rows; r++) {
+        const tn_customer_score *c = tn_score_find(&s->scores, owners[r] ? owners[r] : "");
+        if (c != NULL)
+            json_array_append_new(lists[c - s->scores.customers],
+                                  tn_view_opportunity(&s->opportunities, r));
+    }
+    return lists;
+}
+
+static bool build_customers(tn_snapshot *snapshot, const sources *s, tn_error *err) {
+    tn_view_context context = {snapshot->as_of, snapshot->churn_version,
+                               snapshot->expansion_version};
+    json_t **opportunities = group_opportunities(s);
+    snapshot->customers = calloc(s->scores.count + 1, sizeof *snapshot->customers);
+    bool ok = opportunities != NULL && snapshot->customers != NULL;
+    if (ok)
+        snapshot->customer_count = s->scores.count;
+    char *const *fact_ids = tn_table_texts(&s->facts, "customer_id");
+    for (size_t r = 0; ok && r < s->facts.rows; r++) {
+        const tn_customer_score *c = tn_score_find(&s->scores, fact_ids[r] ? fact_ids[r] : "");
+        if (c == NULL)
+            continue; /* caught below: some scored customer then has no facts */
+        size_t i = (size_t)(c - s->scores.customers);
+        tn_view_input input = {c, &s->facts, r, opportunities[i]};
+        ok = tn_views_build(&context, &input, &snapshot->customers[i]);
+    }
+    for (size_t i = 0; opportunities != NULL && i < s->scores.count; i++)
+        json_decref(opportunities[i]);
+    free(opportunities);
+    if (!ok)
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < snapshot->customer_count; i++)
+        if (snapshot->customers[i].id == NULL)
+            return tn_error_set(err, TN_ERR_INTERNAL,
+                                "customer %s is scored but has no Customer 360 facts",
+                                s->scores.customers[i].customer_id);
+    return true;
+}
+
+static bool build_inactive(tn_snapshot *snapshot, const sources *s) {
+    snapshot->inactive = calloc(s->inactive.rows + 1, sizeof *snapshot->inactive);
+    if (snapshot->inactive == NULL)
+        return false;
+    char *const *ids = tn_table_texts(&s->inactive, "customer_id");
+    char *const *churned = tn_table_texts(&s->inactive, "churned");
+    for (size_t r = 0; r < s->inactive.rows; r++) {
+        tn_inactive_customer *c = &snapshot->inactive[snapshot->inactive_count++];
+        if ((c->id = strdup(ids[r] ? ids[r] : "")) == NULL)
+            return false;
+        snprintf(c->churned, sizeof c->churned, "%s", churned[r] ? churned[r] : "");
+    }
+    return true;
+}
+
+static json_t *model_json(const tn_ml_model *model) {
+    return json_pack("{s:s, s:s}", "version", model->version, "as_of", model->as_of);
+}
+
+static bool build_ready_body(tn_snapshot *snapshot, const sources *s) {
+    json_t *warnings = json_array();
+    const tn_ml_model *models[2] = {&s->churn, &s->expansion};
+    for (int m = 0; m < 2; m++)
+        if (strcmp(models[m]->as_of, snapshot->as_of) != 0) {
+            char text[256];
+            snprintf(text, sizeof text,
+                     "the %s model was trained as of %s, the warehouse is as of %s",
+                     models[m]->name, models[m]->as_of, snapshot->as_of);
+            json_array_append_new(warnings, json_string(text));
+        }
+    char loaded[32];
+    time_t seconds = (time_t)snapshot->loaded_at;
+    struct tm utc;
+    strftime(loaded, sizeof loaded, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&seconds, &utc));
+    return tn_body_from_json(
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:{s:o, s:o}, s:o}", "status", "ready",
+                  "as_of", snapshot->as_of, "data_as_of", snapshot->data_as_of, "built_at",
+                  snapshot->built_at, "loaded_at", loaded, "customers",
+                  (json_int_t)snapshot->customer_count, "inactive_customers",
+                  (json_int_t)snapshot->inactive_count, "models", "churn", model_json(&s->churn),
+                  "expansion", model_json(&s->expansion), "warnings", warnings),
+        &snapshot->ready_body);
+}
+
+static bool assemble(tn_snapshot *snapshot, const sources *s, tn_error *err) {
+    snprintf(snapshot->as_of, sizeof snapshot->as_of, "%s", info_text(s, "as_of"));
+    snprintf(snapshot->data_as_of, sizeof snapshot->data_as_of, "%s", info_text(s, "data_as_of"));
+    snprintf(snapshot->built_at, sizeof snapshot->built_at, "%s", info_text(s, "built_at"));
+    snprintf(snapshot->churn_version, sizeof snapshot->churn_version, "%s", s->churn.version);
+    snprintf(snapshot->expansion_version, sizeof snapshot->expansion_version, "%s",
+             s->expansion.version);
+    snapshot->loaded_at = (double)time(NULL);
+    if (!build_customers(snapshot, s, err))
+        return false;
+    if (!build_inactive(snapshot, s) || !tn_snapshot_index(snapshot) ||
+        !build_ready_body(snapshot, s))
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    return true;
+}
+
+tn_snapshot *tn_snapshot_load(const tn_snapshot_source *source) {
+    double started = tn_log_now();
+    sources s = {0};
+    tn_error err;
+    tn_error_clear(&err);
+    tn_snapshot *snapshot = tn_snapshot_not_ready("");
+    bool ok = snapshot != NULL && read_sources(source, &s, &err) && assemble(snapshot, &s, &err);
+    sources_free(&s);
+    if (snapshot != NULL && !ok) {
+        tn_snapshot_release(snapshot);
+        snapshot = tn_snapshot_not_ready(err.message);
+    } else if (snapshot != NULL) {
+        snapshot->ready = true;
+        snapshot->load_seconds = tn_log_now() - started;
+    }
+    return snapshot;
+}

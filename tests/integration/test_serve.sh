@@ -1,0 +1,374 @@
+#!/usr/bin/env bash
+# test_serve.sh — `tenure serve` end to end, on a small generated company:
+# every route's answer (checked against values computed here from the
+# warehouse with SQL, and against `tenure score`), every error case, API
+# keys and CORS, the access log and /metrics, reloads (SIGHUP) while
+# requests run, a server that starts without marts or models, and a clean
+# stop. Every answer is validated against api/openapi.json at the end.
+source "$(dirname "$0")/lib.sh"
+SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+VALIDATE=(/usr/bin/python3 "$SOURCE_DIR/tests/integration/validate_openapi.py")
+DB="$WORK/w.duckdb"
+MODELS="$WORK/models"
+CASES="$WORK/cases.txt"
+: >"$CASES"
+SERVER_PID=""
+trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+
+"$TENURE" generate --quiet --customers 1000 --seed 7 --db "$DB"
+"$TENURE" build --quiet --db "$DB"
+"$TENURE" train --quiet --db "$DB" --models "$MODELS"
+AS_OF=$(query "$DB" "SELECT as_of FROM marts.build_info")
+ACTIVE=$(query "$DB" "SELECT count(*) FROM marts.mart_customer_churn_features")
+
+# start_server NAME ARGS… — starts `tenure serve` on a free port; sets SERVER_PID and BASE.
+start_server() {
+    "$TENURE" serve --port 0 "${@:2}" >"$WORK/$1.log" 2>&1 &
+    SERVER_PID=$!
+    wait_listening "$1" 300
+}
+
+# wait_listening NAME TENTHS — waits for $WORK/NAME.log to say where it listens; sets BASE.
+wait_listening() {
+    local name=$1 log="$WORK/$1.log"
+    BASE=""
+    for _ in $(seq 1 "$2"); do
+        BASE=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$log" | sed 's/listening on //')
+        [[ -n $BASE ]] && return 0
+        kill -0 $SERVER_PID 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "server $name did not start: $(cat "$log")" >&2
+    return 1
+}
+
+# stop_server [SIGNAL] — stops the server; STATUS receives its exit status.
+stop_server() {
+    kill -"${1:-TERM}" $SERVER_PID
+    wait $SERVER_PID
+    STATUS=$?
+    SERVER_PID=""
+}
+
+# call TEMPLATE METHOD PATH [curl args…] — one request; CODE receives the status,
+# $WORK/body and $WORK/headers the answer. Each answer is kept for the
+# OpenAPI validation at the end.
+CALLS=0
+call() {
+    local template=$1 method=$2 path=$3
+    shift 3
+    CODE=$(curl -s -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X "$method" "$@" "$BASE$path")
+    CALLS=$((CALLS + 1))
+    local type
+    type=$(tr -d '\r' <"$WORK/headers" | awk -F': ' 'tolower($1) == "content-type" {print $2}')
+    if [[ $method != HEAD && $CODE != 204 && $CODE != 000 && $template != unmatched ]]; then
+        cp "$WORK/body" "$WORK/answer.$CALLS"
+        echo "$method $template $CODE ${type:-none} $WORK/answer.$CALLS" >>"$CASES"
+    fi
+}
+
+post() { # TEMPLATE PATH JSON [curl args…]
+    local template=$1 path=$2 body=$3
+    shift 3
+    call "$template" POST "$path" -H 'Content-Type: application/json' --data-binary "$body" "$@"
+}
+
+expect_code() { expect_equal "$CODE" "$1" "$2 → $1"; }
+body() { jq -r "$1" "$WORK/body"; }
+header() { tr -d '\r' <"$WORK/headers" | awk -F': ' -v h="$1" 'tolower($1) == tolower(h) {print $2}'; }
+
+# ---- a server without marts or models starts, and says why it is not ready -------
+start_server empty --db "$WORK/none.duckdb" --models "$WORK/none"
+call /health GET /health
+expect_code 200 "GET /health without a warehouse"
+call /ready GET /ready
+expect_code 503 "GET /ready without a warehouse"
+expect_equal "$(body .error.code)" not_ready "/ready says not_ready"
+expect_contains body "none.duckdb: no such warehouse" "/ready names the missing warehouse"
+post /predictions/churn /predictions/churn '{"customer_id":"x"}'
+expect_code 503 "predictions before the marts exist"
+expect_contains "empty.log" "serve: not ready" "the log says it is not ready"
+stop_server TERM
+expect_status 0 "SIGTERM stops the server"
+
+# ---- the main server ------------------------------------------------------------------
+CALLS_BEFORE_MAIN=$CALLS
+start_server main --db "$DB" --models "$MODELS" --threads 2 --access-log "$WORK/access.log"
+expect_contains main.log "loaded $ACTIVE active customers as of $AS_OF" "logs what it loaded"
+
+call /health GET /health
+expect_code 200 "GET /health"
+expect_equal "$(body .status)" ok "health status"
+expect_equal "$(body .version)" "$("$TENURE" --version | head -1 | awk '{print $2}')" "health version"
+expect_equal "$(curl -s --head -o /dev/null -w '%{http_code} %{size_download}' "$BASE/health")" "200 0" "HEAD /health: 200, no body"
+CALLS=$((CALLS + 1))
+
+call /ready GET /ready
+expect_code 200 "GET /ready"
+expect_equal "$(body .as_of)" "$AS_OF" "/ready: the warehouse's as-of date"
+expect_equal "$(body .customers)" "$ACTIVE" "/ready: every active customer is loaded"
+expect_equal "$(body .models.churn.version)" "$(jq -r .version "$MODELS/churn.meta.json")" "/ready: churn model version"
+expect_equal "$(body .models.expansion.version)" "$(jq -r .version "$MODELS/expansion.meta.json")" "/ready: expansion model version"
+
+# Predictions equal `tenure score`, for every active customer (one batch).
+"$TENURE" score --quiet --db "$DB" --models "$MODELS" --all --format json >"$WORK/scores.json"
+jq -c '{customer_ids: [.customers[].customer_id]}' "$WORK/scores.json" >"$WORK/all_ids.json"
+post /predictions/batch /predictions/batch "@$WORK/all_ids.json"
+expect_code 200 "POST /predictions/batch with every active customer"
+cp "$WORK/body" "$WORK/batch.json"
+expect_equal "$(jq '.results | length' "$WORK/batch.json")" "$ACTIVE" "one result per id"
+expect_equal "$(jq -n --slurpfile s "$WORK/scores.json" --slurpfile b "$WORK/batch.json" '
+    [range(0; $s[0].customers | length) as $i | $s[0].customers[$i] as $c | $b[0].results[$i] as $r
+     | select($r.customer_id != $c.customer_id
+         or (($r.churn.churn_probability - $c.churn.probability) | fabs) > 1e-6
+         or $r.churn.risk_tier != $c.churn.risk_tier
+         or (($r.churn.risk_score - $c.risk.risk_score) | fabs) > 1e-6
+         or ([$r.churn.top_shap_features[:3][].feature] != [$c.churn.drivers[].feature])
+         or ([$r.churn.top_shap_features[:3][] | .shap_impact * 1e6 | round] != [$c.churn.drivers[] | .shap_impact * 1e6 | round])
+         or (if $c.upgrade.propensity == null then $r.upgrade.error.code != "not_expansion_candidate"
+             else (($r.upgrade.upgrade_propensity - $c.upgrade.propensity) | fabs) > 1e-6
+                  or $r.upgrade.target_tier != $c.upgrade.target_tier end))] | length')" 0 \
+    "every prediction and SHAP driver equals tenure score's"
+
+ID=$(jq -r '.customers[0].customer_id' "$WORK/scores.json")
+post /predictions/churn /predictions/churn "{\"customer_id\":\"$ID\"}"
+expect_code 200 "POST /predictions/churn"
+expect_equal "$(jq -S . "$WORK/body")" "$(jq -S '.results[0].churn' "$WORK/batch.json")" "the single answer is the batch's"
+expect_equal "$(body '.top_shap_features | length')" 5 "five SHAP features"
+expect_equal "$(body .as_of)" "$AS_OF" "churn: as_of"
+expect_equal "$(header Content-Type)" application/json "JSON content type"
+RISK=$(query "$DB" "SELECT round(0.50 * usage_decay_score + 0.35 * compliance_gap_score + 0.15 * least(vendor_risk_flags / 5.0, 1.0), 6) FROM marts.customer_risk_inputs WHERE customer_id = '$ID'")
+expect_equal "$(body '.risk_score * 1e6 | round / 1e6')" "$(jq -n "$RISK")" "risk score = 0.50·decay + 0.35·gap + 0.15·min(flags/5, 1)"
+expect_equal "$(body .risk_score_inputs.vendor_risk_flags)" \
+    "$(query "$DB" "SELECT coalesce(vendor_risk_flags, 0) FROM staging.stg_customers LEFT JOIN staging.stg_risk_signals USING (customer_id) WHERE customer_id = '$ID'")" \
+    "risk inputs: vendor flags from the risk signals"
+
+# An expansion candidate: tier, target and uplift computed here from the customer row.
+CANDIDATE=$(jq -r '[.customers[] | select(.upgrade.propensity != null)][0].customer_id' "$WORK/scores.json")
+post /predictions/upgrade /predictions/upgrade "{\"customer_id\":\"$CANDIDATE\"}"
+expect_code 200 "POST /predictions/upgrade"
+read -r TIER MRR <<<"$(query "$DB" "SELECT plan_tier, mrr FROM staging.stg_customers WHERE customer_id = '$CANDIDATE'" | tr ',' ' ')"
+case $TIER in starter) TARGET=growth MULTIPLIER=3.0 ;; growth) TARGET=enterprise MULTIPLIER=5.0 ;; *) TARGET=custom MULTIPLIER=1.2 ;; esac
+expect_equal "$(body .current_tier)/$(body .target_tier)" "$TIER/$TARGET" "upgrade: next tier"
+expect_equal "$(jq --argjson m "$MRR" --argjson k "$MULTIPLIER" '(.expected_arr_uplift - $m * 12 * ($k - 1) * .upgrade_propensity) | fabs < 1e-6' "$WORK/body")" true \
+    "expected ARR uplift = mrr · 12 · (multiplier − 1) · propensity"
+expect_equal "$(body '.is_high_value_target == (.upgrade_propensity >= 0.5 and .expected_arr_uplift >= 20000)')" true "high-value rule"
+UPGRADED=$(jq -r '[.customers[] | select(.upgrade.propensity == null)][0].customer_id' "$WORK/scores.json")
+post /predictions/upgrade /predictions/upgrade "{\"customer_id\":\"$UPGRADED\"}"
+expect_code 422 "upgrade of an already upgraded customer"
+expect_equal "$(body .error.code)" not_expansion_candidate "says it is not an expansion candidate"
+
+read -r CHURNED CHURN_DATE <<<"$(query "$DB" "SELECT customer_id, churn_date FROM staging.stg_customers WHERE churn_date < DATE '$AS_OF' ORDER BY customer_id LIMIT 1" | tr ',' ' ')"
+post /predictions/churn /predictions/churn "{\"customer_id\":\"$CHURNED\"}"
+expect_code 422 "a churned customer"
+expect_equal "$(body .error.code)" customer_churned "code customer_churned"
+expect_contains body "churned on $CHURN_DATE" "says when they churned"
+post /predictions/churn /predictions/churn '{"customer_id":"no-such-customer"}'
+expect_code 404 "an unknown customer"
+expect_equal "$(body .error.code)" customer_not_found "code customer_not_found"
+post /predictions/batch /predictions/batch "{\"customer_ids\":[\"$ID\",\"no-such-customer\",\"$CHURNED\"]}"
+expect_code 200 "a batch with bad ids still answers"
+expect_equal "$(body '[.results[] | .error.code // "ok"] | join(",")')" "ok,customer_not_found,customer_churned" "per-id errors inline"
+
+# Customer 360, checked against SQL over the staging tables.
+call "/customers/{id}" GET "/customers/$ID"
+expect_code 200 "GET /customers/{id}"
+expect_equal "$(body .profile.mrr)" "$(jq -n "$(query "$DB" "SELECT mrr FROM staging.stg_customers WHERE customer_id = '$ID'")")" "360: MRR"
+expect_equal "$(body .usage.events_last_7d),$(body .usage.events_last_30d),$(body .usage.events_prev_30d)" \
+    "$(query "$DB" "SELECT count(*) FILTER (event_at >= DATE '$AS_OF' - 7), count(*) FILTER (event_at >= DATE '$AS_OF' - 30), count(*) FILTER (event_at < DATE '$AS_OF' - 30) FROM staging.stg_usage_events WHERE customer_id = '$ID' AND event_at >= DATE '$AS_OF' - 60 AND event_at < DATE '$AS_OF'")" \
+    "360: events in the last 7, 30 and previous 30 days"
+expect_equal "$(body .support.tickets_last_30d),$(body .support.high_priority_last_30d)" \
+    "$(query "$DB" "SELECT count(*), count(*) FILTER (is_high_priority) FROM staging.stg_support_tickets WHERE customer_id = '$ID' AND created_date >= DATE '$AS_OF' - 30 AND created_date < DATE '$AS_OF'")" \
+    "360: tickets in the last 30 days"
+WITH_OPPS=$(query "$DB" "SELECT customer_id FROM staging.stg_gtm_opportunities JOIN marts.mart_customer_churn_features USING (customer_id) WHERE is_open GROUP BY ALL ORDER BY count(*) DESC, customer_id LIMIT 1")
+call "/customers/{id}" GET "/customers/$WITH_OPPS"
+expect_equal "$(body .gtm.open_opportunities),$(body '.gtm.open_pipeline_amount | round')" \
+    "$(query "$DB" "SELECT count(*), round(sum(amount))::BIGINT FROM staging.stg_gtm_opportunities WHERE customer_id = '$WITH_OPPS' AND stage IN ('prospecting', 'qualification', 'proposal')")" \
+    "360: open opportunities and pipeline"
+expect_equal "$(body '.conflict_matrix.quadrant == (if .churn.churn_probability >= 0.5 then (if (.upgrade.upgrade_propensity // 0) >= 0.5 then "Flight Risk" else "Retention Priority" end) else (if (.upgrade.upgrade_propensity // 0) >= 0.5 then "Growth Engine" else "Stable Base" end) end)')" true \
+    "360: the quadrant follows the 0.50 cuts"
+call "/customers/{id}" GET "/customers/$CHURNED"
+expect_code 422 "360 of a churned customer"
+call "/customers/{id}" GET "/customers/no-such-customer"
+expect_code 404 "360 of an unknown customer"
+
+# Work queues.
+call /customers GET /customers
+expect_code 200 "GET /customers"
+expect_equal "$(body '.customers | length'),$(body .total),$(body .next_offset)" "20,$ACTIVE,20" "default page: 20 of all active customers"
+expect_equal "$(body '[.customers[].churn_probability] | . == (sort | reverse)')" true "sorted by churn probability, highest first"
+LAST=$(body '.customers[19].customer_id')
+call /customers GET "/customers?offset=19&limit=2"
+expect_equal "$(body '.customers[0].customer_id')" "$LAST" "offset continues the same order"
+call /customers GET "/customers?sort=arr_at_risk&limit=100&plan_tier=starter"
+expect_code 200 "a filtered page"
+expect_equal "$(body '[.customers[] | .plan_tier] | unique | join(",")')" starter "plan_tier filter"
+expect_equal "$(body .total)" "$(query "$DB" "SELECT count(*) FROM marts.mart_customer_churn_features WHERE plan_tier = 'starter'")" "total counts the filter"
+expect_equal "$(body '[.customers[] | .arr_at_risk] | . == (sort | reverse)')" true "sorted by ARR at risk"
+expect_equal "$(body '[.customers[] | ((.arr_at_risk - .churn_probability * .arr) | fabs) < 1e-6 * .arr] | all')" true "ARR at risk = churn probability × ARR"
+call /customers GET "/customers?risk_tier=low&sort=upgrade_propensity"
+expect_equal "$(body '[.customers[] | .risk_tier] | unique | join(",")')" low "risk_tier filter"
+for bad in "limit=101" "limit=0" "offset=-1" "plan_tier=gold" "sort=mrr" "colour=red"; do
+    call /customers GET "/customers?$bad"
+    expect_code 422 "GET /customers?$bad"
+done
+expect_equal "$(body .error.message)" "query.colour: unknown parameter; expected limit, offset, plan_tier, risk_tier or sort" "names the parameter"
+
+# Bad input.
+post /predictions/churn /predictions/churn '{"customer_id": "x"'
+expect_code 400 "malformed JSON"
+expect_equal "$(body .error.code)" malformed_json "code malformed_json"
+post /predictions/churn /predictions/churn '{"customer_id": 42}'
+expect_code 422 "a number for customer_id"
+expect_equal "$(body .error.message)" '$.customer_id: expected a string, got a number' "names the JSON path"
+post /predictions/churn /predictions/churn '{"customer": "x"}'
+expect_code 422 "an unknown field"
+post /predictions/churn /predictions/churn '{}'
+expect_code 422 "a missing customer_id"
+expect_equal "$(body .error.message)" '$.customer_id: required' "says it is required"
+post /predictions/batch /predictions/batch '{"customer_ids": ["a", 1]}'
+expect_equal "$CODE $(body .error.message)" '422 $.customer_ids[1]: expected a string, got a number' "batch: names the element"
+call /predictions/churn POST /predictions/churn -H 'Content-Type: text/plain' --data-binary '{"customer_id":"x"}'
+expect_code 415 "a text/plain body"
+head -c 70000 /dev/zero | tr '\0' ' ' >"$WORK/big.json"
+post /predictions/churn /predictions/churn "@$WORK/big.json"
+expect_code 413 "a 70 KB body"
+post /predictions/churn /predictions/churn "@$WORK/big.json" -H 'Transfer-Encoding: chunked'
+expect_code 413 "a 70 KB chunked body (no Content-Length)"
+call /predictions/churn GET /predictions/churn
+expect_code 405 "GET on a POST route"
+expect_equal "$(header Allow)" "POST, OPTIONS" "405 says what is allowed"
+call /health DELETE /health
+expect_code 405 "DELETE /health"
+call unmatched GET /no/such/route
+expect_code 404 "an unknown route"
+expect_equal "$(body .error.code)" not_found "code not_found"
+expect_equal "$(header Access-Control-Allow-Origin)" "" "no CORS header without --cors-origin"
+
+call /metrics GET /metrics
+expect_code 200 "GET /metrics"
+expect_contains body 'tenure_http_requests_total{route="/predictions/churn",status="422"}' "metrics count per route and status"
+expect_contains body 'tenure_http_request_duration_seconds_bucket{route="/predictions/batch",status="200",le="+Inf"}' "latency histograms"
+expect_contains body "tenure_customers_loaded $ACTIVE" "customers loaded"
+expect_contains body "tenure_snapshot_age_seconds" "snapshot age"
+call /openapi.json GET /openapi.json
+expect_code 200 "GET /openapi.json"
+cp "$WORK/body" "$WORK/openapi.json"
+run "${VALIDATE[@]}" "$WORK/openapi.json" --check-document
+expect_status 0 "the served OpenAPI document is well formed"
+
+# ---- reload (SIGHUP) while requests run: none fails ----------------------------------
+# Customers active at both as-of dates, so every answer is a 200 before and after.
+EARLIER=$(date -d "$AS_OF - 28 days" +%F)
+query "$DB" "SELECT customer_id FROM marts.mart_customer_churn_features WHERE tenure_days > 60" | head -50 >"$WORK/stable_ids"
+load() { # N — N rounds of three requests over one kept-alive connection; prints each status
+    local args=() i id
+    for ((i = 0; i < $1; i++)); do
+        id=$(sed -n "$((i % 50 + 1))p" "$WORK/stable_ids")
+        args+=(--next -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json'
+            -d "{\"customer_id\":\"$id\"}" "$BASE/predictions/churn"
+            --next -s -o /dev/null -w '%{http_code}\n' "$BASE/customers/$id"
+            --next -s -o /dev/null -w '%{http_code}\n' "$BASE/customers?limit=5")
+    done
+    curl "${args[@]:1}"
+}
+reloads_done() { grep -c 'reloaded: ' "$WORK/main.log"; }
+LOADERS=()
+for worker in 1 2 3; do
+    load 400 >"$WORK/load.$worker" &
+    LOADERS+=($!)
+done
+for round in 1 2 3; do
+    kill -HUP $SERVER_PID
+    for _ in $(seq 1 200); do [[ $(reloads_done) -ge $round ]] && break; sleep 0.05; done
+done
+# The warehouse is free while the server runs (it is read only while a snapshot loads).
+"$TENURE" build --quiet --db "$DB" --as-of "$EARLIER"
+kill -HUP $SERVER_PID
+wait "${LOADERS[@]}"
+for _ in $(seq 1 200); do [[ $(reloads_done) -ge 4 ]] && break; sleep 0.05; done
+expect_equal "$(cat "$WORK"/load.* | wc -l)" 3600 "every request under reload was answered"
+expect_equal "$(cat "$WORK"/load.* | sort | uniq -c | awk '{print $2 ":" $1}' | tr '\n' ' ')" "200:3600 " "all of them 200"
+expect_equal "$(grep -c 'reloaded: ' "$WORK/main.log")" 4 "four reloads"
+call /ready GET /ready
+expect_equal "$(body .as_of)" "$EARLIER" "after the rebuild, /ready has the new as-of date"
+expect_equal "$(body '.warnings | length')" 2 "and warns that the models were trained as of another date"
+mv "$MODELS" "$MODELS.away"
+kill -HUP $SERVER_PID
+for _ in $(seq 1 100); do grep -q "reload failed" "$WORK/main.log" && break; sleep 0.1; done
+expect_contains main.log "reload failed" "a reload without models fails"
+call /ready GET /ready
+expect_equal "$CODE $(body .as_of)" "200 $EARLIER" "and the server keeps the snapshot it had"
+call /metrics GET /metrics
+expect_contains body 'tenure_snapshot_reloads_total{result="failed"} 1' "the failed reload is counted"
+mv "$MODELS.away" "$MODELS"
+stop_server INT
+expect_status 0 "SIGINT stops the server"
+expect_contains main.log "serve: stopped" "it says it stopped"
+expect_number "$(grep -c ' POST /predictions/churn 200 [0-9]*us$' "$WORK/access.log")" ">=" 1200 "the access log has every prediction"
+expect_equal "$(wc -l <"$WORK/access.log")" $((CALLS - CALLS_BEFORE_MAIN + 3600)) "one access-log line per request"
+
+# ---- API key and CORS -----------------------------------------------------------------
+ID=$(head -1 "$WORK/stable_ids") # active at the rebuilt warehouse's as-of date
+echo "k-$(date +%s%N)" >"$WORK/key"
+KEY=$(cat "$WORK/key")
+start_server secure --db "$DB" --models "$MODELS" --api-key-file "$WORK/key" \
+    --cors-origin https://crm.example --cors-origin http://localhost:3000
+call /health GET /health
+expect_code 200 "/health needs no key"
+call /ready GET /ready
+expect_code 200 "/ready needs no key"
+post /predictions/churn /predictions/churn "{\"customer_id\":\"$ID\"}"
+expect_code 401 "no key"
+expect_equal "$(header WWW-Authenticate)" 'Bearer realm="tenure"' "401 says how to authenticate"
+post /predictions/churn /predictions/churn "{\"customer_id\":\"$ID\"}" -H "Authorization: Bearer ${KEY}x"
+expect_code 401 "a wrong key"
+post /predictions/churn /predictions/churn "{\"customer_id\":\"$ID\"}" -H "Authorization: Bearer $KEY"
+expect_code 200 "the right key"
+call /metrics GET /metrics
+expect_code 401 "/metrics needs the key"
+call unmatched GET /no/such/route
+expect_code 401 "unknown routes need the key too"
+call /customers GET /customers -H "Authorization: Bearer $KEY" -H "Origin: https://crm.example"
+expect_equal "$(header Access-Control-Allow-Origin),$(header Vary)" "https://crm.example,Origin" "an allowed origin"
+call /customers GET /customers -H "Authorization: Bearer $KEY" -H "Origin: https://evil.example"
+expect_equal "$CODE,$(header Access-Control-Allow-Origin)" "200," "another origin gets no CORS header"
+call /predictions/churn OPTIONS /predictions/churn -H "Origin: http://localhost:3000" -H "Access-Control-Request-Method: POST" \
+    -H "Access-Control-Request-Headers: authorization, content-type"
+expect_code 204 "CORS preflight (no key needed)"
+expect_equal "$(header Access-Control-Allow-Origin)|$(header Access-Control-Allow-Methods)|$(header Access-Control-Allow-Headers)" \
+    "http://localhost:3000|POST|Content-Type, Authorization" "preflight answer"
+stop_server TERM
+expect_status 0 "SIGTERM"
+
+# ---- start-up errors ---------------------------------------------------------------------
+run "$TENURE" serve --port 0 --api-key-file "$WORK/no-such-key"
+expect_status 1 "a missing key file"
+expect_contains stderr "no-such-key" "names the key file"
+start_server holder --db "$DB" --models "$MODELS"
+PORT=${BASE##*:}
+run "$TENURE" serve --db "$DB" --models "$MODELS" --port "$PORT"
+expect_status 1 "a port in use"
+expect_contains stderr "cannot listen on 127.0.0.1 port $PORT" "says it cannot listen"
+stop_server TERM
+run "$TENURE" serve --port 70000
+expect_status 1 "a port out of range"
+
+# ---- tenure run: the whole pipeline, ending in the server ------------------------------
+mkdir "$WORK/run"
+TENURE_PATH=$(cd "$(dirname "$TENURE")" && pwd)/$(basename "$TENURE")
+(cd "$WORK/run" && exec "$TENURE_PATH" run --customers 600 --seed 3 --db run.duckdb --port 0) >"$WORK/run.log" 2>&1 &
+SERVER_PID=$!
+wait_listening run 1800
+call /ready GET /ready
+expect_code 200 "tenure run ends serving what it built"
+expect_equal "$(body .customers)" "$(query "$WORK/run/run.duckdb" "SELECT count(*) FROM marts.mart_customer_churn_features")" \
+    "tenure run serves every active customer"
+stop_server INT
+expect_status 0 "tenure run stops with the server"
+
+# ---- every answer matches api/openapi.json ---------------------------------------------
+run "${VALIDATE[@]}" "$SOURCE_DIR/api/openapi.json" "$CASES"
+expect_status 0 "$(wc -l <"$CASES") answers validate against api/openapi.json"
+grep FAIL "$WORK/stdout" | head -5 >&2
+finish

@@ -1,0 +1,614 @@
+/*
+ * test_serve.c — the server's pure parts: route matching, request and
+ * query validation (statuses and JSON paths), API keys, CORS and content
+ * types, conflict-matrix quadrants and recommended actions, the /metrics
+ * text, the access log's lines, the snapshot's index and sort orders, the
+ * per-customer JSON views, and that api/openapi.json describes exactly the
+ * routes the server answers.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "common/embedded.h"
+#include "common/strbuf.h"
+#include "serve/access_log.h"
+#include "serve/actions.h"
+#include "serve/metrics.h"
+#include "serve/policy.h"
+#include "serve/request.h"
+#include "serve/routes.h"
+#include "serve/snapshot.h"
+#include "serve/views.h"
+
+/* ---- routes --------------------------------------------------------------------- */
+
+static void test_routes_match_paths_and_methods(void **state) {
+    (void)state;
+    const char *parameter;
+    assert_int_equal(tn_route_match("/health", &parameter), TN_ROUTE_HEALTH);
+    assert_null(parameter);
+    assert_int_equal(tn_route_match("/predictions/churn", &parameter), TN_ROUTE_PREDICT_CHURN);
+    assert_int_equal(tn_route_match("/customers", &parameter), TN_ROUTE_CUSTOMERS);
+    assert_int_equal(tn_route_match("/customers/c-42", &parameter), TN_ROUTE_CUSTOMER);
+    assert_string_equal(parameter, "c-42");
+    assert_int_equal(tn_route_match("/customers/", &parameter), TN_ROUTE_NONE);
+    assert_int_equal(tn_route_match("/customers/a/b", &parameter), TN_ROUTE_NONE);
+    assert_int_equal(tn_route_match("/health/", &parameter), TN_ROUTE_NONE);
+    assert_int_equal(tn_route_match("/", &parameter), TN_ROUTE_NONE);
+
+    assert_true(tn_route_allows(TN_ROUTE_HEALTH, "GET"));
+    assert_true(tn_route_allows(TN_ROUTE_HEALTH, "HEAD"));
+    assert_false(tn_route_allows(TN_ROUTE_HEALTH, "POST"));
+    assert_true(tn_route_allows(TN_ROUTE_PREDICT_BATCH, "POST"));
+    assert_false(tn_route_allows(TN_ROUTE_PREDICT_BATCH, "GET"));
+    assert_false(tn_route_allows(TN_ROUTE_PREDICT_BATCH, "HEAD"));
+    assert_false(tn_route_allows(TN_ROUTE_NONE, "GET"));
+    assert_string_equal(tn_route_get(TN_ROUTE_PREDICT_CHURN)->allow, "POST, OPTIONS");
+    assert_string_equal(tn_route_label(TN_ROUTE_CUSTOMER), "/customers/{id}");
+    assert_string_equal(tn_route_label(TN_ROUTE_NONE), "unmatched");
+    assert_true(tn_route_get(TN_ROUTE_READY)->public);
+    assert_false(tn_route_get(TN_ROUTE_METRICS)->public);
+}
+
+/* ---- request bodies ------------------------------------------------------------- */
+
+/* Runs tn_request_customer_id on `body`; returns the problem's status (0 when accepted). */
+static int check_single(const char *body, char *id, tn_request_problem *problem) {
+    memset(problem, 0, sizeof *problem);
+    return tn_request_customer_id(body, strlen(body), id, problem) ? 0 : problem->status;
+}
+
+static void test_single_id_bodies(void **state) {
+    (void)state;
+    char id[TN_CUSTOMER_ID_MAX + 1];
+    tn_request_problem p;
+    assert_int_equal(check_single("{\"customer_id\": \"c1\"}", id, &p), 0);
+    assert_string_equal(id, "c1");
+
+    assert_int_equal(check_single("", id, &p), 400);
+    assert_string_equal(p.code, "malformed_json");
+    assert_int_equal(check_single("{\"customer_id\": ", id, &p), 400);
+    assert_non_null(strstr(p.message, "line 1, column"));
+    assert_int_equal(check_single("{\"customer_id\":\"a\",\"customer_id\":\"b\"}", id, &p), 400);
+
+    assert_int_equal(check_single("[\"c1\"]", id, &p), 422);
+    assert_string_equal(p.message, "$: expected an object, got an array");
+    assert_int_equal(check_single("{}", id, &p), 422);
+    assert_string_equal(p.message, "$.customer_id: required");
+    assert_int_equal(check_single("{\"customer_id\": 7}", id, &p), 422);
+    assert_string_equal(p.message, "$.customer_id: expected a string, got a number");
+    assert_int_equal(check_single("{\"customer_id\": null}", id, &p), 422);
+    assert_string_equal(p.message, "$.customer_id: expected a string, got null");
+    assert_int_equal(check_single("{\"customer_id\": \"\"}", id, &p), 422);
+    assert_string_equal(p.message, "$.customer_id: must not be empty");
+    assert_int_equal(check_single("{\"customer_id\": \"c1\", \"explain\": true}", id, &p), 422);
+    assert_string_equal(p.message, "$.explain: unknown field; expected only customer_id");
+    assert_string_equal(p.code, "invalid_request");
+}
+
+static void test_id_length_limit(void **state) {
+    (void)state;
+    char id[TN_CUSTOMER_ID_MAX + 1], body[400];
+    tn_request_problem p;
+    snprintf(body, sizeof body, "{\"customer_id\":\"%0*d\"}", TN_CUSTOMER_ID_MAX, 0);
+    assert_int_equal(check_single(body, id, &p), 0);
+    assert_int_equal(strlen(id), TN_CUSTOMER_ID_MAX);
+    snprintf(body, sizeof body, "{\"customer_id\":\"%0*d\"}", TN_CUSTOMER_ID_MAX + 1, 0);
+    assert_int_equal(check_single(body, id, &p), 422);
+    assert_string_equal(p.message, "$.customer_id: longer than 128 bytes");
+    assert_int_equal(check_single("{\"customer_id\":\"a\\u0000b\"}", id, &p), 400);
+}
+
+static void test_batch_bodies(void **state) {
+    (void)state;
+    json_t *ids;
+    tn_request_problem p;
+    const char *good = "{\"customer_ids\": [\"a\", \"b\", \"a\"]}";
+    assert_true(tn_request_customer_ids(good, strlen(good), &ids, &p));
+    assert_int_equal(json_array_size(ids), 3);
+    json_decref(ids);
+
+    const char *bad[][2] = {
+        {"{\"customer_ids\": []}", "$.customer_ids: expected 1 to 1000 ids, got 0"},
+        {"{\"customer_ids\": \"a\"}", "$.customer_ids: expected an array, got a string"},
+        {"{\"customer_ids\": [\"a\", \"b\", 3]}",
+         "$.customer_ids[2]: expected a string, got a number"},
+        {"{\"customer_id\": \"a\"}", "$.customer_id: unknown field; expected only customer_ids"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_false(tn_request_customer_ids(bad[i][0], strlen(bad[i][0]), &ids, &p));
+        assert_null(ids);
+        assert_int_equal(p.status, 422);
+        assert_string_equal(p.message, bad[i][1]);
+    }
+    tn_strbuf big = TN_STRBUF_INIT;
+    tn_strbuf_puts(&big, "{\"customer_ids\":[");
+    for (int i = 0; i <= TN_BATCH_MAX; i++)
+        tn_strbuf_printf(&big, "%s\"c%d\"", i ? "," : "", i);
+    tn_strbuf_puts(&big, "]}");
+    assert_false(tn_request_customer_ids(big.data, big.length, &ids, &p));
+    assert_string_equal(p.message, "$.customer_ids: expected 1 to 1000 ids, got 1001");
+    tn_strbuf_free(&big);
+}
+
+/* ---- the work-queue query ------------------------------------------------------- */
+
+static void test_list_query(void **state) {
+    (void)state;
+    tn_list_query q;
+    tn_request_problem p;
+    tn_list_query_init(&q);
+    assert_int_equal(q.limit, TN_PAGE_DEFAULT);
+    assert_int_equal(q.offset, 0);
+    assert_int_equal(q.sort, TN_SORT_CHURN);
+    assert_true(tn_list_query_set(&q, "limit", "100", &p));
+    assert_true(tn_list_query_set(&q, "offset", "40", &p));
+    assert_true(tn_list_query_set(&q, "plan_tier", "growth", &p));
+    assert_true(tn_list_query_set(&q, "risk_tier", "critical", &p));
+    assert_true(tn_list_query_set(&q, "sort", "arr_at_risk", &p));
+    assert_int_equal(q.limit, 100);
+    assert_int_equal(q.offset, 40);
+    assert_string_equal(q.plan_tier, "growth");
+    assert_string_equal(q.risk_tier, "critical");
+    assert_int_equal(q.sort, TN_SORT_ARR_AT_RISK);
+    assert_string_equal(tn_sort_key_name(q.sort), "arr_at_risk");
+
+    assert_false(tn_list_query_set(&q, "limit", "5", &p));
+    assert_string_equal(p.message, "query.limit: given more than once");
+
+    const char *bad[][3] = {
+        {"limit", "101", "query.limit: expected a whole number from 1 to 100, got '101'"},
+        {"limit", "0", "query.limit: expected a whole number from 1 to 100, got '0'"},
+        {"limit", "ten", "query.limit: expected a whole number from 1 to 100, got 'ten'"},
+        {"limit", NULL, "query.limit: expected a whole number from 1 to 100, got ''"},
+        {"offset", "-1", "query.offset: expected a whole number from 0 to 1000000000, got '-1'"},
+        {"plan_tier", "custom",
+         "query.plan_tier: expected one of starter, growth, enterprise, got 'custom'"},
+        {"sort", "mrr",
+         "query.sort: expected one of churn_probability, arr_at_risk, upgrade_propensity, got "
+         "'mrr'"},
+        {"page", "2",
+         "query.page: unknown parameter; expected limit, offset, plan_tier, risk_tier or sort"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tn_list_query_init(&q);
+        assert_false(tn_list_query_set(&q, bad[i][0], bad[i][1], &p));
+        assert_int_equal(p.status, 422);
+        assert_string_equal(p.code, "invalid_query");
+        assert_string_equal(p.message, bad[i][2]);
+    }
+}
+
+/* ---- policy --------------------------------------------------------------------- */
+
+static void test_api_keys(void **state) {
+    (void)state;
+    assert_true(tn_api_key_accepts("s3cret", "Bearer s3cret"));
+    assert_true(tn_api_key_accepts("s3cret", "bearer s3cret"));
+    assert_false(tn_api_key_accepts("s3cret", "Bearer s3cre"));
+    assert_false(tn_api_key_accepts("s3cret", "Bearer s3cret2"));
+    assert_false(tn_api_key_accepts("s3cret", "Bearer  s3cret"));
+    assert_false(tn_api_key_accepts("s3cret", "Bearer "));
+    assert_false(tn_api_key_accepts("s3cret", "Basic s3cret"));
+    assert_false(tn_api_key_accepts("s3cret", "s3cret"));
+    assert_false(tn_api_key_accepts("s3cret", NULL));
+
+    char path[] = "/tmp/tenure-test-key.XXXXXX", key[TN_API_KEY_MAX + 1];
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_true(write(fd, "  k-123 \nsecond line\n", 21) == 21);
+    close(fd);
+    tn_error err;
+    assert_true(tn_api_key_read(path, key, &err));
+    assert_string_equal(key, "k-123");
+
+    FILE *file = fopen(path, "w");
+    fputs("two words\n", file);
+    fclose(file);
+    assert_false(tn_api_key_read(path, key, &err));
+    assert_non_null(strstr(err.message, "space or control character at column 4"));
+    file = fopen(path, "w");
+    fputs("\n", file);
+    fclose(file);
+    assert_false(tn_api_key_read(path, key, &err));
+    assert_non_null(strstr(err.message, "the first line holds no key"));
+    unlink(path);
+    assert_false(tn_api_key_read(path, key, &err));
+    assert_non_null(strstr(err.message, path));
+}
+
+static void test_cors_and_content_types(void **state) {
+    (void)state;
+    const char *allowed[] = {"https://crm.example", "http://localhost:3000"};
+    assert_true(tn_cors_allows(allowed, 2, "http://localhost:3000"));
+    assert_false(tn_cors_allows(allowed, 2, "http://localhost:3001"));
+    assert_false(tn_cors_allows(allowed, 2, "https://crm.example.evil"));
+    assert_false(tn_cors_allows(allowed, 2, NULL));
+    assert_false(tn_cors_allows(NULL, 0, "https://crm.example"));
+
+    assert_true(tn_is_json_content_type("application/json"));
+    assert_true(tn_is_json_content_type("Application/JSON; charset=utf-8"));
+    assert_true(tn_is_json_content_type(" application/json ;charset=utf-8"));
+    assert_false(tn_is_json_content_type("application/jsonp"));
+    assert_false(tn_is_json_content_type("text/plain"));
+    assert_false(tn_is_json_content_type("application/x-www-form-urlencoded"));
+    assert_false(tn_is_json_content_type(NULL));
+}
+
+/* ---- actions -------------------------------------------------------------------- */
+
+static tn_customer_score customer(double churn, bool candidate, double propensity, double uplift) {
+    tn_customer_score c;
+    memset(&c, 0, sizeof c);
+    c.customer_id = "c1";
+    snprintf(c.plan_tier, sizeof c.plan_tier, "starter");
+    snprintf(c.target_tier, sizeof c.target_tier, "growth");
+    c.churn_probability = churn;
+    c.expansion_candidate = candidate;
+    c.upgrade_propensity = candidate ? propensity : NAN;
+    c.expected_arr_uplift = candidate ? uplift : NAN;
+    return c;
+}
+
+/* A driver of a number feature (`value` "" when missing); callers change the kind for others. */
+static void set_driver(tn_driver *driver, const char *feature, const char *value, double impact) {
+    driver->feature = feature;
+    driver->kind = TN_FEATURE_NUMBER;
+    snprintf(driver->value, sizeof driver->value, "%s", value);
+    driver->number = value[0] ? strtod(value, NULL) : NAN;
+    driver->impact = impact;
+}
+
+static void test_quadrants_and_high_value(void **state) {
+    (void)state;
+    tn_customer_score c = customer(0.50, true, 0.50, 0);
+    assert_int_equal(tn_quadrant_of(&c), TN_QUADRANT_FLIGHT_RISK);
+    c = customer(0.4999, true, 0.50, 0);
+    assert_int_equal(tn_quadrant_of(&c), TN_QUADRANT_GROWTH_ENGINE);
+    c = customer(0.50, true, 0.4999, 0);
+    assert_int_equal(tn_quadrant_of(&c), TN_QUADRANT_RETENTION_PRIORITY);
+    c = customer(0.90, false, 0, 0);
+    assert_int_equal(tn_quadrant_of(&c), TN_QUADRANT_RETENTION_PRIORITY);
+    c = customer(0.10, false, 0, 0);
+    assert_int_equal(tn_quadrant_of(&c), TN_QUADRANT_STABLE_BASE);
+    assert_string_equal(tn_quadrant_name(TN_QUADRANT_GROWTH_ENGINE), "Growth Engine");
+    assert_string_equal(tn_quadrant_name(TN_QUADRANT_FLIGHT_RISK), "Flight Risk");
+
+    c = customer(0.1, true, 0.50, 20000);
+    assert_true(tn_is_high_value_target(&c));
+    c = customer(0.1, true, 0.50, 19999.99);
+    assert_false(tn_is_high_value_target(&c));
+    c = customer(0.1, true, 0.4999, 90000);
+    assert_false(tn_is_high_value_target(&c));
+    c = customer(0.1, false, 0, 0);
+    assert_false(tn_is_high_value_target(&c));
+}
+
+static void test_actions_name_the_driver(void **state) {
+    (void)state;
+    char action[320];
+    tn_customer_score c = customer(0.80, true, 0.60, 24000);
+    set_driver(&c.churn_drivers[0], "mrr", "900", -0.4); /* pushes churn down: not the reason */
+    set_driver(&c.churn_drivers[1], "days_since_last_event", "45", 0.9);
+    tn_churn_action(&c, action, sizeof action);
+    assert_string_equal(action,
+                        "Escalate now: the account has gone quiet (days_since_last_event = 45); "
+                        "book a re-engagement session and find out which workflows stopped "
+                        "within 48 hours.");
+    c.churn_probability = 0.55;
+    set_driver(&c.churn_drivers[1], "high_priority_tickets", "4", 0.3);
+    tn_churn_action(&c, action, sizeof action);
+    assert_string_equal(action,
+                        "Reach out this week: support friction (high_priority_tickets = 4); "
+                        "review their tickets with the support lead.");
+    c.churn_probability = 0.05;
+    tn_churn_action(&c, action, sizeof action);
+    assert_string_equal(action, "Healthy: keep the regular cadence.");
+
+    set_driver(&c.upgrade_drivers[0], "premium_feature_trials_30d", "6", 1.2);
+    tn_upgrade_action(&c, action, sizeof action);
+    assert_string_equal(action,
+                        "Open an expansion conversation for growth: they are trialling premium "
+                        "features (premium_feature_trials_30d = 6); expected uplift $24,000 ARR.");
+    c.upgrade_propensity = 0.3;
+    tn_upgrade_action(&c, action, sizeof action);
+    assert_string_equal(action, "Nurture toward growth: they are trialling premium features "
+                                "(premium_feature_trials_30d = 6); share what growth adds.");
+
+    c = customer(0.2, true, 0.7, 1234567);
+    tn_quadrant_action(&c, action, sizeof action);
+    assert_string_equal(action, "Expand: pitch growth now (expected uplift $1,234,567 ARR).");
+    c = customer(0.7, true, 0.7, 100);
+    set_driver(&c.churn_drivers[0], "integration_connects_first_30d", "0", 0.5);
+    tn_quadrant_action(&c, action, sizeof action);
+    assert_string_equal(
+        action, "Stabilise first: offer a guided integration setup before proposing growth.");
+}
+
+/* ---- metrics -------------------------------------------------------------------- */
+
+static void test_metrics_text(void **state) {
+    (void)state;
+    static tn_metrics metrics;
+    tn_metrics_init(&metrics);
+    tn_metrics_record(&metrics, TN_ROUTE_PREDICT_CHURN, 200, 0.00004);
+    tn_metrics_record(&metrics, TN_ROUTE_PREDICT_CHURN, 200, 0.0003);
+    tn_metrics_record(&metrics, TN_ROUTE_PREDICT_CHURN, 200, 9.0);
+    tn_metrics_record(&metrics, TN_ROUTE_NONE, 404, 0.001);
+    tn_metrics_record(&metrics, TN_ROUTE_HEALTH, 418, 0.001);
+    tn_metrics_gauges gauges = {.snapshot_age_seconds = 12,
+                                .customers_loaded = 3565,
+                                .ready = 1,
+                                .reloads_ok = 2,
+                                .as_of = "2026-03-14",
+                                .churn_version = "churn-x",
+                                .expansion_version = "expansion-y",
+                                .version = "0.1.0"};
+    tn_strbuf text = TN_STRBUF_INIT;
+    tn_metrics_render(&metrics, &gauges, &text);
+    const char *expected[] = {
+        "tenure_http_requests_total{route=\"/predictions/churn\",status=\"200\"} 3\n",
+        "tenure_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n",
+        "tenure_http_requests_total{route=\"/health\",status=\"other\"} 1\n",
+        "tenure_http_request_duration_seconds_bucket{route=\"/predictions/"
+        "churn\",status=\"200\",le=\"5e-05\"} 1\n",
+        "tenure_http_request_duration_seconds_bucket{route=\"/predictions/"
+        "churn\",status=\"200\",le=\"0.0005\"} 2\n",
+        "tenure_http_request_duration_seconds_bucket{route=\"/predictions/"
+        "churn\",status=\"200\",le=\"2.5\"} 2\n",
+        "tenure_http_request_duration_seconds_bucket{route=\"/predictions/"
+        "churn\",status=\"200\",le=\"+Inf\"} 3\n",
+        "tenure_http_request_duration_seconds_sum{route=\"/predictions/churn\",status=\"200\"} "
+        "9.000340\n",
+        "tenure_http_request_duration_seconds_count{route=\"/predictions/churn\",status=\"200\"} "
+        "3\n",
+        "# TYPE tenure_http_request_duration_seconds histogram\n",
+        "tenure_customers_loaded 3565\n",
+        "tenure_snapshot_age_seconds 12\n",
+        "tenure_snapshot_reloads_total{result=\"ok\"} 2\n",
+        "tenure_build_info{version=\"0.1.0\",as_of=\"2026-03-14\",churn_model=\"churn-x\","
+        "expansion_model=\"expansion-y\"} 1\n",
+    };
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        if (strstr(text.data, expected[i]) == NULL)
+            fail_msg("missing from /metrics: %s", expected[i]);
+    assert_null(strstr(text.data, "route=\"/ready\"")); /* never requested: not listed */
+    tn_strbuf_free(&text);
+}
+
+/* ---- access log ----------------------------------------------------------------- */
+
+static void test_access_log_lines(void **state) {
+    (void)state;
+    char path[] = "/tmp/tenure-test-access.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    tn_access_log *log;
+    tn_error err;
+    assert_true(tn_access_log_open(path, &log, &err));
+    tn_access_log_record(log, "POST", "/predictions/churn", 200, 87);
+    tn_access_log_record(log, "GET", "/customers/a b\n", 404, 12);
+    tn_access_log_close(log);
+    FILE *file = fopen(path, "r");
+    char line[2][256] = {"", ""};
+    assert_non_null(fgets(line[0], sizeof line[0], file));
+    assert_non_null(fgets(line[1], sizeof line[1], file));
+    assert_null(fgets(line[1] + 200, 2, file)); /* nothing more */
+    fclose(file);
+    unlink(path);
+    /* 2026-11-25T10:15:02.123456Z: 27 characters, then the fields */
+    assert_int_equal(line[0][10], 'T');
+    assert_int_equal(line[0][26], 'Z');
+    assert_string_equal(line[0] + 27, " POST /predictions/churn 200 87us\n");
+    assert_string_equal(line[1] + 27, " GET /customers/a\\x20b\\x0a 404 12us\n");
+    assert_false(tn_access_log_open("/nonexistent-dir/access.log", &log, &err));
+    assert_non_null(strstr(err.message, "/nonexistent-dir/access.log"));
+}
+
+/* ---- snapshot index ------------------------------------------------------------- */
+
+static void add_customer(tn_snapshot *s, const char *id, const char *tier, double churn, double arr,
+                         double propensity) {
+    tn_serve_customer *c = &s->customers[s->customer_count++];
+    c->id = strdup(id);
+    snprintf(c->plan_tier, sizeof c->plan_tier, "%s", tier);
+    c->churn_probability = churn;
+    c->arr_at_risk = arr;
+    c->upgrade_propensity = propensity;
+}
+
+static void test_snapshot_index(void **state) {
+    (void)state;
+    tn_snapshot *s = tn_snapshot_not_ready("test");
+    s->customers = calloc(4, sizeof *s->customers);
+    s->inactive = calloc(2, sizeof *s->inactive);
+    add_customer(s, "b", "growth", 0.30, 500, NAN);
+    add_customer(s, "a", "starter", 0.30, 900, 0.2);
+    add_customer(s, "c", "starter", 0.90, 100, 0.7);
+    add_customer(s, "d", "enterprise", 0.10, 50, 0.01);
+    s->inactive[0].id = strdup("gone");
+    snprintf(s->inactive[0].churned, sizeof s->inactive[0].churned, "2025-06-01");
+    s->inactive[1].id = strdup("later");
+    s->inactive_count = 2;
+    assert_true(tn_snapshot_index(s));
+
+    assert_ptr_equal(tn_snapshot_find(s, "c").active, &s->customers[2]);
+    assert_null(tn_snapshot_find(s, "c").inactive);
+    assert_string_equal(tn_snapshot_find(s, "gone").inactive->churned, "2025-06-01");
+    assert_string_equal(tn_snapshot_find(s, "later").inactive->churned, "");
+    assert_null(tn_snapshot_find(s, "zz").active);
+    assert_null(tn_snapshot_find(s, "zz").inactive);
+    assert_null(tn_snapshot_find(s, "").active);
+
+    /* highest first; ties by id; no propensity last */
+    const uint32_t churn[] = {2, 1, 0, 3}, arr[] = {1, 0, 2, 3}, propensity[] = {2, 1, 3, 0};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(s->order[TN_SORT_CHURN][i], churn[i]);
+        assert_int_equal(s->order[TN_SORT_ARR_AT_RISK][i], arr[i]);
+        assert_int_equal(s->order[TN_SORT_PROPENSITY][i], propensity[i]);
+    }
+    tn_snapshot_retain(s);
+    tn_snapshot_release(s); /* still one reference: ASan would catch a use after free below */
+    assert_int_equal(tn_snapshot_find(s, "d").active->plan_tier[0], 'e');
+    tn_snapshot_release(s);
+}
+
+/* ---- views ---------------------------------------------------------------------- */
+
+static void test_views_of_one_customer(void **state) {
+    (void)state;
+    static char *names[] = {"customer_id", "industry_name",  "signup_date",         "upgraded_on",
+                            "tenure_days", "events_last_7d", "avg_resolution_hours"};
+    static bool is_text[] = {true, true, true, true, false, false, false};
+    static char *ids[] = {"c1"}, *industry[] = {"HR Tech"}, *signup[] = {"2025-01-02"},
+                *upgraded[] = {"2025-05-01"};
+    static double tenure[] = {400}, events[] = {12}, resolution[] = {NAN};
+    char **texts[] = {ids, industry, signup, upgraded, NULL, NULL, NULL};
+    double *numbers[] = {NULL, NULL, NULL, NULL, tenure, events, resolution};
+    tn_table facts = {1, 7, names, is_text, numbers, texts};
+
+    tn_customer_score score = customer(0.62, false, 0, 0);
+    snprintf(score.industry, sizeof score.industry, "hrtech");
+    score.mrr = 1000;
+    set_driver(&score.churn_drivers[0], "plan_tier", "starter", 0.4);
+    score.churn_drivers[0].kind = TN_FEATURE_CATEGORY;
+    set_driver(&score.churn_drivers[1], "is_early_stage", "false", 0.2);
+    score.churn_drivers[1].kind = TN_FEATURE_BOOL;
+    score.churn_drivers[1].number = 0;
+    set_driver(&score.churn_drivers[2], "avg_resolution_hours", "", -0.1);
+    set_driver(&score.churn_drivers[3], "avg_adoption_score", "0.4127", -0.05);
+    score.churn_drivers[3].number = 0.41273356; /* the exact value, not the text's 4 digits */
+    json_t *opportunities = json_array();
+    tn_view_context context = {"2026-03-14", "churn-v", "expansion-v"};
+    tn_view_input input = {&score, &facts, 0, opportunities};
+    tn_serve_customer out;
+    memset(&out, 0, sizeof out);
+    assert_true(tn_views_build(&context, &input, &out));
+    json_decref(opportunities);
+
+    json_error_t error;
+    json_t *churn = json_loads(out.churn.text, 0, &error);
+    assert_non_null(churn);
+    assert_string_equal(json_string_value(json_object_get(churn, "risk_tier")), "high");
+    assert_string_equal(json_string_value(json_object_get(churn, "model_version")), "churn-v");
+    json_t *drivers = json_object_get(churn, "top_shap_features");
+    assert_int_equal(json_array_size(drivers), 4);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(drivers, 0), "value")),
+                        "starter");
+    assert_true(json_is_false(json_object_get(json_array_get(drivers, 1), "value")));
+    assert_true(json_is_null(json_object_get(json_array_get(drivers, 2), "value")));
+    assert_float_equal(json_real_value(json_object_get(json_array_get(drivers, 3), "value")),
+                       0.41273356, 1e-12);
+    json_decref(churn);
+
+    assert_int_equal(out.upgrade_status, 422);
+    assert_string_equal(
+        out.upgrade.text,
+        "{\"error\":{\"code\":\"not_expansion_candidate\",\"message\":\"customer c1 "
+        "already upgraded on 2025-05-01: the upgrade model scores customers who have "
+        "not upgraded yet\"}}");
+
+    json_t *view = json_loads(out.view.text, 0, &error);
+    assert_true(json_is_null(json_object_get(view, "upgrade")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(view, "conflict_matrix"), "quadrant")),
+        "Retention Priority");
+    assert_float_equal(json_number_value(json_object_get(json_object_get(view, "profile"), "arr")),
+                       12000, 0);
+    assert_true(
+        json_is_null(json_object_get(json_object_get(view, "support"), "mean_resolution_hours")));
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(view, "usage"), "events_last_7d")), 12);
+    json_decref(view);
+
+    json_t *item = json_loads(out.item.text, 0, &error);
+    assert_float_equal(json_number_value(json_object_get(item, "arr_at_risk")), 0.62 * 12000, 1e-9);
+    assert_true(json_is_null(json_object_get(item, "upgrade_propensity")));
+    json_decref(item);
+    assert_float_equal(out.arr_at_risk, 7440, 1e-9);
+    assert_true(isnan(out.upgrade_propensity));
+
+    free(out.id);
+    free(out.churn.text);
+    free(out.upgrade.text);
+    free(out.view.text);
+    free(out.item.text);
+}
+
+/* ---- the OpenAPI document ------------------------------------------------------- */
+
+static void test_openapi_describes_every_route(void **state) {
+    (void)state;
+    const char *text = tn_embedded_text("api/openapi.json");
+    assert_non_null(text);
+    json_error_t error;
+    json_t *document = json_loads(text, 0, &error);
+    if (document == NULL)
+        fail_msg("api/openapi.json line %d: %s", error.line, error.text);
+    assert_string_equal(json_string_value(json_object_get(document, "openapi")), "3.1.0");
+    json_t *paths = json_object_get(document, "paths");
+    for (int r = 0; r < TN_ROUTE_COUNT; r++) {
+        const tn_route *route = tn_route_get((tn_route_id)r);
+        char method[8];
+        snprintf(method, sizeof method, "%s", route->method);
+        for (char *c = method; *c; c++)
+            *c = (char)(*c - 'A' + 'a');
+        json_t *operation = json_object_get(json_object_get(paths, route->path), method);
+        if (operation == NULL)
+            fail_msg("api/openapi.json lacks %s %s", route->method, route->path);
+        if (json_object_get(operation, "responses") == NULL)
+            fail_msg("api/openapi.json: %s %s has no responses", route->method, route->path);
+    }
+    const char *path;
+    json_t *item;
+    json_object_foreach(paths, path, item) {
+        const char *method;
+        json_t *operation;
+        json_object_foreach(item, method, operation) {
+            if (strcmp(method, "parameters") == 0 || strcmp(method, "summary") == 0 ||
+                strcmp(method, "description") == 0)
+                continue;
+            bool served = false;
+            for (int r = 0; r < TN_ROUTE_COUNT; r++) {
+                const tn_route *route = tn_route_get((tn_route_id)r);
+                served |= strcmp(route->path, path) == 0 && strcasecmp(route->method, method) == 0;
+            }
+            if (!served)
+                fail_msg("api/openapi.json describes %s %s, which the server does not answer",
+                         method, path);
+        }
+    }
+    json_decref(document);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_routes_match_paths_and_methods),
+        cmocka_unit_test(test_single_id_bodies),
+        cmocka_unit_test(test_id_length_limit),
+        cmocka_unit_test(test_batch_bodies),
+        cmocka_unit_test(test_list_query),
+        cmocka_unit_test(test_api_keys),
+        cmocka_unit_test(test_cors_and_content_types),
+        cmocka_unit_test(test_quadrants_and_high_value),
+        cmocka_unit_test(test_actions_name_the_driver),
+        cmocka_unit_test(test_metrics_text),
+        cmocka_unit_test(test_access_log_lines),
+        cmocka_unit_test(test_snapshot_index),
+        cmocka_unit_test(test_views_of_one_customer),
+        cmocka_unit_test(test_openapi_describes_every_route),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
