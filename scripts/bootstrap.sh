@@ -10,6 +10,9 @@
 #      libduckdb.so from the npm package @duckdb/node-bindings-linux-x64 and
 #      duckdb.h from the npm package duckdb, fetched with `npm pack` into
 #      .deps/duckdb/ and checked against scripts/duckdb.sha256.
+#   3. The dashboard's npm packages (web/package-lock.json: Chart.js, built
+#      into the binary, and playwright-core for the browser tests), with
+#      `npm ci` whenever the lock file changed since the last install.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,11 +27,12 @@ die() { say "$*"; exit 1; }
 # Debian packages: the build tools, the libraries, and what the tests and
 # benchmarks drive (jq reads JSON in the integration tests; script(1), from
 # bsdutils, gives them a terminal; curl talks to the server; python3-jsonschema
-# validates its answers against api/openapi.json; wrk loads it in bench/serve.sh).
+# validates its answers against api/openapi.json; wrk loads it in bench/serve.sh;
+# chromium runs the dashboard's browser tests).
 PACKAGES=(
     gcc make cmake pkg-config git ca-certificates
     libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev
-    jq bsdutils curl python3-jsonschema wrk
+    jq bsdutils curl python3-jsonschema wrk chromium
 )
 
 package_installed() {
@@ -41,8 +45,9 @@ install_packages() {
     for package in "${PACKAGES[@]}"; do
         package_installed "$package" || missing+=("$package")
     done
-    # npm is needed only to fetch DuckDB; a Node.js from elsewhere may bring its own npm.
-    if ! command -v npm >/dev/null && ! system_duckdb; then
+    # npm installs the dashboard's packages (and fetches DuckDB); a Node.js from
+    # elsewhere may bring its own npm.
+    if ! command -v npm >/dev/null; then
         missing+=(npm)
     fi
     [[ ${#missing[@]} -eq 0 ]] && return 0
@@ -106,6 +111,23 @@ fetch_duckdb() {
     say "DuckDB 1.4.4 is in ${DUCKDB_DIR#"$ROOT"/}"
 }
 
+# web/node_modules as web/package-lock.json pins it; the lock file's checksum,
+# kept beside the packages, says whether they are still the ones it pins.
+install_web_packages() {
+    local stamp="$ROOT/web/node_modules/.tenure-lock.sha256"
+    (cd "$ROOT/web" && sha256sum --quiet --status -c "$stamp" 2>/dev/null) && return 0
+    say "installing the dashboard's npm packages (npm ci in web/)"
+    local log
+    log=$(mktemp)
+    if ! (cd "$ROOT/web" && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        die "npm ci could not install web/package-lock.json"
+    fi
+    rm -f "$log"
+    (cd "$ROOT/web" && sha256sum package-lock.json >"$stamp")
+}
+
 main() {
     mkdir -p "$DEPS"
     # One bootstrap at a time (parallel make targets may start several).
@@ -115,6 +137,7 @@ main() {
     if ! system_duckdb && ! duckdb_verified; then
         fetch_duckdb
     fi
+    install_web_packages
 }
 
 main "$@"

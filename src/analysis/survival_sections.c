@@ -323,7 +323,13 @@ json_t *tn_section_cox(const tn_analysis_data *data) {
 
 /* ---- the smoothed hazard ------------------------------------------------------------ */
 
-enum { HAZARD_HALF_WINDOW = 7, HAZARD_MIN_EXPOSURE = 500 };
+/*
+ * The peak is looked for only where the 15-day window holds at least 3,000
+ * customer-days (about 200 customers at risk): in the thin tail of follow-up
+ * two or three churns among a few dozen customers make a spike that is noise,
+ * not the intervention window.
+ */
+enum { HAZARD_HALF_WINDOW = 7, HAZARD_MIN_EXPOSURE = 3000 };
 
 json_t *tn_section_hazard(const tn_analysis_data *data) {
     if (data->n == 0)

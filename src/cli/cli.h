@@ -48,6 +48,7 @@ extern const tn_command tn_cmd_build;
 extern const tn_command tn_cmd_check;
 extern const tn_command tn_cmd_analyze;
 extern const tn_command tn_cmd_train;
+extern const tn_command tn_cmd_report;
 extern const tn_command tn_cmd_score;
 extern const tn_command tn_cmd_serve;
 extern const tn_command tn_cmd_sql;

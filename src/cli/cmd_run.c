@@ -1,7 +1,8 @@
 /*
  * cmd_run.c — `tenure run`: the whole pipeline, stage after stage.
  *
- * Runs generate → build → check → analyze → train → serve (design.md §1)
+ * Runs generate → build → check → analyze → train → report → serve
+ * (design.md §1)
  * and stops at the first stage that fails or is not built yet, saying which
  * one and how far it got. --db goes to every stage; --customers and --seed
  * to generate; --port to serve, which runs until Ctrl-C or SIGTERM.
@@ -12,8 +13,8 @@
 
 #include "common/log.h"
 
-static const char *const pipeline_stages[] = {"generate", "build", "check",
-                                              "analyze",  "train", "serve"};
+static const char *const pipeline_stages[] = {"generate", "build",  "check", "analyze",
+                                              "train",    "report", "serve"};
 enum { STAGE_COUNT = sizeof pipeline_stages / sizeof pipeline_stages[0], MAX_STAGE_ARGS = 12 };
 
 static struct {
@@ -77,7 +78,7 @@ static int run_pipeline(int positional_count, char **positional) {
         const tn_command *command = tn_cli_find(stage);
         if (command == NULL || command->run == NULL) {
             tn_log_error("'%s' is not available yet; 'tenure run' stopped at stage %d of %d "
-                         "(generate, build, check, analyze, train, serve)",
+                         "(generate, build, check, analyze, train, report, serve)",
                          stage, i + 1, STAGE_COUNT);
             return 2;
         }
@@ -94,7 +95,8 @@ static int run_pipeline(int positional_count, char **positional) {
 }
 
 const tn_command tn_cmd_run = {
-    .summary = "the whole pipeline on the defaults: generate, build, check, analyze, train, serve",
+    .summary =
+        "the whole pipeline on the defaults: generate, build, check, analyze, train, report, serve",
     .spec = {.command = "run", .args = run_args},
     .set_defaults = set_defaults,
     .run = run_pipeline,

@@ -36,7 +36,8 @@ static void set_defaults(void) {
 }
 
 static const tn_arg score_args[] = {
-    {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)", &options.db_path, 0, 0},
+    {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)",
+     &options.db_path, 0, 0},
     {"models", TN_ARG_STRING, "DIR", "model directory (default models)", &options.models_dir, 0, 0},
     {"customer", TN_ARG_STRING, "ID", "score one customer", &options.customer, 0, 0},
     {"all", TN_ARG_FLAG, NULL, "score every active customer", &options.all, 0, 0},
@@ -96,33 +97,36 @@ static void write_csv_row(FILE *out, const tn_customer_score *c) {
 static json_t *drivers_json(const tn_driver *drivers) {
     json_t *list = json_array();
     for (int d = 0; d < SHOWN_DRIVERS && drivers[d].feature != NULL; d++)
-        json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "feature", drivers[d].feature, "value",
-                                              drivers[d].value, "shap_impact", tn_json_real(drivers[d].impact)));
+        json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "feature", drivers[d].feature,
+                                              "value", drivers[d].value, "shap_impact",
+                                              tn_json_real(drivers[d].impact)));
     return list;
 }
 
 static json_t *customer_json(const tn_customer_score *c) {
-    json_t *upgrade = c->expansion_candidate
-                          ? json_pack("{s:o, s:s, s:s, s:o, s:o}", "propensity",
-                                      tn_json_real(c->upgrade_propensity), "propensity_tier",
-                                      tn_risk_tier(c->upgrade_propensity), "target_tier", c->target_tier,
-                                      "expected_arr_uplift", tn_json_real(c->expected_arr_uplift),
-                                      "drivers", drivers_json(c->upgrade_drivers))
-                          : json_pack("{s:n, s:s}", "propensity", "reason",
-                                      "already upgraded: not an expansion candidate");
-    return json_pack("{s:s, s:s, s:{s:o, s:s, s:o}, s:o, s:{s:o, s:o, s:i, s:o}}", "customer_id",
-                     c->customer_id, "plan_tier", c->plan_tier, "churn", "probability",
-                     tn_json_real(c->churn_probability), "risk_tier", tn_risk_tier(c->churn_probability),
-                     "drivers", drivers_json(c->churn_drivers), "upgrade", upgrade, "risk", "risk_score",
-                     tn_json_real(c->risk_score), "compliance_gap_score", tn_json_real(c->compliance_gap_score),
-                     "vendor_risk_flags", c->vendor_risk_flags, "usage_decay_score",
-                     tn_json_real(c->usage_decay_score));
+    json_t *upgrade =
+        c->expansion_candidate
+            ? json_pack("{s:o, s:s, s:s, s:o, s:o}", "propensity",
+                        tn_json_real(c->upgrade_propensity), "propensity_tier",
+                        tn_risk_tier(c->upgrade_propensity), "target_tier", c->target_tier,
+                        "expected_arr_uplift", tn_json_real(c->expected_arr_uplift), "drivers",
+                        drivers_json(c->upgrade_drivers))
+            : json_pack("{s:n, s:s}", "propensity", "reason",
+                        "already upgraded: not an expansion candidate");
+    return json_pack(
+        "{s:s, s:s, s:{s:o, s:s, s:o}, s:o, s:{s:o, s:o, s:i, s:o}}", "customer_id", c->customer_id,
+        "plan_tier", c->plan_tier, "churn", "probability", tn_json_real(c->churn_probability),
+        "risk_tier", tn_risk_tier(c->churn_probability), "drivers", drivers_json(c->churn_drivers),
+        "upgrade", upgrade, "risk", "risk_score", tn_json_real(c->risk_score),
+        "compliance_gap_score", tn_json_real(c->compliance_gap_score), "vendor_risk_flags",
+        c->vendor_risk_flags, "usage_decay_score", tn_json_real(c->usage_decay_score));
 }
 
 /* Why a customer is not in the scores: unknown, or churned on a date. */
 static void explain_missing(tn_db *db, const char *id) {
     tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "SELECT strftime(churn_date, '%Y-%m-%d') AS churned FROM staging.stg_customers WHERE customer_id = '");
+    tn_strbuf_puts(&sql, "SELECT strftime(churn_date, '%Y-%m-%d') AS churned FROM "
+                         "staging.stg_customers WHERE customer_id = '");
     for (const char *c = id; *c; c++)
         tn_strbuf_append(&sql, *c == '\'' ? "''" : c, *c == '\'' ? 2 : 1);
     tn_strbuf_puts(&sql, "'");
@@ -133,7 +137,8 @@ static void explain_missing(tn_db *db, const char *id) {
     if (!found)
         tn_log_error("score: --customer %s: no such customer", id);
     else if (churned != NULL && churned[0] != NULL)
-        tn_log_error("score: --customer %s churned on %s: only active customers are scored", id, churned[0]);
+        tn_log_error("score: --customer %s churned on %s: only active customers are scored", id,
+                     churned[0]);
     else
         tn_log_error("score: --customer %s is not active at the warehouse's as-of date", id);
     tn_table_free(&row);
@@ -162,7 +167,8 @@ static bool write_scores(FILE *out, const tn_score_set *scores, const tn_custome
     json_object_set_new(document, "as_of", json_string(as_of));
     json_object_set_new(document, "model_versions",
                         json_pack("{s:s, s:s}", "churn", versions[0], "expansion", versions[1]));
-    bool ok = json_dumpf(document, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8)) == 0;
+    bool ok = json_dumpf(document, out,
+                         JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8)) == 0;
     fputc('\n', out);
     json_decref(document);
     return ok && !ferror(out);
@@ -199,7 +205,8 @@ static int run_score(int positional_count, char **positional) {
               tn_ml_model_load(options.models_dir, "expansion", &expansion, &err) &&
               tn_score_all(db, &churn, &expansion, &scores, &err);
     const tn_customer_score *one = NULL;
-    if (ok && options.customer != NULL && (one = tn_score_find(&scores, options.customer)) == NULL) {
+    if (ok && options.customer != NULL &&
+        (one = tn_score_find(&scores, options.customer)) == NULL) {
         explain_missing(db, options.customer);
         status = 1;
     } else if (!ok) {
@@ -213,7 +220,8 @@ static int run_score(int positional_count, char **positional) {
             snprintf(temporary, sizeof temporary, "%s.tmp", options.out);
             out = fopen(temporary, "w");
         }
-        bool written = out != NULL && write_scores(out, &scores, one, tn_date_format(as_of, day), versions);
+        bool written =
+            out != NULL && write_scores(out, &scores, one, tn_date_format(as_of, day), versions);
         if (options.out != NULL && out != NULL) {
             written = fclose(out) == 0 && written && rename(temporary, options.out) == 0;
             if (!written)
@@ -236,8 +244,9 @@ static int run_score(int positional_count, char **positional) {
 
 const tn_command tn_cmd_score = {
     .summary = "churn and upgrade scores with their SHAP drivers",
-    .description = "Scores the customers active at the warehouse's as-of date with models/churn and\n"
-                   "models/expansion. CSV (one row per customer, for CRM sync) or JSON.",
+    .description =
+        "Scores the customers active at the warehouse's as-of date with models/churn and\n"
+        "models/expansion. CSV (one row per customer, for CRM sync) or JSON.",
     .spec = {.command = "score", .args = score_args},
     .set_defaults = set_defaults,
     .run = run_score,

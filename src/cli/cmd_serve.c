@@ -9,7 +9,7 @@
 #include "serve/server.h"
 
 static struct {
-    const char *db_path, *models_dir, *host, *api_key_file, *access_log;
+    const char *db_path, *models_dir, *reports_dir, *host, *api_key_file, *access_log;
     long port, threads;
     tn_arg_list cors_origins;
 } options;
@@ -17,6 +17,7 @@ static struct {
 static void set_defaults(void) {
     options.db_path = "data/warehouse.duckdb";
     options.models_dir = "models";
+    options.reports_dir = "reports";
     options.host = "127.0.0.1";
     options.api_key_file = NULL;
     options.access_log = NULL;
@@ -30,6 +31,8 @@ static const tn_arg serve_args[] = {
     {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)",
      &options.db_path, 0, 0},
     {"models", TN_ARG_STRING, "DIR", "model directory (default models)", &options.models_dir, 0, 0},
+    {"reports", TN_ARG_STRING, "DIR",
+     "where 'tenure analyze' wrote analysis.json (default reports)", &options.reports_dir, 0, 0},
     {"host", TN_ARG_STRING, "ADDR", "address to listen on (default 127.0.0.1)", &options.host, 0,
      0},
     {"port", TN_ARG_INT, "PORT", "port to listen on (default 8000; 0: any free port)",
@@ -52,6 +55,7 @@ static int run_serve(int positional_count, char **positional) {
     tn_serve_options serve = {
         .db_path = options.db_path,
         .models_dir = options.models_dir,
+        .reports_dir = options.reports_dir,
         .host = options.host,
         .port = options.port,
         .threads = options.threads,
@@ -69,11 +73,12 @@ static int run_serve(int positional_count, char **positional) {
 }
 
 const tn_command tn_cmd_serve = {
-    .summary = "serve the prediction API",
+    .summary = "serve the prediction API and the dashboard",
     .description =
         "Loads the warehouse's marts and both models into memory and answers the HTTP API:\n"
         "predictions with their SHAP drivers, Customer 360, work queues, /metrics and\n"
-        "/openapi.json. Starts even without marts or models (then /ready answers 503).\n"
+        "/openapi.json, and the dashboard at /. Starts even without marts or models (then\n"
+        "/ready answers 503).\n"
         "SIGHUP reloads after 'tenure build' or 'tenure train'; Ctrl-C or SIGTERM stops\n"
         "after the requests in flight.",
     .spec = {.command = "serve", .args = serve_args},

@@ -20,8 +20,9 @@ static void number(tn_strbuf *out, const json_t *value, const char *format) {
 static void split_table(const json_t *meta, tn_strbuf *out) {
     static const char *const slices[] = {"train", "calibration", "test"};
     const json_t *split = get(get(meta, "training", NULL), "split", NULL);
-    tn_strbuf_printf(out, "## Data\n\n%s\n\n| slice | snapshots | rows | positives |\n|---|---|---:|---:|\n",
-                     json_string_value(json_object_get(split, "rule")));
+    tn_strbuf_printf(
+        out, "## Data\n\n%s\n\n| slice | snapshots | rows | positives |\n|---|---|---:|---:|\n",
+        json_string_value(json_object_get(split, "rule")));
     for (int s = 0; s < 3; s++) {
         const json_t *slice = json_object_get(split, slices[s]);
         tn_strbuf_printf(out, "| %s | %s to %s | %lld | %lld |\n", slices[s],
@@ -35,7 +36,8 @@ static void split_table(const json_t *meta, tn_strbuf *out) {
 
 static void metrics(const json_t *meta, tn_strbuf *out) {
     const json_t *test = get(get(meta, "metrics", NULL), "test", NULL);
-    tn_strbuf_puts(out, "## Out-of-time test set (calibrated probabilities)\n\n| metric | value |\n|---|---:|\n| AUC | ");
+    tn_strbuf_puts(out, "## Out-of-time test set (calibrated probabilities)\n\n| metric | value "
+                        "|\n|---|---:|\n| AUC | ");
     number(out, json_object_get(test, "auc"), "%.3f");
     tn_strbuf_puts(out, " |\n| AUC before calibration | ");
     number(out, json_object_get(test, "auc_before_calibration"), "%.3f");
@@ -51,20 +53,24 @@ static void metrics(const json_t *meta, tn_strbuf *out) {
     number(out, get(test, "top_decile", "lift"), "%.2f");
     tn_strbuf_puts(out, " |\n| largest calibration error of a decile | ");
     number(out, json_object_get(test, "max_calibration_error"), "%.3f");
-    tn_strbuf_puts(out, " |\n\n### Calibration (ten equal-size bins by prediction)\n\n| bin | rows | mean predicted | observed |\n|---:|---:|---:|---:|\n");
+    tn_strbuf_puts(out, " |\n\n### Calibration (ten equal-size bins by prediction)\n\n| bin | rows "
+                        "| mean predicted | observed |\n|---:|---:|---:|---:|\n");
     const json_t *bin;
     size_t i;
     json_array_foreach(json_object_get(test, "calibration"), i, bin) {
-        tn_strbuf_printf(out, "| %lld | %lld | ", (long long)json_integer_value(json_object_get(bin, "bin")),
+        tn_strbuf_printf(out, "| %lld | %lld | ",
+                         (long long)json_integer_value(json_object_get(bin, "bin")),
                          (long long)json_integer_value(json_object_get(bin, "rows")));
         number(out, json_object_get(bin, "mean_predicted"), "%.3f");
         tn_strbuf_puts(out, " | ");
         number(out, json_object_get(bin, "observed_rate"), "%.3f");
         tn_strbuf_puts(out, " |\n");
     }
-    tn_strbuf_puts(out, "\n### By plan tier\n\n| plan tier | rows | mean predicted | observed |\n|---|---:|---:|---:|\n");
+    tn_strbuf_puts(out, "\n### By plan tier\n\n| plan tier | rows | mean predicted | observed "
+                        "|\n|---|---:|---:|---:|\n");
     json_array_foreach(json_object_get(test, "by_plan_tier"), i, bin) {
-        tn_strbuf_printf(out, "| %s | %lld | ", json_string_value(json_object_get(bin, "plan_tier")),
+        tn_strbuf_printf(out, "| %s | %lld | ",
+                         json_string_value(json_object_get(bin, "plan_tier")),
                          (long long)json_integer_value(json_object_get(bin, "rows")));
         number(out, json_object_get(bin, "mean_predicted"), "%.3f");
         tn_strbuf_puts(out, " | ");
@@ -75,7 +81,8 @@ static void metrics(const json_t *meta, tn_strbuf *out) {
 }
 
 static void features(const json_t *meta, tn_strbuf *out) {
-    tn_strbuf_puts(out, "## What drives it (mean |SHAP| on the test set, log-odds)\n\n| feature | mean abs SHAP |\n|---|---:|\n");
+    tn_strbuf_puts(out, "## What drives it (mean |SHAP| on the test set, log-odds)\n\n| feature | "
+                        "mean abs SHAP |\n|---|---:|\n");
     const json_t *row;
     size_t i;
     json_array_foreach(get(get(meta, "shap", NULL), "mean_abs", NULL), i, row) {
@@ -95,39 +102,46 @@ static void caveats(const json_t *meta, tn_strbuf *out) {
         size_t i;
         json_array_foreach(constant, i, name)
             tn_strbuf_printf(out, "%s%s", i ? ", " : "", json_string_value(name));
-        tn_strbuf_puts(out, ". (The CRM export keeps each opportunity's current stage only, so open "
-                            "deals are known on the data's as-of date and on no earlier snapshot.)\n");
+        tn_strbuf_puts(out,
+                       ". (The CRM export keeps each opportunity's current stage only, so open "
+                       "deals are known on the data's as-of date and on no earlier snapshot.)\n");
     }
     const json_t *guard = json_object_get(meta, "leakage_guard");
     if (guard != NULL) {
         if (json_is_true(json_object_get(guard, "is_top_feature"))) {
-            tn_strbuf_puts(out, "- **Leakage guard:** has_open_expansion_opp is the strongest feature: the "
-                                "pipeline may be reacting to the upgrade rather than predicting it. Test AUC "
-                                "of a model trained without it: ");
+            tn_strbuf_puts(
+                out, "- **Leakage guard:** has_open_expansion_opp is the strongest feature: the "
+                     "pipeline may be reacting to the upgrade rather than predicting it. Test AUC "
+                     "of a model trained without it: ");
             number(out, json_object_get(guard, "test_auc_without_it"), "%.3f");
             tn_strbuf_puts(out, ".\n");
         } else {
-            tn_strbuf_puts(out, "- Leakage guard: has_open_expansion_opp is not the strongest feature.\n");
+            tn_strbuf_puts(
+                out, "- Leakage guard: has_open_expansion_opp is not the strongest feature.\n");
         }
     }
-    tn_strbuf_puts(out, "- A category the model never saw in training (say, a new industry) sets all of "
-                        "its one-hot columns to 0.\n- Probabilities are calibrated by isotonic regression "
-                        "fitted on the calibration slice; SHAP values explain the trees' log-odds before "
-                        "calibration.\n");
+    tn_strbuf_puts(
+        out, "- A category the model never saw in training (say, a new industry) sets all of "
+             "its one-hot columns to 0.\n- Probabilities are calibrated by isotonic regression "
+             "fitted on the calibration slice; SHAP values explain the trees' log-odds before "
+             "calibration.\n");
     const json_t *libraries = json_object_get(meta, "libraries");
     const json_t *params = get(get(meta, "training", NULL), "xgboost", NULL);
-    tn_strbuf_printf(out, "- Trained with tenure %s, XGBoost %s, DuckDB %s; seed %lld, %lld threads, %lld rounds.\n",
-                     json_string_value(json_object_get(libraries, "tenure")),
-                     json_string_value(json_object_get(libraries, "xgboost")),
-                     json_string_value(json_object_get(libraries, "duckdb")),
-                     (long long)json_integer_value(json_object_get(params, "seed")),
-                     (long long)json_integer_value(json_object_get(params, "threads")),
-                     (long long)json_integer_value(json_object_get(params, "rounds_kept")));
+    tn_strbuf_printf(
+        out,
+        "- Trained with tenure %s, XGBoost %s, DuckDB %s; seed %lld, %lld threads, %lld rounds.\n",
+        json_string_value(json_object_get(libraries, "tenure")),
+        json_string_value(json_object_get(libraries, "xgboost")),
+        json_string_value(json_object_get(libraries, "duckdb")),
+        (long long)json_integer_value(json_object_get(params, "seed")),
+        (long long)json_integer_value(json_object_get(params, "threads")),
+        (long long)json_integer_value(json_object_get(params, "rounds_kept")));
 }
 
 void tn_model_card(const json_t *meta, tn_strbuf *out) {
-    tn_strbuf_printf(out, "# Model card: %s\n\nVersion `%s`, data as of %s.\n\n- **Population:** %s.\n"
-                          "- **Label:** %s.\n- **Features:** %s.\n\n",
+    tn_strbuf_printf(out,
+                     "# Model card: %s\n\nVersion `%s`, data as of %s.\n\n- **Population:** %s.\n"
+                     "- **Label:** %s.\n- **Features:** %s.\n\n",
                      json_string_value(json_object_get(meta, "name")),
                      json_string_value(json_object_get(meta, "version")),
                      json_string_value(json_object_get(meta, "as_of")),

@@ -7,15 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHURN_FEATURE_LIST                                                                          \
-    {"mrr", TN_FEATURE_NUMBER}, {"tenure_days", TN_FEATURE_NUMBER},                                 \
-        {"plan_tier", TN_FEATURE_CATEGORY}, {"industry", TN_FEATURE_CATEGORY},                      \
-        {"total_events", TN_FEATURE_NUMBER}, {"events_last_30d", TN_FEATURE_NUMBER},                \
-        {"events_last_7d", TN_FEATURE_NUMBER}, {"avg_adoption_score", TN_FEATURE_NUMBER},           \
-        {"days_since_last_event", TN_FEATURE_NUMBER}, {"retention_signal_count", TN_FEATURE_NUMBER},\
+#define CHURN_FEATURE_LIST                                                                         \
+    {"mrr", TN_FEATURE_NUMBER}, {"tenure_days", TN_FEATURE_NUMBER},                                \
+        {"plan_tier", TN_FEATURE_CATEGORY}, {"industry", TN_FEATURE_CATEGORY},                     \
+        {"total_events", TN_FEATURE_NUMBER}, {"events_last_30d", TN_FEATURE_NUMBER},               \
+        {"events_last_7d", TN_FEATURE_NUMBER}, {"avg_adoption_score", TN_FEATURE_NUMBER},          \
+        {"days_since_last_event", TN_FEATURE_NUMBER},                                              \
+        {"retention_signal_count", TN_FEATURE_NUMBER},                                             \
         {"integration_connects_first_30d", TN_FEATURE_NUMBER},                                     \
-        {"tickets_last_30d", TN_FEATURE_NUMBER}, {"high_priority_tickets", TN_FEATURE_NUMBER},      \
-        {"avg_resolution_hours", TN_FEATURE_NUMBER}, {"is_early_stage", TN_FEATURE_BOOL}
+        {"tickets_last_30d", TN_FEATURE_NUMBER}, {"high_priority_tickets", TN_FEATURE_NUMBER},     \
+        {"avg_resolution_hours", TN_FEATURE_NUMBER}, {                                             \
+        "is_early_stage", TN_FEATURE_BOOL                                                          \
+    }
 
 const tn_feature_spec tn_churn_features[TN_CHURN_FEATURES] = {CHURN_FEATURE_LIST};
 
@@ -138,7 +141,8 @@ bool tn_encoder_encode(const tn_encoder *encoder, const tn_table *rows, float *m
         if (feature->kind == TN_FEATURE_CATEGORY) {
             char *const *values = tn_table_texts(rows, feature->name);
             if (values == NULL)
-                return tn_error_set(err, TN_ERR_INTERNAL, "no text column '%s' to encode", feature->name);
+                return tn_error_set(err, TN_ERR_INTERNAL, "no text column '%s' to encode",
+                                    feature->name);
             for (size_t r = 0; r < rows->rows; r++) {
                 float *cells = matrix + r * columns + feature->first_column;
                 for (size_t c = 0; c < feature->category_count; c++)
@@ -151,7 +155,8 @@ bool tn_encoder_encode(const tn_encoder *encoder, const tn_table *rows, float *m
         }
         const double *values = tn_table_numbers(rows, feature->name);
         if (values == NULL)
-            return tn_error_set(err, TN_ERR_INTERNAL, "no number column '%s' to encode", feature->name);
+            return tn_error_set(err, TN_ERR_INTERNAL, "no number column '%s' to encode",
+                                feature->name);
         for (size_t r = 0; r < rows->rows; r++)
             matrix[r * columns + feature->first_column] = isnan(values[r]) ? NAN : (float)values[r];
     }
@@ -193,13 +198,15 @@ json_t *tn_encoder_to_json(const tn_encoder *encoder) {
     json_t *features = json_array(), *columns = json_array();
     for (size_t f = 0; f < encoder->feature_count; f++) {
         const tn_encoded_feature *feature = &encoder->features[f];
-        json_t *entry = json_pack("{s:s, s:s}", "name", feature->name, "kind", kind_names[feature->kind]);
+        json_t *entry =
+            json_pack("{s:s, s:s}", "name", feature->name, "kind", kind_names[feature->kind]);
         if (feature->kind == TN_FEATURE_CATEGORY) {
             json_t *categories = json_array();
             for (size_t c = 0; c < feature->category_count; c++)
                 json_array_append_new(categories, json_string(feature->categories[c]));
             json_object_set_new(entry, "categories", categories);
-            json_object_set_new(entry, "unknown_category", json_string("all of its one-hot columns are 0"));
+            json_object_set_new(entry, "unknown_category",
+                                json_string("all of its one-hot columns are 0"));
         }
         json_array_append_new(features, entry);
     }
@@ -223,7 +230,8 @@ bool tn_encoder_from_json(const json_t *json, tn_encoder *out, tn_error *err) {
         const char *name = json_string_value(json_object_get(entry, "name"));
         const char *kind = json_string_value(json_object_get(entry, "kind"));
         if (name == NULL || kind == NULL)
-            return tn_error_set(err, TN_ERR_MODEL, "encoding.features[%zu] lacks a name or kind", f);
+            return tn_error_set(err, TN_ERR_MODEL, "encoding.features[%zu] lacks a name or kind",
+                                f);
         tn_encoded_feature *feature = &out->features[f];
         feature->name = strdup(name);
         feature->kind = strcmp(kind, "category") == 0 ? TN_FEATURE_CATEGORY

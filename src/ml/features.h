@@ -57,7 +57,8 @@ typedef struct {
 bool tn_encoder_fit(const tn_feature_spec *specs, size_t count, const tn_table *rows,
                     tn_encoder *out, tn_error *err);
 
-/* Writes rows × column_count floats (NAN = missing). TN_ERR_INTERNAL if a feature column is absent. */
+/* Writes rows × column_count floats (NAN = missing). TN_ERR_INTERNAL if a feature column is absent.
+ */
 bool tn_encoder_encode(const tn_encoder *encoder, const tn_table *rows, float *matrix,
                        tn_error *err);
 

@@ -20,8 +20,9 @@ const char *tn_risk_tier(double probability) {
 
 double tn_calibrated_probability(const tn_isotonic *calibration, double raw) {
     double p = tn_isotonic_apply(calibration, raw);
-    return p < TN_PROBABILITY_FLOOR ? TN_PROBABILITY_FLOOR
-           : p > 1.0 - TN_PROBABILITY_FLOOR ? 1.0 - TN_PROBABILITY_FLOOR : p;
+    return p < TN_PROBABILITY_FLOOR         ? TN_PROBABILITY_FLOOR
+           : p > 1.0 - TN_PROBABILITY_FLOOR ? 1.0 - TN_PROBABILITY_FLOOR
+                                            : p;
 }
 
 json_t *tn_calibration_to_json(const tn_isotonic *calibration) {
@@ -53,7 +54,8 @@ bool tn_calibration_from_json(const json_t *json, tn_isotonic *out, tn_error *er
         out->y[i] = json_number_value(json_array_get(y, i));
         if (i > 0 && (out->x[i] <= out->x[i - 1] || out->y[i] < out->y[i - 1])) {
             tn_isotonic_free(out);
-            return tn_error_set(err, TN_ERR_MODEL, "calibration: the map is not increasing at point %zu", i);
+            return tn_error_set(err, TN_ERR_MODEL,
+                                "calibration: the map is not increasing at point %zu", i);
         }
     }
     return true;
@@ -63,13 +65,13 @@ static bool read_meta(const char *path, tn_ml_model *out, tn_error *err) {
     json_error_t problem;
     FILE *file = fopen(path, "r");
     if (file == NULL)
-        return tn_error_set(err, TN_ERR_MODEL, "%s: no such file (train the models with 'tenure train')",
-                            path);
+        return tn_error_set(err, TN_ERR_MODEL,
+                            "%s: no such file (train the models with 'tenure train')", path);
     out->meta = json_loadf(file, 0, &problem);
     fclose(file);
     if (out->meta == NULL)
-        return tn_error_set(err, TN_ERR_MODEL, "%s: not valid JSON: %s (line %d)", path, problem.text,
-                            problem.line);
+        return tn_error_set(err, TN_ERR_MODEL, "%s: not valid JSON: %s (line %d)", path,
+                            problem.text, problem.line);
     const char *version = json_string_value(json_object_get(out->meta, "version"));
     const char *as_of = json_string_value(json_object_get(out->meta, "as_of"));
     if (version == NULL || as_of == NULL)
@@ -77,7 +79,8 @@ static bool read_meta(const char *path, tn_ml_model *out, tn_error *err) {
     snprintf(out->version, sizeof out->version, "%s", version);
     snprintf(out->as_of, sizeof out->as_of, "%s", as_of);
     if (!tn_encoder_from_json(json_object_get(out->meta, "encoding"), &out->encoder, err) ||
-        !tn_calibration_from_json(json_object_get(out->meta, "calibration"), &out->calibration, err)) {
+        !tn_calibration_from_json(json_object_get(out->meta, "calibration"), &out->calibration,
+                                  err)) {
         tn_error_prefix(err, "%s", path);
         return false;
     }

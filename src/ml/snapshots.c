@@ -13,8 +13,10 @@
 /* The month starts t with first signup < t and t + 90 days ≤ the data's as-of date. */
 static bool snapshot_dates(tn_db *db, tn_day data_as_of, tn_snapshots *out, tn_error *err) {
     tn_table first = {0};
-    bool ok = tn_table_query(db, "SELECT (min(signup_date) - DATE '1970-01-01')::DOUBLE AS day "
-                                 "FROM staging.stg_customers", &first, err);
+    bool ok = tn_table_query(db,
+                             "SELECT (min(signup_date) - DATE '1970-01-01')::DOUBLE AS day "
+                             "FROM staging.stg_customers",
+                             &first, err);
     double day = ok && first.rows == 1 ? tn_table_numbers(&first, "day")[0] : 0;
     tn_table_free(&first);
     if (!ok)
@@ -64,9 +66,10 @@ static bool build_snapshot(tn_db *db, const tn_model_set *models, tn_day t, tn_d
     return run_rendered(db, models, TN_LAYER_MARTS, "mart_customer_churn_features", vars, overrides,
                         "CREATE OR REPLACE TEMP TABLE tn_snapshot_churn AS\n", err) &&
            run_rendered(db, models, TN_LAYER_MARTS, "mart_customer_expansion_features", vars,
-                        overrides, "CREATE OR REPLACE TEMP TABLE tn_snapshot_expansion AS\n", err) &&
-           run_rendered(db, models, TN_LAYER_TRAINING, "churn_snapshot", vars, overrides, churn_into,
+                        overrides, "CREATE OR REPLACE TEMP TABLE tn_snapshot_expansion AS\n",
                         err) &&
+           run_rendered(db, models, TN_LAYER_TRAINING, "churn_snapshot", vars, overrides,
+                        churn_into, err) &&
            run_rendered(db, models, TN_LAYER_TRAINING, "expansion_snapshot", vars, overrides,
                         expansion_into, err);
 }
@@ -82,7 +85,8 @@ static bool read_training(tn_db *db, const char *table, const tn_feature_spec *s
     bool ok = tn_table_query(db, tn_strbuf_cstr(&sql), out, err);
     if (ok && export_path != NULL) {
         tn_strbuf copy = TN_STRBUF_INIT;
-        tn_strbuf_printf(&copy, "COPY (SELECT * FROM %s ORDER BY snapshot, customer_id) TO '%s' (HEADER)",
+        tn_strbuf_printf(&copy,
+                         "COPY (SELECT * FROM %s ORDER BY snapshot, customer_id) TO '%s' (HEADER)",
                          table, export_path);
         ok = tn_db_exec(db, tn_strbuf_cstr(&copy), err);
         tn_strbuf_free(&copy);
@@ -96,8 +100,8 @@ bool tn_snapshots_build(tn_db *db, tn_day data_as_of, const char *export_dir,
                         tn_error *err) {
     memset(out, 0, sizeof *out);
     tn_model_set models = {NULL, 0};
-    const bool layers[TN_LAYER_COUNT] = {[TN_LAYER_STAGING] = true, [TN_LAYER_MARTS] = true,
-                                         [TN_LAYER_TRAINING] = true};
+    const bool layers[TN_LAYER_COUNT] = {
+        [TN_LAYER_STAGING] = true, [TN_LAYER_MARTS] = true, [TN_LAYER_TRAINING] = true};
     bool ok = snapshot_dates(db, data_as_of, out, err) && tn_models_load(layers, &models, err);
     if (ok && out->count == 0)
         ok = tn_error_set(err, TN_ERR_INPUT,

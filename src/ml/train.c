@@ -41,18 +41,20 @@ static bool split_rows(const tn_table *rows, const tn_snapshots *snapshots, data
     memset(split, 0, sizeof *split);
     size_t k = snapshots->count;
     if (k < TN_TEST_SNAPSHOTS + 1)
-        return tn_error_set(err, TN_ERR_INPUT,
-                            "too little history: %zu monthly snapshots (the last %d are the test set)",
-                            k, TN_TEST_SNAPSHOTS);
+        return tn_error_set(
+            err, TN_ERR_INPUT,
+            "too little history: %zu monthly snapshots (the last %d are the test set)", k,
+            TN_TEST_SNAPSHOTS);
     tn_day first_test = snapshots->dates[k - TN_TEST_SNAPSHOTS];
     size_t usable = 0; /* snapshots whose label window closes before the test period */
     while (usable < k && snapshots->dates[usable] + TN_LABEL_DAYS <= first_test)
         usable++;
     if (usable < TN_CALIBRATION_SNAPSHOTS + 1)
-        return tn_error_set(err, TN_ERR_INPUT,
-                            "too little history: only %zu monthly snapshots close their label window "
-                            "before the test period (%d are needed to calibrate, and more to train)",
-                            usable, TN_CALIBRATION_SNAPSHOTS);
+        return tn_error_set(
+            err, TN_ERR_INPUT,
+            "too little history: only %zu monthly snapshots close their label window "
+            "before the test period (%d are needed to calibrate, and more to train)",
+            usable, TN_CALIBRATION_SNAPSHOTS);
     tn_day calibration_start = snapshots->dates[usable - TN_CALIBRATION_SNAPSHOTS];
     split->from[TRAIN] = snapshots->dates[0];
     split->to[TRAIN] = snapshots->dates[usable - TN_CALIBRATION_SNAPSHOTS - 1];
@@ -65,9 +67,10 @@ static bool split_rows(const tn_table *rows, const tn_snapshots *snapshots, data
         split->rows[s] = malloc((rows->rows + 1) * sizeof *split->rows[s]);
     for (size_t r = 0; r < rows->rows; r++) {
         tn_day t = (tn_day)day[r];
-        int slice = t >= first_test ? TEST
+        int slice = t >= first_test                                         ? TEST
                     : t >= calibration_start && t <= split->to[CALIBRATION] ? CALIBRATION
-                    : t < calibration_start ? TRAIN : -1; /* -1: label window overlaps the test period */
+                    : t < calibration_start                                 ? TRAIN
+                                            : -1; /* -1: label window overlaps the test period */
         if (slice >= 0)
             split->rows[slice][split->count[slice]++] = r;
     }
@@ -109,7 +112,8 @@ static bool fit_trees(const slice_data *train, const slice_data *calibration, si
                       double *scale_pos_weight, tn_error *err) {
     tn_xgb_params params = tn_xgb_default_params();
     if (train->positives == 0 || calibration->positives == 0)
-        return tn_error_set(err, TN_ERR_INPUT, "no positive label in the %s slice: nothing to learn",
+        return tn_error_set(err, TN_ERR_INPUT,
+                            "no positive label in the %s slice: nothing to learn",
                             train->positives == 0 ? "training" : "calibration");
     params.scale_pos_weight = (double)(train->rows - train->positives) / (double)train->positives;
     *scale_pos_weight = params.scale_pos_weight;
@@ -145,14 +149,16 @@ static json_t *split_json(const training_run *run) {
     json_t *split = json_object();
     for (int s = 0; s < 3; s++)
         json_object_set_new(split, slice_names[s],
-                            json_pack("{s:o, s:o, s:i, s:i}", "from_snapshot", date_json(run->split.from[s]),
-                                      "to_snapshot", date_json(run->split.to[s]), "rows",
-                                      (int)run->slices[s].rows, "positives", (int)run->slices[s].positives));
-    json_object_set_new(split, "rule",
-                        json_string("The last 6 monthly snapshots are the test set; only snapshots "
-                                    "whose 90-day label window closes before the test period are "
-                                    "fitted on: the last 3 of them calibrate and stop the boosting, "
-                                    "the others train the trees"));
+                            json_pack("{s:o, s:o, s:i, s:i}", "from_snapshot",
+                                      date_json(run->split.from[s]), "to_snapshot",
+                                      date_json(run->split.to[s]), "rows", (int)run->slices[s].rows,
+                                      "positives", (int)run->slices[s].positives));
+    json_object_set_new(
+        split, "rule",
+        json_string("The last 6 monthly snapshots are the test set; only snapshots "
+                    "whose 90-day label window closes before the test period are "
+                    "fitted on: the last 3 of them calibrate and stop the boosting, "
+                    "the others train the trees"));
     return split;
 }
 
@@ -216,10 +222,10 @@ static json_t *by_tier_json(const training_run *run) {
             observed += run->slices[TEST].label[i];
             count++;
         }
-        json_array_append_new(rows, json_pack("{s:s, s:i, s:o, s:o}", "plan_tier", tiers[t], "rows",
-                                              count, "mean_predicted",
-                                              tn_json_real(count ? predicted / count : NAN),
-                                              "observed_rate", tn_json_real(count ? observed / count : NAN)));
+        json_array_append_new(
+            rows, json_pack("{s:s, s:i, s:o, s:o}", "plan_tier", tiers[t], "rows", count,
+                            "mean_predicted", tn_json_real(count ? predicted / count : NAN),
+                            "observed_rate", tn_json_real(count ? observed / count : NAN)));
     }
     return rows;
 }
@@ -234,7 +240,8 @@ static bool shap_json(training_run *run, json_t **out, tn_error *err) {
     bool ok = contributions && per_feature && run->mean_abs_shap &&
               tn_xgb_contributions(&run->trees, test->x, test->rows, contributions, err);
     for (size_t r = 0; ok && r < test->rows; r++) {
-        tn_encoder_feature_contributions(&run->encoder, contributions + r * (columns + 1), per_feature);
+        tn_encoder_feature_contributions(&run->encoder, contributions + r * (columns + 1),
+                                         per_feature);
         for (size_t f = 0; f < features; f++)
             run->mean_abs_shap[f] += fabs(per_feature[f]) / (double)test->rows;
     }
@@ -249,8 +256,9 @@ static bool shap_json(training_run *run, json_t **out, tn_error *err) {
     }
     json_t *list = json_array();
     for (size_t i = 0; ok && i < features; i++)
-        json_array_append_new(list, json_pack("{s:s, s:o}", "feature", run->encoder.features[order[i]].name,
-                                              "mean_abs_shap", tn_json_real(run->mean_abs_shap[order[i]])));
+        json_array_append_new(list, json_pack("{s:s, s:o}", "feature",
+                                              run->encoder.features[order[i]].name, "mean_abs_shap",
+                                              tn_json_real(run->mean_abs_shap[order[i]])));
     *out = json_pack("{s:s, s:s, s:o}", "units", "log-odds (XGBoost pred_contribs, exact TreeSHAP)",
                      "on", "the test set", "mean_abs", list);
     free(order), free(contributions), free(per_feature);
@@ -294,7 +302,8 @@ static bool leakage_guard(training_run *run, tn_error *err) {
     json_t *guard = json_pack("{s:s, s:b}", "feature", "has_open_expansion_opp", "is_top_feature",
                               top == (size_t)feature);
     if (top == (size_t)feature) { /* retrain with its column blanked and report what is left */
-        size_t columns = run->encoder.column_count, column = run->encoder.features[feature].first_column;
+        size_t columns = run->encoder.column_count,
+               column = run->encoder.features[feature].first_column;
         for (int s = 0; s < 3; s++)
             for (size_t r = 0; r < run->slices[s].rows; r++)
                 run->slices[s].x[r * columns + column] = NAN;
@@ -360,10 +369,12 @@ static bool write_model_files(training_run *run, const char *dir, tn_trained_mod
         return false;
     char version[96];
     snprintf(version, sizeof version, "%s-%s-%012llx", run->name,
-             json_string_value(json_object_get(run->meta, "as_of")), file_hash(temporary) & 0xffffffffffffULL);
+             json_string_value(json_object_get(run->meta, "as_of")),
+             file_hash(temporary) & 0xffffffffffffULL);
     json_object_set_new(run->meta, "version", json_string(version));
     snprintf(summary->version, sizeof summary->version, "%s", version);
-    char *meta = json_dumps(run->meta, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    char *meta =
+        json_dumps(run->meta, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     tn_strbuf card = TN_STRBUF_INIT;
     tn_model_card(run->meta, &card);
     snprintf(path, sizeof path, "%s/%s.meta.json", dir, run->name);
@@ -397,18 +408,20 @@ static void describe(training_run *run, tn_day as_of) {
     json_t *snapshots = json_array();
     for (size_t i = 0; i < run->snapshots->count; i++)
         json_array_append_new(snapshots, date_json(run->snapshots->dates[i]));
-    run->meta = json_pack(
-        "{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:{s:o, s:o, s:o}}", "name", run->name, "version",
-        "", "as_of", date_json(as_of), "population",
-        churn ? "customers active at each monthly snapshot date t"
-              : "customers active and not yet upgraded at each monthly snapshot date t",
-        "label",
-        churn ? "churned within the 90 days after t: churn_date in [t, t + 90)"
-              : "upgraded within the 90 days after t: upgrade_date in [t, t + 90)",
-        "features_as_of", "each snapshot's t: the marts' SQL evaluated as of t (data dated before t only)",
-        "encoding", tn_encoder_to_json(&run->encoder), "calibration",
-        tn_calibration_to_json(&run->calibration), "training", "snapshots", snapshots, "split",
-        split_json(run), "xgboost", params_json(run->scale_pos_weight, run->best_round, run->validation_auc));
+    run->meta =
+        json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:{s:o, s:o, s:o}}", "name", run->name,
+                  "version", "", "as_of", date_json(as_of), "population",
+                  churn ? "customers active at each monthly snapshot date t"
+                        : "customers active and not yet upgraded at each monthly snapshot date t",
+                  "label",
+                  churn ? "churned within the 90 days after t: churn_date in [t, t + 90)"
+                        : "upgraded within the 90 days after t: upgrade_date in [t, t + 90)",
+                  "features_as_of",
+                  "each snapshot's t: the marts' SQL evaluated as of t (data dated before t only)",
+                  "encoding", tn_encoder_to_json(&run->encoder), "calibration",
+                  tn_calibration_to_json(&run->calibration), "training", "snapshots", snapshots,
+                  "split", split_json(run), "xgboost",
+                  params_json(run->scale_pos_weight, run->best_round, run->validation_auc));
     json_object_set_new(run->meta, "libraries",
                         json_pack("{s:s, s:s, s:s}", "tenure", TN_VERSION, "xgboost", xgboost,
                                   "duckdb", duckdb_library_version()));
@@ -444,8 +457,9 @@ static bool train_model(training_run *run, tn_day as_of, const char *dir, tn_tra
     for (int s = 0; ok && s < 3; s++)
         gather(x, label, columns, run->split.rows[s], run->split.count[s], &run->slices[s]);
     free(x);
-    ok = ok && fit_trees(&run->slices[TRAIN], &run->slices[CALIBRATION], columns, &run->trees,
-                         &run->best_round, &run->validation_auc, &run->scale_pos_weight, err) &&
+    ok = ok &&
+         fit_trees(&run->slices[TRAIN], &run->slices[CALIBRATION], columns, &run->trees,
+                   &run->best_round, &run->validation_auc, &run->scale_pos_weight, err) &&
          evaluate(run, err);
     json_t *shap = NULL;
     if (ok) {
@@ -468,10 +482,13 @@ static bool train_model(training_run *run, tn_day as_of, const char *dir, tn_tra
         summary->calibration_rows = run->slices[CALIBRATION].rows;
         summary->test_rows = run->slices[TEST].rows;
         summary->test_auc = json_number_value(json_object_get(test, "auc"));
-        summary->top_decile_lift = json_number_value(json_object_get(json_object_get(test, "top_decile"), "lift"));
+        summary->top_decile_lift =
+            json_number_value(json_object_get(json_object_get(test, "top_decile"), "lift"));
         summary->brier = json_number_value(json_object_get(test, "brier"));
-        summary->max_calibration_error = json_number_value(json_object_get(test, "max_calibration_error"));
-        const json_t *top = json_array_get(json_object_get(json_object_get(run->meta, "shap"), "mean_abs"), 0);
+        summary->max_calibration_error =
+            json_number_value(json_object_get(test, "max_calibration_error"));
+        const json_t *top =
+            json_array_get(json_object_get(json_object_get(run->meta, "shap"), "mean_abs"), 0);
         snprintf(summary->top_feature, sizeof summary->top_feature, "%s",
                  json_string_value(json_object_get(top, "feature")));
     }
@@ -501,16 +518,17 @@ static bool prepare_directory(const char *option, const char *dir, tn_error *err
     if (dir == NULL)
         return true;
     if (stat(dir, &info) == 0)
-        return S_ISDIR(info.st_mode) ? true
-                                     : tn_error_set(err, TN_ERR_IO, "%s %s: not a directory", option, dir);
+        return S_ISDIR(info.st_mode)
+                   ? true
+                   : tn_error_set(err, TN_ERR_IO, "%s %s: not a directory", option, dir);
     if (mkdir(dir, 0777) != 0)
         return tn_error_set(err, TN_ERR_IO, "%s %s: cannot create the directory: %s", option, dir,
                             strerror(errno));
     return true;
 }
 
-bool tn_train(const tn_train_options *options, const tn_train_watch *watch,
-              tn_train_result *result, tn_error *err) {
+bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_train_result *result,
+              tn_error *err) {
     memset(result, 0, sizeof *result);
     tn_db *db = NULL;
     tn_day as_of, data_as_of;
@@ -528,13 +546,16 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch,
         const tn_feature_spec *specs;
         size_t count;
         const tn_table *rows;
-    } models[2] = {{"churn", tn_churn_features, TN_CHURN_FEATURES, &snapshots.churn},
-                   {"expansion", tn_expansion_features, TN_EXPANSION_FEATURES, &snapshots.expansion}};
+    } models[2] = {
+        {"churn", tn_churn_features, TN_CHURN_FEATURES, &snapshots.churn},
+        {"expansion", tn_expansion_features, TN_EXPANSION_FEATURES, &snapshots.expansion}};
     for (int m = 0; ok && m < 2; m++) {
         if (watch != NULL && watch->step != NULL)
             watch->step(watch->context, models[m].name, (size_t)m, 2);
-        training_run run = {.name = models[m].name, .specs = models[m].specs,
-                            .feature_count = models[m].count, .rows = models[m].rows,
+        training_run run = {.name = models[m].name,
+                            .specs = models[m].specs,
+                            .feature_count = models[m].count,
+                            .rows = models[m].rows,
                             .snapshots = &snapshots};
         ok = train_model(&run, data_as_of, options->models_dir, &result->models[m], err);
         if (!ok)

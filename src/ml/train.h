@@ -48,7 +48,7 @@ typedef struct {
     tn_trained_model models[2]; /* churn, expansion */
 } tn_train_result;
 
-bool tn_train(const tn_train_options *options, const tn_train_watch *watch,
-              tn_train_result *result, tn_error *err);
+bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_train_result *result,
+              tn_error *err);
 
 #endif

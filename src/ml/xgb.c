@@ -66,7 +66,8 @@ static bool make_matrix(const float *x, const float *label, size_t rows, size_t 
                         DMatrixHandle *out, tn_error *err) {
     if (failed(XGDMatrixCreateFromMat(x, rows, columns, NAN, out), "creating a matrix", err))
         return false;
-    if (label != NULL && failed(XGDMatrixSetFloatInfo(*out, "label", label, rows), "setting labels", err)) {
+    if (label != NULL &&
+        failed(XGDMatrixSetFloatInfo(*out, "label", label, rows), "setting labels", err)) {
         XGDMatrixFree(*out);
         return false;
     }
@@ -80,18 +81,25 @@ static bool set_params(BoosterHandle booster, const tn_xgb_params *p, tn_error *
         double number;
         const char *text;
     } params[] = {
-        {"objective", 0, "binary:logistic"}, {"eval_metric", 0, "auc"}, {"tree_method", 0, "hist"},
-        {"eta", p->eta, NULL},               {"max_depth", p->max_depth, NULL},
-        {"subsample", p->subsample, NULL},   {"colsample_bytree", p->colsample, NULL},
-        {"min_child_weight", p->min_child_weight, NULL}, {"lambda", p->lambda, NULL},
-        {"scale_pos_weight", p->scale_pos_weight, NULL}, {"seed", p->seed, NULL},
+        {"objective", 0, "binary:logistic"},
+        {"eval_metric", 0, "auc"},
+        {"tree_method", 0, "hist"},
+        {"eta", p->eta, NULL},
+        {"max_depth", p->max_depth, NULL},
+        {"subsample", p->subsample, NULL},
+        {"colsample_bytree", p->colsample, NULL},
+        {"min_child_weight", p->min_child_weight, NULL},
+        {"lambda", p->lambda, NULL},
+        {"scale_pos_weight", p->scale_pos_weight, NULL},
+        {"seed", p->seed, NULL},
         {"nthread", p->threads, NULL},
     };
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
         if (params[i].text == NULL)
             snprintf(value, sizeof value, "%.10g", params[i].number);
-        if (failed(XGBoosterSetParam(booster, params[i].name, params[i].text ? params[i].text : value),
-                   params[i].name, err))
+        if (failed(
+                XGBoosterSetParam(booster, params[i].name, params[i].text ? params[i].text : value),
+                params[i].name, err))
             return false;
     }
     return true;
@@ -122,7 +130,8 @@ bool tn_xgb_train(const tn_xgb_data *train, const tn_xgb_data *valid, size_t col
         const char *names[] = {"valid"}, *line = NULL;
         DMatrixHandle evaluated[] = {dvalid};
         ok = !failed(XGBoosterUpdateOneIter(booster, round, dtrain), "training a round", err) &&
-             !failed(XGBoosterEvalOneIter(booster, round, evaluated, names, 1, &line), "evaluating", err);
+             !failed(XGBoosterEvalOneIter(booster, round, evaluated, names, 1, &line), "evaluating",
+                     err);
         double auc = ok ? parse_auc(line) : NAN;
         if (ok && auc > best_value) {
             best_value = auc;
@@ -151,7 +160,8 @@ bool tn_xgb_train(const tn_xgb_data *train, const tn_xgb_data *valid, size_t col
     return true;
 }
 
-/* Runs one kind of prediction (0 value, 1 margin, 2 contributions) and copies `width` values a row. */
+/* Runs one kind of prediction (0 value, 1 margin, 2 contributions) and copies `width` values a row.
+ */
 static bool predict_kind(const tn_xgb *model, const float *x, size_t rows, int type, size_t width,
                          double *out, tn_error *err) {
     DMatrixHandle matrix = NULL;
@@ -167,9 +177,9 @@ static bool predict_kind(const tn_xgb *model, const float *x, size_t rows, int t
     const bst_ulong *shape = NULL;
     bst_ulong dimensions = 0;
     const float *result = NULL;
-    bool ok = !failed(XGBoosterPredictFromDMatrix(model->booster, matrix, config, &shape,
-                                                  &dimensions, &result),
-                      "predicting", err);
+    bool ok = !failed(
+        XGBoosterPredictFromDMatrix(model->booster, matrix, config, &shape, &dimensions, &result),
+        "predicting", err);
     for (size_t i = 0; ok && i < rows * width; i++)
         out[i] = result[i];
     XGDMatrixFree(matrix);
@@ -198,7 +208,8 @@ bool tn_xgb_load(const char *path, tn_xgb *out, tn_error *err) {
     memset(out, 0, sizeof *out);
     FILE *file = fopen(path, "rb");
     if (file == NULL)
-        return tn_error_set(err, TN_ERR_MODEL, "%s: no such model file (train one with 'tenure train')", path);
+        return tn_error_set(err, TN_ERR_MODEL,
+                            "%s: no such model file (train one with 'tenure train')", path);
     fclose(file);
     BoosterHandle booster = NULL;
     bst_ulong columns = 0;

@@ -17,6 +17,7 @@
 
 #include "common/embedded.h"
 #include "common/strbuf.h"
+#include "serve/assets.h"
 #include "serve/views.h"
 #include "tn_version.h"
 
@@ -261,6 +262,28 @@ static void metrics(tn_server *server, const tn_snapshot *snapshot, tn_response 
         response->content_type = "text/plain; version=0.0.4; charset=utf-8";
 }
 
+static void asset(const tn_asset *file, tn_response *response) {
+    size_t length;
+    const char *contents = file ? tn_asset_contents(file, &length) : NULL;
+    if (contents == NULL) {
+        tn_response_error(response, 404, "not_found",
+                          "no such dashboard file (there are app.js, style.css and chart.umd.js)");
+        return;
+    }
+    borrow(response, 200, contents, length);
+    response->content_type = file->content_type;
+}
+
+static void analytics(const tn_snapshot *snapshot, tn_route_id route, tn_response *response) {
+    if (route == TN_ROUTE_PORTFOLIO)
+        borrow(response, 200, snapshot->portfolio.text, snapshot->portfolio.length);
+    else if (route == TN_ROUTE_MODELS)
+        borrow(response, 200, snapshot->models.text, snapshot->models.length);
+    else
+        borrow(response, snapshot->survival_status, snapshot->survival.text,
+               snapshot->survival.length);
+}
+
 void tn_handle(tn_server *server, const tn_request *request, tn_response *response) {
     const tn_snapshot *snapshot = request->snapshot;
     if (tn_route_get(request->route)->needs_snapshot && !snapshot->ready) {
@@ -297,6 +320,17 @@ void tn_handle(tn_server *server, const tn_request *request, tn_response *respon
         borrow(response, 200, document, strlen(document));
         break;
     }
+    case TN_ROUTE_PORTFOLIO:
+    case TN_ROUTE_SURVIVAL:
+    case TN_ROUTE_MODELS:
+        analytics(snapshot, request->route, response);
+        break;
+    case TN_ROUTE_PAGE:
+        asset(&tn_asset_page, response);
+        break;
+    case TN_ROUTE_ASSET:
+        asset(tn_asset_find(request->parameter), response);
+        break;
     default:
         tn_response_error(response, 404, "not_found", "no such route");
     }

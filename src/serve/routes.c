@@ -15,9 +15,18 @@ static const tn_route routes[TN_ROUTE_COUNT] = {
     [TN_ROUTE_CUSTOMER] = {"/customers/{id}", "GET", false, true, "GET, HEAD, OPTIONS"},
     [TN_ROUTE_METRICS] = {"/metrics", "GET", false, false, "GET, HEAD, OPTIONS"},
     [TN_ROUTE_OPENAPI] = {"/openapi.json", "GET", false, false, "GET, HEAD, OPTIONS"},
+    [TN_ROUTE_PORTFOLIO] = {"/analytics/portfolio", "GET", false, true, "GET, HEAD, OPTIONS"},
+    [TN_ROUTE_SURVIVAL] = {"/analytics/survival", "GET", false, true, "GET, HEAD, OPTIONS"},
+    [TN_ROUTE_MODELS] = {"/analytics/models", "GET", false, true, "GET, HEAD, OPTIONS"},
+    [TN_ROUTE_PAGE] = {"/", "GET", true, false, "GET, HEAD, OPTIONS"},
+    [TN_ROUTE_ASSET] = {"/assets/{file}", "GET", true, false, "GET, HEAD, OPTIONS"},
 };
 
-static const char customer_prefix[] = "/customers/";
+/* The length of a template's fixed part when it ends in a parameter ("/customers/"), else 0. */
+static size_t parameter_prefix(const char *template) {
+    const char *brace = strchr(template, '{');
+    return brace != NULL ? (size_t)(brace - template) : 0;
+}
 
 const tn_route *tn_route_get(tn_route_id id) {
     return id < TN_ROUTE_COUNT ? &routes[id] : NULL;
@@ -25,17 +34,19 @@ const tn_route *tn_route_get(tn_route_id id) {
 
 tn_route_id tn_route_match(const char *path, const char **parameter) {
     *parameter = NULL;
-    size_t prefix = sizeof customer_prefix - 1;
-    if (strncmp(path, customer_prefix, prefix) == 0) {
-        const char *id = path + prefix;
-        if (id[0] == '\0' || strchr(id, '/') != NULL)
-            return TN_ROUTE_NONE;
-        *parameter = id;
-        return TN_ROUTE_CUSTOMER;
-    }
-    for (int r = 0; r < TN_ROUTE_COUNT; r++)
-        if (r != TN_ROUTE_CUSTOMER && strcmp(path, routes[r].path) == 0)
+    for (int r = 0; r < TN_ROUTE_COUNT; r++) {
+        size_t prefix = parameter_prefix(routes[r].path);
+        if (prefix == 0) {
+            if (strcmp(path, routes[r].path) == 0)
+                return (tn_route_id)r;
+        } else if (strncmp(path, routes[r].path, prefix) == 0) {
+            const char *value = path + prefix;
+            if (value[0] == '\0' || strchr(value, '/') != NULL)
+                return TN_ROUTE_NONE;
+            *parameter = value;
             return (tn_route_id)r;
+        }
+    }
     return TN_ROUTE_NONE;
 }
 

@@ -1,7 +1,8 @@
 /*
  * routes.h — the routes `tenure serve` answers, in one table: the path
  * template, the methods, whether it is public (answered without an API
- * key). The server dispatches with it, /metrics labels requests with its
+ * key: health checks and the dashboard's static files, which hold no
+ * data). The server dispatches with it, /metrics labels requests with its
  * templates, and a unit test checks that api/openapi.json describes exactly
  * these routes and methods.
  */
@@ -21,6 +22,11 @@ typedef enum {
     TN_ROUTE_CUSTOMER,
     TN_ROUTE_METRICS,
     TN_ROUTE_OPENAPI,
+    TN_ROUTE_PORTFOLIO,
+    TN_ROUTE_SURVIVAL,
+    TN_ROUTE_MODELS,
+    TN_ROUTE_PAGE,
+    TN_ROUTE_ASSET,
     TN_ROUTE_COUNT,
     TN_ROUTE_NONE = TN_ROUTE_COUNT, /* no route has this path */
 } tn_route_id;
@@ -37,8 +43,9 @@ typedef struct {
 const tn_route *tn_route_get(tn_route_id id);
 
 /*
- * The route a request path matches, or TN_ROUTE_NONE. For /customers/{id}
- * *parameter points at the id inside `path` (else it is set to NULL).
+ * The route a request path matches, or TN_ROUTE_NONE. For a template that
+ * ends in a parameter (/customers/{id}, /assets/{file}) *parameter points
+ * at it inside `path` (else it is set to NULL); it holds no '/'.
  */
 tn_route_id tn_route_match(const char *path, const char **parameter);
 

@@ -31,7 +31,7 @@
 #define TN_BODY_MAX (64 * 1024)
 
 typedef struct {
-    const char *db_path, *models_dir;
+    const char *db_path, *models_dir, *reports_dir;
     const char *host;
     long port; /* 0: any free port (logged) */
     long threads;

@@ -10,6 +10,9 @@
  * Customers who are not active at the as-of date are indexed too, so the
  * server can say when they churned.
  *
+ * It also holds the dashboard's portfolio, survival and models views
+ * (analytics.h), built once.
+ *
  * Sharing between threads: a snapshot is immutable and reference counted.
  * The server holds one reference for the current snapshot and every request
  * holds one from its first callback to its completion, so a reload (SIGHUP)
@@ -78,11 +81,17 @@ typedef struct {
     size_t slot_mask;
 
     tn_body ready_body; /* GET /ready */
+
+    /* The dashboard's views (analytics.h). */
+    tn_body portfolio, models;
+    tn_body survival;    /* the view, or the error saying why there is none */
+    int survival_status; /* 200, or 503 when analysis.json is missing or unreadable */
 } tn_snapshot;
 
 typedef struct {
     const char *db_path;
     const char *models_dir;
+    const char *reports_dir; /* where `tenure analyze` wrote analysis.json */
 } tn_snapshot_source;
 
 /*

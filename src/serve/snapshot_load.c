@@ -4,10 +4,12 @@
  *
  * Steps: open the warehouse read-only; read its build (as-of date); load
  * both models; score every active customer with the code path `tenure
- * score` uses (ml/score.h); read the Customer 360 facts, the open
- * opportunities and the inactive customers (sql/serve/); close the
- * warehouse, so `tenure build` can write it while the server runs; build
- * every customer's answers (views.h) and the index.
+ * score` uses (ml/score.h); read the Customer 360 facts, daily usage,
+ * recent tickets, open opportunities and the inactive customers
+ * (sql/serve/); close the warehouse, so `tenure build` can write it while
+ * the server runs; build every customer's answers (views.h), the index and
+ * the dashboard's views (analytics.h, with analysis.json from the reports
+ * directory).
  */
 #include <math.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include "common/log.h"
 #include "ml/model.h"
 #include "ml/score.h"
+#include "serve/analytics.h"
 #include "serve/snapshot.h"
 #include "serve/views.h"
 #include "warehouse/db.h"
@@ -30,7 +33,7 @@
 typedef struct {
     tn_ml_model churn, expansion;
     tn_score_set scores;
-    tn_table info, facts, opportunities, inactive;
+    tn_table info, facts, daily, tickets, opportunities, inactive;
 } sources;
 
 static void sources_free(sources *s) {
@@ -39,6 +42,8 @@ static void sources_free(sources *s) {
     tn_score_set_free(&s->scores);
     tn_table_free(&s->info);
     tn_table_free(&s->facts);
+    tn_table_free(&s->daily);
+    tn_table_free(&s->tickets);
     tn_table_free(&s->opportunities);
     tn_table_free(&s->inactive);
 }
@@ -50,14 +55,21 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
     if (ok && s->info.rows != 1)
         ok = tn_error_set(err, TN_ERR_INPUT, "%s: marts.build_info has %zu rows, expected 1",
                           source->db_path, s->info.rows);
-    ok =
-        ok && tn_ml_model_load(source->models_dir, "churn", &s->churn, err) &&
-        tn_ml_model_load(source->models_dir, "expansion", &s->expansion, err) &&
-        tn_score_all(db, &s->churn, &s->expansion, &s->scores, err) &&
-        tn_table_query(db, tn_embedded_text("sql/serve/customer_360.sql"), &s->facts, err) &&
-        tn_table_query(db, tn_embedded_text("sql/serve/open_opportunities.sql"), &s->opportunities,
-                       err) &&
-        tn_table_query(db, tn_embedded_text("sql/serve/inactive_customers.sql"), &s->inactive, err);
+    ok = ok && tn_ml_model_load(source->models_dir, "churn", &s->churn, err) &&
+         tn_ml_model_load(source->models_dir, "expansion", &s->expansion, err) &&
+         tn_score_all(db, &s->churn, &s->expansion, &s->scores, err);
+    const struct {
+        const char *sql;
+        tn_table *rows;
+    } reads[] = {
+        {"sql/serve/customer_360.sql", &s->facts},
+        {"sql/serve/daily_usage.sql", &s->daily},
+        {"sql/serve/recent_tickets.sql", &s->tickets},
+        {"sql/serve/open_opportunities.sql", &s->opportunities},
+        {"sql/serve/inactive_customers.sql", &s->inactive},
+    };
+    for (size_t i = 0; ok && i < sizeof reads / sizeof reads[0]; i++)
+        ok = tn_table_query(db, tn_embedded_text(reads[i].sql), reads[i].rows, err);
     tn_db_close(db);
     if (ok && s->facts.rows != s->scores.count)
         ok = tn_error_set(err, TN_ERR_INTERNAL,
@@ -71,27 +83,53 @@ static const char *info_text(const sources *s, const char *column) {
     return values != NULL && values[0] != NULL ? values[0] : "";
 }
 
-/* The open opportunities of each scored customer, as JSON arrays (caller decrefs each). */
-static json_t **group_opportunities(const sources *s) {
+/* One row of a per-customer table as JSON (new reference). */
+typedef json_t *(*row_to_json)(const tn_table *rows, size_t row);
+
+/* The rows of `rows` for each scored customer, as JSON arrays (caller decrefs each). */
+static json_t **group_by_customer(const sources *s, const tn_table *rows, row_to_json convert) {
     json_t **lists = calloc(s->scores.count + 1, sizeof *lists);
     for (size_t i = 0; lists != NULL && i < s->scores.count; i++)
         lists[i] = json_array();
-    char *const *owners = tn_table_texts(&s->opportunities, "customer_id");
-    for (size_t r = 0; lists != NULL && r < s->opportunities.rows; r++) {
+    char *const *owners = tn_table_texts(rows, "customer_id");
+    for (size_t r = 0; lists != NULL && owners != NULL && r < rows->rows; r++) {
         const tn_customer_score *c = tn_score_find(&s->scores, owners[r] ? owners[r] : "");
         if (c != NULL)
-            json_array_append_new(lists[c - s->scores.customers],
-                                  tn_view_opportunity(&s->opportunities, r));
+            json_array_append_new(lists[c - s->scores.customers], convert(rows, r));
     }
     return lists;
+}
+
+static void free_groups(json_t **lists, size_t count) {
+    for (size_t i = 0; lists != NULL && i < count; i++)
+        json_decref(lists[i]);
+    free(lists);
+}
+
+/* "0,3,5" → [0, 3, 5] */
+static json_t *daily_counts(const tn_table *rows, size_t row) {
+    char *const *texts = tn_table_texts(rows, "daily_events");
+    json_t *counts = json_array();
+    for (const char *p = texts[row] ? texts[row] : ""; *p;) {
+        char *end;
+        long value = strtol(p, &end, 10);
+        if (end == p)
+            break;
+        json_array_append_new(counts, json_integer(value));
+        p = *end == ',' ? end + 1 : end;
+    }
+    return counts;
 }
 
 static bool build_customers(tn_snapshot *snapshot, const sources *s, tn_error *err) {
     tn_view_context context = {snapshot->as_of, snapshot->churn_version,
                                snapshot->expansion_version};
-    json_t **opportunities = group_opportunities(s);
+    json_t **opportunities = group_by_customer(s, &s->opportunities, tn_view_opportunity);
+    json_t **tickets = group_by_customer(s, &s->tickets, tn_view_ticket);
+    json_t **daily = group_by_customer(s, &s->daily, daily_counts);
     snapshot->customers = calloc(s->scores.count + 1, sizeof *snapshot->customers);
-    bool ok = opportunities != NULL && snapshot->customers != NULL;
+    bool ok =
+        opportunities != NULL && tickets != NULL && daily != NULL && snapshot->customers != NULL;
     if (ok)
         snapshot->customer_count = s->scores.count;
     char *const *fact_ids = tn_table_texts(&s->facts, "customer_id");
@@ -100,12 +138,14 @@ static bool build_customers(tn_snapshot *snapshot, const sources *s, tn_error *e
         if (c == NULL)
             continue; /* caught below: some scored customer then has no facts */
         size_t i = (size_t)(c - s->scores.customers);
-        tn_view_input input = {c, &s->facts, r, opportunities[i]};
+        /* daily[i] holds one array (the customer's one row), or none */
+        tn_view_input input = {
+            c, &s->facts, r, opportunities[i], tickets[i], json_array_get(daily[i], 0)};
         ok = tn_views_build(&context, &input, &snapshot->customers[i]);
     }
-    for (size_t i = 0; opportunities != NULL && i < s->scores.count; i++)
-        json_decref(opportunities[i]);
-    free(opportunities);
+    free_groups(opportunities, s->scores.count);
+    free_groups(tickets, s->scores.count);
+    free_groups(daily, s->scores.count);
     if (!ok)
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < snapshot->customer_count; i++)
@@ -160,7 +200,45 @@ static bool build_ready_body(tn_snapshot *snapshot, const sources *s) {
         &snapshot->ready_body);
 }
 
-static bool assemble(tn_snapshot *snapshot, const sources *s, tn_error *err) {
+/* The survival view from <reports>/analysis.json, or the 503 saying why there is none. */
+static bool build_survival(tn_snapshot *snapshot, const char *reports_dir) {
+    char path[4200], message[4400];
+    snprintf(path, sizeof path, "%s/analysis.json", reports_dir);
+    json_error_t problem;
+    json_t *analysis = json_load_file(path, 0, &problem);
+    if (analysis == NULL) {
+        snapshot->survival_status = 503;
+        snprintf(message, sizeof message, "%s: %s (run 'tenure analyze')", path, problem.text);
+        return tn_body_error("analysis_missing", message, &snapshot->survival);
+    }
+    json_t *view = tn_analytics_survival(analysis);
+    const char *analysed = json_string_value(json_object_get(analysis, "as_of"));
+    if (view != NULL && analysed != NULL && strcmp(analysed, snapshot->as_of) != 0) {
+        snprintf(message, sizeof message,
+                 "%s is as of %s, the warehouse as of %s: run 'tenure analyze'", path, analysed,
+                 snapshot->as_of);
+        json_object_set_new(view, "warning", json_string(message));
+    }
+    json_decref(analysis);
+    snapshot->survival_status = 200;
+    return tn_body_from_json_digits(view, 15, &snapshot->survival);
+}
+
+static bool build_analytics(tn_snapshot *snapshot, const sources *s,
+                            const tn_snapshot_source *source) {
+    size_t churned = 0;
+    for (size_t i = 0; i < snapshot->inactive_count; i++)
+        churned += snapshot->inactive[i].churned[0] != '\0';
+    tn_portfolio_extra extra = {churned, &s->facts};
+    return tn_body_from_json_digits(tn_analytics_portfolio(snapshot->as_of, &s->scores, &extra), 15,
+                                    &snapshot->portfolio) &&
+           tn_body_from_json_digits(tn_analytics_models(&s->churn, &s->expansion), 15,
+                                    &snapshot->models) &&
+           build_survival(snapshot, source->reports_dir ? source->reports_dir : "reports");
+}
+
+static bool assemble(tn_snapshot *snapshot, const sources *s, const tn_snapshot_source *source,
+                     tn_error *err) {
     snprintf(snapshot->as_of, sizeof snapshot->as_of, "%s", info_text(s, "as_of"));
     snprintf(snapshot->data_as_of, sizeof snapshot->data_as_of, "%s", info_text(s, "data_as_of"));
     snprintf(snapshot->built_at, sizeof snapshot->built_at, "%s", info_text(s, "built_at"));
@@ -171,7 +249,7 @@ static bool assemble(tn_snapshot *snapshot, const sources *s, tn_error *err) {
     if (!build_customers(snapshot, s, err))
         return false;
     if (!build_inactive(snapshot, s) || !tn_snapshot_index(snapshot) ||
-        !build_ready_body(snapshot, s))
+        !build_ready_body(snapshot, s) || !build_analytics(snapshot, s, source))
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     return true;
 }
@@ -182,7 +260,8 @@ tn_snapshot *tn_snapshot_load(const tn_snapshot_source *source) {
     tn_error err;
     tn_error_clear(&err);
     tn_snapshot *snapshot = tn_snapshot_not_ready("");
-    bool ok = snapshot != NULL && read_sources(source, &s, &err) && assemble(snapshot, &s, &err);
+    bool ok =
+        snapshot != NULL && read_sources(source, &s, &err) && assemble(snapshot, &s, source, &err);
     sources_free(&s);
     if (snapshot != NULL && !ok) {
         tn_snapshot_release(snapshot);

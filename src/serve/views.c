@@ -18,13 +18,17 @@
 
 enum { ACTION_MAX = 320 };
 
-bool tn_body_from_json(json_t *value, tn_body *body) {
+bool tn_body_from_json_digits(json_t *value, int digits, tn_body *body) {
     body->text =
-        value ? json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8))
+        value ? json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(digits))
               : NULL;
     body->length = body->text ? strlen(body->text) : 0;
     json_decref(value);
     return body->text != NULL;
+}
+
+bool tn_body_from_json(json_t *value, tn_body *body) {
+    return tn_body_from_json_digits(value, 8, body);
 }
 
 bool tn_body_error(const char *code, const char *message, tn_body *body) {
@@ -122,23 +126,30 @@ static json_t *profile_json(const tn_view_input *input) {
                      fact_text(input, "upgraded_on"));
 }
 
+/* A new reference to a borrowed array, or an empty array for NULL. */
+static json_t *borrowed_or_empty(json_t *array) {
+    return array != NULL ? json_incref(array) : json_array();
+}
+
 static json_t *usage_json(const tn_view_input *input) {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "events_last_7d",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "events_last_7d",
                      fact_count(input, "events_last_7d"), "events_last_30d",
                      fact_count(input, "events_last_30d"), "events_prev_30d",
                      fact_count(input, "events_prev_30d"), "usage_decay_score",
                      tn_json_real(input->score->usage_decay_score), "days_since_last_event",
                      fact_count(input, "days_since_last_event"), "total_events",
                      fact_count(input, "total_events"), "avg_adoption_score",
-                     tn_json_real(fact(input, "avg_adoption_score")));
+                     tn_json_real(fact(input, "avg_adoption_score")), "daily_events_last_90d",
+                     borrowed_or_empty(input->daily_events));
 }
 
 static json_t *support_json(const tn_view_input *input) {
-    return json_pack("{s:o, s:o, s:o, s:o}", "tickets_last_30d",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "tickets_last_30d",
                      fact_count(input, "tickets_last_30d"), "high_priority_tickets",
                      fact_count(input, "high_priority_tickets"), "high_priority_last_30d",
                      fact_count(input, "high_priority_last_30d"), "mean_resolution_hours",
-                     tn_json_real(fact(input, "avg_resolution_hours")));
+                     tn_json_real(fact(input, "avg_resolution_hours")), "recent_tickets",
+                     borrowed_or_empty(input->tickets));
 }
 
 static json_t *gtm_json(const tn_view_input *input) {
@@ -148,9 +159,10 @@ static json_t *gtm_json(const tn_view_input *input) {
     json_array_foreach(input->opportunities, index, opportunity) {
         pipeline += json_number_value(json_object_get(opportunity, "amount"));
     }
-    return json_pack("{s:I, s:o, s:O}", "open_opportunities",
+    return json_pack("{s:I, s:o, s:o}", "open_opportunities",
                      (json_int_t)json_array_size(input->opportunities), "open_pipeline_amount",
-                     tn_json_real(pipeline), "opportunities", input->opportunities);
+                     tn_json_real(pipeline), "opportunities",
+                     borrowed_or_empty(input->opportunities));
 }
 
 json_t *tn_view_opportunity(const tn_table *rows, size_t row) {
@@ -163,6 +175,17 @@ json_t *tn_view_opportunity(const tn_table *rows, size_t row) {
                      stages[row], "opportunity_type", types[row], "amount",
                      tn_json_real(tn_table_numbers(rows, "amount")[row]), "close_date", closes[row],
                      "sales_owner", owners[row]);
+}
+
+json_t *tn_view_ticket(const tn_table *rows, size_t row) {
+    char *const *ids = tn_table_texts(rows, "ticket_id");
+    char *const *created = tn_table_texts(rows, "created_date");
+    char *const *priorities = tn_table_texts(rows, "priority");
+    char *const *topics = tn_table_texts(rows, "topic");
+    return json_pack("{s:s?, s:s?, s:s?, s:s?, s:o}", "ticket_id", ids[row], "created_date",
+                     created[row], "priority", priorities[row], "topic", topics[row],
+                     "resolution_hours",
+                     tn_json_real(tn_table_numbers(rows, "resolution_hours")[row]));
 }
 
 static json_t *view_json(const tn_view_context *context, const tn_view_input *input, json_t *churn,

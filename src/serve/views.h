@@ -23,12 +23,15 @@ typedef struct {
     const char *churn_version, *expansion_version;
 } tn_view_context;
 
-/* One customer's inputs: scores, Customer 360 facts, open opportunities. */
+/* One customer's inputs: scores, Customer 360 facts, tickets, usage, open opportunities. */
 typedef struct {
     const tn_customer_score *score;
     const tn_table *facts; /* rows of sql/serve/customer_360.sql */
     size_t row;            /* this customer's row in `facts` */
     json_t *opportunities; /* JSON array of the open opportunities (borrowed) */
+    json_t *tickets;       /* JSON array of the latest tickets (borrowed) */
+    json_t *daily_events;  /* JSON array: events per day, the 90 days before the as-of date
+                              (borrowed; NULL: none) */
 } tn_view_input;
 
 /* Fills every body of `out` (its id included). False when memory runs out. */
@@ -38,8 +41,21 @@ bool tn_views_build(const tn_view_context *context, const tn_view_input *input,
 /* An opportunity of sql/serve/open_opportunities.sql as JSON (new reference). */
 json_t *tn_view_opportunity(const tn_table *rows, size_t row);
 
-/* Serialises `value` compactly into `body`, and drops the reference. False when memory runs out. */
+/* A ticket of sql/serve/recent_tickets.sql as JSON (new reference). */
+json_t *tn_view_ticket(const tn_table *rows, size_t row);
+
+/*
+ * Serialises `value` compactly into `body`, with reals to 8 significant
+ * digits, and drops the reference. False when memory runs out.
+ */
 bool tn_body_from_json(json_t *value, tn_body *body);
+
+/*
+ * The same with reals to `digits` significant digits: 15 keeps portfolio
+ * sums such as an ARR of $121,994,844.50 whole, and prints a value rounded
+ * to a few decimals as just those decimals.
+ */
+bool tn_body_from_json_digits(json_t *value, int digits, tn_body *body);
 
 /* `{"error":{"code":code,"message":message}}` as a body. False when memory runs out. */
 bool tn_body_error(const char *code, const char *message, tn_body *body);

@@ -118,11 +118,12 @@ static bool run_models(build_job *job, tn_db *db, const tn_template_var *vars, t
 static bool record_build(build_job *job, tn_db *db, const char *as_of, const char *data_as_of,
                          tn_error *err) {
     tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_printf(&sql,
-                     "INSERT INTO marts.build_info SELECT DATE '%s', DATE '%s', '%s', "
-                     "timezone('UTC', current_timestamp), '%s', (SELECT map_from_entries(list((t, n))) "
-                     "FROM (",
-                     as_of, data_as_of, job->result->loaded ? "loaded" : "generated", TN_VERSION);
+    tn_strbuf_printf(
+        &sql,
+        "INSERT INTO marts.build_info SELECT DATE '%s', DATE '%s', '%s', "
+        "timezone('UTC', current_timestamp), '%s', (SELECT map_from_entries(list((t, n))) "
+        "FROM (",
+        as_of, data_as_of, job->result->loaded ? "loaded" : "generated", TN_VERSION);
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++)
         tn_strbuf_printf(&sql, "%sSELECT 'raw.%s' AS t, count(*) AS n FROM raw.%s",
                          t ? " UNION ALL " : "", tn_raw_tables[t], tn_raw_tables[t]);

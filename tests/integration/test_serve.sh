@@ -74,7 +74,7 @@ post() { # TEMPLATE PATH JSON [curl args…]
 }
 
 expect_code() { expect_equal "$CODE" "$1" "$2 → $1"; }
-body() { jq -r "$1" "$WORK/body"; }
+body() { jq -r "$@" "$WORK/body"; } # [jq options…] FILTER
 header() { tr -d '\r' <"$WORK/headers" | awk -F': ' -v h="$1" 'tolower($1) == tolower(h) {print $2}'; }
 
 # ---- a server without marts or models starts, and says why it is not ready -------
@@ -93,7 +93,8 @@ expect_status 0 "SIGTERM stops the server"
 
 # ---- the main server ------------------------------------------------------------------
 CALLS_BEFORE_MAIN=$CALLS
-start_server main --db "$DB" --models "$MODELS" --threads 2 --access-log "$WORK/access.log"
+"$TENURE" analyze --quiet --db "$DB" --out "$WORK/reports"
+start_server main --db "$DB" --models "$MODELS" --reports "$WORK/reports" --threads 2 --access-log "$WORK/access.log"
 expect_contains main.log "loaded $ACTIVE active customers as of $AS_OF" "logs what it loaded"
 
 call /health GET /health
@@ -257,6 +258,69 @@ cp "$WORK/body" "$WORK/openapi.json"
 run "${VALIDATE[@]}" "$WORK/openapi.json" --check-document
 expect_status 0 "the served OpenAPI document is well formed"
 
+# ---- the dashboard's views, checked against the warehouse and tenure score ----------
+call /analytics/portfolio GET /analytics/portfolio
+expect_code 200 "GET /analytics/portfolio"
+cp "$WORK/body" "$WORK/portfolio.json"
+query "$DB" "SELECT customer_id, industry, mrr FROM marts.mart_customer_churn_features" |
+    jq -R -s '[split("\n")[] | select(length > 0) | split(",") | {key: .[0], value: {industry: .[1], mrr: (.[2] | tonumber)}}] | from_entries' >"$WORK/facts.json"
+read -r SIGNED CHURNED <<<"$(query "$DB" "SELECT count(*), count(*) FILTER (WHERE churn_date <= '$AS_OF') FROM staging.stg_customers WHERE signup_date < '$AS_OF'" | tr ',' ' ')"
+expect_equal "$(jq -r '"\(.customers) \(.churned) \(.active)"' "$WORK/portfolio.json")" "$SIGNED $CHURNED $ACTIVE" \
+    "portfolio: customers who signed up, churned and are active at the as-of date"
+# The sums, from tenure score's probabilities and the marts' MRR (within a cent per customer).
+jq -n --slurpfile s "$WORK/scores.json" --slurpfile f "$WORK/facts.json" --slurpfile p "$WORK/portfolio.json" '
+    $s[0].customers as $c | $f[0] as $facts | $p[0] as $p
+    | def near(a; b): ((a - b) | fabs) <= 0.01 * ($c | length);
+    {arr: near($p.arr; [$c[] | $facts[.customer_id].mrr * 12] | add),
+     arr_at_risk: near($p.arr_at_risk; [$c[] | $facts[.customer_id].mrr * 12 * .churn.probability] | add),
+     pipeline: near($p.expansion_pipeline; [$c[] | .upgrade.expected_arr_uplift // 0] | add),
+     candidates: ($p.expansion_candidates == ([$c[] | select(.upgrade.propensity != null)] | length)),
+     scatter: ([$p.scatter[] | length] == [$p.expansion_candidates, $p.expansion_candidates, $p.expansion_candidates]),
+     tiers: ([$p.risk_tiers[] | .customers] == [("low", "medium", "high", "critical") as $t | [$c[] | select(.churn.risk_tier == $t)] | length]),
+     heatmap: ([$p.heatmap.plan_tiers[] as $plan | [$p.heatmap.industries[].industry as $ind
+                 | [$c[] | select(.plan_tier == $plan and $facts[.customer_id].industry == $ind) | .churn.probability]
+                 | if length == 0 then null else (add / length * 10000 | round / 10000) end]]
+               == $p.heatmap.mean_churn_probability)}' >"$WORK/portfolio_checks.json"
+for check in arr arr_at_risk pipeline candidates scatter tiers heatmap; do
+    expect_equal "$(jq ".$check" "$WORK/portfolio_checks.json")" true "portfolio $check equals what the marts and tenure score give"
+done
+
+call /analytics/models GET /analytics/models
+expect_code 200 "GET /analytics/models"
+expect_equal "$(body '[.models[] | .name + " " + .version] | join(", ")')" \
+    "churn $(jq -r .version "$MODELS/churn.meta.json"), expansion $(jq -r .version "$MODELS/expansion.meta.json")" "models: both, with their versions"
+expect_equal "$(body --argjson auc "$(jq .metrics.test.auc "$MODELS/churn.meta.json")" '(.models[0].test.auc - $auc) | fabs < 1e-7')" true \
+    "models: the churn model's test AUC, from its metadata"
+expect_equal "$(body '[.models[] | (.test.roc.fpr | length) == (.test.roc.tpr | length) and (.test.roc.fpr | length) > 1] | all')" true "models: ROC curves"
+
+call /analytics/survival GET /analytics/survival
+expect_code 200 "GET /analytics/survival"
+expect_equal "$(body '[.kaplan_meier.by_plan_tier.groups[].group] | join(" ")')" "starter growth enterprise" "survival: a curve per plan tier"
+expect_equal "$(body '[.kaplan_meier.by_plan_tier.groups[].curve.day | length <= 240] | all')" true "survival: curves thinned to 240 points at most"
+expect_equal "$(body '.correlations | length')" "$(jq '.correlations.features | length' "$WORK/reports/analysis.json")" "survival: the correlation table"
+expect_equal "$(body --argjson peak "$(jq .hazard.peak "$WORK/reports/analysis.json")" '.hazard.peak.day == $peak.day and ((.hazard.peak.hazard - $peak.hazard) | fabs) < 1e-9')" true \
+    "survival: the hazard's peak, as analyzed"
+# Each thinned curve keeps its points: every kept day is one of the analysis's, with its survival.
+expect_equal "$(jq -n --slurpfile a "$WORK/reports/analysis.json" --slurpfile v "$WORK/body" '
+    [range(0; 3) as $g | $a[0].kaplan_meier.by_plan_tier.groups[$g].curve as $full
+     | $v[0].kaplan_meier.by_plan_tier.groups[$g].curve as $thin
+     | ([$full.day, $full.survival] | transpose | map({key: (.[0] | tostring), value: .[1]}) | from_entries) as $at
+     | range(0; $thin.day | length) as $i | (($at[$thin.day[$i] | tostring] - $thin.survival[$i]) | fabs) < 1e-4] | all')" true \
+    "survival: the thinned curves are points of the analysed ones"
+
+# The page and its files.
+call / GET /
+expect_code 200 "GET / (the dashboard)"
+expect_equal "$(header Content-Type)" "text/html; charset=utf-8" "the page is HTML"
+expect_contains body '<script src="assets/app.js"></script>' "the page loads its script"
+for file in app.js style.css chart.umd.js; do
+    call "/assets/{file}" GET "/assets/$file"
+    expect_code 200 "GET /assets/$file"
+done
+expect_equal "$(cmp -s "$WORK/body" "$SOURCE_DIR/web/node_modules/chart.js/dist/chart.umd.js" && echo same)" same "chart.umd.js is the pinned Chart.js"
+call "/assets/{file}" GET /assets/nope.js
+expect_code 404 "an unknown dashboard file"
+
 # ---- reload (SIGHUP) while requests run: none fails ----------------------------------
 # Customers active at both as-of dates, so every answer is a 200 before and after.
 EARLIER=$(date -d "$AS_OF - 28 days" +%F)
@@ -329,6 +393,12 @@ call /metrics GET /metrics
 expect_code 401 "/metrics needs the key"
 call unmatched GET /no/such/route
 expect_code 401 "unknown routes need the key too"
+call / GET /
+expect_code 200 "the dashboard page needs no key (it holds no data)"
+call "/assets/{file}" GET /assets/app.js
+expect_code 200 "nor do its files"
+call /analytics/portfolio GET /analytics/portfolio
+expect_code 401 "the dashboard's data needs the key"
 call /customers GET /customers -H "Authorization: Bearer $KEY" -H "Origin: https://crm.example"
 expect_equal "$(header Access-Control-Allow-Origin),$(header Vary)" "https://crm.example,Origin" "an allowed origin"
 call /customers GET /customers -H "Authorization: Bearer $KEY" -H "Origin: https://evil.example"
@@ -345,7 +415,10 @@ expect_status 0 "SIGTERM"
 run "$TENURE" serve --port 0 --api-key-file "$WORK/no-such-key"
 expect_status 1 "a missing key file"
 expect_contains stderr "no-such-key" "names the key file"
-start_server holder --db "$DB" --models "$MODELS"
+start_server holder --db "$DB" --models "$MODELS" --reports "$WORK/no-reports"
+call /analytics/survival GET /analytics/survival
+expect_equal "$CODE $(body .error.code)" "503 analysis_missing" "without analysis.json the survival view says so"
+expect_contains body "run 'tenure analyze'" "and how to make it"
 PORT=${BASE##*:}
 run "$TENURE" serve --db "$DB" --models "$MODELS" --port "$PORT"
 expect_status 1 "a port in use"
@@ -364,6 +437,9 @@ call /ready GET /ready
 expect_code 200 "tenure run ends serving what it built"
 expect_equal "$(body .customers)" "$(query "$WORK/run/run.duckdb" "SELECT count(*) FROM marts.mart_customer_churn_features")" \
     "tenure run serves every active customer"
+call /analytics/survival GET /analytics/survival
+expect_code 200 "tenure run serves the survival analysis it ran"
+expect_equal "$(grep -c 'id="tenure-data" type="application/json">{"portfolio"' "$WORK/run/reports/index.html")" 1 "tenure run writes the offline report"
 stop_server INT
 expect_status 0 "tenure run stops with the server"
 

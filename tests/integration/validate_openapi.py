@@ -14,7 +14,8 @@
 #       e.g.       POST /predictions/churn 200 application/json /tmp/x/body.json
 #       The content type may carry parameters ("text/plain; version=0.0.4"),
 #       which are ignored; the body file's name must not hold spaces. A
-#       text/plain body only has to be non-empty text. A 405 to a method the
+#       text/* body (metrics, the dashboard's page and files) only has to be
+#       non-empty text. A 405 to a method the
 #       route does not take (DELETE /health) is checked against the 405 the
 #       route's operations document. Prints "ok: ..." or
 #       "FAIL: METHOD PATH STATUS: <error> at <JSON path>" per case and exits
@@ -155,7 +156,7 @@ def check_case(document, method, path, status, content_type, body_file):
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         return f"the body is not UTF-8: {e}"
-    if media_type(content_type) == "text/plain":
+    if media_type(content_type).startswith("text/"):
         return None if text.strip() else "the body is empty"
     try:
         body = json.loads(text)

@@ -161,7 +161,8 @@ static void make_table(tn_table *t, const char *tier0, const char *tier1) {
 
 static void test_one_hot_encoding(void **state) {
     (void)state;
-    const tn_feature_spec specs[] = {{"plan_tier", TN_FEATURE_CATEGORY}, {"mrr", TN_FEATURE_NUMBER}};
+    const tn_feature_spec specs[] = {{"plan_tier", TN_FEATURE_CATEGORY},
+                                     {"mrr", TN_FEATURE_NUMBER}};
     tn_table training, serving;
     make_table(&training, "starter", "growth");
     make_table(&serving, "gold", NULL); /* a tier never seen, and a missing one */

@@ -45,7 +45,15 @@ static void test_routes_match_paths_and_methods(void **state) {
     assert_int_equal(tn_route_match("/customers/", &parameter), TN_ROUTE_NONE);
     assert_int_equal(tn_route_match("/customers/a/b", &parameter), TN_ROUTE_NONE);
     assert_int_equal(tn_route_match("/health/", &parameter), TN_ROUTE_NONE);
-    assert_int_equal(tn_route_match("/", &parameter), TN_ROUTE_NONE);
+    assert_int_equal(tn_route_match("/", &parameter), TN_ROUTE_PAGE);
+    assert_null(parameter);
+    assert_int_equal(tn_route_match("/assets/app.js", &parameter), TN_ROUTE_ASSET);
+    assert_string_equal(parameter, "app.js");
+    assert_int_equal(tn_route_match("/assets/", &parameter), TN_ROUTE_NONE);
+    assert_int_equal(tn_route_match("/assets/a/app.js", &parameter), TN_ROUTE_NONE);
+    assert_int_equal(tn_route_match("/analytics/portfolio", &parameter), TN_ROUTE_PORTFOLIO);
+    assert_int_equal(tn_route_match("/analytics", &parameter), TN_ROUTE_NONE);
+    assert_int_equal(tn_route_match("//", &parameter), TN_ROUTE_NONE);
 
     assert_true(tn_route_allows(TN_ROUTE_HEALTH, "GET"));
     assert_true(tn_route_allows(TN_ROUTE_HEALTH, "HEAD"));
@@ -59,6 +67,12 @@ static void test_routes_match_paths_and_methods(void **state) {
     assert_string_equal(tn_route_label(TN_ROUTE_NONE), "unmatched");
     assert_true(tn_route_get(TN_ROUTE_READY)->public);
     assert_false(tn_route_get(TN_ROUTE_METRICS)->public);
+    /* The page and its files hold no data: public, and served before any snapshot loads. */
+    assert_true(tn_route_get(TN_ROUTE_PAGE)->public);
+    assert_false(tn_route_get(TN_ROUTE_PAGE)->needs_snapshot);
+    assert_true(tn_route_get(TN_ROUTE_ASSET)->public);
+    assert_false(tn_route_get(TN_ROUTE_PORTFOLIO)->public);
+    assert_true(tn_route_get(TN_ROUTE_SURVIVAL)->needs_snapshot);
 }
 
 /* ---- request bodies ------------------------------------------------------------- */
@@ -491,12 +505,15 @@ static void test_views_of_one_customer(void **state) {
     set_driver(&score.churn_drivers[3], "avg_adoption_score", "0.4127", -0.05);
     score.churn_drivers[3].number = 0.41273356; /* the exact value, not the text's 4 digits */
     json_t *opportunities = json_array();
+    json_t *tickets = json_pack("[{s:s, s:n}]", "ticket_id", "t-9", "resolution_hours");
+    json_t *daily = json_array();
+    for (int day = 0; day < 90; day++)
+        json_array_append_new(daily, json_integer(day % 7));
     tn_view_context context = {"2026-03-14", "churn-v", "expansion-v"};
-    tn_view_input input = {&score, &facts, 0, opportunities};
+    tn_view_input input = {&score, &facts, 0, opportunities, tickets, daily};
     tn_serve_customer out;
     memset(&out, 0, sizeof out);
     assert_true(tn_views_build(&context, &input, &out));
-    json_decref(opportunities);
 
     json_error_t error;
     json_t *churn = json_loads(out.churn.text, 0, &error);
@@ -531,7 +548,15 @@ static void test_views_of_one_customer(void **state) {
         json_is_null(json_object_get(json_object_get(view, "support"), "mean_resolution_hours")));
     assert_int_equal(
         json_integer_value(json_object_get(json_object_get(view, "usage"), "events_last_7d")), 12);
+    /* The 360 carries the tickets and daily counts it was given, as they were. */
+    assert_true(json_equal(json_object_get(json_object_get(view, "usage"), "daily_events_last_90d"),
+                           daily));
+    assert_true(
+        json_equal(json_object_get(json_object_get(view, "support"), "recent_tickets"), tickets));
     json_decref(view);
+    json_decref(opportunities);
+    json_decref(tickets);
+    json_decref(daily);
 
     json_t *item = json_loads(out.item.text, 0, &error);
     assert_float_equal(json_number_value(json_object_get(item, "arr_at_risk")), 0.62 * 12000, 1e-9);

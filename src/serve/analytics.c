@@ -1,0 +1,275 @@
+/*
+ * analytics.c — the portfolio, survival and models views (see analytics.h).
+ */
+#include "serve/analytics.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "serve/actions.h"
+
+enum { MAX_GROUPS = 64, RISK_TIERS = 4, QUADRANTS = 4 };
+
+static const char *const risk_tiers[RISK_TIERS] = {"low", "medium", "high", "critical"};
+static const char *const known_plan_tiers[] = {"starter", "growth", "enterprise", NULL};
+
+/* US dollars to the cent. */
+static json_t *money(double dollars) {
+    return tn_json_real(round(dollars * 100.0) / 100.0);
+}
+
+/* A value rounded to 4 decimals: plenty for a chart, and a quarter of the bytes. */
+static json_t *rounded(double value) {
+    return tn_json_real(round(value * 1e4) / 1e4);
+}
+
+/* A list of distinct names, in first-seen order. */
+typedef struct {
+    const char *names[MAX_GROUPS];
+    const char *labels[MAX_GROUPS];
+    size_t count;
+} name_list;
+
+/* The index of `name`, added when new; -1 when the list is full. */
+static int index_of(name_list *list, const char *name, const char *label) {
+    for (size_t i = 0; i < list->count; i++)
+        if (strcmp(list->names[i], name) == 0)
+            return (int)i;
+    if (list->count == MAX_GROUPS)
+        return -1;
+    list->names[list->count] = name;
+    list->labels[list->count] = label ? label : name;
+    return (int)list->count++;
+}
+
+/* Industries sorted by display name, plan tiers in their ladder's order. */
+static void sort_by_label(name_list *list) {
+    for (size_t i = 1; i < list->count; i++)
+        for (size_t j = i; j > 0 && strcmp(list->labels[j - 1], list->labels[j]) > 0; j--) {
+            const char *name = list->names[j], *label = list->labels[j];
+            list->names[j] = list->names[j - 1];
+            list->labels[j] = list->labels[j - 1];
+            list->names[j - 1] = name;
+            list->labels[j - 1] = label;
+        }
+}
+
+static const char *industry_label(const tn_table *facts, const tn_score_set *scores,
+                                  const char *industry) {
+    char *const *ids = tn_table_texts(facts, "customer_id");
+    char *const *names = tn_table_texts(facts, "industry_name");
+    for (size_t r = 0; ids != NULL && names != NULL && r < facts->rows; r++) {
+        const tn_customer_score *c = tn_score_find(scores, ids[r] ? ids[r] : "");
+        if (c != NULL && strcmp(c->industry, industry) == 0 && names[r] != NULL)
+            return names[r];
+    }
+    return industry;
+}
+
+static json_t *heatmap_json(const tn_score_set *scores, const tn_portfolio_extra *extra) {
+    name_list tiers = {.count = 0}, industries = {.count = 0};
+    for (int t = 0; known_plan_tiers[t] != NULL; t++)
+        index_of(&tiers, known_plan_tiers[t], NULL);
+    for (size_t i = 0; i < scores->count; i++) {
+        index_of(&tiers, scores->customers[i].plan_tier, NULL);
+        index_of(&industries, scores->customers[i].industry, NULL);
+    }
+    for (size_t i = 0; i < industries.count; i++)
+        industries.labels[i] = industry_label(extra->facts, scores, industries.names[i]);
+    sort_by_label(&industries);
+    double sum[MAX_GROUPS][MAX_GROUPS] = {{0}};
+    size_t count[MAX_GROUPS][MAX_GROUPS] = {{0}};
+    for (size_t i = 0; i < scores->count; i++) {
+        const tn_customer_score *c = &scores->customers[i];
+        int t = index_of(&tiers, c->plan_tier, NULL), k = index_of(&industries, c->industry, NULL);
+        if (t >= 0 && k >= 0) {
+            sum[t][k] += c->churn_probability;
+            count[t][k]++;
+        }
+    }
+    json_t *tier_names = json_array(), *industry_list = json_array(), *means = json_array(),
+           *counts = json_array();
+    for (size_t k = 0; k < industries.count; k++)
+        json_array_append_new(
+            industry_list,
+            json_pack("{s:s, s:s}", "industry", industries.names[k], "name", industries.labels[k]));
+    for (size_t t = 0; t < tiers.count; t++) {
+        json_array_append_new(tier_names, json_string(tiers.names[t]));
+        json_t *row = json_array(), *row_counts = json_array();
+        for (size_t k = 0; k < industries.count; k++) {
+            json_array_append_new(row, count[t][k] ? rounded(sum[t][k] / (double)count[t][k])
+                                                   : json_null());
+            json_array_append_new(row_counts, json_integer((json_int_t)count[t][k]));
+        }
+        json_array_append_new(means, row);
+        json_array_append_new(counts, row_counts);
+    }
+    return json_pack("{s:o, s:o, s:o, s:o}", "plan_tiers", tier_names, "industries", industry_list,
+                     "mean_churn_probability", means, "customers", counts);
+}
+
+static int tier_index(double probability) {
+    const char *tier = tn_risk_tier(probability);
+    for (int t = 0; t < RISK_TIERS; t++)
+        if (strcmp(tier, risk_tiers[t]) == 0)
+            return t;
+    return 0;
+}
+
+/* Per risk tier and per quadrant: customers, ARR, ARR at risk; and the scatter's points. */
+typedef struct {
+    size_t tier_customers[RISK_TIERS], quadrant_customers[QUADRANTS];
+    double tier_arr[RISK_TIERS], tier_at_risk[RISK_TIERS], quadrant_arr[QUADRANTS];
+    double mrr, at_risk, pipeline;
+    size_t candidates;
+} totals;
+
+static json_t *scatter_json(const tn_score_set *scores, totals *sums) {
+    json_t *churn = json_array(), *propensity = json_array(), *quadrant = json_array();
+    for (size_t i = 0; i < scores->count; i++) {
+        const tn_customer_score *c = &scores->customers[i];
+        double arr = c->mrr * 12.0;
+        int t = tier_index(c->churn_probability), q = (int)tn_quadrant_of(c);
+        sums->mrr += c->mrr;
+        sums->at_risk += arr * c->churn_probability;
+        sums->tier_customers[t]++;
+        sums->tier_arr[t] += arr;
+        sums->tier_at_risk[t] += arr * c->churn_probability;
+        sums->quadrant_customers[q]++;
+        sums->quadrant_arr[q] += arr;
+        if (!c->expansion_candidate)
+            continue;
+        sums->candidates++;
+        sums->pipeline += isfinite(c->expected_arr_uplift) ? c->expected_arr_uplift : 0;
+        json_array_append_new(churn, rounded(c->churn_probability));
+        json_array_append_new(propensity, rounded(c->upgrade_propensity));
+        json_array_append_new(quadrant, json_integer(q));
+    }
+    return json_pack("{s:o, s:o, s:o}", "churn_probability", churn, "upgrade_propensity",
+                     propensity, "quadrant", quadrant);
+}
+
+json_t *tn_analytics_portfolio(const char *as_of, const tn_score_set *scores,
+                               const tn_portfolio_extra *extra) {
+    totals sums;
+    memset(&sums, 0, sizeof sums);
+    json_t *scatter = scatter_json(scores, &sums);
+    json_t *tiers = json_array(), *quadrants = json_array();
+    for (int t = 0; t < RISK_TIERS; t++)
+        json_array_append_new(tiers, json_pack("{s:s, s:I, s:o, s:o}", "tier", risk_tiers[t],
+                                               "customers", (json_int_t)sums.tier_customers[t],
+                                               "arr", money(sums.tier_arr[t]), "arr_at_risk",
+                                               money(sums.tier_at_risk[t])));
+    for (int q = 0; q < QUADRANTS; q++)
+        json_array_append_new(quadrants, json_pack("{s:s, s:I, s:o}", "quadrant",
+                                                   tn_quadrant_name((tn_quadrant)q), "customers",
+                                                   (json_int_t)sums.quadrant_customers[q], "arr",
+                                                   money(sums.quadrant_arr[q])));
+    size_t active = scores->count, ever = active + extra->churned;
+    return json_pack(
+        "{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o}", "as_of", as_of,
+        "customers", (json_int_t)ever, "active", (json_int_t)active, "churned",
+        (json_int_t)extra->churned, "churn_rate",
+        ever ? tn_json_real(round((double)extra->churned / (double)ever * 1e6) / 1e6) : json_null(),
+        "mrr", money(sums.mrr), "arr", money(sums.mrr * 12.0), "arr_at_risk", money(sums.at_risk),
+        "expansion_pipeline", money(sums.pipeline), "expansion_candidates",
+        (json_int_t)sums.candidates, "risk_tiers", tiers, "heatmap", heatmap_json(scores, extra),
+        "quadrants", quadrants, "scatter", scatter);
+}
+
+/* ---- survival -------------------------------------------------------------------- */
+
+/* The curve's columns with at most TN_CURVE_POINTS points: evenly spaced steps and the last. */
+static json_t *thin_curve(const json_t *curve) {
+    static const char *const columns[] = {"day", "survival", "lower", "upper"};
+    size_t n = json_array_size(json_object_get(curve, "day"));
+    double stride = n > TN_CURVE_POINTS ? (double)(n - 1) / (TN_CURVE_POINTS - 1) : 1.0;
+    json_t *out = json_object();
+    for (int c = 0; c < 4; c++) {
+        const json_t *values = json_object_get(curve, columns[c]);
+        json_t *kept = json_array();
+        size_t previous = (size_t)-1;
+        for (size_t k = 0; n > 0 && k < TN_CURVE_POINTS && k < n; k++) {
+            size_t i = k + 1 == TN_CURVE_POINTS || k + 1 == n ? n - 1
+                                                              : (size_t)llround((double)k * stride);
+            if (i == previous)
+                continue;
+            previous = i;
+            const json_t *value = json_array_get(values, i);
+            json_array_append_new(kept, json_is_number(value) ? rounded(json_number_value(value))
+                                                              : json_null());
+        }
+        json_object_set_new(out, columns[c], kept);
+    }
+    return out;
+}
+
+static json_t *km_groups(const json_t *family) {
+    json_t *groups = json_array();
+    size_t index;
+    const json_t *group;
+    json_array_foreach(json_object_get(family, "groups"), index, group) {
+        json_array_append_new(groups, json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:o}", "group",
+                                                json_object_get(group, "group"), "customers",
+                                                json_object_get(group, "customers"), "events",
+                                                json_object_get(group, "events"), "median",
+                                                json_object_get(group, "median"), "survival_at",
+                                                json_object_get(group, "survival_at"), "curve",
+                                                thin_curve(json_object_get(group, "curve"))));
+    }
+    json_t *out = json_pack("{s:o}", "groups", groups);
+    static const char *const tests[] = {"logrank", "logrank_starter_vs_enterprise"};
+    for (int t = 0; out != NULL && t < 2; t++) {
+        json_t *test = json_object_get(family, tests[t]);
+        if (test != NULL)
+            json_object_set(out, tests[t], test);
+    }
+    return out;
+}
+
+static json_t *hazard_json(const json_t *hazard) {
+    json_t *smoothed = json_array();
+    size_t index;
+    const json_t *value;
+    json_array_foreach(json_object_get(hazard, "smoothed"), index, value) {
+        json_array_append_new(smoothed,
+                              json_is_number(value)
+                                  ? tn_json_real(round(json_number_value(value) * 1e6) / 1e6)
+                                  : json_null());
+    }
+    return json_pack("{s:O?, s:o, s:O?, s:O?, s:O?, s:O?, s:O?}", "day",
+                     json_object_get(hazard, "day"), "smoothed", smoothed, "at_risk",
+                     json_object_get(hazard, "at_risk"), "peak", json_object_get(hazard, "peak"),
+                     "half_window_days", json_object_get(hazard, "half_window_days"),
+                     "min_exposure_for_peak", json_object_get(hazard, "min_exposure_for_peak"),
+                     "method", json_object_get(hazard, "method"));
+}
+
+json_t *tn_analytics_survival(const json_t *analysis) {
+    const json_t *km = json_object_get(analysis, "kaplan_meier");
+    return json_pack("{s:O?, s:O?, s:{s:O?, s:o, s:o}, s:o, s:O?, s:O?, s:O?}", "as_of",
+                     json_object_get(analysis, "as_of"), "population",
+                     json_object_get(analysis, "population"), "kaplan_meier", "report_days",
+                     json_object_get(km, "report_days"), "by_plan_tier",
+                     km_groups(json_object_get(km, "by_plan_tier")), "by_integration_bucket",
+                     km_groups(json_object_get(km, "by_integration_bucket")), "hazard",
+                     hazard_json(json_object_get(analysis, "hazard")), "correlations",
+                     json_object_get(json_object_get(analysis, "correlations"), "features"),
+                     "integration_gate", json_object_get(analysis, "integration_gate"),
+                     "early_dropout", json_object_get(analysis, "early_dropout"));
+}
+
+/* ---- models ---------------------------------------------------------------------- */
+
+static json_t *model_json(const tn_ml_model *model) {
+    const json_t *test = json_object_get(json_object_get(model->meta, "metrics"), "test");
+    return json_pack("{s:s, s:s, s:s, s:O?, s:O?, s:O?}", "name", model->name, "version",
+                     model->version, "as_of", model->as_of, "label",
+                     json_object_get(model->meta, "label"), "test", test, "mean_abs_shap",
+                     json_object_get(json_object_get(model->meta, "shap"), "mean_abs"));
+}
+
+json_t *tn_analytics_models(const tn_ml_model *churn, const tn_ml_model *expansion) {
+    return json_pack("{s:[o, o]}", "models", model_json(churn), model_json(expansion));
+}

@@ -1,0 +1,48 @@
+/*
+ * analytics.h — the portfolio-wide views of the dashboard and the offline
+ * report, as JSON built once per snapshot:
+ *
+ *   portfolio — customers, churn rate, ARR, ARR at risk (Σ ARR × churn
+ *               probability), expansion pipeline (Σ expected uplift), the
+ *               risk-tier distribution, a plan tier × industry heatmap of
+ *               mean churn probability, the conflict-matrix quadrants and
+ *               the points of the churn × propensity scatter;
+ *   survival  — what `tenure analyze` wrote (analysis.json), cut to what
+ *               the charts draw: Kaplan-Meier curves thinned to at most
+ *               TN_CURVE_POINTS steps, the smoothed hazard and its peak,
+ *               the correlation table, the integration gate;
+ *   models    — each model's out-of-time metrics, ROC and calibration
+ *               curves and mean |SHAP| per feature, from its metadata.
+ *
+ * GET /analytics/{portfolio,survival,models} send them and `tenure report`
+ * embeds them in reports/index.html, so page and report draw the same data.
+ */
+#ifndef TN_SERVE_ANALYTICS_H
+#define TN_SERVE_ANALYTICS_H
+
+#include <jansson.h>
+
+#include "ml/model.h"
+#include "ml/score.h"
+#include "warehouse/table.h"
+
+/* The most points a Kaplan-Meier curve keeps (every step up to here, else evenly spaced ones). */
+#define TN_CURVE_POINTS 240
+
+/* Who the portfolio counts besides the active customers. */
+typedef struct {
+    size_t churned;        /* churned before the as-of date */
+    const tn_table *facts; /* sql/serve/customer_360.sql: the industries' display names */
+} tn_portfolio_extra;
+
+/* The portfolio of the scored (active) customers (new reference; NULL when memory runs out). */
+json_t *tn_analytics_portfolio(const char *as_of, const tn_score_set *scores,
+                               const tn_portfolio_extra *extra);
+
+/* The survival view of an analysis.json document (new reference). */
+json_t *tn_analytics_survival(const json_t *analysis);
+
+/* The models view (new reference). */
+json_t *tn_analytics_models(const tn_ml_model *churn, const tn_ml_model *expansion);
+
+#endif

@@ -1,0 +1,585 @@
+#!/usr/bin/env node
+/*
+ * tests/browser/dashboard.mjs — drives Tenure's dashboard in headless Chromium
+ * (playwright-core from web/node_modules, the system's /usr/bin/chromium) and
+ * checks every view against the API's own answers.
+ *
+ *   node tests/browser/dashboard.mjs --base http://127.0.0.1:8790 \
+ *        --report /tmp/dev/reports/index.html --artifacts /tmp/shots [--api-key KEY]
+ *
+ * Prints "ok: …", "FAIL: …" (or "skip: …") per check, then
+ * "dashboard: N checks, M failed"; exits 1 on any failure or after 60 s.
+ * Full-page screenshots of each view go to --artifacts.
+ */
+import { parseArgs } from 'node:util';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const { chromium } = await import(new URL('../../web/node_modules/playwright-core/index.mjs', import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    base: { type: 'string' },
+    report: { type: 'string' },
+    artifacts: { type: 'string' },
+    'api-key': { type: 'string' },
+  },
+});
+if (!args.base || !args.artifacts) {
+  console.error('usage: dashboard.mjs --base URL --artifacts DIR [--report FILE] [--api-key KEY]');
+  process.exit(2);
+}
+const BASE = args.base.replace(/\/+$/, '');
+const KEY = args['api-key'] || null;
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const OVERALL_TIMEOUT_MS = 60000;
+
+/* ---- checks and assertions ---- */
+
+let checks = 0;
+let failed = 0;
+
+async function check(name, fn) {
+  checks++;
+  try {
+    await fn();
+    console.log('ok: ' + name);
+  } catch (err) {
+    failed++;
+    console.log('FAIL: ' + name + ' — ' + String(err && err.message ? err.message : err).split('\n')[0]);
+  }
+}
+
+function skip(name, why) {
+  console.log('skip: ' + name + ' (' + why + ')');
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function expectEqual(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(what + ': expected ' + e.slice(0, 300) + ', got ' + a.slice(0, 300));
+}
+
+/* ---- the API, from Node ---- */
+
+async function api(pathAndQuery, options = {}) {
+  const headers = Object.assign({ Accept: 'application/json' }, options.headers || {});
+  if (KEY) headers.Authorization = 'Bearer ' + KEY;
+  const response = await fetch(BASE + pathAndQuery, Object.assign({}, options, { headers }));
+  const body = await response.json();
+  return { status: response.status, body };
+}
+
+async function apiOk(pathAndQuery, options) {
+  const { status, body } = await api(pathAndQuery, options);
+  if (status === 401 && !KEY) throw new Error(pathAndQuery + ' answered 401: the server wants an API key (--api-key)');
+  if (status !== 200) throw new Error(pathAndQuery + ' answered ' + status + ' ' + JSON.stringify(body).slice(0, 200));
+  return body;
+}
+
+/* ---- the page ---- */
+
+/* Records console errors/warnings, page errors, failed requests and HTTP errors. */
+function watch(page) {
+  const log = { problems: [], requests: [] };
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') log.problems.push('console ' + msg.type() + ': ' + msg.text());
+  });
+  page.on('pageerror', (err) => log.problems.push('page error: ' + err.message));
+  page.on('requestfailed', (req) => log.problems.push('request failed: ' + req.url() + ' ' + (req.failure() || {}).errorText));
+  page.on('response', (res) => {
+    if (res.status() >= 400) log.problems.push('HTTP ' + res.status() + ' ' + res.url());
+  });
+  page.on('request', (req) => log.requests.push(req.url()));
+  return log;
+}
+
+async function resetLog(log) {
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  log.problems.length = 0;
+  log.requests.length = 0;
+}
+
+function expectClean(log) {
+  expect(log.problems.length === 0, log.problems.length + ' problem(s): ' + log.problems.slice(0, 3).join(' | '));
+}
+
+/* Waits until the view has drawn `hash` (state ready, error or auth); throws unless the state is wanted. */
+async function waitView(page, hash, wanted = 'ready') {
+  await page.waitForFunction(
+    (h) => {
+      const v = document.querySelector('[data-testid=view]');
+      return v && v.dataset.route === h && v.dataset.state !== 'loading';
+    },
+    hash,
+    { timeout: 10000 },
+  );
+  const state = await page.evaluate(() => document.querySelector('[data-testid=view]').dataset.state);
+  if (state !== wanted) {
+    const banner = await page.evaluate(() => (document.querySelector('[data-testid=error-banner]') || {}).textContent || '');
+    throw new Error(hash + ' ended in state ' + state + ' (wanted ' + wanted + ') ' + banner.slice(0, 200));
+  }
+}
+
+/* Loads BASE/hash: a reload when the page is already there, else a (hash) navigation. */
+async function visit(page, hash, wanted = 'ready') {
+  const url = BASE + '/' + hash;
+  if (page.url() === url) await page.reload();
+  else await page.goto(url);
+  await waitView(page, hash, wanted);
+}
+
+/* Navigates inside the page (no reload), e.g. in the offline report. */
+async function navigate(page, hash, wanted = 'ready') {
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, hash);
+  await waitView(page, hash, wanted);
+}
+
+async function currentHash(page) {
+  return page.evaluate(() => location.hash);
+}
+
+/* What a chart shows, read back through Chart.getChart(canvas). */
+async function chart(page, testid) {
+  const info = await page.evaluate((id) => {
+    const canvas = document.querySelector('[data-testid="' + id + '"]');
+    if (!canvas) return null;
+    const c = window.Chart && Chart.getChart(canvas);
+    if (!c) return { noChart: true };
+    const card = canvas.closest('.card');
+    const axes = {};
+    for (const [name, scale] of Object.entries(c.options.scales || {})) {
+      axes[name] = scale.title && scale.title.display ? scale.title.text : '';
+    }
+    return {
+      type: c.config.type,
+      labels: c.data.labels || [],
+      title: card && card.querySelector('h2') ? card.querySelector('h2').textContent : '',
+      takeaway: card && card.querySelector('[data-testid=takeaway]') ? card.querySelector('[data-testid=takeaway]').textContent : '',
+      axes,
+      xType: c.scales.x ? c.scales.x.type : null,
+      width: canvas.getBoundingClientRect().width,
+      datasets: c.data.datasets.map((d) => ({
+        label: d.label, n: d.data.length, band: Boolean(d.band), peak: Boolean(d.peak), reference: Boolean(d.reference),
+        group: d.group == null ? null : d.group, series: d.series || null, stepped: d.stepped || false,
+        data: d.data.length <= 120 ? d.data : null,
+        colours: Array.isArray(d.backgroundColor) ? d.backgroundColor : null,
+      })),
+    };
+  }, testid);
+  expect(info, 'no canvas [data-testid=' + testid + ']');
+  expect(!info.noChart, testid + ' has no Chart.js chart');
+  expect(info.title.trim() && info.takeaway.trim(), testid + ' lacks a title or takeaway');
+  expect(info.axes.x && info.axes.y, testid + ' lacks axis titles: ' + JSON.stringify(info.axes));
+  expect(!/NaN|undefined|Infinity/.test(info.takeaway), testid + ' takeaway reads "' + info.takeaway + '"');
+  return info;
+}
+
+function series(info) {
+  return info.datasets.filter((d) => !d.band && !d.reference && !d.peak);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(args.artifacts, name + '.png'), fullPage: true });
+}
+
+async function texts(page, selector) {
+  return page.$$eval(selector, (nodes) => nodes.map((n) => n.textContent.trim()));
+}
+
+async function attrs(page, selector, name) {
+  return page.$$eval(selector, (nodes, a) => nodes.map((n) => n.getAttribute(a)), name);
+}
+
+/* ---- the checks, one group per view ---- */
+
+async function checkApiKeyPrompt(page, log) {
+  if (!KEY) {
+    skip('api key prompt', 'no --api-key given');
+    return;
+  }
+  await check('api key: the first visit asks for the key, a wrong key is refused, the right one shows the portfolio', async () => {
+    await visit(page, '#/portfolio', 'auth');
+    await page.fill('[data-testid=auth-key]', 'not-the-key-' + Date.now());
+    await page.click('[data-testid=auth-submit]');
+    await waitView(page, '#/portfolio', 'auth');
+    expect(await page.isVisible('[data-testid=auth-refused]'), 'no "refused" message after a wrong key');
+    await shot(page, 'api-key-prompt');
+    await page.fill('[data-testid=auth-key]', KEY);
+    await page.click('[data-testid=auth-submit]');
+    await waitView(page, '#/portfolio', 'ready');
+    const stored = await page.evaluate(() => sessionStorage.getItem('tenure.apiKey'));
+    expect(stored === KEY, 'the key is not kept in sessionStorage');
+  });
+  await resetLog(log);
+}
+
+async function checkPortfolio(page, log) {
+  const p = await apiOk('/analytics/portfolio');
+  await check('portfolio: loads at 1280×800 with no console error or warning, no failed request', async () => {
+    await resetLog(log);
+    await visit(page, '#/portfolio');
+    expectClean(log);
+  });
+  await check('portfolio: KPI values equal GET /analytics/portfolio', async () => {
+    const kpis = {
+      customers: p.customers, active: p.active, 'churn-rate': p.churn_rate,
+      arr: p.arr, 'arr-at-risk': p.arr_at_risk, 'expansion-pipeline': p.expansion_pipeline,
+    };
+    for (const [name, expected] of Object.entries(kpis)) {
+      const sel = '[data-testid=kpi-' + name + '-value]';
+      const raw = await page.getAttribute(sel, 'data-value');
+      const text = (await page.textContent(sel)).trim();
+      expect(Number(raw) === expected, 'kpi ' + name + ' = ' + raw + ', API says ' + expected);
+      expect(text && !/NaN|undefined/.test(text), 'kpi ' + name + ' shows "' + text + '"');
+    }
+  });
+  await check('portfolio: risk-tier chart, heatmap and quadrant scatter carry the API data', async () => {
+    const tiers = await chart(page, 'chart-risk-tiers');
+    expectEqual(series(tiers).map((d) => d.n), [3, 3, 3, 3], 'risk-tier points per tier');
+    const cells = await attrs(page, '[data-testid=heatmap-cell]', 'data-value');
+    const expected = p.heatmap.mean_churn_probability.flat().map((v) => (v == null ? 'null' : String(v)));
+    expectEqual(cells, expected, 'heatmap cells');
+    const quadrant = await chart(page, 'chart-quadrant');
+    const points = series(quadrant).reduce((s, d) => s + d.n, 0);
+    expect(points === p.scatter.churn_probability.length, 'scatter has ' + points + ' dots, API ' + p.scatter.churn_probability.length);
+    expect(series(quadrant).length === p.quadrants.length, 'one dataset per quadrant');
+  });
+  await shot(page, 'portfolio');
+}
+
+async function checkSurvival(page, log) {
+  const { status, body: s } = await api('/analytics/survival');
+  await resetLog(log);
+  if (status === 503) {
+    await check('survival: without an analysis the view says to run tenure analyze', async () => {
+      await visit(page, '#/survival', 'error');
+      const text = await page.textContent('[data-testid=error-banner]');
+      expect(/tenure analyze/.test(text), 'banner reads "' + text + '"');
+    });
+    await resetLog(log);
+    return;
+  }
+  await check('survival: loads with no console error or warning', async () => {
+    await visit(page, '#/survival');
+    expectClean(log);
+  });
+  const kmCheck = async (testid, split) => {
+    const km = await chart(page, testid);
+    const lines = series(km);
+    expectEqual(lines.map((d) => d.group), split.groups.map((g) => g.group), testid + ' line series (groups)');
+    for (const [i, g] of split.groups.entries()) {
+      expect(lines[i].n === g.curve.day.length + 1, testid + ' ' + g.group + ': ' + lines[i].n + ' points for ' + g.curve.day.length + ' curve days');
+    }
+    expect(km.xType === 'linear' && lines.every((d) => d.stepped), testid + ': x axis ' + km.xType + ', stepped ' + lines.map((d) => d.stepped));
+    const bands = km.datasets.filter((d) => d.band);
+    expect(bands.length === 2 * split.groups.length && bands.every((d) => d.n > 0), testid + ': ' + bands.length + ' band series');
+  };
+  await check('survival: KM by plan tier has one line per group (with CI bands)', () => kmCheck('chart-km-plan', s.kaplan_meier.by_plan_tier));
+  await check('survival: KM by integration bucket has one line per group (with CI bands)',
+    () => kmCheck('chart-km-integration', s.kaplan_meier.by_integration_bucket));
+  await check('survival: hazard chart has the smoothed hazard and marks its peak', async () => {
+    const hz = await chart(page, 'chart-hazard');
+    expect(series(hz)[0].n === s.hazard.smoothed.length, 'hazard points ' + series(hz)[0].n);
+    const peak = hz.datasets.find((d) => d.peak);
+    expect(peak && peak.data[0].x === s.hazard.peak.day, 'peak marker ' + JSON.stringify(peak && peak.data));
+    expect(hz.takeaway.includes('day ' + s.hazard.peak.day.toLocaleString('en-US')), 'takeaway "' + hz.takeaway + '"');
+  });
+  await check('survival: correlation chart has measured and published series', async () => {
+    const cor = await chart(page, 'chart-correlations');
+    const byName = Object.fromEntries(cor.datasets.map((d) => [d.series, d]));
+    expect(cor.datasets.length === 2 && byName.measured && byName.published, 'series ' + cor.datasets.map((d) => d.label));
+    expectEqual(byName.measured.data, s.correlations.map((c) => c.r), 'measured r');
+    expectEqual(byName.published.data, s.correlations.map((c) => c.published_r), 'published r');
+  });
+  await shot(page, 'survival');
+}
+
+async function queueRows(page) {
+  return attrs(page, '[data-testid=queue-row]', 'data-id');
+}
+
+async function followHash(page, part) {
+  await page.waitForFunction((p) => location.hash.includes(p), part, { timeout: 5000 });
+  const hash = await currentHash(page);
+  await waitView(page, hash);
+}
+
+async function checkQueue(page, log) {
+  const first = await apiOk('/customers?limit=20');
+  await check('queue: the first page equals GET /customers (ids in order)', async () => {
+    await resetLog(log);
+    await visit(page, '#/queue');
+    expectEqual(await queueRows(page), first.customers.map((c) => c.customer_id), 'ids');
+    expectClean(log);
+  });
+  await check('queue: clicking the "ARR at risk" header sorts like sort=arr_at_risk', async () => {
+    const api2 = await apiOk('/customers?limit=20&sort=arr_at_risk');
+    await page.click('[data-testid=sort-arr_at_risk]');
+    await followHash(page, 'sort=arr_at_risk');
+    expectEqual(await queueRows(page), api2.customers.map((c) => c.customer_id), 'ids');
+    expect(await page.getAttribute('[data-testid=sort-arr_at_risk]', 'class').then((c) => c.includes('active')), 'header not marked');
+  });
+  await check('queue: filtering plan tier enterprise shows only enterprise rows and the API total', async () => {
+    const api3 = await apiOk('/customers?limit=20&sort=arr_at_risk&plan_tier=enterprise');
+    await page.selectOption('[data-testid=queue-filter-plan]', 'enterprise');
+    await followHash(page, 'plan_tier=enterprise');
+    expectEqual(await queueRows(page), api3.customers.map((c) => c.customer_id), 'ids');
+    const plans = await texts(page, '[data-testid=queue-row] td:nth-child(2)');
+    expect(plans.length > 0 && plans.every((t) => t === 'Enterprise'), 'plan cells ' + [...new Set(plans)]);
+    expect(Number(await page.getAttribute('[data-testid=queue-range]', 'data-total')) === api3.total, 'total');
+    const range = await page.textContent('[data-testid=queue-range]');
+    expect(range.endsWith('of ' + api3.total.toLocaleString('en-US')), 'range "' + range + '"');
+  });
+  await check('queue: Next shows the offset=20 page and "21–40 of N"', async () => {
+    const next = await apiOk('/customers?limit=20&offset=20');
+    await visit(page, '#/queue');
+    expect(await page.isDisabled('[data-testid=queue-prev]'), 'Prev enabled on the first page');
+    await page.click('[data-testid=queue-next]');
+    await followHash(page, 'offset=20');
+    expectEqual(await queueRows(page), next.customers.map((c) => c.customer_id), 'ids');
+    const range = (await page.textContent('[data-testid=queue-range]')).trim();
+    const last = 20 + next.customers.length;
+    expectEqual(range, '21–' + last.toLocaleString('en-US') + ' of ' + next.total.toLocaleString('en-US'), 'range text');
+    expectClean(log);
+  });
+  await visit(page, '#/queue');
+  await shot(page, 'queue');
+  return first.customers;
+}
+
+async function checkAccount(page, log, customers) {
+  const target = customers[Math.min(2, customers.length - 1)];
+  const c360 = await apiOk('/customers/' + encodeURIComponent(target.customer_id));
+  await check('account: clicking a queue row opens #/account/{id} with the API churn probability', async () => {
+    await resetLog(log);
+    await page.click('[data-testid=queue-row][data-id="' + target.customer_id + '"] td:nth-child(4)');
+    const hash = '#/account/' + encodeURIComponent(target.customer_id);
+    await page.waitForFunction((h) => location.hash === h, hash, { timeout: 5000 });
+    await waitView(page, hash);
+    const prediction = await apiOk('/predictions/churn', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customer_id: target.customer_id }),
+    });
+    const raw = await page.getAttribute('[data-testid=account-churn-probability]', 'data-value');
+    expect(Number(raw) === prediction.churn_probability, 'page ' + raw + ', API ' + prediction.churn_probability);
+    const text = await page.textContent('[data-testid=account-churn-probability]');
+    expect(text.includes((prediction.churn_probability * 100).toFixed(1)), 'shown "' + text + '"');
+    expectClean(log);
+  });
+  await check('account: SHAP charts have one signed bar per driver (red raises, blue lowers)', async () => {
+    const churn = await chart(page, 'chart-shap-account-churn');
+    const want = c360.churn.top_shap_features;
+    expectEqual(churn.datasets[0].data, want.map((f) => f.shap_impact), 'churn SHAP bars');
+    const reds = churn.datasets[0].colours.map((col, i) => (want[i].shap_impact > 0) === (col === '#dc2626'));
+    expect(reds.every(Boolean), 'bar colours do not follow the sign: ' + churn.datasets[0].colours);
+    if (c360.upgrade) {
+      const up = await chart(page, 'chart-shap-account-upgrade');
+      expect(up.datasets[0].n === c360.upgrade.top_shap_features.length, 'upgrade SHAP bars ' + up.datasets[0].n);
+    }
+  });
+  await check('account: usage chart has 90 daily points with dates up to the day before as_of', async () => {
+    const usage = await chart(page, 'chart-usage');
+    expectEqual(usage.datasets[0].data, c360.usage.daily_events_last_90d, 'daily events');
+    expect(usage.labels.length === 90, usage.labels.length + ' labels');
+    const asOf = new Date(c360.as_of + 'T00:00:00Z');
+    const dayBefore = new Date(asOf.getTime() - 86400000).toLocaleDateString('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric' });
+    expect(usage.labels[89] === dayBefore, 'last label ' + usage.labels[89] + ', wanted ' + dayBefore);
+  });
+  await check('account: tickets, opportunities and recommended actions are shown', async () => {
+    const tickets = c360.support.recent_tickets || [];
+    const rows = await page.$$('[data-testid=tickets-table] tbody tr');
+    expect(rows.length === tickets.length, rows.length + ' ticket rows, API ' + tickets.length);
+    const opps = await page.$$('[data-testid=opportunities-table] tbody tr');
+    expect(opps.length === c360.gtm.opportunities.length, opps.length + ' opportunity rows');
+    const actions = await page.textContent('[data-testid=account-actions]');
+    expect(actions.includes(c360.churn.recommended_action) && actions.includes(c360.conflict_matrix.action), 'actions missing');
+  });
+  await shot(page, 'account');
+}
+
+async function checkUnknownCustomer(page, log) {
+  await check('account: an unknown id shows "No customer with id …"', async () => {
+    await visit(page, '#/account/does-not-exist', 'error');
+    const text = await page.textContent('[data-testid=error-banner]');
+    expect(text.includes('No customer with id') && text.includes('does-not-exist'), 'banner "' + text + '"');
+    await shot(page, 'account-unknown');
+  });
+  await resetLog(log);
+}
+
+async function checkModels(page, log) {
+  const data = await apiOk('/analytics/models');
+  await check('models: ROC, calibration and mean |SHAP| of both models carry the API data', async () => {
+    await resetLog(log);
+    await visit(page, '#/models');
+    expect(data.models.length === 2, data.models.length + ' models in the API');
+    for (const m of data.models) {
+      const roc = await chart(page, 'chart-roc-' + m.name);
+      expect(series(roc)[0].n === m.test.roc.fpr.length && roc.datasets.some((d) => d.reference), m.name + ' ROC');
+      const cal = await chart(page, 'chart-calibration-' + m.name);
+      expect(series(cal)[0].n === m.test.calibration.length && cal.datasets.some((d) => d.reference), m.name + ' calibration');
+      const shap = await chart(page, 'chart-shap-' + m.name);
+      expect(shap.datasets[0].n === m.mean_abs_shap.length, m.name + ' SHAP bars');
+      const auc = await page.getAttribute('[data-testid=metric-auc-' + m.name + '-value]', 'data-value');
+      expect(Number(auc) === m.test.auc, m.name + ' AUC ' + auc);
+    }
+    expectClean(log);
+  });
+  await shot(page, 'models');
+}
+
+async function checkPhone(page, log, customers) {
+  await page.setViewportSize(PHONE);
+  const views = ['#/portfolio', '#/survival', '#/queue', '#/models'];
+  if (customers.length) views.push('#/account/' + encodeURIComponent(customers[0].customer_id));
+  await check('phone 390×844: no view scrolls sideways; charts fit the screen', async () => {
+    await resetLog(log);
+    try {
+      await phoneViews(page, views);
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+    expectClean(log);
+  });
+}
+
+/* Each view at phone width: nothing wider than the screen (tables scroll in their own box). */
+async function phoneViews(page, views) {
+  for (const hash of views) {
+    await visit(page, hash);
+    const { scroll, inner, widest } = await page.evaluate(() => ({
+      scroll: document.scrollingElement.scrollWidth,
+      inner: window.innerWidth,
+      widest: Math.max(0, ...[...document.querySelectorAll('canvas')].map((c) => c.getBoundingClientRect().right)),
+    }));
+    expect(scroll <= inner + 1, hash + ': page is ' + scroll + ' px wide on a ' + inner + ' px screen');
+    expect(widest <= inner + 1, hash + ': a chart reaches ' + widest + ' px');
+    if (hash === '#/portfolio') await shot(page, 'phone-portfolio');
+    if (hash.startsWith('#/account')) await shot(page, 'phone-account');
+  }
+}
+
+async function checkFailures(page, log) {
+  await check('server down: an unreachable API shows "Cannot reach the Tenure server"', async () => {
+    await page.route('**/analytics/portfolio', (route) => route.abort('connectionrefused'));
+    try {
+      await visit(page, '#/portfolio', 'error');
+      const text = await page.textContent('[data-testid=error-banner]');
+      expect(text.includes('Cannot reach the Tenure server'), 'banner "' + text + '"');
+      await shot(page, 'server-down');
+    } finally {
+      await page.unroute('**/analytics/portfolio');
+    }
+  });
+  await check('not ready / no analysis: 503 answers are explained, not blank', async () => {
+    const notReady = { status: 'not_ready', error: { code: 'not_ready', message: 'no warehouse at w.duckdb' } };
+    const noAnalysis = { error: { code: 'analysis_missing', message: "reports/analysis.json: cannot open (run 'tenure analyze')" } };
+    await page.route('**/analytics/models', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify(notReady) }));
+    await page.route('**/analytics/survival', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify(noAnalysis) }));
+    try {
+      await visit(page, '#/models', 'error');
+      const a = await page.textContent('[data-testid=error-banner]');
+      expect(a.includes('no data loaded') && a.includes('no warehouse'), 'models banner "' + a + '"');
+      await visit(page, '#/survival', 'error');
+      const b = await page.textContent('[data-testid=error-banner]');
+      expect(b.includes('tenure analyze'), 'survival banner "' + b + '"');
+    } finally {
+      await page.unrouteAll();
+    }
+  });
+  await resetLog(log);
+}
+
+async function checkReport(browser) {
+  if (!args.report) {
+    skip('offline report', 'no --report given');
+    return;
+  }
+  const context = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const page = await context.newPage();
+    const log = watch(page);
+    const url = pathToFileURL(path.resolve(args.report)).href;
+    await check('report: renders portfolio, survival and models from the embedded data with no network request', async () => {
+      await page.goto(url);
+      await waitView(page, '#/portfolio');
+      const data = await page.evaluate(() => JSON.parse(document.getElementById('tenure-data').textContent));
+      const banner = await page.textContent('[data-testid=report-banner]');
+      expect(banner.includes('Offline report as of'), 'banner "' + banner + '"');
+      expect(!(await page.isVisible('[data-testid=nav-queue]')), 'the queue link is visible');
+      expect(!(await page.isVisible('[data-testid=account-search]')), 'the account search is visible');
+      expect(Number(await page.getAttribute('[data-testid=kpi-arr-value]', 'data-value')) === data.portfolio.arr, 'ARR');
+      const quadrant = await chart(page, 'chart-quadrant');
+      expect(series(quadrant).reduce((s, d) => s + d.n, 0) === data.portfolio.scatter.churn_probability.length, 'scatter dots');
+      await shot(page, 'report');
+      if (data.survival && !data.survival.error) {
+        await navigate(page, '#/survival');
+        const km = await chart(page, 'chart-km-plan');
+        expect(series(km).length === data.survival.kaplan_meier.by_plan_tier.groups.length, 'KM groups');
+        expect(series(await chart(page, 'chart-hazard'))[0].n > 0, 'hazard');
+        await shot(page, 'report-survival');
+      } else {
+        await navigate(page, '#/survival', 'error');
+      }
+      await navigate(page, '#/models');
+      for (const m of data.models.models) {
+        expect(series(await chart(page, 'chart-roc-' + m.name))[0].n === m.test.roc.fpr.length, m.name + ' ROC');
+      }
+      await navigate(page, '#/queue', 'error');
+      const remote = log.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'));
+      expect(remote.length === 0, remote.length + ' network request(s): ' + remote.slice(0, 3).join(' '));
+      expectClean(log);
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+/* ---- main ---- */
+
+async function main() {
+  await mkdir(args.artifacts, { recursive: true });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+  const timer = setTimeout(async () => {
+    console.log('FAIL: the run took more than ' + OVERALL_TIMEOUT_MS / 1000 + ' s');
+    console.log('dashboard: ' + (checks + 1) + ' checks, ' + (failed + 1) + ' failed');
+    await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 5000))]);
+    process.exit(1);
+  }, OVERALL_TIMEOUT_MS);
+  try {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10000);
+    const log = watch(page);
+    await checkApiKeyPrompt(page, log);
+    await checkPortfolio(page, log);
+    await checkSurvival(page, log);
+    const customers = await checkQueue(page, log);
+    await checkAccount(page, log, customers);
+    await checkUnknownCustomer(page, log);
+    await checkModels(page, log);
+    await checkPhone(page, log, customers);
+    await checkFailures(page, log);
+    await context.close();
+    await checkReport(browser);
+  } catch (err) {
+    checks++;
+    failed++;
+    console.log('FAIL: the run stopped — ' + (err && err.message ? err.message.split('\n')[0] : err));
+  } finally {
+    clearTimeout(timer);
+    await browser.close();
+  }
+  console.log('dashboard: ' + checks + ' checks, ' + failed + ' failed');
+  process.exit(failed ? 1 : 0);
+}
+
+await main();

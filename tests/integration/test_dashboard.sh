@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# test_dashboard.sh — the dashboard and the offline report, in a real browser.
+#
+# On a small generated company: `tenure report`'s errors and its file, the
+# page's first-load weight, then tests/browser/dashboard.mjs drives Debian's
+# chromium (playwright-core) through every view of the page served by
+# `tenure serve` (with an API key, so the key prompt is exercised too) and
+# through the offline report opened from file://. Screenshots of each view
+# go to tests/artifacts/dashboard/ (git-ignored).
+source "$(dirname "$0")/lib.sh"
+SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+ARTIFACTS="$SOURCE_DIR/tests/artifacts/dashboard"
+DB="$WORK/w.duckdb"
+MODELS="$WORK/models"
+REPORTS="$WORK/reports"
+SERVER_PID=""
+trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+
+"$TENURE" generate --quiet --customers 800 --seed 11 --db "$DB"
+"$TENURE" build --quiet --db "$DB"
+"$TENURE" train --quiet --db "$DB" --models "$MODELS"
+
+# ---- tenure report ---------------------------------------------------------------------
+run "$TENURE" report --db "$DB" --models "$MODELS" --reports "$REPORTS"
+expect_status 1 "tenure report before tenure analyze"
+expect_contains stderr "run 'tenure analyze'" "says to run tenure analyze"
+expect_absent "$REPORTS/index.html" "and writes no report"
+"$TENURE" analyze --quiet --db "$DB" --out "$REPORTS"
+run "$TENURE" report --db "$DB" --models "$WORK/no-models" --reports "$REPORTS"
+expect_status 1 "tenure report without models"
+expect_contains stderr "no-models" "names the missing model directory"
+run "$TENURE" report --db "$DB" --models "$MODELS" --reports "$REPORTS"
+expect_status 0 "tenure report"
+expect_contains stderr "-> $REPORTS/index.html" "says where the report is"
+expect_equal "$(ls "$REPORTS")" "$(printf 'analysis.json\nanalysis.md\nindex.html')" "no temporary file is left behind"
+expect_equal "$(grep -c 'src="assets/\|href="assets/' "$REPORTS/index.html")" 0 "the report needs no other file"
+run "$TENURE" report --db "$DB" --models "$MODELS" --reports "$REPORTS" --out "$WORK/new/report.html"
+expect_status 0 "--out into a new directory creates it"
+run "$TENURE" report --db "$DB" --models "$MODELS" --reports "$REPORTS" --out "$WORK/a/b/report.html"
+expect_status 1 "--out two missing directories down"
+expect_contains stderr "$WORK/a/b: cannot create the directory" "names the directory it cannot create"
+
+# ---- the served page ---------------------------------------------------------------------
+KEY=dashboard-test-key-7
+echo "$KEY" >"$WORK/key"
+"$TENURE" serve --port 0 --db "$DB" --models "$MODELS" --reports "$REPORTS" --api-key-file "$WORK/key" >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+BASE=""
+for _ in $(seq 1 300); do
+    BASE=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$WORK/serve.log" | sed 's/listening on //')
+    [[ -n $BASE ]] && break
+    sleep 0.1
+done
+expect_equal "${BASE:+started}" started "tenure serve started"
+
+# The first load: the page, its three files and the portfolio it draws first.
+FIRST_LOAD=0
+for path in / /assets/style.css /assets/chart.umd.js /assets/app.js /analytics/portfolio; do
+    bytes=$(curl -s -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $KEY" "$BASE$path")
+    FIRST_LOAD=$((FIRST_LOAD + bytes))
+done
+expect_number "$FIRST_LOAD" "<=" $((500 * 1024)) "the first load is at most 500 KB"
+echo "first load: $FIRST_LOAD bytes"
+
+rm -rf "$ARTIFACTS"
+mkdir -p "$ARTIFACTS"
+CHECKS=$((CHECKS + 1))
+if node "$SOURCE_DIR/tests/browser/dashboard.mjs" --base "$BASE" --report "$REPORTS/index.html" \
+    --artifacts "$ARTIFACTS" --api-key "$KEY" >"$WORK/stdout" 2>"$WORK/stderr"; then
+    pass "the browser tests ($(tail -1 "$WORK/stdout"))"
+else
+    fail "the browser tests"
+    grep -v '^ok' "$WORK/stdout" | head -40 >&2
+fi
+cat "$WORK/stdout"
+
+kill -TERM $SERVER_PID
+wait $SERVER_PID
+STATUS=$?
+SERVER_PID=""
+expect_status 0 "the server stops"
+finish
