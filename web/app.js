@@ -998,7 +998,7 @@ function queueTable(state, customers) {
     h('td', null, badge(c.risk_tier)),
     h('td', {class: 'num'}, fmtMoney(c.arr_at_risk)),
     h('td', {class: 'num'}, isNum(c.upgrade_propensity) ? fmtPct(c.upgrade_propensity) : h('span', {class: 'muted'}, 'upgraded')),
-    h('td', {class: 'num'}, fmtMoney(c.arr)), h('td', null, c.industry),
+    h('td', {class: 'num'}, fmtMoney(c.arr)), h('td', null, c.industry_name || c.industry),
     h('td', null, h('span', {class: 'dot', style: 'background:' + (QUADRANT_COLOURS[c.quadrant] || GREY)}), c.quadrant));
   });
   return h('div', {class: 'table-wrap card flush'},

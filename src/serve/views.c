@@ -201,19 +201,21 @@ static json_t *view_json(const tn_view_context *context, const tn_view_input *in
                      usage_json(input), "support", support_json(input), "gtm", gtm_json(input));
 }
 
-static json_t *item_json(const tn_customer_score *c, double arr_at_risk) {
+static json_t *item_json(const tn_view_input *input, double arr_at_risk) {
+    const tn_customer_score *c = input->score;
     bool candidate = c->expansion_candidate;
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:s?, s:s?, s:o, s:s}",
-                     "customer_id", c->customer_id, "plan_tier", c->plan_tier, "industry",
-                     c->industry, "mrr", tn_json_real(c->mrr), "arr", tn_json_real(c->mrr * 12.0),
-                     "churn_probability", tn_json_real(c->churn_probability), "risk_tier",
-                     tn_risk_tier(c->churn_probability), "arr_at_risk", tn_json_real(arr_at_risk),
-                     "risk_score", tn_json_real(c->risk_score), "upgrade_propensity",
-                     candidate ? tn_json_real(c->upgrade_propensity) : json_null(),
-                     "propensity_tier", candidate ? tn_risk_tier(c->upgrade_propensity) : NULL,
-                     "target_tier", candidate ? c->target_tier : NULL, "expected_arr_uplift",
-                     candidate ? tn_json_real(c->expected_arr_uplift) : json_null(), "quadrant",
-                     tn_quadrant_name(tn_quadrant_of(c)));
+    return json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:s?, s:s?, s:o, s:s}",
+        "customer_id", c->customer_id, "plan_tier", c->plan_tier, "industry", c->industry,
+        "industry_name", fact_text(input, "industry_name"), "mrr", tn_json_real(c->mrr), "arr",
+        tn_json_real(c->mrr * 12.0), "churn_probability", tn_json_real(c->churn_probability),
+        "risk_tier", tn_risk_tier(c->churn_probability), "arr_at_risk", tn_json_real(arr_at_risk),
+        "risk_score", tn_json_real(c->risk_score), "upgrade_propensity",
+        candidate ? tn_json_real(c->upgrade_propensity) : json_null(), "propensity_tier",
+        candidate ? tn_risk_tier(c->upgrade_propensity) : NULL, "target_tier",
+        candidate ? c->target_tier : NULL, "expected_arr_uplift",
+        candidate ? tn_json_real(c->expected_arr_uplift) : json_null(), "quadrant",
+        tn_quadrant_name(tn_quadrant_of(c)));
 }
 
 bool tn_views_build(const tn_view_context *context, const tn_view_input *input,
@@ -230,7 +232,7 @@ bool tn_views_build(const tn_view_context *context, const tn_view_input *input,
     json_t *upgrade = c->expansion_candidate ? upgrade_json(context, c) : NULL;
     bool ok = out->id != NULL && churn != NULL && (upgrade != NULL || !c->expansion_candidate) &&
               tn_body_from_json(view_json(context, input, churn, upgrade), &out->view) &&
-              tn_body_from_json(item_json(c, out->arr_at_risk), &out->item);
+              tn_body_from_json(item_json(input, out->arr_at_risk), &out->item);
     if (ok && upgrade != NULL) {
         out->upgrade_status = 200;
         ok = tn_body_from_json(json_incref(upgrade), &out->upgrade);

@@ -561,6 +561,7 @@ static void test_views_of_one_customer(void **state) {
     json_t *item = json_loads(out.item.text, 0, &error);
     assert_float_equal(json_number_value(json_object_get(item, "arr_at_risk")), 0.62 * 12000, 1e-9);
     assert_true(json_is_null(json_object_get(item, "upgrade_propensity")));
+    assert_string_equal(json_string_value(json_object_get(item, "industry_name")), "HR Tech");
     json_decref(item);
     assert_float_equal(out.arr_at_risk, 7440, 1e-9);
     assert_true(isnan(out.upgrade_propensity));
