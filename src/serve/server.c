@@ -243,6 +243,8 @@ bool tn_serve(const tn_serve_options *options, tn_error *err) {
         tn_log_info(
             "serve: listening on %s (%ld worker threads, pid %ld); SIGHUP reloads, Ctrl-C stops",
             address, options->threads, (long)getpid());
+        tn_log_info("serve: the dashboard is %s/, the API is described at %s/openapi.json", address,
+                    address);
         wait_for_signals(&server, &signals);
         drain_and_stop(&server, daemon, fd);
         tn_log_info("serve: stopped");
