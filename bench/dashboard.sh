@@ -28,14 +28,7 @@ for _ in $(seq "$RUNS"); do
 done
 report_kb=$(($(stat -c %s "$WORK/reports/index.html") / 1024))
 
-"$TENURE" serve "${SOURCE[@]}" --port 0 >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-base=""
-until [[ -n $base ]] && curl -sf -o /dev/null "$base/ready"; do
-    base=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$WORK/serve.log" | sed 's/listening on //' || true)
-    kill -0 $SERVER_PID
-    sleep 0.01
-done
+serve_until_ready "$WORK/serve.log" "${SOURCE[@]}"
 
 size() { curl -s -o /dev/null -w '%{size_download}' "$base$1"; }
 first_load=0

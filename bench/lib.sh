@@ -45,3 +45,18 @@ write_section() {
     fi
     mv "$tmp" "$BENCHMARKS_FILE"
 }
+
+# serve_until_ready LOG ARGS… — starts `$TENURE serve ARGS… --port 0` with its
+# output in LOG and returns once /ready answers 200; sets SERVER_PID and base.
+serve_until_ready() {
+    local log=$1
+    shift
+    "$TENURE" serve "$@" --port 0 >"$log" 2>&1 &
+    SERVER_PID=$!
+    base=""
+    until [[ -n $base ]] && curl -sf -o /dev/null "$base/ready"; do
+        base=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$log" | sed 's/listening on //' || true)
+        kill -0 $SERVER_PID
+        sleep 0.005
+    done
+}

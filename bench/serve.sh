@@ -32,14 +32,7 @@ command -v wrk >/dev/null || { echo "serve: wrk is not installed (scripts/bootst
 startups=() loads=()
 for run in $(seq "$RUNS"); do
     started=$(date +%s%N)
-    "$TENURE" serve --db "$WORK/w.duckdb" --models "$WORK/models" --port 0 >"$WORK/serve.log" 2>&1 &
-    SERVER_PID=$!
-    base=""
-    until [[ -n $base ]] && curl -sf -o /dev/null "$base/ready"; do
-        base=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$WORK/serve.log" | sed 's/listening on //' || true)
-        kill -0 $SERVER_PID
-        sleep 0.005
-    done
+    serve_until_ready "$WORK/serve.log" --db "$WORK/w.duckdb" --models "$WORK/models"
     startups+=("$(awk -v ns=$(($(date +%s%N) - started)) 'BEGIN {print ns / 1e9}')")
     loads+=("$(grep -o 'customers as of [0-9-]* in [0-9.]* s' "$WORK/serve.log" | awk '{print $(NF - 1)}')")
     if [[ $run -lt $RUNS ]]; then

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -17,6 +16,7 @@
 #include "analysis/sections.h"
 #include "warehouse/table.h"
 #include "common/embedded.h"
+#include "common/file.h"
 #include "tn_version.h"
 #include "warehouse/build.h"
 
@@ -125,50 +125,32 @@ static json_t *build_document(const tn_analysis_data *data, const char *db_path)
     return document;
 }
 
-/* Writes `text` to dir/name through a temporary file; returns the temporary path in `temporary`. */
-static bool write_temporary(const char *dir, const char *name, const char *text, size_t length,
-                            char *temporary, size_t size, tn_error *err) {
-    snprintf(temporary, size, "%s/.%s.XXXXXX", dir, name);
-    int fd = mkstemp(temporary);
-    if (fd >= 0)
-        fchmod(fd, 0644); /* mkstemp makes 0600; a report is for reading */
-    FILE *file = fd >= 0 ? fdopen(fd, "w") : NULL;
-    bool ok = file != NULL && fwrite(text, 1, length, file) == length;
-    if (file != NULL && fclose(file) != 0)
-        ok = false;
-    if (!ok) {
-        tn_error_set(err, TN_ERR_IO, "%s/%s: %s", dir, name, strerror(errno));
-        if (fd >= 0)
-            unlink(temporary);
-    }
-    return ok;
-}
-
 static bool write_report(const char *dir, const json_t *document, tn_error *err) {
-    struct stat info;
-    if (stat(dir, &info) != 0 && mkdir(dir, 0777) != 0)
-        return tn_error_set(err, TN_ERR_IO, "--out %s: cannot create the directory: %s", dir,
-                            strerror(errno));
+    if (!tn_file_make_dir("--out", dir, err))
+        return false;
     char *json_text =
         json_dumps(document, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     tn_strbuf markdown = TN_STRBUF_INIT;
     tn_analysis_markdown(document, &markdown);
-    char json_tmp[4200], md_tmp[4200], path[4200];
-    bool ok =
-        json_text != NULL && write_temporary(dir, "analysis.json", json_text, strlen(json_text),
-                                             json_tmp, sizeof json_tmp, err);
-    bool md_ok = ok && write_temporary(dir, "analysis.md", markdown.data ? markdown.data : "",
-                                       markdown.length, md_tmp, sizeof md_tmp, err);
+    char json_tmp[4200], md_tmp[4200], json_path[4200], md_path[4200];
+    snprintf(json_path, sizeof json_path, "%s/analysis.json", dir);
+    snprintf(md_path, sizeof md_path, "%s/analysis.md", dir);
+    bool ok = json_text != NULL && tn_file_write_temporary(json_path, json_text, strlen(json_text),
+                                                           json_tmp, sizeof json_tmp, err);
+    bool md_ok = ok && tn_file_write_temporary(md_path, markdown.data ? markdown.data : "",
+                                               markdown.length, md_tmp, sizeof md_tmp, err);
     if (ok && !md_ok)
         unlink(json_tmp);
     ok = ok && md_ok;
     if (ok) {
-        snprintf(path, sizeof path, "%s/analysis.json", dir);
-        ok = rename(json_tmp, path) == 0;
-        snprintf(path, sizeof path, "%s/analysis.md", dir);
-        ok = rename(md_tmp, path) == 0 && ok;
-        if (!ok)
-            tn_error_set(err, TN_ERR_IO, "%s: %s", path, strerror(errno));
+        const char *failed = rename(json_tmp, json_path) != 0 ? json_path
+                             : rename(md_tmp, md_path) != 0   ? md_path
+                                                              : NULL;
+        if (failed != NULL) {
+            ok = tn_error_set(err, TN_ERR_IO, "%s: %s", failed, strerror(errno));
+            unlink(json_tmp);
+            unlink(md_tmp);
+        }
     }
     if (json_text == NULL)
         tn_error_set(err, TN_ERR_INTERNAL, "could not serialise the analysis");

@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <duckdb.h>
 #include <jansson.h>
 
+#include "common/file.h"
 #include "common/json.h"
 #include "ml/card.h"
 #include "ml/features.h"
@@ -344,21 +344,6 @@ static unsigned long long file_hash(const char *path) {
     return hash;
 }
 
-static bool write_text(const char *path, const char *text, tn_error *err) {
-    char temporary[4300];
-    snprintf(temporary, sizeof temporary, "%s.tmp", path);
-    FILE *file = fopen(temporary, "w");
-    bool ok = file != NULL && fputs(text, file) >= 0;
-    if (file != NULL && fclose(file) != 0)
-        ok = false;
-    ok = ok && rename(temporary, path) == 0;
-    if (!ok) {
-        unlink(temporary);
-        return tn_error_set(err, TN_ERR_IO, "%s: %s", path, strerror(errno));
-    }
-    return true;
-}
-
 /* Writes <name>.json, <name>.meta.json and <name>.card.md, each by temporary file and rename. */
 static bool write_model_files(training_run *run, const char *dir, tn_trained_model *summary,
                               tn_error *err) {
@@ -378,9 +363,9 @@ static bool write_model_files(training_run *run, const char *dir, tn_trained_mod
     tn_strbuf card = TN_STRBUF_INIT;
     tn_model_card(run->meta, &card);
     snprintf(path, sizeof path, "%s/%s.meta.json", dir, run->name);
-    bool ok = meta != NULL && write_text(path, meta, err);
+    bool ok = meta != NULL && tn_file_write_atomic(path, meta, strlen(meta), err);
     snprintf(path, sizeof path, "%s/%s.card.md", dir, run->name);
-    ok = ok && write_text(path, tn_strbuf_cstr(&card), err);
+    ok = ok && tn_file_write_atomic(path, tn_strbuf_cstr(&card), card.length, err);
     if (ok && rename(temporary, model_path) != 0)
         ok = tn_error_set(err, TN_ERR_IO, "%s: %s", model_path, strerror(errno));
     if (!ok)
@@ -512,29 +497,14 @@ static void on_snapshot(void *context, size_t done, size_t total) {
         watch->step(watch->context, "snapshots", done, total);
 }
 
-/* `dir` exists or is created (its parent must exist); messages name `option`. */
-static bool prepare_directory(const char *option, const char *dir, tn_error *err) {
-    struct stat info;
-    if (dir == NULL)
-        return true;
-    if (stat(dir, &info) == 0)
-        return S_ISDIR(info.st_mode)
-                   ? true
-                   : tn_error_set(err, TN_ERR_IO, "%s %s: not a directory", option, dir);
-    if (mkdir(dir, 0777) != 0)
-        return tn_error_set(err, TN_ERR_IO, "%s %s: cannot create the directory: %s", option, dir,
-                            strerror(errno));
-    return true;
-}
-
 bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_train_result *result,
               tn_error *err) {
     memset(result, 0, sizeof *result);
     tn_db *db = NULL;
     tn_day as_of, data_as_of;
     tn_snapshots snapshots = {0};
-    bool ok = prepare_directory("--models", options->models_dir, err) &&
-              prepare_directory("--export", options->export_dir, err) &&
+    bool ok = tn_file_make_dir("--models", options->models_dir, err) &&
+              tn_file_make_dir("--export", options->export_dir, err) &&
               tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err) &&
               tn_build_info_dates(db, &as_of, &data_as_of, err) &&
               tn_snapshots_build(db, data_as_of, options->export_dir, on_snapshot, (void *)watch,

@@ -14,14 +14,20 @@ enum { MAX_GROUPS = 64, RISK_TIERS = 4, QUADRANTS = 4 };
 static const char *const risk_tiers[RISK_TIERS] = {"low", "medium", "high", "critical"};
 static const char *const known_plan_tiers[] = {"starter", "growth", "enterprise", NULL};
 
-/* US dollars to the cent. */
-static json_t *money(double dollars) {
-    return tn_json_real(round(dollars * 100.0) / 100.0);
+/* Decimals the views keep: dollars to the cent; chart values to 4 decimals (plenty for a
+ * chart, and a quarter of the bytes); rates to 6. */
+#define CENTS 1e2
+#define CHART 1e4
+#define RATE 1e6
+
+/* `value` rounded to 1/`scale` (NaN: null). */
+static json_t *rounded(double value, double scale) {
+    return tn_json_real(round(value * scale) / scale);
 }
 
-/* A value rounded to 4 decimals: plenty for a chart, and a quarter of the bytes. */
-static json_t *rounded(double value) {
-    return tn_json_real(round(value * 1e4) / 1e4);
+/* A JSON number rounded to 1/`scale`; anything else becomes null. */
+static json_t *rounded_json(const json_t *value, double scale) {
+    return json_is_number(value) ? rounded(json_number_value(value), scale) : json_null();
 }
 
 /* A list of distinct names, in first-seen order. */
@@ -98,7 +104,7 @@ static json_t *heatmap_json(const tn_score_set *scores, const tn_portfolio_extra
         json_array_append_new(tier_names, json_string(tiers.names[t]));
         json_t *row = json_array(), *row_counts = json_array();
         for (size_t k = 0; k < industries.count; k++) {
-            json_array_append_new(row, count[t][k] ? rounded(sum[t][k] / (double)count[t][k])
+            json_array_append_new(row, count[t][k] ? rounded(sum[t][k] / (double)count[t][k], CHART)
                                                    : json_null());
             json_array_append_new(row_counts, json_integer((json_int_t)count[t][k]));
         }
@@ -142,8 +148,8 @@ static json_t *scatter_json(const tn_score_set *scores, totals *sums) {
             continue;
         sums->candidates++;
         sums->pipeline += isfinite(c->expected_arr_uplift) ? c->expected_arr_uplift : 0;
-        json_array_append_new(churn, rounded(c->churn_probability));
-        json_array_append_new(propensity, rounded(c->upgrade_propensity));
+        json_array_append_new(churn, rounded(c->churn_probability, CHART));
+        json_array_append_new(propensity, rounded(c->upgrade_propensity, CHART));
         json_array_append_new(quadrant, json_integer(q));
     }
     return json_pack("{s:o, s:o, s:o}", "churn_probability", churn, "upgrade_propensity",
@@ -157,25 +163,26 @@ json_t *tn_analytics_portfolio(const char *as_of, const tn_score_set *scores,
     json_t *scatter = scatter_json(scores, &sums);
     json_t *tiers = json_array(), *quadrants = json_array();
     for (int t = 0; t < RISK_TIERS; t++)
-        json_array_append_new(tiers, json_pack("{s:s, s:I, s:o, s:o}", "tier", risk_tiers[t],
-                                               "customers", (json_int_t)sums.tier_customers[t],
-                                               "arr", money(sums.tier_arr[t]), "arr_at_risk",
-                                               money(sums.tier_at_risk[t])));
+        json_array_append_new(tiers,
+                              json_pack("{s:s, s:I, s:o, s:o}", "tier", risk_tiers[t], "customers",
+                                        (json_int_t)sums.tier_customers[t], "arr",
+                                        rounded(sums.tier_arr[t], CENTS), "arr_at_risk",
+                                        rounded(sums.tier_at_risk[t], CENTS)));
     for (int q = 0; q < QUADRANTS; q++)
         json_array_append_new(quadrants, json_pack("{s:s, s:I, s:o}", "quadrant",
                                                    tn_quadrant_name((tn_quadrant)q), "customers",
                                                    (json_int_t)sums.quadrant_customers[q], "arr",
-                                                   money(sums.quadrant_arr[q])));
+                                                   rounded(sums.quadrant_arr[q], CENTS)));
     size_t active = scores->count, ever = active + extra->churned;
-    return json_pack(
-        "{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o}", "as_of", as_of,
-        "customers", (json_int_t)ever, "active", (json_int_t)active, "churned",
-        (json_int_t)extra->churned, "churn_rate",
-        ever ? tn_json_real(round((double)extra->churned / (double)ever * 1e6) / 1e6) : json_null(),
-        "mrr", money(sums.mrr), "arr", money(sums.mrr * 12.0), "arr_at_risk", money(sums.at_risk),
-        "expansion_pipeline", money(sums.pipeline), "expansion_candidates",
-        (json_int_t)sums.candidates, "risk_tiers", tiers, "heatmap", heatmap_json(scores, extra),
-        "quadrants", quadrants, "scatter", scatter);
+    return json_pack("{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o}",
+                     "as_of", as_of, "customers", (json_int_t)ever, "active", (json_int_t)active,
+                     "churned", (json_int_t)extra->churned, "churn_rate",
+                     ever ? rounded((double)extra->churned / (double)ever, RATE) : json_null(),
+                     "mrr", rounded(sums.mrr, CENTS), "arr", rounded(sums.mrr * 12.0, CENTS),
+                     "arr_at_risk", rounded(sums.at_risk, CENTS), "expansion_pipeline",
+                     rounded(sums.pipeline, CENTS), "expansion_candidates",
+                     (json_int_t)sums.candidates, "risk_tiers", tiers, "heatmap",
+                     heatmap_json(scores, extra), "quadrants", quadrants, "scatter", scatter);
 }
 
 /* ---- survival -------------------------------------------------------------------- */
@@ -196,9 +203,7 @@ static json_t *thin_curve(const json_t *curve) {
             if (i == previous)
                 continue;
             previous = i;
-            const json_t *value = json_array_get(values, i);
-            json_array_append_new(kept, json_is_number(value) ? rounded(json_number_value(value))
-                                                              : json_null());
+            json_array_append_new(kept, rounded_json(json_array_get(values, i), CHART));
         }
         json_object_set_new(out, columns[c], kept);
     }
@@ -233,10 +238,7 @@ static json_t *hazard_json(const json_t *hazard) {
     size_t index;
     const json_t *value;
     json_array_foreach(json_object_get(hazard, "smoothed"), index, value) {
-        json_array_append_new(smoothed,
-                              json_is_number(value)
-                                  ? tn_json_real(round(json_number_value(value) * 1e6) / 1e6)
-                                  : json_null());
+        json_array_append_new(smoothed, rounded_json(value, RATE));
     }
     return json_pack("{s:O?, s:o, s:O?, s:O?, s:O?, s:O?, s:O?}", "day",
                      json_object_get(hazard, "day"), "smoothed", smoothed, "at_risk",

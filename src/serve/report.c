@@ -3,15 +3,13 @@
  */
 #include "serve/report.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "common/file.h"
 #include "serve/assets.h"
 
 /* The lines of web/index.html the report replaces, each found once. */
@@ -148,27 +146,7 @@ static const char *survival_problem(const tn_snapshot *snapshot, char *message, 
     return message;
 }
 
-static bool write_file(const char *path, const tn_strbuf *html, tn_error *err) {
-    char temporary[4200];
-    if (snprintf(temporary, sizeof temporary, "%s.XXXXXX", path) >= (int)sizeof temporary)
-        return tn_error_set(err, TN_ERR_INPUT, "--out %s: the path is too long", path);
-    int fd = mkstemp(temporary);
-    FILE *file = fd >= 0 ? fdopen(fd, "w") : NULL;
-    bool ok = file != NULL && fwrite(html->data, 1, html->length, file) == html->length;
-    if (file != NULL)
-        ok = fclose(file) == 0 && ok;
-    else if (fd >= 0)
-        close(fd);
-    ok = ok && chmod(temporary, 0644) == 0 && rename(temporary, path) == 0;
-    if (!ok) {
-        tn_error_set(err, TN_ERR_IO, "%s: %s", path, strerror(errno));
-        if (fd >= 0)
-            unlink(temporary);
-    }
-    return ok;
-}
-
-/* Creates the directory `path` is in, when it is missing. */
+/* Creates the directory `path` is in, when it is missing (one level). */
 static bool make_parent(const char *path, tn_error *err) {
     char dir[4200];
     snprintf(dir, sizeof dir, "%s", path);
@@ -176,11 +154,7 @@ static bool make_parent(const char *path, tn_error *err) {
     if (slash == NULL || slash == dir)
         return true;
     *slash = '\0';
-    struct stat info;
-    if (stat(dir, &info) == 0 || mkdir(dir, 0777) == 0)
-        return true;
-    return tn_error_set(err, TN_ERR_IO, "%s: cannot create the directory: %s", dir,
-                        strerror(errno));
+    return tn_file_make_dir(NULL, dir, err);
 }
 
 bool tn_report_write(const tn_snapshot *snapshot, const char *path, size_t *bytes, tn_error *err) {
@@ -194,7 +168,7 @@ bool tn_report_write(const tn_snapshot *snapshot, const char *path, size_t *byte
                              snapshot->models.text};
     tn_strbuf html = TN_STRBUF_INIT;
     bool ok = tn_report_render(&views, &html, err) && make_parent(path, err) &&
-              write_file(path, &html, err);
+              tn_file_write_atomic(path, html.data, html.length, err);
     *bytes = ok ? html.length : 0;
     tn_strbuf_free(&html);
     return ok;

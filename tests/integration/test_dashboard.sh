@@ -43,14 +43,7 @@ expect_contains stderr "$WORK/a/b: cannot create the directory" "names the direc
 # ---- the served page ---------------------------------------------------------------------
 KEY=dashboard-test-key-7
 echo "$KEY" >"$WORK/key"
-"$TENURE" serve --port 0 --db "$DB" --models "$MODELS" --reports "$REPORTS" --api-key-file "$WORK/key" >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-BASE=""
-for _ in $(seq 1 300); do
-    BASE=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$WORK/serve.log" | sed 's/listening on //')
-    [[ -n $BASE ]] && break
-    sleep 0.1
-done
+start_server serve --db "$DB" --models "$MODELS" --reports "$REPORTS" --api-key-file "$WORK/key"
 expect_equal "${BASE:+started}" started "tenure serve started"
 
 # The first load: the page, its three files and the portfolio it draws first.
@@ -74,9 +67,6 @@ else
 fi
 cat "$WORK/stdout"
 
-kill -TERM $SERVER_PID
-wait $SERVER_PID
-STATUS=$?
-SERVER_PID=""
+stop_server TERM
 expect_status 0 "the server stops"
 finish

@@ -21,35 +21,6 @@ trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"
 AS_OF=$(query "$DB" "SELECT as_of FROM marts.build_info")
 ACTIVE=$(query "$DB" "SELECT count(*) FROM marts.mart_customer_churn_features")
 
-# start_server NAME ARGS… — starts `tenure serve` on a free port; sets SERVER_PID and BASE.
-start_server() {
-    "$TENURE" serve --port 0 "${@:2}" >"$WORK/$1.log" 2>&1 &
-    SERVER_PID=$!
-    wait_listening "$1" 300
-}
-
-# wait_listening NAME TENTHS — waits for $WORK/NAME.log to say where it listens; sets BASE.
-wait_listening() {
-    local name=$1 log="$WORK/$1.log"
-    BASE=""
-    for _ in $(seq 1 "$2"); do
-        BASE=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$log" | sed 's/listening on //')
-        [[ -n $BASE ]] && return 0
-        kill -0 $SERVER_PID 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "server $name did not start: $(cat "$log")" >&2
-    return 1
-}
-
-# stop_server [SIGNAL] — stops the server; STATUS receives its exit status.
-stop_server() {
-    kill -"${1:-TERM}" $SERVER_PID
-    wait $SERVER_PID
-    STATUS=$?
-    SERVER_PID=""
-}
-
 # call TEMPLATE METHOD PATH [curl args…] — one request; CODE receives the status,
 # $WORK/body and $WORK/headers the answer. Each answer is kept for the
 # OpenAPI validation at the end.
