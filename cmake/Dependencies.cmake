@@ -16,6 +16,10 @@ tn_pkg_target(gsl gsl)
 tn_pkg_target(jansson jansson)
 tn_pkg_target(microhttpd libmicrohttpd)
 tn_pkg_target(xgboost xgboost)
+# libyaml reads the project file (tenure.yml); zlib lets the loader find the
+# lines of problems in gzip'd exports.
+tn_pkg_target(yaml yaml-0.1)
+tn_pkg_target(zlib zlib)
 
 pkg_check_modules(PC_DUCKDB QUIET duckdb)
 set(TN_DEPS_DUCKDB ${CMAKE_SOURCE_DIR}/.deps/duckdb)

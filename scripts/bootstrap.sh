@@ -24,14 +24,15 @@ DUCKDB_HEADER_PACKAGE="duckdb@1.4.4"
 say() { echo "bootstrap: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-# Debian packages: the build tools, the libraries, and what the tests and
+# Debian packages: the build tools, the libraries (libyaml reads the project
+# file, zlib reads gzip'd exports), and what the tests and
 # benchmarks drive (jq reads JSON in the integration tests; script(1), from
 # bsdutils, gives them a terminal; curl talks to the server; python3-jsonschema
 # validates its answers against api/openapi.json; wrk loads it in bench/serve.sh;
 # chromium runs the dashboard's browser tests).
 PACKAGES=(
     gcc make cmake pkg-config git ca-certificates
-    libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev
+    libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev libyaml-dev zlib1g-dev
     jq bsdutils curl python3-jsonschema wrk chromium
 )
 

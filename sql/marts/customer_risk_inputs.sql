@@ -4,7 +4,9 @@
 --                       events_prev_30d = 0: 0 if events_last_30d > 0, else 1
 --   risk_score        = 0.50 · usage_decay_score + 0.35 · compliance_gap_score
 --                       + 0.15 · min(vendor_risk_flags / 5, 1)
--- A customer without a risk_signals row counts as no gaps and no flags.
+-- with the weights of risk_score_weights: when no risk_signals were loaded
+-- at all, the score is the usage decay alone. When some were, a customer
+-- without a risk_signals row counts as no gaps and no flags.
 WITH params AS (
     SELECT DATE '{{ var('as_of') }}' AS as_of
 ),
@@ -39,8 +41,8 @@ decay AS (
 )
 
 SELECT
-    *,
-    (0.50 * usage_decay_score + 0.35 * compliance_gap_score
-        + 0.15 * least(vendor_risk_flags / 5.0, 1.0))::DOUBLE AS risk_score
-FROM decay
-ORDER BY customer_id
+    d.*,
+    (w.usage_decay_weight * d.usage_decay_score + w.compliance_gap_weight * d.compliance_gap_score
+        + w.vendor_flags_weight * least(d.vendor_risk_flags / 5.0, 1.0))::DOUBLE AS risk_score
+FROM decay AS d, {{ ref('risk_score_weights') }} AS w
+ORDER BY d.customer_id

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "cli/cli_args.h"
+#include "common/date.h"
 
 typedef struct {
     const char *summary;        /* one line for `tenure --help` */
@@ -42,9 +43,19 @@ int tn_cli_main(int argc, char **argv);
 /* Prints the version of tenure and of the libraries it runs on. */
 void tn_cli_print_version(FILE *out);
 
+/*
+ * Checks the exports of `raw_dir` and/or `mapping_path` (tn_build_validate)
+ * and prints every problem to stdout; returns the exit status. Shared by
+ * `tenure validate` and `tenure build --dry-run`; `command` names the caller.
+ */
+int tn_validate_exports(const char *raw_dir, const char *mapping_path, tn_day as_of,
+                        const char *command);
+
 /* The commands, each in its own cmd_<name>.c. */
 extern const tn_command tn_cmd_generate;
+extern const tn_command tn_cmd_init;
 extern const tn_command tn_cmd_build;
+extern const tn_command tn_cmd_validate;
 extern const tn_command tn_cmd_check;
 extern const tn_command tn_cmd_analyze;
 extern const tn_command tn_cmd_train;

@@ -16,26 +16,37 @@
 static struct {
     const char *db_path;
     const char *raw_dir;
+    const char *mapping_path;
     tn_day as_of;
     bool lenient;
+    bool dry_run;
 } options;
 
 static void set_defaults(void) {
     options.db_path = "data/warehouse.duckdb";
     options.raw_dir = NULL;
+    options.mapping_path = NULL;
     options.as_of = TN_DAY_UNSET;
     options.lenient = false;
+    options.dry_run = false;
 }
 
 static const tn_arg build_args[] = {
     {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)",
      &options.db_path, 0, 0},
-    {"raw", TN_ARG_STRING, "DIR", "load DIR/<table>.csv into the raw tables first",
+    {"raw", TN_ARG_STRING, "DIR",
+     "load the exports in DIR first: through DIR/tenure.yml if it exists, else DIR/<table>.csv",
      &options.raw_dir, 0, 0},
+    {"mapping", TN_ARG_STRING, "FILE",
+     "load the exports the project file FILE maps (paths relative to it, or to --raw DIR)",
+     &options.mapping_path, 0, 0},
     {"as-of", TN_ARG_DATE, "D", "as-of date of every window (default: the data's own)",
      &options.as_of, 0, 0},
-    {"lenient", TN_ARG_FLAG, NULL, "with --raw: load the good rows, keep bad ones in raw.rejects",
+    {"lenient", TN_ARG_FLAG, NULL, "when loading: load the good rows, keep bad ones in raw.rejects",
      &options.lenient, 0, 0},
+    {"dry-run", TN_ARG_FLAG, NULL,
+     "when loading: check every file and report every problem; change nothing (tenure validate)",
+     &options.dry_run, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -75,42 +86,59 @@ static bool on_should_stop(void *context) {
 static void report_success(const tn_build_result *result, double seconds) {
     char as_of[TN_DATE_BUF], events[16], customers[16];
     tn_date_format(result->as_of, as_of);
+    if (result->mapping_used[0] != '\0')
+        tn_log_info("build: read the exports through %s", result->mapping_used);
+    tn_log_info("build: as of %s (%s)", as_of, result->as_of_reason);
     tn_log_info("build: %s customers, %s usage events -> %zu models as of %s in %s in %.1f s",
                 tn_format_count(result->raw_rows[0], customers),
                 tn_format_count(result->raw_rows[1], events), result->models, as_of,
                 options.db_path, seconds);
-    if (result->loaded && result->load.problems > 0)
+    if (result->loaded && result->load.rejected_rows > 0)
         tn_log_info("build: --lenient: %llu row%s rejected, kept with the reason in raw.rejects",
                     (unsigned long long)result->load.rejected_rows,
                     result->load.rejected_rows == 1 ? "" : "s");
 }
 
-static int run_build(int positional_count, char **positional) {
-    (void)positional_count;
-    (void)positional;
-    if (options.lenient && options.raw_dir == NULL) {
-        tn_log_error("build: --lenient applies to --raw DIR, which was not given");
-        return 2;
-    }
-    tn_build_options build = {options.db_path, options.raw_dir, options.as_of, options.lenient};
+typedef bool (*build_function)(const tn_build_options *, const tn_build_watch *,
+                               tn_build_result *, tn_error *);
+
+/* Runs a build or a validation with a progress line, stopping cleanly on Ctrl-C. */
+static bool run_watched(build_function function, const tn_build_options *build,
+                        tn_build_result *result, tn_error *err) {
     build_watch_state state = {.started = false};
     tn_build_watch watch = {&state, on_step, on_should_stop};
-    tn_build_result result;
-    tn_error err;
-    tn_error_clear(&err);
-
+    tn_error_clear(err);
     interrupted = 0;
     struct sigaction action = {.sa_handler = on_interrupt}, previous_int, previous_term;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, &previous_int);
     sigaction(SIGTERM, &action, &previous_term);
-    double started = tn_log_now();
-    bool ok = tn_build(&build, &watch, &result, &err);
+    bool ok = function(build, &watch, result, err);
     if (state.started)
         tn_progress_end(&state.progress);
     sigaction(SIGINT, &previous_int, NULL);
     sigaction(SIGTERM, &previous_term, NULL);
+    return ok;
+}
 
+static int run_build(int positional_count, char **positional) {
+    (void)positional_count;
+    (void)positional;
+    bool loading = options.raw_dir != NULL || options.mapping_path != NULL;
+    if ((options.lenient || options.dry_run) && !loading) {
+        tn_log_error("build: --%s applies to loading exports (--raw DIR or --mapping FILE), "
+                     "and neither was given",
+                     options.lenient ? "lenient" : "dry-run");
+        return 2;
+    }
+    if (options.dry_run)
+        return tn_validate_exports(options.raw_dir, options.mapping_path, options.as_of, "build");
+    tn_build_options build = {options.db_path, options.raw_dir, options.mapping_path,
+                              options.as_of, options.lenient};
+    tn_build_result result;
+    tn_error err;
+    double started = tn_log_now();
+    bool ok = run_watched(tn_build, &build, &result, &err);
     if (ok) {
         report_success(&result, tn_log_now() - started);
     } else {
@@ -122,13 +150,50 @@ static int run_build(int positional_count, char **positional) {
     return ok ? 0 : tn_error_exit_status(&err);
 }
 
+int tn_validate_exports(const char *raw_dir, const char *mapping_path, tn_day as_of,
+                        const char *command) {
+    tn_build_options build = {NULL, raw_dir, mapping_path, as_of, false};
+    tn_build_result result;
+    tn_error err;
+    bool ok = run_watched(tn_build_validate, &build, &result, &err);
+    char day[TN_DATE_BUF] = "none";
+    if (result.as_of != TN_DAY_UNSET && result.as_of_reason[0] != '\0')
+        tn_date_format(result.as_of, day);
+    if (result.problem_report != NULL)
+        fputs(result.problem_report, stdout);
+    if (ok || (err.code == TN_ERR_INPUT && result.load.files > 0)) {
+        const tn_load_summary *load = &result.load;
+        if (result.mapping_used[0] != '\0')
+            printf("mapping: %s\n", result.mapping_used);
+        printf("read %llu files: %llu customers, %llu usage events, %llu opportunities, "
+               "%llu tickets, %llu risk signals\n",
+               (unsigned long long)load->files, (unsigned long long)load->rows_read[0],
+               (unsigned long long)load->rows_read[1], (unsigned long long)load->rows_read[2],
+               (unsigned long long)load->rows_read[3], (unsigned long long)load->rows_read[4]);
+        if (result.as_of_reason[0] != '\0')
+            printf("as of: %s (%s)\n", day, result.as_of_reason);
+    }
+    if (ok)
+        printf("no problems: `tenure build%s%s%s%s` will load these exports\n",
+               raw_dir ? " --raw " : "", raw_dir ? raw_dir : "", mapping_path ? " --mapping " : "",
+               mapping_path ? mapping_path : "");
+    else
+        tn_log_error("%s: %s", command, err.message);
+    tn_build_result_free(&result);
+    return ok ? 0 : tn_error_exit_status(&err);
+}
+
 const tn_command tn_cmd_build = {
     .summary = "build the warehouse's staging views and feature marts",
     .description =
         "Rebuilds sql/staging (views) and sql/marts (tables) from the raw tables, in one\n"
-        "transaction. With --raw DIR, first loads DIR/customers.csv, usage_events.csv,\n"
-        "gtm_opportunities.csv, support_tickets.csv and risk_signals.csv: any bad row stops\n"
-        "the build with its file, line, column and value, unless --lenient.",
+        "transaction. With --raw DIR or --mapping FILE it first loads a company's exports:\n"
+        "through the project file (FILE, or DIR/tenure.yml; see docs/your-data.md), or,\n"
+        "without one, DIR/customers.csv, usage_events.csv, gtm_opportunities.csv,\n"
+        "support_tickets.csv and risk_signals.csv with the contract's own columns\n"
+        "(docs/data-contract.md). Every problem of every file is reported, each with its\n"
+        "file, line, column and value, and stops the build unless --lenient. The build\n"
+        "prints the as-of date it used and where it came from.",
     .spec = {.command = "build", .args = build_args},
     .set_defaults = set_defaults,
     .run = run_build,

@@ -138,6 +138,28 @@ static void caveats(const json_t *meta, tn_strbuf *out) {
         (long long)json_integer_value(json_object_get(params, "rounds_kept")));
 }
 
+/* The features the model uses, and those it was trained without (the data lacks them). */
+static void features_used(const json_t *meta, tn_strbuf *out) {
+    const json_t *features = json_object_get(meta, "features");
+    const json_t *used = json_object_get(features, "used");
+    const json_t *left_out = json_object_get(features, "left_out");
+    tn_strbuf_printf(out, "## Features\n\n%zu used: ", json_array_size(used));
+    for (size_t f = 0; f < json_array_size(used); f++)
+        tn_strbuf_printf(out, "%s%s", f ? ", " : "", json_string_value(json_array_get(used, f)));
+    tn_strbuf_puts(out, ".\n\n");
+    if (json_array_size(left_out) == 0) {
+        tn_strbuf_puts(out, "None left out: the data has every input the model can use.\n\n");
+        return;
+    }
+    tn_strbuf_puts(out, "Left out, because the data lacks them:\n\n");
+    for (size_t f = 0; f < json_array_size(left_out); f++) {
+        const json_t *entry = json_array_get(left_out, f);
+        tn_strbuf_printf(out, "- %s: %s.\n", json_string_value(json_object_get(entry, "feature")),
+                         json_string_value(json_object_get(entry, "because")));
+    }
+    tn_strbuf_putc(out, '\n');
+}
+
 void tn_model_card(const json_t *meta, tn_strbuf *out) {
     tn_strbuf_printf(out,
                      "# Model card: %s\n\nVersion `%s`, data as of %s.\n\n- **Population:** %s.\n"
@@ -148,6 +170,7 @@ void tn_model_card(const json_t *meta, tn_strbuf *out) {
                      json_string_value(json_object_get(meta, "population")),
                      json_string_value(json_object_get(meta, "label")),
                      json_string_value(json_object_get(meta, "features_as_of")));
+    features_used(meta, out);
     split_table(meta, out);
     metrics(meta, out);
     features(meta, out);

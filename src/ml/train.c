@@ -127,6 +127,7 @@ typedef struct {
     const char *name;
     const tn_feature_spec *specs;
     size_t feature_count;
+    const json_t *left_out; /* [{feature, because}] of the features the data lacks */
     const tn_table *rows;
     const tn_snapshots *snapshots;
     tn_encoder encoder;
@@ -410,6 +411,11 @@ static void describe(training_run *run, tn_day as_of) {
     json_object_set_new(run->meta, "libraries",
                         json_pack("{s:s, s:s, s:s}", "tenure", TN_VERSION, "xgboost", xgboost,
                                   "duckdb", duckdb_library_version()));
+    json_t *used = json_array();
+    for (size_t f = 0; f < run->feature_count; f++)
+        json_array_append_new(used, json_string(run->specs[f].name));
+    json_object_set_new(run->meta, "features",
+                        json_pack("{s:o, s:O}", "used", used, "left_out", run->left_out));
 }
 
 static bool evaluate(training_run *run, tn_error *err) {
@@ -497,16 +503,75 @@ static void on_snapshot(void *context, size_t done, size_t total) {
         watch->step(watch->context, "snapshots", done, total);
 }
 
+/*
+ * The features the data lacks (marts.feature_availability): an array of
+ * {feature, because}, new reference in *out. A warehouse built before the
+ * table existed lacks none.
+ */
+static bool missing_features(tn_db *db, json_t **out, tn_error *err) {
+    *out = json_array();
+    tn_table rows = {0};
+    bool ok = tn_table_query(
+        db,
+        "SELECT name::VARCHAR AS name, missing_because::VARCHAR AS because "
+        "FROM marts.feature_availability WHERE NOT available AND used_by <> 'risk_score' "
+        "AND (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts' "
+        "AND table_name = 'feature_availability') > 0 ORDER BY name",
+        &rows, err);
+    if (!ok && err != NULL && strstr(err->message, "feature_availability") != NULL) {
+        tn_error_clear(err); /* an older warehouse: every feature is there */
+        ok = true;
+    }
+    char *const *names = tn_table_texts(&rows, "name");
+    char *const *because = tn_table_texts(&rows, "because");
+    for (size_t r = 0; ok && r < rows.rows; r++)
+        json_array_append_new(*out, json_pack("{s:s, s:s}", "feature", names[r], "because",
+                                              because[r] != NULL ? because[r] : ""));
+    tn_table_free(&rows);
+    return ok;
+}
+
+/* `specs` without the features in `missing`, into `kept` (room for `count`). */
+static size_t available_specs(const tn_feature_spec *specs, size_t count, const json_t *missing,
+                              tn_feature_spec *kept) {
+    size_t n = 0;
+    for (size_t f = 0; f < count; f++) {
+        bool lacking = false;
+        for (size_t m = 0; m < json_array_size(missing); m++)
+            lacking = lacking ||
+                      strcmp(specs[f].name, json_string_value(json_object_get(
+                                                json_array_get(missing, m), "feature"))) == 0;
+        if (!lacking)
+            kept[n++] = specs[f];
+    }
+    return n;
+}
+
+/* The features of `specs` that are left out, as {feature, because}. */
+static json_t *left_out_of(const tn_feature_spec *specs, size_t count, const json_t *missing) {
+    json_t *left_out = json_array();
+    for (size_t m = 0; m < json_array_size(missing); m++) {
+        const json_t *entry = json_array_get(missing, m);
+        for (size_t f = 0; f < count; f++) {
+            if (strcmp(specs[f].name, json_string_value(json_object_get(entry, "feature"))) == 0)
+                json_array_append(left_out, (json_t *)entry);
+        }
+    }
+    return left_out;
+}
+
 bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_train_result *result,
               tn_error *err) {
     memset(result, 0, sizeof *result);
     tn_db *db = NULL;
     tn_day as_of, data_as_of;
     tn_snapshots snapshots = {0};
+    json_t *missing = NULL;
     bool ok = tn_file_make_dir("--models", options->models_dir, err) &&
               tn_file_make_dir("--export", options->export_dir, err) &&
               tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err) &&
               tn_build_info_dates(db, &as_of, &data_as_of, err) &&
+              missing_features(db, &missing, err) &&
               tn_snapshots_build(db, data_as_of, options->export_dir, on_snapshot, (void *)watch,
                                  &snapshots, err);
     tn_db_close(db);
@@ -522,16 +587,22 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
     for (int m = 0; ok && m < 2; m++) {
         if (watch != NULL && watch->step != NULL)
             watch->step(watch->context, models[m].name, (size_t)m, 2);
-        training_run run = {.name = models[m].name,
-                            .specs = models[m].specs,
-                            .feature_count = models[m].count,
-                            .rows = models[m].rows,
-                            .snapshots = &snapshots};
+        tn_feature_spec kept[TN_EXPANSION_FEATURES];
+        json_t *left_out = left_out_of(models[m].specs, models[m].count, missing);
+        training_run run = {
+            .name = models[m].name,
+            .specs = kept,
+            .feature_count = available_specs(models[m].specs, models[m].count, missing, kept),
+            .left_out = left_out,
+            .rows = models[m].rows,
+            .snapshots = &snapshots};
         ok = train_model(&run, data_as_of, options->models_dir, &result->models[m], err);
         if (!ok)
             tn_error_prefix(err, "%s model", models[m].name);
         run_free(&run);
+        json_decref(left_out);
     }
+    json_decref(missing);
     tn_snapshots_free(&snapshots);
     return ok;
 }

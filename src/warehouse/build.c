@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "common/embedded.h"
 #include "common/strbuf.h"
@@ -20,6 +21,9 @@ typedef struct {
     const tn_build_options *options;
     tn_build_result *result;
     tn_model_set models;
+    tn_contract contract;
+    tn_mapping mapping;  /* when loading */
+    tn_raw_load *load;   /* when loading */
     _Atomic(const char *) step; /* what the build thread is doing (static or owned below) */
     char step_text[2][160];     /* two buffers so the watcher never reads one being written */
     atomic_int step_buffer;
@@ -61,8 +65,8 @@ static bool table_exists(tn_db *db, const char *schema, const char *table, bool 
 }
 
 /* The data's own as-of date: generate's record, else the day after the latest event. */
-static bool data_as_of(tn_db *db, bool loaded, tn_day *out, tn_error *err) {
-    char cell[32] = "";
+static bool data_as_of(tn_db *db, bool loaded, tn_build_result *result, tn_error *err) {
+    char cell[32] = "", latest[48] = "";
     bool generated = false;
     if (!loaded && !table_exists(db, "meta", "generation", &generated, err))
         return false;
@@ -75,7 +79,16 @@ static bool data_as_of(tn_db *db, bool loaded, tn_day *out, tn_error *err) {
         return tn_error_set(
             err, TN_ERR_INPUT,
             "raw.usage_events is empty, so the data has no as-of date: give --as-of");
-    return tn_date_parse(cell, out, err);
+    if (generated)
+        snprintf(result->as_of_reason, sizeof result->as_of_reason,
+                 "the date tenure generate recorded");
+    else if (query_cell(db, "SELECT max(\"timestamp\") FROM raw.usage_events", latest,
+                        sizeof latest, err))
+        snprintf(result->as_of_reason, sizeof result->as_of_reason,
+                 "the day after the latest usage event, %s UTC", latest);
+    else
+        return false;
+    return tn_date_parse(cell, &result->data_as_of, err);
 }
 
 static bool check_raw_tables(tn_db *db, tn_error *err) {
@@ -117,13 +130,17 @@ static bool run_models(build_job *job, tn_db *db, const tn_template_var *vars, t
 /* marts.build_info, with the row count of every raw table and model. */
 static bool record_build(build_job *job, tn_db *db, const char *as_of, const char *data_as_of,
                          tn_error *err) {
+    /* the raw tables came from `tenure generate` as long as its record is there */
+    bool generated = false;
+    if (!table_exists(db, "meta", "generation", &generated, err))
+        return false;
     tn_strbuf sql = TN_STRBUF_INIT;
     tn_strbuf_printf(
         &sql,
         "INSERT INTO marts.build_info SELECT DATE '%s', DATE '%s', '%s', "
         "timezone('UTC', current_timestamp), '%s', (SELECT map_from_entries(list((t, n))) "
         "FROM (",
-        as_of, data_as_of, job->result->loaded ? "loaded" : "generated", TN_VERSION);
+        as_of, data_as_of, generated ? "generated" : "loaded", TN_VERSION);
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++)
         tn_strbuf_printf(&sql, "%sSELECT 'raw.%s' AS t, count(*) AS n FROM raw.%s",
                          t ? " UNION ALL " : "", tn_raw_tables[t], tn_raw_tables[t]);
@@ -158,13 +175,14 @@ static bool build_in_transaction(build_job *job, tn_db *db, tn_error *err) {
     if (result->loaded) {
         set_step(job, "%s", "replacing the raw tables");
         ok = tn_db_exec(db, tn_embedded_text("sql/raw/schema.sql"), err) &&
-             tn_raw_load_commit(db, err);
+             tn_raw_load_commit(job->load, db, err);
     }
-    ok =
-        ok && check_raw_tables(db, err) && data_as_of(db, result->loaded, &result->data_as_of, err);
+    ok = ok && check_raw_tables(db, err) && data_as_of(db, result->loaded, result, err);
     if (!ok)
         return false;
     result->as_of = job->options->as_of != TN_DAY_UNSET ? job->options->as_of : result->data_as_of;
+    if (job->options->as_of != TN_DAY_UNSET)
+        snprintf(result->as_of_reason, sizeof result->as_of_reason, "given by --as-of");
     char as_of[TN_DATE_BUF], data_day[TN_DATE_BUF];
     tn_date_format(result->as_of, as_of);
     tn_date_format(result->data_as_of, data_day);
@@ -179,30 +197,53 @@ static void report_load_step(void *context, const char *what) {
     set_step(context, "%s", what);
 }
 
+/* No loaded row may be dated after the --as-of date, or after today when the as-of is derived. */
+static tn_load_limits load_limits(const tn_build_options *options) {
+    tn_load_limits limits = {.as_of_given = options->as_of != TN_DAY_UNSET};
+    limits.latest_day =
+        limits.as_of_given ? options->as_of : tn_timestamp_day((tn_timestamp)time(NULL));
+    return limits;
+}
+
+/* Reads and checks the exports; with problems, the report goes to the result. */
+static bool stage_load(build_job *job, tn_db *db, bool *clean, tn_error *err) {
+    tn_build_result *result = job->result;
+    tn_load_limits limits = load_limits(job->options);
+    if (!tn_raw_load_stage(job->load, db, &limits, report_load_step, job, err))
+        return false;
+    result->load = *tn_raw_load_summary(job->load);
+    *clean = result->load.problems + result->load.consequences == 0;
+    if (*clean)
+        return true;
+    char *report = NULL;
+    size_t length = 0;
+    FILE *stream = open_memstream(&report, &length);
+    bool reported = stream != NULL && tn_raw_load_report(job->load, db, 20, stream, err);
+    if (stream != NULL)
+        fclose(stream);
+    result->problem_report = report;
+    return reported || (stream == NULL && tn_error_set(err, TN_ERR_NOMEM, "out of memory"));
+}
+
+static const char *exports_name(const tn_build_options *options) {
+    return options->raw_dir != NULL ? options->raw_dir : options->mapping_path;
+}
+
 /* The whole build, on the helper thread. */
 static bool build_work(tn_db *db, void *context, tn_error *err) {
     build_job *job = context;
     tn_build_result *result = job->result;
-    if (job->options->raw_dir != NULL) {
-        if (!tn_raw_load_stage(db, job->options->raw_dir, report_load_step, job, &result->load,
-                               err))
+    if (result->loaded) {
+        bool clean = false;
+        if (!stage_load(job, db, &clean, err))
             return false;
-        if (result->load.problems > 0 && !job->options->lenient) {
-            char *report = NULL;
-            size_t length = 0;
-            FILE *stream = open_memstream(&report, &length);
-            bool reported = stream != NULL && tn_raw_load_report(db, 20, stream, err);
-            if (stream != NULL)
-                fclose(stream);
-            result->problem_report = report;
-            if (!reported)
-                return false;
+        if (!clean && !job->options->lenient)
             return tn_error_set(err, TN_ERR_INPUT,
                                 "%llu problem%s in %s; the warehouse is unchanged (--lenient "
                                 "loads the good rows and keeps the others in raw.rejects)",
                                 (unsigned long long)result->load.problems,
-                                result->load.problems == 1 ? "" : "s", job->options->raw_dir);
-        }
+                                result->load.problems == 1 ? "" : "s",
+                                exports_name(job->options));
     }
     if (!tn_db_exec(db, "BEGIN TRANSACTION", err))
         return false;
@@ -233,38 +274,164 @@ static bool bridge_stop(void *context) {
            bridge->watch->should_stop(bridge->watch->context);
 }
 
+/* Which project file to read: --mapping, else DIR/tenure.yml when it exists, else none. */
+static const char *choose_mapping(const tn_build_options *options, char *found, size_t size) {
+    if (options->mapping_path != NULL)
+        return options->mapping_path;
+    snprintf(found, size, "%s/tenure.yml", options->raw_dir);
+    struct stat info;
+    return stat(found, &info) == 0 && S_ISREG(info.st_mode) ? found : NULL;
+}
+
+/* The contract and the mapping of a load; a mapping with problems puts them in the result. */
+static bool prepare_load(build_job *job, tn_error *err) {
+    const tn_build_options *options = job->options;
+    tn_build_result *result = job->result;
+    struct stat info;
+    if (options->raw_dir != NULL && (stat(options->raw_dir, &info) != 0 || !S_ISDIR(info.st_mode)))
+        return tn_error_set(err, TN_ERR_INPUT, "--raw %s: no such directory", options->raw_dir);
+    char found[4096];
+    const char *mapping_path = choose_mapping(options, found, sizeof found);
+    if (!tn_contract_load(&job->contract, err))
+        return false;
+    bool ok;
+    if (mapping_path == NULL) {
+        ok = tn_mapping_canonical(&job->contract, options->raw_dir, &job->mapping, err);
+    } else {
+        tn_strbuf problems = TN_STRBUF_INIT;
+        snprintf(result->mapping_used, sizeof result->mapping_used, "%s", mapping_path);
+        ok = tn_mapping_load(&job->contract, mapping_path, &job->mapping, &problems, err);
+        if (!ok && problems.length > 0)
+            result->problem_report = tn_strbuf_detach(&problems);
+        tn_strbuf_free(&problems);
+        if (ok && options->raw_dir != NULL) {
+            /* --raw DIR with --mapping: the files are in DIR */
+            free(job->mapping.base_dir);
+            job->mapping.base_dir = strdup(options->raw_dir);
+            ok = job->mapping.base_dir != NULL || tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+        }
+    }
+    if (ok && (job->load = tn_raw_load_create(&job->contract, &job->mapping)) == NULL)
+        ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    return ok;
+}
+
+static build_job *job_create(const tn_build_options *options, tn_build_result *result) {
+    memset(result, 0, sizeof *result);
+    result->loaded = options->raw_dir != NULL || options->mapping_path != NULL;
+    build_job *job = calloc(1, sizeof *job);
+    if (job != NULL) {
+        job->options = options;
+        job->result = result;
+    }
+    return job;
+}
+
+static void job_destroy(build_job *job) {
+    tn_raw_load_destroy(job->load);
+    tn_mapping_free(&job->mapping);
+    tn_models_free(&job->models);
+    free(job);
+}
+
+static bool run_job(build_job *job, tn_db *db, tn_db_work work, const tn_build_watch *watch,
+                    const char *unchanged, tn_error *err) {
+    watch_bridge bridge = {job, watch};
+    tn_db_watch db_watch = {&bridge, bridge_tick, bridge_stop};
+    bool ok = tn_db_run_watched(db, work, job, &db_watch, err);
+    if (!ok && err != NULL && err->code == TN_ERR_INTERRUPTED)
+        tn_error_set(err, TN_ERR_INTERRUPTED, "interrupted; %s is unchanged", unchanged);
+    return ok;
+}
+
 bool tn_build(const tn_build_options *options, const tn_build_watch *watch, tn_build_result *result,
               tn_error *err) {
-    memset(result, 0, sizeof *result);
-    result->loaded = options->raw_dir != NULL;
-    struct stat info;
-    if (!result->loaded && stat(options->db_path, &info) != 0)
-        return tn_error_set(err, TN_ERR_INPUT,
-                            "--db %s: no such warehouse (create it with 'tenure generate' or "
-                            "'tenure build --raw DIR')",
-                            options->db_path);
-    build_job *job = calloc(1, sizeof *job);
+    build_job *job = job_create(options, result);
     if (job == NULL)
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
-    job->options = options;
-    job->result = result;
+    struct stat info;
+    bool ok = true;
+    if (!result->loaded && stat(options->db_path, &info) != 0)
+        ok = tn_error_set(err, TN_ERR_INPUT,
+                          "--db %s: no such warehouse (create it with 'tenure generate' or "
+                          "'tenure build --raw DIR')",
+                          options->db_path);
     const bool layers[TN_LAYER_COUNT] = {true, true, false};
     tn_db *db = NULL;
-    bool ok = tn_models_load(layers, &job->models, err);
+    ok = ok && (!result->loaded || prepare_load(job, err)) &&
+         tn_models_load(layers, &job->models, err);
     if (ok && !tn_db_open(options->db_path, TN_DB_READ_WRITE, &db, err)) {
         tn_error_prefix(err, "--db");
         ok = false;
     }
-    if (ok) {
-        watch_bridge bridge = {job, watch};
-        tn_db_watch db_watch = {&bridge, bridge_tick, bridge_stop};
-        ok = tn_db_run_watched(db, build_work, job, &db_watch, err);
-        if (!ok && err != NULL && err->code == TN_ERR_INTERRUPTED)
-            tn_error_set(err, TN_ERR_INTERRUPTED, "interrupted; %s is unchanged", options->db_path);
-    }
+    ok = ok && run_job(job, db, build_work, watch, options->db_path, err);
     tn_db_close(db);
-    tn_models_free(&job->models);
-    free(job);
+    job_destroy(job);
+    return ok;
+}
+
+/* What the as-of date would be: --as-of, or the day after the latest event that loads. */
+static bool validated_as_of(build_job *job, tn_db *db, tn_error *err) {
+    tn_build_result *result = job->result;
+    if (job->options->as_of != TN_DAY_UNSET) {
+        result->as_of = job->options->as_of;
+        snprintf(result->as_of_reason, sizeof result->as_of_reason, "given by --as-of");
+        return true;
+    }
+    char day[32] = "", latest[48] = "", problems[32] = "";
+    bool ok = query_cell(db,
+                         "SELECT count(*) FROM tn_problems WHERE table_name = 'usage_events' AND "
+                         "row_index IS NOT NULL",
+                         problems, sizeof problems, err);
+    /* the latest event that loads: rows with a problem do not count */
+    const char *rows = strcmp(problems, "0") == 0
+                           ? "FROM tn_load_usage_events"
+                           : "FROM tn_load_usage_events AS l WHERE NOT EXISTS (SELECT 1 FROM "
+                             "tn_problems AS p WHERE p.table_name = 'usage_events' AND "
+                             "p.file_index = l._file AND p.row_index = l._row)";
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT max(\"timestamp\") %s", rows);
+    ok = ok && query_cell(db, sql, latest, sizeof latest, err);
+    if (ok && latest[0] != '\0') {
+        snprintf(sql, sizeof sql, "SELECT CAST(TIMESTAMP '%s' AS DATE) + 1", latest);
+        ok = query_cell(db, sql, day, sizeof day, err);
+    }
+    if (ok && day[0] != '\0') {
+        snprintf(result->as_of_reason, sizeof result->as_of_reason,
+                 "the day after the latest usage event, %s UTC", latest);
+        ok = tn_date_parse(day, &result->as_of, err);
+    } else if (ok) {
+        result->as_of = TN_DAY_UNSET;
+        snprintf(result->as_of_reason, sizeof result->as_of_reason,
+                 "none: no usage event loads, so --as-of would be needed");
+    }
+    return ok;
+}
+
+static bool validate_work(tn_db *db, void *context, tn_error *err) {
+    build_job *job = context;
+    bool clean = false;
+    if (!stage_load(job, db, &clean, err) || !validated_as_of(job, db, err))
+        return false;
+    if (clean)
+        return true;
+    tn_load_summary *load = &job->result->load;
+    return tn_error_set(err, TN_ERR_INPUT, "%llu problem%s in %s", (unsigned long long)load->problems,
+                        load->problems == 1 ? "" : "s", exports_name(job->options));
+}
+
+bool tn_build_validate(const tn_build_options *options, const tn_build_watch *watch,
+                       tn_build_result *result, tn_error *err) {
+    build_job *job = job_create(options, result);
+    if (job == NULL)
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    tn_db *db = NULL;
+    bool ok = result->loaded ||
+              tn_error_set(err, TN_ERR_USAGE, "give the exports: --raw DIR or --mapping FILE");
+    ok = ok && prepare_load(job, err) && tn_db_open(":memory:", TN_DB_READ_WRITE, &db, err) &&
+         run_job(job, db, validate_work, watch, "nothing", err);
+    tn_db_close(db);
+    job_destroy(job);
     return ok;
 }
 

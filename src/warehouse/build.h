@@ -2,15 +2,20 @@
  * build.h — `tenure build`: raw tables → staging views → feature marts.
  *
  * In one DuckDB transaction (so a failure or Ctrl-C leaves the warehouse as
- * it was): optionally replace the raw tables with a company's CSV exports
- * (raw_load.h), rebuild every model of sql/staging (views) and sql/marts
- * (tables) in dependency order (models.h), and record the build in
- * marts.build_info: its as-of date, the data's own as-of date, where the
- * data came from, and the row count of every table.
+ * it was): optionally replace the raw tables with a company's exports, read
+ * through a mapping (mapping.h, raw_load.h), rebuild every model of
+ * sql/staging (views) and sql/marts (tables) in dependency order
+ * (models.h), and record the build in marts.build_info: its as-of date, the
+ * data's own as-of date, where the data came from, and the row count of
+ * every table.
  *
  * The as-of date: --as-of if given; otherwise the data's own, which is the
  * date `tenure generate` recorded, or for loaded data the day after the
- * latest usage event (design.md §3).
+ * latest usage event. A loaded row may not be dated after the as-of date
+ * given, nor, when the as-of date comes from the data, after today.
+ *
+ * tn_build_validate() runs the same load against an in-memory database:
+ * every problem of every file, and the warehouse is not touched.
  */
 #ifndef TN_WAREHOUSE_BUILD_H
 #define TN_WAREHOUSE_BUILD_H
@@ -28,18 +33,22 @@
 
 typedef struct {
     const char *db_path;
-    const char *raw_dir; /* NULL: rebuild from the raw tables already in the warehouse */
-    tn_day as_of;        /* TN_DAY_UNSET: the data's own */
-    bool lenient;        /* load the good rows, keep the bad ones in raw.rejects */
+    const char *raw_dir;      /* NULL: no exports to load (unless mapping_path) */
+    const char *mapping_path; /* the project file; NULL: raw_dir/tenure.yml when it exists,
+                                 else the canonical CSV layout of raw_dir */
+    tn_day as_of;             /* TN_DAY_UNSET: the data's own */
+    bool lenient;             /* load the good rows, keep the bad ones in raw.rejects */
 } tn_build_options;
 
 /* What a build did or, for a strict load with problems, found. */
 typedef struct {
     tn_day as_of, data_as_of;
-    bool loaded;          /* the raw tables came from --raw */
-    tn_load_summary load; /* with --raw: what was read and rejected */
-    char *problem_report; /* with --raw and problems: the report lines (caller frees) */
-    size_t models;        /* models built */
+    char as_of_reason[160]; /* where the as-of date came from, for people */
+    bool loaded;            /* the raw tables came from exports */
+    char mapping_used[4096]; /* the project file read, "" for the canonical layout */
+    tn_load_summary load;   /* when loaded: what was read and rejected */
+    char *problem_report;   /* when loaded with problems: the report lines (caller frees) */
+    size_t models;          /* models built */
     uint64_t raw_rows[TN_RAW_TABLE_COUNT];
 } tn_build_result;
 
@@ -56,6 +65,15 @@ typedef struct {
  */
 bool tn_build(const tn_build_options *options, const tn_build_watch *watch, tn_build_result *result,
               tn_error *err);
+
+/*
+ * Loads and checks the exports of options->raw_dir / mapping_path into an
+ * in-memory database only. Fails with TN_ERR_INPUT and
+ * result->problem_report set when any file has a problem; result->as_of is
+ * what the as-of date would be.
+ */
+bool tn_build_validate(const tn_build_options *options, const tn_build_watch *watch,
+                       tn_build_result *result, tn_error *err);
 
 /* Frees what a result owns. */
 void tn_build_result_free(tn_build_result *result);

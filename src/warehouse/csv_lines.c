@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 enum { MAX_TEXT = 1000, BLOCK = 1 << 16 };
 
 typedef enum { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED } field_state;
@@ -24,6 +26,7 @@ typedef struct {
     field_state state;
     char text[MAX_TEXT + 1];
     size_t text_length;
+    tn_csv_dialect dialect;
 } scan_state;
 
 typedef struct {
@@ -34,9 +37,48 @@ typedef struct {
     size_t *by_row, row_count, next_row;    /* lookups of accepted rows, by row */
 } targets;
 
+/* Length of the valid UTF-8 sequence at `text` (at most `left` bytes), or 0 when it is not one. */
+static size_t utf8_sequence(const unsigned char *text, size_t left) {
+    size_t length = text[0] < 0x80 ? 1 : (text[0] & 0xE0) == 0xC0 ? 2
+                                        : (text[0] & 0xF0) == 0xE0 ? 3
+                                        : (text[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (length == 0 || length > left || (length == 2 && text[0] < 0xC2))
+        return 0;
+    for (size_t i = 1; i < length; i++) {
+        if ((text[i] & 0xC0) != 0x80)
+            return 0;
+    }
+    return length;
+}
+
+/*
+ * The record's text as valid UTF-8, for the rejects table: a byte that is
+ * not part of a UTF-8 character becomes "\xNN", a NUL byte "\0". Caller frees.
+ */
+static char *printable_text(const char *text, size_t length) {
+    char *out = malloc(length * 4 + 1);
+    size_t n = 0;
+    for (size_t i = 0; out != NULL && i < length;) {
+        size_t sequence = utf8_sequence((const unsigned char *)text + i, length - i);
+        if (text[i] == '\0') {
+            memcpy(out + n, "\\0", 2);
+            n += 2, i++;
+        } else if (sequence == 0) {
+            n += (size_t)sprintf(out + n, "\\x%02x", (unsigned char)text[i]);
+            i++;
+        } else {
+            memcpy(out + n, text + i, sequence);
+            n += sequence, i += sequence;
+        }
+    }
+    if (out != NULL)
+        out[n] = '\0';
+    return out;
+}
+
 static void resolve(tn_csv_lookup *lookup, const scan_state *s) {
     lookup->line = s->record_physical;
-    lookup->text = strndup(s->text, s->text_length);
+    lookup->text = printable_text(s->text, s->text_length);
 }
 
 static void fill_matches(targets *t, const scan_state *s, bool rejected, int64_t accepted_index) {
@@ -57,12 +99,22 @@ static void fill_matches(targets *t, const scan_state *s, bool rejected, int64_t
         resolve(&t->lookups[t->by_row[t->next_row++]], s);
 }
 
+static bool only_spaces(const scan_state *s) {
+    for (size_t i = 0; i < s->text_length; i++) {
+        if (s->text[i] != ' ' && s->text[i] != '\t')
+            return false;
+    }
+    return true;
+}
+
 /* A record ended: count it as accepted or rejected and resolve lookups on it. */
 static void end_record(scan_state *s, targets *t) {
     if (!s->in_record)
         return;
     s->in_record = false;
-    if (s->record_logical == 1) /* the header */
+    if (s->dialect.skip_space_lines && only_spaces(s))
+        return;
+    if (s->dialect.header && s->record_logical == 1) /* the header */
         return;
     s->data_records++;
     while (t->next_rejected < t->rejected_count &&
@@ -96,18 +148,20 @@ static void scan_byte(scan_state *s, targets *t, char c) {
     }
     if (s->text_length < MAX_TEXT)
         s->text[s->text_length++] = c;
+    char quote = s->dialect.quote, delimiter = s->dialect.delimiter;
+    bool is_quote = quote != 0 && c == quote;
     switch (s->state) {
     case FIELD_START:
-        s->state = c == '"' ? QUOTED : c == ',' ? FIELD_START : UNQUOTED;
+        s->state = is_quote ? QUOTED : c == delimiter ? FIELD_START : UNQUOTED;
         break;
     case UNQUOTED:
-        s->state = c == ',' ? FIELD_START : UNQUOTED;
+        s->state = c == delimiter ? FIELD_START : UNQUOTED;
         break;
     case QUOTED:
-        s->state = c == '"' ? QUOTE_IN_QUOTED : QUOTED;
+        s->state = is_quote ? QUOTE_IN_QUOTED : QUOTED;
         break;
     case QUOTE_IN_QUOTED:
-        s->state = c == '"' ? QUOTED : c == ',' ? FIELD_START : UNQUOTED;
+        s->state = is_quote ? QUOTED : c == delimiter ? FIELD_START : UNQUOTED;
         break;
     }
 }
@@ -146,33 +200,40 @@ static bool index_lookups(targets *t, size_t lookup_count) {
     return true;
 }
 
-bool tn_csv_locate(const char *path, const int64_t *rejected, size_t rejected_count,
-                   tn_csv_lookup *lookups, size_t lookup_count, int64_t *records, tn_error *err) {
+bool tn_csv_locate(const char *path, const tn_csv_dialect *dialect, const int64_t *rejected,
+                   size_t rejected_count, tn_csv_lookup *lookups, size_t lookup_count,
+                   int64_t *records, tn_error *err) {
     targets t = {.rejected = rejected, .rejected_count = rejected_count, .lookups = lookups};
     char *block = malloc(BLOCK);
-    FILE *file = block != NULL && index_lookups(&t, lookup_count) ? fopen(path, "rb") : NULL;
+    /* zlib reads gzip'd files and passes any other file through unchanged */
+    gzFile file = block != NULL && index_lookups(&t, lookup_count) ? gzopen(path, "rb") : NULL;
     bool ok = file != NULL;
     if (!ok)
         tn_error_set(err, block == NULL ? TN_ERR_NOMEM : TN_ERR_IO, "%s: %s", path,
                      block == NULL ? "out of memory" : strerror(errno));
-    scan_state s = {.physical_line = 1, .logical_line = 1, .state = FIELD_START};
-    size_t n;
+    scan_state s = {
+        .physical_line = 1, .logical_line = 1, .state = FIELD_START, .dialect = *dialect};
+    int n;
     bool first_block = true;
-    while (ok && (n = fread(block, 1, BLOCK, file)) > 0) {
+    if (ok)
+        gzbuffer(file, BLOCK);
+    while (ok && (n = gzread(file, block, BLOCK)) > 0) {
         size_t start = 0;
         if (first_block && n >= 3 && memcmp(block, "\xEF\xBB\xBF", 3) == 0)
             start = 3; /* UTF-8 byte order mark */
         first_block = false;
-        for (size_t i = start; i < n; i++)
+        for (size_t i = start; i < (size_t)n; i++)
             scan_byte(&s, &t, block[i]);
     }
     if (ok) {
         end_record(&s, &t); /* a last line without a newline */
-        if (ferror(file))
-            ok = tn_error_set(err, TN_ERR_IO, "%s: read error", path);
+        int code = Z_OK;
+        const char *message = gzerror(file, &code);
+        if (n < 0 || (code != Z_OK && code != Z_BUF_ERROR))
+            ok = tn_error_set(err, TN_ERR_IO, "%s: read error: %s", path, message);
     }
     if (file != NULL)
-        fclose(file);
+        gzclose(file);
     free(block);
     free(t.by_line);
     free(t.by_row);

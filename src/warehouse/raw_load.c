@@ -1,33 +1,57 @@
 /*
- * raw_load.c — loading and checking a company's CSV exports (see raw_load.h).
+ * raw_load.c — loading and checking a company's exports (see raw_load.h).
+ *
+ * Names used in SQL: tn_load_<t>_<k> is file k of table t (t indexes
+ * tn_raw_tables), tn_load_<table> the view over all files of a table (with
+ * _file and _row), tn_rejects the view over DuckDB's rejects of every file.
+ * File index -1 stands for the project file itself, where the problems of
+ * the mapping are reported.
  */
 #include "warehouse/raw_load.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "common/embedded.h"
 #include "common/strbuf.h"
 #include "warehouse/csv_lines.h"
+#include "warehouse/load_files.h"
+#include "warehouse/load_sql.h"
 #include "warehouse/value_text.h"
 
-const char *const tn_raw_tables[TN_RAW_TABLE_COUNT] = {
-    "customers", "usage_events", "gtm_opportunities", "support_tickets", "risk_signals",
+struct tn_raw_load {
+    const tn_contract *contract;
+    const tn_mapping *mapping;
+    tn_load_file_set sets[TN_RAW_TABLE_COUNT];
+    tn_load_summary summary;
 };
 
-enum { MAX_COLUMNS = 16, MAX_NAME = 64, MAX_PATH_LENGTH = 4096 };
+enum { MAPPING_FILE = -1 };
 
-/* The raw tables as sql/raw/schema.sql defines them. */
-typedef struct {
-    char names[MAX_COLUMNS][MAX_NAME];
-    char types[MAX_COLUMNS][MAX_NAME];
-    int count;
-} table_layout;
+tn_raw_load *tn_raw_load_create(const tn_contract *contract, const tn_mapping *mapping) {
+    tn_raw_load *load = calloc(1, sizeof *load);
+    if (load != NULL) {
+        load->contract = contract;
+        load->mapping = mapping;
+    }
+    return load;
+}
 
-/* A query's rows, one string per cell (text of each value; NULL → ""). */
+void tn_raw_load_destroy(tn_raw_load *load) {
+    if (load == NULL)
+        return;
+    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++)
+        tn_load_files_free(&load->sets[t]);
+    free(load);
+}
+
+const tn_load_summary *tn_raw_load_summary(const tn_raw_load *load) {
+    return &load->summary;
+}
+
+/* ---- small query helpers --------------------------------------------------------------------- */
+
+/* A query's rows, one NUL-terminated string per cell (NULL → ""). */
 static bool query_text(tn_db *db, const char *sql, tn_strbuf *cells, size_t *rows, size_t columns,
                        tn_error *err) {
     duckdb_result result;
@@ -49,242 +73,16 @@ static bool query_text(tn_db *db, const char *sql, tn_strbuf *cells, size_t *row
     return ok;
 }
 
-/* Runs sql/raw/schema.sql in a scratch in-memory database and reads back the columns. */
-static bool read_layout(table_layout layout[TN_RAW_TABLE_COUNT], tn_error *err) {
-    tn_db *scratch = NULL;
-    if (!tn_db_open(":memory:", TN_DB_READ_WRITE, &scratch, err))
-        return false;
-    tn_strbuf cells = TN_STRBUF_INIT;
-    size_t rows = 0;
-    bool ok =
-        tn_db_exec(scratch, tn_embedded_text("sql/raw/schema.sql"), err) &&
-        query_text(scratch,
-                   "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                   "WHERE table_schema = 'raw' ORDER BY table_name, ordinal_position",
-                   &cells, &rows, 3, err);
-    memset(layout, 0, TN_RAW_TABLE_COUNT * sizeof *layout);
-    const char *cell = cells.data;
-    for (size_t r = 0; ok && r < rows; r++) {
-        const char *table = cell, *name = table + strlen(table) + 1;
-        const char *type = name + strlen(name) + 1;
-        cell = type + strlen(type) + 1;
-        for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
-            if (strcmp(table, tn_raw_tables[t]) == 0 && layout[t].count < MAX_COLUMNS) {
-                snprintf(layout[t].names[layout[t].count], MAX_NAME, "%s", name);
-                snprintf(layout[t].types[layout[t].count], MAX_NAME, "%s", type);
-                layout[t].count++;
-            }
-        }
-    }
-    tn_strbuf_free(&cells);
-    tn_db_close(scratch);
-    return ok;
-}
-
-/* tn_load_columns: each raw column's type and, for categorical ones, its accepted values. */
-static bool write_layout(tn_db *db, const table_layout layout[TN_RAW_TABLE_COUNT], tn_error *err) {
-    if (!tn_db_exec(db, tn_embedded_text("sql/load/contract.sql"), err) ||
-        !tn_db_exec(db,
-                    "CREATE OR REPLACE TEMP TABLE tn_layout (table_name VARCHAR, column_name "
-                    "VARCHAR, ordinal INTEGER, column_type VARCHAR)",
-                    err))
-        return false;
-    duckdb_appender appender;
-    if (duckdb_appender_create_ext(tn_db_connection(db), "temp", "main", "tn_layout", &appender) !=
-        DuckDBSuccess)
-        return tn_error_set(err, TN_ERR_DB, "tn_layout: %s", duckdb_appender_error(appender));
-    bool ok = true;
-    for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
-        for (int c = 0; ok && c < layout[t].count; c++) {
-            ok = duckdb_append_varchar(appender, tn_raw_tables[t]) == DuckDBSuccess &&
-                 duckdb_append_varchar(appender, layout[t].names[c]) == DuckDBSuccess &&
-                 duckdb_append_int32(appender, c + 1) == DuckDBSuccess &&
-                 duckdb_append_varchar(appender, layout[t].types[c]) == DuckDBSuccess &&
-                 duckdb_appender_end_row(appender) == DuckDBSuccess;
-        }
-    }
-    ok = ok && duckdb_appender_close(appender) == DuckDBSuccess;
-    if (!ok)
-        tn_error_set(err, TN_ERR_DB, "tn_layout: %s", duckdb_appender_error(appender));
-    duckdb_appender_destroy(&appender);
-    return ok &&
-           tn_db_exec(db,
-                      "CREATE OR REPLACE TEMP TABLE tn_load_columns AS SELECT l.*, c.accepted "
-                      "FROM tn_layout l LEFT JOIN tn_load_contract c USING (table_name, "
-                      "column_name)",
-                      err);
-}
-
-/* `text` as a SQL string literal body: quotes doubled. */
-static void put_quoted(tn_strbuf *out, const char *text) {
-    tn_strbuf_putc(out, '\'');
-    for (const char *c = text; *c != '\0'; c++) {
-        if (*c == '\'')
-            tn_strbuf_putc(out, '\'');
-        tn_strbuf_putc(out, *c);
-    }
-    tn_strbuf_putc(out, '\'');
-}
-
-/* The header line of `path` (DuckDB strips a byte order mark), split into trimmed lower-case names.
- */
-static bool read_header(tn_db *db, const char *path, char names[MAX_COLUMNS + 1][MAX_NAME],
-                        int *count, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT, cells = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "SELECT h FROM read_csv(");
-    put_quoted(&sql, path);
-    tn_strbuf_puts(&sql, ", header = false, auto_detect = false, columns = {'h': 'VARCHAR'}, "
-                         "delim = E'\\x1f', quote = '', escape = '') LIMIT 1");
-    size_t rows = 0;
-    bool ok = query_text(db, tn_strbuf_cstr(&sql), &cells, &rows, 1, err);
-    *count = 0;
-    const char *line = ok && rows == 1 ? cells.data : "";
-    while (ok && *line != '\0' && *count <= MAX_COLUMNS) {
-        const char *end = strchr(line, ',');
-        size_t length = end != NULL ? (size_t)(end - line) : strlen(line);
-        const char *from = line, *to = line + length;
-        while (from < to && (isspace((unsigned char)*from) || *from == '"'))
-            from++;
-        while (to > from && (isspace((unsigned char)to[-1]) || to[-1] == '"'))
-            to--;
-        size_t n = (size_t)(to - from) < MAX_NAME - 1 ? (size_t)(to - from) : MAX_NAME - 1;
-        for (size_t i = 0; i < n; i++)
-            names[*count][i] = (char)tolower((unsigned char)from[i]);
-        names[(*count)++][n] = '\0';
-        line = end != NULL ? end + 1 : line + length;
-    }
-    if (ok && rows == 0)
-        ok = tn_error_set(err, TN_ERR_INPUT, "%s:1: the file is empty: expected a header line",
-                          path);
-    tn_strbuf_free(&sql);
-    tn_strbuf_free(&cells);
-    return ok;
-}
-
-static int find_name(char names[][MAX_NAME], int count, const char *name) {
-    for (int i = 0; i < count; i++) {
-        if (strcmp(names[i], name) == 0)
-            return i;
-    }
-    return -1;
-}
-
-/* The header must name every column once, in any order; says which are missing or unknown. */
-static bool check_header(const char *path, const table_layout *layout,
-                         char header[MAX_COLUMNS + 1][MAX_NAME], int count, tn_error *err) {
-    tn_strbuf missing = TN_STRBUF_INIT, unknown = TN_STRBUF_INIT;
-    for (int c = 0; c < layout->count; c++) {
-        if (find_name(header, count, layout->names[c]) < 0)
-            tn_strbuf_printf(&missing, "%s%s", missing.length ? ", " : "", layout->names[c]);
-    }
-    for (int h = 0; h < count; h++) {
-        bool repeated = find_name(header, h, header[h]) >= 0;
-        if (repeated || find_name((char(*)[MAX_NAME])layout->names, layout->count, header[h]) < 0)
-            tn_strbuf_printf(&unknown, "%s%s%s", unknown.length ? ", " : "",
-                             header[h][0] ? header[h] : "(empty)", repeated ? " (twice)" : "");
-    }
-    bool ok = missing.length == 0 && unknown.length == 0;
-    if (!ok) {
-        tn_strbuf expected = TN_STRBUF_INIT;
-        for (int c = 0; c < layout->count; c++)
-            tn_strbuf_printf(&expected, "%s%s", c ? "," : "", layout->names[c]);
-        tn_error_set(err, TN_ERR_INPUT, "%s:1: header: %s%s%s%s%s — expected the columns %s", path,
-                     missing.length ? "lacks " : "", tn_strbuf_cstr(&missing),
-                     missing.length && unknown.length ? "; " : "",
-                     unknown.length ? "has unknown column " : "", tn_strbuf_cstr(&unknown),
-                     tn_strbuf_cstr(&expected));
-        tn_strbuf_free(&expected);
-    }
-    tn_strbuf_free(&missing);
-    tn_strbuf_free(&unknown);
-    return ok;
-}
-
-/* read_csv's columns = {...}, in the file's header order, categorical columns as ENUMs. */
-static bool column_spec(tn_db *db, int table, char header[MAX_COLUMNS + 1][MAX_NAME], int count,
-                        tn_strbuf *spec, tn_error *err) {
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT column_name, coalesce('ENUM(' || array_to_string(list_transform(accepted, "
-             "v -> '''' || replace(v, '''', '''''') || ''''), ', ') || ')', column_type) "
-             "FROM tn_load_columns WHERE table_name = '%s'",
-             tn_raw_tables[table]);
-    tn_strbuf cells = TN_STRBUF_INIT;
-    size_t rows = 0;
-    bool ok = query_text(db, sql, &cells, &rows, 2, err);
-    tn_strbuf_putc(spec, '{');
-    for (int h = 0; ok && h < count; h++) {
-        const char *cell = cells.data;
-        for (size_t r = 0; r < rows; r++) {
-            const char *name = cell, *type = name + strlen(name) + 1;
-            cell = type + strlen(type) + 1;
-            if (strcmp(name, header[h]) != 0)
-                continue;
-            tn_strbuf_printf(spec, "%s'%s': ", h ? ", " : "", name);
-            put_quoted(spec, type);
-        }
-    }
-    tn_strbuf_putc(spec, '}');
-    tn_strbuf_free(&cells);
-    return ok;
-}
-
-static void file_path(const char *dir, int table, char *path) {
-    snprintf(path, MAX_PATH_LENGTH, "%s/%s.csv", dir, tn_raw_tables[table]);
-}
-
-/* load_<table>: the rows DuckDB can read, in file order; tn_rejects_<table>: the rest. */
-static bool load_table(tn_db *db, const char *dir, int table, const table_layout *layout,
-                       tn_error *err) {
-    char path[MAX_PATH_LENGTH];
-    file_path(dir, table, path);
-    struct stat info;
-    if (stat(path, &info) != 0 || !S_ISREG(info.st_mode))
-        return tn_error_set(err, TN_ERR_INPUT,
-                            "%s: %s (--raw DIR must hold customers.csv, "
-                            "usage_events.csv, gtm_opportunities.csv, support_tickets.csv and "
-                            "risk_signals.csv)",
-                            path, errno == ENOENT ? "no such file" : "not a readable file");
-    char header[MAX_COLUMNS + 1][MAX_NAME];
-    int count = 0;
-    if (!read_header(db, path, header, &count, err) ||
-        !check_header(path, layout, header, count, err))
-        return false;
-    tn_strbuf sql = TN_STRBUF_INIT;
-    const char *name = tn_raw_tables[table];
-    tn_strbuf_printf(&sql,
-                     "DROP TABLE IF EXISTS tn_rejects_%s; DROP TABLE IF EXISTS tn_scans_%s; "
-                     "CREATE OR REPLACE TEMP TABLE load_%s AS SELECT ",
-                     name, name, name);
-    for (int c = 0; c < layout->count; c++)
-        tn_strbuf_printf(&sql, "%s\"%s\"", c ? ", " : "", layout->names[c]);
-    tn_strbuf_puts(&sql, " FROM read_csv(");
-    put_quoted(&sql, path);
-    tn_strbuf_puts(&sql, ", header = true, auto_detect = false, delim = ',', quote = '\"', "
-                         "escape = '\"', columns = ");
-    bool ok = column_spec(db, table, header, count, &sql, err);
-    tn_strbuf_printf(&sql,
-                     ", store_rejects = true, rejects_table = 'tn_rejects_%s', "
-                     "rejects_scan = 'tn_scans_%s', rejects_limit = 0)",
-                     name, name);
-    ok = ok && tn_db_exec(db, tn_strbuf_cstr(&sql), err);
-    if (!ok)
-        tn_error_prefix(err, "%s", path);
-    tn_strbuf_free(&sql);
-    return ok;
-}
-
-/* A count from a one-value query. */
 static bool query_count(tn_db *db, const char *sql, uint64_t *value, tn_error *err) {
     tn_strbuf cells = TN_STRBUF_INIT;
     size_t rows = 0;
     bool ok = query_text(db, sql, &cells, &rows, 1, err);
-    *value = ok && rows == 1 ? strtoull(cells.data, NULL, 10) : 0;
+    *value = ok && rows > 0 ? strtoull(cells.data, NULL, 10) : 0;
     tn_strbuf_free(&cells);
     return ok;
 }
 
-/* The int64 values of a one-column query (caller frees). */
+/* The int64 cells of a query, row by row (NULL → -1; caller frees). */
 static int64_t *query_numbers(tn_db *db, const char *sql, size_t columns, size_t *rows,
                               tn_error *err) {
     tn_strbuf cells = TN_STRBUF_INIT;
@@ -296,13 +94,623 @@ static int64_t *query_numbers(tn_db *db, const char *sql, size_t columns, size_t
             values[i] = *cell ? strtoll(cell, NULL, 10) : -1;
             cell += strlen(cell) + 1;
         }
+        if (values == NULL)
+            tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     }
     tn_strbuf_free(&cells);
     return values;
 }
 
-/* Writes the located lines and texts back into tn_problems. */
-static bool store_lines(tn_db *db, int table, const tn_csv_lookup *lookups, size_t count,
+static const char *table_name(int t) {
+    return tn_raw_tables[t];
+}
+
+/* ---- recording problems and files ------------------------------------------------------------- */
+
+/* One problem found outside SQL (a file, a header, the mapping); line < 0 when none. */
+static bool add_problem(tn_db *db, int t, int file_index, long line, const char *column,
+                        const char *value, const char *kind, const char *expected, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    tn_strbuf_puts(&sql, "INSERT INTO tn_problems (table_name, file_index, line, column_name, "
+                         "value, kind, expected) VALUES (");
+    tn_load_sql_string(&sql, table_name(t));
+    tn_strbuf_printf(&sql, ", %d, ", file_index);
+    if (line >= 0)
+        tn_strbuf_printf(&sql, "%ld, ", line);
+    else
+        tn_strbuf_puts(&sql, "NULL, ");
+    const char *texts[] = {column, value, kind, expected};
+    for (int i = 0; i < 4; i++) {
+        tn_load_sql_string(&sql, texts[i]);
+        tn_strbuf_puts(&sql, i < 3 ? ", " : ")");
+    }
+    bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+static bool add_file_row(tn_db *db, int t, int file_index, const char *display,
+                         const char *format, size_t columns, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    tn_strbuf_puts(&sql, "INSERT INTO tn_files VALUES (");
+    tn_load_sql_string(&sql, table_name(t));
+    tn_strbuf_printf(&sql, ", %d, ", file_index);
+    tn_load_sql_string(&sql, display);
+    tn_strbuf_puts(&sql, ", ");
+    tn_load_sql_string(&sql, format);
+    tn_strbuf_printf(&sql, ", %zu)", columns);
+    bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+/* ---- setting up -------------------------------------------------------------------------------- */
+
+static bool record_column_sources(tn_raw_load *load, tn_db *db, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    tn_strbuf_puts(&sql, "INSERT INTO tn_column_sources VALUES ('', '', NULL)");
+    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
+        const tn_contract_table *table = &load->contract->tables[t];
+        for (int c = 0; c < table->column_count; c++) {
+            const tn_column_source *column = &load->mapping->tables[t].columns[c];
+            if (!column->mapped)
+                continue;
+            tn_strbuf_puts(&sql, ", (");
+            tn_load_sql_string(&sql, table->name);
+            tn_strbuf_puts(&sql, ", ");
+            tn_load_sql_string(&sql, table->columns[c].name);
+            tn_strbuf_puts(&sql, ", ");
+            tn_load_sql_string(&sql, column->sql != NULL ? "sql" : column->column);
+            tn_strbuf_puts(&sql, ")");
+        }
+    }
+    bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+static bool set_up(tn_raw_load *load, tn_db *db, const tn_load_limits *limits, tn_error *err) {
+    char day[TN_DATE_BUF], sql[256];
+    tn_date_format(limits->latest_day, day);
+    snprintf(sql, sizeof sql, "INSERT INTO tn_load_params VALUES (DATE '%s', %s)", day,
+             limits->as_of_given ? "true" : "false");
+    if (!tn_db_exec(db, tn_embedded_text("sql/load/setup.sql"), err) ||
+        !tn_db_exec(db, tn_embedded_text("sql/load/parse.sql"), err) ||
+        !tn_db_exec(db, sql, err) || !record_column_sources(load, db, err))
+        return false;
+    const char *mapping_name = load->mapping->path != NULL ? load->mapping->path : "(built in)";
+    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
+        if (!add_file_row(db, t, MAPPING_FILE, mapping_name, "yaml", 0, err))
+            return false;
+    }
+    return true;
+}
+
+/* ---- the mapping against the files --------------------------------------------------------------- */
+
+/* Unknown time zones; false (with problems recorded) when the table cannot be read. */
+static bool check_zones(tn_raw_load *load, tn_db *db, int t, bool *usable, tn_error *err) {
+    const tn_contract_table *table = &load->contract->tables[t];
+    const tn_table_source *source = &load->mapping->tables[t];
+    *usable = true;
+    for (int c = 0; c < table->column_count; c++) {
+        if (table->columns[c].kind != TN_KIND_TIMESTAMP || !source->columns[c].mapped)
+            continue;
+        const char *zone = tn_load_sql_timezone(&source->columns[c], source);
+        tn_strbuf sql = TN_STRBUF_INIT;
+        tn_strbuf_puts(&sql, "SELECT timezone(");
+        tn_load_sql_string(&sql, zone);
+        tn_strbuf_puts(&sql, ", TIMESTAMP '2020-01-01 00:00:00')");
+        tn_error ignored;
+        bool known = tn_db_exec(db, tn_strbuf_cstr(&sql), &ignored);
+        tn_strbuf_free(&sql);
+        if (!known) {
+            *usable = false;
+            char where[96];
+            snprintf(where, sizeof where, "%s.timezone", table->columns[c].name);
+            if (!add_problem(db, t, MAPPING_FILE, source->columns[c].line, where, zone,
+                             "unknown time zone",
+                             "a time zone name such as UTC, Europe/Berlin or America/New_York",
+                             err))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Each SQL expression of the mapping, bound against the file's columns. */
+static bool check_expressions(tn_raw_load *load, tn_db *db, int t, const tn_load_file *file,
+                              bool *usable, tn_error *err) {
+    const tn_contract_table *table = &load->contract->tables[t];
+    const tn_table_source *source = &load->mapping->tables[t];
+    bool ok = true;
+    for (int c = 0; ok && c < table->column_count; c++) {
+        const tn_column_source *column = &source->columns[c];
+        if (!column->mapped || column->sql == NULL)
+            continue;
+        tn_strbuf sql = TN_STRBUF_INIT;
+        tn_load_sql_probe(source, column, file, &sql);
+        duckdb_prepared_statement statement = NULL;
+        if (duckdb_prepare(tn_db_connection(db), tn_strbuf_cstr(&sql), &statement) !=
+            DuckDBSuccess) {
+            *usable = false;
+            tn_strbuf expected = TN_STRBUF_INIT;
+            tn_strbuf_printf(&expected, "a SQL expression over the columns of %s: %s",
+                             file->display, duckdb_prepare_error(statement));
+            ok = add_problem(db, t, MAPPING_FILE, column->line, table->columns[c].name,
+                             column->sql, "bad SQL expression", tn_strbuf_cstr(&expected), err);
+            tn_strbuf_free(&expected);
+        }
+        duckdb_destroy_prepare(&statement);
+        tn_strbuf_free(&sql);
+    }
+    return ok;
+}
+
+/* The built-in layout's header: the contract's columns, each once, nothing else. */
+static bool check_strict_header(tn_db *db, int t, const tn_contract_table *table,
+                                const tn_table_source *source, const tn_load_file *file,
+                                int k, bool *usable, tn_error *err) {
+    tn_strbuf missing = TN_STRBUF_INIT, unknown = TN_STRBUF_INIT, expected = TN_STRBUF_INIT;
+    for (int c = 0; c < table->column_count; c++) {
+        if (!source->columns[c].if_present && tn_load_file_column(file, table->columns[c].name) < 0)
+            tn_strbuf_printf(&missing, "%s%s", missing.length ? ", " : "", table->columns[c].name);
+        if (!table->columns[c].optional || strcmp(table->name, "customers") != 0)
+            tn_strbuf_printf(&expected, "%s%s", expected.length ? "," : "", table->columns[c].name);
+    }
+    for (size_t h = 0; h < file->column_count; h++) {
+        const char *name = file->columns[h];
+        bool renamed = strchr(name, '_') != NULL && tn_contract_column_index(table, name) < 0 &&
+                       h > 0 && strrchr(name, '_')[1] >= '2' && strrchr(name, '_')[1] <= '9';
+        if (tn_contract_column_index(table, name) < 0)
+            tn_strbuf_printf(&unknown, "%s%s%s", unknown.length ? ", " : "",
+                             name[0] ? name : "(empty)", renamed ? " (twice)" : "");
+    }
+    bool ok = true;
+    if (missing.length > 0 || unknown.length > 0) {
+        *usable = false;
+        tn_strbuf value = TN_STRBUF_INIT, text = TN_STRBUF_INIT;
+        tn_strbuf_printf(&value, "%s%s%s%s%s", missing.length ? "lacks " : "",
+                         tn_strbuf_cstr(&missing), missing.length && unknown.length ? "; " : "",
+                         unknown.length ? "has unknown column " : "", tn_strbuf_cstr(&unknown));
+        tn_strbuf_printf(&text, "the columns %s", tn_strbuf_cstr(&expected));
+        ok = add_problem(db, t, k, 1, "header", tn_strbuf_cstr(&value), "header",
+                         tn_strbuf_cstr(&text), err);
+        tn_strbuf_free(&value);
+        tn_strbuf_free(&text);
+    }
+    tn_strbuf_free(&missing);
+    tn_strbuf_free(&unknown);
+    tn_strbuf_free(&expected);
+    return ok;
+}
+
+/* Every column the mapping names must be in the file's header. */
+static bool check_mapped_columns(tn_db *db, int t, const tn_contract_table *table,
+                                 const tn_table_source *source, const tn_load_file *file, int k,
+                                 bool *usable, tn_error *err) {
+    bool ok = true;
+    for (int c = 0; ok && c < table->column_count; c++) {
+        const tn_column_source *column = &source->columns[c];
+        if (!column->mapped || column->if_present || column->sql != NULL ||
+            source->format == TN_FILE_JSONL || tn_load_file_column(file, column->column) >= 0)
+            continue;
+        *usable = false;
+        tn_strbuf expected = TN_STRBUF_INIT;
+        tn_strbuf_printf(&expected, "a column named \"%s\" (the mapping's %s.columns.%s); the header has ",
+                         column->column, table->name, table->columns[c].name);
+        for (size_t h = 0; h < file->column_count && h < 40; h++)
+            tn_strbuf_printf(&expected, "%s\"%s\"", h ? ", " : "", file->columns[h]);
+        if (file->column_count > 40)
+            tn_strbuf_printf(&expected, " and %zu more", file->column_count - 40);
+        ok = add_problem(db, t, k, source->format == TN_FILE_PARQUET ? -1 : 1, "header",
+                         column->column, "missing column", tn_strbuf_cstr(&expected), err);
+        tn_strbuf_free(&expected);
+    }
+    return ok;
+}
+
+/* ---- reading the files ---------------------------------------------------------------------- */
+
+static bool record_file_problem(tn_db *db, int t, int k, const tn_load_file *file, tn_error *err) {
+    const char *kind = strncmp(file->problem, "no such file", 12) == 0 ? "missing file"
+                       : file->header_problem                    ? "empty file"
+                                                                 : "unreadable file";
+    return add_problem(db, t, k, file->header_problem ? 1 : -1, "(file)", "", kind, file->problem,
+                       err);
+}
+
+static bool create_load_table(tn_raw_load *load, tn_db *db, int t, size_t k,
+                              const tn_load_file *file, bool structured, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    tn_load_sql_create(&load->contract->tables[t], &load->mapping->tables[t], t, k, file,
+                       structured, &sql);
+    bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+/*
+ * A file's load table. JSON lines are first read structured (fast); if any
+ * line is not what that reader wants, the file is read again line by line,
+ * so each bad line is found and reported with its number.
+ */
+static bool read_into_table(tn_raw_load *load, tn_db *db, int t, size_t k,
+                            const tn_load_file *file, tn_error *err) {
+    const tn_table_source *source = &load->mapping->tables[t];
+    if (source->format == TN_FILE_JSONL &&
+        tn_load_sql_json_structured(&load->contract->tables[t], source)) {
+        tn_error ignored;
+        if (create_load_table(load, db, t, k, file, true, &ignored))
+            return true;
+    }
+    return create_load_table(load, db, t, k, file, false, err);
+}
+
+/* One file: its checks, then its load table; a DuckDB failure to read it is its problem. */
+static bool read_file(tn_raw_load *load, tn_db *db, int t, size_t k, bool table_usable,
+                      tn_error *err) {
+    const tn_contract_table *table = &load->contract->tables[t];
+    const tn_table_source *source = &load->mapping->tables[t];
+    tn_load_file *file = &load->sets[t].files[k];
+    if (!add_file_row(db, t, (int)k, file->display, tn_file_format_name(source->format),
+                      file->column_count, err))
+        return false;
+    if (file->problem != NULL)
+        return record_file_problem(db, t, (int)k, file, err);
+    bool usable = table_usable;
+    bool ok = (source->strict_header
+                   ? check_strict_header(db, t, table, source, file, (int)k, &usable, err)
+                   : check_mapped_columns(db, t, table, source, file, (int)k, &usable, err)) &&
+              check_expressions(load, db, t, file, &usable, err);
+    if (!ok || !usable)
+        return ok;
+    tn_error read_error;
+    tn_error_clear(&read_error);
+    if (read_into_table(load, db, t, k, file, &read_error)) {
+        file->loaded = true;
+        load->summary.files++;
+        return true;
+    }
+    if (read_error.code != TN_ERR_DB)
+        return tn_error_set(err, read_error.code, "%s", read_error.message);
+    return add_problem(db, t, (int)k, -1, "(file)", "", "unreadable file", read_error.message, err);
+}
+
+/* A JSON path the mapping names that no record of the file has. */
+static bool check_json_paths(tn_raw_load *load, tn_db *db, int t, size_t k, tn_error *err) {
+    const tn_contract_table *table = &load->contract->tables[t];
+    const tn_table_source *source = &load->mapping->tables[t];
+    bool ok = true;
+    for (int c = 0; ok && c < table->column_count; c++) {
+        const tn_column_source *column = &source->columns[c];
+        if (!column->mapped || column->sql != NULL)
+            continue;
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM tn_load_%d_%zu WHERE \"%s\" IS NOT NULL%s%s%s", t, k,
+                 table->columns[c].name, tn_load_sql_is_parsed(table->columns[c].kind) ? " OR \"" : "",
+                 tn_load_sql_is_parsed(table->columns[c].kind) ? table->columns[c].name : "",
+                 tn_load_sql_is_parsed(table->columns[c].kind) ? "__bad\" IS NOT NULL" : "");
+        uint64_t values = 0, rows = 0;
+        char count_sql[128];
+        snprintf(count_sql, sizeof count_sql, "SELECT count(*) FROM tn_load_%d_%zu", t, k);
+        ok = query_count(db, sql, &values, err) && query_count(db, count_sql, &rows, err);
+        if (ok && rows > 0 && values == 0) {
+            tn_strbuf expected = TN_STRBUF_INIT;
+            tn_strbuf_printf(&expected,
+                             "a value at %s in some record (the mapping's %s.columns.%s): no "
+                             "record of the file has one",
+                             column->column, table->name, table->columns[c].name);
+            ok = add_problem(db, t, (int)k, -1, table->columns[c].name, column->column,
+                             "missing column", tn_strbuf_cstr(&expected), err);
+            tn_strbuf_free(&expected);
+        }
+    }
+    return ok;
+}
+
+/* tn_load_<table>: every loaded file of the table, or one empty table when none loaded. */
+static bool create_table_view(tn_raw_load *load, tn_db *db, int t, tn_error *err) {
+    const tn_load_file_set *set = &load->sets[t];
+    tn_strbuf sql = TN_STRBUF_INIT;
+    bool any = false, ok = true;
+    tn_strbuf_printf(&sql, "CREATE OR REPLACE TEMP VIEW tn_load_%s AS ", table_name(t));
+    for (size_t k = 0; k < set->count; k++) {
+        if (!set->files[k].loaded)
+            continue;
+        tn_strbuf_printf(&sql, "%sSELECT %zu AS _file, rowid AS _row, * FROM tn_load_%d_%zu "
+                               "WHERE NOT _invalid",
+                         any ? " UNION ALL " : "", k, t, k);
+        any = true;
+    }
+    if (!any) {
+        size_t empty = set->count;
+        ok = create_load_table(load, db, t, empty, NULL, false, err);
+        tn_strbuf_printf(&sql, "SELECT %zu AS _file, rowid AS _row, * FROM tn_load_%d_%zu", empty,
+                         t, empty);
+    }
+    ok = ok && tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+static bool read_table(tn_raw_load *load, tn_db *db, int t, tn_error *err) {
+    const tn_table_source *source = &load->mapping->tables[t];
+    tn_load_file_set *set = &load->sets[t];
+    bool usable = true;
+    bool ok = !source->present ||
+              (tn_load_files_find(db, load->mapping->base_dir, source, set, err) &&
+               check_zones(load, db, t, &usable, err));
+    if (ok && set->problem != NULL)
+        ok = add_problem(db, t, MAPPING_FILE, source->line, "files", "", "missing file",
+                         set->problem, err);
+    for (size_t k = 0; ok && k < set->count; k++) {
+        ok = read_file(load, db, t, k, usable, err);
+        if (ok && set->files[k].loaded && source->format == TN_FILE_JSONL)
+            ok = check_json_paths(load, db, t, k, err);
+    }
+    return ok && create_table_view(load, db, t, err);
+}
+
+/* tn_rejects: DuckDB's rejected records of every file it read as CSV. */
+static bool create_rejects_view(tn_raw_load *load, tn_db *db, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    tn_strbuf_puts(&sql, "CREATE OR REPLACE TEMP VIEW tn_rejects AS SELECT NULL::VARCHAR AS "
+                         "table_name, NULL::INTEGER AS file_index, NULL::BIGINT AS line, "
+                         "NULL::VARCHAR AS column_name, NULL::VARCHAR AS error_type, "
+                         "NULL::VARCHAR AS csv_line, NULL::VARCHAR AS error_message WHERE false");
+    bool ok = true;
+    for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
+        for (size_t k = 0; ok && k < load->sets[t].count; k++) {
+            if (!load->sets[t].files[k].loaded ||
+                load->mapping->tables[t].format == TN_FILE_PARQUET)
+                continue;
+            char exists_sql[256];
+            uint64_t exists = 0;
+            snprintf(exists_sql, sizeof exists_sql,
+                     "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = "
+                     "'tn_rejects_%d_%zu'",
+                     t, k);
+            ok = query_count(db, exists_sql, &exists, err);
+            if (ok && exists)
+                tn_strbuf_printf(&sql,
+                                 " UNION ALL SELECT '%s', %zu, line, column_name, "
+                                 "CAST(error_type AS VARCHAR), csv_line, error_message FROM "
+                                 "tn_rejects_%d_%zu",
+                                 table_name(t), k, t, k);
+        }
+    }
+    ok = ok && tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+/* ---- value maps ------------------------------------------------------------------------------ */
+
+static void add_rule_row(tn_strbuf *sql, const char *table, const char *column, int priority,
+                         const char *pattern, bool glob, const char *value) {
+    tn_strbuf_puts(sql, ", (");
+    tn_load_sql_string(sql, table);
+    tn_strbuf_puts(sql, ", ");
+    tn_load_sql_string(sql, column);
+    tn_strbuf_printf(sql, ", %d, ", priority);
+    tn_load_sql_string(sql, pattern);
+    tn_strbuf_printf(sql, ", %s, ", glob ? "true" : "false");
+    tn_load_sql_string(sql, value);
+    tn_strbuf_puts(sql, ")");
+}
+
+/* The rules of one table: the mapping's, the contract's own values, the catch-all. */
+static void table_rules(const tn_contract_table *table, const tn_table_source *source,
+                        tn_strbuf *sql) {
+    for (size_t r = 0; r < source->rule_count; r++) {
+        const tn_value_rule *rule = &source->rules[r];
+        add_rule_row(sql, table->name, table->columns[rule->column].name,
+                     rule->glob ? 1000 + (int)r : 1, rule->pattern, rule->glob, rule->value);
+    }
+    for (int c = 0; c < table->column_count; c++) {
+        const tn_contract_column *column = &table->columns[c];
+        if (column->kind != TN_KIND_CATEGORY)
+            continue;
+        for (int a = 0; a < column->accepted_count; a++)
+            add_rule_row(sql, table->name, column->name, 2, column->accepted[a], false,
+                         column->accepted[a]);
+        if (strcmp(column->name, "event_type") == 0 && source->unmapped_usage)
+            add_rule_row(sql, table->name, column->name, 1000000, "*", true, "other");
+    }
+}
+
+static bool build_value_map(tn_raw_load *load, tn_db *db, tn_error *err) {
+    tn_strbuf rules = TN_STRBUF_INIT, sources = TN_STRBUF_INIT;
+    tn_strbuf_puts(&rules, "INSERT INTO tn_value_rules VALUES ('', '', 0, '', false, '')");
+    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
+        const tn_contract_table *table = &load->contract->tables[t];
+        table_rules(table, &load->mapping->tables[t], &rules);
+        for (int c = 0; c < table->column_count; c++) {
+            if (table->columns[c].kind != TN_KIND_CATEGORY)
+                continue;
+            tn_strbuf_printf(&sources,
+                             "INSERT INTO tn_value_sources SELECT '%s', '%s', \"%s\", count(*) "
+                             "FROM tn_load_%s WHERE \"%s\" IS NOT NULL GROUP BY 3;\n",
+                             table->name, table->columns[c].name, table->columns[c].name,
+                             table->name, table->columns[c].name);
+        }
+    }
+    bool ok = tn_db_exec(db, tn_strbuf_cstr(&rules), err) &&
+              tn_db_exec(db, tn_strbuf_cstr(&sources), err) &&
+              tn_db_exec(db, tn_embedded_text("sql/load/value_map.sql"), err);
+    tn_strbuf_free(&rules);
+    tn_strbuf_free(&sources);
+    return ok;
+}
+
+/* ---- each value's problems ----------------------------------------------------------------- */
+
+/* INSERT INTO tn_problems ... SELECT (the caller appends FROM and WHERE); SQL expressions. */
+static void select_problem(tn_strbuf *sql, const char *table, const char *column,
+                           const char *value_sql, const char *kind_sql, const char *expected_sql) {
+    tn_strbuf_printf(sql,
+                     "INSERT INTO tn_problems (table_name, file_index, row_index, column_name, "
+                     "value, kind, expected) SELECT '%s', _file, _row, '%s', %s, %s, %s",
+                     table, column, value_sql, kind_sql, expected_sql);
+}
+
+static void sql_literal(char *out, size_t size, const char *text) {
+    tn_strbuf quoted = TN_STRBUF_INIT;
+    tn_load_sql_string(&quoted, text);
+    snprintf(out, size, "%s", tn_strbuf_cstr(&quoted));
+    tn_strbuf_free(&quoted);
+}
+
+/* Source text that parses as a number, but would have to be rounded to fit. */
+static const char *rounded_text(tn_column_kind kind) {
+    switch (kind) {
+    case TN_KIND_MONEY:
+        return "an amount with at most 2 decimals: Tenure keeps amounts exact and does not round";
+    case TN_KIND_HOURS:
+        return "a whole number of hours: Tenure does not round";
+    default:
+        return "a whole number: Tenure does not round";
+    }
+}
+
+static void parse_problems(const tn_contract_table *table, const tn_table_source *source, int c,
+                           tn_strbuf *sql) {
+    const tn_contract_column *column = &table->columns[c];
+    char bad[64], kind[256], expected_sql[1024], expected_literal[512], rounded_literal[256];
+    snprintf(bad, sizeof bad, "\"%s__bad\"", column->name);
+    tn_strbuf expected = TN_STRBUF_INIT;
+    tn_load_sql_expected(column, &source->columns[c], source, &expected);
+    sql_literal(expected_literal, sizeof expected_literal, tn_strbuf_cstr(&expected));
+    tn_strbuf_free(&expected);
+    if (column->kind == TN_KIND_MONEY || column->kind == TN_KIND_HOURS ||
+        column->kind == TN_KIND_COUNT) {
+        char number[128];
+        snprintf(number, sizeof number, "tn_number_text(%s, '%c') IS NOT NULL", bad,
+                 tn_load_sql_decimal(&source->columns[c], source));
+        sql_literal(rounded_literal, sizeof rounded_literal, rounded_text(column->kind));
+        snprintf(kind, sizeof kind,
+                 "CASE WHEN %s THEN 'would be rounded' ELSE 'unparseable value' END", number);
+        snprintf(expected_sql, sizeof expected_sql, "CASE WHEN %s THEN %s ELSE %s END", number,
+                 rounded_literal, expected_literal);
+    } else {
+        snprintf(kind, sizeof kind, "'unparseable value'");
+        snprintf(expected_sql, sizeof expected_sql, "%s", expected_literal);
+    }
+    select_problem(sql, table->name, column->name, bad, kind, expected_sql);
+    tn_strbuf_printf(sql, " FROM tn_load_%s WHERE %s IS NOT NULL;\n", table->name, bad);
+}
+
+static void domain_problems(const tn_contract_table *table, const tn_table_source *source, int c,
+                            tn_strbuf *sql) {
+    const tn_contract_column *column = &table->columns[c];
+    tn_strbuf expected = TN_STRBUF_INIT;
+    bool mapped = false;
+    for (size_t r = 0; r < source->rule_count; r++)
+        mapped = mapped || source->rules[r].column == c;
+    if (strcmp(column->name, "event_type") == 0 && mapped) {
+        tn_strbuf_puts(&expected, "an event name the mapping gives a role (usage_events.events; "
+                                  "unmapped_events is refuse)");
+    } else {
+        tn_strbuf_puts(&expected, "one of ");
+        for (int a = 0; a < column->accepted_count; a++)
+            tn_strbuf_printf(&expected, "%s%s", a ? ", " : "", column->accepted[a]);
+        if (mapped)
+            tn_strbuf_printf(&expected, ", or a value the mapping's %s.values.%s names",
+                             table->name, column->name);
+    }
+    char value[64], literal[1024];
+    snprintf(value, sizeof value, "l.\"%s\"", column->name);
+    sql_literal(literal, sizeof literal, tn_strbuf_cstr(&expected));
+    select_problem(sql, table->name, column->name, value, "'value outside the domain'", literal);
+    tn_strbuf_printf(sql,
+                     " FROM tn_load_%s AS l JOIN (SELECT source FROM tn_value_map WHERE "
+                     "table_name = '%s' AND column_name = '%s' AND value IS NULL) AS u ON "
+                     "u.source = l.\"%s\";\n",
+                     table->name, table->name, column->name, column->name);
+    tn_strbuf_free(&expected);
+}
+
+static void missing_problems(const tn_contract_table *table, int c, tn_strbuf *sql) {
+    const tn_contract_column *column = &table->columns[c];
+    tn_strbuf expected = TN_STRBUF_INIT;
+    char literal[512];
+    tn_strbuf_printf(&expected, "a %s: %s", column->name, column->description);
+    sql_literal(literal, sizeof literal, tn_strbuf_cstr(&expected));
+    tn_strbuf_free(&expected);
+    select_problem(sql, table->name, column->name, "''", "'missing value'", literal);
+    tn_strbuf_printf(sql, " FROM tn_load_%s WHERE \"%s\" IS NULL", table->name, column->name);
+    if (tn_load_sql_is_parsed(column->kind))
+        tn_strbuf_printf(sql, " AND \"%s__bad\" IS NULL", column->name);
+    tn_strbuf_puts(sql, ";\n");
+}
+
+static void range_problems(const tn_contract_table *table, int c, tn_strbuf *sql) {
+    const tn_contract_column *column = &table->columns[c];
+    bool score = column->kind == TN_KIND_SCORE;
+    char value[96], expected[96];
+    snprintf(value, sizeof value, "CAST(\"%s\" AS VARCHAR)", column->name);
+    if (score)
+        snprintf(expected, sizeof expected, "'a score from 0 to 1'");
+    else
+        snprintf(expected, sizeof expected, "'%s of 0 or more'", column->name);
+    select_problem(sql, table->name, column->name, value, "'value out of range'", expected);
+    if (score)
+        tn_strbuf_printf(sql, " FROM tn_load_%s WHERE NOT (\"%s\" BETWEEN 0 AND 1);\n",
+                         table->name, column->name);
+    else
+        tn_strbuf_printf(sql, " FROM tn_load_%s WHERE \"%s\" < 0;\n", table->name, column->name);
+}
+
+static void control_problems(const tn_contract_table *table, int c, tn_strbuf *sql) {
+    const char *name = table->columns[c].name;
+    char value[96];
+    snprintf(value, sizeof value, "replace(\"%s\", chr(0), '\\0')", name);
+    select_problem(sql, table->name, name, value, "'control character'",
+                   "'text without NUL bytes'");
+    tn_strbuf_printf(sql, " FROM tn_load_%s WHERE contains(\"%s\", chr(0));\n", table->name, name);
+}
+
+static void value_problems(const tn_contract_table *table, const tn_table_source *source, int c,
+                           tn_strbuf *sql) {
+    const tn_contract_column *column = &table->columns[c];
+    if (tn_load_sql_is_parsed(column->kind))
+        parse_problems(table, source, c, sql);
+    else
+        control_problems(table, c, sql);
+    if (column->required)
+        missing_problems(table, c, sql);
+    if (column->kind == TN_KIND_CATEGORY)
+        domain_problems(table, source, c, sql);
+    if (tn_column_kind_is_number(column->kind))
+        range_problems(table, c, sql);
+}
+
+static bool find_value_problems(tn_raw_load *load, tn_db *db, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
+        const tn_contract_table *table = &load->contract->tables[t];
+        for (int c = 0; c < table->column_count; c++)
+            value_problems(table, &load->mapping->tables[t], c, &sql);
+        for (size_t k = 0; k < load->sets[t].count; k++) {
+            if (load->sets[t].files[k].loaded && load->mapping->tables[t].format == TN_FILE_JSONL)
+                tn_strbuf_printf(&sql,
+                                 "INSERT INTO tn_problems (table_name, file_index, row_index, "
+                                 "column_name, value, kind, expected) SELECT '%s', %zu, rowid, "
+                                 "'(whole record)', '', 'not valid JSON', 'a JSON object on one "
+                                 "line' FROM tn_load_%d_%zu WHERE _invalid;\n",
+                                 table->name, k, t, k);
+        }
+    }
+    bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+/* ---- lines ----------------------------------------------------------------------------------- */
+
+static bool store_lines(tn_db *db, int t, size_t k, const tn_csv_lookup *lookups, size_t count,
                         tn_error *err) {
     duckdb_appender appender;
     if (duckdb_appender_create_ext(tn_db_connection(db), "temp", "main", "tn_problem_lines",
@@ -312,7 +720,8 @@ static bool store_lines(tn_db *db, int table, const tn_csv_lookup *lookups, size
     bool ok = true;
     for (size_t i = 0; ok && i < count; i++) {
         const tn_csv_lookup *l = &lookups[i];
-        ok = duckdb_append_varchar(appender, tn_raw_tables[table]) == DuckDBSuccess &&
+        ok = duckdb_append_varchar(appender, table_name(t)) == DuckDBSuccess &&
+             duckdb_append_int32(appender, (int32_t)k) == DuckDBSuccess &&
              (l->accepted_row >= 0 ? duckdb_append_int64(appender, l->accepted_row)
                                    : duckdb_append_null(appender)) == DuckDBSuccess &&
              (l->rejected_line >= 0 ? duckdb_append_int64(appender, l->rejected_line)
@@ -330,36 +739,49 @@ static bool store_lines(tn_db *db, int table, const tn_csv_lookup *lookups, size
     return ok;
 }
 
-/* Finds the physical line of every problem of `table` by one scan of its file. */
-static bool locate_table(tn_db *db, const char *dir, int table, tn_error *err) {
-    const char *name = tn_raw_tables[table];
-    char sql[512], path[MAX_PATH_LENGTH];
-    file_path(dir, table, path);
+static tn_csv_dialect file_dialect(const tn_table_source *source) {
+    if (source->format == TN_FILE_JSONL)
+        return (tn_csv_dialect){
+            .delimiter = '\x01', .quote = 0, .header = false, .skip_space_lines = true};
+    return (tn_csv_dialect){.delimiter = source->delimiter, .quote = source->quote, .header = true};
+}
+
+/* Finds the physical line of every problem of file k of table t by one scan of the file. */
+static bool locate_file(tn_raw_load *load, tn_db *db, int t, size_t k, tn_error *err) {
+    const tn_load_file *file = &load->sets[t].files[k];
+    char sql[512];
     size_t rejected_count = 0, lookup_count = 0;
-    snprintf(sql, sizeof sql, "SELECT DISTINCT line FROM tn_rejects_%s ORDER BY 1", name);
+    snprintf(sql, sizeof sql,
+             "SELECT DISTINCT line FROM tn_rejects WHERE table_name = '%s' AND file_index = %zu "
+             "ORDER BY 1",
+             table_name(t), k);
     int64_t *rejected = query_numbers(db, sql, 1, &rejected_count, err);
     snprintf(sql, sizeof sql,
-             "SELECT DISTINCT row_index, duckdb_line FROM tn_problems WHERE table_name = '%s'",
-             name);
+             "SELECT DISTINCT row_index, duckdb_line FROM tn_problems WHERE table_name = '%s' "
+             "AND file_index = %zu AND (row_index IS NOT NULL OR duckdb_line IS NOT NULL)",
+             table_name(t), k);
     int64_t *pairs = rejected != NULL ? query_numbers(db, sql, 2, &lookup_count, err) : NULL;
     tn_csv_lookup *lookups = calloc(lookup_count + 1, sizeof *lookups);
-    bool ok = rejected != NULL && pairs != NULL && lookups != NULL;
+    bool ok = rejected != NULL && pairs != NULL &&
+              (lookups != NULL || tn_error_set(err, TN_ERR_NOMEM, "out of memory"));
     for (size_t i = 0; ok && i < lookup_count; i++) {
         lookups[i].accepted_row = pairs[2 * i];
         lookups[i].rejected_line = pairs[2 * i + 1];
     }
     int64_t records = 0;
     uint64_t accepted = 0;
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM load_%s", name);
+    tn_csv_dialect dialect = file_dialect(&load->mapping->tables[t]);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM tn_load_%d_%zu", t, k);
     ok = ok &&
-         tn_csv_locate(path, rejected, rejected_count, lookups, lookup_count, &records, err) &&
+         tn_csv_locate(file->path, &dialect, rejected, rejected_count, lookups, lookup_count,
+                       &records, err) &&
          query_count(db, sql, &accepted, err);
     /* If our record count disagrees with DuckDB's, the lines would be wrong: keep none. */
     if (ok && (uint64_t)records != accepted + rejected_count) {
         for (size_t i = 0; i < lookup_count; i++)
             lookups[i].line = -1;
     }
-    ok = ok && store_lines(db, table, lookups, lookup_count, err);
+    ok = ok && store_lines(db, t, k, lookups, lookup_count, err);
     for (size_t i = 0; lookups != NULL && i < lookup_count; i++)
         free(lookups[i].text);
     free(lookups);
@@ -368,110 +790,248 @@ static bool locate_table(tn_db *db, const char *dir, int table, tn_error *err) {
     return ok;
 }
 
-static bool locate_problems(tn_db *db, const char *dir, tn_error *err) {
+static bool locate_problems(tn_raw_load *load, tn_db *db, tn_error *err) {
     bool ok = tn_db_exec(db,
                          "CREATE OR REPLACE TEMP TABLE tn_problem_lines (table_name VARCHAR, "
-                         "row_index BIGINT, duckdb_line BIGINT, line BIGINT, record VARCHAR)",
+                         "file_index INTEGER, row_index BIGINT, duckdb_line BIGINT, line BIGINT, "
+                         "record VARCHAR)",
                          err);
     for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
-        char sql[256];
-        uint64_t count = 0;
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM tn_problems WHERE table_name = '%s'",
-                 tn_raw_tables[t]);
-        ok = query_count(db, sql, &count, err) && (count == 0 || locate_table(db, dir, t, err));
+        for (size_t k = 0; ok && k < load->sets[t].count; k++) {
+            if (!load->sets[t].files[k].loaded)
+                continue;
+            char sql[256];
+            uint64_t count = 0;
+            snprintf(sql, sizeof sql,
+                     "SELECT count(*) FROM tn_problems WHERE table_name = '%s' AND file_index = "
+                     "%zu AND (row_index IS NOT NULL OR duckdb_line IS NOT NULL)",
+                     table_name(t), k);
+            ok = query_count(db, sql, &count, err);
+            if (!ok || count == 0)
+                continue;
+            if (load->mapping->tables[t].format == TN_FILE_PARQUET) {
+                snprintf(sql, sizeof sql,
+                         "UPDATE tn_problems SET line = row_index + 1 WHERE table_name = '%s' AND "
+                         "file_index = %zu",
+                         table_name(t), k);
+                ok = tn_db_exec(db, sql, err);
+            } else {
+                ok = locate_file(load, db, t, k, err);
+            }
+        }
     }
     return ok && tn_db_exec(db, tn_embedded_text("sql/load/locate.sql"), err);
 }
 
-bool tn_raw_load_stage(tn_db *db, const char *dir, tn_load_step step, void *context,
-                       tn_load_summary *summary, tn_error *err) {
-    memset(summary, 0, sizeof *summary);
-    struct stat info;
-    if (stat(dir, &info) != 0 || !S_ISDIR(info.st_mode))
-        return tn_error_set(err, TN_ERR_INPUT, "--raw %s: no such directory", dir);
-    table_layout layout[TN_RAW_TABLE_COUNT];
-    bool ok = read_layout(layout, err) && write_layout(db, layout, err);
+/* ---- the whole stage ------------------------------------------------------------------------- */
+
+static bool count_summary(tn_raw_load *load, tn_db *db, tn_error *err) {
+    tn_load_summary *s = &load->summary;
+    bool ok = query_count(db, "SELECT count(*) FROM tn_problems WHERE NOT consequence",
+                          &s->problems, err) &&
+              query_count(db, "SELECT count(*) FROM tn_problems WHERE consequence",
+                          &s->consequences, err) &&
+              query_count(db,
+                          "SELECT count(DISTINCT (table_name, file_index, coalesce(row_index, -1), "
+                          "coalesce(duckdb_line, -1))) FROM tn_problems WHERE row_index IS NOT "
+                          "NULL OR duckdb_line IS NOT NULL",
+                          &s->rejected_rows, err);
     for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
-        char what[96], sql[128];
-        snprintf(what, sizeof what, "reading %s.csv", tn_raw_tables[t]);
+        char sql[256];
+        uint64_t rejected = 0, rows = 0;
+        snprintf(sql, sizeof sql,
+                 "SELECT count(DISTINCT (file_index, line)) FROM tn_rejects WHERE table_name = "
+                 "'%s'",
+                 table_name(t));
+        ok = query_count(db, sql, &rejected, err);
+        for (size_t k = 0; ok && k < load->sets[t].count; k++) {
+            if (!load->sets[t].files[k].loaded)
+                continue;
+            uint64_t file_rows = 0;
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM tn_load_%d_%zu", t, k);
+            ok = query_count(db, sql, &file_rows, err);
+            rows += file_rows;
+        }
+        s->rows_read[t] = rows + rejected;
+    }
+    return ok;
+}
+
+bool tn_raw_load_stage(tn_raw_load *load, tn_db *db, const tn_load_limits *limits,
+                       tn_load_step step, void *context, tn_error *err) {
+    memset(&load->summary, 0, sizeof load->summary);
+    bool ok = set_up(load, db, limits, err);
+    for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
+        char what[96];
+        snprintf(what, sizeof what, "reading %s", table_name(t));
         if (step != NULL)
             step(context, what);
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM load_%s", tn_raw_tables[t]);
-        ok = load_table(db, dir, t, &layout[t], err) &&
-             query_count(db, sql, &summary->rows_read[t], err);
+        ok = read_table(load, db, t, err);
     }
     if (ok && step != NULL)
         step(context, "checking the rows");
-    ok = ok && tn_db_exec(db, tn_embedded_text("sql/load/problems.sql"), err) &&
-         query_count(db, "SELECT count(*) FROM tn_problems", &summary->problems, err) &&
-         query_count(db,
-                     "SELECT count(DISTINCT (table_name, coalesce(row_index, -1), "
-                     "coalesce(duckdb_line, -1))) FROM tn_problems",
-                     &summary->rejected_rows, err);
-    if (ok && summary->problems > 0) {
+    ok = ok && create_rejects_view(load, db, err) && build_value_map(load, db, err) &&
+         find_value_problems(load, db, err) &&
+         tn_db_exec(db, tn_embedded_text("sql/load/problems.sql"), err) &&
+         count_summary(load, db, err);
+    if (ok && load->summary.problems + load->summary.consequences > 0) {
         if (step != NULL)
             step(context, "finding the lines of the problems");
-        ok = locate_problems(db, dir, err);
+        ok = locate_problems(load, db, err);
     }
     return ok;
 }
 
-bool tn_raw_load_kinds(tn_db *db, char *out, size_t size, tn_error *err) {
-    tn_strbuf cells = TN_STRBUF_INIT, text = TN_STRBUF_INIT;
-    size_t rows = 0;
-    bool ok = query_text(db,
-                         "SELECT count(*), kind FROM tn_problems GROUP BY kind "
-                         "ORDER BY count(*) DESC, kind",
-                         &cells, &rows, 2, err);
-    const char *cell = cells.data;
-    for (size_t r = 0; ok && r < rows; r++) {
-        const char *count = cell, *kind = count + strlen(count) + 1;
-        cell = kind + strlen(kind) + 1;
-        tn_strbuf_printf(&text, "%s%s %s", r ? ", " : "", count, kind);
+/* ---- the report ------------------------------------------------------------------------------ */
+
+/* A value as one short line: control characters shown, at most 80 bytes. */
+static void put_value(FILE *out, const char *value) {
+    size_t shown = 0;
+    for (const char *c = value; *c != '\0'; c++) {
+        if (shown >= 80) {
+            fputs("...", out);
+            break;
+        }
+        if (*c == '\n')
+            fputs("\\n", out);
+        else if (*c == '\r')
+            fputs("\\r", out);
+        else if ((unsigned char)*c < 0x20)
+            fprintf(out, "\\x%02x", (unsigned char)*c);
+        else
+            fputc(*c, out);
+        shown++;
     }
-    snprintf(out, size, "%s", tn_strbuf_cstr(&text));
-    tn_strbuf_free(&cells);
-    tn_strbuf_free(&text);
-    return ok;
 }
 
-bool tn_raw_load_report(tn_db *db, int limit, FILE *out, tn_error *err) {
-    char sql[1024];
-    snprintf(sql, sizeof sql,
-             "SELECT file, coalesce(line::VARCHAR, ''), column_name, value, expected, "
-             "(SELECT count(*) FROM tn_problems) FROM ("
-             "SELECT table_name || '.csv' AS file, line, column_name, value, expected, "
-             "list_position(['customers', 'usage_events', 'gtm_opportunities', "
-             "'support_tickets', 'risk_signals'], table_name) AS table_order, row_index, "
-             "duckdb_line, kind = 'row of a rejected customer' AS consequence FROM tn_problems) "
-             "ORDER BY consequence, table_order, line, row_index, duckdb_line, column_name "
-             "LIMIT %d",
-             limit);
-    tn_strbuf cells = TN_STRBUF_INIT;
-    size_t rows = 0;
-    bool ok = query_text(db, sql, &cells, &rows, 6, err);
-    const char *cell = cells.data;
-    unsigned long long total = 0;
-    for (size_t r = 0; ok && r < rows; r++) {
-        const char *fields[6];
-        for (int f = 0; f < 6; f++) {
+/* The kinds of one file (or, with file_index < -1, of all files) as "2 a, 1 b". */
+static void put_kinds(FILE *out, const char *cells, size_t rows, const char *table_order,
+                      const char *file_index) {
+    const char *cell = cells;
+    bool first = true;
+    for (size_t r = 0; r < rows; r++) {
+        const char *fields[4];
+        for (int f = 0; f < 4; f++) {
             fields[f] = cell;
             cell += strlen(cell) + 1;
         }
-        total = strtoull(fields[5], NULL, 10);
-        fprintf(out, "  %s:%s: %s: '%s' — expected %s\n", fields[0], fields[1][0] ? fields[1] : "?",
-                fields[2], fields[3], fields[4]);
+        if (strcmp(fields[0], table_order) != 0 || strcmp(fields[1], file_index) != 0)
+            continue;
+        fprintf(out, "%s%s %s", first ? "" : ", ", fields[3], fields[2]);
+        first = false;
     }
-    if (ok && total > rows)
-        fprintf(out, "  ... and %llu more\n", total - rows);
-    char kinds[1024];
-    ok = ok && tn_raw_load_kinds(db, kinds, sizeof kinds, err);
-    if (ok)
-        fprintf(out, "problems by kind: %s\n", kinds);
-    tn_strbuf_free(&cells);
+}
+
+/* One file's header line: "crm/opps.csv: 3 problems; 12 rows of rejected customers". */
+static void put_file_header(FILE *out, const char *display, const char *own,
+                            const char *consequences) {
+    long problems = strtol(own, NULL, 10), refused = strtol(consequences, NULL, 10);
+    fprintf(out, "%s: ", display);
+    if (problems > 0)
+        fprintf(out, "%ld problem%s", problems, problems == 1 ? "" : "s");
+    if (refused > 0)
+        fprintf(out, "%s%ld row%s of rejected customers", problems > 0 ? "; " : "", refused,
+                refused == 1 ? "" : "s");
+    fputc('\n', out);
+}
+
+bool tn_raw_load_report(tn_raw_load *load, tn_db *db, int per_file, FILE *out, tn_error *err) {
+    (void)load;
+    char sql[128];
+    snprintf(sql, sizeof sql, "CREATE OR REPLACE TEMP TABLE tn_report_params AS SELECT %d AS per_file",
+             per_file);
+    tn_strbuf problems = TN_STRBUF_INIT, kinds = TN_STRBUF_INIT;
+    size_t problem_rows = 0, kind_rows = 0;
+    bool ok = tn_db_exec(db, sql, err) &&
+              query_text(db, tn_embedded_text("sql/load/report.sql"), &problems, &problem_rows, 9,
+                         err) &&
+              query_text(db, tn_embedded_text("sql/load/report_kinds.sql"), &kinds, &kind_rows, 4,
+                         err);
+    const char *cell = problems.data;
+    char current[64] = "";
+    for (size_t r = 0; ok && r < problem_rows; r++) {
+        const char *f[9];
+        for (int i = 0; i < 9; i++) {
+            f[i] = cell;
+            cell += strlen(cell) + 1;
+        }
+        char key[64];
+        snprintf(key, sizeof key, "%s/%s", f[0], f[1]);
+        if (strcmp(key, current) != 0) {
+            if (current[0] != '\0') {
+                const char *slash = strchr(current, '/');
+                char order[16];
+                snprintf(order, sizeof order, "%.*s", (int)(slash - current), current);
+                fputs("  by kind: ", out);
+                put_kinds(out, kinds.data, kind_rows, order, slash + 1);
+                fputc('\n', out);
+            }
+            snprintf(current, sizeof current, "%s", key);
+            put_file_header(out, f[2], f[7], f[8]);
+        }
+        if (strcmp(f[4], "(file)") == 0 && f[3][0] == '\0') {
+            fprintf(out, "  %s: %s\n", f[2], f[6]); /* the file as a whole */
+            continue;
+        }
+        fprintf(out, "  %s:%s: %s: '", f[2], f[3][0] ? f[3] : "?", f[4]);
+        put_value(out, f[5]);
+        fprintf(out, "' — expected %s\n", f[6]);
+    }
+    if (ok && current[0] != '\0') {
+        const char *slash = strchr(current, '/');
+        char order[16];
+        snprintf(order, sizeof order, "%.*s", (int)(slash - current), current);
+        fputs("  by kind: ", out);
+        put_kinds(out, kinds.data, kind_rows, order, slash + 1);
+        fputc('\n', out);
+        fputs("problems by kind: ", out);
+        put_kinds(out, kinds.data, kind_rows, "", "");
+        fputc('\n', out);
+    }
+    tn_strbuf_free(&problems);
+    tn_strbuf_free(&kinds);
     return ok;
 }
 
-bool tn_raw_load_commit(tn_db *db, tn_error *err) {
-    return tn_db_exec(db, tn_embedded_text("sql/load/commit.sql"), err);
+/* ---- commit ---------------------------------------------------------------------------------- */
+
+static void insert_statement(const tn_contract_table *table, tn_strbuf *sql) {
+    tn_strbuf_printf(sql, "INSERT INTO raw.%s (", table->name);
+    for (int c = 0; c < table->column_count; c++) {
+        if (c > 0)
+            tn_strbuf_puts(sql, ", ");
+        tn_load_sql_ident(sql, table->columns[c].name);
+    }
+    tn_strbuf_puts(sql, ") SELECT ");
+    for (int c = 0; c < table->column_count; c++) {
+        if (c > 0)
+            tn_strbuf_puts(sql, ", ");
+        if (table->columns[c].kind == TN_KIND_CATEGORY)
+            tn_strbuf_printf(sql, "m_%d.value", c);
+        else
+            tn_strbuf_printf(sql, "l.\"%s\"", table->columns[c].name);
+    }
+    tn_strbuf_printf(sql, " FROM tn_load_%s AS l", table->name);
+    for (int c = 0; c < table->column_count; c++) {
+        if (table->columns[c].kind != TN_KIND_CATEGORY)
+            continue;
+        tn_strbuf_printf(sql,
+                         " LEFT JOIN (SELECT source, value FROM tn_value_map WHERE table_name = "
+                         "'%s' AND column_name = '%s') AS m_%d ON m_%d.source = l.\"%s\"",
+                         table->name, table->columns[c].name, c, c, table->columns[c].name);
+    }
+    tn_strbuf_printf(sql,
+                     " WHERE NOT EXISTS (SELECT 1 FROM tn_problems AS p WHERE p.table_name = "
+                     "'%s' AND p.file_index = l._file AND p.row_index = l._row);\n",
+                     table->name);
+}
+
+bool tn_raw_load_commit(tn_raw_load *load, tn_db *db, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++)
+        insert_statement(&load->contract->tables[t], &sql);
+    bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err) &&
+              tn_db_exec(db, tn_embedded_text("sql/load/commit.sql"), err);
+    tn_strbuf_free(&sql);
+    return ok;
 }

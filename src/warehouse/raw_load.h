@@ -1,24 +1,25 @@
 /*
- * raw_load.h — a company's own CSV exports into the raw tables, checked.
+ * raw_load.h — a company's own exports into the raw tables, checked.
  *
- * `tenure build --raw DIR` loads DIR/{customers, usage_events,
- * gtm_opportunities, support_tickets, risk_signals}.csv in two steps:
+ * `tenure build --raw DIR` and `tenure validate` read the files a mapping
+ * names (mapping.h; without a project file, DIR/<table>.csv) in two steps:
  *
- *   1. tn_raw_load_stage(), before the build transaction: DuckDB's read_csv
- *      reads each file with the raw table's explicit types (no sniffing;
- *      categorical columns as ENUMs of the dictionary's values) into a
- *      temporary table, keeping what it cannot read in its rejects tables.
- *      sql/load/problems.sql then finds everything else wrong (missing
- *      values, scores outside [0, 1], duplicate keys, unknown customer_ids,
- *      churn before signup), and every problem gets the file's physical
- *      line (csv_lines.h). Nothing in the warehouse changes.
+ *   1. tn_raw_load_stage(), before the build transaction: every file is
+ *      read as text by DuckDB (read_csv or read_parquet; nothing is sniffed)
+ *      and each contract column is taken from it and parsed in SQL
+ *      (load_sql.h, sql/load/parse.sql) into a temporary table; what
+ *      DuckDB cannot read at all goes to its rejects tables. Then every
+ *      problem is found in one pass over all files: the mapping's and the
+ *      files' own (missing files and columns), each value's (unparseable,
+ *      would be rounded, missing, outside the domain or the value map, out
+ *      of range, control characters), and those between rows and tables
+ *      (sql/load/problems.sql). Each gets the file's physical line
+ *      (csv_lines.h). Nothing in the warehouse changes.
  *   2. tn_raw_load_commit(), inside the build transaction: the raw tables
- *      are replaced by the rows without problems, and every problem is kept
- *      in raw.rejects (sql/load/commit.sql).
+ *      receive the rows without problems, categorical values translated
+ *      through the value maps, and every problem is kept in raw.rejects.
  *
- * Files may have their columns in any order (matched by header name), CRLF
- * line ends, a UTF-8 byte order mark, quoted fields with commas and line
- * breaks, and timestamps with 'T' or ' ' and a trailing 'Z'.
+ * A tn_raw_load lives from create to destroy around one connection.
  */
 #ifndef TN_WAREHOUSE_RAW_LOAD_H
 #define TN_WAREHOUSE_RAW_LOAD_H
@@ -27,37 +28,51 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/date.h"
 #include "common/error.h"
+#include "warehouse/contract.h"
 #include "warehouse/db.h"
-
-#define TN_RAW_TABLE_COUNT 5
-
-/* The raw tables in the data dictionary's order. */
-extern const char *const tn_raw_tables[TN_RAW_TABLE_COUNT];
+#include "warehouse/mapping.h"
 
 typedef struct {
-    uint64_t rows_read[TN_RAW_TABLE_COUNT]; /* rows DuckDB could read, per table */
-    uint64_t problems;                      /* problems found (0: the files are clean) */
-    uint64_t rejected_rows;                 /* distinct rows with at least one problem */
+    uint64_t rows_read[TN_RAW_TABLE_COUNT]; /* records read, per table */
+    uint64_t files;                         /* files read */
+    uint64_t problems;      /* problems of their own (0: the files are clean) */
+    uint64_t consequences;  /* rows refused only because their customer was */
+    uint64_t rejected_rows; /* distinct rows with at least one problem */
 } tn_load_summary;
+
+/* No row may be dated after latest_day: the --as-of date, or today when the as-of is derived. */
+typedef struct {
+    tn_day latest_day;
+    bool as_of_given;
+} tn_load_limits;
 
 /* Progress of a load, called between steps on the calling thread. */
 typedef void (*tn_load_step)(void *context, const char *what);
 
-/* Step 1 (see above). A missing file or a bad header is an error (TN_ERR_INPUT). */
-bool tn_raw_load_stage(tn_db *db, const char *dir, tn_load_step step, void *context,
-                       tn_load_summary *summary, tn_error *err);
+typedef struct tn_raw_load tn_raw_load;
+
+/* A load of `mapping`; both must outlive it. NULL when out of memory. */
+tn_raw_load *tn_raw_load_create(const tn_contract *contract, const tn_mapping *mapping);
+
+void tn_raw_load_destroy(tn_raw_load *load);
+
+/* Step 1 (see above). Fails only when DuckDB or memory does; problems are counted. */
+bool tn_raw_load_stage(tn_raw_load *load, tn_db *db, const tn_load_limits *limits,
+                       tn_load_step step, void *context, tn_error *err);
+
+const tn_load_summary *tn_raw_load_summary(const tn_raw_load *load);
 
 /*
- * Writes the first `limit` problems as "file:line: column: 'value' — expected
- * ..." lines, then the count of each kind of problem, to `out`.
+ * Writes the problems to `out`, file by file: up to `per_file` of them as
+ * "file:line: column: 'value' — expected ...", the problems of rows refused
+ * with their customer after the others, then the file's count per kind;
+ * and last one line with the count of each kind over all files.
  */
-bool tn_raw_load_report(tn_db *db, int limit, FILE *out, tn_error *err);
+bool tn_raw_load_report(tn_raw_load *load, tn_db *db, int per_file, FILE *out, tn_error *err);
 
-/* The counts per kind as one line, "2 unknown customer_id, 1 wrong column count". */
-bool tn_raw_load_kinds(tn_db *db, char *out, size_t size, tn_error *err);
-
-/* Step 2 (see above); run inside the build transaction. */
-bool tn_raw_load_commit(tn_db *db, tn_error *err);
+/* Step 2 (see above); run inside the build transaction, after sql/raw/schema.sql. */
+bool tn_raw_load_commit(tn_raw_load *load, tn_db *db, tn_error *err);
 
 #endif

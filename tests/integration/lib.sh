@@ -48,6 +48,12 @@ expect_equal() {
     if [[ "$1" == "$2" ]]; then pass "$3"; else fail "$3: got '$1', expected '$2'"; fi
 }
 
+# expect_contains_file FILE TEXT DESCRIPTION — FILE holds TEXT literally.
+expect_contains_file() {
+    CHECKS=$((CHECKS + 1))
+    if grep -qF -- "$2" "$1"; then pass "$3"; else fail "$3: $1 lacks '$2'"; fi
+}
+
 finish() {
     echo "$TEST_NAME: $CHECKS checks, $FAILURES failed"
     [[ $FAILURES -eq 0 ]]

@@ -14,7 +14,12 @@
 
 #include <cmocka.h>
 
+#include <zlib.h>
+
 #include "warehouse/csv_lines.h"
+#include "warehouse/load_files.h"
+
+static const tn_csv_dialect dialect = {.delimiter = ',', .quote = '"', .header = true};
 
 static char path[64];
 
@@ -38,7 +43,7 @@ static void test_plain_file(void **state) {
     write_file(text, sizeof text - 1);
     tn_csv_lookup lookups[] = {{-1, 0, 0, NULL}, {-1, 2, 0, NULL}, {-1, 3, 0, NULL}};
     int64_t records = 0;
-    assert_true(tn_csv_locate(path, NULL, 0, lookups, 3, &records, NULL));
+    assert_true(tn_csv_locate(path, &dialect, NULL, 0, lookups, 3, &records, NULL));
     assert_int_equal(records, 3);
     assert_int_equal(lookups[0].line, 2);
     assert_string_equal(lookups[0].text, "1,x");
@@ -69,7 +74,7 @@ static void test_quotes_crlf_bom_and_blank_lines(void **state) {
         {5, -1, 0, NULL}, /* the rejected record */
     };
     int64_t records = 0;
-    assert_true(tn_csv_locate(path, rejected, 1, lookups, 4, &records, NULL));
+    assert_true(tn_csv_locate(path, &dialect, rejected, 1, lookups, 4, &records, NULL));
     assert_int_equal(records, 4); /* 3 accepted + 1 rejected */
     assert_int_equal(lookups[0].line, 2);
     assert_string_equal(lookups[0].text, "1,\"two\nlines, \"\"quoted\"\"\"");
@@ -92,7 +97,7 @@ static void test_long_records_are_cut_and_lookups_in_any_order(void **state) {
     write_file(text, (size_t)n);
     tn_csv_lookup lookups[] = {{-1, 1, 0, NULL}, {-1, 0, 0, NULL}};
     int64_t records = 0;
-    assert_true(tn_csv_locate(path, NULL, 0, lookups, 2, &records, NULL));
+    assert_true(tn_csv_locate(path, &dialect, NULL, 0, lookups, 2, &records, NULL));
     assert_int_equal(lookups[0].line, 3);
     assert_string_equal(lookups[0].text, "short");
     assert_int_equal(lookups[1].line, 2);
@@ -101,11 +106,82 @@ static void test_long_records_are_cut_and_lookups_in_any_order(void **state) {
     free(lookups[1].text);
 }
 
+/* A gzip'd TSV: zlib reads it; tabs separate fields, a quoted tab is not a separator. */
+static void test_gzip_tsv(void **state) {
+    (void)state;
+    snprintf(path, sizeof path, "/tmp/tenure-csv-lines-%d.tsv.gz", (int)getpid());
+    gzFile file = gzopen(path, "wb");
+    assert_non_null(file);
+    const char text[] = "a\tb\n1\t\"x\ty\"\n2\t\"two\nlines\"\n3\tz\n";
+    assert_int_equal(gzwrite(file, text, sizeof text - 1), (int)(sizeof text - 1));
+    gzclose(file);
+    const tn_csv_dialect tsv = {.delimiter = '\t', .quote = '"', .header = true};
+    tn_csv_lookup lookups[] = {{-1, 2, 0, NULL}, {-1, 1, 0, NULL}};
+    int64_t records = 0;
+    assert_true(tn_csv_locate(path, &tsv, NULL, 0, lookups, 2, &records, NULL));
+    assert_int_equal(records, 3);
+    assert_int_equal(lookups[0].line, 5); /* row 3 starts after the quoted line break */
+    assert_string_equal(lookups[0].text, "3\tz");
+    assert_int_equal(lookups[1].line, 3);
+    free(lookups[0].text);
+    free(lookups[1].text);
+}
+
+/* JSON lines: no header, no quoting (a " inside JSON is not CSV quoting), blank lines skipped. */
+static void test_json_lines(void **state) {
+    (void)state;
+    const char text[] = "{\"a\":\"x,\\\"y\"}\n\n{\"a\":2}\n{not json\n";
+    write_file(text, sizeof text - 1);
+    const tn_csv_dialect lines = {.delimiter = '\x01', .quote = 0, .header = false};
+    tn_csv_lookup lookups[] = {{-1, 0, 0, NULL}, {-1, 2, 0, NULL}};
+    int64_t records = 0;
+    assert_true(tn_csv_locate(path, &lines, NULL, 0, lookups, 2, &records, NULL));
+    assert_int_equal(records, 3);
+    assert_int_equal(lookups[0].line, 1);
+    assert_int_equal(lookups[1].line, 4);
+    assert_string_equal(lookups[1].text, "{not json");
+    free(lookups[0].text);
+    free(lookups[1].text);
+}
+
+/* The record text kept for raw.rejects is valid UTF-8 whatever the file holds. */
+static void test_bad_bytes_are_shown(void **state) {
+    (void)state;
+    const char text[] = "a,b\n1,x\xff\n2,y\0z\n";
+    write_file(text, sizeof text - 1);
+    tn_csv_lookup lookups[] = {{-1, 0, 0, NULL}, {-1, 1, 0, NULL}};
+    int64_t records = 0;
+    assert_true(tn_csv_locate(path, &dialect, NULL, 0, lookups, 2, &records, NULL));
+    assert_string_equal(lookups[0].text, "1,x\\xff");
+    assert_string_equal(lookups[1].text, "2,y\\0z");
+    free(lookups[0].text);
+    free(lookups[1].text);
+}
+
+/* Header lines split on the delimiter, quotes removed ("" is a quote), names trimmed. */
+static void test_split_header(void **state) {
+    (void)state;
+    char *names[8];
+    int count = tn_load_split_header(" Id ;\"Account: \"\"Name\"\"\";MRR (€);\r", ';', '"', names, 8);
+    assert_int_equal(count, 4);
+    assert_string_equal(names[0], "Id");
+    assert_string_equal(names[1], "Account: \"Name\"");
+    assert_string_equal(names[2], "MRR (€)");
+    assert_string_equal(names[3], "");
+    for (int i = 0; i < count; i++)
+        free(names[i]);
+    count = tn_load_split_header("a\tb c\t", '\t', 0, names, 8);
+    assert_int_equal(count, 3);
+    assert_string_equal(names[1], "b c");
+    for (int i = 0; i < count; i++)
+        free(names[i]);
+}
+
 static void test_missing_file(void **state) {
     (void)state;
     int64_t records;
     tn_error err;
-    assert_false(tn_csv_locate("/nonexistent/x.csv", NULL, 0, NULL, 0, &records, &err));
+    assert_false(tn_csv_locate("/nonexistent/x.csv", &dialect, NULL, 0, NULL, 0, &records, &err));
     assert_int_equal(err.code, TN_ERR_IO);
     assert_non_null(strstr(err.message, "/nonexistent/x.csv"));
 }
@@ -115,6 +191,10 @@ int main(void) {
         cmocka_unit_test_teardown(test_plain_file, teardown),
         cmocka_unit_test_teardown(test_quotes_crlf_bom_and_blank_lines, teardown),
         cmocka_unit_test_teardown(test_long_records_are_cut_and_lookups_in_any_order, teardown),
+        cmocka_unit_test_teardown(test_gzip_tsv, teardown),
+        cmocka_unit_test_teardown(test_json_lines, teardown),
+        cmocka_unit_test_teardown(test_bad_bytes_are_shown, teardown),
+        cmocka_unit_test(test_split_header),
         cmocka_unit_test(test_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
