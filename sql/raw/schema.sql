@@ -11,7 +11,10 @@ CREATE SCHEMA IF NOT EXISTS raw;
 DROP TABLE IF EXISTS raw.rejects;
 
 -- One row per customer. churn_date NULL = still active (right-censored);
--- upgrade_date NULL = not upgraded to the next plan tier.
+-- upgrade_date NULL = not upgraded to the next plan tier. The last four
+-- columns are not in the data dictionary: they name the account for people
+-- (its name, its customer success manager, its next renewal, its CRM id)
+-- and may be NULL throughout.
 CREATE OR REPLACE TABLE raw.customers (
     customer_id   VARCHAR,
     industry      VARCHAR,
@@ -19,10 +22,16 @@ CREATE OR REPLACE TABLE raw.customers (
     signup_date   DATE,
     mrr           DECIMAL(12, 2),
     churn_date    DATE,
-    upgrade_date  DATE
+    upgrade_date  DATE,
+    name          VARCHAR,
+    owner         VARCHAR,
+    renewal_date  DATE,
+    crm_id        VARCHAR
 );
 
--- One row per product interaction; timestamp in UTC.
+-- One row per product interaction; timestamp in UTC. event_type is one of
+-- the data dictionary's seven, or 'other' for an event of the product's own
+-- that a mapping counts as generic usage (docs/data-contract.md).
 CREATE OR REPLACE TABLE raw.usage_events (
     event_id                VARCHAR,
     customer_id             VARCHAR,
@@ -52,7 +61,8 @@ CREATE OR REPLACE TABLE raw.support_tickets (
     topic            VARCHAR
 );
 
--- One row per customer: computed or external risk flags.
+-- One row per customer: computed or external risk flags. May be empty: a
+-- company without such signals loads none (the marts then say so).
 CREATE OR REPLACE TABLE raw.risk_signals (
     customer_id           VARCHAR,
     compliance_gap_score  FLOAT,
