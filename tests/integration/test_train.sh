@@ -38,7 +38,7 @@ cat >>"$WORK/later/gtm_opportunities.csv" <<'ROWS'
 p1,c1,closed_won,2026-02-12,7000.00,A. Okafor,expansion
 p2,c7,proposal,2026-06-01,9000.00,A. Okafor,expansion
 ROWS
-echo "c8,SaaS,starter,2026-02-12,700.00,," >>"$WORK/later/customers.csv"
+echo "c8,SaaS,starter,2026-02-12,700.00,,,,,," >>"$WORK/later/customers.csv"
 echo "c8,0.1000,0" >>"$WORK/later/risk_signals.csv"
 "$TENURE" build --quiet --db "$WORK/later.duckdb" --raw "$WORK/later" --as-of "$T"
 expect_equal "$(marts_as_of "$WORK/later.duckdb")" "$(marts_as_of "$WORK/before.duckdb")" \
