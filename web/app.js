@@ -4,8 +4,9 @@
  *
  *   #/portfolio      KPIs, risk tiers, plan × industry heatmap, propensity quadrant
  *   #/survival       Kaplan-Meier curves, smoothed hazard, correlation check
- *   #/queue?…        the work queue (GET /customers): sort, filter, page
- *   #/account/{id}   the Customer 360 (GET /customers/{id})
+ *   #/queue?…        the work queue (GET /customers): search, sort, filter, page
+ *   #/account/{id}   the Customer 360 (GET /customers/{id}), headed by the account's
+ *                    name, owner, renewal and CRM id
  *   #/models         ROC, calibration and mean |SHAP| of both models
  *
  * Report mode: when the page carries <script id="tenure-data"> (written by
@@ -39,6 +40,7 @@ const SORT_KEYS = {
   upgrade_propensity: 'Upgrade propensity',
 };
 const PAGE_SIZE = 20;
+const SEARCH_MAX = 100; /* bytes: the API's limit on q */
 const KEY_STORAGE = 'tenure.apiKey';
 const NBSP = '\u00a0';
 
@@ -110,6 +112,14 @@ function fmtDate(iso) {
   const d = iso instanceof Date ? iso : parseDay(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
   return d.toLocaleDateString('en-US', {timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric'});
+}
+
+/* "in 19 days", "today", "3 days ago" */
+function fmtDaysFromNow(days) {
+  if (!isNum(days)) return '';
+  if (days === 0) return 'today';
+  const n = plural(Math.abs(days), 'day');
+  return days > 0 ? 'in ' + n : n + ' ago';
 }
 
 function fmtShortDate(d) {
@@ -918,17 +928,25 @@ function shapImportanceCard(m, words) {
 
 let lastQueueRoute = '#/queue';
 
+/* The search box's text as the API takes it: trimmed, at most SEARCH_MAX bytes of UTF-8. */
+function searchText(text) {
+  let t = String(text || '').trim();
+  while (new TextEncoder().encode(t).length > SEARCH_MAX) t = t.slice(0, -1);
+  return t.trim();
+}
+
 function queueState(query) {
   const q = new URLSearchParams(query || '');
   const sort = SORT_KEYS[q.get('sort')] ? q.get('sort') : 'churn_probability';
   const plan = PLAN_TIERS.includes(q.get('plan_tier')) ? q.get('plan_tier') : '';
   const risk = TIERS.includes(q.get('risk_tier')) ? q.get('risk_tier') : '';
   const offset = Math.max(0, parseInt(q.get('offset'), 10) || 0);
-  return {sort, plan, risk, offset};
+  return {sort, plan, risk, offset, q: searchText(q.get('q'))};
 }
 
 function queueHash(state) {
   const q = new URLSearchParams();
+  if (state.q) q.set('q', state.q);
   if (state.sort !== 'churn_probability') q.set('sort', state.sort);
   if (state.plan) q.set('plan_tier', state.plan);
   if (state.risk) q.set('risk_tier', state.risk);
@@ -941,13 +959,16 @@ function loadQueue(state) {
   const q = new URLSearchParams({limit: String(PAGE_SIZE), offset: String(state.offset), sort: state.sort});
   if (state.plan) q.set('plan_tier', state.plan);
   if (state.risk) q.set('risk_tier', state.risk);
+  if (state.q) q.set('q', state.q);
   return api('customers?' + q.toString());
 }
 
 function drawQueue(state, page) {
   lastQueueRoute = location.hash || '#/queue';
+  const found = state.q ? ' · matching “' + state.q + '”' : '';
   show(
-    sectionTitle('Work queue', 'Active customers, highest ' + SORT_KEYS[state.sort].toLowerCase() + ' first · as of ' + fmtDate(page.as_of)),
+    sectionTitle('Work queue', 'Active customers' + found + ', highest ' + SORT_KEYS[state.sort].toLowerCase() + ' first · as of ' +
+      fmtDate(page.as_of)),
     queueToolbar(state),
     queueTable(state, page.customers),
     queuePager(state, page));
@@ -963,8 +984,26 @@ function select(testid, label, value, options, onchange) {
       options.map(([v, text]) => h('option', {value: v, selected: v === value}, text))));
 }
 
+/* Search by a part of the name, or the start of a customer or CRM id (GET /customers?q=). */
+function queueSearch(state) {
+  const input = h('input', {type: 'search', name: 'q', value: state.q || null, maxlength: SEARCH_MAX, autocomplete: 'off',
+    spellcheck: 'false', placeholder: 'Name, customer id or CRM id', 'aria-label': 'Search accounts', 'data-testid': 'queue-search-input'});
+  const form = h('form', {class: 'field queue-search', role: 'search', 'data-testid': 'queue-search'},
+    'Search',
+    h('span', {class: 'search-row'}, input,
+      h('button', {type: 'submit', class: 'button', 'data-testid': 'queue-search-submit'}, 'Search'),
+      state.q ? h('button', {type: 'button', class: 'button', 'data-testid': 'queue-search-clear',
+        onclick: () => go(Object.assign({}, state, {q: '', offset: 0}))}, 'Clear') : null));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    go(Object.assign({}, state, {q: searchText(input.value), offset: 0}));
+  });
+  return form;
+}
+
 function queueToolbar(state) {
   return h('div', {class: 'toolbar'},
+    queueSearch(state),
     select('queue-filter-plan', 'Plan tier', state.plan, [['', 'All plans']].concat(PLAN_TIERS.map((t) => [t, cap(t)])),
       (v) => go(Object.assign({}, state, {plan: v, offset: 0}))),
     select('queue-filter-risk', 'Risk tier', state.risk, [['', 'All risk tiers']].concat(TIERS.map((t) => [t, cap(t)])),
@@ -982,17 +1021,29 @@ function sortHeader(state, key) {
     SORT_KEYS[key], h('span', {class: 'arrow', 'aria-hidden': 'true'}, active ? ' ▼' : ' ↕')));
 }
 
+/* The account's name, or the start of its id when the data names none. */
+function accountLabel(c) {
+  return c.name || c.customer_id.slice(0, 8) + '…';
+}
+
 function queueTable(state, customers) {
-  if (!customers.length) return h('p', {class: 'banner info', 'data-testid': 'queue-empty'}, 'No active customer matches these filters.');
+  if (!customers.length) {
+    return h('p', {class: 'banner info', 'data-testid': 'queue-empty'},
+      state.q ? 'No active customer matches “' + state.q + '”' + (state.plan || state.risk ? ' with these filters.' : '.')
+        : 'No active customer matches these filters.');
+  }
   const head = h('tr', null,
-    h('th', {scope: 'col'}, 'Customer'), h('th', {scope: 'col'}, 'Plan'), sortHeader(state, 'churn_probability'),
+    h('th', {scope: 'col'}, 'Customer'), h('th', {scope: 'col'}, 'Owner'), h('th', {scope: 'col'}, 'Plan'),
+    sortHeader(state, 'churn_probability'),
     h('th', {scope: 'col'}, 'Risk tier'), sortHeader(state, 'arr_at_risk'), sortHeader(state, 'upgrade_propensity'),
     h('th', {scope: 'col', class: 'num'}, 'ARR'), h('th', {scope: 'col'}, 'Industry'), h('th', {scope: 'col'}, 'Quadrant'));
   const rows = customers.map((c) => {
     const href = '#/account/' + encodeURIComponent(c.customer_id);
     return h('tr', {class: 'row-link', 'data-testid': 'queue-row', 'data-id': c.customer_id,
       onclick: (e) => { if (!e.target.closest('a')) location.hash = href; }},
-    h('td', null, h('a', {href, class: 'mono', title: c.customer_id}, c.customer_id.slice(0, 8) + '…')),
+    h('td', {class: 'account-cell'}, h('a', {href, class: c.name ? 'account-name' : 'mono', title: c.customer_id,
+      'data-testid': 'queue-name'}, accountLabel(c))),
+    h('td', {'data-testid': 'queue-owner'}, c.owner || h('span', {class: 'muted'}, '—')),
     h('td', null, cap(c.plan_tier)),
     h('td', {class: 'num', 'data-value': String(c.churn_probability)}, fmtPct(c.churn_probability)),
     h('td', null, badge(c.risk_tier)),
@@ -1029,10 +1080,15 @@ function describeAccountError(id) {
 
 function drawAccount(c) {
   const p = c.profile;
+  const a = c.account || {};
+  document.title = (a.name || 'Account') + ' · Tenure';
   show(
     h('p', {class: 'back'}, h('a', {href: lastQueueRoute}, '← Work queue')),
-    sectionTitle('Account ' + c.customer_id, cap(p.plan_tier) + ' · ' + (p.industry_name || p.industry) + ' · ' +
-      fmtMoney(p.arr) + ' ARR · as of ' + fmtDate(c.as_of)),
+    h('div', {class: 'view-head'},
+      h('h1', {'data-testid': 'account-name'}, a.name || 'Account ' + c.customer_id),
+      h('p', {class: 'muted'}, cap(p.plan_tier) + ' · ' + (p.industry_name || p.industry) + ' · ' + fmtMoney(p.arr) +
+        ' ARR · as of ' + fmtDate(c.as_of)),
+      accountFacts(c)),
     h('div', {class: 'grid four'}, churnCard(c.churn), upgradeCard(c), quadrantSummary(c), profileCard(p, c.churn)),
     actionsCard(c),
     h('div', {class: 'grid two'},
@@ -1042,6 +1098,22 @@ function drawAccount(c) {
           h('p', {class: 'muted'}, 'Not an expansion candidate: already upgraded' + (p.upgraded_on ? ' on ' + fmtDate(p.upgraded_on) : '') + '.'))),
     h('div', {class: 'grid two'}, usageCard(c), supportCard(c.support)),
     opportunitiesCard(c.gtm));
+}
+
+/* Owner, renewal (with the days to it), CRM id and customer id; "—" where the data does not say. */
+function accountFacts(c) {
+  const a = c.account || {};
+  const fact = (testid, label, text, raw, extra) => h('div', {class: 'account-fact'},
+    h('span', {class: 'account-fact-label'}, label),
+    h('span', Object.assign({'data-testid': testid, 'data-value': raw}, extra),
+      text == null ? h('span', {class: 'muted'}, '—') : text));
+  const renewal = a.renewal_date
+    ? fmtDate(a.renewal_date) + (isNum(a.days_to_renewal) ? ' (' + fmtDaysFromNow(a.days_to_renewal) + ')' : '') : null;
+  return h('div', {class: 'account-facts', 'data-testid': 'account-facts'},
+    fact('account-owner', 'Owner', a.owner, a.owner),
+    fact('account-renewal', 'Renewal', renewal, a.renewal_date, {'data-days': isNum(a.days_to_renewal) ? a.days_to_renewal : null}),
+    fact('account-crm-id', 'CRM id', a.crm_id, a.crm_id, {class: 'mono'}),
+    fact('account-customer-id', 'Customer id', c.customer_id, c.customer_id, {class: 'mono'}));
 }
 
 function churnCard(ch) {
@@ -1244,12 +1316,15 @@ function markNav(name) {
   }
 }
 
+/* The header's search: the work queue of the accounts it finds (the queue's own search box). */
 function setupSearch() {
   const form = document.querySelector('[data-testid=account-search]');
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const id = form.elements.id.value.trim();
-    if (id) location.hash = '#/account/' + encodeURIComponent(id);
+    const text = searchText(form.elements.q.value);
+    if (!text) return;
+    form.reset(); /* the queue's own search box shows the text from here on */
+    location.hash = queueHash({sort: 'churn_probability', plan: '', risk: '', offset: 0, q: text});
   });
 }
 

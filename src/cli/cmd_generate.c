@@ -159,10 +159,11 @@ static int run_generate(int positional_count, char **positional) {
 
 const tn_command tn_cmd_generate = {
     .summary = "write a synthetic SaaS company's raw tables",
-    .description =
-        "Customers sign up over the two years before --as-of; their usage events, CRM\n"
-        "opportunities, support tickets and risk signals carry the correlations of the\n"
-        "data dictionary. The raw tables of the warehouse are replaced in one transaction.",
+    .description = "Customers sign up over the two years before --as-of; their usage events, CRM\n"
+                   "opportunities, support tickets and risk signals carry the correlations of the\n"
+                   "data dictionary. Each account also gets a company name, a customer success\n"
+                   "manager, its next renewal and a CRM id. The raw tables of the warehouse are\n"
+                   "replaced in one transaction.",
     .spec = {.command = "generate", .args = generate_args},
     .set_defaults = set_defaults,
     .run = run_generate,

@@ -1,7 +1,9 @@
 /*
  * cmd_score.c — `tenure score`: churn and upgrade scores of active
  * customers with their three strongest SHAP drivers each, as CSV (for CRM
- * sync) or JSON, for one customer or all (see src/ml/score.h).
+ * sync) or JSON, for one customer or all (see src/ml/score.h). Each row names
+ * the account as people know it (name, owner, renewal_date, crm_id, right
+ * after customer_id), empty or null when the data does not say.
  */
 #include "cli/cli.h"
 
@@ -51,16 +53,48 @@ static void csv_number(FILE *out, double value, const char *format) {
         fprintf(out, format, value);
 }
 
+/* `text` in double quotes, its quotes doubled (RFC 4180). */
+static void csv_quoted(FILE *out, const char *text) {
+    fputc('"', out);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            fputc('"', out);
+        fputc(*c, out);
+    }
+    fputc('"', out);
+}
+
+/* A text field, quoted when it holds a comma, a quote or a line break; NULL → empty. */
+static void csv_text(FILE *out, const char *text) {
+    if (text != NULL && strpbrk(text, ",\"\r\n") != NULL)
+        csv_quoted(out, text);
+    else if (text != NULL)
+        fputs(text, out);
+}
+
+/* The drivers' values are always quoted ("12", "starter"). */
 static void csv_drivers(FILE *out, const tn_driver *drivers) {
     for (int d = 0; d < SHOWN_DRIVERS; d++) {
-        fprintf(out, ",%s,\"%s\",", drivers[d].feature ? drivers[d].feature : "", drivers[d].value);
+        fprintf(out, ",%s,", drivers[d].feature ? drivers[d].feature : "");
+        csv_quoted(out, drivers[d].value);
+        fputc(',', out);
         if (drivers[d].feature)
             fprintf(out, "%.4f", drivers[d].impact);
     }
 }
 
+/* ",name,owner,renewal_date,crm_id" */
+static void csv_account(FILE *out, const tn_customer_score *c) {
+    const char *fields[4] = {c->name, c->owner, c->renewal_date, c->crm_id};
+    for (int i = 0; i < 4; i++) {
+        fputc(',', out);
+        csv_text(out, fields[i]);
+    }
+}
+
 static void write_csv_header(FILE *out) {
-    fputs("customer_id,plan_tier,churn_probability,churn_risk_tier,upgrade_propensity,"
+    fputs("customer_id,name,owner,renewal_date,crm_id,plan_tier,churn_probability,churn_risk_tier,"
+          "upgrade_propensity,"
           "propensity_tier,target_tier,expected_arr_uplift,risk_score,compliance_gap_score,"
           "vendor_risk_flags,usage_decay_score",
           out);
@@ -73,7 +107,9 @@ static void write_csv_header(FILE *out) {
 }
 
 static void write_csv_row(FILE *out, const tn_customer_score *c) {
-    fprintf(out, "%s,%s,%.6f,%s,", c->customer_id, c->plan_tier, c->churn_probability,
+    csv_text(out, c->customer_id);
+    csv_account(out, c);
+    fprintf(out, ",%s,%.6f,%s,", c->plan_tier, c->churn_probability,
             tn_risk_tier(c->churn_probability));
     if (c->expansion_candidate)
         fprintf(out, "%.6f,%s,%s,%.2f", c->upgrade_propensity, tn_risk_tier(c->upgrade_propensity),
@@ -90,7 +126,8 @@ static void write_csv_row(FILE *out, const tn_customer_score *c) {
     if (c->expansion_candidate)
         csv_drivers(out, c->upgrade_drivers);
     else
-        fputs(",,,,,,,,", out);
+        for (int field = 0; field < 3 * SHOWN_DRIVERS; field++) /* driver, value, impact: empty */
+            fputc(',', out);
     fputc('\n', out);
 }
 
@@ -114,12 +151,14 @@ static json_t *customer_json(const tn_customer_score *c) {
             : json_pack("{s:n, s:s}", "propensity", "reason",
                         "already upgraded: not an expansion candidate");
     return json_pack(
-        "{s:s, s:s, s:{s:o, s:s, s:o}, s:o, s:{s:o, s:o, s:i, s:o}}", "customer_id", c->customer_id,
-        "plan_tier", c->plan_tier, "churn", "probability", tn_json_real(c->churn_probability),
-        "risk_tier", tn_risk_tier(c->churn_probability), "drivers", drivers_json(c->churn_drivers),
-        "upgrade", upgrade, "risk", "risk_score", tn_json_real(c->risk_score),
-        "compliance_gap_score", tn_json_real(c->compliance_gap_score), "vendor_risk_flags",
-        c->vendor_risk_flags, "usage_decay_score", tn_json_real(c->usage_decay_score));
+        "{s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:{s:o, s:s, s:o}, s:o, s:{s:o, s:o, s:i, s:o}}",
+        "customer_id", c->customer_id, "name", c->name, "owner", c->owner, "renewal_date",
+        c->renewal_date[0] ? c->renewal_date : NULL, "crm_id", c->crm_id, "plan_tier", c->plan_tier,
+        "churn", "probability", tn_json_real(c->churn_probability), "risk_tier",
+        tn_risk_tier(c->churn_probability), "drivers", drivers_json(c->churn_drivers), "upgrade",
+        upgrade, "risk", "risk_score", tn_json_real(c->risk_score), "compliance_gap_score",
+        tn_json_real(c->compliance_gap_score), "vendor_risk_flags", c->vendor_risk_flags,
+        "usage_decay_score", tn_json_real(c->usage_decay_score));
 }
 
 /* Why a customer is not in the scores: unknown, or churned on a date. */
@@ -246,7 +285,8 @@ const tn_command tn_cmd_score = {
     .summary = "churn and upgrade scores with their SHAP drivers",
     .description =
         "Scores the customers active at the warehouse's as-of date with models/churn and\n"
-        "models/expansion. CSV (one row per customer, for CRM sync) or JSON.",
+        "models/expansion. CSV (one row per customer, for CRM sync) or JSON. Each row names\n"
+        "the account: name, owner, renewal_date and crm_id (empty when the data lacks them).",
     .spec = {.command = "score", .args = score_args},
     .set_defaults = set_defaults,
     .run = run_score,

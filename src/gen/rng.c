@@ -74,3 +74,12 @@ void tn_rng_seed_stream(gsl_rng *rng, uint64_t seed, uint64_t customer, tn_strea
 uint64_t tn_rng_next64(gsl_rng *rng) {
     return xoshiro_next(rng->state);
 }
+
+uint64_t tn_rng_hash(uint64_t seed, uint64_t customer, uint64_t salt) {
+    uint64_t key = seed ^ 0x6a09e667f3bcc909ULL; /* apart from the stream keys of the same seed */
+    uint64_t mixed = splitmix64(&key);
+    key = mixed ^ (customer * 0xd1342543de82ef95ULL);
+    mixed = splitmix64(&key);
+    key = mixed ^ (salt * 0xaf251af3b0f025b5ULL);
+    return splitmix64(&key);
+}

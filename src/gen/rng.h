@@ -42,4 +42,11 @@ void tn_rng_seed_stream(gsl_rng *rng, uint64_t seed, uint64_t customer, tn_strea
 /* The next raw 64 bits of a tn_rng_type() generator (for UUIDs). */
 uint64_t tn_rng_next64(gsl_rng *rng);
 
+/*
+ * A well-mixed 64-bit hash of (seed, customer, salt), by SplitMix64 like the
+ * stream keys, for values derived without drawing from any stream (see
+ * account.h): computing it changes no generator's state.
+ */
+uint64_t tn_rng_hash(uint64_t seed, uint64_t customer, uint64_t salt);
+
 #endif

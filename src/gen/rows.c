@@ -138,6 +138,7 @@ void tn_gen_worker_free(tn_gen_worker *worker) {
 void tn_gen_worker_customer(tn_gen_worker *worker, uint64_t index) {
     tn_gen_customer_draw(worker->company, index, worker->rng, &worker->customer);
     tn_uuid_format(worker->customer.id_high, worker->customer.id_low, worker->customer_id);
+    tn_gen_account_derive(worker->company, &worker->customer, &worker->account);
 }
 
 /* ---- customers ------------------------------------------------------------------ */
@@ -150,6 +151,10 @@ static const tn_gen_column customer_columns[] = {
     {"mrr", "DECIMAL(12,2)", DUCKDB_TYPE_DECIMAL, 12, 2},
     {"churn_date", "DATE", DUCKDB_TYPE_DATE, 0, 0},
     {"upgrade_date", "DATE", DUCKDB_TYPE_DATE, 0, 0},
+    {"name", "VARCHAR", DUCKDB_TYPE_VARCHAR, 0, 0},
+    {"owner", "VARCHAR", DUCKDB_TYPE_VARCHAR, 0, 0},
+    {"renewal_date", "DATE", DUCKDB_TYPE_DATE, 0, 0},
+    {"crm_id", "VARCHAR", DUCKDB_TYPE_VARCHAR, 0, 0},
 };
 
 static long produce_customer(tn_gen_worker *worker) {
@@ -169,6 +174,20 @@ static void emit_customer(const tn_gen_worker *w, size_t first, size_t count,
     ((int64_t *)column_data(chunk, 4))[row] = c->mrr_cents;
     set_optional_day(chunk, 5, row, c->churn);
     set_optional_day(chunk, 6, row, c->upgrade);
+    const tn_gen_account *a = &w->account;
+    set_name(chunk, 7, row, a->name);
+    set_name(chunk, 8, row, a->owner);
+    set_optional_day(chunk, 9, row, a->renewal);
+    set_string(chunk, 10, row, a->crm_id, TN_GEN_CRM_ID_LENGTH);
+}
+
+/* ",name,owner,renewal_date,crm_id\n" (names hold no comma, quote or line break: no quoting). */
+static bool csv_account(const tn_gen_account *a, tn_strbuf *out) {
+    bool ok = tn_strbuf_printf(out, ",%s,%s,", a->name, a->owner);
+    if (ok && a->renewal != TN_DAY_NEVER)
+        ok = csv_put_day(out, a->renewal);
+    return ok && tn_strbuf_putc(out, ',') &&
+           tn_strbuf_append(out, a->crm_id, TN_GEN_CRM_ID_LENGTH) && tn_strbuf_putc(out, '\n');
 }
 
 static bool csv_customer(const tn_gen_worker *w, size_t row, tn_strbuf *out) {
@@ -184,7 +203,7 @@ static bool csv_customer(const tn_gen_worker *w, size_t row, tn_strbuf *out) {
     ok = ok && tn_strbuf_putc(out, ',');
     if (ok && c->upgrade != TN_DAY_NEVER)
         ok = csv_put_day(out, c->upgrade);
-    return ok && tn_strbuf_putc(out, '\n');
+    return ok && csv_account(&w->account, out);
 }
 
 static const tn_gen_table customers_table = {

@@ -8,6 +8,9 @@
  * writers are both driven by these descriptors, so the two outputs are the
  * same rows by construction.
  *
+ * The customers table's last four columns (name, owner, renewal_date,
+ * crm_id) come from account.h, derived without drawing from `rng`.
+ *
  * Scores (feature_adoption_score, compliance_gap_score) are generated with
  * exactly four decimals; the FLOAT stored in DuckDB is the float nearest to
  * that decimal text, which is what DuckDB reads back from the CSV, so a
@@ -24,6 +27,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "common/strbuf.h"
+#include "gen/account.h"
 #include "gen/company.h"
 #include "gen/customer.h"
 #include "gen/events.h"
@@ -38,6 +42,7 @@ typedef struct {
     gsl_rng *rng;
     tn_gen_customer customer;
     char customer_id[TN_UUID_TEXT_LENGTH];
+    tn_gen_account account;
     tn_gen_event_list events;
     tn_gen_ticket_list tickets;
     tn_gen_opportunity opportunities[TN_GEN_MAX_OPPORTUNITIES];
@@ -49,7 +54,8 @@ typedef struct {
 bool tn_gen_worker_init(tn_gen_worker *worker, const tn_gen_company *company);
 void tn_gen_worker_free(tn_gen_worker *worker);
 
-/* Draws customer `index`'s profile into the worker (every table's rows start here). */
+/* Draws customer `index`'s profile and derives its account into the worker (every table's rows
+ * start here). */
 void tn_gen_worker_customer(tn_gen_worker *worker, uint64_t index);
 
 /* A column as the generator writes it; must match sql/raw/schema.sql. */

@@ -4,9 +4,11 @@
 #include "ml/score.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/embedded.h"
 #include "ml/features.h"
 #include "warehouse/table.h"
 
@@ -75,6 +77,7 @@ static bool score_churn(tn_db *db, const tn_ml_model *churn, tn_score_set *out, 
         top_drivers(churn, &rows, r, scores.shap + r * scores.features, c->churn_drivers);
         c->upgrade_propensity = NAN;
         c->expected_arr_uplift = NAN;
+        c->days_to_renewal = NAN;
     }
     tn_ml_scores_free(&scores);
     tn_table_free(&rows);
@@ -133,11 +136,44 @@ static bool read_risk(tn_db *db, tn_score_set *out, tn_error *err) {
     return ok;
 }
 
+/* A copy of `text` in `*out` (NULL stays NULL); false when memory runs out. */
+static bool copy_text(const char *text, char **out) {
+    *out = text != NULL ? strdup(text) : NULL;
+    return text == NULL || *out != NULL;
+}
+
+/* How people know each scored account (sql/score/accounts.sql). */
+static bool read_accounts(tn_db *db, tn_score_set *out, tn_error *err) {
+    tn_table rows = {0};
+    bool ok = tn_table_query(db, tn_embedded_text("sql/score/accounts.sql"), &rows, err);
+    if (!ok)
+        tn_error_prefix(err, "marts.customer_accounts (built by this version's 'tenure build')");
+    char *const *ids = tn_table_texts(&rows, "customer_id");
+    char *const *names = tn_table_texts(&rows, "name");
+    char *const *owners = tn_table_texts(&rows, "owner");
+    char *const *renewals = tn_table_texts(&rows, "renewal_date");
+    char *const *crm_ids = tn_table_texts(&rows, "crm_id");
+    const double *days = tn_table_numbers(&rows, "days_to_renewal");
+    for (size_t r = 0; ok && r < rows.rows; r++) {
+        tn_customer_score *c = (tn_customer_score *)tn_score_find(out, ids[r] ? ids[r] : "");
+        if (c == NULL)
+            continue; /* churned, or not yet a customer: not scored */
+        ok = copy_text(names[r], &c->name) && copy_text(owners[r], &c->owner) &&
+             copy_text(crm_ids[r], &c->crm_id);
+        snprintf(c->renewal_date, sizeof c->renewal_date, "%s", renewals[r] ? renewals[r] : "");
+        c->days_to_renewal = days[r];
+    }
+    if (!ok && err != NULL && err->code == TN_OK)
+        tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    tn_table_free(&rows);
+    return ok;
+}
+
 bool tn_score_all(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
                   tn_score_set *out, tn_error *err) {
     memset(out, 0, sizeof *out);
     bool ok = score_churn(db, churn, out, err) && score_expansion(db, expansion, out, err) &&
-              read_risk(db, out, err);
+              read_risk(db, out, err) && read_accounts(db, out, err);
     if (!ok)
         tn_score_set_free(out);
     return ok;
@@ -159,8 +195,12 @@ const tn_customer_score *tn_score_find(const tn_score_set *set, const char *cust
 }
 
 void tn_score_set_free(tn_score_set *set) {
-    for (size_t i = 0; set->customers != NULL && i < set->count; i++)
+    for (size_t i = 0; set->customers != NULL && i < set->count; i++) {
         free(set->customers[i].customer_id);
+        free(set->customers[i].name);
+        free(set->customers[i].owner);
+        free(set->customers[i].crm_id);
+    }
     free(set->customers);
     set->customers = NULL;
     set->count = 0;

@@ -43,6 +43,10 @@ typedef struct {
     double expected_arr_uplift;
     double risk_score, compliance_gap_score, usage_decay_score;
     int vendor_risk_flags;
+    /* The account as people know it; each NULL (or "", NAN) when the data does not say. */
+    char *name, *owner, *crm_id; /* owned */
+    char renewal_date[16];       /* "YYYY-MM-DD" */
+    double days_to_renewal;      /* renewal_date - as-of date */
 } tn_customer_score;
 
 typedef struct {

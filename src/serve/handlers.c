@@ -18,6 +18,7 @@
 #include "common/embedded.h"
 #include "common/strbuf.h"
 #include "serve/assets.h"
+#include "serve/search.h"
 #include "serve/views.h"
 #include "tn_version.h"
 
@@ -175,9 +176,12 @@ static void predict_batch(const tn_request *request, tn_response *response) {
     own(response, 200, &out);
 }
 
-static bool matches(const tn_serve_customer *c, const tn_list_query *query) {
+/* Whether a customer passes the filters and, when there is one (`search` not NULL), the search. */
+static bool matches(const tn_serve_customer *c, const tn_list_query *query,
+                    const tn_search *search) {
     return (query->plan_tier == NULL || strcmp(c->plan_tier, query->plan_tier) == 0) &&
-           (query->risk_tier == NULL || strcmp(c->risk_tier, query->risk_tier) == 0);
+           (query->risk_tier == NULL || strcmp(c->risk_tier, query->risk_tier) == 0) &&
+           (search == NULL || tn_search_matches(search, c->id, c->folded_name, c->crm_id));
 }
 
 static void put_optional(tn_strbuf *out, const char *text) {
@@ -196,12 +200,20 @@ static void list_customers(const tn_request *request, tn_response *response) {
     put_optional(&out, query->plan_tier);
     tn_strbuf_puts(&out, ",\"risk_tier\":");
     put_optional(&out, query->risk_tier);
+    tn_strbuf_puts(&out, ",\"q\":");
+    tn_search search;
+    if (query->q[0] != '\0') {
+        tn_search_init(&search, query->q);
+        put_json_string(&out, query->q);
+    } else {
+        tn_strbuf_puts(&out, "null");
+    }
     tn_strbuf_puts(&out, ",\"customers\":[");
     size_t total = 0, shown = 0;
     const uint32_t *order = snapshot->order[query->sort];
     for (size_t i = 0; i < snapshot->customer_count; i++) {
         const tn_serve_customer *c = &snapshot->customers[order[i]];
-        if (!matches(c, query))
+        if (!matches(c, query, query->q[0] != '\0' ? &search : NULL))
             continue;
         if (total >= (size_t)query->offset && shown < (size_t)query->limit) {
             if (shown++ > 0)

@@ -144,7 +144,7 @@ const char *tn_sort_key_name(tn_sort_key key) {
 }
 
 void tn_list_query_init(tn_list_query *query) {
-    *query = (tn_list_query){TN_PAGE_DEFAULT, 0, NULL, NULL, TN_SORT_CHURN, 0};
+    *query = (tn_list_query){TN_PAGE_DEFAULT, 0, NULL, NULL, TN_SORT_CHURN, "", 0};
 }
 
 static bool parse_count(const char *key, const char *value, long min, long max, long *out,
@@ -176,18 +176,39 @@ static const char *one_of(const char *key, const char *value, const char *const 
     return NULL;
 }
 
+/* The search text: 1 to TN_SEARCH_MAX bytes of UTF-8 once surrounding spaces are dropped. */
+static bool parse_search(const char *value, char *out, tn_request_problem *problem) {
+    const char *from = value != NULL ? value : "";
+    while (*from == ' ' || *from == '\t')
+        from++;
+    size_t length = strlen(from);
+    while (length > 0 && (from[length - 1] == ' ' || from[length - 1] == '\t'))
+        length--;
+    if (length == 0 || length > TN_SEARCH_MAX)
+        return refuse(problem, 422, "invalid_query",
+                      "query.q: expected 1 to %d bytes of text, got %zu", TN_SEARCH_MAX, length);
+    json_t *text = json_stringn(from, length); /* NULL when not UTF-8 */
+    if (text == NULL)
+        return refuse(problem, 422, "invalid_query", "query.q: expected UTF-8 text");
+    json_decref(text);
+    memcpy(out, from, length);
+    out[length] = '\0';
+    return true;
+}
+
 bool tn_list_query_set(tn_list_query *query, const char *key, const char *value,
                        tn_request_problem *problem) {
-    static const char *const keys[] = {"limit", "offset", "plan_tier", "risk_tier", "sort", NULL};
+    static const char *const keys[] = {"limit", "offset", "plan_tier", "risk_tier",
+                                       "sort",  "q",      NULL};
     int index = -1;
     for (int k = 0; keys[k] != NULL; k++)
         if (strcmp(key, keys[k]) == 0)
             index = k;
     if (index < 0)
-        return refuse(
-            problem, 422, "invalid_query",
-            "query.%.32s: unknown parameter; expected limit, offset, plan_tier, risk_tier or sort",
-            key);
+        return refuse(problem, 422, "invalid_query",
+                      "query.%.32s: unknown parameter; expected limit, offset, plan_tier, "
+                      "risk_tier, sort or q",
+                      key);
     if (query->seen & (1u << index))
         return refuse(problem, 422, "invalid_query", "query.%s: given more than once", key);
     query->seen |= 1u << index;
@@ -200,6 +221,8 @@ bool tn_list_query_set(tn_list_query *query, const char *key, const char *value,
         return (query->plan_tier = one_of(key, value, plan_tiers, problem)) != NULL;
     case 3:
         return (query->risk_tier = one_of(key, value, risk_tiers, problem)) != NULL;
+    case 5:
+        return parse_search(value, query->q, problem);
     default: {
         const char *name = one_of(key, value, sort_names, problem);
         for (int s = 0; name != NULL && s < TN_SORT_COUNT; s++)

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "serve/search.h"
 #include "serve/snapshot.h"
 
 /* The longest customer id accepted in a request. */
@@ -48,10 +49,12 @@ typedef struct {
     const char *plan_tier; /* NULL: any; else a static string */
     const char *risk_tier; /* NULL: any; else a static string */
     tn_sort_key sort;
-    unsigned seen; /* parameters given so far, to refuse one given twice */
+    char q[TN_SEARCH_MAX + 1]; /* the search text (search.h) without surrounding spaces; "": none */
+    unsigned seen;             /* parameters given so far, to refuse one given twice */
 } tn_list_query;
 
-/* The defaults: limit TN_PAGE_DEFAULT, offset 0, no filters, sort by churn probability. */
+/* The defaults: limit TN_PAGE_DEFAULT, offset 0, no filters, no search, sort by churn probability.
+ */
 void tn_list_query_init(tn_list_query *query);
 
 /* Applies one query parameter (`value` NULL for a bare `?key`); false with a 422 problem. */

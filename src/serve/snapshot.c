@@ -23,6 +23,8 @@ static void snapshot_free(tn_snapshot *snapshot) {
         body_free(&c->upgrade);
         body_free(&c->view);
         body_free(&c->item);
+        free(c->folded_name);
+        free(c->crm_id);
     }
     free(snapshot->customers);
     for (size_t i = 0; i < snapshot->inactive_count; i++)

@@ -53,6 +53,8 @@ typedef struct {
     int upgrade_status;        /* 200, or 422 when not an expansion candidate */
     tn_body view;              /* GET /customers/{id} */
     tn_body item;              /* the customer's object in GET /customers */
+    char *folded_name;         /* the account's name for searching (search.h); owned, NULL: none */
+    char *crm_id;              /* owned; NULL: none */
 } tn_serve_customer;
 
 /* A customer the warehouse knows but who is not active at the as-of date. */

@@ -4,7 +4,8 @@
  *
  * Steps: open the warehouse read-only; read its build (as-of date); load
  * both models; score every active customer with the code path `tenure
- * score` uses (ml/score.h); read the Customer 360 facts, daily usage,
+ * score` uses (ml/score.h, which also names each account: name, owner,
+ * renewal, CRM id); read the Customer 360 facts, daily usage,
  * recent tickets, open opportunities and the inactive customers
  * (sql/serve/); close the warehouse, so `tenure build` can write it while
  * the server runs; build every customer's answers (views.h), the index and

@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "ml/model.h"
 #include "serve/actions.h"
+#include "serve/search.h"
 
 enum { ACTION_MAX = 320 };
 
@@ -66,9 +67,9 @@ static json_t *churn_json(const tn_view_context *context, const tn_customer_scor
     char action[ACTION_MAX];
     tn_churn_action(c, action, sizeof action);
     return json_pack(
-        "{s:s, s:o, s:s, s:o, s:s, s:{s:o, s:i, s:o}, s:o, s:s, s:s, s:s}", "customer_id",
-        c->customer_id, "churn_probability", tn_json_real(c->churn_probability), "risk_tier",
-        tn_risk_tier(c->churn_probability), "risk_score", tn_json_real(c->risk_score),
+        "{s:s, s:s?, s:o, s:s, s:o, s:s, s:{s:o, s:i, s:o}, s:o, s:s, s:s, s:s}", "customer_id",
+        c->customer_id, "name", c->name, "churn_probability", tn_json_real(c->churn_probability),
+        "risk_tier", tn_risk_tier(c->churn_probability), "risk_score", tn_json_real(c->risk_score),
         "risk_score_tier", tn_risk_tier(c->risk_score), "risk_score_inputs", "compliance_gap_score",
         tn_json_real(c->compliance_gap_score), "vendor_risk_flags", c->vendor_risk_flags,
         "usage_decay_score", tn_json_real(c->usage_decay_score), "top_shap_features",
@@ -79,14 +80,14 @@ static json_t *churn_json(const tn_view_context *context, const tn_customer_scor
 static json_t *upgrade_json(const tn_view_context *context, const tn_customer_score *c) {
     char action[ACTION_MAX];
     tn_upgrade_action(c, action, sizeof action);
-    return json_pack("{s:s, s:o, s:s, s:s, s:s, s:o, s:b, s:o, s:s, s:s, s:s}", "customer_id",
-                     c->customer_id, "upgrade_propensity", tn_json_real(c->upgrade_propensity),
-                     "propensity_tier", tn_risk_tier(c->upgrade_propensity), "current_tier",
-                     c->plan_tier, "target_tier", c->target_tier, "expected_arr_uplift",
-                     tn_json_real(c->expected_arr_uplift), "is_high_value_target",
-                     tn_is_high_value_target(c), "top_shap_features",
-                     drivers_json(c->upgrade_drivers), "recommended_action", action,
-                     "model_version", context->expansion_version, "as_of", context->as_of);
+    return json_pack(
+        "{s:s, s:s?, s:o, s:s, s:s, s:s, s:o, s:b, s:o, s:s, s:s, s:s}", "customer_id",
+        c->customer_id, "name", c->name, "upgrade_propensity", tn_json_real(c->upgrade_propensity),
+        "propensity_tier", tn_risk_tier(c->upgrade_propensity), "current_tier", c->plan_tier,
+        "target_tier", c->target_tier, "expected_arr_uplift", tn_json_real(c->expected_arr_uplift),
+        "is_high_value_target", tn_is_high_value_target(c), "top_shap_features",
+        drivers_json(c->upgrade_drivers), "recommended_action", action, "model_version",
+        context->expansion_version, "as_of", context->as_of);
 }
 
 /* Why a customer has no upgrade prediction. */
@@ -188,31 +189,41 @@ json_t *tn_view_ticket(const tn_table *rows, size_t row) {
                      tn_json_real(tn_table_numbers(rows, "resolution_hours")[row]));
 }
 
+/* How people know the account; null where the data does not say. */
+static json_t *account_json(const tn_customer_score *c) {
+    bool renews = c->renewal_date[0] != '\0' && isfinite(c->days_to_renewal);
+    return json_pack("{s:s?, s:s?, s:s?, s:o, s:s?}", "name", c->name, "owner", c->owner,
+                     "renewal_date", renews ? c->renewal_date : NULL, "days_to_renewal",
+                     renews ? json_integer((json_int_t)c->days_to_renewal) : json_null(), "crm_id",
+                     c->crm_id);
+}
+
 static json_t *view_json(const tn_view_context *context, const tn_view_input *input, json_t *churn,
                          json_t *upgrade) {
     const tn_customer_score *c = input->score;
     char action[ACTION_MAX];
     tn_quadrant_action(c, action, sizeof action);
-    return json_pack("{s:s, s:s, s:o, s:O, s:O, s:b, s:{s:s, s:s}, s:o, s:o, s:o}", "customer_id",
-                     c->customer_id, "as_of", context->as_of, "profile", profile_json(input),
-                     "churn", churn, "upgrade", upgrade ? upgrade : json_null(),
-                     "expansion_candidate", c->expansion_candidate, "conflict_matrix", "quadrant",
-                     tn_quadrant_name(tn_quadrant_of(c)), "action", action, "usage",
-                     usage_json(input), "support", support_json(input), "gtm", gtm_json(input));
+    return json_pack("{s:s, s:s, s:o, s:o, s:O, s:O, s:b, s:{s:s, s:s}, s:o, s:o, s:o}",
+                     "customer_id", c->customer_id, "as_of", context->as_of, "account",
+                     account_json(c), "profile", profile_json(input), "churn", churn, "upgrade",
+                     upgrade ? upgrade : json_null(), "expansion_candidate", c->expansion_candidate,
+                     "conflict_matrix", "quadrant", tn_quadrant_name(tn_quadrant_of(c)), "action",
+                     action, "usage", usage_json(input), "support", support_json(input), "gtm",
+                     gtm_json(input));
 }
 
 static json_t *item_json(const tn_view_input *input, double arr_at_risk) {
     const tn_customer_score *c = input->score;
     bool candidate = c->expansion_candidate;
     return json_pack(
-        "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:s?, s:s?, s:o, s:s}",
-        "customer_id", c->customer_id, "plan_tier", c->plan_tier, "industry", c->industry,
-        "industry_name", fact_text(input, "industry_name"), "mrr", tn_json_real(c->mrr), "arr",
-        tn_json_real(c->mrr * 12.0), "churn_probability", tn_json_real(c->churn_probability),
-        "risk_tier", tn_risk_tier(c->churn_probability), "arr_at_risk", tn_json_real(arr_at_risk),
-        "risk_score", tn_json_real(c->risk_score), "upgrade_propensity",
-        candidate ? tn_json_real(c->upgrade_propensity) : json_null(), "propensity_tier",
-        candidate ? tn_risk_tier(c->upgrade_propensity) : NULL, "target_tier",
+        "{s:s, s:s?, s:s?, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:s?, s:s?, s:o, s:s}",
+        "customer_id", c->customer_id, "name", c->name, "owner", c->owner, "plan_tier",
+        c->plan_tier, "industry", c->industry, "industry_name", fact_text(input, "industry_name"),
+        "mrr", tn_json_real(c->mrr), "arr", tn_json_real(c->mrr * 12.0), "churn_probability",
+        tn_json_real(c->churn_probability), "risk_tier", tn_risk_tier(c->churn_probability),
+        "arr_at_risk", tn_json_real(arr_at_risk), "risk_score", tn_json_real(c->risk_score),
+        "upgrade_propensity", candidate ? tn_json_real(c->upgrade_propensity) : json_null(),
+        "propensity_tier", candidate ? tn_risk_tier(c->upgrade_propensity) : NULL, "target_tier",
         candidate ? c->target_tier : NULL, "expected_arr_uplift",
         candidate ? tn_json_real(c->expected_arr_uplift) : json_null(), "quadrant",
         tn_quadrant_name(tn_quadrant_of(c)));
@@ -227,10 +238,14 @@ bool tn_views_build(const tn_view_context *context, const tn_view_input *input,
     out->churn_probability = c->churn_probability;
     out->arr_at_risk = c->churn_probability * c->mrr * 12.0;
     out->upgrade_propensity = c->expansion_candidate ? c->upgrade_propensity : NAN;
+    out->folded_name = tn_search_fold(c->name);
+    out->crm_id = c->crm_id != NULL ? strdup(c->crm_id) : NULL;
 
     json_t *churn = churn_json(context, c);
     json_t *upgrade = c->expansion_candidate ? upgrade_json(context, c) : NULL;
-    bool ok = out->id != NULL && churn != NULL && (upgrade != NULL || !c->expansion_candidate) &&
+    bool ok = out->id != NULL && (out->folded_name != NULL || c->name == NULL) &&
+              (out->crm_id != NULL || c->crm_id == NULL) && churn != NULL &&
+              (upgrade != NULL || !c->expansion_candidate) &&
               tn_body_from_json(view_json(context, input, churn, upgrade), &out->view) &&
               tn_body_from_json(item_json(input, out->arr_at_risk), &out->item);
     if (ok && upgrade != NULL) {

@@ -34,7 +34,7 @@ typedef struct {
                               (borrowed; NULL: none) */
 } tn_view_input;
 
-/* Fills every body of `out` (its id included). False when memory runs out. */
+/* Fills every body of `out` (its id and search fields included). False when memory runs out. */
 bool tn_views_build(const tn_view_context *context, const tn_view_input *input,
                     tn_serve_customer *out);
 

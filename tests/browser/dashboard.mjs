@@ -2,7 +2,9 @@
 /*
  * tests/browser/dashboard.mjs — drives Tenure's dashboard in headless Chromium
  * (playwright-core from web/node_modules, the system's /usr/bin/chromium) and
- * checks every view against the API's own answers.
+ * checks every view against the API's own answers: among them the work
+ * queue's account names, owners and search (by a part of a name, by the start
+ * of an id) and the Customer 360's account header.
  *
  *   node tests/browser/dashboard.mjs --base http://127.0.0.1:8790 \
  *        --report /tmp/dev/reports/index.html --artifacts /tmp/shots [--api-key KEY]
@@ -321,6 +323,56 @@ async function checkQueue(page, log) {
     expectEqual(await queueRows(page), first.customers.map((c) => c.customer_id), 'ids');
     expectClean(log);
   });
+  await check('queue: the names and owners shown are the API\'s (the id\'s start where there is no name)', async () => {
+    expect(first.customers.length > 0 && first.customers.every((c) => c.name && c.owner), 'the API page has unnamed accounts');
+    expectEqual(await texts(page, '[data-testid=queue-name]'), first.customers.map((c) => c.name || c.customer_id.slice(0, 8) + '…'), 'names');
+    expectEqual(await texts(page, '[data-testid=queue-owner]'), first.customers.map((c) => c.owner || '—'), 'owners');
+  });
+  await check('queue: searching a part of a name shows what GET /customers?q= finds', async () => {
+    await resetLog(log);
+    const fragment = first.customers[0].name.split(' ')[1].toLowerCase();
+    const found = await apiOk('/customers?limit=20&q=' + encodeURIComponent(fragment));
+    expect(found.total > 1, 'the API found ' + found.total + ' for ' + fragment);
+    await page.fill('[data-testid=queue-search-input]', ' ' + fragment + ' ');
+    await page.click('[data-testid=queue-search-submit]');
+    await followHash(page, 'q=' + fragment);
+    expectEqual(await queueRows(page), found.customers.map((c) => c.customer_id), 'ids');
+    expectEqual(await texts(page, '[data-testid=queue-name]'), found.customers.map((c) => c.name), 'names');
+    expect(Number(await page.getAttribute('[data-testid=queue-range]', 'data-total')) === found.total, 'total');
+    await page.click('[data-testid=queue-search-clear]');
+    await page.waitForFunction(() => location.hash === '#/queue', null, { timeout: 5000 });
+    await waitView(page, '#/queue');
+    expectEqual(await queueRows(page), first.customers.map((c) => c.customer_id), 'ids after Clear');
+    expectClean(log);
+  });
+  await check('header search: the start of a customer id, in capitals, shows what GET /customers?q= finds', async () => {
+    const target = first.customers[1];
+    const prefix = target.customer_id.slice(0, 8);
+    const found = await apiOk('/customers?limit=20&q=' + encodeURIComponent(prefix));
+    expect(found.customers.some((c) => c.customer_id === target.customer_id), 'the API did not find ' + target.customer_id);
+    await visit(page, '#/portfolio');
+    await page.fill('[data-testid=account-search-input]', prefix.toUpperCase());
+    await page.press('[data-testid=account-search-input]', 'Enter');
+    await followHash(page, 'q=' + prefix.toUpperCase());
+    expectEqual(await queueRows(page), found.customers.map((c) => c.customer_id), 'ids');
+    expectEqual(await page.inputValue('[data-testid=queue-search-input]'), prefix.toUpperCase(), 'the queue\'s search box');
+  });
+  await check('queue: searching the start of a CRM id with a plan filter shows what the API finds', async () => {
+    const crm = (await apiOk('/customers/' + encodeURIComponent(first.customers[0].customer_id))).account.crm_id;
+    expect(crm, 'no CRM id');
+    const plan = first.customers[0].plan_tier;
+    const found = await apiOk('/customers?limit=20&plan_tier=' + plan + '&q=' + encodeURIComponent(crm.slice(0, 13)));
+    await visit(page, '#/queue?q=' + encodeURIComponent(crm.slice(0, 13)) + '&plan_tier=' + plan);
+    expectEqual(await queueRows(page), found.customers.map((c) => c.customer_id), 'ids');
+    expect(found.customers.some((c) => c.customer_id === first.customers[0].customer_id), 'the API did not find the CRM id');
+    await page.fill('[data-testid=queue-search-input]', 'zzzz-no-such-account');
+    await page.click('[data-testid=queue-search-submit]');
+    await followHash(page, 'q=zzzz');
+    const empty = await page.textContent('[data-testid=queue-empty]');
+    expect(empty.includes('zzzz-no-such-account'), 'empty state "' + empty + '"');
+    await shot(page, 'queue-search-empty');
+    await visit(page, '#/queue');
+  });
   await check('queue: clicking the "ARR at risk" header sorts like sort=arr_at_risk', async () => {
     const api2 = await apiOk('/customers?limit=20&sort=arr_at_risk');
     await page.click('[data-testid=sort-arr_at_risk]');
@@ -333,7 +385,7 @@ async function checkQueue(page, log) {
     await page.selectOption('[data-testid=queue-filter-plan]', 'enterprise');
     await followHash(page, 'plan_tier=enterprise');
     expectEqual(await queueRows(page), api3.customers.map((c) => c.customer_id), 'ids');
-    const plans = await texts(page, '[data-testid=queue-row] td:nth-child(2)');
+    const plans = await texts(page, '[data-testid=queue-row] td:nth-child(3)');
     expect(plans.length > 0 && plans.every((t) => t === 'Enterprise'), 'plan cells ' + [...new Set(plans)]);
     expect(Number(await page.getAttribute('[data-testid=queue-range]', 'data-total')) === api3.total, 'total');
     const range = await page.textContent('[data-testid=queue-range]');
@@ -353,6 +405,9 @@ async function checkQueue(page, log) {
   });
   await visit(page, '#/queue');
   await shot(page, 'queue');
+  await visit(page, '#/queue?q=' + encodeURIComponent(first.customers[0].name.split(' ')[1]));
+  await shot(page, 'queue-search');
+  await visit(page, '#/queue');
   return first.customers;
 }
 
@@ -361,7 +416,7 @@ async function checkAccount(page, log, customers) {
   const c360 = await apiOk('/customers/' + encodeURIComponent(target.customer_id));
   await check('account: clicking a queue row opens #/account/{id} with the API churn probability', async () => {
     await resetLog(log);
-    await page.click('[data-testid=queue-row][data-id="' + target.customer_id + '"] td:nth-child(4)');
+    await page.click('[data-testid=queue-row][data-id="' + target.customer_id + '"] td:nth-child(5)');
     const hash = '#/account/' + encodeURIComponent(target.customer_id);
     await page.waitForFunction((h) => location.hash === h, hash, { timeout: 5000 });
     await waitView(page, hash);
@@ -373,6 +428,19 @@ async function checkAccount(page, log, customers) {
     const text = await page.textContent('[data-testid=account-churn-probability]');
     expect(text.includes((prediction.churn_probability * 100).toFixed(1)), 'shown "' + text + '"');
     expectClean(log);
+  });
+  await check('account: the header shows the name, owner, renewal (with days to go) and CRM id of the API', async () => {
+    const a = c360.account;
+    expect(a.name && a.owner && a.renewal_date && a.crm_id, 'the API left account fields empty: ' + JSON.stringify(a));
+    expectEqual((await page.textContent('[data-testid=account-name]')).trim(), a.name, 'name');
+    expectEqual((await page.textContent('[data-testid=account-owner]')).trim(), a.owner, 'owner');
+    expectEqual(await page.getAttribute('[data-testid=account-renewal]', 'data-value'), a.renewal_date, 'renewal date');
+    expectEqual(Number(await page.getAttribute('[data-testid=account-renewal]', 'data-days')), a.days_to_renewal, 'days to renewal');
+    const renewal = await page.textContent('[data-testid=account-renewal]');
+    const days = a.days_to_renewal === 0 ? 'today' : 'in ' + a.days_to_renewal + ' day';
+    expect(renewal.includes(days), 'renewal "' + renewal + '" lacks "' + days + '"');
+    expectEqual((await page.textContent('[data-testid=account-crm-id]')).trim(), a.crm_id, 'CRM id');
+    expectEqual(await page.title(), a.name + ' · Tenure', 'page title');
   });
   await check('account: SHAP charts have one signed bar per driver (red raises, blue lowers)', async () => {
     const churn = await chart(page, 'chart-shap-account-churn');

@@ -91,6 +91,23 @@ c4,0.1,0,1,0,0,0.035
 c5,0.2,7,1,1,0,0.22
 c7,0.3,1,1,0,0,0.135" "customer_risk_inputs on the fixture"
 
+# Accounts: everyone who signed up before the as-of date (c6 signed up on it),
+# as the export names them. Days to renewal from 2026-03-14: c1 renews 04-01
+# (18 days), c3 2027-03-01 (352), c5 03-20 (6), c7 on the as-of date (0); c2
+# churned (no renewal), c3 has no owner or CRM id, c4 no account columns at all.
+expect_equal "$(query "$DB" "SELECT customer_id, name, owner, renewal_date, crm_id, industry_name, plan_tier, days_to_renewal
+    FROM marts.customer_accounts ORDER BY customer_id")" \
+"c1,Northwind Ledger Labs,Maya Patel,2026-04-01,0015g00000AAAA1AAA,FinTech,starter,18
+c2,Bluepeak Compliance Group,Daniel Osei,,0015g00000AAAA2AAA,HR Tech,growth,
+c3,Harborview Data Inc.,,2027-03-01,,SaaS,enterprise,352
+c4,,,,,PropTech,growth,
+c5,Clearwater Payroll Co.,Maya Patel,2026-03-20,0015g00000AAAA5AAA,FinTech,starter,6
+c7,Summit Risk Holdings,Sofia Lindgren,2026-03-14,0015g00000AAAA7AAA,FinTech,growth,0" "customer_accounts on the fixture"
+expect_equal "$(query "$DB" "SELECT string_agg(customer_id, ' ' ORDER BY customer_id) FILTER (name IS NULL) || '|'
+    || string_agg(customer_id, ' ' ORDER BY customer_id) FILTER (owner IS NULL) || '|'
+    || string_agg(customer_id, ' ' ORDER BY customer_id) FILTER (crm_id IS NULL) FROM marts.customer_accounts")" "c4|c3 c4|c3 c4" \
+    "customer_accounts: empty account fields are NULL"
+
 cp "$DB" "$WORK/clean.duckdb"
 
 # An earlier as-of date: c3 (signup 03-01) is not yet a customer, and the open
@@ -99,6 +116,8 @@ run "$TENURE" build --db "$DB" --as-of 2026-03-01
 expect_status 0 "build --as-of 2026-03-01"
 expect_equal "$(query "$DB" "SELECT string_agg(customer_id || ':' || has_open_expansion_opp || ':' || tenure_days, ' ' ORDER BY customer_id)
     FROM marts.mart_customer_expansion_features")" "c1:false:59 c5:false:71 c7:false:365" "marts as of 2026-03-01"
+expect_equal "$(query "$DB" "SELECT string_agg(customer_id || ':' || coalesce(days_to_renewal::VARCHAR, '-'), ' ' ORDER BY customer_id)
+    FROM marts.customer_accounts")" "c1:31 c2:- c4:- c5:19 c7:13" "customer_accounts as of 2026-03-01: days to the same renewals"
 
 # ---- tenure check ------------------------------------------------------------
 run "$TENURE" check --db "$DB"
@@ -126,7 +145,7 @@ run "$TENURE" build --db "$LOADED" --raw "$WORK/export"
 expect_status 0 "build --raw of a generated CSV export"
 for table in raw.customers raw.usage_events raw.gtm_opportunities raw.support_tickets raw.risk_signals \
              marts.mart_customer_churn_features marts.mart_customer_expansion_features \
-             marts.customer_survival marts.customer_risk_inputs; do
+             marts.customer_survival marts.customer_risk_inputs marts.customer_accounts; do
     differences=$(query "$LOADED" "ATTACH '$GEN' AS generated (READ_ONLY);
         SELECT (SELECT count(*) FROM (SELECT * FROM $table EXCEPT ALL SELECT * FROM generated.$table))
              + (SELECT count(*) FROM (SELECT * FROM generated.$table EXCEPT ALL SELECT * FROM $table))")
@@ -220,7 +239,7 @@ expect_equal "$(query "$DB" "SELECT file, line, column_name, value, kind FROM ra
 "customers.csv,2,plan_tier,gold,value outside the domain
 customers.csv,3,signup_date,bad-date,unparseable value
 usage_events.csv,13,event_type,x,value outside the domain" "raw.rejects has file, line, column, value and kind"
-expect_equal "$(query "$DB" "SELECT record FROM raw.rejects WHERE file = 'customers.csv' AND line = 2")" '"c1,FinTech,gold,2026-01-01,1250.00,,"' \
+expect_equal "$(query "$DB" "SELECT record FROM raw.rejects WHERE file = 'customers.csv' AND line = 2")" '"c1,FinTech,gold,2026-01-01,1250.00,,,Northwind Ledger Labs,Maya Patel,2026-04-01,0015g00000AAAA1AAA"' \
     "raw.rejects keeps the record's text"
 expect_equal "$(query "$DB" "SELECT count(*) FROM raw.customers")" 5 "the other customers loaded"
 run "$TENURE" build --lenient --db "$DB"

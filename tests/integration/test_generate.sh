@@ -47,12 +47,12 @@ DB="$WORK/w.duckdb"
 "$TENURE" generate --quiet --customers 200 --seed 5 --db "$DB"
 expect_equal "$(query "$DB" "SELECT table_name || '(' || string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) || ')'
     FROM information_schema.columns WHERE table_schema = 'raw' GROUP BY table_name ORDER BY table_name" | tr -d '"')" \
-"customers(customer_id VARCHAR, industry VARCHAR, plan_tier VARCHAR, signup_date DATE, mrr DECIMAL(12,2), churn_date DATE, upgrade_date DATE)
+"customers(customer_id VARCHAR, industry VARCHAR, plan_tier VARCHAR, signup_date DATE, mrr DECIMAL(12,2), churn_date DATE, upgrade_date DATE, name VARCHAR, owner VARCHAR, renewal_date DATE, crm_id VARCHAR)
 gtm_opportunities(opp_id VARCHAR, customer_id VARCHAR, stage VARCHAR, close_date DATE, amount DECIMAL(12,2), sales_owner VARCHAR, opportunity_type VARCHAR)
 risk_signals(customer_id VARCHAR, compliance_gap_score FLOAT, vendor_risk_flags INTEGER)
 support_tickets(ticket_id VARCHAR, customer_id VARCHAR, created_date DATE, priority VARCHAR, resolution_time INTEGER, topic VARCHAR)
 usage_events(event_id VARCHAR, customer_id VARCHAR, timestamp TIMESTAMP, event_type VARCHAR, feature_adoption_score FLOAT)" \
-    "raw tables have the dictionary's columns, order and types"
+    "raw tables have the dictionary's columns, order and types (and the four account columns)"
 expect_equal "$(query "$DB" "SELECT as_of, seed, customers FROM meta.generation")" "2026-03-14,5,200" "meta.generation records the run"
 
 for table in customers usage_events gtm_opportunities support_tickets risk_signals; do
@@ -93,6 +93,17 @@ UNION ALL SELECT 'customers without one won new_business at signup', (SELECT cou
 UNION ALL SELECT 'upgrades without a won expansion within 10 days before', (SELECT count(*) FROM c WHERE upgrade_date IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM raw.gtm_opportunities o WHERE o.customer_id = c.customer_id AND opportunity_type = 'expansion'
     AND stage = 'closed_won' AND close_date BETWEEN greatest(c.upgrade_date - 10, c.signup_date) AND c.upgrade_date))
+UNION ALL SELECT 'accounts without a name or owner or CRM id', (SELECT count(*) FROM c WHERE coalesce(name, '') = '' OR coalesce(owner, '') = '' OR crm_id IS NULL)
+UNION ALL SELECT 'duplicate names or CRM ids', (SELECT count(*) - count(DISTINCT name) FROM c) + (SELECT count(*) - count(DISTINCT lower(crm_id)) FROM c)
+UNION ALL SELECT 'names with a comma or quote or line break', (SELECT count(*) FROM c WHERE strpos(name, ',') > 0
+    OR strpos(name, chr(34)) > 0 OR strpos(name, chr(39)) > 0 OR strpos(name, chr(10)) > 0 OR strpos(name, chr(13)) > 0)
+UNION ALL SELECT 'CRM ids not 001 + 15 base-62', (SELECT count(*) FROM c WHERE NOT regexp_matches(crm_id, '^001[0-9A-Za-z]{15}$'))
+UNION ALL SELECT 'owners beyond the 15 CSMs', greatest(0, (SELECT count(DISTINCT owner) FROM c) - 15)
+UNION ALL SELECT 'renewals of churned customers', (SELECT count(*) FROM c WHERE churn_date IS NOT NULL AND renewal_date IS NOT NULL)
+UNION ALL SELECT 'active customers without the next anniversary as renewal', (SELECT count(*) FROM c WHERE churn_date IS NULL AND (renewal_date IS NULL
+    OR renewal_date < DATE '2026-03-14' OR renewal_date >= DATE '2026-03-14' + CASE WHEN plan_tier = 'starter' THEN INTERVAL 1 MONTH ELSE INTERVAL 1 YEAR END
+    OR date_diff('month', signup_date, renewal_date) % CASE WHEN plan_tier = 'starter' THEN 1 ELSE 12 END <> 0
+    OR (day(renewal_date) <> day(signup_date) AND renewal_date <> last_day(renewal_date))))
 UNION ALL SELECT 'open deals not in the future or on churned accounts', (SELECT count(*) FROM raw.gtm_opportunities o JOIN c USING (customer_id)
     WHERE stage IN ('prospecting', 'qualification', 'proposal') AND (close_date < DATE '2026-03-14' OR churn_date IS NOT NULL))
 ")

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # test_serve.sh — `tenure serve` end to end, on a small generated company:
 # every route's answer (checked against values computed here from the
-# warehouse with SQL, and against `tenure score`), every error case, API
+# warehouse with SQL, and against `tenure score`), the accounts as people
+# know them (names, owners, renewals, CRM ids; the work queue's search), a
+# company whose exports lack those, every error case, API
 # keys and CORS, the access log and /metrics, reloads (SIGHUP) while
 # requests run, a server that starts without marts or models, and a clean
 # stop. Every answer is validated against api/openapi.json at the end.
@@ -164,6 +166,81 @@ expect_code 422 "360 of a churned customer"
 call "/customers/{id}" GET "/customers/no-such-customer"
 expect_code 404 "360 of an unknown customer"
 
+# ---- accounts as people know them, against raw.customers read here ------------------------
+# "id|name|owner|renewal_date|days to it|crm_id" of every active customer, from the raw table.
+query "$DB" "SELECT customer_id || '|' || coalesce(name, '') || '|' || coalesce(owner, '') || '|' || coalesce(strftime(renewal_date, '%Y-%m-%d'), '')
+    || '|' || coalesce((renewal_date - DATE '$AS_OF')::VARCHAR, '') || '|' || coalesce(crm_id, '')
+    FROM raw.customers WHERE customer_id IN (SELECT customer_id FROM marts.mart_customer_churn_features) ORDER BY customer_id" >"$WORK/accounts"
+expect_equal "$(wc -l <"$WORK/accounts")" "$ACTIVE" "(every active customer's account read from raw.customers)"
+expect_equal "$(grep -c '^[^|]*|[^|]\+|[^|]\+|[^|]\+|[0-9]\+|001' "$WORK/accounts")" "$ACTIVE" \
+    "(the generated accounts all have a name, an owner, a renewal ahead and a CRM id)"
+account_line() { jq -r '[.customer_id, (.account | .name, .owner, .renewal_date, .days_to_renewal, .crm_id)] | map(. // "" | tostring) | join("|")' "$@"; }
+for id in $(jq -r '.customers[:25][].customer_id' "$WORK/scores.json"); do
+    call "/customers/{id}" GET "/customers/$id"
+    account_line "$WORK/body"
+done >"$WORK/api_accounts"
+expect_equal "$(LC_ALL=C sort "$WORK/api_accounts" | LC_ALL=C comm -23 - "$WORK/accounts" | head -3)$(wc -l <"$WORK/api_accounts")" 25 \
+    "360: name, owner, renewal date, days to it and CRM id equal raw.customers (25 customers)"
+expect_equal "$(jq -r '.results[] | [.customer_id, .churn.name] | join("|")' "$WORK/batch.json")" "$(cut -d'|' -f1,2 "$WORK/accounts")" \
+    "churn predictions name every active customer as raw.customers does"
+expect_equal "$(jq -r '[.results[] | select(.upgrade.upgrade_propensity != null) | .upgrade.name == .churn.name] | all and length > 0' "$WORK/batch.json")" true \
+    "upgrade predictions carry the same names"
+post /predictions/upgrade /predictions/upgrade "{\"customer_id\":\"$CANDIDATE\"}"
+expect_equal "$(body .name)" "$(grep "^$CANDIDATE|" "$WORK/accounts" | cut -d'|' -f2)" "POST /predictions/upgrade names the account"
+call /customers GET "/customers?sort=arr_at_risk&limit=100"
+expect_equal "$(body -r '.customers[] | [.customer_id, .name, .owner] | join("|")' | LC_ALL=C sort | LC_ALL=C comm -23 - <(cut -d'|' -f1-3 "$WORK/accounts"))" "" \
+    "work queue: every item's name and owner equal raw.customers"
+expect_equal "$(body '[.customers[] | select(.name != null and .owner != null)] | length')" 100 "(a page of 100, all named)"
+
+# The search, q: checked against the same rule written in SQL here (a part of the
+# name, or at least 4 characters that begin customer_id or crm_id; any case).
+search_sql() { # TEXT [AND-CONDITION] → the ids the rule finds among active customers, sorted
+    local text=${1,,}
+    query "$DB" "SELECT customer_id FROM raw.customers AS c JOIN marts.mart_customer_churn_features USING (customer_id)
+        WHERE (contains(lower(name), '$text') OR (length('$text') >= 4 AND (starts_with(lower(customer_id), '$text')
+            OR starts_with(lower(crm_id), '$text')))) ${2:-} ORDER BY customer_id"
+}
+search_api() { # QUERY-STRING — one request (never in a subshell: call counts); $WORK/found gets the ids, sorted
+    call /customers GET "/customers?$1"
+    body -r '.customers[].customer_id' | LC_ALL=C sort >"$WORK/found"
+}
+found() { cat "$WORK/found"; }
+NAME=$(grep "^$ID|" "$WORK/accounts" | cut -d'|' -f2)
+CRM=$(grep "^$ID|" "$WORK/accounts" | cut -d'|' -f6)
+WORD=$(awk '{print tolower($2)}' <<<"$NAME") # the noun of "Prefix Noun Suffix"
+search_api "q=$WORD&limit=100"
+expect_equal "$(found)" "$(search_sql "$WORD")" "q=$WORD finds the names with '$WORD' in them"
+expect_equal "$(body .total),$(body -r .q)" "$(search_sql "$WORD" | wc -l),$WORD" "  and counts them all, and says what it searched"
+expect_equal "$(body '[.customers[].churn_probability] | . == (sort | reverse)')" true "  sorted by churn probability"
+expect_number "$(body .total)" ">" 1 "  (more than one account found)"
+TWO_WORDS=$(awk '{print $2 " " $3}' <<<"$NAME")
+search_api "q=${TWO_WORDS// /+}&limit=100"
+expect_equal "$(found)" "$(search_sql "$TWO_WORDS")" "q='$TWO_WORDS' (two words, + for the space)"
+search_api "q=%20${WORD^^}%20&limit=100"
+expect_equal "$(found)" "$(search_sql "$WORD")" "q in upper case with spaces around: the same accounts"
+search_api "q=${ID:0:8}"
+expect_equal "$(found)" "$(search_sql "${ID:0:8}")" "q=<8 characters of a customer_id> finds it"
+expect_equal "$(body -r '.customers[0].customer_id')" "$ID" "  (that customer)"
+search_api "q=${ID^^}"
+expect_equal "$(found)" "$ID" "q=<a whole customer_id, upper case> finds that one customer"
+search_api "q=$CRM"
+expect_equal "$(found)" "$ID" "q=<a whole crm_id> finds its customer"
+search_api "q=${CRM:0:13}&limit=100"
+expect_equal "$(found)" "$(search_sql "${CRM:0:13}")" "q=<the start of a crm_id>"
+search_api "q=${ID:0:3}&limit=100"
+expect_equal "$(found)" "$(search_sql "${ID:0:3}")" "q=<3 characters of an id> matches names only"
+search_api "q=zzzz-no-such"
+expect_equal "$(found)$(body .total)" 0 "q that finds nothing: an empty page, total 0"
+# combined with a filter, a sort and paging
+search_api "q=$WORD&plan_tier=starter&sort=arr_at_risk&limit=100"
+ALL=$(body -c '[.customers[].customer_id]')
+expect_equal "$(body .total)" "$(search_sql "$WORD" "AND c.plan_tier = 'starter'" | wc -l)" "q with plan_tier=starter: total"
+expect_equal "$(body '[.customers[] | .plan_tier] | unique | join(",")')" starter "  only starters"
+expect_equal "$(body '[.customers[].arr_at_risk] | . == (sort | reverse)')" true "  sorted by ARR at risk"
+call /customers GET "/customers?q=$WORD&plan_tier=starter&sort=arr_at_risk&limit=2&offset=1"
+expect_equal "$(body -c '[.customers[].customer_id]')" "$(jq -c '.[1:3]' <<<"$ALL")" "  paged: offset=1&limit=2 is that list's 2nd and 3rd"
+expect_equal "$(body .next_offset)" "$(jq 'if length > 3 then 3 else null end' <<<"$ALL")" "  next_offset"
+
 # Work queues.
 call /customers GET /customers
 expect_code 200 "GET /customers"
@@ -180,11 +257,12 @@ expect_equal "$(body '[.customers[] | .arr_at_risk] | . == (sort | reverse)')" t
 expect_equal "$(body '[.customers[] | ((.arr_at_risk - .churn_probability * .arr) | fabs) < 1e-6 * .arr] | all')" true "ARR at risk = churn probability × ARR"
 call /customers GET "/customers?risk_tier=low&sort=upgrade_propensity"
 expect_equal "$(body '[.customers[] | .risk_tier] | unique | join(",")')" low "risk_tier filter"
-for bad in "limit=101" "limit=0" "offset=-1" "plan_tier=gold" "sort=mrr" "colour=red"; do
+LONG=$(printf 'x%.0s' $(seq 1 101))
+for bad in "limit=101" "limit=0" "offset=-1" "plan_tier=gold" "sort=mrr" "q=" "q=%20%20" "q=$LONG" "q=%FF" "q=a&q=b" "colour=red"; do
     call /customers GET "/customers?$bad"
     expect_code 422 "GET /customers?$bad"
 done
-expect_equal "$(body .error.message)" "query.colour: unknown parameter; expected limit, offset, plan_tier, risk_tier or sort" "names the parameter"
+expect_equal "$(body .error.message)" "query.colour: unknown parameter; expected limit, offset, plan_tier, risk_tier, sort or q" "names the parameter"
 
 # Bad input.
 post /predictions/churn /predictions/churn '{"customer_id": "x"'
@@ -379,6 +457,29 @@ call /predictions/churn OPTIONS /predictions/churn -H "Origin: http://localhost:
 expect_code 204 "CORS preflight (no key needed)"
 expect_equal "$(header Access-Control-Allow-Origin)|$(header Access-Control-Allow-Methods)|$(header Access-Control-Allow-Headers)" \
     "http://localhost:3000|POST|Content-Type, Authorization" "preflight answer"
+stop_server TERM
+expect_status 0 "SIGTERM"
+
+# ---- a company whose exports do not name its accounts -------------------------------------
+# The four account columns empty in every row: every account field is null (and
+# the answers still validate), and the search finds customers by their id only.
+"$TENURE" generate --quiet --customers 300 --seed 11 --csv "$WORK/unnamed"
+awk -F, 'BEGIN {OFS = ","} NR > 1 {$8 = $9 = $10 = $11 = ""} {print}' "$WORK/unnamed/customers.csv" >"$WORK/customers.csv"
+mv "$WORK/customers.csv" "$WORK/unnamed/customers.csv"
+"$TENURE" build --quiet --db "$WORK/unnamed.duckdb" --raw "$WORK/unnamed"
+expect_equal "$(query "$WORK/unnamed.duckdb" "SELECT count(*) FILTER (name IS NOT NULL OR owner IS NOT NULL OR renewal_date IS NOT NULL
+    OR crm_id IS NOT NULL), count(*) FROM raw.customers")" "0,300" "(an export whose account columns are empty loads as NULLs)"
+start_server unnamed --db "$WORK/unnamed.duckdb" --models "$MODELS"
+UNNAMED=$(query "$WORK/unnamed.duckdb" "SELECT customer_id FROM marts.mart_customer_churn_features ORDER BY customer_id LIMIT 1")
+call "/customers/{id}" GET "/customers/$UNNAMED"
+expect_equal "$CODE $(body -c .account)" '200 {"name":null,"owner":null,"renewal_date":null,"days_to_renewal":null,"crm_id":null}' \
+    "360 of an account the data does not name: every account field is null"
+post /predictions/churn /predictions/churn "{\"customer_id\":\"$UNNAMED\"}"
+expect_equal "$CODE $(body -c '[.customer_id, .name]')" "200 [\"$UNNAMED\",null]" "its churn prediction: name null"
+call /customers GET "/customers?limit=100"
+expect_equal "$(body -c '[.customers[] | .name, .owner] | unique')" "[null]" "work queue: names and owners null"
+search_api "q=${UNNAMED:0:6}"
+expect_equal "$(found)" "$UNNAMED" "the search finds an unnamed account by its id"
 stop_server TERM
 expect_status 0 "SIGTERM"
 

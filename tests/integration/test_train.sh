@@ -3,8 +3,9 @@
 # files and their metadata, the same warehouse giving the same model files,
 # point-in-time correctness (data dated on or after t changes no feature at
 # t; the training snapshots are exactly the marts built as of t), scores
-# for one customer and for all, and clear errors for missing or corrupt
-# models and customers that cannot be scored.
+# for one customer and for all (naming each account as raw.customers does,
+# quoted in CSV when a name needs it), and clear errors for missing or
+# corrupt models and customers that cannot be scored.
 source "$(dirname "$0")/lib.sh"
 SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 FEATURES="mrr tenure_days plan_tier industry total_events events_last_30d events_last_7d avg_adoption_score
@@ -38,7 +39,7 @@ cat >>"$WORK/later/gtm_opportunities.csv" <<'ROWS'
 p1,c1,closed_won,2026-02-12,7000.00,A. Okafor,expansion
 p2,c7,proposal,2026-06-01,9000.00,A. Okafor,expansion
 ROWS
-echo "c8,SaaS,starter,2026-02-12,700.00,," >>"$WORK/later/customers.csv"
+echo "c8,SaaS,starter,2026-02-12,700.00,,,,,," >>"$WORK/later/customers.csv"
 echo "c8,0.1000,0" >>"$WORK/later/risk_signals.csv"
 "$TENURE" build --quiet --db "$WORK/later.duckdb" --raw "$WORK/later" --as-of "$T"
 expect_equal "$(marts_as_of "$WORK/later.duckdb")" "$(marts_as_of "$WORK/before.duckdb")" \
@@ -102,10 +103,21 @@ run "$TENURE" score --db "$DB" --models "$WORK/models" --all
 expect_status 0 "score --all"
 active=$(query "$DB" "SELECT count(*) FROM marts.mart_customer_churn_features")
 expect_equal "$(($(wc -l <"$WORK/stdout") - 1))" "$active" "one row per active customer"
-expect_equal "$(head -1 "$WORK/stdout" | cut -d, -f1-8)" \
-    "customer_id,plan_tier,churn_probability,churn_risk_tier,upgrade_propensity,propensity_tier,target_tier,expected_arr_uplift" "the CSV header"
+expect_equal "$(head -1 "$WORK/stdout" | cut -d, -f1-12)" \
+    "customer_id,name,owner,renewal_date,crm_id,plan_tier,churn_probability,churn_risk_tier,upgrade_propensity,propensity_tier,target_tier,expected_arr_uplift" "the CSV header"
+cp "$WORK/stdout" "$WORK/scores.csv"
+expect_equal "$(awk -F, '{print NF}' "$WORK/scores.csv" | sort -u)" 34 "every row has the header's 34 fields (already upgraded customers too)"
+# the account columns of every row = raw.customers, read back with DuckDB's CSV reader
+account_mismatches() { # DB SCORES_CSV → rows of the CSV whose account differs from raw.customers, and rows read
+    query "$1" "SELECT count(*) FILTER (s.name IS DISTINCT FROM c.name OR s.owner IS DISTINCT FROM c.owner
+        OR s.renewal_date::DATE IS DISTINCT FROM c.renewal_date OR s.crm_id IS DISTINCT FROM c.crm_id), count(*)
+        FROM read_csv('$2', header = true, all_varchar = true) AS s LEFT JOIN raw.customers AS c USING (customer_id)"
+}
+expect_equal "$(account_mismatches "$DB" "$WORK/scores.csv")" "0,$active" "every row names its account (name, owner, renewal_date, crm_id) as raw.customers does"
+expect_equal "$(query "$DB" "SELECT count(*) FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true) WHERE name IS NULL OR crm_id IS NULL")" 0 \
+    "(and the generated accounts are all named)"
 id=$(sed -n 2p "$WORK/stdout" | cut -d, -f1)
-csv_probability=$(sed -n 2p "$WORK/stdout" | cut -d, -f3)
+csv_probability=$(sed -n 2p "$WORK/stdout" | cut -d, -f7)
 run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "$id" --format json
 expect_status 0 "score --customer"
 expect_equal "$(jq -r '.churn.probability * 1e6 | round' "$WORK/stdout")" "$(awk -v p="$csv_probability" 'BEGIN {printf "%d", p * 1e6 + 0.5}')" \
@@ -116,6 +128,9 @@ expect_equal "$(jq -r '.churn.risk_tier' "$WORK/stdout")" \
     "risk tier from the design's thresholds"
 expect_equal "$(jq -r '.model_versions.churn' "$WORK/stdout")" "$(jq -r .version "$META")" "answers name the model version"
 expect_equal "$(jq -r '.as_of' "$WORK/stdout")" "2026-03-14" "answers carry the as-of date"
+expect_equal "$(jq -r '[.customer_id, .name, .owner, .renewal_date, .crm_id] | join(",")' "$WORK/stdout")" \
+    "$(query "$DB" "SELECT customer_id, name, owner, renewal_date, crm_id FROM raw.customers WHERE customer_id = '$id'")" \
+    "JSON: name, owner, renewal_date and crm_id as raw.customers holds them"
 upgraded=$(query "$DB" "SELECT customer_id FROM marts.mart_customer_churn_features WHERE customer_id NOT IN
     (SELECT customer_id FROM marts.mart_customer_expansion_features) LIMIT 1")
 run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "$upgraded" --format json
@@ -130,6 +145,28 @@ expect_status 1 "an unknown customer"
 expect_contains stderr "--customer no-such-id: no such customer" "says so"
 run "$TENURE" score --db "$DB" --models "$WORK/models"
 expect_status 2 "neither --customer nor --all"
+
+# ---- a company's own export: names with commas and quotes, accounts not named -------------
+# The first active customer is called 'Acme, "Best" Corp' (quoted, as CSV wants); the
+# second has no name, owner, renewal_date or crm_id. Scores quote the one and leave the
+# other's fields empty (null in JSON).
+"$TENURE" generate --quiet --customers 300 --seed 11 --csv "$WORK/own"
+awk -F, 'BEGIN {OFS = ","} NR > 1 && $6 == "" && n < 2 {n++; if (n == 1) $8 = "\"Acme, \"\"Best\"\" Corp\""; else $8 = $9 = $10 = $11 = ""} {print}' \
+    "$WORK/own/customers.csv" >"$WORK/own.csv"
+mv "$WORK/own.csv" "$WORK/own/customers.csv"
+"$TENURE" build --quiet --db "$WORK/own.duckdb" --raw "$WORK/own"
+read -r quoted unnamed <<<"$(query "$WORK/own.duckdb" "SELECT max(customer_id) FILTER (name = 'Acme, \"Best\" Corp'),
+    max(customer_id) FILTER (name IS NULL AND owner IS NULL AND renewal_date IS NULL AND crm_id IS NULL) FROM raw.customers" | tr ',' ' ')"
+run "$TENURE" score --db "$WORK/own.duckdb" --models "$WORK/models" --all --out "$WORK/own_scores.csv"
+expect_status 0 "score --all of an export with a quoted name and an unnamed account"
+expect_equal "$(grep -c "^$quoted,\"Acme, \"\"Best\"\" Corp\"," "$WORK/own_scores.csv")" 1 "a name with a comma and quotes is quoted, quotes doubled"
+expect_equal "$(grep -c "^$unnamed,,,,,[a-z]" "$WORK/own_scores.csv")" 1 "an unnamed account's four fields are empty"
+expect_equal "$(account_mismatches "$WORK/own.duckdb" "$WORK/own_scores.csv")" \
+    "0,$(query "$WORK/own.duckdb" "SELECT count(*) FROM marts.mart_customer_churn_features")" "the CSV reads back to raw.customers' accounts"
+run "$TENURE" score --db "$WORK/own.duckdb" --models "$WORK/models" --customer "$unnamed" --format json
+expect_equal "$(jq -c '[.name, .owner, .renewal_date, .crm_id]' "$WORK/stdout")" "[null,null,null,null]" "JSON: null where the data does not say"
+run "$TENURE" score --db "$WORK/own.duckdb" --models "$WORK/models" --customer "$quoted" --format json
+expect_equal "$(jq -r .name "$WORK/stdout")" 'Acme, "Best" Corp' "JSON: the name as it is"
 
 # ---- missing and corrupt models ----------------------------------------------------------
 run "$TENURE" score --db "$DB" --models "$WORK/nowhere" --all

@@ -1,7 +1,8 @@
 /*
  * test_gen.c — the synthetic company's building blocks: random streams,
- * UUIDs, customer profiles, and the rows of each table, checked for
- * determinism and for the invariants of the data dictionary.
+ * UUIDs, customer profiles, accounts (names, owners, renewals, CRM ids) and
+ * the rows of each table, checked for determinism and for the invariants of
+ * the data dictionary.
  *
  * Reference values for xoshiro256** and SplitMix64 were computed with an
  * independent Python implementation of the published algorithms
@@ -13,11 +14,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 #include <gsl/gsl_errno.h>
 
+#include "gen/account.h"
 #include "gen/company.h"
 #include "gen/customer.h"
 #include "gen/events.h"
@@ -235,7 +238,8 @@ static void test_churn_decay_falls_towards_the_floor(void **state) {
 static void test_csv_headers_are_the_dictionary_columns(void **state) {
     (void)state;
     static const char *const expected[TN_GEN_TABLE_COUNT] = {
-        "customer_id,industry,plan_tier,signup_date,mrr,churn_date,upgrade_date\n",
+        "customer_id,industry,plan_tier,signup_date,mrr,churn_date,upgrade_date,name,owner,"
+        "renewal_date,crm_id\n",
         "event_id,customer_id,timestamp,event_type,feature_adoption_score\n",
         "opp_id,customer_id,stage,close_date,amount,sales_owner,opportunity_type\n",
         "ticket_id,customer_id,created_date,priority,resolution_time,topic\n",
@@ -261,11 +265,20 @@ static void test_csv_rows_are_formatted_exactly(void **state) {
     c->tier = TN_TIER_GROWTH, c->industry = TN_INDUSTRY_HRTECH;
     c->signup = tn_day_from_civil(2024, 2, 29), c->mrr_cents = 250005;
     c->churn = TN_DAY_NEVER, c->upgrade = tn_day_from_civil(2025, 1, 2);
+    snprintf(worker.account.name, sizeof worker.account.name, "Northwind Ledger Labs");
+    worker.account.owner = tn_gen_csm_names[0];
+    worker.account.renewal = tn_day_from_civil(2027, 2, 28);
+    snprintf(worker.account.crm_id, sizeof worker.account.crm_id, "001A0000006Vm9rIAC");
     tn_strbuf line = TN_STRBUF_INIT;
     assert_true(tn_gen_tables[0]->format_csv(&worker, 0, &line));
     assert_string_equal(tn_strbuf_cstr(&line),
                         "01234567-89ab-4def-bedc-ba9876543210,HR Tech,growth,"
-                        "2024-02-29,2500.05,,2025-01-02\n");
+                        "2024-02-29,2500.05,,2025-01-02,Northwind Ledger Labs,Maya Patel,"
+                        "2027-02-28,001A0000006Vm9rIAC\n");
+    tn_strbuf_reset(&line);
+    worker.account.renewal = TN_DAY_NEVER; /* churned: no renewal */
+    assert_true(tn_gen_tables[0]->format_csv(&worker, 0, &line));
+    assert_non_null(strstr(tn_strbuf_cstr(&line), ",Maya Patel,,001A0000006Vm9rIAC\n"));
     tn_strbuf_reset(&line);
     worker.events.count = 0;
     tn_gen_event event = {.timestamp = 1773491696, /* 2026-03-14 12:34:56 UTC */
@@ -285,6 +298,224 @@ static void test_csv_rows_are_formatted_exactly(void **state) {
     tn_gen_worker_free(&worker);
 }
 
+/* ---- accounts ---------------------------------------------------------------------- */
+
+static int compare_strings(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* How many of `texts` (sorted in place) equal their predecessor. */
+static size_t count_repeats(char **texts, size_t count) {
+    qsort(texts, count, sizeof *texts, compare_strings);
+    size_t repeats = 0;
+    for (size_t i = 1; i < count; i++)
+        repeats += strcmp(texts[i - 1], texts[i]) == 0;
+    return repeats;
+}
+
+static void check_account_text(const tn_gen_account *a) {
+    assert_true(strlen(a->name) > 0);
+    assert_null(strpbrk(a->name, ",\"'\r\n"));
+    bool known_owner = false;
+    for (int i = 0; i < TN_GEN_CSM_COUNT; i++)
+        known_owner |= a->owner == tn_gen_csm_names[i];
+    assert_true(known_owner);
+    assert_int_equal(strlen(a->crm_id), TN_GEN_CRM_ID_LENGTH);
+    assert_memory_equal(a->crm_id, "001", 3);
+    for (int i = 0; i < TN_GEN_CRM_ID_LENGTH; i++)
+        assert_non_null(
+            strchr("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", a->crm_id[i]));
+    char again[TN_GEN_CRM_ID_LENGTH + 1];
+    tn_gen_crm_id_18(a->crm_id, again); /* the last three are the checksum of the first 15 */
+    assert_string_equal(again, a->crm_id);
+}
+
+static void test_accounts_are_deterministic_and_leave_the_streams_alone(void **state) {
+    const tn_gen_company *company = *state;
+    gsl_rng *rng = tn_rng_create();
+    tn_gen_customer c;
+    tn_gen_customer_draw(company, 17, rng, &c);
+    uint64_t before[4];
+    memcpy(before, rng->state, sizeof before);
+    tn_gen_account first, second;
+    tn_gen_account_derive(company, &c, &first);
+    assert_memory_equal(before, rng->state, sizeof before); /* nothing drawn */
+    tn_gen_customer_draw(company, 3, rng, &c);              /* whatever came before */
+    tn_gen_customer_draw(company, 17, rng, &c);
+    tn_gen_account_derive(company, &c, &second);
+    assert_string_equal(first.name, second.name);
+    assert_ptr_equal(first.owner, second.owner);
+    assert_int_equal(first.renewal, second.renewal);
+    assert_string_equal(first.crm_id, second.crm_id);
+    check_account_text(&first);
+
+    /* another seed: other names and ids */
+    tn_gen_company other;
+    assert_true(tn_gen_company_init(&other, company->model, company->customers, company->seed + 1,
+                                    company->as_of, NULL));
+    int same_names = 0;
+    for (uint64_t i = 0; i < 50; i++) {
+        tn_gen_customer_draw(company, i, rng, &c);
+        tn_gen_account_derive(company, &c, &first);
+        tn_gen_account_derive(&other, &c, &second);
+        same_names += strcmp(first.name, second.name) == 0;
+        assert_string_not_equal(first.crm_id, second.crm_id);
+    }
+    assert_true(same_names <= 2);
+    tn_gen_company_free(&other);
+    gsl_rng_free(rng);
+}
+
+/* Every name combination is a different text; no word list repeats a word. */
+static void test_account_name_combinations_are_distinct(void **state) {
+    (void)state;
+    char **names = malloc(TN_GEN_ACCOUNT_NAMES * sizeof *names);
+    assert_non_null(names);
+    for (uint32_t i = 0; i < TN_GEN_ACCOUNT_NAMES; i++) {
+        names[i] = malloc(TN_GEN_ACCOUNT_NAME_MAX);
+        tn_gen_account_base_name(i, names[i], TN_GEN_ACCOUNT_NAME_MAX);
+        assert_null(strpbrk(names[i], ",\"'\r\n"));
+    }
+    assert_int_equal(count_repeats(names, TN_GEN_ACCOUNT_NAMES), 0);
+    for (uint32_t i = 0; i < TN_GEN_ACCOUNT_NAMES; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* The first 20,000 customers of a seed (and far beyond) have different names and CRM ids. */
+static void test_account_names_and_crm_ids_are_unique(void **state) {
+    const tn_gen_company *base = *state;
+    enum { CUSTOMERS = 20000 };
+    tn_gen_company company;
+    assert_true(tn_gen_company_init(&company, base->model, CUSTOMERS, 9, base->as_of, NULL));
+    gsl_rng *rng = tn_rng_create();
+    char **names = malloc(CUSTOMERS * sizeof *names), **ids = malloc(CUSTOMERS * sizeof *ids);
+    assert_true(names != NULL && ids != NULL);
+    int owners[TN_GEN_CSM_COUNT] = {0};
+    for (uint64_t i = 0; i < CUSTOMERS; i++) {
+        tn_gen_customer c;
+        tn_gen_account a;
+        tn_gen_customer_draw(&company, i, rng, &c);
+        tn_gen_account_derive(&company, &c, &a);
+        if (i < 2000)
+            check_account_text(&a);
+        names[i] = strdup(a.name);
+        ids[i] = strdup(a.crm_id);
+        for (int o = 0; o < TN_GEN_CSM_COUNT; o++)
+            owners[o] += a.owner == tn_gen_csm_names[o];
+    }
+    assert_int_equal(count_repeats(names, CUSTOMERS), 0);
+    assert_int_equal(count_repeats(ids, CUSTOMERS), 0);
+    for (int o = 0; o < TN_GEN_CSM_COUNT; o++) /* every CSM owns a fair share (mean 1,333) */
+        assert_true(owners[o] > 1100 && owners[o] < 1600);
+    for (uint64_t i = 0; i < CUSTOMERS; i++) {
+        free(names[i]);
+        free(ids[i]);
+    }
+
+    /* Past the combinations, a name comes back with a numeral, so it is still unique. */
+    tn_gen_customer c = {.index = 5, .churn = TN_DAY_NEVER, .signup = company.as_of - 1};
+    tn_gen_account first, repeat, third;
+    tn_gen_account_derive(&company, &c, &first);
+    c.index = 5 + TN_GEN_ACCOUNT_NAMES;
+    tn_gen_account_derive(&company, &c, &repeat);
+    c.index = 5 + 2 * TN_GEN_ACCOUNT_NAMES;
+    tn_gen_account_derive(&company, &c, &third);
+    char expected[TN_GEN_ACCOUNT_NAME_MAX + 8];
+    snprintf(expected, sizeof expected, "%s II", first.name);
+    assert_string_equal(repeat.name, expected);
+    snprintf(expected, sizeof expected, "%s III", first.name);
+    assert_string_equal(third.name, expected);
+    c.index = 999999; /* the largest company: still 18 characters */
+    tn_gen_account_derive(&company, &c, &third);
+    check_account_text(&third);
+    assert_non_null(strstr(third.name, " XXV"));
+    free(names);
+    free(ids);
+    gsl_rng_free(rng);
+    tn_gen_company_free(&company);
+}
+
+static void test_crm_id_checksum_is_salesforces(void **state) {
+    (void)state;
+    char id[TN_GEN_CRM_ID_LENGTH + 1];
+    tn_gen_crm_id_18("001A0000006Vm9r", id); /* Salesforce's documented example */
+    assert_string_equal(id, "001A0000006Vm9rIAC");
+    /* upper-case letters at 3, 4 | 0, 1, 2 | none of the three chunks: 24 → Y, 7 → H, 0 → A */
+    tn_gen_crm_id_18("001ZZZZZ00000ab", id);
+    assert_string_equal(id, "001ZZZZZ00000abYHA");
+}
+
+/* The renewal of a customer signed up on `signup` (tier), as of `as_of`. */
+static tn_day renewal_of(const tn_gen_company *company, tn_tier tier, tn_day signup, tn_day as_of,
+                         tn_day churn) {
+    tn_gen_company at = *company;
+    at.as_of = as_of;
+    tn_gen_customer c = {.index = 1, .tier = tier, .signup = signup, .churn = churn};
+    tn_gen_account a;
+    tn_gen_account_derive(&at, &c, &a);
+    return a.renewal;
+}
+
+static void test_renewal_is_the_next_anniversary(void **state) {
+    const tn_gen_company *company = *state;
+    tn_day as_of = tn_day_from_civil(2026, 3, 14);
+    /* starter: monthly, the day clamped to a shorter month */
+    assert_int_equal(
+        renewal_of(company, TN_TIER_STARTER, tn_day_from_civil(2026, 1, 31), as_of, TN_DAY_NEVER),
+        tn_day_from_civil(2026, 3, 31));
+    assert_int_equal(
+        renewal_of(company, TN_TIER_STARTER, tn_day_from_civil(2026, 3, 13), as_of, TN_DAY_NEVER),
+        tn_day_from_civil(2026, 4, 13));
+    assert_int_equal(
+        renewal_of(company, TN_TIER_STARTER, tn_day_from_civil(2025, 12, 14), as_of, TN_DAY_NEVER),
+        as_of); /* on the as-of date itself */
+    /* growth and enterprise: yearly; 29 February renews on 28 February */
+    assert_int_equal(
+        renewal_of(company, TN_TIER_GROWTH, tn_day_from_civil(2024, 2, 29), as_of, TN_DAY_NEVER),
+        tn_day_from_civil(2027, 2, 28));
+    assert_int_equal(renewal_of(company, TN_TIER_ENTERPRISE, tn_day_from_civil(2025, 3, 14), as_of,
+                                TN_DAY_NEVER),
+                     as_of);
+    assert_int_equal(renewal_of(company, TN_TIER_ENTERPRISE, tn_day_from_civil(2025, 3, 15), as_of,
+                                TN_DAY_NEVER),
+                     tn_day_from_civil(2026, 3, 15));
+    /* churned: none */
+    assert_int_equal(renewal_of(company, TN_TIER_GROWTH, tn_day_from_civil(2025, 3, 15), as_of,
+                                tn_day_from_civil(2025, 9, 1)),
+                     TN_DAY_NEVER);
+}
+
+/* Over the drawn customers: churned ones have no renewal, others the next anniversary. */
+static void test_every_renewal_follows_the_rules(void **state) {
+    const tn_gen_company *company = *state;
+    gsl_rng *rng = tn_rng_create();
+    int churned = 0, starters = 0, yearly = 0;
+    for (uint64_t i = 0; i < company->customers; i++) {
+        tn_gen_customer c;
+        tn_gen_account a;
+        tn_gen_customer_draw(company, i, rng, &c);
+        tn_gen_account_derive(company, &c, &a);
+        if (c.churn != TN_DAY_NEVER) {
+            assert_int_equal(a.renewal, TN_DAY_NEVER);
+            churned++;
+            continue;
+        }
+        int term = c.tier == TN_TIER_STARTER ? 1 : 12;
+        starters += term == 1;
+        yearly += term == 12;
+        assert_true(a.renewal >= company->as_of);
+        assert_true(a.renewal - company->as_of <= (term == 1 ? 31 : 366));
+        int terms = 0; /* a whole number of terms after signup, the previous one before as_of */
+        while (tn_day_add_months(c.signup, terms * term) < a.renewal)
+            terms++;
+        assert_int_equal(tn_day_add_months(c.signup, terms * term), a.renewal);
+        assert_true(tn_day_add_months(c.signup, (terms - 1) * term) < company->as_of);
+    }
+    assert_true(churned > 0 && starters > 0 && yearly > 0);
+    gsl_rng_free(rng);
+}
+
 int main(void) {
     gsl_set_error_handler_off();
     tn_gen_rows_init();
@@ -299,6 +530,12 @@ int main(void) {
         cmocka_unit_test(test_churn_decay_falls_towards_the_floor),
         cmocka_unit_test(test_csv_headers_are_the_dictionary_columns),
         cmocka_unit_test(test_csv_rows_are_formatted_exactly),
+        cmocka_unit_test(test_accounts_are_deterministic_and_leave_the_streams_alone),
+        cmocka_unit_test(test_account_name_combinations_are_distinct),
+        cmocka_unit_test(test_account_names_and_crm_ids_are_unique),
+        cmocka_unit_test(test_crm_id_checksum_is_salesforces),
+        cmocka_unit_test(test_renewal_is_the_next_anniversary),
+        cmocka_unit_test(test_every_renewal_follows_the_rules),
     };
     return cmocka_run_group_tests(tests, setup_company, teardown_company);
 }

@@ -3,7 +3,8 @@
  * query validation (statuses and JSON paths), API keys, CORS and content
  * types, conflict-matrix quadrants and recommended actions, the /metrics
  * text, the access log's lines, the snapshot's index and sort orders, the
- * per-customer JSON views, and that api/openapi.json describes exactly the
+ * work queue's search, the per-customer JSON views (with the account as
+ * people know it, or nulls), and that api/openapi.json describes exactly the
  * routes the server answers.
  */
 #include <math.h>
@@ -28,6 +29,7 @@
 #include "serve/policy.h"
 #include "serve/request.h"
 #include "serve/routes.h"
+#include "serve/search.h"
 #include "serve/snapshot.h"
 #include "serve/views.h"
 
@@ -181,6 +183,26 @@ static void test_list_query(void **state) {
     assert_false(tn_list_query_set(&q, "limit", "5", &p));
     assert_string_equal(p.message, "query.limit: given more than once");
 
+    /* q: surrounding spaces dropped; at most TN_SEARCH_MAX bytes; once */
+    assert_string_equal(q.q, "");
+    assert_true(tn_list_query_set(&q, "q", "  Ledger Labs\t", &p));
+    assert_string_equal(q.q, "Ledger Labs");
+    assert_false(tn_list_query_set(&q, "q", "x", &p));
+    assert_string_equal(p.message, "query.q: given more than once");
+    char longest[TN_SEARCH_MAX + 2];
+    memset(longest, 'n', sizeof longest - 1);
+    longest[TN_SEARCH_MAX] = '\0';
+    tn_list_query_init(&q);
+    assert_true(tn_list_query_set(&q, "q", longest, &p));
+    assert_int_equal(strlen(q.q), TN_SEARCH_MAX);
+    longest[TN_SEARCH_MAX] = 'n';
+    longest[TN_SEARCH_MAX + 1] = '\0';
+    tn_list_query_init(&q);
+    assert_false(tn_list_query_set(&q, "q", longest, &p));
+    assert_string_equal(p.message, "query.q: expected 1 to 100 bytes of text, got 101");
+    tn_list_query_init(&q);
+    assert_true(tn_list_query_set(&q, "q", "Zürich", &p)); /* UTF-8 is fine */
+
     const char *bad[][3] = {
         {"limit", "101", "query.limit: expected a whole number from 1 to 100, got '101'"},
         {"limit", "0", "query.limit: expected a whole number from 1 to 100, got '0'"},
@@ -193,7 +215,11 @@ static void test_list_query(void **state) {
          "query.sort: expected one of churn_probability, arr_at_risk, upgrade_propensity, got "
          "'mrr'"},
         {"page", "2",
-         "query.page: unknown parameter; expected limit, offset, plan_tier, risk_tier or sort"},
+         "query.page: unknown parameter; expected limit, offset, plan_tier, risk_tier, sort or q"},
+        {"q", "", "query.q: expected 1 to 100 bytes of text, got 0"},
+        {"q", NULL, "query.q: expected 1 to 100 bytes of text, got 0"},
+        {"q", " \t ", "query.q: expected 1 to 100 bytes of text, got 0"},
+        {"q", "\xff\xfe", "query.q: expected UTF-8 text"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         tn_list_query_init(&q);
@@ -202,6 +228,52 @@ static void test_list_query(void **state) {
         assert_string_equal(p.code, "invalid_query");
         assert_string_equal(p.message, bad[i][2]);
     }
+}
+
+/* ---- the work queue's search ----------------------------------------------------- */
+
+/* Whether `text` finds the customer (id, name, crm_id). */
+static bool finds(const char *text, const char *id, const char *name, const char *crm_id) {
+    tn_search search;
+    tn_search_init(&search, text);
+    char *folded = tn_search_fold(name);
+    bool found = tn_search_matches(&search, id, folded, crm_id);
+    free(folded);
+    return found;
+}
+
+static void test_search(void **state) {
+    (void)state;
+    const char *id = "0deae832-c0a9-4ccb-995f-9d1782ddcc4c", *crm = "0015g00000AbCdEIAV";
+    const char *name = "Northwind Ledger Labs";
+    /* a part of the name, anywhere, any case */
+    assert_true(finds("ledger", id, name, crm));
+    assert_true(finds("NORTHWIND LEDGER LABS", id, name, crm));
+    assert_true(finds("d Le", id, name, crm));
+    assert_true(finds("s", id, name, crm));
+    assert_false(finds("ledgers", id, name, crm));
+    assert_false(finds("Labs Ledger", id, name, crm));
+    /* the start of an id, at least four characters, any case */
+    assert_true(finds("0dea", id, name, crm));
+    assert_true(finds("0DEAE832-C0A9", id, name, crm));
+    assert_true(finds(id, id, name, crm));
+    assert_false(finds("0de", id, name, crm));  /* too short for an id */
+    assert_false(finds("eae8", id, name, crm)); /* inside the id, not its start */
+    assert_true(finds("0015g", id, name, crm));
+    assert_true(finds("0015G00000ABCDE", id, name, crm));
+    assert_false(finds("001", id, name, crm));
+    assert_false(finds("5g00", id, name, crm));
+    /* no name, no CRM id: found by the customer id only */
+    assert_false(finds("ledger", id, NULL, NULL));
+    assert_true(finds("0deae", id, NULL, NULL));
+    assert_false(finds("0015g", id, NULL, NULL));
+    /* bytes beyond ASCII are compared as they are */
+    assert_true(finds("zür", "c1", "Zürich Data AG", NULL));
+    assert_false(finds("ZÜR", "c1", "Zürich Data AG", NULL));
+    char *folded = tn_search_fold("AbC-Ü");
+    assert_string_equal(folded, "abc-Ü");
+    free(folded);
+    assert_null(tn_search_fold(NULL));
 }
 
 /* ---- policy --------------------------------------------------------------------- */
@@ -539,6 +611,12 @@ static void test_views_of_one_customer(void **state) {
 
     json_t *view = json_loads(out.view.text, 0, &error);
     assert_true(json_is_null(json_object_get(view, "upgrade")));
+    /* no account columns in the data: every account field is null, and the keys are there */
+    json_t *account = json_object_get(view, "account");
+    assert_int_equal(json_object_size(account), 5);
+    const char *fields[] = {"name", "owner", "renewal_date", "days_to_renewal", "crm_id"};
+    for (int f = 0; f < 5; f++)
+        assert_true(json_is_null(json_object_get(account, fields[f])));
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(view, "conflict_matrix"), "quadrant")),
         "Retention Priority");
@@ -559,6 +637,8 @@ static void test_views_of_one_customer(void **state) {
     json_decref(daily);
 
     json_t *item = json_loads(out.item.text, 0, &error);
+    assert_true(json_is_null(json_object_get(item, "name")));
+    assert_true(json_is_null(json_object_get(item, "owner")));
     assert_float_equal(json_number_value(json_object_get(item, "arr_at_risk")), 0.62 * 12000, 1e-9);
     assert_true(json_is_null(json_object_get(item, "upgrade_propensity")));
     assert_string_equal(json_string_value(json_object_get(item, "industry_name")), "HR Tech");
@@ -566,11 +646,77 @@ static void test_views_of_one_customer(void **state) {
     assert_float_equal(out.arr_at_risk, 7440, 1e-9);
     assert_true(isnan(out.upgrade_propensity));
 
+    assert_null(out.folded_name);
+    assert_null(out.crm_id);
     free(out.id);
     free(out.churn.text);
     free(out.upgrade.text);
     free(out.view.text);
     free(out.item.text);
+}
+
+/* The account as people know it, in every answer that names the customer. */
+static void test_views_name_the_account(void **state) {
+    (void)state;
+    static char *names[] = {"customer_id", "industry_name"};
+    static bool is_text[] = {true, true};
+    static char *ids[] = {"c1"}, *industry[] = {"FinTech"};
+    char **texts[] = {ids, industry};
+    double *numbers[] = {NULL, NULL};
+    tn_table facts = {1, 2, names, is_text, numbers, texts};
+    tn_customer_score score = customer(0.2, true, 0.6, 1000);
+    score.name = "Northwind Ledger Labs";
+    score.owner = "Maya Patel";
+    score.crm_id = "0015g00000AbCdEIAV";
+    snprintf(score.renewal_date, sizeof score.renewal_date, "2026-04-01");
+    score.days_to_renewal = 18;
+    tn_view_context context = {"2026-03-14", "churn-v", "expansion-v"};
+    tn_view_input input = {&score, &facts, 0, NULL, NULL, NULL};
+    tn_serve_customer out;
+    memset(&out, 0, sizeof out);
+    json_t *opportunities = json_array();
+    input.opportunities = opportunities;
+    assert_true(tn_views_build(&context, &input, &out));
+
+    json_error_t error;
+    json_t *view = json_loads(out.view.text, JSON_PRESERVE_ORDER, &error);
+    json_t *expected = json_pack("{s:s, s:s, s:s, s:i, s:s}", "name", "Northwind Ledger Labs",
+                                 "owner", "Maya Patel", "renewal_date", "2026-04-01",
+                                 "days_to_renewal", 18, "crm_id", "0015g00000AbCdEIAV");
+    assert_true(json_equal(json_object_get(view, "account"), expected));
+    json_decref(expected);
+    json_t *churn = json_loads(out.churn.text, 0, &error);
+    json_t *upgrade = json_loads(out.upgrade.text, 0, &error);
+    json_t *item = json_loads(out.item.text, 0, &error);
+    assert_string_equal(json_string_value(json_object_get(churn, "name")), "Northwind Ledger Labs");
+    assert_string_equal(json_string_value(json_object_get(upgrade, "name")),
+                        "Northwind Ledger Labs");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(view, "churn"), "name")),
+                        "Northwind Ledger Labs");
+    assert_string_equal(json_string_value(json_object_get(item, "name")), "Northwind Ledger Labs");
+    assert_string_equal(json_string_value(json_object_get(item, "owner")), "Maya Patel");
+    /* what the queue's search reads */
+    assert_string_equal(out.folded_name, "northwind ledger labs");
+    assert_string_equal(out.crm_id, "0015g00000AbCdEIAV");
+    json_decref(view);
+    json_decref(churn);
+    json_decref(upgrade);
+    json_decref(item);
+
+    /* a renewal date without its day count (or the reverse) is no renewal */
+    free(out.id), free(out.churn.text), free(out.upgrade.text), free(out.view.text);
+    free(out.item.text), free(out.folded_name), free(out.crm_id);
+    memset(&out, 0, sizeof out);
+    score.days_to_renewal = NAN;
+    assert_true(tn_views_build(&context, &input, &out));
+    view = json_loads(out.view.text, 0, &error);
+    json_t *account = json_object_get(view, "account");
+    assert_true(json_is_null(json_object_get(account, "renewal_date")));
+    assert_true(json_is_null(json_object_get(account, "days_to_renewal")));
+    json_decref(view);
+    json_decref(opportunities);
+    free(out.id), free(out.churn.text), free(out.upgrade.text), free(out.view.text);
+    free(out.item.text), free(out.folded_name), free(out.crm_id);
 }
 
 /* ---- the OpenAPI document ------------------------------------------------------- */
@@ -626,6 +772,7 @@ int main(void) {
         cmocka_unit_test(test_id_length_limit),
         cmocka_unit_test(test_batch_bodies),
         cmocka_unit_test(test_list_query),
+        cmocka_unit_test(test_search),
         cmocka_unit_test(test_api_keys),
         cmocka_unit_test(test_cors_and_content_types),
         cmocka_unit_test(test_quadrants_and_high_value),
@@ -634,6 +781,7 @@ int main(void) {
         cmocka_unit_test(test_access_log_lines),
         cmocka_unit_test(test_snapshot_index),
         cmocka_unit_test(test_views_of_one_customer),
+        cmocka_unit_test(test_views_name_the_account),
         cmocka_unit_test(test_openapi_describes_every_route),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
