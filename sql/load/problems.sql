@@ -86,10 +86,22 @@ SELECT 'customers', _file, _row, 'upgrade_date', CAST(upgrade_date AS VARCHAR), 
        'an upgrade_date on or after signup_date ' || signup_date
 FROM tn_load_customers WHERE upgrade_date < signup_date;
 
--- Dates out of time: after the as-of date (or, when the as-of date comes
--- from the data, after today: one such row would move the as-of date to
--- it), or before 1990 (a format mistake, such as milliseconds read as
--- seconds). Close dates and renewals may lie in the future.
+-- Dates out of time. No row may be dated after the as-of date: the one
+-- given with --as-of, or the data's own, the day after the latest usage
+-- event. When the as-of date comes from the data, no row may be dated after
+-- today either (one such event would move the as-of date to it), so the
+-- data's as-of date is taken from the events up to today. Dates before 1990
+-- are a format mistake (epoch milliseconds read as seconds). Close dates and
+-- renewals may lie in the future.
+CREATE OR REPLACE TEMP TABLE tn_load_limits AS
+SELECT
+    p.today,
+    p.as_of_given IS NOT NULL AS given,
+    coalesce(p.as_of_given,
+             (SELECT CAST(max("timestamp") AS DATE) + 1 FROM tn_load_usage_events
+              WHERE CAST("timestamp" AS DATE) <= p.today)) AS as_of
+FROM tn_load_params AS p;
+
 INSERT INTO tn_problems BY NAME
 WITH dated AS (
     SELECT 'customers' AS table_name, _file, _row, 'signup_date' AS column_name, signup_date AS day,
@@ -98,25 +110,29 @@ WITH dated AS (
     UNION ALL SELECT 'customers', _file, _row, 'upgrade_date', upgrade_date, CAST(upgrade_date AS VARCHAR), true FROM tn_load_customers
     UNION ALL SELECT 'customers', _file, _row, 'renewal_date', renewal_date, CAST(renewal_date AS VARCHAR), false FROM tn_load_customers
     UNION ALL SELECT 'usage_events', _file, _row, 'timestamp', CAST("timestamp" AS DATE), CAST("timestamp" AS VARCHAR), true
-        FROM tn_load_usage_events
-        WHERE "timestamp" >= (SELECT latest_day + 1 FROM tn_load_params) OR "timestamp" < DATE '1990-01-01'
+        FROM tn_load_usage_events, tn_load_limits AS l
+        WHERE "timestamp" >= least(l.today, l.as_of) + 1 OR "timestamp" < DATE '1990-01-01'
     UNION ALL SELECT 'gtm_opportunities', _file, _row, 'close_date', close_date, CAST(close_date AS VARCHAR), false FROM tn_load_gtm_opportunities
     UNION ALL SELECT 'support_tickets', _file, _row, 'created_date', created_date, CAST(created_date AS VARCHAR), true FROM tn_load_support_tickets
 )
 SELECT
     d.table_name, d._file AS file_index, d._row AS row_index, d.column_name, d.value,
     CASE WHEN d.day < DATE '1990-01-01' THEN 'implausible date'
-         WHEN p.as_of_given THEN 'dated after the as-of date'
-         ELSE 'dated in the future' END AS kind,
+         WHEN NOT l.given AND d.day > l.today THEN 'dated in the future'
+         ELSE 'dated after the as-of date' END AS kind,
     CASE WHEN d.day < DATE '1990-01-01'
              THEN 'a date from 1990 on (is the format right? epoch seconds and milliseconds differ by 1,000)'
-         WHEN p.as_of_given
-             THEN 'a date on or before the as-of date ' || p.latest_day || ' (--as-of)'
-         ELSE 'a date no later than today, ' || p.latest_day
-              || ' (the as-of date is the day after the latest event: a future row would move it there)'
+         WHEN l.given
+             THEN 'a date on or before the as-of date ' || l.as_of || ' (--as-of)'
+         WHEN d.day > l.today
+             THEN 'a date no later than today, ' || l.today
+                  || ' (the as-of date is the day after the latest event: a future row would move it there)'
+         ELSE 'a date on or before the as-of date ' || l.as_of
+              || ' (the day after the latest usage event; --as-of sets another)'
     END AS expected
-FROM dated AS d, tn_load_params AS p
-WHERE d.day < DATE '1990-01-01' OR (d.past_only AND d.day > p.latest_day);
+FROM dated AS d, tn_load_limits AS l
+WHERE d.day < DATE '1990-01-01'
+   OR (d.past_only AND (d.day > l.today AND NOT l.given OR d.day > l.as_of));
 
 -- The customers every other table may refer to: loaded, no problem, first of their id.
 CREATE OR REPLACE TEMP TABLE tn_known_customers AS

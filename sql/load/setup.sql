@@ -59,8 +59,9 @@ CREATE OR REPLACE TEMP TABLE tn_value_sources (
     rows           BIGINT
 );
 
--- The date that limits every other: rows may not be dated after it.
+-- What limits the dates of rows: today, and the as-of date given (NULL: it
+-- comes from the data, the day after the latest usage event).
 CREATE OR REPLACE TEMP TABLE tn_load_params (
-    latest_day     DATE,     -- the as-of date given, or today when the as-of comes from the data
-    as_of_given    BOOLEAN
+    today          DATE,
+    as_of_given    DATE
 );

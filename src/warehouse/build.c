@@ -197,11 +197,11 @@ static void report_load_step(void *context, const char *what) {
     set_step(context, "%s", what);
 }
 
-/* No loaded row may be dated after the --as-of date, or after today when the as-of is derived. */
+/* No loaded row may be dated after the as-of date, nor after today when it comes from the data. */
 static tn_load_limits load_limits(const tn_build_options *options) {
-    tn_load_limits limits = {.as_of_given = options->as_of != TN_DAY_UNSET};
-    limits.latest_day =
-        limits.as_of_given ? options->as_of : tn_timestamp_day((tn_timestamp)time(NULL));
+    tn_load_limits limits = {.as_of_given = options->as_of != TN_DAY_UNSET,
+                             .as_of = options->as_of,
+                             .today = tn_timestamp_day((tn_timestamp)time(NULL))};
     return limits;
 }
 

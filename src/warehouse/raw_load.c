@@ -170,10 +170,12 @@ static bool record_column_sources(tn_raw_load *load, tn_db *db, tn_error *err) {
 }
 
 static bool set_up(tn_raw_load *load, tn_db *db, const tn_load_limits *limits, tn_error *err) {
-    char day[TN_DATE_BUF], sql[256];
-    tn_date_format(limits->latest_day, day);
-    snprintf(sql, sizeof sql, "INSERT INTO tn_load_params VALUES (DATE '%s', %s)", day,
-             limits->as_of_given ? "true" : "false");
+    char today[TN_DATE_BUF], as_of[TN_DATE_BUF], sql[256];
+    tn_date_format(limits->today, today);
+    tn_date_format(limits->as_of, as_of);
+    snprintf(sql, sizeof sql, "INSERT INTO tn_load_params VALUES (DATE '%s', %s%s%s)", today,
+             limits->as_of_given ? "DATE '" : "NULL", limits->as_of_given ? as_of : "",
+             limits->as_of_given ? "'" : "");
     if (!tn_db_exec(db, tn_embedded_text("sql/load/setup.sql"), err) ||
         !tn_db_exec(db, tn_embedded_text("sql/load/parse.sql"), err) ||
         !tn_db_exec(db, sql, err) || !record_column_sources(load, db, err))

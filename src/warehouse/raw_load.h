@@ -42,10 +42,15 @@ typedef struct {
     uint64_t rejected_rows; /* distinct rows with at least one problem */
 } tn_load_summary;
 
-/* No row may be dated after latest_day: the --as-of date, or today when the as-of is derived. */
+/*
+ * What dates rows may have: none after the as-of date (as_of when given,
+ * else the day after the latest usage event), and, when the as-of date
+ * comes from the data, none after today.
+ */
 typedef struct {
-    tn_day latest_day;
+    tn_day today;
     bool as_of_given;
+    tn_day as_of; /* when given */
 } tn_load_limits;
 
 /* Progress of a load, called between steps on the calling thread. */

@@ -59,6 +59,12 @@ expect_status 1 "with --as-of, rows dated after it are errors"
 expect_contains stderr "customers.csv:7: signup_date: '2026-03-14' — expected a date on or before the as-of date 2026-03-01 (--as-of)" \
     "a signup after the as-of date"
 expect_contains stderr "usage_events.csv:8: timestamp: '2026-03-13 23:59:59'" "an event after the as-of date"
+fresh late
+echo "t99,c1,2026-03-20,low,5,billing" >>"$WORK/late/support_tickets.csv"
+run "$TENURE" build --db "$DB" --raw "$WORK/late"
+expect_status 1 "a row dated after the data's own as-of date is an error too"
+expect_contains stderr "support_tickets.csv:9: created_date: '2026-03-20' — expected a date on or before the as-of date 2026-03-14 (the day after the latest usage event; --as-of sets another)" \
+    "a ticket after the latest event is named, not silently left out of every window"
 fresh ancient
 sed -i '4s/2026-03-01/9999-03-01/; 5s/2025-01-10/1970-01-10/' "$WORK/ancient/customers.csv"
 run "$TENURE" build --db "$DB" --raw "$WORK/ancient"

@@ -108,7 +108,7 @@ support_tickets: {files: helpdesk/tickets.tsv, columns: {ticket_id: Id, customer
   values: {priority: {Normal: medium, Urgent: critical}, topic: {"*integration*": integration, "*onboarding*": onboarding,
   "*billing*": billing, "*compliance*": compliance, "*feature_request*": feature_request}}}
 EOF
-run "$TENURE" build --db "$MAPPED" --mapping "$WORK/zones/local.yml"
+run "$TENURE" build --db "$MAPPED" --mapping "$WORK/zones/local.yml" --as-of 2026-03-14
 expect_status 0 "--mapping FILE reads the files beside it"
 expect_equal "$(query "$MAPPED" "SELECT \"timestamp\" FROM raw.usage_events")" "2026-01-31 23:59:59" \
     "a time without an offset is read in the mapping's zone (New York, UTC-5) and stored in UTC"
