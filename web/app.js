@@ -1122,7 +1122,8 @@ function churnCard(ch) {
     h('div', {class: 'kpi-value big', 'data-testid': 'account-churn-probability', 'data-value': String(ch.churn_probability)},
       fmtPct(ch.churn_probability)),
     h('div', {class: 'kpi-sub'}, badge(ch.risk_tier, cap(ch.risk_tier) + ' risk'), ' · risk score ', fmtDec(ch.risk_score, 2),
-      ' (' + ch.risk_score_tier + ')'));
+      ' (' + ch.risk_score_tier + ')'),
+    h('div', {class: 'kpi-note', 'data-testid': 'account-risk-formula'}, 'risk score = ' + ch.risk_score_formula));
 }
 
 function upgradeCard(c) {

@@ -96,7 +96,7 @@ static void write_csv_header(FILE *out) {
     fputs("customer_id,name,owner,renewal_date,crm_id,plan_tier,churn_probability,churn_risk_tier,"
           "upgrade_propensity,"
           "propensity_tier,target_tier,expected_arr_uplift,risk_score,compliance_gap_score,"
-          "vendor_risk_flags,usage_decay_score",
+          "vendor_risk_flags,usage_decay_score,risk_score_formula",
           out);
     for (int kind = 0; kind < 2; kind++)
         for (int d = 1; d <= SHOWN_DRIVERS; d++)
@@ -106,7 +106,7 @@ static void write_csv_header(FILE *out) {
     fputc('\n', out);
 }
 
-static void write_csv_row(FILE *out, const tn_customer_score *c) {
+static void write_csv_row(FILE *out, const tn_customer_score *c, const char *risk_formula) {
     csv_text(out, c->customer_id);
     csv_account(out, c);
     fprintf(out, ",%s,%.6f,%s,", c->plan_tier, c->churn_probability,
@@ -120,8 +120,13 @@ static void write_csv_row(FILE *out, const tn_customer_score *c) {
     csv_number(out, c->risk_score, "%.6f");
     fputc(',', out);
     csv_number(out, c->compliance_gap_score, "%.4f");
-    fprintf(out, ",%d,", c->vendor_risk_flags);
+    fputc(',', out);
+    if (c->vendor_risk_flags >= 0)
+        fprintf(out, "%d", c->vendor_risk_flags);
+    fputc(',', out);
     csv_number(out, c->usage_decay_score, "%.4f");
+    fputc(',', out);
+    csv_text(out, risk_formula);
     csv_drivers(out, c->churn_drivers);
     if (c->expansion_candidate)
         csv_drivers(out, c->upgrade_drivers);
@@ -140,7 +145,7 @@ static json_t *drivers_json(const tn_driver *drivers) {
     return list;
 }
 
-static json_t *customer_json(const tn_customer_score *c) {
+static json_t *customer_json(const tn_customer_score *c, const char *risk_formula) {
     json_t *upgrade =
         c->expansion_candidate
             ? json_pack("{s:o, s:s, s:s, s:o, s:o}", "propensity",
@@ -151,13 +156,14 @@ static json_t *customer_json(const tn_customer_score *c) {
             : json_pack("{s:n, s:s}", "propensity", "reason",
                         "already upgraded: not an expansion candidate");
     return json_pack(
-        "{s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:{s:o, s:s, s:o}, s:o, s:{s:o, s:o, s:i, s:o}}",
+        "{s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:{s:o, s:s, s:o}, s:o, s:{s:o, s:s, s:o, s:o, s:o}}",
         "customer_id", c->customer_id, "name", c->name, "owner", c->owner, "renewal_date",
         c->renewal_date[0] ? c->renewal_date : NULL, "crm_id", c->crm_id, "plan_tier", c->plan_tier,
         "churn", "probability", tn_json_real(c->churn_probability), "risk_tier",
         tn_risk_tier(c->churn_probability), "drivers", drivers_json(c->churn_drivers), "upgrade",
-        upgrade, "risk", "risk_score", tn_json_real(c->risk_score), "compliance_gap_score",
-        tn_json_real(c->compliance_gap_score), "vendor_risk_flags", c->vendor_risk_flags,
+        upgrade, "risk", "risk_score", tn_json_real(c->risk_score), "formula", risk_formula,
+        "compliance_gap_score", tn_json_real(c->compliance_gap_score), "vendor_risk_flags",
+        c->vendor_risk_flags >= 0 ? json_integer(c->vendor_risk_flags) : json_null(),
         "usage_decay_score", tn_json_real(c->usage_decay_score));
 }
 
@@ -191,16 +197,16 @@ static bool write_scores(FILE *out, const tn_score_set *scores, const tn_custome
         write_csv_header(out);
         for (size_t i = 0; i < scores->count; i++)
             if (one == NULL || &scores->customers[i] == one)
-                write_csv_row(out, &scores->customers[i]);
+                write_csv_row(out, &scores->customers[i], scores->risk_formula);
         return !ferror(out);
     }
     json_t *document;
     if (one != NULL) {
-        document = customer_json(one);
+        document = customer_json(one, scores->risk_formula);
     } else {
         json_t *list = json_array();
         for (size_t i = 0; i < scores->count; i++)
-            json_array_append_new(list, customer_json(&scores->customers[i]));
+            json_array_append_new(list, customer_json(&scores->customers[i], scores->risk_formula));
         document = json_pack("{s:o}", "customers", list);
     }
     json_object_set_new(document, "as_of", json_string(as_of));

@@ -114,7 +114,35 @@ static bool score_expansion(tn_db *db, const tn_ml_model *expansion, tn_score_se
     return ok;
 }
 
+/*
+ * The risk score's formula and whether risk signals were loaded
+ * (marts.risk_score_weights; a warehouse built before it has the full one).
+ */
+static bool read_risk_formula(tn_db *db, tn_score_set *out, tn_error *err) {
+    snprintf(out->risk_formula, sizeof out->risk_formula,
+             "0.50·usage_decay + 0.35·compliance_gap + 0.15·min(vendor_risk_flags/5, 1)");
+    out->risk_signals = true;
+    tn_table rows = {0};
+    bool ok = tn_table_query(db,
+                             "SELECT formula::VARCHAR AS formula, compliance_gap_weight::DOUBLE "
+                             "AS compliance_gap_weight FROM marts.risk_score_weights",
+                             &rows, err);
+    if (!ok && err != NULL && strstr(err->message, "risk_score_weights") != NULL) {
+        tn_error_clear(err); /* an older warehouse */
+        ok = true;
+    }
+    char *const *formula = ok && rows.rows == 1 ? tn_table_texts(&rows, "formula") : NULL;
+    if (formula != NULL && formula[0] != NULL) {
+        snprintf(out->risk_formula, sizeof out->risk_formula, "%s", formula[0]);
+        out->risk_signals = tn_table_numbers(&rows, "compliance_gap_weight")[0] > 0;
+    }
+    tn_table_free(&rows);
+    return ok;
+}
+
 static bool read_risk(tn_db *db, tn_score_set *out, tn_error *err) {
+    if (!read_risk_formula(db, out, err))
+        return false;
     tn_table rows = {0};
     bool ok =
         tn_table_query(db,
@@ -128,8 +156,10 @@ static bool read_risk(tn_db *db, tn_score_set *out, tn_error *err) {
         if (c == NULL)
             continue;
         c->risk_score = tn_table_numbers(&rows, "risk_score")[r];
-        c->compliance_gap_score = tn_table_numbers(&rows, "compliance_gap_score")[r];
-        c->vendor_risk_flags = (int)tn_table_numbers(&rows, "vendor_risk_flags")[r];
+        c->compliance_gap_score =
+            out->risk_signals ? tn_table_numbers(&rows, "compliance_gap_score")[r] : NAN;
+        c->vendor_risk_flags =
+            out->risk_signals ? (int)tn_table_numbers(&rows, "vendor_risk_flags")[r] : -1;
         c->usage_decay_score = tn_table_numbers(&rows, "usage_decay_score")[r];
     }
     tn_table_free(&rows);

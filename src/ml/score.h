@@ -41,8 +41,8 @@ typedef struct {
     tn_driver upgrade_drivers[TN_MAX_DRIVERS];
     char target_tier[16];
     double expected_arr_uplift;
-    double risk_score, compliance_gap_score, usage_decay_score;
-    int vendor_risk_flags;
+    double risk_score, compliance_gap_score, usage_decay_score; /* compliance: NAN when unknown */
+    int vendor_risk_flags;                                      /* -1 when unknown */
     /* The account as people know it; each NULL (or "", NAN) when the data does not say. */
     char *name, *owner, *crm_id; /* owned */
     char renewal_date[16];       /* "YYYY-MM-DD" */
@@ -52,6 +52,10 @@ typedef struct {
 typedef struct {
     tn_customer_score *customers; /* sorted by customer_id; owned */
     size_t count;
+    /* The composite risk score's formula over the inputs the data has
+       (marts.risk_score_weights); without risk signals their inputs are unknown. */
+    char risk_formula[256];
+    bool risk_signals;
 } tn_score_set;
 
 /* Scores every active customer. */

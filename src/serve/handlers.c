@@ -195,8 +195,9 @@ static void list_customers(const tn_request *request, tn_response *response) {
     const tn_snapshot *snapshot = request->snapshot;
     const tn_list_query *query = request->query;
     tn_strbuf out = TN_STRBUF_INIT;
-    tn_strbuf_printf(&out, "{\"as_of\":\"%s\",\"sort\":\"%s\",\"plan_tier\":", snapshot->as_of,
-                     tn_sort_key_name(query->sort));
+    tn_strbuf_printf(&out, "{\"as_of\":\"%s\",\"risk_score_formula\":", snapshot->as_of);
+    put_json_string(&out, snapshot->risk_formula);
+    tn_strbuf_printf(&out, ",\"sort\":\"%s\",\"plan_tier\":", tn_sort_key_name(query->sort));
     put_optional(&out, query->plan_tier);
     tn_strbuf_puts(&out, ",\"risk_tier\":");
     put_optional(&out, query->risk_tier);

@@ -69,6 +69,7 @@ typedef struct {
     char reason[1024]; /* why not ready */
     char as_of[16], data_as_of[16], built_at[40];
     char churn_version[96], expansion_version[96];
+    char risk_formula[256]; /* the composite risk score's formula (every page of the queue says it) */
     double loaded_at; /* seconds since the epoch */
     double load_seconds;
 

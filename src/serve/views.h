@@ -21,6 +21,7 @@
 typedef struct {
     const char *as_of;
     const char *churn_version, *expansion_version;
+    const char *risk_formula; /* the composite risk score's formula over the inputs present */
 } tn_view_context;
 
 /* One customer's inputs: scores, Customer 360 facts, tickets, usage, open opportunities. */

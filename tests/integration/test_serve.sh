@@ -116,6 +116,8 @@ expect_equal "$(body '.risk_score * 1e6 | round / 1e6')" "$(jq -n "$RISK")" "ris
 expect_equal "$(body .risk_score_inputs.vendor_risk_flags)" \
     "$(query "$DB" "SELECT coalesce(vendor_risk_flags, 0) FROM staging.stg_customers LEFT JOIN staging.stg_risk_signals USING (customer_id) WHERE customer_id = '$ID'")" \
     "risk inputs: vendor flags from the risk signals"
+expect_equal "$(body .risk_score_formula)" "0.50·usage_decay + 0.35·compliance_gap + 0.15·min(vendor_risk_flags/5, 1)" \
+    "the answer states the risk score's formula"
 
 # An expansion candidate: tier, target and uplift computed here from the customer row.
 CANDIDATE=$(jq -r '[.customers[] | select(.upgrade.propensity != null)][0].customer_id' "$WORK/scores.json")
@@ -191,6 +193,8 @@ call /customers GET "/customers?sort=arr_at_risk&limit=100"
 expect_equal "$(body -r '.customers[] | [.customer_id, .name, .owner] | join("|")' | LC_ALL=C sort | LC_ALL=C comm -23 - <(cut -d'|' -f1-3 "$WORK/accounts"))" "" \
     "work queue: every item's name and owner equal raw.customers"
 expect_equal "$(body '[.customers[] | select(.name != null and .owner != null)] | length')" 100 "(a page of 100, all named)"
+expect_equal "$(body -r .risk_score_formula)" "$(query "$DB" "SELECT formula FROM marts.risk_score_weights" | sed 's/^"//; s/"$//')" \
+    "every page of the queue states how its risk scores were computed"
 
 # The search, q: checked against the same rule written in SQL here (a part of the
 # name, or at least 4 characters that begin customer_id or crm_id; any case).

@@ -88,6 +88,37 @@ for file in churn.json expansion.json churn.meta.json; do
     if cmp -s "$WORK/models/$file" "$WORK/again/$file"; then pass "same warehouse, same $file"; else fail "$file differs between two runs"; fi
 done
 
+# ---- without the optional inputs: no risk signals, no adoption scores ------------------
+# The company's CSV export with risk_signals.csv holding only its header and
+# every feature_adoption_score empty: the build succeeds, both models train
+# without avg_adoption_score and say so, and the risk score is the usage decay.
+"$TENURE" generate --quiet --customers 1200 --seed 5 --csv "$WORK/bare"
+head -1 "$WORK/bare/risk_signals.csv" >"$WORK/bare/risk.csv" && mv "$WORK/bare/risk.csv" "$WORK/bare/risk_signals.csv"
+awk -F, 'BEGIN {OFS = ","} NR > 1 {$5 = ""} {print}' "$WORK/bare/usage_events.csv" >"$WORK/bare/events.csv"
+mv "$WORK/bare/events.csv" "$WORK/bare/usage_events.csv"
+BARE="$WORK/bare.duckdb"
+run "$TENURE" build --db "$BARE" --raw "$WORK/bare"
+expect_status 0 "build without risk signals or adoption scores"
+run "$TENURE" train --db "$BARE" --models "$WORK/bare_models"
+expect_status 0 "train without them"
+for model in churn expansion; do
+    expect_equal "$(jq -r '[.encoding.features[].name] | index("avg_adoption_score")' "$WORK/bare_models/$model.meta.json")" null \
+        "$model: avg_adoption_score is not among the model's features"
+    expect_equal "$(jq -r '.features.left_out | map(.feature + ": " + .because) | join("; ")' "$WORK/bare_models/$model.meta.json")" \
+        "avg_adoption_score: no usage event before the as-of date has a feature_adoption_score" "$model: the metadata says what was left out and why"
+    expect_contains_file "$WORK/bare_models/$model.card.md" "- avg_adoption_score: no usage event before the as-of date has a feature_adoption_score." \
+        "$model: so does the model card"
+done
+expect_equal "$(jq '.features.used | length' "$WORK/bare_models/churn.meta.json")" 14 "the churn model uses the other 14"
+expect_contains_file "$WORK/models/churn.card.md" "None left out: the data has every input the model can use." \
+    "a model with every feature says so too"
+one=$(query "$BARE" "SELECT customer_id FROM marts.mart_customer_churn_features ORDER BY customer_id LIMIT 1")
+run "$TENURE" score --db "$BARE" --models "$WORK/bare_models" --customer "$one" --format json
+expect_status 0 "score without them"
+expect_equal "$(jq -r '.risk | [.formula, .compliance_gap_score, .vendor_risk_flags, .risk_score == .usage_decay_score] | map(tostring) | join(" | ")' "$WORK/stdout")" \
+    "1.00·usage_decay (no risk_signals loaded: compliance gaps and vendor flags are not in the score) | null | null | true" \
+    "the risk score is the usage decay, says so, and does not pretend to know the missing inputs"
+
 # ---- the training snapshots are the marts built as of each snapshot date --------------
 S=2025-06-01
 cp "$DB" "$WORK/as_of.duckdb"
@@ -109,7 +140,12 @@ expect_equal "$(($(wc -l <"$WORK/stdout") - 1))" "$active" "one row per active c
 expect_equal "$(head -1 "$WORK/stdout" | cut -d, -f1-12)" \
     "customer_id,name,owner,renewal_date,crm_id,plan_tier,churn_probability,churn_risk_tier,upgrade_propensity,propensity_tier,target_tier,expected_arr_uplift" "the CSV header"
 cp "$WORK/stdout" "$WORK/scores.csv"
-expect_equal "$(awk -F, '{print NF}' "$WORK/scores.csv" | sort -u)" 34 "every row has the header's 34 fields (already upgraded customers too)"
+expect_equal "$(query "$DB" "SELECT count(*) FROM (DESCRIBE SELECT * FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true))")" 35 \
+    "the CSV has 35 columns"
+expect_equal "$(query "$DB" "SELECT count(*) FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true, strict_mode = true)")" "$active" \
+    "every row has the header's 35 fields (already upgraded customers too): a strict CSV reader reads them all"
+expect_equal "$(query "$DB" "SELECT DISTINCT risk_score_formula FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true)")" \
+    "$(query "$DB" "SELECT formula FROM marts.risk_score_weights")" "every row states the risk score's formula"
 # the account columns of every row = raw.customers, read back with DuckDB's CSV reader
 account_mismatches() { # DB SCORES_CSV → rows of the CSV whose account differs from raw.customers, and rows read
     query "$1" "SELECT count(*) FILTER (s.name IS DISTINCT FROM c.name OR s.owner IS DISTINCT FROM c.owner

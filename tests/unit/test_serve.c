@@ -581,7 +581,10 @@ static void test_views_of_one_customer(void **state) {
     json_t *daily = json_array();
     for (int day = 0; day < 90; day++)
         json_array_append_new(daily, json_integer(day % 7));
-    tn_view_context context = {"2026-03-14", "churn-v", "expansion-v"};
+    /* a customer of a company without risk signals: the formula says so, and their inputs are unknown */
+    tn_view_context context = {"2026-03-14", "churn-v", "expansion-v", "1.00·usage_decay"};
+    score.compliance_gap_score = NAN;
+    score.vendor_risk_flags = -1;
     tn_view_input input = {&score, &facts, 0, opportunities, tickets, daily};
     tn_serve_customer out;
     memset(&out, 0, sizeof out);
@@ -592,6 +595,11 @@ static void test_views_of_one_customer(void **state) {
     assert_non_null(churn);
     assert_string_equal(json_string_value(json_object_get(churn, "risk_tier")), "high");
     assert_string_equal(json_string_value(json_object_get(churn, "model_version")), "churn-v");
+    assert_string_equal(json_string_value(json_object_get(churn, "risk_score_formula")),
+                        "1.00·usage_decay");
+    json_t *inputs = json_object_get(churn, "risk_score_inputs");
+    assert_true(json_is_null(json_object_get(inputs, "compliance_gap_score")));
+    assert_true(json_is_null(json_object_get(inputs, "vendor_risk_flags")));
     json_t *drivers = json_object_get(churn, "top_shap_features");
     assert_int_equal(json_array_size(drivers), 4);
     assert_string_equal(json_string_value(json_object_get(json_array_get(drivers, 0), "value")),
@@ -670,7 +678,7 @@ static void test_views_name_the_account(void **state) {
     score.crm_id = "0015g00000AbCdEIAV";
     snprintf(score.renewal_date, sizeof score.renewal_date, "2026-04-01");
     score.days_to_renewal = 18;
-    tn_view_context context = {"2026-03-14", "churn-v", "expansion-v"};
+    tn_view_context context = {"2026-03-14", "churn-v", "expansion-v", "0.50·usage_decay"};
     tn_view_input input = {&score, &facts, 0, NULL, NULL, NULL};
     tn_serve_customer out;
     memset(&out, 0, sizeof out);
