@@ -91,7 +91,25 @@ static bool data_as_of(tn_db *db, bool loaded, tn_build_result *result, tn_error
     return tn_date_parse(cell, &result->data_as_of, err);
 }
 
-static bool check_raw_tables(tn_db *db, tn_error *err) {
+static bool column_exists(tn_db *db, const char *table, const char *column, bool *exists,
+                          tn_error *err) {
+    char sql[256], cell[32];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'raw' AND "
+             "table_name = '%s' AND column_name = '%s'",
+             table, column);
+    bool ok = query_cell(db, sql, cell, sizeof cell, err);
+    *exists = ok && strcmp(cell, "1") == 0;
+    return ok;
+}
+
+/*
+ * Every raw table with every column of the contract. A warehouse made by an
+ * earlier version lacks the optional columns added since (the account's
+ * name, owner, renewal and CRM id): they are added, empty, so it can still
+ * be rebuilt. A missing required column is an error.
+ */
+static bool check_raw_tables(build_job *job, tn_db *db, tn_error *err) {
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
         bool exists = false;
         if (!table_exists(db, "raw", tn_raw_tables[t], &exists, err))
@@ -101,6 +119,24 @@ static bool check_raw_tables(tn_db *db, tn_error *err) {
                                 "%s has no raw.%s: create the raw tables with 'tenure generate' "
                                 "or 'tenure build --raw DIR'",
                                 "the warehouse", tn_raw_tables[t]);
+        const tn_contract_table *table = &job->contract.tables[t];
+        for (int c = 0; c < table->column_count; c++) {
+            const tn_contract_column *column = &table->columns[c];
+            if (!column_exists(db, table->name, column->name, &exists, err))
+                return false;
+            if (exists)
+                continue;
+            if (!column->optional)
+                return tn_error_set(err, TN_ERR_INPUT,
+                                    "raw.%s has no column %s: rebuild the raw tables with "
+                                    "'tenure generate' or 'tenure build --raw DIR'",
+                                    table->name, column->name);
+            char sql[256];
+            snprintf(sql, sizeof sql, "ALTER TABLE raw.%s ADD COLUMN \"%s\" %s", table->name,
+                     column->name, column->sql_type);
+            if (!tn_db_exec(db, sql, err))
+                return false;
+        }
     }
     return true;
 }
@@ -177,7 +213,7 @@ static bool build_in_transaction(build_job *job, tn_db *db, tn_error *err) {
         ok = tn_db_exec(db, tn_embedded_text("sql/raw/schema.sql"), err) &&
              tn_raw_load_commit(job->load, db, err);
     }
-    ok = ok && check_raw_tables(db, err) && data_as_of(db, result->loaded, result, err);
+    ok = ok && check_raw_tables(job, db, err) && data_as_of(db, result->loaded, result, err);
     if (!ok)
         return false;
     result->as_of = job->options->as_of != TN_DAY_UNSET ? job->options->as_of : result->data_as_of;
@@ -358,7 +394,7 @@ bool tn_build(const tn_build_options *options, const tn_build_watch *watch, tn_b
                           options->db_path);
     const bool layers[TN_LAYER_COUNT] = {true, true, false};
     tn_db *db = NULL;
-    ok = ok && (!result->loaded || prepare_load(job, err)) &&
+    ok = ok && (result->loaded ? prepare_load(job, err) : tn_contract_load(&job->contract, err)) &&
          tn_models_load(layers, &job->models, err);
     if (ok && !tn_db_open(options->db_path, TN_DB_READ_WRITE, &db, err)) {
         tn_error_prefix(err, "--db");

@@ -138,6 +138,15 @@ run "$TENURE" check --db "$GEN"
 expect_status 0 "check passes on a generated warehouse"
 expect_equal "$(grep -c '^PASS' "$WORK/stdout")" "$(ls "$SOURCE_DIR"/sql/checks/*.sql | wc -l)" "one PASS line per contract"
 
+# A warehouse made before the account columns existed still rebuilds: they are added, empty.
+cp "$GEN" "$WORK/older.duckdb"
+"$TN_DUCKDB_EXEC" "$WORK/older.duckdb" "ALTER TABLE raw.customers DROP COLUMN name; ALTER TABLE raw.customers DROP COLUMN owner;
+    ALTER TABLE raw.customers DROP COLUMN renewal_date; ALTER TABLE raw.customers DROP COLUMN crm_id" >/dev/null
+run "$TENURE" build --db "$WORK/older.duckdb"
+expect_status 0 "a warehouse without the account columns rebuilds"
+expect_equal "$(query "$WORK/older.duckdb" "SELECT count(*), count(name) FROM marts.customer_accounts")" "300,0" \
+    "with the accounts unnamed"
+
 # ---- the CSV export of a generated company loads back to the same marts -----
 "$TENURE" generate --quiet --customers 300 --seed 11 --csv "$WORK/export"
 LOADED="$WORK/loaded.duckdb"
