@@ -16,15 +16,22 @@ CREATE OR REPLACE TEMP MACRO tn_text(t) AS
 CREATE OR REPLACE TEMP MACRO tn_has_control(t) AS
     regexp_matches(t, '[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]');
 
--- Does an ISO timestamp name its zone (Z, an offset such as +02:00, UTC, GMT)?
+-- Does an ISO timestamp carry an offset other than zero (+02:00, -0500)?
+-- strpos and substr: far cheaper than contains() or a regular expression on
+-- ten million events.
+CREATE OR REPLACE TEMP MACRO tn_has_offset(t) AS
+    strpos(t, '+') > 0 OR strpos(substr(t, 12), '-') > 0;
+
+-- ... or any zone at all (Z, UTC and GMT too)?
 CREATE OR REPLACE TEMP MACRO tn_has_zone(t) AS
-    contains(t, '+') OR contains(t[12:], '-') OR suffix(t, 'Z') OR suffix(t, 'z')
-    OR suffix(t, 'UTC') OR suffix(t, 'GMT');
+    tn_has_offset(t) OR suffix(t, 'Z') OR suffix(t, 'z') OR suffix(t, 'UTC') OR suffix(t, 'GMT');
 
 -- ISO 8601 timestamps. With a zone: converted to UTC. Without: read in the
--- source's zone `tz` (tn_ts_iso_utc: the source's zone is UTC).
+-- source's zone `tz` (tn_ts_iso_utc: the source's zone is UTC, so a zero
+-- offset needs no conversion). A TIMESTAMP cast would drop an offset
+-- silently: only text without one goes that way.
 CREATE OR REPLACE TEMP MACRO tn_ts_iso_utc(t) AS
-    CASE WHEN tn_has_zone(t) OR TRY_CAST(t AS TIMESTAMP) IS NULL
+    CASE WHEN tn_has_offset(t) OR TRY_CAST(t AS TIMESTAMP) IS NULL
          THEN TRY_CAST(TRY_CAST(t AS TIMESTAMPTZ) AS TIMESTAMP)
          ELSE TRY_CAST(t AS TIMESTAMP) END;
 
@@ -91,8 +98,11 @@ CREATE OR REPLACE TEMP MACRO tn_money_from(n) AS
 CREATE OR REPLACE TEMP MACRO tn_integer_from(n) AS
     CASE WHEN regexp_full_match(n, '-?[0-9]{1,9}(\.0*)?') THEN CAST(split_part(n, '.', 1) AS INTEGER) END;
 
--- Scores: any number; the common plain form skips the number grammar.
+-- Scores: any number; the common plain form skips the number grammar (a
+-- CASE, not coalesce: DuckDB then runs the grammar only on the rows that
+-- need it).
 CREATE OR REPLACE TEMP MACRO tn_float_point(t) AS
-    coalesce(TRY_CAST(t AS FLOAT), TRY_CAST(tn_number_text(t, '.') AS FLOAT));
+    CASE WHEN TRY_CAST(t AS FLOAT) IS NOT NULL THEN TRY_CAST(t AS FLOAT)
+         ELSE TRY_CAST(tn_number_text(t, '.') AS FLOAT) END;
 
 CREATE OR REPLACE TEMP MACRO tn_float_comma(t) AS TRY_CAST(tn_number_text(t, ',') AS FLOAT);

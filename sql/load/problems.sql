@@ -142,43 +142,48 @@ WHERE customer_id IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM tn_problems AS p
                   WHERE p.table_name = 'customers' AND p.file_index = c._file AND p.row_index = c._row);
 
--- Rows outside their customer's lifetime: before signup, or on or after churn.
-INSERT INTO tn_problems BY NAME
-SELECT 'usage_events' AS table_name, e._file AS file_index, e._row AS row_index, 'timestamp' AS column_name,
-       CAST(e."timestamp" AS VARCHAR) AS value, 'outside the customer''s lifetime' AS kind,
-       'a time from the customer''s signup_date ' || k.signup_date
-           || coalesce(' to before its churn_date ' || k.churn_date, '') AS expected
-FROM tn_load_usage_events AS e JOIN tn_known_customers AS k USING (customer_id)
-WHERE e."timestamp" < k.signup_date OR e."timestamp" >= k.churn_date
+-- Each row of the other tables against its customer, in one pass per table:
+-- its customer is missing, or its date falls outside the customer's
+-- lifetime (before signup, or on or after churn).
+CREATE OR REPLACE TEMP TABLE tn_customer_rows AS
+SELECT 'usage_events' AS table_name, e._file, e._row, e.customer_id, k.customer_id IS NULL AS orphan,
+       'timestamp' AS column_name, CAST(e."timestamp" AS VARCHAR) AS value, 'a time' AS what,
+       k.signup_date, k.churn_date
+FROM tn_load_usage_events AS e LEFT JOIN tn_known_customers AS k ON k.customer_id = e.customer_id
+WHERE e.customer_id IS NOT NULL
+  AND (k.customer_id IS NULL OR e."timestamp" < k.signup_date OR e."timestamp" >= k.churn_date)
 UNION ALL
-SELECT 'support_tickets', t._file, t._row, 'created_date', CAST(t.created_date AS VARCHAR),
-       'outside the customer''s lifetime',
-       'a date from the customer''s signup_date ' || k.signup_date
-           || coalesce(' to before its churn_date ' || k.churn_date, '')
-FROM tn_load_support_tickets AS t JOIN tn_known_customers AS k USING (customer_id)
-WHERE t.created_date < k.signup_date OR t.created_date >= k.churn_date;
+SELECT 'support_tickets', t._file, t._row, t.customer_id, k.customer_id IS NULL,
+       'created_date', CAST(t.created_date AS VARCHAR), 'a date', k.signup_date, k.churn_date
+FROM tn_load_support_tickets AS t LEFT JOIN tn_known_customers AS k ON k.customer_id = t.customer_id
+WHERE t.customer_id IS NOT NULL
+  AND (k.customer_id IS NULL OR t.created_date < k.signup_date OR t.created_date >= k.churn_date)
+UNION ALL
+SELECT 'gtm_opportunities', _file, _row, customer_id, true, NULL, NULL, NULL, NULL, NULL
+FROM tn_load_gtm_opportunities WHERE customer_id NOT IN (SELECT customer_id FROM tn_known_customers)
+UNION ALL
+SELECT 'risk_signals', _file, _row, customer_id, true, NULL, NULL, NULL, NULL, NULL
+FROM tn_load_risk_signals WHERE customer_id NOT IN (SELECT customer_id FROM tn_known_customers);
+
+INSERT INTO tn_problems BY NAME
+SELECT table_name, _file AS file_index, _row AS row_index, column_name, value,
+       'outside the customer''s lifetime' AS kind,
+       what || ' from the customer''s signup_date ' || signup_date
+           || coalesce(' to before its churn_date ' || churn_date, '') AS expected
+FROM tn_customer_rows
+WHERE NOT orphan;
 
 -- Rows that name a customer who is not loaded: unknown, or refused (then the
--- row is a consequence of the customer's own problem).
+-- row is a consequence of the customer's own problem). Each missing id is
+-- looked up once: a refused customer's row has a problem, or DuckDB could
+-- not read the record that holds it.
 INSERT INTO tn_problems BY NAME
-WITH orphans AS (
-    SELECT 'usage_events' AS table_name, _file, _row, customer_id FROM tn_load_usage_events
-        WHERE customer_id NOT IN (SELECT customer_id FROM tn_known_customers)
-    UNION ALL SELECT 'gtm_opportunities', _file, _row, customer_id FROM tn_load_gtm_opportunities
-        WHERE customer_id NOT IN (SELECT customer_id FROM tn_known_customers)
-    UNION ALL SELECT 'support_tickets', _file, _row, customer_id FROM tn_load_support_tickets
-        WHERE customer_id NOT IN (SELECT customer_id FROM tn_known_customers)
-    UNION ALL SELECT 'risk_signals', _file, _row, customer_id FROM tn_load_risk_signals
-        WHERE customer_id NOT IN (SELECT customer_id FROM tn_known_customers)
-),
--- each missing id once: is it a refused customer's (its row has a problem, or
--- DuckDB could not read the record that holds it)?
-refused AS (
+WITH refused AS (
     SELECT o.customer_id,
            o.customer_id IN (SELECT customer_id FROM tn_load_customers WHERE customer_id IS NOT NULL)
            OR EXISTS (SELECT 1 FROM tn_rejects AS r
                       WHERE r.table_name = 'customers' AND contains(r.csv_line, o.customer_id)) AS refused
-    FROM (SELECT DISTINCT customer_id FROM orphans) AS o
+    FROM (SELECT DISTINCT customer_id FROM tn_customer_rows WHERE orphan) AS o
 )
 SELECT o.table_name, o._file AS file_index, o._row AS row_index, 'customer_id' AS column_name,
        o.customer_id AS value,
@@ -186,4 +191,5 @@ SELECT o.table_name, o._file AS file_index, o._row AS row_index, 'customer_id' A
        CASE WHEN r.refused THEN 'a customer whose own row loads (it has a problem of its own, above)'
             ELSE 'a customer_id that the customers table has' END AS expected,
        r.refused AS consequence
-FROM orphans AS o JOIN refused AS r USING (customer_id);
+FROM tn_customer_rows AS o JOIN refused AS r USING (customer_id)
+WHERE o.orphan;

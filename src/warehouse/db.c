@@ -104,18 +104,19 @@ bool tn_db_query(tn_db *db, const char *sql, duckdb_result *result, tn_error *er
         memset(result, 0, sizeof *result);
         return tn_error_set(err, TN_ERR_INTERRUPTED, "interrupted");
     }
-    static int trace = -1; /* TENURE_TRACE=1: each statement's time on stderr */
+    /* TENURE_TRACE=1: each statement's time on stderr; 2: and the whole statement */
+    static int trace = -1;
     if (trace < 0)
-        trace = getenv("TENURE_TRACE") != NULL && strcmp(getenv("TENURE_TRACE"), "1") == 0;
+        trace = getenv("TENURE_TRACE") != NULL ? atoi(getenv("TENURE_TRACE")) : 0;
     struct timespec start, end;
     if (trace)
         clock_gettime(CLOCK_MONOTONIC, &start);
     duckdb_state state = duckdb_query(db->connection, sql, result);
     if (trace) {
         clock_gettime(CLOCK_MONOTONIC, &end);
-        fprintf(stderr, "[trace] %7.3f s  %.100s\n",
+        fprintf(stderr, "[trace] %7.3f s  %.*s\n",
                 (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) * 1e-9,
-                sql);
+                trace > 1 ? (int)strlen(sql) : 100, sql);
     }
     if (state == DuckDBSuccess)
         return true;

@@ -412,11 +412,11 @@ static bool check_json_paths(tn_raw_load *load, tn_db *db, int t, size_t k, tn_e
     return ok;
 }
 
-/* tn_load_<table>: every loaded file of the table, or one empty table when none loaded. */
+/* tn_load_<table>: every loaded file of the table, or the empty table when none loaded. */
 static bool create_table_view(tn_raw_load *load, tn_db *db, int t, tn_error *err) {
     const tn_load_file_set *set = &load->sets[t];
     tn_strbuf sql = TN_STRBUF_INIT;
-    bool any = false, ok = true;
+    bool any = false;
     tn_strbuf_printf(&sql, "CREATE OR REPLACE TEMP VIEW tn_load_%s AS ", table_name(t));
     for (size_t k = 0; k < set->count; k++) {
         if (!set->files[k].loaded)
@@ -426,15 +426,22 @@ static bool create_table_view(tn_raw_load *load, tn_db *db, int t, tn_error *err
                          any ? " UNION ALL " : "", k, t, k);
         any = true;
     }
-    if (!any) {
-        size_t empty = set->count;
-        ok = create_load_table(load, db, t, empty, NULL, false, err);
-        tn_strbuf_printf(&sql, "SELECT %zu AS _file, rowid AS _row, * FROM tn_load_%d_%zu", empty,
-                         t, empty);
-    }
-    ok = ok && tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    if (!any)
+        tn_strbuf_printf(&sql, "SELECT %zu AS _file, rowid AS _row, * FROM tn_load_%d_%zu",
+                         set->count, t, set->count);
+    bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err);
     tn_strbuf_free(&sql);
     return ok;
+}
+
+/* A table none of whose files could be read gets one empty load table, index = file count. */
+static bool create_empty_if_none(tn_raw_load *load, tn_db *db, int t, tn_error *err) {
+    const tn_load_file_set *set = &load->sets[t];
+    for (size_t k = 0; k < set->count; k++) {
+        if (set->files[k].loaded)
+            return true;
+    }
+    return create_load_table(load, db, t, set->count, NULL, false, err);
 }
 
 static bool read_table(tn_raw_load *load, tn_db *db, int t, tn_error *err) {
@@ -452,7 +459,7 @@ static bool read_table(tn_raw_load *load, tn_db *db, int t, tn_error *err) {
         if (ok && set->files[k].loaded && source->format == TN_FILE_JSONL)
             ok = check_json_paths(load, db, t, k, err);
     }
-    return ok && create_table_view(load, db, t, err);
+    return ok && create_empty_if_none(load, db, t, err) && create_table_view(load, db, t, err);
 }
 
 /* tn_rejects: DuckDB's rejected records of every file it read as CSV. */
@@ -710,6 +717,34 @@ static bool find_value_problems(tn_raw_load *load, tn_db *db, tn_error *err) {
     return ok;
 }
 
+/*
+ * The __bad text columns have served once each value's problems are
+ * found; dropping them before the other checks and the commit keeps the
+ * load's memory down (they hold an entry for every row).
+ */
+static bool drop_bad_columns(tn_raw_load *load, tn_db *db, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
+        const tn_contract_table *table = &load->contract->tables[t];
+        size_t files = load->sets[t].count;
+        bool any_loaded = false;
+        for (size_t k = 0; k <= files; k++) {
+            bool loaded = k < files ? load->sets[t].files[k].loaded : !any_loaded;
+            any_loaded = any_loaded || loaded;
+            for (int c = 0; loaded && c < table->column_count; c++) {
+                if (tn_load_sql_is_parsed(table->columns[c].kind))
+                    tn_strbuf_printf(&sql, "ALTER TABLE tn_load_%d_%zu DROP COLUMN \"%s__bad\";\n",
+                                     t, k, table->columns[c].name);
+            }
+        }
+    }
+    bool ok = sql.length == 0 || tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++)
+        ok = create_table_view(load, db, t, err); /* the views name the columns they were made with */
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
 /* ---- lines ----------------------------------------------------------------------------------- */
 
 static bool store_lines(tn_db *db, int t, size_t k, const tn_csv_lookup *lookups, size_t count,
@@ -873,7 +908,7 @@ bool tn_raw_load_stage(tn_raw_load *load, tn_db *db, const tn_load_limits *limit
     if (ok && step != NULL)
         step(context, "checking the rows");
     ok = ok && create_rejects_view(load, db, err) && build_value_map(load, db, err) &&
-         find_value_problems(load, db, err) &&
+         find_value_problems(load, db, err) && drop_bad_columns(load, db, err) &&
          tn_db_exec(db, tn_embedded_text("sql/load/problems.sql"), err) &&
          count_summary(load, db, err);
     if (ok && load->summary.problems + load->summary.consequences > 0) {
@@ -997,7 +1032,41 @@ bool tn_raw_load_report(tn_raw_load *load, tn_db *db, int per_file, FILE *out, t
 
 /* ---- commit ---------------------------------------------------------------------------------- */
 
-static void insert_statement(const tn_contract_table *table, tn_strbuf *sql) {
+/* Whether a categorical column's value map changes nothing (the source holds contract values). */
+static bool identity_map(tn_db *db, const char *table, const char *column, bool *identity,
+                         tn_error *err) {
+    char sql[320];
+    uint64_t changed = 0;
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM tn_value_map WHERE table_name = '%s' AND column_name = '%s' "
+             "AND value IS DISTINCT FROM source",
+             table, column);
+    bool ok = query_count(db, sql, &changed, err);
+    *identity = ok && changed == 0;
+    return ok;
+}
+
+/*
+ * INSERT INTO raw.<table> of the rows without problems, categorical values
+ * through their value maps. The common case of clean canonical files skips
+ * both the problem check and the maps, so loading them costs no more than
+ * copying.
+ */
+static bool insert_statement(tn_db *db, const tn_contract_table *table, tn_strbuf *sql,
+                             tn_error *err) {
+    char count_sql[160];
+    uint64_t problems = 0;
+    snprintf(count_sql, sizeof count_sql,
+             "SELECT count(*) FROM tn_problems WHERE table_name = '%s' AND row_index IS NOT NULL",
+             table->name);
+    bool mapped[TN_CONTRACT_MAX_COLUMNS] = {false};
+    bool ok = query_count(db, count_sql, &problems, err);
+    for (int c = 0; ok && c < table->column_count; c++) {
+        bool identity = true;
+        if (table->columns[c].kind == TN_KIND_CATEGORY)
+            ok = identity_map(db, table->name, table->columns[c].name, &identity, err);
+        mapped[c] = !identity;
+    }
     tn_strbuf_printf(sql, "INSERT INTO raw.%s (", table->name);
     for (int c = 0; c < table->column_count; c++) {
         if (c > 0)
@@ -1008,31 +1077,34 @@ static void insert_statement(const tn_contract_table *table, tn_strbuf *sql) {
     for (int c = 0; c < table->column_count; c++) {
         if (c > 0)
             tn_strbuf_puts(sql, ", ");
-        if (table->columns[c].kind == TN_KIND_CATEGORY)
+        if (mapped[c])
             tn_strbuf_printf(sql, "m_%d.value", c);
         else
             tn_strbuf_printf(sql, "l.\"%s\"", table->columns[c].name);
     }
     tn_strbuf_printf(sql, " FROM tn_load_%s AS l", table->name);
     for (int c = 0; c < table->column_count; c++) {
-        if (table->columns[c].kind != TN_KIND_CATEGORY)
-            continue;
-        tn_strbuf_printf(sql,
-                         " LEFT JOIN (SELECT source, value FROM tn_value_map WHERE table_name = "
-                         "'%s' AND column_name = '%s') AS m_%d ON m_%d.source = l.\"%s\"",
-                         table->name, table->columns[c].name, c, c, table->columns[c].name);
+        if (mapped[c])
+            tn_strbuf_printf(sql,
+                             " LEFT JOIN (SELECT source, value FROM tn_value_map WHERE table_name "
+                             "= '%s' AND column_name = '%s') AS m_%d ON m_%d.source = l.\"%s\"",
+                             table->name, table->columns[c].name, c, c, table->columns[c].name);
     }
-    tn_strbuf_printf(sql,
-                     " WHERE NOT EXISTS (SELECT 1 FROM tn_problems AS p WHERE p.table_name = "
-                     "'%s' AND p.file_index = l._file AND p.row_index = l._row);\n",
-                     table->name);
+    if (problems > 0)
+        tn_strbuf_printf(sql,
+                         " WHERE NOT EXISTS (SELECT 1 FROM tn_problems AS p WHERE p.table_name = "
+                         "'%s' AND p.file_index = l._file AND p.row_index = l._row)",
+                         table->name);
+    tn_strbuf_puts(sql, ";\n");
+    return ok;
 }
 
 bool tn_raw_load_commit(tn_raw_load *load, tn_db *db, tn_error *err) {
     tn_strbuf sql = TN_STRBUF_INIT;
-    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++)
-        insert_statement(&load->contract->tables[t], &sql);
-    bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err) &&
+    bool ok = true;
+    for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++)
+        ok = insert_statement(db, &load->contract->tables[t], &sql, err);
+    ok = ok && tn_db_exec(db, tn_strbuf_cstr(&sql), err) &&
               tn_db_exec(db, tn_embedded_text("sql/load/commit.sql"), err);
     tn_strbuf_free(&sql);
     return ok;
