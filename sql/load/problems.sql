@@ -34,10 +34,8 @@ SELECT
         WHEN r.error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
             THEN f.column_count || ' columns'
         WHEN r.error_type = 'UNQUOTED VALUE' AND contains(r.csv_line, chr(10))
-            THEN 'a closing quote: the quote opened here is never closed, so the '
-                 || (length(rtrim(r.csv_line, chr(13) || chr(10)))
-                     - length(replace(rtrim(r.csv_line, chr(13) || chr(10)), chr(10), '')))
-                 || ' lines after it were read as part of this value'
+            THEN 'a closing quote: the quote opened here is not closed on its line, so the lines '
+                 || 'after it were read as part of this value'
         WHEN r.error_type = 'UNQUOTED VALUE' THEN 'a closing quote followed by a delimiter or the end of the line'
         WHEN r.error_type IN ('INVALID UNICODE', 'INVALID ENCODING')
             THEN 'UTF-8 text (an export in another encoding needs encoding: latin-1 or utf-16 in the mapping)'
@@ -176,11 +174,24 @@ WHERE NOT orphan;
 -- Rows that name a customer who is not loaded: unknown, or refused (then the
 -- row is a consequence of the customer's own problem). Each missing id is
 -- looked up once: a refused customer's row has a problem, or DuckDB could
--- not read the record that holds it.
+-- not read the record that holds it. When part of the customers' file could
+-- not be read at all (a quote never closed swallows the lines after it; a
+-- file or header problem), no id can be called unknown: every such row
+-- follows that one problem.
 INSERT INTO tn_problems BY NAME
-WITH refused AS (
+WITH customers_incomplete AS (
+    SELECT EXISTS (SELECT 1 FROM tn_rejects AS r
+                   WHERE r.table_name = 'customers' AND r.error_type = 'UNQUOTED VALUE'
+                     AND contains(r.csv_line, chr(10)))
+        OR EXISTS (SELECT 1 FROM tn_problems AS p
+                   WHERE p.table_name = 'customers' AND p.row_index IS NULL AND p.duckdb_line IS NULL)
+        AS incomplete
+),
+
+refused AS (
     SELECT o.customer_id,
            o.customer_id IN (SELECT customer_id FROM tn_load_customers WHERE customer_id IS NOT NULL)
+           OR (SELECT incomplete FROM customers_incomplete)
            OR EXISTS (SELECT 1 FROM tn_rejects AS r
                       WHERE r.table_name = 'customers' AND contains(r.csv_line, o.customer_id)) AS refused
     FROM (SELECT DISTINCT customer_id FROM tn_customer_rows WHERE orphan) AS o

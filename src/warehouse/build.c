@@ -310,13 +310,18 @@ static bool bridge_stop(void *context) {
            bridge->watch->should_stop(bridge->watch->context);
 }
 
-/* Which project file to read: --mapping, else DIR/tenure.yml when it exists, else none. */
+/* Which project file to read: --mapping, else DIR/tenure.yml (or .yaml) when it exists, else none. */
 static const char *choose_mapping(const tn_build_options *options, char *found, size_t size) {
     if (options->mapping_path != NULL)
         return options->mapping_path;
-    snprintf(found, size, "%s/tenure.yml", options->raw_dir);
-    struct stat info;
-    return stat(found, &info) == 0 && S_ISREG(info.st_mode) ? found : NULL;
+    const char *names[] = {"tenure.yml", "tenure.yaml"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(found, size, "%s/%s", options->raw_dir, names[i]);
+        struct stat info;
+        if (stat(found, &info) == 0 && S_ISREG(info.st_mode))
+            return found;
+    }
+    return NULL;
 }
 
 /* The contract and the mapping of a load; a mapping with problems puts them in the result. */
@@ -439,7 +444,7 @@ static bool validated_as_of(build_job *job, tn_db *db, tn_error *err) {
     } else if (ok) {
         result->as_of = TN_DAY_UNSET;
         snprintf(result->as_of_reason, sizeof result->as_of_reason,
-                 "none: no usage event loads, so --as-of would be needed");
+                 "no usage event loads, so --as-of would be needed");
     }
     return ok;
 }

@@ -34,11 +34,30 @@ done
 expect_equal "$crashes" 0 "an unterminated quote never crashes the loader (10 runs, strict and lenient)"
 run "$TENURE" build --db "$DB" --raw "$WORK/quote"
 expect_status 1 "an unterminated quote is an error"
-expect_contains stderr "customers.csv:2: industry: '' — expected a closing quote: the quote opened here is never closed, so the 6 lines after it were read as part of this value" \
+expect_contains stderr "customers.csv:2: industry: '' — expected a closing quote: the quote opened here is not closed on its line, so the lines after it were read as part of this value" \
     "names the line of the open quote and what it swallowed"
 expect_contains stderr "build: 1 problem in $WORK/quote" "one problem, not one per row that follows"
 expect_contains stderr "usage_events.csv: 14 rows of rejected customers" \
     "the rows of the customers it swallowed are counted as consequences"
+
+# The same in a generated company's 300-customer export: one problem named at
+# its line, the ~600,000 rows that follow counted once as consequences.
+"$TENURE" generate --quiet --customers 300 --seed 3 --csv "$WORK/company"
+sed -i '2s/^\([^,]*\),\([^,]*\),/\1,"\2,/' "$WORK/company/customers.csv"
+crashes=0
+for mode in "" --lenient "" --lenient; do
+    run "$TENURE" build --db "$DB" --raw "$WORK/company" $mode
+    [[ $STATUS -ge 128 ]] && crashes=$((crashes + 1))
+done
+expect_equal "$crashes" 0 "no crash on a 300-customer export either"
+run "$TENURE" build --db "$DB" --raw "$WORK/company"
+expect_status 1 "strict: an error"
+expect_contains stderr "customers.csv:2: industry: '' — expected a closing quote: the quote opened here is not closed on its line, so the lines after it were read as part of this value" \
+    "the open quote's line, not customers.csv:?"
+expect_contains stderr "build: 1 problem in $WORK/company" "one problem"
+expect_contains stderr "usage_events.csv: $(($(wc -l <"$WORK/company/usage_events.csv") - 1)) rows of rejected customers" \
+    "every event follows it (customers.csv could not be read whole)"
+expect_equal "$(grep -c '^  [a-z_]*\.csv:' "$WORK/stderr")" 81 "20 examples of each file (the first has 1)"
 
 # ---- dates out of time -------------------------------------------------------------------------
 # One event dated 2030 moved the as-of date of the whole warehouse to 2030-01-02.
