@@ -225,7 +225,7 @@ bool tn_load_files_find(tn_db *db, const char *base_dir, const tn_table_source *
         ok = expand(out, base_dir, source->files[p], &unmatched);
     if (ok && unmatched.length > 0) {
         tn_strbuf message = TN_STRBUF_INIT;
-        tn_strbuf_printf(&message, "no file in %s matches %s", base_dir, tn_strbuf_cstr(&unmatched));
+        tn_strbuf_printf(&message, "%s", tn_strbuf_cstr(&unmatched));
         out->problem = tn_strbuf_detach(&message);
         ok = out->problem != NULL;
     }

@@ -34,7 +34,7 @@ typedef struct {
 typedef struct {
     tn_load_file *files;
     size_t count;
-    char *problem; /* a pattern that matched nothing, or NULL (the table then has no files) */
+    char *problem; /* the patterns that matched nothing ("a*.csv, b*.csv"), or NULL */
 } tn_load_file_set;
 
 /*

@@ -237,8 +237,13 @@ static bool check_expressions(tn_raw_load *load, tn_db *db, int t, const tn_load
             DuckDBSuccess) {
             *usable = false;
             tn_strbuf expected = TN_STRBUF_INIT;
-            tn_strbuf_printf(&expected, "a SQL expression over the columns of %s: %s",
-                             file->display, duckdb_prepare_error(statement));
+            /* DuckDB's message, without the echo of the statement it adds */
+            const char *message = duckdb_prepare_error(statement);
+            const char *echo = message != NULL ? strstr(message, "\n\nLINE ") : NULL;
+            tn_strbuf_printf(&expected, "a SQL expression over the columns of %s: %.*s",
+                             file->display,
+                             echo != NULL ? (int)(echo - message) : (int)strlen(message),
+                             message);
             ok = add_problem(db, t, MAPPING_FILE, column->line, table->columns[c].name,
                              column->sql, "bad SQL expression", tn_strbuf_cstr(&expected), err);
             tn_strbuf_free(&expected);
@@ -451,9 +456,13 @@ static bool read_table(tn_raw_load *load, tn_db *db, int t, tn_error *err) {
     bool ok = !source->present ||
               (tn_load_files_find(db, load->mapping->base_dir, source, set, err) &&
                check_zones(load, db, t, &usable, err));
-    if (ok && set->problem != NULL)
-        ok = add_problem(db, t, MAPPING_FILE, source->line, "files", "", "missing file",
-                         set->problem, err);
+    if (ok && set->problem != NULL) {
+        char expected[4200];
+        snprintf(expected, sizeof expected, "a file that matches it, in %s",
+                 load->mapping->base_dir);
+        ok = add_problem(db, t, MAPPING_FILE, source->line, "files", set->problem,
+                         "missing file", expected, err);
+    }
     for (size_t k = 0; ok && k < set->count; k++) {
         ok = read_file(load, db, t, k, usable, err);
         if (ok && set->files[k].loaded && source->format == TN_FILE_JSONL)
@@ -1010,7 +1019,10 @@ bool tn_raw_load_report(tn_raw_load *load, tn_db *db, int per_file, FILE *out, t
             fprintf(out, "  %s: %s\n", f[2], f[6]); /* the file as a whole */
             continue;
         }
-        fprintf(out, "  %s:%s: %s: '", f[2], f[3][0] ? f[3] : "?", f[4]);
+        if (f[3][0] == '\0') /* a problem of the file, not of a row */
+            fprintf(out, "  %s: %s: '", f[2], f[4]);
+        else
+            fprintf(out, "  %s:%s: %s: '", f[2], f[3], f[4]);
         put_value(out, f[5]);
         fprintf(out, "' — expected %s\n", f[6]);
     }

@@ -153,6 +153,31 @@ for message in \
 done
 expect_contains stderr "validate: $WORK/broken/tenure.yml: " "counted"
 
+# A mapping that reads as YAML but does not fit the files: a glob that matches
+# nothing, an expression over a column the file lacks, a JSON path no record
+# has, a column the header lacks, an unknown time zone.
+exports misfit
+sed -i -e 's|^  files: crm/opportunities.csv|  files: crm/opps-*.csv|' \
+    -e 's|"Full resolution time (min)"|"Resolution (min)"|' \
+    -e 's|properties.adoption$|properties.adoptoin|' \
+    -e 's|^    owner: Account manager|    owner: CSM|' "$WORK/misfit/tenure.yml"
+run "$TENURE" validate --raw "$WORK/misfit"
+expect_status 1 "a mapping that does not fit its files"
+line=$(grep -n -m1 '^gtm_opportunities:' "$WORK/misfit/tenure.yml" | cut -d: -f1)
+expect_contains stdout "tenure.yml:$((line + 1)): gtm_opportunities.files: 'crm/opps-*.csv' — expected a file that matches it, in $WORK/misfit" \
+    "a glob that matches nothing, at the table's line"
+expect_contains stdout "support_tickets.resolution_time: 'CAST(\"Resolution (min)\" AS DOUBLE) / 60' — expected a SQL expression over the columns of helpdesk/tickets.tsv: Binder Error: Referenced column \"Resolution (min)\" not found" \
+    "an expression DuckDB cannot bind, with DuckDB's reason"
+expect_contains stdout "product/events.jsonl.gz: feature_adoption_score (properties.adoptoin): 'properties.adoptoin' — expected a value at properties.adoptoin in some record" \
+    "a JSON path no record has"
+expect_contains stdout "billing/customers.csv:1: header: 'CSM' — expected a column named \"CSM\" (the mapping's customers.columns.owner); the header has \"Customer ID\"" \
+    "a column the header lacks, with the header's columns"
+sed -i 's|^timezone: UTC|timezone: Mars/Olympus|' "$WORK/misfit/tenure.yml"
+run "$TENURE" validate --raw "$WORK/misfit"
+line=$(grep -n -m1 '^    timestamp:' "$WORK/misfit/tenure.yml" | cut -d: -f1)
+expect_contains stdout "tenure.yml:$line: usage_events.timestamp.timezone: 'Mars/Olympus' — expected a time zone name" \
+    "an unknown time zone, at the line of the column it applies to"
+
 # ---- tenure validate: every file's problems in one run, the warehouse untouched --------------------
 rm -rf "$WORK/five" && cp -r "$FIXTURE" "$WORK/five"
 sed -i '3s/2025-06-01/2025-06-31/' "$WORK/five/customers.csv"
