@@ -16,7 +16,9 @@ WITH grouped AS (
 
 numbered AS (
     SELECT
-        table_name, table_order, file_index, line, column_name, value, expected, consequence, is_row,
+        table_name, table_order, file_index, line, column_name, expected, consequence, is_row,
+        -- a record that could not be read at all is shown by its text
+        CASE WHEN column_name = '(whole record)' THEN left(record, 60) ELSE value END AS value,
         row_number() OVER (PARTITION BY table_order, file_index
                            ORDER BY consequence, line NULLS LAST, row_index, duckdb_line, column_name) AS n
     FROM grouped

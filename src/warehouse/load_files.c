@@ -116,7 +116,7 @@ static bool read_csv_header(tn_db *db, tn_load_file *file, const tn_table_source
     }
     bool ok = true;
     if (empty || line.length == 0) {
-        file->problem = strdup("the file is empty: expected a header line");
+        file->problem = strdup("the file is empty: a header line was expected");
         file->header_problem = true;
         ok = file->problem != NULL;
     } else {

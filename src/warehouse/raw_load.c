@@ -119,11 +119,16 @@ static bool add_problem(tn_db *db, int t, int file_index, long line, const char 
         tn_strbuf_printf(&sql, "%ld, ", line);
     else
         tn_strbuf_puts(&sql, "NULL, ");
-    const char *texts[] = {column, value, kind, expected};
+    /* DuckDB's messages end with an echo of the statement ("\n\nLINE 1: ..."): not for people */
+    tn_strbuf reason = TN_STRBUF_INIT;
+    const char *echo = strstr(expected, "\n\nLINE ");
+    tn_strbuf_append(&reason, expected, echo != NULL ? (size_t)(echo - expected) : strlen(expected));
+    const char *texts[] = {column, value, kind, tn_strbuf_cstr(&reason)};
     for (int i = 0; i < 4; i++) {
         tn_load_sql_string(&sql, texts[i]);
         tn_strbuf_puts(&sql, i < 3 ? ", " : ")");
     }
+    tn_strbuf_free(&reason);
     bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err);
     tn_strbuf_free(&sql);
     return ok;
@@ -401,7 +406,8 @@ static bool check_json_paths(tn_raw_load *load, tn_db *db, int t, size_t k, tn_e
                  tn_load_sql_is_parsed(table->columns[c].kind) ? "__bad\" IS NOT NULL" : "");
         uint64_t values = 0, rows = 0;
         char count_sql[128];
-        snprintf(count_sql, sizeof count_sql, "SELECT count(*) FROM tn_load_%d_%zu", t, k);
+        snprintf(count_sql, sizeof count_sql,
+                 "SELECT count(*) FROM tn_load_%d_%zu WHERE NOT _invalid", t, k);
         ok = query_count(db, sql, &values, err) && query_count(db, count_sql, &rows, err);
         if (ok && rows > 0 && values == 0) {
             tn_strbuf expected = TN_STRBUF_INIT;
@@ -1015,8 +1021,8 @@ bool tn_raw_load_report(tn_raw_load *load, tn_db *db, int per_file, FILE *out, t
             snprintf(current, sizeof current, "%s", key);
             put_file_header(out, f[2], f[7], f[8]);
         }
-        if (strcmp(f[4], "(file)") == 0 && f[3][0] == '\0') {
-            fprintf(out, "  %s: %s\n", f[2], f[6]); /* the file as a whole */
+        if (strcmp(f[4], "(file)") == 0) { /* the file as a whole */
+            fprintf(out, "  %s%s%s: %s\n", f[2], f[3][0] ? ":" : "", f[3], f[6]);
             continue;
         }
         if (f[3][0] == '\0') /* a problem of the file, not of a row */

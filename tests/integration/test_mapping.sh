@@ -83,6 +83,18 @@ expect_equal "$(query "$MAPPED" "SELECT e.event_type, f.total_events, f.events_l
     JOIN marts.mart_customer_churn_features f USING (customer_id) WHERE e.event_id = 'e50'")" "other,8,3,3" \
     "as generic usage: counted in the totals and windows, not as a retention signal"
 
+# A line that is not JSON: DuckDB's fast JSON reader fails on it, so the file
+# is read again line by line and only that line is refused, by its number.
+exports badline
+zcat "$WORK/badline/product/events.jsonl.gz" | sed '3s/.*/{"event":"Report Viewed","properties":{"time":17/' |
+    gzip >"$WORK/badline/product/events.jsonl.gz.new"
+mv "$WORK/badline/product/events.jsonl.gz.new" "$WORK/badline/product/events.jsonl.gz"
+run "$TENURE" build --db "$MAPPED" --raw "$WORK/badline" --lenient
+expect_status 0 "--lenient loads around a line that is not JSON"
+expect_equal "$(query "$MAPPED" "SELECT line, kind, record FROM raw.rejects WHERE file = 'product/events.jsonl.gz'")" \
+    '3,not valid JSON,"{""event"":""Report Viewed"",""properties"":{""time"":17"' "it is kept with its line and text"
+expect_equal "$(query "$MAPPED" "SELECT count(*) FROM raw.usage_events")" 13 "the other 13 events load"
+
 # ---- epoch milliseconds, time zones, --mapping ------------------------------------------------------
 exports zones
 zcat "$WORK/zones/product/events.jsonl.gz" | sed -E 's/"time":([0-9]+)/"time":\1000/' | gzip >"$WORK/zones/product/events-ms.jsonl.gz"
