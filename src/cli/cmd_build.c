@@ -99,8 +99,8 @@ static void report_success(const tn_build_result *result, double seconds) {
                     result->load.rejected_rows == 1 ? "" : "s");
 }
 
-typedef bool (*build_function)(const tn_build_options *, const tn_build_watch *,
-                               tn_build_result *, tn_error *);
+typedef bool (*build_function)(const tn_build_options *, const tn_build_watch *, tn_build_result *,
+                               tn_error *);
 
 /* Runs a build or a validation with a progress line, stopping cleanly on Ctrl-C. */
 static bool run_watched(build_function function, const tn_build_options *build,
@@ -133,8 +133,8 @@ static int run_build(int positional_count, char **positional) {
     }
     if (options.dry_run)
         return tn_validate_exports(options.raw_dir, options.mapping_path, options.as_of, "build");
-    tn_build_options build = {options.db_path, options.raw_dir, options.mapping_path,
-                              options.as_of, options.lenient};
+    tn_build_options build = {options.db_path, options.raw_dir, options.mapping_path, options.as_of,
+                              options.lenient};
     tn_build_result result;
     tn_error err;
     double started = tn_log_now();

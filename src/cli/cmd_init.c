@@ -29,8 +29,8 @@ static void set_defaults(void) {
 static const tn_arg init_args[] = {
     {"from", TN_ARG_STRING, "DIR", "the folder of exports to propose a mapping for (required)",
      &options.from, 0, 0},
-    {"out", TN_ARG_STRING, "FILE", "where to write the mapping (default DIR/tenure.yml; - for stdout)",
-     &options.out, 0, 0},
+    {"out", TN_ARG_STRING, "FILE",
+     "where to write the mapping (default DIR/tenure.yml; - for stdout)", &options.out, 0, 0},
     {"force", TN_ARG_FLAG, NULL, "replace the file if it exists", &options.force, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };

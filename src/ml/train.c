@@ -538,9 +538,9 @@ static size_t available_specs(const tn_feature_spec *specs, size_t count, const 
     for (size_t f = 0; f < count; f++) {
         bool lacking = false;
         for (size_t m = 0; m < json_array_size(missing); m++)
-            lacking = lacking ||
-                      strcmp(specs[f].name, json_string_value(json_object_get(
-                                                json_array_get(missing, m), "feature"))) == 0;
+            lacking =
+                lacking || strcmp(specs[f].name, json_string_value(json_object_get(
+                                                     json_array_get(missing, m), "feature"))) == 0;
         if (!lacking)
             kept[n++] = specs[f];
     }
@@ -589,13 +589,13 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
             watch->step(watch->context, models[m].name, (size_t)m, 2);
         tn_feature_spec kept[TN_EXPANSION_FEATURES];
         json_t *left_out = left_out_of(models[m].specs, models[m].count, missing);
-        training_run run = {
-            .name = models[m].name,
-            .specs = kept,
-            .feature_count = available_specs(models[m].specs, models[m].count, missing, kept),
-            .left_out = left_out,
-            .rows = models[m].rows,
-            .snapshots = &snapshots};
+        training_run run = {.name = models[m].name,
+                            .specs = kept,
+                            .feature_count =
+                                available_specs(models[m].specs, models[m].count, missing, kept),
+                            .left_out = left_out,
+                            .rows = models[m].rows,
+                            .snapshots = &snapshots};
         ok = train_model(&run, data_as_of, options->models_dir, &result->models[m], err);
         if (!ok)
             tn_error_prefix(err, "%s model", models[m].name);

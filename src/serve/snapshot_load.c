@@ -123,8 +123,7 @@ static json_t *daily_counts(const tn_table *rows, size_t row) {
 }
 
 static bool build_customers(tn_snapshot *snapshot, const sources *s, tn_error *err) {
-    snprintf(snapshot->risk_formula, sizeof snapshot->risk_formula, "%s",
-             s->scores.risk_formula);
+    snprintf(snapshot->risk_formula, sizeof snapshot->risk_formula, "%s", s->scores.risk_formula);
     tn_view_context context = {snapshot->as_of, snapshot->churn_version,
                                snapshot->expansion_version, snapshot->risk_formula};
     json_t **opportunities = group_by_customer(s, &s->opportunities, tn_view_opportunity);

@@ -67,16 +67,16 @@ static json_t *churn_json(const tn_view_context *context, const tn_customer_scor
     char action[ACTION_MAX];
     tn_churn_action(c, action, sizeof action);
     json_t *flags = c->vendor_risk_flags >= 0 ? json_integer(c->vendor_risk_flags) : json_null();
-    return json_pack(
-        "{s:s, s:s?, s:o, s:s, s:o, s:s, s:s, s:{s:o, s:o, s:o}, s:o, s:s, s:s, s:s}",
-        "customer_id", c->customer_id, "name", c->name, "churn_probability",
-        tn_json_real(c->churn_probability), "risk_tier", tn_risk_tier(c->churn_probability),
-        "risk_score", tn_json_real(c->risk_score), "risk_score_tier", tn_risk_tier(c->risk_score),
-        "risk_score_formula", context->risk_formula, "risk_score_inputs", "compliance_gap_score",
-        tn_json_real(c->compliance_gap_score), "vendor_risk_flags", flags, "usage_decay_score",
-        tn_json_real(c->usage_decay_score), "top_shap_features", drivers_json(c->churn_drivers),
-        "recommended_action", action, "model_version", context->churn_version, "as_of",
-        context->as_of);
+    return json_pack("{s:s, s:s?, s:o, s:s, s:o, s:s, s:s, s:{s:o, s:o, s:o}, s:o, s:s, s:s, s:s}",
+                     "customer_id", c->customer_id, "name", c->name, "churn_probability",
+                     tn_json_real(c->churn_probability), "risk_tier",
+                     tn_risk_tier(c->churn_probability), "risk_score", tn_json_real(c->risk_score),
+                     "risk_score_tier", tn_risk_tier(c->risk_score), "risk_score_formula",
+                     context->risk_formula, "risk_score_inputs", "compliance_gap_score",
+                     tn_json_real(c->compliance_gap_score), "vendor_risk_flags", flags,
+                     "usage_decay_score", tn_json_real(c->usage_decay_score), "top_shap_features",
+                     drivers_json(c->churn_drivers), "recommended_action", action, "model_version",
+                     context->churn_version, "as_of", context->as_of);
 }
 
 static json_t *upgrade_json(const tn_view_context *context, const tn_customer_score *c) {

@@ -22,8 +22,8 @@ typedef struct {
     tn_build_result *result;
     tn_model_set models;
     tn_contract contract;
-    tn_mapping mapping;  /* when loading */
-    tn_raw_load *load;   /* when loading */
+    tn_mapping mapping;         /* when loading */
+    tn_raw_load *load;          /* when loading */
     _Atomic(const char *) step; /* what the build thread is doing (static or owned below) */
     char step_text[2][160];     /* two buffers so the watcher never reads one being written */
     atomic_int step_buffer;
@@ -278,8 +278,7 @@ static bool build_work(tn_db *db, void *context, tn_error *err) {
                                 "%llu problem%s in %s; the warehouse is unchanged (--lenient "
                                 "loads the good rows and keeps the others in raw.rejects)",
                                 (unsigned long long)result->load.problems,
-                                result->load.problems == 1 ? "" : "s",
-                                exports_name(job->options));
+                                result->load.problems == 1 ? "" : "s", exports_name(job->options));
     }
     if (!tn_db_exec(db, "BEGIN TRANSACTION", err))
         return false;
@@ -310,7 +309,8 @@ static bool bridge_stop(void *context) {
            bridge->watch->should_stop(bridge->watch->context);
 }
 
-/* Which project file to read: --mapping, else DIR/tenure.yml (or .yaml) when it exists, else none. */
+/* Which project file to read: --mapping, else DIR/tenure.yml (or .yaml) when it exists, else none.
+ */
 static const char *choose_mapping(const tn_build_options *options, char *found, size_t size) {
     if (options->mapping_path != NULL)
         return options->mapping_path;
@@ -457,8 +457,9 @@ static bool validate_work(tn_db *db, void *context, tn_error *err) {
     if (clean)
         return true;
     tn_load_summary *load = &job->result->load;
-    return tn_error_set(err, TN_ERR_INPUT, "%llu problem%s in %s", (unsigned long long)load->problems,
-                        load->problems == 1 ? "" : "s", exports_name(job->options));
+    return tn_error_set(err, TN_ERR_INPUT, "%llu problem%s in %s",
+                        (unsigned long long)load->problems, load->problems == 1 ? "" : "s",
+                        exports_name(job->options));
 }
 
 bool tn_build_validate(const tn_build_options *options, const tn_build_watch *watch,

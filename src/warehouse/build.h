@@ -43,12 +43,12 @@ typedef struct {
 /* What a build did or, for a strict load with problems, found. */
 typedef struct {
     tn_day as_of, data_as_of;
-    char as_of_reason[160]; /* where the as-of date came from, for people */
-    bool loaded;            /* the raw tables came from exports */
+    char as_of_reason[160];  /* where the as-of date came from, for people */
+    bool loaded;             /* the raw tables came from exports */
     char mapping_used[4096]; /* the project file read, "" for the canonical layout */
-    tn_load_summary load;   /* when loaded: what was read and rejected */
-    char *problem_report;   /* when loaded with problems: the report lines (caller frees) */
-    size_t models;          /* models built */
+    tn_load_summary load;    /* when loaded: what was read and rejected */
+    char *problem_report;    /* when loaded with problems: the report lines (caller frees) */
+    size_t models;           /* models built */
     uint64_t raw_rows[TN_RAW_TABLE_COUNT];
 } tn_build_result;
 

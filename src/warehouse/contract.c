@@ -16,11 +16,11 @@ const char *const tn_raw_tables[TN_RAW_TABLE_COUNT] = {
 };
 
 static const char *const kind_names[] = {
-    [TN_KIND_ID] = "id",           [TN_KIND_REFERENCE] = "reference",
-    [TN_KIND_TEXT] = "text",       [TN_KIND_CATEGORY] = "category",
-    [TN_KIND_DATE] = "date",       [TN_KIND_TIMESTAMP] = "timestamp",
-    [TN_KIND_MONEY] = "money",     [TN_KIND_HOURS] = "hours",
-    [TN_KIND_COUNT] = "count",     [TN_KIND_SCORE] = "score",
+    [TN_KIND_ID] = "id",       [TN_KIND_REFERENCE] = "reference",
+    [TN_KIND_TEXT] = "text",   [TN_KIND_CATEGORY] = "category",
+    [TN_KIND_DATE] = "date",   [TN_KIND_TIMESTAMP] = "timestamp",
+    [TN_KIND_MONEY] = "money", [TN_KIND_HOURS] = "hours",
+    [TN_KIND_COUNT] = "count", [TN_KIND_SCORE] = "score",
 };
 
 const char *tn_column_kind_name(tn_column_kind kind) {
@@ -163,8 +163,8 @@ static bool check_complete(tn_db *db, tn_error *err) {
 
 static bool read_tables(tn_db *db, tn_contract *out, tn_error *err) {
     duckdb_result result;
-    bool ok = tn_db_query(db, "SELECT table_name, optional, grain FROM tn_contract_tables",
-                          &result, err);
+    bool ok =
+        tn_db_query(db, "SELECT table_name, optional, grain FROM tn_contract_tables", &result, err);
     duckdb_data_chunk chunk;
     while (ok && (chunk = duckdb_fetch_chunk(result)) != NULL) {
         for (idx_t r = 0; r < duckdb_data_chunk_get_size(chunk); r++) {

@@ -39,9 +39,11 @@ typedef struct {
 
 /* Length of the valid UTF-8 sequence at `text` (at most `left` bytes), or 0 when it is not one. */
 static size_t utf8_sequence(const unsigned char *text, size_t left) {
-    size_t length = text[0] < 0x80 ? 1 : (text[0] & 0xE0) == 0xC0 ? 2
-                                        : (text[0] & 0xF0) == 0xE0 ? 3
-                                        : (text[0] & 0xF8) == 0xF0 ? 4 : 0;
+    size_t length = text[0] < 0x80             ? 1
+                    : (text[0] & 0xE0) == 0xC0 ? 2
+                    : (text[0] & 0xF0) == 0xE0 ? 3
+                    : (text[0] & 0xF8) == 0xF0 ? 4
+                                               : 0;
     if (length == 0 || length > left || (length == 2 && text[0] < 0xC2))
         return 0;
     for (size_t i = 1; i < length; i++) {

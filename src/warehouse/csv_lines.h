@@ -32,9 +32,9 @@ typedef struct {
 
 /* How the file is written. */
 typedef struct {
-    char delimiter; /* ',' or '\t' ... */
-    char quote;     /* '"', or 0 for none */
-    bool header;    /* the first record is a header, not data */
+    char delimiter;        /* ',' or '\t' ... */
+    char quote;            /* '"', or 0 for none */
+    bool header;           /* the first record is a header, not data */
     bool skip_space_lines; /* a line of spaces and tabs only is no record (JSON lines) */
 } tn_csv_dialect;
 
@@ -46,7 +46,7 @@ typedef struct {
  * the numbering against DuckDB's (accepted + rejected must equal it).
  */
 bool tn_csv_locate(const char *path, const tn_csv_dialect *dialect, const int64_t *rejected,
-                   size_t rejected_count,
-                   tn_csv_lookup *lookups, size_t lookup_count, int64_t *records, tn_error *err);
+                   size_t rejected_count, tn_csv_lookup *lookups, size_t lookup_count,
+                   int64_t *records, tn_error *err);
 
 #endif

@@ -21,11 +21,11 @@
 #include "warehouse/mapping.h"
 
 typedef struct {
-    char *path;      /* as opened */
-    char *display;   /* as shown in messages: relative to the base directory */
-    char **columns;  /* the header's names, deduplicated (a repeat gets "_2"); NULL for JSON lines */
+    char *path;     /* as opened */
+    char *display;  /* as shown in messages: relative to the base directory */
+    char **columns; /* the header's names, deduplicated (a repeat gets "_2"); NULL for JSON lines */
     size_t column_count;
-    char *problem;   /* why the file cannot be read, or NULL */
+    char *problem;       /* why the file cannot be read, or NULL */
     bool header_problem; /* the problem is in line 1 */
     bool loaded;         /* its load table was created (tn_load_<table>_<index>) */
 } tn_load_file;

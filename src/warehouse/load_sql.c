@@ -32,7 +32,7 @@ bool tn_load_sql_is_parsed(tn_column_kind kind) {
 }
 
 const char *tn_load_sql_timezone(const tn_column_source *column, const tn_table_source *source) {
-    return column->timezone != NULL ? column->timezone
+    return column->timezone != NULL   ? column->timezone
            : source->timezone != NULL ? source->timezone
                                       : "UTC";
 }
@@ -46,7 +46,8 @@ static bool is_utc(const char *zone) {
            strcasecmp(zone, "GMT") == 0 || strcasecmp(zone, "Etc/GMT") == 0;
 }
 
-/* ---- L0: where a column's value comes from ---------------------------------------------------- */
+/* ---- L0: where a column's value comes from ----------------------------------------------------
+ */
 
 /* The JSON path of a dotted column name: properties.$time → $."properties"."$time". */
 static void json_path(tn_strbuf *out, const char *dotted) {
@@ -356,10 +357,9 @@ static void parse_value(const tn_contract_column *contract, const tn_column_sour
         tn_strbuf_printf(out, "tn_integer_from(%s)", number);
         break;
     case TN_KIND_SCORE:
-        tn_strbuf_printf(out, "%s(%s)",
-                         tn_load_sql_decimal(column, source) == ',' ? "tn_float_comma"
-                                                                    : "tn_float_point",
-                         text);
+        tn_strbuf_printf(
+            out, "%s(%s)",
+            tn_load_sql_decimal(column, source) == ',' ? "tn_float_comma" : "tn_float_point", text);
         break;
     default:
         tn_strbuf_puts(out, text);

@@ -33,8 +33,7 @@ static const struct {
 
 /* Times of day a named format accepts after the date (none first). */
 static const char *const time_suffixes[] = {
-    "",           " %H:%M",         " %H:%M:%S",         " %H:%M:%S.%f",
-    " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S",        "T%H:%M",
+    "", " %H:%M", " %H:%M:%S", " %H:%M:%S.%f", " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S", "T%H:%M",
 };
 
 static int named_format(const char *format) {
@@ -97,9 +96,10 @@ bool tn_mapping_time_patterns(const char *format, tn_strbuf *out) {
     return true;
 }
 
-static const char *const format_names[] = {
-    [TN_FILE_CSV] = "csv", [TN_FILE_TSV] = "tsv", [TN_FILE_JSONL] = "jsonl",
-    [TN_FILE_PARQUET] = "parquet"};
+static const char *const format_names[] = {[TN_FILE_CSV] = "csv",
+                                           [TN_FILE_TSV] = "tsv",
+                                           [TN_FILE_JSONL] = "jsonl",
+                                           [TN_FILE_PARQUET] = "parquet"};
 
 const char *tn_file_format_name(tn_file_format format) {
     return format_names[format];
@@ -115,10 +115,10 @@ bool tn_mapping_format_from_name(const char *name, tn_file_format *format) {
         const char *suffix;
         tn_file_format format;
     } suffixes[] = {
-        {".csv", TN_FILE_CSV},       {".csv.gz", TN_FILE_CSV},     {".tsv", TN_FILE_TSV},
-        {".tsv.gz", TN_FILE_TSV},    {".tab", TN_FILE_TSV},        {".jsonl", TN_FILE_JSONL},
+        {".csv", TN_FILE_CSV},        {".csv.gz", TN_FILE_CSV},    {".tsv", TN_FILE_TSV},
+        {".tsv.gz", TN_FILE_TSV},     {".tab", TN_FILE_TSV},       {".jsonl", TN_FILE_JSONL},
         {".jsonl.gz", TN_FILE_JSONL}, {".ndjson", TN_FILE_JSONL},  {".ndjson.gz", TN_FILE_JSONL},
-        {".json", TN_FILE_JSONL},    {".json.gz", TN_FILE_JSONL},  {".parquet", TN_FILE_PARQUET},
+        {".json", TN_FILE_JSONL},     {".json.gz", TN_FILE_JSONL}, {".parquet", TN_FILE_PARQUET},
     };
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         if (ends_with(name, suffixes[i].suffix)) {
@@ -303,7 +303,8 @@ static void read_column_option(walk *w, const tn_contract_column *column, tn_col
         else
             read_decimal(w, value, here, &source->decimal);
     } else {
-        problem(w, key_node, where, "unknown key '%s' — expected column, sql, format, timezone or decimal", key);
+        problem(w, key_node, where,
+                "unknown key '%s' — expected column, sql, format, timezone or decimal", key);
     }
 }
 
@@ -362,8 +363,7 @@ static void read_columns(walk *w, const tn_contract_table *table, tn_table_sourc
                     table->name, tn_strbuf_cstr(&known));
             tn_strbuf_free(&known);
         } else {
-            read_column(w, &table->columns[c], &source->columns[c], node_at(w, pair->value),
-                        here);
+            read_column(w, &table->columns[c], &source->columns[c], node_at(w, pair->value), here);
         }
     }
     for (int c = 0; c < table->column_count; c++) {
@@ -373,7 +373,8 @@ static void read_columns(walk *w, const tn_contract_table *table, tn_table_sourc
     }
 }
 
-/* ---- value maps and event roles ---------------------------------------------------------------- */
+/* ---- value maps and event roles ----------------------------------------------------------------
+ */
 
 static void add_rule(walk *w, tn_table_source *source, int column, const char *pattern,
                      const char *value) {
@@ -620,9 +621,9 @@ static void read_table(walk *w, int t, tn_table_source *source, const yaml_node_
             problem(w, key, where, "'%s' appears twice", name);
             continue;
         }
-        static const char *const known[] = {
-            "files",   "format", "delimiter", "quote", "encoding",       "timezone",
-            "decimal", "columns", "values",   "events", "unmapped_events"};
+        static const char *const known[] = {"files",    "format",   "delimiter",      "quote",
+                                            "encoding", "timezone", "decimal",        "columns",
+                                            "values",   "events",   "unmapped_events"};
         bool is_known = false;
         for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
             is_known = is_known || strcmp(name, known[k]) == 0;
@@ -789,7 +790,8 @@ bool tn_mapping_canonical(const tn_contract *contract, const char *dir, tn_mappi
             tn_column_source *column = &source->columns[c];
             column->mapped = true;
             /* the account columns are new: exports written before them still load */
-            column->if_present = strcmp(table->name, "customers") == 0 && table->columns[c].optional;
+            column->if_present =
+                strcmp(table->name, "customers") == 0 && table->columns[c].optional;
             column->column = copy(&w, table->columns[c].name);
         }
     }

@@ -69,7 +69,8 @@ static const struct {
      "customerid accountid productaccountid companyid organizationid orgid clientid tenantid "
      "workspaceid externalid customer account id"},
     {"customers", "industry", "industry vertical sector industryname"},
-    {"customers", "plan_tier", "plantier plan planname tier subscriptionplan edition package product"},
+    {"customers", "plan_tier",
+     "plantier plan planname tier subscriptionplan edition package product"},
     {"customers", "signup_date",
      "signupdate signedupat signedup customersince contractstart contractstartdate "
      "subscriptionstart startdate createdutc createdat createddate created activationdate"},
@@ -102,14 +103,14 @@ static const struct {
     {"gtm_opportunities", "opp_id", "oppid opportunityid dealid recordid id"},
     {"gtm_opportunities", "customer_id",
      "productaccountid customerid accountid companyid organizationid externalaccountid"},
-    {"gtm_opportunities", "stage", "stage stagename dealstage opportunitystage pipelinestage status"},
-    {"gtm_opportunities", "close_date",
-     "closedate expectedclosedate closedat closedon closed"},
-    {"gtm_opportunities", "amount", "amount amountusd dealamount opportunityamount value totalvalue"},
+    {"gtm_opportunities", "stage",
+     "stage stagename dealstage opportunitystage pipelinestage status"},
+    {"gtm_opportunities", "close_date", "closedate expectedclosedate closedat closedon closed"},
+    {"gtm_opportunities", "amount",
+     "amount amountusd dealamount opportunityamount value totalvalue"},
     {"gtm_opportunities", "sales_owner",
      "opportunityowner salesowner dealowner owner salesrep rep accountexecutive ae"},
-    {"gtm_opportunities", "opportunity_type",
-     "opportunitytype dealtype type businesstype kind"},
+    {"gtm_opportunities", "opportunity_type", "opportunitytype dealtype type businesstype kind"},
 
     {"support_tickets", "ticket_id", "ticketid ticketnumber casenumber caseid id number"},
     {"support_tickets", "customer_id",
@@ -399,7 +400,8 @@ static void free_folder(folder *f) {
     }
 }
 
-/* ---- matching ---------------------------------------------------------------------------------- */
+/* ---- matching ----------------------------------------------------------------------------------
+ */
 
 static bool is_key(tn_column_kind kind) {
     return kind == TN_KIND_ID || kind == TN_KIND_REFERENCE;
@@ -421,7 +423,8 @@ static int match_columns(const tn_contract_table *table, source_file *file, int 
                 continue;
             int best = -1, best_score = 0;
             for (size_t s = 0; s < file->column_count; s++) {
-                int score = used[s] ? 0 : name_score(table->name, column->name, file->columns[s].name);
+                int score =
+                    used[s] ? 0 : name_score(table->name, column->name, file->columns[s].name);
                 if (score > best_score) {
                     best_score = score;
                     best = (int)s;
@@ -487,7 +490,8 @@ static void match_files(const tn_contract *contract, folder *f) {
     }
 }
 
-/* ---- reading values ---------------------------------------------------------------------------- */
+/* ---- reading values ----------------------------------------------------------------------------
+ */
 
 static bool all_samples(const source_column *column, bool (*test)(const char *)) {
     if (column->sample_count == 0)
@@ -630,7 +634,8 @@ static bool read_distinct(tn_db *db, const source_file *file, int column, distin
         tn_strbuf_printf(&sql, "SELECT trim(c%d) AS v, count(*) FROM ", column);
         csv_reader(file, &sql);
     }
-    tn_strbuf_printf(&sql, " WHERE v IS NOT NULL AND v <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT %d",
+    tn_strbuf_printf(&sql,
+                     " WHERE v IS NOT NULL AND v <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT %d",
                      MAX_DISTINCT + 1);
     duckdb_result result;
     bool ok = tn_db_query(db, tn_strbuf_cstr(&sql), &result, err);
@@ -783,7 +788,8 @@ static void write_column(const tn_contract_column *column, const source_file *fi
         tn_strbuf_puts(&tmp, " AS DOUBLE) / 60");
         yaml_string(out, tn_strbuf_cstr(&tmp));
         tn_strbuf_free(&tmp);
-        tn_strbuf_puts(out, "}   # minutes to hours; a value that is not a whole hour is refused\n");
+        tn_strbuf_puts(out,
+                       "}   # minutes to hours; a value that is not a whole hour is refused\n");
         return;
     }
     if (tn_column_kind_is_time(column->kind)) {
@@ -854,7 +860,8 @@ static void write_tag_patterns(const tn_contract_column *column, const distinct_
                 counts[t] += d->counts[i];
         }
     }
-    tn_strbuf_puts(out, "      # tags: each value holds several, so the map matches them by pattern\n");
+    tn_strbuf_puts(out,
+                   "      # tags: each value holds several, so the map matches them by pattern\n");
     tn_strbuf others = TN_STRBUF_INIT;
     for (int done = 0; done < tag_count; done++) {
         int best = -1;
@@ -870,7 +877,8 @@ static void write_tag_patterns(const tn_contract_column *column, const distinct_
             tn_strbuf_puts(out, "      ");
             yaml_string(out, tn_strbuf_cstr(&pattern));
             tn_strbuf_printf(out, ": %s   # tag on %lld row%s%s\n", meaning, counts[best],
-                             counts[best] == 1 ? "" : "s", guessed ? "; guessed from the name" : "");
+                             counts[best] == 1 ? "" : "s",
+                             guessed ? "; guessed from the name" : "");
             tn_strbuf_free(&pattern);
         } else {
             tn_strbuf_printf(&others, "%s%s", others.length ? ", " : "", tags[best]);
@@ -958,8 +966,9 @@ static bool write_events(tn_db *db, const tn_contract_column *column, const sour
     for (int i = 0; i < d.count; i++)
         unplaced += !placed[i];
     if (unplaced > 0 || d.more) {
-        tn_strbuf_printf(out, "  # TODO: %s%d event name%s without a role; give each one a role "
-                              "above, or leave it\n  # to unmapped_events:\n",
+        tn_strbuf_printf(out,
+                         "  # TODO: %s%d event name%s without a role; give each one a role "
+                         "above, or leave it\n  # to unmapped_events:\n",
                          d.more ? "more than " : "", unplaced, unplaced == 1 ? "" : "s");
         for (int i = 0; i < d.count; i++) {
             if (!placed[i])
@@ -1003,8 +1012,9 @@ static bool write_table(tn_db *db, const tn_contract_table *table, int t, const 
         file = f->files[i].table == t ? &f->files[i] : NULL;
     tn_strbuf_printf(out, "\n# %s: %s.\n", table->name, table->grain);
     if (file == NULL && table->optional) {
-        tn_strbuf_printf(out, "%s: ~   # no export looks like it: the risk score then uses the "
-                              "usage decay alone\n",
+        tn_strbuf_printf(out,
+                         "%s: ~   # no export looks like it: the risk score then uses the "
+                         "usage decay alone\n",
                          table->name);
         return true;
     }
@@ -1073,12 +1083,13 @@ bool tn_propose_mapping(const tn_contract *contract, const char *dir, tn_strbuf 
     ok = ok && tn_db_open(":memory:", TN_DB_READ_WRITE, &db, err) && read_folder(db, f, err);
     if (ok) {
         match_files(contract, f);
-        tn_strbuf_puts(out, "# tenure.yml — how the exports in this folder fill Tenure's data "
-                            "contract\n# (docs/data-contract.md; the keys are in docs/your-data.md)."
-                            " Proposed by\n# `tenure init`: check every line, replace each TODO, "
-                            "then run\n# `tenure validate --raw <this folder>`.\n\n"
-                            "# The zone of timestamps written without an offset (+02:00, Z).\n"
-                            "timezone: UTC\n");
+        tn_strbuf_puts(out,
+                       "# tenure.yml — how the exports in this folder fill Tenure's data "
+                       "contract\n# (docs/data-contract.md; the keys are in docs/your-data.md)."
+                       " Proposed by\n# `tenure init`: check every line, replace each TODO, "
+                       "then run\n# `tenure validate --raw <this folder>`.\n\n"
+                       "# The zone of timestamps written without an offset (+02:00, Z).\n"
+                       "timezone: UTC\n");
         for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++)
             ok = write_table(db, &contract->tables[t], t, f, out, summary, err);
         for (int i = 0; i < f->count; i++) {

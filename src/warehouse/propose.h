@@ -32,9 +32,9 @@
 #include "warehouse/contract.h"
 
 typedef struct {
-    int files;    /* data files found */
-    int tables;   /* contract tables matched to a file */
-    int todos;    /* TODO entries written */
+    int files;            /* data files found */
+    int tables;           /* contract tables matched to a file */
+    int todos;            /* TODO entries written */
     char unmatched[1024]; /* files matched to no table, comma-separated */
 } tn_proposal_summary;
 

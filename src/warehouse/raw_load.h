@@ -37,9 +37,9 @@
 typedef struct {
     uint64_t rows_read[TN_RAW_TABLE_COUNT]; /* records read, per table */
     uint64_t files;                         /* files read */
-    uint64_t problems;      /* problems of their own (0: the files are clean) */
-    uint64_t consequences;  /* rows refused only because their customer was */
-    uint64_t rejected_rows; /* distinct rows with at least one problem */
+    uint64_t problems;                      /* problems of their own (0: the files are clean) */
+    uint64_t consequences;                  /* rows refused only because their customer was */
+    uint64_t rejected_rows;                 /* distinct rows with at least one problem */
 } tn_load_summary;
 
 /*

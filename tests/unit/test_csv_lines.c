@@ -162,7 +162,8 @@ static void test_bad_bytes_are_shown(void **state) {
 static void test_split_header(void **state) {
     (void)state;
     char *names[8];
-    int count = tn_load_split_header(" Id ;\"Account: \"\"Name\"\"\";MRR (€);\r", ';', '"', names, 8);
+    int count =
+        tn_load_split_header(" Id ;\"Account: \"\"Name\"\"\";MRR (€);\r", ';', '"', names, 8);
     assert_int_equal(count, 4);
     assert_string_equal(names[0], "Id");
     assert_string_equal(names[1], "Account: \"Name\"");

@@ -112,7 +112,7 @@ static void test_valid_file(void **state) {
 
     const tn_table_source *events = &mapping.tables[1];
     assert_int_equal(events->format, TN_FILE_JSONL); /* .jsonl.gz */
-    assert_string_equal(events->timezone, "UTC");   /* the table's own */
+    assert_string_equal(events->timezone, "UTC");    /* the table's own */
     assert_true(events->unmapped_usage);
     assert_int_equal(events->rule_count, 3);
     assert_string_equal(events->rules[1].pattern, "webhook sent");

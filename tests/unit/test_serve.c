@@ -581,7 +581,8 @@ static void test_views_of_one_customer(void **state) {
     json_t *daily = json_array();
     for (int day = 0; day < 90; day++)
         json_array_append_new(daily, json_integer(day % 7));
-    /* a customer of a company without risk signals: the formula says so, and their inputs are unknown */
+    /* a customer of a company without risk signals: the formula says so, and their inputs are
+     * unknown */
     tn_view_context context = {"2026-03-14", "churn-v", "expansion-v", "1.00·usage_decay"};
     score.compliance_gap_score = NAN;
     score.vendor_risk_flags = -1;

@@ -1,0 +1,122 @@
+/*
+ * load_report.c — the problems of a load, for people (see load_report.h).
+ */
+#include "warehouse/load_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/embedded.h"
+#include "common/strbuf.h"
+#include "warehouse/query.h"
+
+/* A value as one short line: control characters shown, at most 80 bytes. */
+static void put_value(FILE *out, const char *value) {
+    size_t shown = 0;
+    for (const char *c = value; *c != '\0'; c++) {
+        if (shown >= 80) {
+            fputs("...", out);
+            break;
+        }
+        if (*c == '\n')
+            fputs("\\n", out);
+        else if (*c == '\r')
+            fputs("\\r", out);
+        else if ((unsigned char)*c < 0x20)
+            fprintf(out, "\\x%02x", (unsigned char)*c);
+        else
+            fputc(*c, out);
+        shown++;
+    }
+}
+
+/* The kinds of one file (or, with file_index < -1, of all files) as "2 a, 1 b". */
+static void put_kinds(FILE *out, const char *cells, size_t rows, const char *table_order,
+                      const char *file_index) {
+    const char *cell = cells;
+    bool first = true;
+    for (size_t r = 0; r < rows; r++) {
+        const char *fields[4];
+        for (int f = 0; f < 4; f++) {
+            fields[f] = cell;
+            cell += strlen(cell) + 1;
+        }
+        if (strcmp(fields[0], table_order) != 0 || strcmp(fields[1], file_index) != 0)
+            continue;
+        fprintf(out, "%s%s %s", first ? "" : ", ", fields[3], fields[2]);
+        first = false;
+    }
+}
+
+/* One file's header line: "crm/opps.csv: 3 problems; 12 rows of rejected customers". */
+static void put_file_header(FILE *out, const char *display, const char *own,
+                            const char *consequences) {
+    long problems = strtol(own, NULL, 10), refused = strtol(consequences, NULL, 10);
+    fprintf(out, "%s: ", display);
+    if (problems > 0)
+        fprintf(out, "%ld problem%s", problems, problems == 1 ? "" : "s");
+    if (refused > 0)
+        fprintf(out, "%s%ld row%s of rejected customers", problems > 0 ? "; " : "", refused,
+                refused == 1 ? "" : "s");
+    fputc('\n', out);
+}
+
+bool tn_load_report_write(tn_db *db, int per_file, FILE *out, tn_error *err) {
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "CREATE OR REPLACE TEMP TABLE tn_report_params AS SELECT %d AS per_file", per_file);
+    tn_strbuf problems = TN_STRBUF_INIT, kinds = TN_STRBUF_INIT;
+    size_t problem_rows = 0, kind_rows = 0;
+    bool ok = tn_db_exec(db, sql, err) &&
+              tn_query_cells(db, tn_embedded_text("sql/load/report.sql"), &problems, &problem_rows,
+                             9, err) &&
+              tn_query_cells(db, tn_embedded_text("sql/load/report_kinds.sql"), &kinds, &kind_rows,
+                             4, err);
+    const char *cell = problems.data;
+    char current[64] = "";
+    for (size_t r = 0; ok && r < problem_rows; r++) {
+        const char *f[9];
+        for (int i = 0; i < 9; i++) {
+            f[i] = cell;
+            cell += strlen(cell) + 1;
+        }
+        char key[64];
+        snprintf(key, sizeof key, "%s/%s", f[0], f[1]);
+        if (strcmp(key, current) != 0) {
+            if (current[0] != '\0') {
+                const char *slash = strchr(current, '/');
+                char order[16];
+                snprintf(order, sizeof order, "%.*s", (int)(slash - current), current);
+                fputs("  by kind: ", out);
+                put_kinds(out, kinds.data, kind_rows, order, slash + 1);
+                fputc('\n', out);
+            }
+            snprintf(current, sizeof current, "%s", key);
+            put_file_header(out, f[2], f[7], f[8]);
+        }
+        if (strcmp(f[4], "(file)") == 0) { /* the file as a whole */
+            fprintf(out, "  %s%s%s: %s\n", f[2], f[3][0] ? ":" : "", f[3], f[6]);
+            continue;
+        }
+        if (f[3][0] == '\0') /* a problem of the file, not of a row */
+            fprintf(out, "  %s: %s: '", f[2], f[4]);
+        else
+            fprintf(out, "  %s:%s: %s: '", f[2], f[3], f[4]);
+        put_value(out, f[5]);
+        fprintf(out, "' — expected %s\n", f[6]);
+    }
+    if (ok && current[0] != '\0') {
+        const char *slash = strchr(current, '/');
+        char order[16];
+        snprintf(order, sizeof order, "%.*s", (int)(slash - current), current);
+        fputs("  by kind: ", out);
+        put_kinds(out, kinds.data, kind_rows, order, slash + 1);
+        fputc('\n', out);
+        fputs("problems by kind: ", out);
+        put_kinds(out, kinds.data, kind_rows, "", "");
+        fputc('\n', out);
+    }
+    tn_strbuf_free(&problems);
+    tn_strbuf_free(&kinds);
+    return ok;
+}

@@ -1,0 +1,56 @@
+/*
+ * query.c — small queries whose results are read as text or numbers (see query.h).
+ */
+#include "warehouse/query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "warehouse/value_text.h"
+
+bool tn_query_cells(tn_db *db, const char *sql, tn_strbuf *cells, size_t *rows, size_t columns,
+                    tn_error *err) {
+    duckdb_result result;
+    bool ok = tn_db_query(db, sql, &result, err);
+    *rows = 0;
+    duckdb_data_chunk chunk;
+    while (ok && (chunk = duckdb_fetch_chunk(result)) != NULL) {
+        idx_t size = duckdb_data_chunk_get_size(chunk);
+        for (idx_t r = 0; r < size; r++) {
+            for (size_t c = 0; c < columns; c++) {
+                tn_value_text(duckdb_data_chunk_get_vector(chunk, c), r, cells);
+                tn_strbuf_putc(cells, '\0');
+            }
+        }
+        *rows += size;
+        duckdb_destroy_data_chunk(&chunk);
+    }
+    duckdb_destroy_result(&result);
+    return ok;
+}
+
+bool tn_query_count(tn_db *db, const char *sql, uint64_t *value, tn_error *err) {
+    tn_strbuf cells = TN_STRBUF_INIT;
+    size_t rows = 0;
+    bool ok = tn_query_cells(db, sql, &cells, &rows, 1, err);
+    *value = ok && rows > 0 ? strtoull(cells.data, NULL, 10) : 0;
+    tn_strbuf_free(&cells);
+    return ok;
+}
+
+int64_t *tn_query_numbers(tn_db *db, const char *sql, size_t columns, size_t *rows, tn_error *err) {
+    tn_strbuf cells = TN_STRBUF_INIT;
+    int64_t *values = NULL;
+    if (tn_query_cells(db, sql, &cells, rows, columns, err)) {
+        values = malloc((*rows * columns + 1) * sizeof *values);
+        const char *cell = cells.data;
+        for (size_t i = 0; values != NULL && i < *rows * columns; i++) {
+            values[i] = *cell ? strtoll(cell, NULL, 10) : -1;
+            cell += strlen(cell) + 1;
+        }
+        if (values == NULL)
+            tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    }
+    tn_strbuf_free(&cells);
+    return values;
+}
