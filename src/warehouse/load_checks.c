@@ -73,7 +73,7 @@ static bool build_value_map(const tn_load_state *load, tn_db *db, tn_error *err)
     return ok;
 }
 
-/* ---- each value's problems ----------------------------------------------------------------- */
+/* ---- each value's problems ------------------------------------------------------------------- */
 
 /* INSERT INTO tn_problems ... SELECT (the caller appends FROM and WHERE); SQL expressions. */
 static void select_problem(tn_strbuf *sql, const char *table, const char *column,

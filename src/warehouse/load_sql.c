@@ -46,8 +46,7 @@ static bool is_utc(const char *zone) {
            strcasecmp(zone, "GMT") == 0 || strcasecmp(zone, "Etc/GMT") == 0;
 }
 
-/* ---- L0: where a column's value comes from ----------------------------------------------------
- */
+/* ---- L0: where a column's value comes from --------------------------------------------------- */
 
 /* The JSON path of a dotted column name: properties.$time → $."properties"."$time". */
 static void json_path(tn_strbuf *out, const char *dotted) {

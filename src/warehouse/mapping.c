@@ -119,6 +119,7 @@ bool tn_mapping_format_from_name(const char *name, tn_file_format *format) {
         {".tsv.gz", TN_FILE_TSV},     {".tab", TN_FILE_TSV},       {".jsonl", TN_FILE_JSONL},
         {".jsonl.gz", TN_FILE_JSONL}, {".ndjson", TN_FILE_JSONL},  {".ndjson.gz", TN_FILE_JSONL},
         {".json", TN_FILE_JSONL},     {".json.gz", TN_FILE_JSONL}, {".parquet", TN_FILE_PARQUET},
+        {".txt", TN_FILE_CSV},        {".txt.gz", TN_FILE_CSV},
     };
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         if (ends_with(name, suffixes[i].suffix)) {
@@ -373,8 +374,7 @@ static void read_columns(walk *w, const tn_contract_table *table, tn_table_sourc
     }
 }
 
-/* ---- value maps and event roles ----------------------------------------------------------------
- */
+/* ---- value maps and event roles -------------------------------------------------------------- */
 
 static void add_rule(walk *w, tn_table_source *source, int column, const char *pattern,
                      const char *value) {

@@ -400,8 +400,7 @@ static void free_folder(folder *f) {
     }
 }
 
-/* ---- matching ----------------------------------------------------------------------------------
- */
+/* ---- matching -------------------------------------------------------------------------------- */
 
 static bool is_key(tn_column_kind kind) {
     return kind == TN_KIND_ID || kind == TN_KIND_REFERENCE;
@@ -490,8 +489,7 @@ static void match_files(const tn_contract *contract, folder *f) {
     }
 }
 
-/* ---- reading values ----------------------------------------------------------------------------
- */
+/* ---- reading values -------------------------------------------------------------------------- */
 
 static bool all_samples(const source_column *column, bool (*test)(const char *)) {
     if (column->sample_count == 0)
@@ -1075,11 +1073,12 @@ bool tn_propose_mapping(const tn_contract *contract, const char *dir, tn_strbuf 
     list_files(dir, "", 0, f);
     summary->files = f->count;
     tn_db *db = NULL;
-    bool ok = f->count > 0 ||
-              tn_error_set(err, TN_ERR_INPUT,
-                           "%s holds no exports (.csv, .tsv, .jsonl, .ndjson, .json, .parquet, "
-                           "optionally .gz)",
-                           dir);
+    bool ok =
+        f->count > 0 ||
+        tn_error_set(err, TN_ERR_INPUT,
+                     "%s holds no exports (.csv, .txt, .tsv, .jsonl, .ndjson, .json, .parquet, "
+                     "optionally .gz)",
+                     dir);
     ok = ok && tn_db_open(":memory:", TN_DB_READ_WRITE, &db, err) && read_folder(db, f, err);
     if (ok) {
         match_files(contract, f);

@@ -54,8 +54,7 @@ static const char *table_name(int t) {
     return tn_raw_tables[t];
 }
 
-/* ---- recording problems and files -------------------------------------------------------------
- */
+/* ---- recording problems and files ------------------------------------------------------------ */
 
 /* One problem found outside SQL (a file, a header, the mapping); line < 0 when none. */
 static bool add_problem(tn_db *db, int t, int file_index, long line, const char *column,
@@ -100,8 +99,7 @@ static bool add_file_row(tn_db *db, int t, int file_index, const char *display, 
     return ok;
 }
 
-/* ---- setting up --------------------------------------------------------------------------------
- */
+/* ---- setting up ------------------------------------------------------------------------------ */
 
 static bool record_column_sources(tn_raw_load *load, tn_db *db, tn_error *err) {
     tn_strbuf sql = TN_STRBUF_INIT;
@@ -146,8 +144,7 @@ static bool set_up(tn_raw_load *load, tn_db *db, const tn_load_limits *limits, t
     return true;
 }
 
-/* ---- the mapping against the files
- * --------------------------------------------------------------- */
+/* ---- the mapping against the files ----------------------------------------------------------- */
 
 /* Unknown time zones; false (with problems recorded) when the table cannot be read. */
 static bool check_zones(tn_raw_load *load, tn_db *db, int t, bool *usable, tn_error *err) {
@@ -275,7 +272,7 @@ static bool check_mapped_columns(tn_db *db, int t, const tn_contract_table *tabl
     return ok;
 }
 
-/* ---- reading the files ---------------------------------------------------------------------- */
+/* ---- reading the files ----------------------------------------------------------------------- */
 
 static bool record_file_problem(tn_db *db, int t, int k, const tn_load_file *file, tn_error *err) {
     const char *kind = strncmp(file->problem, "no such file", 12) == 0 ? "missing file"
