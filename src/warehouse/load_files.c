@@ -52,9 +52,8 @@ int tn_load_split_header(const char *line, char delimiter, char quote, char **na
     return count;
 }
 
-/* The first line of a CSV or TSV file, as text (DuckDB decompresses and decodes it). */
-static bool read_first_line(tn_db *db, const char *path, const tn_table_source *source,
-                            tn_strbuf *line, bool *empty, tn_error *err) {
+bool tn_load_files_first_line(tn_db *db, const char *path, const char *encoding, tn_strbuf *line,
+                              bool *empty, tn_error *err) {
     tn_strbuf sql = TN_STRBUF_INIT;
     tn_strbuf_puts(&sql, "SELECT h FROM read_csv(");
     tn_load_sql_string(&sql, path);
@@ -62,7 +61,7 @@ static bool read_first_line(tn_db *db, const char *path, const tn_table_source *
                      ", header = false, auto_detect = false, columns = {'h': 'VARCHAR'}, "
                      "delim = E'\\x01', quote = '', escape = '', encoding = '%s', "
                      "compression = 'auto', ignore_errors = true) LIMIT 1",
-                     source->encoding);
+                     encoding);
     duckdb_result result;
     bool ok = tn_db_query(db, tn_strbuf_cstr(&sql), &result, err);
     *empty = true;
@@ -107,7 +106,7 @@ static bool read_csv_header(tn_db *db, tn_load_file *file, const tn_table_source
     bool empty = true;
     tn_error read_error;
     tn_error_clear(&read_error);
-    if (!read_first_line(db, file->path, source, &line, &empty, &read_error)) {
+    if (!tn_load_files_first_line(db, file->path, source->encoding, &line, &empty, &read_error)) {
         tn_strbuf message = TN_STRBUF_INIT;
         tn_strbuf_printf(&message, "cannot be read: %s", read_error.message);
         file->problem = tn_strbuf_detach(&message);

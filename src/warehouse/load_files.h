@@ -47,6 +47,14 @@ bool tn_load_files_find(tn_db *db, const char *base_dir, const tn_table_source *
 
 void tn_load_files_free(tn_load_file_set *set);
 
+/*
+ * The first line of a text file as it is (DuckDB decompresses and decodes
+ * it: gzip, a byte order mark, `encoding`); *empty when it has none. A
+ * failure to read the file is a TN_ERR_DB error.
+ */
+bool tn_load_files_first_line(tn_db *db, const char *path, const char *encoding, tn_strbuf *line,
+                              bool *empty, tn_error *err);
+
 /* The index of a header column named `name` (exact, else ignoring case), or -1. */
 int tn_load_file_column(const tn_load_file *file, const char *name);
 

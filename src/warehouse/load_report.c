@@ -61,6 +61,30 @@ static void put_file_header(FILE *out, const char *display, const char *own,
     fputc('\n', out);
 }
 
+/* "  by kind: ..." for the file whose key ("<table order>/<file index>") is `key`. */
+static void put_file_kinds(FILE *out, const char *key, const tn_strbuf *kinds, size_t kind_rows) {
+    const char *slash = strchr(key, '/');
+    char order[16];
+    snprintf(order, sizeof order, "%.*s", (int)(slash - key), key);
+    fputs("  by kind: ", out);
+    put_kinds(out, kinds->data, kind_rows, order, slash + 1);
+    fputc('\n', out);
+}
+
+/* One problem: f[2] file, f[3] line, f[4] column, f[5] value, f[6] what was expected. */
+static void put_problem(FILE *out, const char *const f[9]) {
+    if (strcmp(f[4], "(file)") == 0) { /* the file as a whole */
+        fprintf(out, "  %s%s%s: %s\n", f[2], f[3][0] ? ":" : "", f[3], f[6]);
+        return;
+    }
+    if (f[3][0] == '\0') /* a problem of the file, not of a row */
+        fprintf(out, "  %s: %s: '", f[2], f[4]);
+    else
+        fprintf(out, "  %s:%s: %s: '", f[2], f[3], f[4]);
+    put_value(out, f[5]);
+    fprintf(out, "' — expected %s\n", f[6]);
+}
+
 bool tn_load_report_write(tn_db *db, int per_file, FILE *out, tn_error *err) {
     char sql[128];
     snprintf(sql, sizeof sql,
@@ -83,35 +107,15 @@ bool tn_load_report_write(tn_db *db, int per_file, FILE *out, tn_error *err) {
         char key[64];
         snprintf(key, sizeof key, "%s/%s", f[0], f[1]);
         if (strcmp(key, current) != 0) {
-            if (current[0] != '\0') {
-                const char *slash = strchr(current, '/');
-                char order[16];
-                snprintf(order, sizeof order, "%.*s", (int)(slash - current), current);
-                fputs("  by kind: ", out);
-                put_kinds(out, kinds.data, kind_rows, order, slash + 1);
-                fputc('\n', out);
-            }
+            if (current[0] != '\0')
+                put_file_kinds(out, current, &kinds, kind_rows);
             snprintf(current, sizeof current, "%s", key);
             put_file_header(out, f[2], f[7], f[8]);
         }
-        if (strcmp(f[4], "(file)") == 0) { /* the file as a whole */
-            fprintf(out, "  %s%s%s: %s\n", f[2], f[3][0] ? ":" : "", f[3], f[6]);
-            continue;
-        }
-        if (f[3][0] == '\0') /* a problem of the file, not of a row */
-            fprintf(out, "  %s: %s: '", f[2], f[4]);
-        else
-            fprintf(out, "  %s:%s: %s: '", f[2], f[3], f[4]);
-        put_value(out, f[5]);
-        fprintf(out, "' — expected %s\n", f[6]);
+        put_problem(out, f);
     }
     if (ok && current[0] != '\0') {
-        const char *slash = strchr(current, '/');
-        char order[16];
-        snprintf(order, sizeof order, "%.*s", (int)(slash - current), current);
-        fputs("  by kind: ", out);
-        put_kinds(out, kinds.data, kind_rows, order, slash + 1);
-        fputc('\n', out);
+        put_file_kinds(out, current, &kinds, kind_rows);
         fputs("problems by kind: ", out);
         put_kinds(out, kinds.data, kind_rows, "", "");
         fputc('\n', out);

@@ -18,6 +18,8 @@
 
 #include <yaml.h>
 
+#include "warehouse/load_sql.h"
+
 /* ---- formats --------------------------------------------------------------------------------- */
 
 /* Named date and timestamp formats; each also reads an optional time of day. */
@@ -65,23 +67,13 @@ const char *tn_mapping_time_format_text(const char *format) {
     return named >= 0 ? named_formats[named].text : format;
 }
 
-static void put_sql_string(tn_strbuf *out, const char *text) {
-    tn_strbuf_putc(out, '\'');
-    for (const char *c = text; *c != '\0'; c++) {
-        if (*c == '\'')
-            tn_strbuf_putc(out, '\'');
-        tn_strbuf_putc(out, *c);
-    }
-    tn_strbuf_putc(out, '\'');
-}
-
 bool tn_mapping_time_patterns(const char *format, tn_strbuf *out) {
     if (is_builtin_time_format(format))
         return false;
     int named = named_format(format);
     tn_strbuf_putc(out, '[');
     if (named < 0) {
-        put_sql_string(out, format);
+        tn_load_sql_string(out, format);
     } else {
         for (size_t s = 0; s < sizeof time_suffixes / sizeof time_suffixes[0]; s++) {
             char pattern[64];
@@ -89,7 +81,7 @@ bool tn_mapping_time_patterns(const char *format, tn_strbuf *out) {
                      time_suffixes[s]);
             if (s > 0)
                 tn_strbuf_puts(out, ", ");
-            put_sql_string(out, pattern);
+            tn_load_sql_string(out, pattern);
         }
     }
     tn_strbuf_putc(out, ']');

@@ -248,25 +248,20 @@ static void csv_reader(const source_file *file, tn_strbuf *sql) {
 }
 
 static bool sample_csv(tn_db *db, source_file *file, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "SELECT h FROM read_csv(");
-    tn_load_sql_string(&sql, file->path);
-    tn_strbuf_puts(&sql, ", header = false, auto_detect = false, columns = {'h': 'VARCHAR'}, "
-                         "delim = E'\\x01', quote = '', escape = '') LIMIT 1");
-    duckdb_result result;
-    bool ok = tn_db_query(db, tn_strbuf_cstr(&sql), &result, err);
-    char *line = ok && duckdb_row_count(&result) > 0 ? duckdb_value_varchar(&result, 0, 0) : NULL;
-    duckdb_destroy_result(&result);
-    if (line != NULL) {
-        file->delimiter = guess_delimiter(line, file->format);
+    tn_strbuf line = TN_STRBUF_INIT, sql = TN_STRBUF_INIT;
+    bool empty = true;
+    bool ok = tn_load_files_first_line(db, file->path, "utf-8", &line, &empty, err);
+    if (ok && !empty) {
+        file->delimiter = guess_delimiter(tn_strbuf_cstr(&line), file->format);
         char *names[MAX_COLUMNS];
-        int count = tn_load_split_header(line, file->delimiter, '"', names, MAX_COLUMNS);
+        int count =
+            tn_load_split_header(tn_strbuf_cstr(&line), file->delimiter, '"', names, MAX_COLUMNS);
         for (int c = 0; c < count; c++) {
             find_or_add_column(file, names[c]);
             free(names[c]);
         }
-        duckdb_free(line);
     }
+    tn_strbuf_free(&line);
     if (ok && file->column_count > 0) {
         tn_strbuf_reset(&sql);
         tn_strbuf_puts(&sql, "SELECT * FROM ");
