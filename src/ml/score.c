@@ -10,6 +10,7 @@
 
 #include "common/embedded.h"
 #include "ml/features.h"
+#include "warehouse/query.h"
 #include "warehouse/table.h"
 
 /* The model's features of one mart, in customer_id order. */
@@ -122,15 +123,16 @@ static bool read_risk_formula(tn_db *db, tn_score_set *out, tn_error *err) {
     snprintf(out->risk_formula, sizeof out->risk_formula,
              "0.50·usage_decay + 0.35·compliance_gap + 0.15·min(vendor_risk_flags/5, 1)");
     out->risk_signals = true;
+    bool exists = false;
+    if (!tn_query_table_exists(db, "marts", "risk_score_weights", &exists, err))
+        return false;
+    if (!exists)
+        return true; /* an older warehouse: the full formula */
     tn_table rows = {0};
     bool ok = tn_table_query(db,
                              "SELECT formula::VARCHAR AS formula, compliance_gap_weight::DOUBLE "
                              "AS compliance_gap_weight FROM marts.risk_score_weights",
                              &rows, err);
-    if (!ok && err != NULL && strstr(err->message, "risk_score_weights") != NULL) {
-        tn_error_clear(err); /* an older warehouse */
-        ok = true;
-    }
     char *const *formula = ok && rows.rows == 1 ? tn_table_texts(&rows, "formula") : NULL;
     if (formula != NULL && formula[0] != NULL) {
         snprintf(out->risk_formula, sizeof out->risk_formula, "%s", formula[0]);

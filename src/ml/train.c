@@ -25,6 +25,7 @@
 #include "stats/metrics.h"
 #include "tn_version.h"
 #include "warehouse/build.h"
+#include "warehouse/query.h"
 
 /* Row indexes of the three slices, and their date ranges. */
 typedef struct {
@@ -510,18 +511,17 @@ static void on_snapshot(void *context, size_t done, size_t total) {
  */
 static bool missing_features(tn_db *db, json_t **out, tn_error *err) {
     *out = json_array();
+    bool exists = false;
+    if (!tn_query_table_exists(db, "marts", "feature_availability", &exists, err))
+        return false;
+    if (!exists)
+        return true; /* an older warehouse: every feature is there */
     tn_table rows = {0};
-    bool ok = tn_table_query(
-        db,
-        "SELECT name::VARCHAR AS name, missing_because::VARCHAR AS because "
-        "FROM marts.feature_availability WHERE NOT available AND used_by <> 'risk_score' "
-        "AND (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts' "
-        "AND table_name = 'feature_availability') > 0 ORDER BY name",
-        &rows, err);
-    if (!ok && err != NULL && strstr(err->message, "feature_availability") != NULL) {
-        tn_error_clear(err); /* an older warehouse: every feature is there */
-        ok = true;
-    }
+    bool ok = tn_table_query(db,
+                             "SELECT name::VARCHAR AS name, missing_because::VARCHAR AS because "
+                             "FROM marts.feature_availability WHERE NOT available AND used_by <> "
+                             "'risk_score' ORDER BY name",
+                             &rows, err);
     char *const *names = tn_table_texts(&rows, "name");
     char *const *because = tn_table_texts(&rows, "because");
     for (size_t r = 0; ok && r < rows.rows; r++)

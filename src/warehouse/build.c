@@ -14,7 +14,7 @@
 #include "common/strbuf.h"
 #include "tn_version.h"
 #include "warehouse/models.h"
-#include "warehouse/value_text.h"
+#include "warehouse/query.h"
 
 /* The state shared by the build thread and the watcher. */
 typedef struct {
@@ -36,70 +36,60 @@ static void set_step(build_job *job, const char *fmt, const char *name) {
     atomic_store(&job->step_buffer, next);
 }
 
-/* The first cell of a query as text; false (with err) on failure, "" for NULL or no row. */
-static bool query_cell(tn_db *db, const char *sql, char *out, size_t size, tn_error *err) {
-    duckdb_result result;
-    bool ok = tn_db_query(db, sql, &result, err);
-    tn_strbuf text = TN_STRBUF_INIT;
-    duckdb_data_chunk chunk = ok ? duckdb_fetch_chunk(result) : NULL;
-    if (chunk != NULL && duckdb_data_chunk_get_size(chunk) > 0)
-        tn_value_text(duckdb_data_chunk_get_vector(chunk, 0), 0, &text);
-    if (chunk != NULL)
-        duckdb_destroy_data_chunk(&chunk);
-    snprintf(out, size, "%s", tn_strbuf_cstr(&text));
-    tn_strbuf_free(&text);
-    duckdb_destroy_result(&result);
-    return ok;
-}
-
-static bool table_exists(tn_db *db, const char *schema, const char *table, bool *exists,
-                         tn_error *err) {
-    char sql[256], cell[32];
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s' AND "
-             "table_name = '%s'",
-             schema, table);
-    bool ok = query_cell(db, sql, cell, sizeof cell, err);
-    *exists = ok && strcmp(cell, "1") == 0;
+/*
+ * The day after the latest usage event `from` holds (a FROM clause),
+ * with the reason for people; *found is false when it holds none.
+ */
+static bool day_after_latest_event(tn_db *db, const char *from, tn_build_result *result,
+                                   tn_day *day, bool *found, tn_error *err) {
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT CAST(max(\"timestamp\") AS DATE) + 1, max(\"timestamp\") %s",
+             from);
+    tn_strbuf cells = TN_STRBUF_INIT;
+    size_t rows = 0;
+    bool ok = tn_query_cells(db, sql, &cells, &rows, 2, err);
+    const char *next_day = ok && rows == 1 ? cells.data : "";
+    *found = next_day[0] != '\0';
+    if (*found) {
+        snprintf(result->as_of_reason, sizeof result->as_of_reason,
+                 "the day after the latest usage event, %s UTC", next_day + strlen(next_day) + 1);
+        ok = tn_date_parse(next_day, day, err);
+    }
+    tn_strbuf_free(&cells);
     return ok;
 }
 
 /* The data's own as-of date: generate's record, else the day after the latest event. */
 static bool data_as_of(tn_db *db, bool loaded, tn_build_result *result, tn_error *err) {
-    char cell[32] = "", latest[48] = "";
     bool generated = false;
-    if (!loaded && !table_exists(db, "meta", "generation", &generated, err))
+    if (!loaded && !tn_query_table_exists(db, "meta", "generation", &generated, err))
         return false;
-    const char *sql = generated
-                          ? "SELECT as_of FROM meta.generation"
-                          : "SELECT CAST(max(\"timestamp\") AS DATE) + 1 FROM raw.usage_events";
-    if (!query_cell(db, sql, cell, sizeof cell, err))
-        return false;
-    if (cell[0] == '\0')
-        return tn_error_set(
-            err, TN_ERR_INPUT,
-            "raw.usage_events is empty, so the data has no as-of date: give --as-of");
-    if (generated)
+    if (generated) {
+        char cell[32] = "";
         snprintf(result->as_of_reason, sizeof result->as_of_reason,
                  "the date tenure generate recorded");
-    else if (query_cell(db, "SELECT max(\"timestamp\") FROM raw.usage_events", latest,
-                        sizeof latest, err))
-        snprintf(result->as_of_reason, sizeof result->as_of_reason,
-                 "the day after the latest usage event, %s UTC", latest);
-    else
+        return tn_query_text(db, "SELECT as_of FROM meta.generation", cell, sizeof cell, err) &&
+               tn_date_parse(cell, &result->data_as_of, err);
+    }
+    bool found = false;
+    if (!day_after_latest_event(db, "FROM raw.usage_events", result, &result->data_as_of, &found,
+                                err))
         return false;
-    return tn_date_parse(cell, &result->data_as_of, err);
+    return found || tn_error_set(err, TN_ERR_INPUT,
+                                 "raw.usage_events is empty, so the data has no as-of date: "
+                                 "give --as-of");
 }
 
 static bool column_exists(tn_db *db, const char *table, const char *column, bool *exists,
                           tn_error *err) {
-    char sql[256], cell[32];
+    char sql[256];
+    uint64_t count = 0;
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'raw' AND "
              "table_name = '%s' AND column_name = '%s'",
              table, column);
-    bool ok = query_cell(db, sql, cell, sizeof cell, err);
-    *exists = ok && strcmp(cell, "1") == 0;
+    bool ok = tn_query_count(db, sql, &count, err);
+    *exists = count == 1;
     return ok;
 }
 
@@ -112,7 +102,7 @@ static bool column_exists(tn_db *db, const char *table, const char *column, bool
 static bool check_raw_tables(build_job *job, tn_db *db, tn_error *err) {
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
         bool exists = false;
-        if (!table_exists(db, "raw", tn_raw_tables[t], &exists, err))
+        if (!tn_query_table_exists(db, "raw", tn_raw_tables[t], &exists, err))
             return false;
         if (!exists)
             return tn_error_set(err, TN_ERR_INPUT,
@@ -168,7 +158,7 @@ static bool record_build(build_job *job, tn_db *db, const char *as_of, const cha
                          tn_error *err) {
     /* the raw tables came from `tenure generate` as long as its record is there */
     bool generated = false;
-    if (!table_exists(db, "meta", "generation", &generated, err))
+    if (!tn_query_table_exists(db, "meta", "generation", &generated, err))
         return false;
     tn_strbuf sql = TN_STRBUF_INIT;
     tn_strbuf_printf(
@@ -195,11 +185,10 @@ static bool record_build(build_job *job, tn_db *db, const char *as_of, const cha
 
 static bool count_raw_rows(tn_db *db, uint64_t rows[TN_RAW_TABLE_COUNT], tn_error *err) {
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
-        char sql[128], cell[32];
+        char sql[128];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM raw.%s", tn_raw_tables[t]);
-        if (!query_cell(db, sql, cell, sizeof cell, err))
+        if (!tn_query_count(db, sql, &rows[t], err))
             return false;
-        rows[t] = strtoull(cell, NULL, 10);
     }
     return true;
 }
@@ -419,29 +408,20 @@ static bool validated_as_of(build_job *job, tn_db *db, tn_error *err) {
         snprintf(result->as_of_reason, sizeof result->as_of_reason, "given by --as-of");
         return true;
     }
-    char day[32] = "", latest[48] = "", problems[32] = "";
-    bool ok = query_cell(db,
-                         "SELECT count(*) FROM tn_problems WHERE table_name = 'usage_events' AND "
-                         "row_index IS NOT NULL",
-                         problems, sizeof problems, err);
+    uint64_t problems = 0;
+    bool ok = tn_query_count(db,
+                             "SELECT count(*) FROM tn_problems WHERE table_name = 'usage_events' "
+                             "AND row_index IS NOT NULL",
+                             &problems, err);
     /* the latest event that loads: rows with a problem do not count */
-    const char *rows = strcmp(problems, "0") == 0
+    const char *rows = problems == 0
                            ? "FROM tn_load_usage_events"
                            : "FROM tn_load_usage_events AS l WHERE NOT EXISTS (SELECT 1 FROM "
                              "tn_problems AS p WHERE p.table_name = 'usage_events' AND "
                              "p.file_index = l._file AND p.row_index = l._row)";
-    char sql[512];
-    snprintf(sql, sizeof sql, "SELECT max(\"timestamp\") %s", rows);
-    ok = ok && query_cell(db, sql, latest, sizeof latest, err);
-    if (ok && latest[0] != '\0') {
-        snprintf(sql, sizeof sql, "SELECT CAST(TIMESTAMP '%s' AS DATE) + 1", latest);
-        ok = query_cell(db, sql, day, sizeof day, err);
-    }
-    if (ok && day[0] != '\0') {
-        snprintf(result->as_of_reason, sizeof result->as_of_reason,
-                 "the day after the latest usage event, %s UTC", latest);
-        ok = tn_date_parse(day, &result->as_of, err);
-    } else if (ok) {
+    bool found = false;
+    ok = ok && day_after_latest_event(db, rows, result, &result->as_of, &found, err);
+    if (ok && !found) {
         result->as_of = TN_DAY_UNSET;
         snprintf(result->as_of_reason, sizeof result->as_of_reason,
                  "no usage event loads, so --as-of would be needed");
@@ -484,13 +464,14 @@ void tn_build_result_free(tn_build_result *result) {
 
 bool tn_build_info_dates(tn_db *db, tn_day *as_of, tn_day *data_as_of, tn_error *err) {
     bool exists = false;
-    if (!table_exists(db, "marts", "build_info", &exists, err))
+    if (!tn_query_table_exists(db, "marts", "build_info", &exists, err))
         return false;
     if (!exists)
         return tn_error_set(err, TN_ERR_INPUT, "%s has no marts yet: run 'tenure build' first",
                             tn_db_path(db));
     char first[32], second[32];
-    return query_cell(db, "SELECT as_of FROM marts.build_info", first, sizeof first, err) &&
-           query_cell(db, "SELECT data_as_of FROM marts.build_info", second, sizeof second, err) &&
+    return tn_query_text(db, "SELECT as_of FROM marts.build_info", first, sizeof first, err) &&
+           tn_query_text(db, "SELECT data_as_of FROM marts.build_info", second, sizeof second,
+                         err) &&
            tn_date_parse(first, as_of, err) && tn_date_parse(second, data_as_of, err);
 }

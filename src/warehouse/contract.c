@@ -23,10 +23,6 @@ static const char *const kind_names[] = {
     [TN_KIND_COUNT] = "count", [TN_KIND_SCORE] = "score",
 };
 
-const char *tn_column_kind_name(tn_column_kind kind) {
-    return kind_names[kind];
-}
-
 bool tn_column_kind_is_number(tn_column_kind kind) {
     return kind == TN_KIND_MONEY || kind == TN_KIND_HOURS || kind == TN_KIND_COUNT ||
            kind == TN_KIND_SCORE;

@@ -70,9 +70,6 @@ int tn_contract_column_index(const tn_contract_table *table, const char *name);
 /* True when `value` is one of the column's accepted values. */
 bool tn_contract_accepts(const tn_contract_column *column, const char *value);
 
-/* The kind's name as contract.sql spells it ("money"). */
-const char *tn_column_kind_name(tn_column_kind kind);
-
 /* Whether a kind is read as a number, or as a date or timestamp. */
 bool tn_column_kind_is_number(tn_column_kind kind);
 bool tn_column_kind_is_time(tn_column_kind kind);

@@ -110,12 +110,14 @@ static bool read_csv_header(tn_db *db, tn_load_file *file, const tn_table_source
         tn_strbuf message = TN_STRBUF_INIT;
         tn_strbuf_printf(&message, "cannot be read: %s", read_error.message);
         file->problem = tn_strbuf_detach(&message);
+        file->problem_kind = "unreadable file";
         tn_strbuf_free(&line);
         return file->problem != NULL || tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     }
     bool ok = true;
     if (empty || line.length == 0) {
         file->problem = strdup("the file is empty: a header line was expected");
+        file->problem_kind = "empty file";
         file->header_problem = true;
         ok = file->problem != NULL;
     } else {
@@ -146,6 +148,7 @@ static bool read_parquet_columns(tn_db *db, tn_load_file *file, tn_error *err) {
         tn_strbuf message = TN_STRBUF_INIT;
         tn_strbuf_printf(&message, "cannot be read as Parquet: %s", read_error.message);
         file->problem = tn_strbuf_detach(&message);
+        file->problem_kind = "unreadable file";
         return file->problem != NULL || tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     }
     idx_t rows = duckdb_row_count(&result);
@@ -206,6 +209,7 @@ static bool expand(tn_load_file_set *set, const char *base_dir, const char *patt
             tn_strbuf message = TN_STRBUF_INIT;
             tn_strbuf_printf(&message, "no such file: %s", tn_strbuf_cstr(&full));
             file->problem = tn_strbuf_detach(&message);
+            file->problem_kind = "missing file";
         }
         ok = ok && file->problem != NULL;
     } else {
@@ -223,9 +227,7 @@ bool tn_load_files_find(tn_db *db, const char *base_dir, const tn_table_source *
     for (size_t p = 0; ok && p < source->file_count; p++)
         ok = expand(out, base_dir, source->files[p], &unmatched);
     if (ok && unmatched.length > 0) {
-        tn_strbuf message = TN_STRBUF_INIT;
-        tn_strbuf_printf(&message, "%s", tn_strbuf_cstr(&unmatched));
-        out->problem = tn_strbuf_detach(&message);
+        out->problem = tn_strbuf_detach(&unmatched);
         ok = out->problem != NULL;
     }
     tn_strbuf_free(&unmatched);
@@ -238,6 +240,7 @@ bool tn_load_files_find(tn_db *db, const char *base_dir, const tn_table_source *
         struct stat info;
         if (stat(file->path, &info) != 0 || !S_ISREG(info.st_mode)) {
             file->problem = strdup("not a readable file");
+            file->problem_kind = "unreadable file";
             ok = file->problem != NULL || tn_error_set(err, TN_ERR_NOMEM, "out of memory");
         } else if (source->format == TN_FILE_PARQUET) {
             ok = read_parquet_columns(db, file, err);

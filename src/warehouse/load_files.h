@@ -25,9 +25,10 @@ typedef struct {
     char *display;  /* as shown in messages: relative to the base directory */
     char **columns; /* the header's names, deduplicated (a repeat gets "_2"); NULL for JSON lines */
     size_t column_count;
-    char *problem;       /* why the file cannot be read, or NULL */
-    bool header_problem; /* the problem is in line 1 */
-    bool loaded;         /* its load table was created (tn_load_<table>_<index>) */
+    char *problem;            /* why the file cannot be read, or NULL */
+    const char *problem_kind; /* with a problem: "missing file", "empty file", "unreadable file" */
+    bool header_problem;      /* the problem is in line 1 */
+    bool loaded;              /* its load table was created (tn_load_<table>_<index>) */
 } tn_load_file;
 
 /* A table's files; owns everything in it. */

@@ -427,19 +427,6 @@ void tn_load_sql_create(const tn_contract_table *table, const tn_table_source *s
     tn_strbuf_puts(out, "))))");
 }
 
-int tn_load_sql_missing_column(const tn_contract_table *table, const tn_table_source *source,
-                               const tn_load_file *file) {
-    if (source->format == TN_FILE_JSONL)
-        return -1;
-    for (int c = 0; c < table->column_count; c++) {
-        const tn_column_source *column = &source->columns[c];
-        if (column->mapped && !column->if_present && column->sql == NULL &&
-            tn_load_file_column(file, column->column) < 0)
-            return c;
-    }
-    return -1;
-}
-
 void tn_load_sql_probe(const tn_table_source *source, const tn_column_source *column,
                        const tn_load_file *file, tn_strbuf *out) {
     tn_strbuf_printf(out, "SELECT CAST((%s) AS VARCHAR) FROM ", column->sql);

@@ -41,8 +41,8 @@ bool tn_load_sql_is_parsed(tn_column_kind kind);
 /*
  * CREATE TEMP TABLE tn_load_<table>_<index> reading `file` through
  * `source`. With file == NULL: an empty table of the same columns (a table
- * with no readable file). Columns the file lacks must have been checked
- * before (tn_load_sql_missing_column).
+ * with no readable file). Every column the mapping names must be in the
+ * file's header (the loader checks that first).
  *
  * JSON lines are read either `structured`, by DuckDB's JSON reader with the
  * mapped paths as typed columns (fast, but one malformed line fails the
@@ -55,14 +55,6 @@ void tn_load_sql_create(const tn_contract_table *table, const tn_table_source *s
 
 /* Whether a JSON-lines table can be read structured (no SQL columns, paths fit a STRUCT). */
 bool tn_load_sql_json_structured(const tn_contract_table *table, const tn_table_source *source);
-
-/*
- * The first mapped column `file` lacks, or -1: a column the mapping names
- * that is not in the file's header (CSV, TSV, Parquet). Built-in layouts
- * skip optional columns their header lacks.
- */
-int tn_load_sql_missing_column(const tn_contract_table *table, const tn_table_source *source,
-                               const tn_load_file *file);
 
 /* A SELECT of the column's expression over the file, to check the mapping's SQL. */
 void tn_load_sql_probe(const tn_table_source *source, const tn_column_source *column,

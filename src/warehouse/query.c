@@ -3,6 +3,7 @@
  */
 #include "warehouse/query.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,12 +30,25 @@ bool tn_query_cells(tn_db *db, const char *sql, tn_strbuf *cells, size_t *rows, 
     return ok;
 }
 
+bool tn_query_text(tn_db *db, const char *sql, char *out, size_t size, tn_error *err) {
+    duckdb_result result;
+    bool ok = tn_db_query(db, sql, &result, err);
+    tn_strbuf text = TN_STRBUF_INIT;
+    duckdb_data_chunk chunk = ok ? duckdb_fetch_chunk(result) : NULL;
+    if (chunk != NULL && duckdb_data_chunk_get_size(chunk) > 0)
+        tn_value_text(duckdb_data_chunk_get_vector(chunk, 0), 0, &text);
+    if (chunk != NULL)
+        duckdb_destroy_data_chunk(&chunk);
+    snprintf(out, size, "%s", tn_strbuf_cstr(&text));
+    tn_strbuf_free(&text);
+    duckdb_destroy_result(&result);
+    return ok;
+}
+
 bool tn_query_count(tn_db *db, const char *sql, uint64_t *value, tn_error *err) {
-    tn_strbuf cells = TN_STRBUF_INIT;
-    size_t rows = 0;
-    bool ok = tn_query_cells(db, sql, &cells, &rows, 1, err);
-    *value = ok && rows > 0 ? strtoull(cells.data, NULL, 10) : 0;
-    tn_strbuf_free(&cells);
+    char cell[32];
+    bool ok = tn_query_text(db, sql, cell, sizeof cell, err);
+    *value = ok ? strtoull(cell, NULL, 10) : 0;
     return ok;
 }
 
@@ -53,4 +67,17 @@ int64_t *tn_query_numbers(tn_db *db, const char *sql, size_t columns, size_t *ro
     }
     tn_strbuf_free(&cells);
     return values;
+}
+
+bool tn_query_table_exists(tn_db *db, const char *schema, const char *table, bool *exists,
+                           tn_error *err) {
+    char sql[256];
+    uint64_t count = 0;
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s' AND "
+             "table_name = '%s'",
+             schema, table);
+    bool ok = tn_query_count(db, sql, &count, err);
+    *exists = count == 1;
+    return ok;
 }

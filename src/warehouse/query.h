@@ -21,6 +21,9 @@
 bool tn_query_cells(tn_db *db, const char *sql, tn_strbuf *cells, size_t *rows, size_t columns,
                     tn_error *err);
 
+/* The first cell of `sql` as text in `out` ("" for NULL or no row). */
+bool tn_query_text(tn_db *db, const char *sql, char *out, size_t size, tn_error *err);
+
 /* The first cell of `sql` as a number (0 when there is no row). */
 bool tn_query_count(tn_db *db, const char *sql, uint64_t *value, tn_error *err);
 
@@ -29,5 +32,10 @@ bool tn_query_count(tn_db *db, const char *sql, uint64_t *value, tn_error *err);
  * row by row; *rows receives how many rows. The caller frees; NULL on failure.
  */
 int64_t *tn_query_numbers(tn_db *db, const char *sql, size_t columns, size_t *rows, tn_error *err);
+
+/* Whether the warehouse has table schema.table (a warehouse built by an earlier version may not).
+ */
+bool tn_query_table_exists(tn_db *db, const char *schema, const char *table, bool *exists,
+                           tn_error *err);
 
 #endif

@@ -192,12 +192,8 @@ static bool check_expressions(tn_raw_load *load, tn_db *db, int t, const tn_load
             DuckDBSuccess) {
             *usable = false;
             tn_strbuf expected = TN_STRBUF_INIT;
-            /* DuckDB's message, without the echo of the statement it adds */
-            const char *message = duckdb_prepare_error(statement);
-            const char *echo = message != NULL ? strstr(message, "\n\nLINE ") : NULL;
-            tn_strbuf_printf(&expected, "a SQL expression over the columns of %s: %.*s",
-                             file->display,
-                             echo != NULL ? (int)(echo - message) : (int)strlen(message), message);
+            tn_strbuf_printf(&expected, "a SQL expression over the columns of %s: %s",
+                             file->display, duckdb_prepare_error(statement));
             ok = add_problem(db, t, MAPPING_FILE, column->line, table->columns[c].name, column->sql,
                              "bad SQL expression", tn_strbuf_cstr(&expected), err);
             tn_strbuf_free(&expected);
@@ -221,11 +217,13 @@ static bool check_strict_header(tn_db *db, int t, const tn_contract_table *table
     }
     for (size_t h = 0; h < file->column_count; h++) {
         const char *name = file->columns[h];
-        bool renamed = strchr(name, '_') != NULL && tn_contract_column_index(table, name) < 0 &&
-                       h > 0 && strrchr(name, '_')[1] >= '2' && strrchr(name, '_')[1] <= '9';
-        if (tn_contract_column_index(table, name) < 0)
-            tn_strbuf_printf(&unknown, "%s%s%s", unknown.length ? ", " : "",
-                             name[0] ? name : "(empty)", renamed ? " (twice)" : "");
+        if (tn_contract_column_index(table, name) >= 0)
+            continue;
+        /* load_files.h renames a repeated column "name_2": say it was there twice */
+        const char *suffix = strrchr(name, '_');
+        bool repeated = h > 0 && suffix != NULL && suffix[1] >= '2' && suffix[1] <= '9';
+        tn_strbuf_printf(&unknown, "%s%s%s", unknown.length ? ", " : "", name[0] ? name : "(empty)",
+                         repeated ? " (twice)" : "");
     }
     bool ok = true;
     if (missing.length > 0 || unknown.length > 0) {
@@ -275,11 +273,8 @@ static bool check_mapped_columns(tn_db *db, int t, const tn_contract_table *tabl
 /* ---- reading the files ----------------------------------------------------------------------- */
 
 static bool record_file_problem(tn_db *db, int t, int k, const tn_load_file *file, tn_error *err) {
-    const char *kind = strncmp(file->problem, "no such file", 12) == 0 ? "missing file"
-                       : file->header_problem                          ? "empty file"
-                                                                       : "unreadable file";
-    return add_problem(db, t, k, file->header_problem ? 1 : -1, "(file)", "", kind, file->problem,
-                       err);
+    return add_problem(db, t, k, file->header_problem ? 1 : -1, "(file)", "", file->problem_kind,
+                       file->problem, err);
 }
 
 static bool create_load_table(tn_raw_load *load, tn_db *db, int t, size_t k,
@@ -339,38 +334,47 @@ static bool read_file(tn_raw_load *load, tn_db *db, int t, size_t k, bool table_
     return add_problem(db, t, (int)k, -1, "(file)", "", "unreadable file", read_error.message, err);
 }
 
-/* A JSON path the mapping names that no record of the file has. */
+/* A JSON path the mapping names that no record of the file has (one scan counts them all). */
 static bool check_json_paths(tn_raw_load *load, tn_db *db, int t, size_t k, tn_error *err) {
     const tn_contract_table *table = &load->state.contract->tables[t];
     const tn_table_source *source = &load->state.mapping->tables[t];
-    bool ok = true;
-    for (int c = 0; ok && c < table->column_count; c++) {
-        const tn_column_source *column = &source->columns[c];
-        if (!column->mapped || column->sql != NULL)
+    int paths[TN_CONTRACT_MAX_COLUMNS], path_count = 0;
+    tn_strbuf sql = TN_STRBUF_INIT;
+    tn_strbuf_puts(&sql, "SELECT count(*) FILTER (NOT _invalid)");
+    for (int c = 0; c < table->column_count; c++) {
+        if (!source->columns[c].mapped || source->columns[c].sql != NULL)
             continue;
-        char sql[512];
-        snprintf(sql, sizeof sql,
-                 "SELECT count(*) FROM tn_load_%d_%zu WHERE \"%s\" IS NOT NULL%s%s%s", t, k,
-                 table->columns[c].name,
-                 tn_load_sql_is_parsed(table->columns[c].kind) ? " OR \"" : "",
-                 tn_load_sql_is_parsed(table->columns[c].kind) ? table->columns[c].name : "",
-                 tn_load_sql_is_parsed(table->columns[c].kind) ? "__bad\" IS NOT NULL" : "");
-        uint64_t values = 0, rows = 0;
-        char count_sql[128];
-        snprintf(count_sql, sizeof count_sql,
-                 "SELECT count(*) FROM tn_load_%d_%zu WHERE NOT _invalid", t, k);
-        ok = tn_query_count(db, sql, &values, err) && tn_query_count(db, count_sql, &rows, err);
-        if (ok && rows > 0 && values == 0) {
-            tn_strbuf expected = TN_STRBUF_INIT;
-            tn_strbuf_printf(&expected,
-                             "a value at %s in some record (the mapping's %s.columns.%s): no "
-                             "record of the file has one",
-                             column->column, table->name, table->columns[c].name);
-            ok = add_problem(db, t, (int)k, -1, table->columns[c].name, column->column,
-                             "missing column", tn_strbuf_cstr(&expected), err);
-            tn_strbuf_free(&expected);
-        }
+        paths[path_count++] = c;
+        const char *name = table->columns[c].name;
+        /* a value that did not parse is still a value at the path */
+        if (tn_load_sql_is_parsed(table->columns[c].kind))
+            tn_strbuf_printf(&sql,
+                             ", count(*) FILTER (\"%s\" IS NOT NULL OR \"%s__bad\" IS NOT NULL)",
+                             name, name);
+        else
+            tn_strbuf_printf(&sql, ", count(\"%s\")", name);
     }
+    tn_strbuf_printf(&sql, " FROM tn_load_%d_%zu", t, k);
+    size_t rows = 0;
+    int64_t *counts =
+        tn_query_numbers(db, tn_strbuf_cstr(&sql), (size_t)path_count + 1, &rows, err);
+    tn_strbuf_free(&sql);
+    bool ok = counts != NULL;
+    for (int p = 0; ok && rows == 1 && counts[0] > 0 && p < path_count; p++) {
+        if (counts[p + 1] > 0)
+            continue;
+        const tn_column_source *column = &source->columns[paths[p]];
+        const char *name = table->columns[paths[p]].name;
+        tn_strbuf expected = TN_STRBUF_INIT;
+        tn_strbuf_printf(&expected,
+                         "a value at %s in some record (the mapping's %s.columns.%s): no "
+                         "record of the file has one",
+                         column->column, table->name, name);
+        ok = add_problem(db, t, (int)k, -1, name, column->column, "missing column",
+                         tn_strbuf_cstr(&expected), err);
+        tn_strbuf_free(&expected);
+    }
+    free(counts);
     return ok;
 }
 
