@@ -830,6 +830,68 @@ function drawModels(data) {
     return;
   }
   for (const m of data.models) show(modelSection(m));
+  show(backtestSection(data.backtest, data.backtest_warning));
+}
+
+/* Quality over time: what `tenure backtest` found, date by date (each date trained on its own past). */
+function backtestSection(bt, warning) {
+  const section = h('section', {class: 'model', 'data-testid': 'backtest'},
+    h('h2', {class: 'model-title'}, 'Backtest: quality over time'));
+  if (warning) section.append(h('p', {class: 'banner warn', 'data-testid': 'backtest-warning'}, warning));
+  if (!bt || !bt.dates || !bt.dates.length) {
+    section.append(h('p', {class: 'muted', 'data-testid': 'backtest-missing'},
+      'No backtest yet: run `tenure backtest` to see how the models would have done at past dates.'));
+    return section;
+  }
+  section.append(h('p', {class: 'muted'}, 'At each date both models were trained with nothing dated on or after it, then judged by the ' +
+    bt.horizon_days + ' days that followed (' + fmtDate(bt.from) + ' to ' + fmtDate(bt.to) + ').'));
+  section.append(h('div', {class: 'grid two'}, backtestAucCard(bt), backtestCalibrationCard(bt)));
+  return section;
+}
+
+function backtestAucCard(bt) {
+  const labels = bt.dates.map((d) => d.as_of);
+  const last = bt.dates[bt.dates.length - 1];
+  const takeaway = 'Latest (' + fmtDate(last.as_of) + '): churn AUC ' + fmtDec(last.churn.auc) + ', expansion AUC ' +
+    fmtDec(last.expansion.auc) + '; the top decile held ' + fmtPct(last.churned_arr_share) + ' of the churned ARR.';
+  const {card, canvas} = chartCard('chart-backtest-auc', 'AUC at each backtest date', takeaway, 280);
+  makeChart(canvas, {
+    type: 'line',
+    data: {labels, datasets: [
+      {label: 'Churn AUC', data: bt.dates.map((d) => d.churn.auc), borderColor: RAISES, backgroundColor: RAISES, borderWidth: 2, pointRadius: 3},
+      {label: 'Expansion AUC', data: bt.dates.map((d) => d.expansion.auc), borderColor: ACCENT, backgroundColor: ACCENT, borderWidth: 2, pointRadius: 3},
+      {label: 'Churned ARR in the top decile', data: bt.dates.map((d) => d.churned_arr_share), borderColor: GREY, backgroundColor: GREY, borderDash: [4, 4], borderWidth: 2, pointRadius: 2},
+    ]},
+    options: {
+      scales: {x: axis('Backtest date'), y: axis('AUC; share of churned ARR', {min: 0, max: 1})},
+      plugins: {guideLines: {lines: [{axis: 'y', value: 0.5, label: 'chance'}]},
+        tooltip: {callbacks: {label: (c) => c.dataset.label + ': ' + fmtDec(c.raw)}}},
+    },
+  });
+  return card;
+}
+
+function backtestCalibrationCard(bt) {
+  const labels = bt.dates.map((d) => d.as_of);
+  const worst = Math.max(...bt.dates.map((d) => Math.max(d.churn.max_calibration_error || 0, d.expansion.max_calibration_error || 0)));
+  const takeaway = 'Mean predicted vs observed 90-day rate at each date; the worst decile was off by at most ' + fmtPct(worst) + '.';
+  const {card, canvas} = chartCard('chart-backtest-calibration', 'Calibration at each backtest date', takeaway, 280);
+  const line = (label, values, colour, dashed) => ({label, data: values, borderColor: colour, backgroundColor: colour,
+    borderWidth: 2, pointRadius: 3, borderDash: dashed ? [5, 4] : []});
+  makeChart(canvas, {
+    type: 'line',
+    data: {labels, datasets: [
+      line('Churn: predicted', bt.dates.map((d) => d.churn.mean_predicted), RAISES, true),
+      line('Churn: observed', bt.dates.map((d) => d.churn.observed_rate), RAISES, false),
+      line('Expansion: predicted', bt.dates.map((d) => d.expansion.mean_predicted), ACCENT, true),
+      line('Expansion: observed', bt.dates.map((d) => d.expansion.observed_rate), ACCENT, false),
+    ]},
+    options: {
+      scales: {x: axis('Backtest date'), y: pctAxis('Rate in the 90 days', {min: 0})},
+      plugins: {tooltip: {callbacks: {label: (c) => c.dataset.label + ': ' + fmtPct(c.raw)}}},
+    },
+  });
+  return card;
 }
 
 function modelSection(m) {

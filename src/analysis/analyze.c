@@ -132,26 +132,12 @@ static bool write_report(const char *dir, const json_t *document, tn_error *err)
         json_dumps(document, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     tn_strbuf markdown = TN_STRBUF_INIT;
     tn_analysis_markdown(document, &markdown);
-    char json_tmp[4200], md_tmp[4200], json_path[4200], md_path[4200];
+    char json_path[4200], md_path[4200];
     snprintf(json_path, sizeof json_path, "%s/analysis.json", dir);
     snprintf(md_path, sizeof md_path, "%s/analysis.md", dir);
-    bool ok = json_text != NULL && tn_file_write_temporary(json_path, json_text, strlen(json_text),
-                                                           json_tmp, sizeof json_tmp, err);
-    bool md_ok = ok && tn_file_write_temporary(md_path, markdown.data ? markdown.data : "",
-                                               markdown.length, md_tmp, sizeof md_tmp, err);
-    if (ok && !md_ok)
-        unlink(json_tmp);
-    ok = ok && md_ok;
-    if (ok) {
-        const char *failed = rename(json_tmp, json_path) != 0 ? json_path
-                             : rename(md_tmp, md_path) != 0   ? md_path
-                                                              : NULL;
-        if (failed != NULL) {
-            ok = tn_error_set(err, TN_ERR_IO, "%s: %s", failed, strerror(errno));
-            unlink(json_tmp);
-            unlink(md_tmp);
-        }
-    }
+    bool ok = json_text != NULL &&
+              tn_file_write_pair(json_path, json_text, strlen(json_text), md_path,
+                                 markdown.data ? markdown.data : "", markdown.length, err);
     if (json_text == NULL)
         tn_error_set(err, TN_ERR_INTERNAL, "could not serialise the analysis");
     free(json_text);

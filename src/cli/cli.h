@@ -59,6 +59,7 @@ extern const tn_command tn_cmd_validate;
 extern const tn_command tn_cmd_check;
 extern const tn_command tn_cmd_analyze;
 extern const tn_command tn_cmd_train;
+extern const tn_command tn_cmd_backtest;
 extern const tn_command tn_cmd_report;
 extern const tn_command tn_cmd_score;
 extern const tn_command tn_cmd_serve;

@@ -26,6 +26,9 @@ typedef int64_t tn_timestamp; /* seconds since 1970-01-01 00:00:00 UTC */
 
 #define TN_SECONDS_PER_DAY 86400
 
+/* No date given. */
+#define TN_DAY_UNSET INT32_MIN
+
 /* Buffer sizes for the formatters (room for the terminating NUL and odd years). */
 #define TN_DATE_BUF 16
 #define TN_TIMESTAMP_BUF 32

@@ -60,3 +60,25 @@ bool tn_file_make_dir(const char *option, const char *dir, tn_error *err) {
                             space, dir, strerror(errno));
     return true;
 }
+
+bool tn_file_write_pair(const char *first_path, const char *first, size_t first_length,
+                        const char *second_path, const char *second, size_t second_length,
+                        tn_error *err) {
+    char first_tmp[4200], second_tmp[4200];
+    if (!tn_file_write_temporary(first_path, first, first_length, first_tmp, sizeof first_tmp, err))
+        return false;
+    if (!tn_file_write_temporary(second_path, second, second_length, second_tmp, sizeof second_tmp,
+                                 err)) {
+        unlink(first_tmp);
+        return false;
+    }
+    const char *failed = rename(first_tmp, first_path) != 0     ? first_path
+                         : rename(second_tmp, second_path) != 0 ? second_path
+                                                                : NULL;
+    if (failed == NULL)
+        return true;
+    tn_error_set(err, TN_ERR_IO, "%s: %s", failed, strerror(errno));
+    unlink(first_tmp);
+    unlink(second_tmp);
+    return false;
+}

@@ -6,7 +6,7 @@
  * A caller that writes one file uses tn_file_write_atomic; one that must
  * publish several together (analysis.json and analysis.md) writes each
  * temporary with tn_file_write_temporary and renames them once all are
- * written.
+ * written (tn_file_write_pair does that for two).
  */
 #ifndef TN_COMMON_FILE_H
 #define TN_COMMON_FILE_H
@@ -26,6 +26,14 @@ bool tn_file_write_temporary(const char *path, const char *text, size_t length, 
 
 /* Writes `text` to `path` through a temporary file renamed into place (TN_ERR_IO on failure). */
 bool tn_file_write_atomic(const char *path, const char *text, size_t length, tn_error *err);
+
+/*
+ * Publishes two files together (a report's .json and .md): both are written
+ * to temporaries first, then renamed; on failure neither temporary is left.
+ */
+bool tn_file_write_pair(const char *first_path, const char *first, size_t first_length,
+                        const char *second_path, const char *second, size_t second_length,
+                        tn_error *err);
 
 /*
  * `dir` exists as a directory or is created (its parent must exist).

@@ -3,6 +3,7 @@
  */
 #include "ml/snapshots.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +11,8 @@
 #include "warehouse/models.h"
 #include "warehouse/value_text.h"
 
-/* The month starts t with first signup < t and t + 90 days ≤ the data's as-of date. */
-static bool snapshot_dates(tn_db *db, tn_day data_as_of, tn_snapshots *out, tn_error *err) {
+/* The month starts t with first signup < t and t + 90 days ≤ `until`. */
+static bool snapshot_dates(tn_db *db, tn_day until, tn_snapshots *out, tn_error *err) {
     tn_table first = {0};
     bool ok = tn_table_query(db,
                              "SELECT (min(signup_date) - DATE '1970-01-01')::DOUBLE AS day "
@@ -27,8 +28,13 @@ static bool snapshot_dates(tn_db *db, tn_day data_as_of, tn_snapshots *out, tn_e
     if (out->dates == NULL)
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     for (tn_day t = tn_day_add_months(tn_day_month_start((tn_day)day), 1);
-         t + TN_LABEL_DAYS <= data_as_of && out->count < 1024; t = tn_day_add_months(t, 1))
+         t + TN_LABEL_DAYS <= until && out->count < 1024; t = tn_day_add_months(t, 1))
         out->dates[out->count++] = t;
+    if (out->count == 0)
+        return tn_error_set(err, TN_ERR_INPUT,
+                            "no month start has a full 90-day label window before the as-of "
+                            "date %s: too little history to train on",
+                            tn_date_format(until, (char[TN_DATE_BUF]){0}));
     return true;
 }
 
@@ -47,9 +53,12 @@ static bool run_rendered(tn_db *db, const tn_model_set *models, tn_layer layer, 
     return ok;
 }
 
-/* One snapshot: the marts as of t into temporary tables, then its labelled rows appended. */
+/*
+ * One snapshot: the marts as of t into temporary tables, then its labelled
+ * rows by `churn_into` and `expansion_into` ("CREATE ... AS" or "INSERT INTO").
+ */
 static bool build_snapshot(tn_db *db, const tn_model_set *models, tn_day t, tn_day data_as_of,
-                           bool first, tn_error *err) {
+                           const char *churn_into, const char *expansion_into, tn_error *err) {
     char day[TN_DATE_BUF], data_day[TN_DATE_BUF];
     const tn_template_var vars[] = {{"as_of", tn_date_format(t, day)},
                                     {"data_as_of", tn_date_format(data_as_of, data_day)},
@@ -59,10 +68,6 @@ static bool build_snapshot(tn_db *db, const tn_model_set *models, tn_day t, tn_d
         {"mart_customer_expansion_features", "tn_snapshot_expansion"},
         {NULL, NULL},
     };
-    const char *churn_into = first ? "CREATE OR REPLACE TEMP TABLE tn_training_churn AS\n"
-                                   : "INSERT INTO tn_training_churn\n";
-    const char *expansion_into = first ? "CREATE OR REPLACE TEMP TABLE tn_training_expansion AS\n"
-                                       : "INSERT INTO tn_training_expansion\n";
     return run_rendered(db, models, TN_LAYER_MARTS, "mart_customer_churn_features", vars, overrides,
                         "CREATE OR REPLACE TEMP TABLE tn_snapshot_churn AS\n", err) &&
            run_rendered(db, models, TN_LAYER_MARTS, "mart_customer_expansion_features", vars,
@@ -74,20 +79,50 @@ static bool build_snapshot(tn_db *db, const tn_model_set *models, tn_day t, tn_d
                         expansion_into, err);
 }
 
-/* Reads a training table back with the model's features typed for the encoder. */
-static bool read_training(tn_db *db, const char *table, const tn_feature_spec *specs, size_t count,
-                          tn_table *out, const char *export_path, tn_error *err) {
+/* The staging, mart and training models, loaded for rendering. */
+static bool load_models(tn_model_set *models, tn_error *err) {
+    const bool layers[TN_LAYER_COUNT] = {
+        [TN_LAYER_STAGING] = true, [TN_LAYER_MARTS] = true, [TN_LAYER_TRAINING] = true};
+    return tn_models_load(layers, models, err);
+}
+
+/*
+ * The rows of a training table, ordered by snapshot and customer, with the
+ * features typed for the encoder; only snapshots up to `last` when it is set.
+ */
+static void select_training(const char *table, const tn_feature_spec *specs, size_t count,
+                            tn_day last, tn_strbuf *sql) {
+    tn_strbuf_puts(sql, "SELECT (snapshot - DATE '1970-01-01')::DOUBLE AS snapshot_day, "
+                        "label::DOUBLE AS label, customer_id::VARCHAR AS customer_id, ");
+    tn_features_select_list(specs, count, sql);
+    tn_strbuf_printf(sql, " FROM %s", table);
+    if (last != TN_DAY_UNSET)
+        tn_strbuf_printf(sql, " WHERE snapshot <= DATE '%s'",
+                         tn_date_format(last, (char[TN_DATE_BUF]){0}));
+    tn_strbuf_puts(sql, " ORDER BY snapshot, customer_id");
+}
+
+bool tn_snapshots_read_table(tn_db *db, const char *table, const tn_feature_spec *specs,
+                             size_t count, tn_table *out, tn_error *err) {
     tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "SELECT (snapshot - DATE '1970-01-01')::DOUBLE AS snapshot_day, "
-                         "label::DOUBLE AS label, customer_id::VARCHAR AS customer_id, ");
-    tn_features_select_list(specs, count, &sql);
-    tn_strbuf_printf(&sql, " FROM %s ORDER BY snapshot, customer_id", table);
+    select_training(table, specs, count, TN_DAY_UNSET, &sql);
+    bool ok = tn_table_query(db, tn_strbuf_cstr(&sql), out, err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+/* Reads a training table back up to snapshot `last`, and exports it when `export_path` is set. */
+static bool read_training(tn_db *db, const char *table, const tn_feature_spec *specs, size_t count,
+                          tn_day last, tn_table *out, const char *export_path, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    select_training(table, specs, count, last, &sql);
     bool ok = tn_table_query(db, tn_strbuf_cstr(&sql), out, err);
     if (ok && export_path != NULL) {
         tn_strbuf copy = TN_STRBUF_INIT;
         tn_strbuf_printf(&copy,
-                         "COPY (SELECT * FROM %s ORDER BY snapshot, customer_id) TO '%s' (HEADER)",
-                         table, export_path);
+                         "COPY (SELECT * FROM %s WHERE snapshot <= DATE '%s' "
+                         "ORDER BY snapshot, customer_id) TO '%s' (HEADER)",
+                         table, tn_date_format(last, (char[TN_DATE_BUF]){0}), export_path);
         ok = tn_db_exec(db, tn_strbuf_cstr(&copy), err);
         tn_strbuf_free(&copy);
     }
@@ -95,36 +130,78 @@ static bool read_training(tn_db *db, const char *table, const tn_feature_spec *s
     return ok;
 }
 
-bool tn_snapshots_build(tn_db *db, tn_day data_as_of, const char *export_dir,
-                        tn_snapshot_progress progress, void *context, tn_snapshots *out,
-                        tn_error *err) {
-    memset(out, 0, sizeof *out);
+bool tn_snapshots_prepare(tn_db *db, tn_day until, tn_day data_as_of, tn_snapshot_progress progress,
+                          void *context, tn_error *err) {
+    tn_snapshots dates = {0};
     tn_model_set models = {NULL, 0};
-    const bool layers[TN_LAYER_COUNT] = {
-        [TN_LAYER_STAGING] = true, [TN_LAYER_MARTS] = true, [TN_LAYER_TRAINING] = true};
-    bool ok = snapshot_dates(db, data_as_of, out, err) && tn_models_load(layers, &models, err);
-    if (ok && out->count == 0)
-        ok = tn_error_set(err, TN_ERR_INPUT,
-                          "no month start has a full 90-day label window before the data's as-of "
-                          "date: too little history to train on");
-    for (size_t i = 0; ok && i < out->count; i++) {
-        ok = build_snapshot(db, &models, out->dates[i], data_as_of, i == 0, err);
+    bool ok = snapshot_dates(db, until, &dates, err) && load_models(&models, err);
+    for (size_t i = 0; ok && i < dates.count; i++) {
+        ok = build_snapshot(db, &models, dates.dates[i], data_as_of,
+                            i == 0 ? "CREATE OR REPLACE TEMP TABLE tn_training_churn AS\n"
+                                   : "INSERT INTO tn_training_churn\n",
+                            i == 0 ? "CREATE OR REPLACE TEMP TABLE tn_training_expansion AS\n"
+                                   : "INSERT INTO tn_training_expansion\n",
+                            err);
         if (ok && progress != NULL)
-            progress(context, i + 1, out->count);
+            progress(context, i + 1, dates.count);
     }
+    tn_models_free(&models);
+    tn_snapshots_free(&dates);
+    return ok;
+}
+
+bool tn_snapshots_read(tn_db *db, tn_day as_of, const char *export_dir, tn_snapshots *out,
+                       tn_error *err) {
+    memset(out, 0, sizeof *out);
     char churn_path[4200], expansion_path[4200];
     if (export_dir != NULL) {
         snprintf(churn_path, sizeof churn_path, "%s/churn_snapshots.csv", export_dir);
         snprintf(expansion_path, sizeof expansion_path, "%s/expansion_snapshots.csv", export_dir);
     }
+    bool ok = snapshot_dates(db, as_of, out, err);
+    tn_day last = ok ? out->dates[out->count - 1] : TN_DAY_UNSET;
     ok = ok &&
-         read_training(db, "tn_training_churn", tn_churn_features, TN_CHURN_FEATURES, &out->churn,
-                       export_dir != NULL ? churn_path : NULL, err) &&
+         read_training(db, "tn_training_churn", tn_churn_features, TN_CHURN_FEATURES, last,
+                       &out->churn, export_dir != NULL ? churn_path : NULL, err) &&
          read_training(db, "tn_training_expansion", tn_expansion_features, TN_EXPANSION_FEATURES,
-                       &out->expansion, export_dir != NULL ? expansion_path : NULL, err);
-    tn_models_free(&models);
+                       last, &out->expansion, export_dir != NULL ? expansion_path : NULL, err);
     if (!ok)
         tn_snapshots_free(out);
+    return ok;
+}
+
+bool tn_snapshots_build(tn_db *db, tn_day as_of, tn_day data_as_of, const char *export_dir,
+                        tn_snapshot_progress progress, void *context, tn_snapshots *out,
+                        tn_error *err) {
+    memset(out, 0, sizeof *out);
+    return tn_snapshots_prepare(db, as_of, data_as_of, progress, context, err) &&
+           tn_snapshots_read(db, as_of, export_dir, out, err);
+}
+
+bool tn_snapshots_mart_at(tn_db *db, const char *mart, tn_day t, tn_day data_as_of,
+                          const char *into, tn_error *err) {
+    tn_model_set models = {NULL, 0};
+    char day[TN_DATE_BUF], data_day[TN_DATE_BUF], prefix[256];
+    const tn_template_var vars[] = {{"as_of", tn_date_format(t, day)},
+                                    {"data_as_of", tn_date_format(data_as_of, data_day)},
+                                    {NULL, NULL}};
+    snprintf(prefix, sizeof prefix, "CREATE OR REPLACE TEMP TABLE %s AS\n", into);
+    bool ok = load_models(&models, err) &&
+              run_rendered(db, &models, TN_LAYER_MARTS, mart, vars, NULL, prefix, err);
+    tn_models_free(&models);
+    return ok;
+}
+
+bool tn_snapshots_at(tn_db *db, tn_day t, tn_day data_as_of, const char *churn_table,
+                     const char *expansion_table, tn_error *err) {
+    tn_model_set models = {NULL, 0};
+    char churn_into[256], expansion_into[256];
+    snprintf(churn_into, sizeof churn_into, "CREATE OR REPLACE TEMP TABLE %s AS\n", churn_table);
+    snprintf(expansion_into, sizeof expansion_into, "CREATE OR REPLACE TEMP TABLE %s AS\n",
+             expansion_table);
+    bool ok = load_models(&models, err) &&
+              build_snapshot(db, &models, t, data_as_of, churn_into, expansion_into, err);
+    tn_models_free(&models);
     return ok;
 }
 

@@ -2,13 +2,18 @@
  * snapshots.h — point-in-time training data (design.md §5).
  *
  * For every month start t from the month after the first signup to the
- * last one whose 90-day label window ends by the data's as-of date, the
- * marts' own SQL is evaluated as of t (every window ends at t, nothing dated
- * on or after t is read; sql/marts) and sql/training adds the label of the
- * 90 days that follow. Churn rows: customers active at t; expansion rows:
- * customers active and not yet upgraded at t. Serving reads the same marts
- * built as of the data's as-of date, so training and serving share one
- * definition of every feature.
+ * last one whose 90-day label window ends by the as-of date, the marts' own
+ * SQL is evaluated as of t (every window ends at t, nothing dated on or
+ * after t is read; sql/marts) and sql/training adds the label of the 90 days
+ * that follow. Churn rows: customers active at t; expansion rows: customers
+ * active and not yet upgraded at t. Serving reads the same marts built as of
+ * the as-of date, so training and serving share one definition of every
+ * feature.
+ *
+ * A snapshot at t reads nothing dated on or after t + 90 days, so the
+ * snapshots for an as-of date D are the same whether the warehouse holds
+ * later data or not. A backtest (backtest.h) therefore builds the snapshot
+ * tables once, for its latest date, and reads back each date's subset.
  */
 #ifndef TN_ML_SNAPSHOTS_H
 #define TN_ML_SNAPSHOTS_H
@@ -18,6 +23,7 @@
 
 #include "common/date.h"
 #include "common/error.h"
+#include "ml/features.h"
 #include "warehouse/db.h"
 #include "warehouse/table.h"
 
@@ -34,13 +40,40 @@ typedef struct {
 typedef void (*tn_snapshot_progress)(void *context, size_t done, size_t total);
 
 /*
- * Builds every snapshot in temporary tables of `db` (which may be opened
- * read-only) and reads them back. `export_dir`, when not NULL, also gets
- * churn_snapshots.csv and expansion_snapshots.csv.
+ * Builds every snapshot for `as_of` in temporary tables of `db` (which may
+ * be opened read-only) and reads them back. `data_as_of` is the day after
+ * the warehouse's own data (marts.build_info). `export_dir`, when not NULL,
+ * also gets churn_snapshots.csv and expansion_snapshots.csv.
  */
-bool tn_snapshots_build(tn_db *db, tn_day data_as_of, const char *export_dir,
+bool tn_snapshots_build(tn_db *db, tn_day as_of, tn_day data_as_of, const char *export_dir,
                         tn_snapshot_progress progress, void *context, tn_snapshots *out,
                         tn_error *err);
+
+/* The two steps of tn_snapshots_build, for a caller that reads several as-of dates. */
+bool tn_snapshots_prepare(tn_db *db, tn_day until, tn_day data_as_of,
+                          tn_snapshot_progress progress, void *context, tn_error *err);
+/* The prepared snapshots whose label window ends by `as_of` (≤ `until`). */
+bool tn_snapshots_read(tn_db *db, tn_day as_of, const char *export_dir, tn_snapshots *out,
+                       tn_error *err);
+
+/*
+ * The marts' SQL evaluated as of `t` with the 90-day outcome that follows,
+ * as training rows (sql/training), into the temporary tables `churn_table`
+ * and `expansion_table` (replaced): a backtest's evaluation set.
+ */
+bool tn_snapshots_at(tn_db *db, tn_day t, tn_day data_as_of, const char *churn_table,
+                     const char *expansion_table, tn_error *err);
+
+/* The marts model `mart` evaluated as of `t` into the temporary table `into` (replaced). */
+bool tn_snapshots_mart_at(tn_db *db, const char *mart, tn_day t, tn_day data_as_of,
+                          const char *into, tn_error *err);
+
+/*
+ * Reads a training table (as written by tn_snapshots_at) with the features
+ * `specs` typed for the encoder, plus snapshot_day, label and customer_id.
+ */
+bool tn_snapshots_read_table(tn_db *db, const char *table, const tn_feature_spec *specs,
+                             size_t count, tn_table *out, tn_error *err);
 
 void tn_snapshots_free(tn_snapshots *snapshots);
 

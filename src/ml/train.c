@@ -504,24 +504,22 @@ static void on_snapshot(void *context, size_t done, size_t total) {
         watch->step(watch->context, "snapshots", done, total);
 }
 
-/*
- * The features the data lacks (marts.feature_availability): an array of
- * {feature, because}, new reference in *out. A warehouse built before the
- * table existed lacks none.
- */
-static bool missing_features(tn_db *db, json_t **out, tn_error *err) {
+bool tn_train_missing_features(tn_db *db, const char *relation, json_t **out, tn_error *err) {
     *out = json_array();
     bool exists = false;
-    if (!tn_query_table_exists(db, "marts", "feature_availability", &exists, err))
+    if (strcmp(relation, "marts.feature_availability") == 0 &&
+        !tn_query_table_exists(db, "marts", "feature_availability", &exists, err))
         return false;
-    if (!exists)
+    if (strcmp(relation, "marts.feature_availability") == 0 && !exists)
         return true; /* an older warehouse: every feature is there */
+    tn_strbuf sql = TN_STRBUF_INIT;
+    tn_strbuf_printf(&sql,
+                     "SELECT name::VARCHAR AS name, missing_because::VARCHAR AS because "
+                     "FROM %s WHERE NOT available AND used_by <> 'risk_score' ORDER BY name",
+                     relation);
     tn_table rows = {0};
-    bool ok = tn_table_query(db,
-                             "SELECT name::VARCHAR AS name, missing_because::VARCHAR AS because "
-                             "FROM marts.feature_availability WHERE NOT available AND used_by <> "
-                             "'risk_score' ORDER BY name",
-                             &rows, err);
+    bool ok = tn_table_query(db, tn_strbuf_cstr(&sql), &rows, err);
+    tn_strbuf_free(&sql);
     char *const *names = tn_table_texts(&rows, "name");
     char *const *because = tn_table_texts(&rows, "because");
     for (size_t r = 0; ok && r < rows.rows; r++)
@@ -560,30 +558,20 @@ static json_t *left_out_of(const tn_feature_spec *specs, size_t count, const jso
     return left_out;
 }
 
-bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_train_result *result,
-              tn_error *err) {
+bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as_of,
+                 const char *models_dir, const tn_train_watch *watch, tn_train_result *result,
+                 tn_error *err) {
     memset(result, 0, sizeof *result);
-    tn_db *db = NULL;
-    tn_day as_of, data_as_of;
-    tn_snapshots snapshots = {0};
-    json_t *missing = NULL;
-    bool ok = tn_file_make_dir("--models", options->models_dir, err) &&
-              tn_file_make_dir("--export", options->export_dir, err) &&
-              tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err) &&
-              tn_build_info_dates(db, &as_of, &data_as_of, err) &&
-              missing_features(db, &missing, err) &&
-              tn_snapshots_build(db, data_as_of, options->export_dir, on_snapshot, (void *)watch,
-                                 &snapshots, err);
-    tn_db_close(db);
-    result->snapshots = snapshots.count;
+    result->snapshots = snapshots->count;
     const struct {
         const char *name;
         const tn_feature_spec *specs;
         size_t count;
         const tn_table *rows;
     } models[2] = {
-        {"churn", tn_churn_features, TN_CHURN_FEATURES, &snapshots.churn},
-        {"expansion", tn_expansion_features, TN_EXPANSION_FEATURES, &snapshots.expansion}};
+        {"churn", tn_churn_features, TN_CHURN_FEATURES, &snapshots->churn},
+        {"expansion", tn_expansion_features, TN_EXPANSION_FEATURES, &snapshots->expansion}};
+    bool ok = true;
     for (int m = 0; ok && m < 2; m++) {
         if (watch != NULL && watch->step != NULL)
             watch->step(watch->context, models[m].name, (size_t)m, 2);
@@ -595,13 +583,32 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
                                 available_specs(models[m].specs, models[m].count, missing, kept),
                             .left_out = left_out,
                             .rows = models[m].rows,
-                            .snapshots = &snapshots};
-        ok = train_model(&run, data_as_of, options->models_dir, &result->models[m], err);
+                            .snapshots = snapshots};
+        ok = train_model(&run, as_of, models_dir, &result->models[m], err);
         if (!ok)
             tn_error_prefix(err, "%s model", models[m].name);
         run_free(&run);
         json_decref(left_out);
     }
+    return ok;
+}
+
+bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_train_result *result,
+              tn_error *err) {
+    memset(result, 0, sizeof *result);
+    tn_db *db = NULL;
+    tn_day as_of, data_as_of;
+    tn_snapshots snapshots = {0};
+    json_t *missing = NULL;
+    bool ok = tn_file_make_dir("--models", options->models_dir, err) &&
+              tn_file_make_dir("--export", options->export_dir, err) &&
+              tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err) &&
+              tn_build_info_dates(db, &as_of, &data_as_of, err) &&
+              tn_train_missing_features(db, "marts.feature_availability", &missing, err) &&
+              tn_snapshots_build(db, as_of, data_as_of, options->export_dir, on_snapshot,
+                                 (void *)watch, &snapshots, err);
+    tn_db_close(db);
+    ok = ok && tn_train_on(&snapshots, missing, as_of, options->models_dir, watch, result, err);
     json_decref(missing);
     tn_snapshots_free(&snapshots);
     return ok;

@@ -18,7 +18,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
+#include "common/date.h"
 #include "common/error.h"
+#include "ml/snapshots.h"
+#include "warehouse/db.h"
 
 #define TN_TEST_SNAPSHOTS 6
 #define TN_CALIBRATION_SNAPSHOTS 3
@@ -48,7 +53,28 @@ typedef struct {
     tn_trained_model models[2]; /* churn, expansion */
 } tn_train_result;
 
+/*
+ * Trains both models as of the warehouse's as-of date (marts.build_info):
+ * every snapshot, label, calibration row and test row lies before it.
+ */
 bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_train_result *result,
               tn_error *err);
+
+/*
+ * Trains both models on `snapshots` (for `as_of`) into `models_dir`, which
+ * must exist, leaving out the features in `missing` (an array of
+ * {feature, because}, as tn_train_missing_features gives).
+ */
+bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as_of,
+                 const char *models_dir, const tn_train_watch *watch, tn_train_result *result,
+                 tn_error *err);
+
+/*
+ * The features the data lacks, from `relation` (marts.feature_availability,
+ * or that model rendered at another as-of date): a new array of
+ * {feature, because} in *out. A warehouse built before the table existed
+ * lacks none.
+ */
+bool tn_train_missing_features(tn_db *db, const char *relation, json_t **out, tn_error *err);
 
 #endif

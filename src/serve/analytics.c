@@ -272,6 +272,42 @@ static json_t *model_json(const tn_ml_model *model) {
                      json_object_get(json_object_get(model->meta, "shap"), "mean_abs"));
 }
 
-json_t *tn_analytics_models(const tn_ml_model *churn, const tn_ml_model *expansion) {
-    return json_pack("{s:[o, o]}", "models", model_json(churn), model_json(expansion));
+/* One model's figures at one backtest date: what the charts over time draw. */
+static json_t *backtest_point(const json_t *model) {
+    const json_t *bins = json_object_get(model, "calibration");
+    const json_t *top = json_array_get(bins, json_array_size(bins) - 1);
+    return json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "customers",
+                     json_object_get(model, "customers"), "outcomes",
+                     json_object_get(model, "outcomes"), "auc", json_object_get(model, "auc"),
+                     "brier", json_object_get(model, "brier"), "observed_rate",
+                     json_object_get(model, "observed_rate"), "mean_predicted",
+                     json_object_get(model, "mean_predicted"), "max_calibration_error",
+                     json_object_get(model, "max_calibration_error"), "top_decile_lift",
+                     json_object_get(json_object_get(model, "top_decile"), "lift"),
+                     "top_decile_predicted", json_object_get(top, "mean_predicted"),
+                     "top_decile_observed", json_object_get(top, "observed_rate"));
+}
+
+static json_t *backtest_json(const json_t *backtest) {
+    json_t *dates = json_array();
+    size_t i;
+    const json_t *date;
+    json_array_foreach(json_object_get(backtest, "dates"), i, date) {
+        json_array_append_new(
+            dates, json_pack("{s:O?, s:o, s:o, s:O?}", "as_of", json_object_get(date, "as_of"),
+                             "churn", backtest_point(json_object_get(date, "churn")), "expansion",
+                             backtest_point(json_object_get(date, "expansion")), "churned_arr_share",
+                             json_object_get(json_object_get(json_object_get(date, "churn"), "arr"),
+                                             "top_decile_share")));
+    }
+    return json_pack("{s:O?, s:O?, s:O?, s:O?, s:o}", "warehouse_as_of",
+                     json_object_get(backtest, "as_of"), "from", json_object_get(backtest, "from"),
+                     "to", json_object_get(backtest, "to"), "horizon_days",
+                     json_object_get(backtest, "horizon_days"), "dates", dates);
+}
+
+json_t *tn_analytics_models(const tn_ml_model *churn, const tn_ml_model *expansion,
+                            const json_t *backtest) {
+    return json_pack("{s:[o, o], s:o}", "models", model_json(churn), model_json(expansion),
+                     "backtest", backtest != NULL ? backtest_json(backtest) : json_null());
 }

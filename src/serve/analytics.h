@@ -12,7 +12,10 @@
  *               TN_CURVE_POINTS steps, the smoothed hazard and its peak,
  *               the correlation table, the integration gate;
  *   models    — each model's out-of-time metrics, ROC and calibration
- *               curves and mean |SHAP| per feature, from its metadata.
+ *               curves and mean |SHAP| per feature, from its metadata;
+ *               and, when `tenure backtest` has run, each date's AUC,
+ *               Brier, lift and calibration (backtest.json), for the
+ *               charts of quality over time.
  *
  * GET /analytics/{portfolio,survival,models} send them and `tenure report`
  * embeds them in reports/index.html, so page and report draw the same data.
@@ -42,7 +45,8 @@ json_t *tn_analytics_portfolio(const char *as_of, const tn_score_set *scores,
 /* The survival view of an analysis.json document (new reference). */
 json_t *tn_analytics_survival(const json_t *analysis);
 
-/* The models view (new reference). */
-json_t *tn_analytics_models(const tn_ml_model *churn, const tn_ml_model *expansion);
+/* The models view (new reference); `backtest` is a backtest.json document or NULL. */
+json_t *tn_analytics_models(const tn_ml_model *churn, const tn_ml_model *expansion,
+                            const json_t *backtest);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -226,17 +227,42 @@ static bool build_survival(tn_snapshot *snapshot, const char *reports_dir) {
     return tn_body_from_json_digits(view, 15, &snapshot->survival);
 }
 
+/*
+ * The models view, with <reports>/backtest.json when `tenure backtest` has
+ * written one (without it, "backtest" is null; an unreadable one is a warning).
+ */
+static bool build_models(tn_snapshot *snapshot, const sources *s, const char *reports_dir) {
+    char path[4200], message[4400];
+    snprintf(path, sizeof path, "%s/backtest.json", reports_dir);
+    json_error_t problem;
+    json_t *backtest = access(path, F_OK) == 0 ? json_load_file(path, 0, &problem) : NULL;
+    json_t *view = tn_analytics_models(&s->churn, &s->expansion, backtest);
+    if (view != NULL && backtest == NULL && access(path, F_OK) == 0) {
+        snprintf(message, sizeof message, "%s: %s (run 'tenure backtest')", path, problem.text);
+        json_object_set_new(view, "backtest_warning", json_string(message));
+    }
+    const char *as_of = json_string_value(json_object_get(backtest, "as_of"));
+    if (view != NULL && as_of != NULL && strcmp(as_of, snapshot->as_of) != 0) {
+        snprintf(message, sizeof message,
+                 "%s was run on the warehouse as of %s, which is now as of %s: run 'tenure "
+                 "backtest'",
+                 path, as_of, snapshot->as_of);
+        json_object_set_new(view, "backtest_warning", json_string(message));
+    }
+    json_decref(backtest);
+    return tn_body_from_json_digits(view, 15, &snapshot->models);
+}
+
 static bool build_analytics(tn_snapshot *snapshot, const sources *s,
                             const tn_snapshot_source *source) {
     size_t churned = 0;
     for (size_t i = 0; i < snapshot->inactive_count; i++)
         churned += snapshot->inactive[i].churned[0] != '\0';
     tn_portfolio_extra extra = {churned, &s->facts};
+    const char *reports_dir = source->reports_dir ? source->reports_dir : "reports";
     return tn_body_from_json_digits(tn_analytics_portfolio(snapshot->as_of, &s->scores, &extra), 15,
                                     &snapshot->portfolio) &&
-           tn_body_from_json_digits(tn_analytics_models(&s->churn, &s->expansion), 15,
-                                    &snapshot->models) &&
-           build_survival(snapshot, source->reports_dir ? source->reports_dir : "reports");
+           build_models(snapshot, s, reports_dir) && build_survival(snapshot, reports_dir);
 }
 
 static bool assemble(tn_snapshot *snapshot, const sources *s, const tn_snapshot_source *source,

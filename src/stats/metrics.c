@@ -101,6 +101,25 @@ tn_top_decile tn_top_decile_of(const double *score, const int *y, size_t n) {
     return result;
 }
 
+double tn_top_decile_share(const double *score, const int *y, const double *weight, size_t n) {
+    scored *rows = sorted_rows(score, y, n, by_score_descending);
+    if (rows == NULL || n == 0) {
+        free(rows);
+        return NAN;
+    }
+    size_t top = (n + 9) / 10;
+    double caught = 0, total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].y)
+            continue;
+        total += weight[rows[i].row];
+        if (i < top)
+            caught += weight[rows[i].row];
+    }
+    free(rows);
+    return total > 0 ? caught / total : NAN;
+}
+
 bool tn_calibration_of(const double *p, const int *y, size_t n, int bins, tn_calibration_table *out,
                        tn_error *err) {
     memset(out, 0, sizeof *out);

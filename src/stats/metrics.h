@@ -9,6 +9,8 @@
  *     [ε, 1 − ε] with ε the double epsilon (as sklearn.metrics.log_loss).
  *   Top decile: the ⌈n/10⌉ highest scores (ties broken by row order):
  *     precision = their positive rate, lift = precision / overall rate.
+ *   Top-decile share: of the positives' total `weight` (e.g. the ARR of the
+ *     customers who churned), the part held by the top decile's positives.
  *   Calibration table: rows sorted by prediction and cut into `bins` groups
  *     of (nearly) equal size; per group the mean prediction and the observed
  *     rate; calibration error = the largest |mean prediction − observed rate|.
@@ -36,6 +38,9 @@ typedef struct {
 } tn_top_decile;
 
 tn_top_decile tn_top_decile_of(const double *score, const int *y, size_t n);
+
+/* The top decile's share of the positives' weight; NAN without positive weight. */
+double tn_top_decile_share(const double *score, const int *y, const double *weight, size_t n);
 
 #define TN_CALIBRATION_MAX_BINS 20
 

@@ -28,9 +28,6 @@
 #include "warehouse/db.h"
 #include "warehouse/raw_load.h"
 
-/* No date given. */
-#define TN_DAY_UNSET INT32_MIN
-
 typedef struct {
     const char *db_path;
     const char *raw_dir;      /* NULL: no exports to load (unless mapping_path) */

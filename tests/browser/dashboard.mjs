@@ -499,6 +499,15 @@ async function checkModels(page, log) {
       const auc = await page.getAttribute('[data-testid=metric-auc-' + m.name + '-value]', 'data-value');
       expect(Number(auc) === m.test.auc, m.name + ' AUC ' + auc);
     }
+    expect(data.backtest && data.backtest.dates.length, 'the API has no backtest');
+    const dates = data.backtest.dates;
+    const over = await chart(page, 'chart-backtest-auc');
+    expect(over.labels.join() === dates.map((d) => d.as_of).join(), 'backtest dates ' + over.labels.join());
+    const churnAuc = over.datasets.find((d) => d.label === 'Churn AUC');
+    expect(churnAuc && churnAuc.data.every((v, i) => v === dates[i].churn.auc), 'backtest churn AUC series');
+    const rates = await chart(page, 'chart-backtest-calibration');
+    const observed = rates.datasets.find((d) => d.label === 'Expansion: observed');
+    expect(observed && observed.data.every((v, i) => v === dates[i].expansion.observed_rate), 'backtest expansion observed rates');
     expectClean(log);
   });
   await shot(page, 'models');

@@ -4,6 +4,7 @@
  * make_metrics_fixtures.py there, scikit-learn 1.2.1), and the top decile,
  * calibration table and ROC curve on examples worked out by hand.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -110,6 +111,26 @@ static void test_top_decile_by_hand(void **state) {
     assert_close(top.lift, 2.5, "lift");
 }
 
+static void test_top_decile_share_by_hand(void **state) {
+    (void)state;
+    /* 20 rows, positives at rows 19 (weight 30), 18 (weight 10), 0 (weight 60):
+     * the top 2 scores are rows 19 and 18, holding 40 of the 100 → 0.4. With
+     * rows 18 and 19 tied, the earlier row (18) comes first; still both in. */
+    double p[20], w[20];
+    int y[20] = {0};
+    for (int i = 0; i < 20; i++)
+        p[i] = i / 20.0, w[i] = 1000; /* negatives' weights must not count */
+    y[19] = 1, y[18] = 1, y[0] = 1;
+    w[19] = 30, w[18] = 10, w[0] = 60;
+    assert_close(tn_top_decile_share(p, y, w, 20), 0.4, "share");
+    /* a tie at the cut: rows 17, 18, 19 share the top score; only 17 and 18 are in */
+    p[17] = p[18] = p[19] = 0.99;
+    y[17] = 1, w[17] = 100; /* total 200: rows 17 + 18 hold 110 */
+    assert_close(tn_top_decile_share(p, y, w, 20), 110.0 / 200.0, "ties by row order");
+    y[0] = y[17] = y[18] = y[19] = 0;
+    assert_true(isnan(tn_top_decile_share(p, y, w, 20)));
+}
+
 static void test_calibration_table_by_hand(void **state) {
     (void)state;
     const double p[] = {0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9};
@@ -147,6 +168,7 @@ int main(void) {
         cmocka_unit_test(test_isotonic_matches_sklearn),
         cmocka_unit_test(test_isotonic_pools_violators_by_hand),
         cmocka_unit_test(test_top_decile_by_hand),
+        cmocka_unit_test(test_top_decile_share_by_hand),
         cmocka_unit_test(test_calibration_table_by_hand),
         cmocka_unit_test(test_roc_curve_by_hand),
     };
