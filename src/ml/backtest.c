@@ -92,12 +92,22 @@ static void remove_models(const char *dir) {
     static const char *const files[] = {"churn.json",          "churn.meta.json",
                                         "churn.card.md",       "expansion.json",
                                         "expansion.meta.json", "expansion.card.md"};
-    char path[4300];
+    char path[4400];
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         unlink(path);
     }
     rmdir(dir);
+}
+
+/* Removes the temporary directory of the models, with every date's models in it. */
+static void remove_temporary(const char *temporary, const tn_day *dates, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        char dir[4300], text[TN_DATE_BUF];
+        snprintf(dir, sizeof dir, "%s/%s", temporary, tn_date_format(dates[i], text));
+        remove_models(dir);
+    }
+    rmdir(temporary);
 }
 
 /* The calibration table by decile of prediction, as [{decile, rows, mean_predicted,
@@ -250,7 +260,7 @@ bool tn_backtest_run(const tn_backtest_options *options, const tn_backtest_watch
     tn_day as_of, dates[MAX_DATES];
     size_t count = 0;
     backtest_run run = {NULL, 0, watch};
-    char temporary[4200], text[TN_DATE_BUF];
+    char temporary[4200];
     const char *tmpdir = getenv("TMPDIR");
     snprintf(temporary, sizeof temporary, "%s/tenure-backtest.XXXXXX",
              tmpdir != NULL && tmpdir[0] != '\0' ? tmpdir : "/tmp");
@@ -277,14 +287,8 @@ bool tn_backtest_run(const tn_backtest_options *options, const tn_backtest_watch
                              TN_LABEL_DAYS, "dates");
         ok = run_dates(&run, dates, count, base, document, err);
     }
-    if (!keep && base == temporary && temporary[strlen(temporary) - 1] != 'X') {
-        for (size_t i = 0; i < count; i++) {
-            char dir[4200];
-            snprintf(dir, sizeof dir, "%s/%s", temporary, tn_date_format(dates[i], text));
-            remove_models(dir);
-        }
-        rmdir(temporary);
-    }
+    if (!keep && temporary[strlen(temporary) - 1] != 'X') /* created: remove it */
+        remove_temporary(temporary, dates, count);
     tn_db_close(run.db);
     if (ok)
         *out = document;
