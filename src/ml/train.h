@@ -7,7 +7,8 @@
  * 90-day label window closes before the first test snapshot are used for
  * fitting, so no label the model learns from lies in the test period: the
  * last three of them are the calibration slice (early stopping and the
- * isotonic calibration), the rest train the trees. The test set is touched
+ * calibration: isotonic, or Platt scaling when the slice is too small, see
+ * calibration.h), the rest train the trees. The test set is touched
  * once, to report. Each model is written as models/<name>.json (XGBoost's
  * JSON format), <name>.meta.json (encoding, calibration, split, metrics,
  * SHAP, versions) and <name>.card.md (the same for people).
@@ -19,6 +20,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
+#include "ml/calibration.h"
 
 #define TN_TEST_SNAPSHOTS 6
 #define TN_CALIBRATION_SNAPSHOTS 3
@@ -39,6 +41,9 @@ typedef struct {
     char name[16];
     size_t train_rows, calibration_rows, test_rows;
     double test_auc, top_decile_lift, brier, max_calibration_error;
+    double auc_before_calibration; /* the test AUC of the trees' own probabilities */
+    tn_calibration_method calibration;
+    size_t calibration_positives, calibration_negatives;
     char top_feature[64];
     char version[96];
 } tn_trained_model;
