@@ -49,6 +49,22 @@ static void on_step(void *context, const char *what, size_t done, size_t total) 
     tn_progress_update(&state->progress, done);
 }
 
+/* A warning when a model's calibration slice was too small for isotonic regression. */
+static void warn_small_slice(const tn_trained_model *model) {
+    size_t positives = model->calibration_positives, negatives = model->calibration_negatives;
+    if ((positives < negatives ? positives : negatives) >= TN_ISOTONIC_MIN_CLASS)
+        return;
+    bool platt = model->calibration == TN_CALIBRATION_PLATT;
+    tn_log_warn("train: %s model: the calibration slice has %zu positives and %zu negatives, "
+                "fewer than %d of one class, too few for isotonic regression: calibrated by %s "
+                "(test AUC %.3f before calibration, %.3f after)",
+                model->name, positives, negatives, TN_ISOTONIC_MIN_CLASS,
+                platt ? "Platt scaling, which keeps the trees' ranking"
+                      : "isotonic regression all the same, since Platt scaling's slope was not "
+                        "positive",
+                model->auc_before_calibration, model->test_auc);
+}
+
 static int run_train(int positional_count, char **positional) {
     (void)positional_count;
     (void)positional;
@@ -74,6 +90,7 @@ static int run_train(int positional_count, char **positional) {
                     model->name, model->test_auc, model->top_decile_lift, model->brier,
                     model->max_calibration_error, model->top_feature, model->train_rows,
                     model->calibration_rows, model->test_rows, options.models_dir, model->name);
+        warn_small_slice(model);
     }
     tn_log_info("train: %zu monthly snapshots, both models in %.1f s", result.snapshots,
                 tn_log_now() - started);

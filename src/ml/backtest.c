@@ -177,6 +177,8 @@ static bool judge_model(tn_db *db, const char *dir, const char *name, const char
             y[i] = label[i] > 0.5;
         *out = judgement(scores.probability, y, tn_table_numbers(&rows, "mrr"), rows.rows);
         json_object_set_new(*out, "model_version", json_string(model.version));
+        json_object_set_new(*out, "calibration_method",
+                            json_string(tn_calibration_method_name(model.calibration.method)));
         json_object_set_new(
             *out, "test_auc_at_training",
             json_deep_copy(json_object_get(

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "ml/calibration.h"
+
 static const json_t *get(const json_t *object, const char *a, const char *b) {
     const json_t *node = json_object_get(object, a);
     return b != NULL ? json_object_get(node, b) : node;
@@ -15,6 +17,63 @@ static void number(tn_strbuf *out, const json_t *value, const char *format) {
         tn_strbuf_printf(out, format, json_number_value(value));
     else
         tn_strbuf_puts(out, "—");
+}
+
+/* True when the calibration slice had too few of a class for isotonic regression. */
+static bool small_slice(const json_t *calibration, long long *positives, long long *negatives) {
+    const json_t *slice = json_object_get(calibration, "slice");
+    *positives = (long long)json_integer_value(json_object_get(slice, "positives"));
+    *negatives = (long long)json_integer_value(json_object_get(slice, "negatives"));
+    return slice != NULL &&
+           (*positives < *negatives ? *positives : *negatives) < TN_ISOTONIC_MIN_CLASS;
+}
+
+/* A warning at the top of the card when the calibration slice was small. */
+static void calibration_warning(const json_t *meta, tn_strbuf *out) {
+    const json_t *calibration = json_object_get(meta, "calibration");
+    long long positives, negatives;
+    if (!small_slice(calibration, &positives, &negatives))
+        return;
+    const char *method = json_string_value(json_object_get(calibration, "method"));
+    bool platt = method != NULL && strcmp(method, "platt") == 0;
+    const json_t *test = get(get(meta, "metrics", NULL), "test", NULL);
+    tn_strbuf_printf(out,
+                     "> **Warning: small calibration slice.** It has %lld positives and %lld "
+                     "negatives, fewer than %d of one class: too few for isotonic regression, "
+                     "whose map would tie the scores. %s\n>\n> **Test AUC: ",
+                     positives, negatives, TN_ISOTONIC_MIN_CLASS,
+                     platt ? "The probabilities are calibrated by Platt scaling instead, which "
+                             "keeps the trees' ranking. With so few events, read them as rough."
+                           : "Platt scaling's slope was not positive, so isotonic regression "
+                             "calibrates them all the same: read them as rough.");
+    number(out, json_object_get(test, "auc_before_calibration"), "%.3f");
+    tn_strbuf_puts(out, " before calibration, ");
+    number(out, json_object_get(test, "auc"), "%.3f");
+    tn_strbuf_puts(out, " after.**\n\n");
+}
+
+/* How the probabilities are calibrated, for the notes. */
+static void calibration_note(const json_t *meta, tn_strbuf *out) {
+    const json_t *calibration = json_object_get(meta, "calibration");
+    const char *method = json_string_value(json_object_get(calibration, "method"));
+    if (method != NULL && strcmp(method, "platt") == 0) {
+        tn_strbuf_puts(out, "- Probabilities are calibrated by Platt scaling of the trees' margin, "
+                            "p = 1 / (1 + exp(-(a · margin + b))) with a = ");
+        number(out, json_object_get(calibration, "a"), "%.4f");
+        tn_strbuf_puts(out, " and b = ");
+        number(out, json_object_get(calibration, "b"), "%.4f");
+        tn_strbuf_puts(out, ", fitted on the calibration slice");
+    } else {
+        tn_strbuf_puts(out, "- Probabilities are calibrated by isotonic regression fitted on the "
+                            "calibration slice");
+    }
+    long long positives, negatives;
+    bool small = small_slice(calibration, &positives, &negatives);
+    if (json_object_get(calibration, "slice") != NULL)
+        tn_strbuf_printf(out, " (%lld positives and %lld negatives: %s %d of %s)", positives,
+                         negatives, small ? "fewer than" : "at least", TN_ISOTONIC_MIN_CLASS,
+                         small ? "one class" : "each");
+    tn_strbuf_puts(out, "; SHAP values explain the trees' log-odds before calibration.\n");
 }
 
 static void split_table(const json_t *meta, tn_strbuf *out) {
@@ -120,11 +179,9 @@ static void caveats(const json_t *meta, tn_strbuf *out) {
                 out, "- Leakage guard: has_open_expansion_opp is not the strongest feature.\n");
         }
     }
-    tn_strbuf_puts(
-        out, "- A category the model never saw in training (say, a new industry) sets all of "
-             "its one-hot columns to 0.\n- Probabilities are calibrated by isotonic regression "
-             "fitted on the calibration slice; SHAP values explain the trees' log-odds before "
-             "calibration.\n");
+    tn_strbuf_puts(out, "- A category the model never saw in training (say, a new industry) sets "
+                        "all of its one-hot columns to 0.\n");
+    calibration_note(meta, out);
     const json_t *libraries = json_object_get(meta, "libraries");
     const json_t *params = get(get(meta, "training", NULL), "xgboost", NULL);
     tn_strbuf_printf(
@@ -170,6 +227,7 @@ void tn_model_card(const json_t *meta, tn_strbuf *out) {
                      json_string_value(json_object_get(meta, "population")),
                      json_string_value(json_object_get(meta, "label")),
                      json_string_value(json_object_get(meta, "features_as_of")));
+    calibration_warning(meta, out);
     features_used(meta, out);
     split_table(meta, out);
     metrics(meta, out);

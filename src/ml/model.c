@@ -18,49 +18,6 @@ const char *tn_risk_tier(double probability) {
     return "low";
 }
 
-double tn_calibrated_probability(const tn_isotonic *calibration, double raw) {
-    double p = tn_isotonic_apply(calibration, raw);
-    return p < TN_PROBABILITY_FLOOR         ? TN_PROBABILITY_FLOOR
-           : p > 1.0 - TN_PROBABILITY_FLOOR ? 1.0 - TN_PROBABILITY_FLOOR
-                                            : p;
-}
-
-json_t *tn_calibration_to_json(const tn_isotonic *calibration) {
-    json_t *x = json_array(), *y = json_array();
-    for (size_t i = 0; i < calibration->count; i++) {
-        json_array_append_new(x, json_real(calibration->x[i]));
-        json_array_append_new(y, json_real(calibration->y[i]));
-    }
-    return json_pack("{s:s, s:s, s:f, s:o, s:o}", "method", "isotonic", "interpolation",
-                     "linear between the points, clipped outside them", "bounds",
-                     TN_PROBABILITY_FLOOR, "x", x, "y", y);
-}
-
-bool tn_calibration_from_json(const json_t *json, tn_isotonic *out, tn_error *err) {
-    memset(out, 0, sizeof *out);
-    const json_t *x = json_object_get(json, "x"), *y = json_object_get(json, "y");
-    size_t n = json_array_size(x);
-    if (n == 0 || json_array_size(y) != n)
-        return tn_error_set(err, TN_ERR_MODEL, "calibration: x and y must be arrays of one length");
-    out->x = malloc(n * sizeof *out->x);
-    out->y = malloc(n * sizeof *out->y);
-    if (out->x == NULL || out->y == NULL) {
-        tn_isotonic_free(out);
-        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
-    }
-    out->count = n;
-    for (size_t i = 0; i < n; i++) {
-        out->x[i] = json_number_value(json_array_get(x, i));
-        out->y[i] = json_number_value(json_array_get(y, i));
-        if (i > 0 && (out->x[i] <= out->x[i - 1] || out->y[i] < out->y[i - 1])) {
-            tn_isotonic_free(out);
-            return tn_error_set(err, TN_ERR_MODEL,
-                                "calibration: the map is not increasing at point %zu", i);
-        }
-    }
-    return true;
-}
-
 static bool read_meta(const char *path, tn_ml_model *out, tn_error *err) {
     json_error_t problem;
     FILE *file = fopen(path, "r");
@@ -106,7 +63,7 @@ bool tn_ml_model_load(const char *dir, const char *name, tn_ml_model *out, tn_er
 void tn_ml_model_free(tn_ml_model *model) {
     tn_xgb_free(&model->xgb);
     tn_encoder_free(&model->encoder);
-    tn_isotonic_free(&model->calibration);
+    tn_calibration_free(&model->calibration);
     json_decref(model->meta);
     model->meta = NULL;
 }
@@ -121,16 +78,20 @@ bool tn_ml_model_score(const tn_ml_model *model, const tn_table *rows, tn_ml_sco
     double *contributions = malloc((n * (columns + 1) + 1) * sizeof *contributions);
     out->probability = malloc((n + 1) * sizeof *out->probability);
     out->raw = malloc((n + 1) * sizeof *out->raw);
+    out->margin = malloc((n + 1) * sizeof *out->margin);
     out->bias = malloc((n + 1) * sizeof *out->bias);
     out->shap = malloc((n * out->features + 1) * sizeof *out->shap);
-    bool ok = x && contributions && out->probability && out->raw && out->bias && out->shap;
+    bool ok =
+        x && contributions && out->probability && out->raw && out->margin && out->bias && out->shap;
     if (!ok)
         tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     ok = ok && tn_encoder_encode(&model->encoder, rows, x, err) &&
          tn_xgb_predict(&model->xgb, x, n, out->raw, err) &&
+         tn_xgb_margin(&model->xgb, x, n, out->margin, err) &&
          tn_xgb_contributions(&model->xgb, x, n, contributions, err);
     for (size_t r = 0; ok && r < n; r++) {
-        out->probability[r] = tn_calibrated_probability(&model->calibration, out->raw[r]);
+        out->probability[r] =
+            tn_calibrated_probability(&model->calibration, out->raw[r], out->margin[r]);
         tn_encoder_feature_contributions(&model->encoder, contributions + r * (columns + 1),
                                          out->shap + r * out->features);
         out->bias[r] = contributions[r * (columns + 1) + columns];
@@ -143,6 +104,7 @@ bool tn_ml_model_score(const tn_ml_model *model, const tn_table *rows, tn_ml_sco
 }
 
 void tn_ml_scores_free(tn_ml_scores *scores) {
-    free(scores->probability), free(scores->raw), free(scores->shap), free(scores->bias);
+    free(scores->probability), free(scores->raw), free(scores->margin);
+    free(scores->shap), free(scores->bias);
     memset(scores, 0, sizeof *scores);
 }

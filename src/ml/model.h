@@ -4,9 +4,10 @@
  * models/<name>.json and models/<name>.meta.json.
  *
  * Scoring a set of rows (the current marts, or a training snapshot) encodes
- * them, predicts, applies the isotonic calibration fitted at training time,
- * and splits the SHAP values of one-hot columns back onto their feature, so
- * an explanation reads "plan_tier = starter: +0.42", not a column name.
+ * them, predicts, applies the calibration fitted at training time (isotonic
+ * or Platt, whichever the metadata says: calibration.h), and splits the SHAP
+ * values of one-hot columns back onto their feature, so an explanation reads
+ * "plan_tier = starter: +0.42", not a column name.
  */
 #ifndef TN_ML_MODEL_H
 #define TN_ML_MODEL_H
@@ -17,9 +18,9 @@
 #include <jansson.h>
 
 #include "common/error.h"
+#include "ml/calibration.h"
 #include "ml/features.h"
 #include "ml/xgb.h"
-#include "stats/isotonic.h"
 #include "warehouse/table.h"
 
 typedef struct {
@@ -28,7 +29,7 @@ typedef struct {
     char as_of[16];
     tn_xgb xgb;
     tn_encoder encoder;
-    tn_isotonic calibration;
+    tn_calibration calibration;
     json_t *meta; /* the whole metadata document; owned */
 } tn_ml_model;
 
@@ -37,6 +38,7 @@ typedef struct {
     size_t rows, features;
     double *probability; /* [rows], calibrated */
     double *raw;         /* [rows], the trees' own probability */
+    double *margin;      /* [rows], the trees' log-odds */
     double *shap;        /* [rows × features] */
     double *bias;        /* [rows]: SHAP's base value; bias + Σ shap = the margin */
 } tn_ml_scores;
@@ -58,17 +60,5 @@ void tn_ml_scores_free(tn_ml_scores *scores);
 /* Risk tier of a probability or score (design.md §4): critical ≥ .75, high ≥ .5, medium ≥ .25, low.
  */
 const char *tn_risk_tier(double probability);
-
-/*
- * A calibrated probability: the isotonic map of the trees' probability, kept
- * within [0.001, 0.999] (a calibration slice of a few thousand rows cannot
- * show that anything is certain).
- */
-#define TN_PROBABILITY_FLOOR 0.001
-double tn_calibrated_probability(const tn_isotonic *calibration, double raw);
-
-/* The metadata's calibration map as an isotonic model. */
-bool tn_calibration_from_json(const json_t *json, tn_isotonic *out, tn_error *err);
-json_t *tn_calibration_to_json(const tn_isotonic *calibration);
 
 #endif

@@ -16,12 +16,12 @@
 
 #include "common/file.h"
 #include "common/json.h"
+#include "ml/calibration.h"
 #include "ml/card.h"
 #include "ml/features.h"
 #include "ml/model.h"
 #include "ml/snapshots.h"
 #include "ml/xgb.h"
-#include "stats/isotonic.h"
 #include "stats/metrics.h"
 #include "tn_version.h"
 #include "warehouse/build.h"
@@ -135,7 +135,7 @@ typedef struct {
     data_split split;
     slice_data slices[3];
     tn_xgb trees;
-    tn_isotonic calibration;
+    tn_calibration calibration;
     int best_round;
     double validation_auc, scale_pos_weight;
     double *test_probability, *test_raw, *mean_abs_shap;
@@ -419,21 +419,27 @@ static void describe(training_run *run, tn_day as_of) {
                         json_pack("{s:o, s:O}", "used", used, "left_out", run->left_out));
 }
 
+/* Calibrates on the calibration slice (calibration.h chooses how), then scores the test set. */
 static bool evaluate(training_run *run, tn_error *err) {
     const slice_data *calibration = &run->slices[CALIBRATION], *test = &run->slices[TEST];
-    double *raw = malloc((calibration->rows + 1) * sizeof *raw);
-    double *label = malloc((calibration->rows + 1) * sizeof *label);
+    size_t n = calibration->rows;
+    double *raw = malloc((n + 1) * sizeof *raw), *margin = malloc((n + 1) * sizeof *margin);
+    double *label = malloc((n + 1) * sizeof *label);
+    double *test_margin = malloc((test->rows + 1) * sizeof *test_margin);
     run->test_raw = malloc((test->rows + 1) * sizeof *run->test_raw);
     run->test_probability = malloc((test->rows + 1) * sizeof *run->test_probability);
-    bool ok = raw && label && run->test_raw && run->test_probability &&
-              tn_xgb_predict(&run->trees, calibration->x, calibration->rows, raw, err);
-    for (size_t i = 0; ok && i < calibration->rows; i++)
+    bool ok = raw && margin && label && test_margin && run->test_raw && run->test_probability &&
+              tn_xgb_predict(&run->trees, calibration->x, n, raw, err) &&
+              tn_xgb_margin(&run->trees, calibration->x, n, margin, err);
+    for (size_t i = 0; ok && i < n; i++)
         label[i] = calibration->label[i];
-    ok = ok && tn_isotonic_fit(raw, label, NULL, calibration->rows, &run->calibration, err) &&
-         tn_xgb_predict(&run->trees, test->x, test->rows, run->test_raw, err);
+    ok = ok && tn_calibration_fit(raw, margin, label, n, &run->calibration, err) &&
+         tn_xgb_predict(&run->trees, test->x, test->rows, run->test_raw, err) &&
+         tn_xgb_margin(&run->trees, test->x, test->rows, test_margin, err);
     for (size_t i = 0; ok && i < test->rows; i++)
-        run->test_probability[i] = tn_calibrated_probability(&run->calibration, run->test_raw[i]);
-    free(raw), free(label);
+        run->test_probability[i] =
+            tn_calibrated_probability(&run->calibration, run->test_raw[i], test_margin[i]);
+    free(raw), free(margin), free(label), free(test_margin);
     return ok;
 }
 
@@ -479,6 +485,11 @@ static bool train_model(training_run *run, tn_day as_of, const char *dir, tn_tra
         summary->brier = json_number_value(json_object_get(test, "brier"));
         summary->max_calibration_error =
             json_number_value(json_object_get(test, "max_calibration_error"));
+        summary->auc_before_calibration =
+            json_number_value(json_object_get(test, "auc_before_calibration"));
+        summary->calibration = run->calibration.method;
+        summary->calibration_positives = run->calibration.positives;
+        summary->calibration_negatives = run->calibration.negatives;
         const json_t *top =
             json_array_get(json_object_get(json_object_get(run->meta, "shap"), "mean_abs"), 0);
         snprintf(summary->top_feature, sizeof summary->top_feature, "%s",
@@ -493,7 +504,7 @@ static void run_free(training_run *run) {
     for (int s = 0; s < 3; s++)
         slice_free(&run->slices[s]);
     tn_xgb_free(&run->trees);
-    tn_isotonic_free(&run->calibration);
+    tn_calibration_free(&run->calibration);
     free(run->test_probability), free(run->test_raw), free(run->mean_abs_shap);
     json_decref(run->meta);
 }

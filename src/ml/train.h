@@ -7,7 +7,8 @@
  * 90-day label window closes before the first test snapshot are used for
  * fitting, so no label the model learns from lies in the test period: the
  * last three of them are the calibration slice (early stopping and the
- * isotonic calibration), the rest train the trees. The test set is touched
+ * calibration: isotonic, or Platt scaling when the slice is too small, see
+ * calibration.h), the rest train the trees. The test set is touched
  * once, to report. Each model is written as models/<name>.json (XGBoost's
  * JSON format), <name>.meta.json (encoding, calibration, split, metrics,
  * SHAP, versions) and <name>.card.md (the same for people).
@@ -22,6 +23,7 @@
 
 #include "common/date.h"
 #include "common/error.h"
+#include "ml/calibration.h"
 #include "ml/snapshots.h"
 #include "warehouse/db.h"
 
@@ -44,6 +46,9 @@ typedef struct {
     char name[16];
     size_t train_rows, calibration_rows, test_rows;
     double test_auc, top_decile_lift, brier, max_calibration_error;
+    double auc_before_calibration; /* the test AUC of the trees' own probabilities */
+    tn_calibration_method calibration;
+    size_t calibration_positives, calibration_negatives;
     char top_feature[64];
     char version[96];
 } tn_trained_model;
