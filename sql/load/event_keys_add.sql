@@ -3,4 +3,4 @@
 -- join meta.usage_event_keys. A replaced event keeps its id, whose hash is
 -- there already.
 INSERT INTO meta.usage_event_keys
-SELECT hash(event_id) FROM tn_merge_usage_events WHERE _stored_rowid IS NULL;
+SELECT hash(event_id) FROM tn_merge_usage_events WHERE NOT _stored;

@@ -45,11 +45,13 @@ SELECT rowid AS _rowid, s AS _row FROM raw.risk_signals AS s
 WHERE customer_id IN (SELECT customer_id FROM tn_load_risk_signals);
 
 -- The latest stored usage event the increment does not replace (an
--- increment may correct an event's time): the plain maximum when it
--- replaces none (the variable makes the other branch vanish from the plan),
--- else the maximum of the stored times, each kept while some stored event at
--- that time is not replaced. Only the timestamps are read.
-SET VARIABLE tn_replaced_events = (SELECT count(*) FROM tn_stored_match_usage_events);
+-- increment may correct an event's time), which the as-of date is derived
+-- from when --as-of is not given: the plain maximum when the increment
+-- replaces none, else the maximum of the stored times, each kept while some
+-- stored event at that time is not replaced. Only the timestamps are read;
+-- the variables make the branches not needed vanish from the plan.
+SET VARIABLE tn_replaced_events = CASE WHEN (SELECT as_of_given IS NULL FROM tn_load_params)
+                                       THEN (SELECT count(*) FROM tn_stored_match_usage_events) END;
 
 CREATE OR REPLACE TEMP TABLE tn_stored_latest_event AS
 WITH replaced AS (

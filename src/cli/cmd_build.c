@@ -228,8 +228,8 @@ const tn_command tn_cmd_build = {
         "event_id, opp_id, ticket_id; risk_signals by customer_id) whole, or is added; a\n"
         "table with no file in the increment is left as it was, but an increment needs at\n"
         "least one. Its rows are checked as in a full load, against the stored rows they\n"
-        "do not replace. The as-of date moves forward (--as-of earlier than the last\n"
-        "build's is refused); loading the same increment again changes nothing; the\n"
+        "do not replace. The as-of date only moves forward: one earlier than the last\n"
+        "build's is refused. Loading the same increment again changes nothing; the\n"
         "merge, the marts and marts.build_info are one transaction. With --lenient its\n"
         "rejects are added to raw.rejects, each with the load's as-of date. See\n"
         "docs/your-data.md (daily increments).",
