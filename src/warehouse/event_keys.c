@@ -48,9 +48,9 @@ static bool write_staged(tn_db *db, tn_error *err) {
 }
 
 bool tn_event_keys_merge(tn_db *db, bool current, tn_error *err) {
-    if (!current && !write_staged(db, err))
-        return false;
-    return tn_db_exec(db, tn_embedded_text("sql/load/event_keys_add.sql"), err);
+    /* not current: the staged view reads raw.usage_events, which now holds the new events too */
+    return current ? tn_db_exec(db, tn_embedded_text("sql/load/event_keys_add.sql"), err)
+                   : write_staged(db, err);
 }
 
 bool tn_event_keys_write(tn_db *db, tn_error *err) {

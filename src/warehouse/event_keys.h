@@ -23,16 +23,16 @@
 #include "warehouse/db.h"
 
 /*
- * Before an increment's checks: the temporary tn_stored_event_keys, the
- * warehouse's table when it is current (*current), else hashes computed
- * from raw.usage_events. Needs sql/load/setup.sql to have run.
+ * Before an increment's checks: the temporary view tn_stored_event_keys,
+ * over the warehouse's table when it is current (*current), else hashing
+ * raw.usage_events as it is read. Needs sql/load/setup.sql to have run.
  */
 bool tn_event_keys_stage(tn_db *db, bool *current, tn_error *err);
 
 /*
  * Inside the build transaction, after an increment's usage events are
  * merged (tn_merge_usage_events): adds the new ids to a current table, or
- * writes the whole table from the staged hashes and the new ids.
+ * writes the whole table from the merged raw.usage_events.
  */
 bool tn_event_keys_merge(tn_db *db, bool current, tn_error *err);
 
