@@ -33,6 +33,7 @@ rows() { echo $(($(wc -l <"$WORK/increment/$1.csv") - 1)); }
 "$TENURE" build --quiet --db "$WORK/base.duckdb" --raw "$WORK/base" --as-of "$last_day"
 "$TENURE" build --quiet --db "$WORK/full.duckdb" --raw "$WORK/csv"
 
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 appends=() append_kb=() marts=() repeats=()
 for run in $(seq "$RUNS"); do
     rm -f "$WORK"/w.duckdb*
@@ -73,8 +74,9 @@ body="$WORK/section.md"
     echo "loaded with everything before $last_day, then that day as an increment: $(rows usage_events) usage"
     echo "events, $(rows customers) customers (signed up, churned or upgraded), $(rows support_tickets) tickets (opened or"
     echo "resolved), $(rows gtm_opportunities) opportunities (closed, or open with a later close date) and $(rows risk_signals) risk"
-    echo "signals. Medians of $RUNS runs, each on a fresh copy of the warehouse. Afterwards its raw tables"
-    echo "and marts differ from one full load of the whole export in $differing rows."
+    echo "signals. Medians of $RUNS runs, each on a fresh copy of the warehouse (load average $load_before"
+    echo "before the runs, $(cut -d' ' -f1 /proc/loadavg) after: other work shares the cores). Afterwards its raw"
+    echo "tables and marts differ from one full load of the whole export in $differing rows."
     echo
     echo "| what | wall | peak RSS | target |"
     echo "|---|---|---|---|"
