@@ -19,7 +19,8 @@
  *
  * refused_*: closed at once with that status; timeout_408 and
  * closed_silently: closed later, with a 408 or without a word;
- * longest_open_ms: the longest time the server kept one connection open.
+ * longest_open_ms: the longest time the server kept one connection open
+ * (those still open at the end count, with their age then).
  * Exits 1 on a usage error. Linux only (epoll, IP_BIND_ADDRESS_NO_PORT).
  */
 #define _GNU_SOURCE
@@ -203,9 +204,13 @@ static void run(flood_connection *all, int total, const flood_options *o, flood_
         for (int e = 0; e < ready; e++)
             on_event(events[e].data.ptr, events[e].events, o, counts, epoll_fd);
     }
-    for (int i = 0; i < total; i++)
+    long long now = now_ms();
+    for (int i = 0; i < total; i++) {
+        if (all[i].state == OPEN && now - all[i].connected_ms > counts->longest_open_ms)
+            counts->longest_open_ms = now - all[i].connected_ms; /* still held by the server */
         if (all[i].fd >= 0)
             close(all[i].fd);
+    }
     close(epoll_fd);
 }
 
