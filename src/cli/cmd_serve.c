@@ -11,6 +11,7 @@
 static struct {
     const char *db_path, *models_dir, *reports_dir, *host, *api_key_file, *access_log;
     long port, threads;
+    long max_connections, max_connections_per_ip, request_timeout;
     tn_arg_list cors_origins;
 } options;
 
@@ -25,6 +26,9 @@ static void set_defaults(void) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     options.threads = cores > 0 ? cores : 2;
     options.cors_origins.count = 0;
+    options.max_connections = 1000;
+    options.max_connections_per_ip = 64;
+    options.request_timeout = 10;
 }
 
 static const tn_arg serve_args[] = {
@@ -46,6 +50,14 @@ static const tn_arg serve_args[] = {
      0},
     {"access-log", TN_ARG_STRING, "FILE", "log every request to FILE ('-' for stderr)",
      &options.access_log, 0, 0},
+    {"max-connections", TN_ARG_INT, "N", "connections open at once; more get 503 (default 1000)",
+     &options.max_connections, 1, 1000000},
+    {"max-connections-per-ip", TN_ARG_INT, "N",
+     "the same from one address (IPv6: a /64); more get 429 (default 64)",
+     &options.max_connections_per_ip, 1, 1000000},
+    {"request-timeout", TN_ARG_INT, "SECONDS",
+     "time to send a whole request, however slowly; then 408 (default 10)",
+     &options.request_timeout, 1, 3600},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -62,6 +74,8 @@ static int run_serve(int positional_count, char **positional) {
         .cors_origins = &options.cors_origins,
         .api_key_file = options.api_key_file,
         .access_log = options.access_log,
+        .limits = {options.max_connections, options.max_connections_per_ip,
+                   options.request_timeout},
     };
     tn_error err;
     tn_error_clear(&err);
@@ -80,7 +94,12 @@ const tn_command tn_cmd_serve = {
         "/openapi.json, and the dashboard at /. Starts even without marts or models (then\n"
         "/ready answers 503).\n"
         "SIGHUP reloads after 'tenure build' or 'tenure train'; Ctrl-C or SIGTERM stops\n"
-        "after the requests in flight.",
+        "after the requests in flight.\n"
+        "Under a flood of connections from one address, others are still answered: each\n"
+        "address may hold --max-connections-per-ip connections, all of them\n"
+        "--max-connections, and a request that has not arrived within --request-timeout\n"
+        "seconds of its connection (or of the previous answer) is closed, however slowly\n"
+        "its bytes keep coming.",
     .spec = {.command = "serve", .args = serve_args},
     .set_defaults = set_defaults,
     .run = run_serve,

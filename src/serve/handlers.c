@@ -19,6 +19,7 @@
 #include "common/strbuf.h"
 #include "serve/assets.h"
 #include "serve/search.h"
+#include "serve/utf8.h"
 #include "serve/views.h"
 #include "tn_version.h"
 
@@ -40,12 +41,18 @@ static void own(tn_response *response, int status, tn_strbuf *text) {
         borrow(response, 500, out_of_memory, sizeof out_of_memory - 1);
 }
 
+/*
+ * Messages quote what the client sent (an id, a query value, a header), and
+ * "%.128s" may cut a character in two: the message is repaired into UTF-8
+ * first, so only a lack of memory can make the body fail.
+ */
 void tn_response_error(tn_response *response, int status, const char *code, const char *fmt, ...) {
-    char message[768];
+    char raw[768], message[768];
     va_list args;
     va_start(args, fmt);
-    vsnprintf(message, sizeof message, fmt, args);
+    vsnprintf(raw, sizeof raw, fmt, args);
     va_end(args);
+    tn_utf8_repair(raw, message, sizeof message);
     tn_body body;
     if (tn_body_error(code, message, &body)) {
         response->status = status;
@@ -253,6 +260,9 @@ static void ready(const tn_snapshot *snapshot, tn_response *response) {
 }
 
 static void metrics(tn_server *server, const tn_snapshot *snapshot, tn_response *response) {
+    tn_gate_stats gate = {0};
+    if (server->gate != NULL)
+        tn_gate_read_stats(server->gate, &gate);
     tn_metrics_gauges gauges = {
         .snapshot_age_seconds =
             snapshot->ready ? difftime(time(NULL), (time_t)snapshot->loaded_at) : 0,
@@ -263,6 +273,11 @@ static void metrics(tn_server *server, const tn_snapshot *snapshot, tn_response 
         .reloads_failed = atomic_load(&server->reloads_failed),
         .in_flight = atomic_load(&server->in_flight),
         .access_log_dropped = server->access_log ? tn_access_log_dropped(server->access_log) : 0,
+        .connections_open = gate.open,
+        .refused_per_ip = gate.refused_per_ip,
+        .refused_busy = gate.refused_busy,
+        .closed_request_timeout = gate.closed_request_timeout,
+        .closed_idle = gate.closed_idle,
         .as_of = snapshot->as_of,
         .churn_version = snapshot->churn_version,
         .expansion_version = snapshot->expansion_version,

@@ -12,6 +12,7 @@
 #include "serve/request.h"
 #include "serve/routes.h"
 #include "serve/server.h"
+#include "serve/utf8.h"
 
 typedef struct {
     struct timespec started;
@@ -20,6 +21,7 @@ typedef struct {
     tn_snapshot *snapshot;
     tn_strbuf body;
     bool too_large;
+    bool bad_path;       /* the path is not UTF-8 */
     bool preflight;      /* OPTIONS on a known route */
     bool refused;        /* `refusal` is the answer, sent once the body is read */
     tn_response refusal; /* decided from the headers alone */
@@ -49,6 +51,16 @@ static void add_cors_headers(tn_server *server, struct MHD_Connection *connectio
     MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ORIGIN);
 }
 
+/* Queues `response`, unless the gate closed the connection at its deadline meanwhile. */
+static enum MHD_Result queue(tn_server *server, struct MHD_Connection *connection, int status,
+                             struct MHD_Response *response) {
+    enum MHD_Result queued = tn_gate_begin_answer(server->gate, connection)
+                                 ? MHD_queue_response(connection, (unsigned)status, response)
+                                 : MHD_NO;
+    MHD_destroy_response(response);
+    return queued;
+}
+
 /* Hands `answer` to libmicrohttpd; the body is sent without a copy. */
 static enum MHD_Result send_response(tn_server *server, struct MHD_Connection *connection,
                                      request_state *state, tn_response *answer) {
@@ -74,9 +86,7 @@ static enum MHD_Result send_response(tn_server *server, struct MHD_Connection *c
     add_cors_headers(server, connection, response);
     if (atomic_load_explicit(&server->stopping, memory_order_relaxed))
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
-    enum MHD_Result queued = MHD_queue_response(connection, (unsigned)answer->status, response);
-    MHD_destroy_response(response);
-    return queued;
+    return queue(server, connection, answer->status, response);
 }
 
 /* OPTIONS: the route's methods, and for an allowed origin the CORS preflight answer. */
@@ -100,15 +110,18 @@ static enum MHD_Result answer_options(tn_server *server, struct MHD_Connection *
         MHD_add_response_header(response, "Access-Control-Max-Age", "600");
         add_cors_headers(server, connection, response);
     }
-    enum MHD_Result queued = MHD_queue_response(connection, MHD_HTTP_NO_CONTENT, response);
-    MHD_destroy_response(response);
-    return queued;
+    return queue(server, connection, MHD_HTTP_NO_CONTENT, response);
 }
 
 /* What can be refused from the headers alone; false when the request goes on. */
 static bool refuse_early(tn_server *server, struct MHD_Connection *connection, request_state *state,
                          const char *method, tn_response *answer) {
     const tn_route *route = tn_route_get(state->route);
+    if (state->bad_path) {
+        tn_response_error(answer, 400, "invalid_path",
+                          "the path is not valid UTF-8 (percent-encode the bytes of UTF-8 text)");
+        return true;
+    }
     if (server->require_key && (route == NULL || !route->public) &&
         !tn_api_key_accepts(server->api_key, header(connection, MHD_HTTP_HEADER_AUTHORIZATION))) {
         tn_response_error(answer, 401, "unauthorized",
@@ -150,8 +163,9 @@ static request_state *begin(tn_server *server, const char *url, const char *meth
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &state->started);
     atomic_fetch_add_explicit(&server->in_flight, 1, memory_order_relaxed);
-    const char *parameter;
-    state->route = tn_route_match(url, &parameter);
+    const char *parameter = NULL;
+    state->bad_path = !tn_utf8_valid(url, strlen(url));
+    state->route = state->bad_path ? TN_ROUTE_NONE : tn_route_match(url, &parameter);
     if (parameter != NULL)
         state->parameter = strndup(parameter, 4 * TN_CUSTOMER_ID_MAX);
     state->snapshot = tn_server_acquire(server);
@@ -218,8 +232,8 @@ enum MHD_Result tn_http_on_request(void *cls, struct MHD_Connection *connection,
         if ((state = begin(server, url, method)) == NULL)
             return MHD_NO;
         *request_state_pointer = state;
-        state->preflight =
-            strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0 && state->route != TN_ROUTE_NONE;
+        state->preflight = strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0 &&
+                           state->route != TN_ROUTE_NONE && !state->bad_path;
         if (!state->preflight)
             state->refused = refuse_early(server, connection, state, method, &state->refusal);
         if (state->refused && state->refusal.status == MHD_HTTP_CONTENT_TOO_LARGE)
@@ -248,13 +262,14 @@ enum MHD_Result tn_http_on_request(void *cls, struct MHD_Connection *connection,
 
 void tn_http_on_completed(void *cls, struct MHD_Connection *connection,
                           void **request_state_pointer, enum MHD_RequestTerminationCode why) {
-    (void)connection;
     tn_server *server = cls;
     request_state *state = *request_state_pointer;
+    bool timed_out = tn_gate_expired(server->gate, connection);
+    tn_gate_end_answer(server->gate, connection);
     if (state == NULL)
         return;
     double seconds = seconds_since(&state->started);
-    int status = why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? state->status : 0;
+    int status = why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? state->status : timed_out ? 408 : 0;
     tn_metrics_record(&server->metrics, state->route, status, seconds);
     if (server->access_log != NULL)
         tn_access_log_record(server->access_log, state->method, state->path ? state->path : "?",
@@ -267,4 +282,29 @@ void tn_http_on_completed(void *cls, struct MHD_Connection *connection,
     free(state);
     *request_state_pointer = NULL;
     atomic_fetch_sub_explicit(&server->in_flight, 1, memory_order_relaxed);
+}
+
+static int hex_digit(char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+size_t tn_http_unescape(void *cls, struct MHD_Connection *connection, char *text) {
+    (void)cls;
+    (void)connection;
+    char *from = text, *to = text;
+    while (*from != '\0') {
+        int high = from[0] == '%' ? hex_digit(from[1]) : -1;
+        int low = high >= 0 ? hex_digit(from[2]) : -1;
+        if (low >= 0 && (high | low) != 0) {
+            *to++ = (char)(high * 16 + low);
+            from += 3;
+        } else {
+            *to++ = *from++;
+        }
+    }
+    *to = '\0';
+    return (size_t)(to - text);
 }

@@ -6,11 +6,11 @@
 
 #include <string.h>
 
-static const int statuses[TN_METRIC_STATUSES] = {200, 204, 400, 401, 403, 404, 405,
-                                                 413, 415, 422, 500, 503, 0,   -1};
+static const int statuses[TN_METRIC_STATUSES] = {200, 204, 400, 401, 403, 404, 405, 408, 413,
+                                                 414, 415, 422, 431, 500, 503, 505, 0,   -1};
 static const char *const status_labels[TN_METRIC_STATUSES] = {
-    "200", "204", "400", "401", "403", "404",     "405",
-    "413", "415", "422", "500", "503", "aborted", "other"};
+    "200", "204", "400", "401", "403", "404", "405", "408",     "413",
+    "414", "415", "422", "431", "500", "503", "505", "aborted", "other"};
 static const double bucket_bounds[TN_METRIC_BUCKETS] = {
     0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5};
 
@@ -89,6 +89,26 @@ static void gauge(tn_strbuf *out, const char *name, const char *help, const char
                      value);
 }
 
+static void render_connections(const tn_metrics_gauges *gauges, tn_strbuf *out) {
+    gauge(out, "tenure_connections_open", "Client connections open.", "gauge",
+          (double)gauges->connections_open);
+    tn_strbuf_printf(
+        out,
+        "# HELP tenure_connections_refused_total Connections refused at once, by the limit "
+        "reached.\n"
+        "# TYPE tenure_connections_refused_total counter\n"
+        "tenure_connections_refused_total{limit=\"per_ip\"} %llu\n"
+        "tenure_connections_refused_total{limit=\"total\"} %llu\n"
+        "# HELP tenure_connections_timed_out_total Connections closed at the request deadline: "
+        "with a request begun (408) or none.\n"
+        "# TYPE tenure_connections_timed_out_total counter\n"
+        "tenure_connections_timed_out_total{request=\"begun\"} %llu\n"
+        "tenure_connections_timed_out_total{request=\"none\"} %llu\n",
+        (unsigned long long)gauges->refused_per_ip, (unsigned long long)gauges->refused_busy,
+        (unsigned long long)gauges->closed_request_timeout,
+        (unsigned long long)gauges->closed_idle);
+}
+
 void tn_metrics_render(const tn_metrics *metrics, const tn_metrics_gauges *gauges, tn_strbuf *out) {
     render_requests(metrics, out);
     tn_strbuf_puts(out,
@@ -116,6 +136,7 @@ void tn_metrics_render(const tn_metrics *metrics, const tn_metrics_gauges *gauge
                      (unsigned long long)gauges->reloads_failed);
     gauge(out, "tenure_http_requests_in_flight", "Requests being answered.", "gauge",
           (double)gauges->in_flight);
+    render_connections(gauges, out);
     gauge(out, "tenure_access_log_dropped_total",
           "Access-log lines dropped because the log writer fell behind.", "counter",
           (double)gauges->access_log_dropped);

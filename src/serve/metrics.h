@@ -1,7 +1,8 @@
 /*
  * metrics.h — what GET /metrics reports, in Prometheus' text format:
  * requests counted per route and status, with a latency histogram each,
- * and the server's gauges (snapshot age, customers loaded, reloads, …).
+ * and the server's gauges (snapshot age, customers loaded, reloads,
+ * connections open, refused and timed out, …).
  *
  * Recording is a few relaxed atomic additions, safe from every worker
  * thread and lock-free; rendering reads the counters as they are.
@@ -16,7 +17,7 @@
 #include "serve/routes.h"
 
 /* The statuses the server answers with; anything else is counted as "other". */
-#define TN_METRIC_STATUSES 14
+#define TN_METRIC_STATUSES 18
 /* Upper bounds of the latency buckets, in seconds (+Inf is implied). */
 #define TN_METRIC_BUCKETS 12
 
@@ -36,6 +37,9 @@ typedef struct {
     uint64_t reloads_ok, reloads_failed;
     uint64_t in_flight;
     uint64_t access_log_dropped;
+    uint64_t connections_open;                    /* the gate's (gate.h) */
+    uint64_t refused_per_ip, refused_busy;        /* connections refused with 429, 503 */
+    uint64_t closed_request_timeout, closed_idle; /* closed at the request deadline */
     const char *as_of, *churn_version, *expansion_version, *version;
 } tn_metrics_gauges;
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "serve/utf8.h"
+
 static bool refuse(tn_request_problem *problem, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -187,10 +189,6 @@ static bool parse_search(const char *value, char *out, tn_request_problem *probl
     if (length == 0 || length > TN_SEARCH_MAX)
         return refuse(problem, 422, "invalid_query",
                       "query.q: expected 1 to %d bytes of text, got %zu", TN_SEARCH_MAX, length);
-    json_t *text = json_stringn(from, length); /* NULL when not UTF-8 */
-    if (text == NULL)
-        return refuse(problem, 422, "invalid_query", "query.q: expected UTF-8 text");
-    json_decref(text);
     memcpy(out, from, length);
     out[length] = '\0';
     return true;
@@ -200,6 +198,10 @@ bool tn_list_query_set(tn_list_query *query, const char *key, const char *value,
                        tn_request_problem *problem) {
     static const char *const keys[] = {"limit", "offset", "plan_tier", "risk_tier",
                                        "sort",  "q",      NULL};
+    if (!tn_utf8_valid(key, strlen(key)))
+        return refuse(problem, 422, "invalid_query", "query: a parameter name is not UTF-8 text");
+    if (value != NULL && !tn_utf8_valid(value, strlen(value)))
+        return refuse(problem, 422, "invalid_query", "query.%.32s: expected UTF-8 text", key);
     int index = -1;
     for (int k = 0; keys[k] != NULL; k++)
         if (strcmp(key, keys[k]) == 0)

@@ -57,7 +57,10 @@ typedef struct {
  */
 void tn_list_query_init(tn_list_query *query);
 
-/* Applies one query parameter (`value` NULL for a bare `?key`); false with a 422 problem. */
+/*
+ * Applies one query parameter (`value` NULL for a bare `?key`); false with a
+ * 422 problem, a name or value that is not UTF-8 included.
+ */
 bool tn_list_query_set(tn_list_query *query, const char *key, const char *value,
                        tn_request_problem *problem);
 

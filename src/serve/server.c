@@ -20,6 +20,7 @@
 
 #include "common/log.h"
 #include "serve/http.h"
+#include "serve/mhd_errors.h"
 #include "tn_version.h"
 
 enum { LISTEN_BACKLOG = 1024, CONNECTION_TIMEOUT_SECONDS = 30, DRAIN_SECONDS = 10 };
@@ -132,31 +133,62 @@ static bool open_listener(const tn_serve_options *options, int *fd, bool *ipv6, 
     return true;
 }
 
+/*
+ * libmicrohttpd's lines about a client's malformed request are not logged:
+ * each is answered in JSON and counted in /metrics (mhd_errors.h), and
+ * logging them would let any client fill the log.
+ */
+static bool about_a_client_error(const char *message) {
+    static const char *const prefixes[] = {
+        "Error processing request (HTTP response code is",
+        "Closing connection (failed to queue error response)",
+        "Failed to parse `Content-Length' header",
+        "Too large value of 'Content-Length' header",
+        "Received HTTP/1.1 request without `Host' header",
+        "Not enough memory in pool to",
+        "Connection was closed by remote side",
+        "Connection socket is closed when reading request",
+    };
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+        if (strncmp(message, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
 static void log_from_microhttpd(void *context, const char *format, va_list args) {
     (void)context;
     char message[512];
     vsnprintf(message, sizeof message, format, args);
     message[strcspn(message, "\n")] = '\0';
-    tn_log_warn("serve: libmicrohttpd: %s", message);
+    if (!about_a_client_error(message))
+        tn_log_warn("serve: libmicrohttpd: %s", message);
 }
 
-static struct MHD_Daemon *start_daemon(tn_server *server, int fd, bool ipv6) {
-    unsigned flags =
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
-    if (ipv6)
-        flags |= MHD_USE_IPv6;
+/*
+ * libmicrohttpd gets its connections from the gate (no listening socket of
+ * its own); its connection limit is set so that it never refuses one the
+ * gate let in, whichever worker thread takes it.
+ */
+static struct MHD_Daemon *start_daemon(tn_server *server) {
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO |
+                     MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
     unsigned threads = (unsigned)server->options->threads;
+    unsigned limit = (unsigned)(server->options->limits.max_connections + 1) * threads;
     return MHD_start_daemon(
         flags, 0, NULL, NULL, tn_http_on_request, server, MHD_OPTION_EXTERNAL_LOGGER,
-        log_from_microhttpd, NULL, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
-        threads > 1 ? threads : 0, MHD_OPTION_NOTIFY_COMPLETED, tn_http_on_completed, server,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_SECONDS, MHD_OPTION_END);
+        log_from_microhttpd, NULL, MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
+        MHD_OPTION_NOTIFY_COMPLETED, tn_http_on_completed, server, MHD_OPTION_NOTIFY_CONNECTION,
+        tn_gate_on_connection, server->gate, MHD_OPTION_URI_LOG_CALLBACK, tn_gate_on_request_line,
+        server->gate, MHD_OPTION_UNESCAPE_CALLBACK, tn_http_unescape, NULL,
+        MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)TN_REQUEST_HEAD_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)CONNECTION_TIMEOUT_SECONDS, MHD_OPTION_END);
 }
 
 /* SIGINT/SIGTERM: stop accepting, let requests in flight finish, stop the workers. */
-static void drain_and_stop(tn_server *server, struct MHD_Daemon *daemon, int fd) {
+static void drain_and_stop(tn_server *server, struct MHD_Daemon *daemon) {
     atomic_store(&server->stopping, true);
-    MHD_quiesce_daemon(daemon);
+    tn_gate_stop_accepting(server->gate);
     struct timespec pause = {0, 10 * 1000000L};
     for (int waited = 0; waited < DRAIN_SECONDS * 100; waited++) {
         if (atomic_load(&server->in_flight) == 0)
@@ -168,7 +200,6 @@ static void drain_and_stop(tn_server *server, struct MHD_Daemon *daemon, int fd)
         tn_log_warn("serve: %llu requests still open after %d s; closing them",
                     (unsigned long long)left, DRAIN_SECONDS);
     MHD_stop_daemon(daemon);
-    close(fd);
 }
 
 static bool server_init(tn_server *server, const tn_serve_options *options, tn_error *err) {
@@ -187,6 +218,9 @@ static bool server_init(tn_server *server, const tn_serve_options *options, tn_e
     snprintf(health, sizeof health, "{\"status\":\"ok\",\"version\":\"%s\"}", TN_VERSION);
     if ((server->health_body = strdup(health)) == NULL)
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    if ((server->gate = tn_gate_new(&options->limits, err)) == NULL ||
+        !tn_mhd_errors_init(server->gate, &server->metrics, err))
+        return false;
     return options->access_log == NULL ||
            tn_access_log_open(options->access_log, &server->access_log, err);
 }
@@ -194,6 +228,7 @@ static bool server_init(tn_server *server, const tn_serve_options *options, tn_e
 static void server_free(tn_server *server) {
     tn_snapshot_release(server->snapshot);
     tn_access_log_close(server->access_log);
+    tn_gate_free(server->gate);
     free(server->health_body);
     pthread_mutex_destroy(&server->snapshot_lock);
 }
@@ -212,6 +247,36 @@ static void wait_for_signals(tn_server *server, const sigset_t *signals) {
                     received == SIGINT ? "SIGINT" : "SIGTERM");
         return;
     }
+}
+
+/* Starts libmicrohttpd and the gate on `fd`, which is the gate's from here on, whatever happens. */
+static struct MHD_Daemon *start_serving(tn_server *server, int fd, const char *address,
+                                        tn_error *err) {
+    struct MHD_Daemon *daemon = start_daemon(server);
+    if (daemon == NULL) {
+        close(fd);
+        tn_error_set(err, TN_ERR_INTERNAL, "libmicrohttpd could not start on %s", address);
+        return NULL;
+    }
+    if (!tn_gate_start(server->gate, fd, daemon, err)) {
+        MHD_stop_daemon(daemon);
+        return NULL;
+    }
+    return daemon;
+}
+
+static void announce(const tn_server *server, const char *address) {
+    const tn_serve_options *options = server->options;
+    describe(server->snapshot, "loaded");
+    tn_log_info(
+        "serve: listening on %s (%ld worker threads, pid %ld); SIGHUP reloads, Ctrl-C stops",
+        address, options->threads, (long)getpid());
+    tn_log_info("serve: at most %ld connections, %ld from one address; a request must arrive "
+                "within %ld s",
+                options->limits.max_connections, options->limits.max_connections_per_ip,
+                options->limits.request_timeout);
+    tn_log_info("serve: the dashboard is %s/, the API is described at %s/openapi.json", address,
+                address);
 }
 
 bool tn_serve(const tn_serve_options *options, tn_error *err) {
@@ -236,17 +301,15 @@ bool tn_serve(const tn_serve_options *options, tn_error *err) {
         ok = server.snapshot != NULL || tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     }
     struct MHD_Daemon *daemon = NULL;
-    if (ok && (daemon = start_daemon(&server, fd, ipv6)) == NULL)
-        ok = tn_error_set(err, TN_ERR_INTERNAL, "libmicrohttpd could not start on %s", address);
     if (ok) {
-        describe(server.snapshot, "loaded");
-        tn_log_info(
-            "serve: listening on %s (%ld worker threads, pid %ld); SIGHUP reloads, Ctrl-C stops",
-            address, options->threads, (long)getpid());
-        tn_log_info("serve: the dashboard is %s/, the API is described at %s/openapi.json", address,
-                    address);
+        daemon = start_serving(&server, fd, address, err);
+        fd = -1; /* the gate's now */
+        ok = daemon != NULL;
+    }
+    if (ok) {
+        announce(&server, address);
         wait_for_signals(&server, &signals);
-        drain_and_stop(&server, daemon, fd);
+        drain_and_stop(&server, daemon);
         tn_log_info("serve: stopped");
     } else if (fd >= 0) {
         close(fd);

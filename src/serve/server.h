@@ -9,6 +9,10 @@
  * accepting connections, lets the requests in flight finish (up to 10 s),
  * stops the workers and returns.
  *
+ * Connections come in through the gate (gate.h), which enforces the
+ * connection limits and the request deadline; errors libmicrohttpd answers
+ * itself are JSON like every other (mhd_errors.h).
+ *
  * The struct is shared by server.c (life), http.c (libmicrohttpd's
  * callbacks) and handlers.c (the routes).
  */
@@ -23,12 +27,15 @@
 #include "cli/cli_args.h"
 #include "common/error.h"
 #include "serve/access_log.h"
+#include "serve/gate.h"
 #include "serve/metrics.h"
 #include "serve/policy.h"
 #include "serve/snapshot.h"
 
 /* Request bodies larger than this are refused with 413. */
 #define TN_BODY_MAX (64 * 1024)
+/* A connection's memory for the request line and headers (431 or 414 past it). */
+#define TN_REQUEST_HEAD_MAX (32 * 1024)
 
 typedef struct {
     const char *db_path, *models_dir, *reports_dir;
@@ -38,6 +45,7 @@ typedef struct {
     const tn_arg_list *cors_origins;
     const char *api_key_file; /* NULL: no key needed */
     const char *access_log;   /* NULL: no access log; "-": stderr */
+    tn_gate_limits limits;    /* connections and the request deadline (gate.h) */
 } tn_serve_options;
 
 typedef struct {
@@ -45,6 +53,7 @@ typedef struct {
     bool require_key;
     char api_key[TN_API_KEY_MAX + 1];
     tn_access_log *access_log; /* NULL when off */
+    tn_gate *gate;             /* owned */
     tn_metrics metrics;
     char *health_body; /* GET /health, built once */
 

@@ -4,8 +4,8 @@
  * types, conflict-matrix quadrants and recommended actions, the /metrics
  * text, the access log's lines, the snapshot's index and sort orders, the
  * work queue's search, the per-customer JSON views (with the account as
- * people know it, or nulls), and that api/openapi.json describes exactly the
- * routes the server answers.
+ * people know it, or nulls), UTF-8 checks and repairs of client bytes, and
+ * that api/openapi.json describes exactly the routes the server answers.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -31,6 +31,7 @@
 #include "serve/routes.h"
 #include "serve/search.h"
 #include "serve/snapshot.h"
+#include "serve/utf8.h"
 #include "serve/views.h"
 
 /* ---- routes --------------------------------------------------------------------- */
@@ -220,6 +221,8 @@ static void test_list_query(void **state) {
         {"q", NULL, "query.q: expected 1 to 100 bytes of text, got 0"},
         {"q", " \t ", "query.q: expected 1 to 100 bytes of text, got 0"},
         {"q", "\xff\xfe", "query.q: expected UTF-8 text"},
+        {"limit", "1\xc3", "query.limit: expected UTF-8 text"},
+        {"\xe9t\xe9", "1", "query: a parameter name is not UTF-8 text"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         tn_list_query_init(&q);
@@ -228,6 +231,38 @@ static void test_list_query(void **state) {
         assert_string_equal(p.code, "invalid_query");
         assert_string_equal(p.message, bad[i][2]);
     }
+}
+
+/* ---- UTF-8 from clients ------------------------------------------------------------ */
+
+static void test_utf8_checks_and_repairs(void **state) {
+    (void)state;
+    const char *valid[] = {
+        "", "plain", "Z\xc3\xbcrich", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf"};
+    for (size_t i = 0; i < sizeof valid / sizeof *valid; i++)
+        assert_true(tn_utf8_valid(valid[i], strlen(valid[i])));
+    const char *invalid[] = {
+        "a\xc3",            /* é cut after its first byte */
+        "\xe9t\xe9",        /* Latin-1 */
+        "\xc0\xaf",         /* an overlong '/' */
+        "\xed\xa0\x80",     /* a surrogate */
+        "\xf4\x90\x80\x80", /* past U+10FFFF */
+        "\x80",             /* a continuation byte alone */
+        "\xff",
+    };
+    for (size_t i = 0; i < sizeof invalid / sizeof *invalid; i++)
+        assert_false(tn_utf8_valid(invalid[i], strlen(invalid[i])));
+
+    char out[16];
+    assert_string_equal(tn_utf8_repair("Z\xc3\xbcrich", out, sizeof out), "Z\xc3\xbcrich");
+    assert_string_equal(tn_utf8_repair("a\xc3", out, sizeof out), "a\xef\xbf\xbd");
+    assert_string_equal(tn_utf8_repair("\xe9t\xe9", out, sizeof out), "\xef\xbf\xbdt\xef\xbf\xbd");
+    /* Too long: cut at a character boundary, never inside one. */
+    assert_string_equal(tn_utf8_repair("abcdefghijklm\xc3\xa9", out, sizeof out),
+                        "abcdefghijklm\xc3\xa9");
+    assert_string_equal(tn_utf8_repair("abcdefghijklmn\xc3\xa9", out, sizeof out),
+                        "abcdefghijklmn");
+    assert_string_equal(tn_utf8_repair("abcdefghijklm\xff", out, sizeof out), "abcdefghijklm");
 }
 
 /* ---- the work queue's search ----------------------------------------------------- */
@@ -781,6 +816,7 @@ int main(void) {
         cmocka_unit_test(test_id_length_limit),
         cmocka_unit_test(test_batch_bodies),
         cmocka_unit_test(test_list_query),
+        cmocka_unit_test(test_utf8_checks_and_repairs),
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_api_keys),
         cmocka_unit_test(test_cors_and_content_types),
