@@ -20,6 +20,7 @@ static struct {
     tn_day as_of;
     bool lenient;
     bool dry_run;
+    long lock_wait;
 } options;
 
 static void set_defaults(void) {
@@ -29,6 +30,7 @@ static void set_defaults(void) {
     options.as_of = TN_DAY_UNSET;
     options.lenient = false;
     options.dry_run = false;
+    options.lock_wait = 30;
 }
 
 static const tn_arg build_args[] = {
@@ -47,6 +49,10 @@ static const tn_arg build_args[] = {
     {"dry-run", TN_ARG_FLAG, NULL,
      "when loading: check every file and report every problem; change nothing (tenure validate)",
      &options.dry_run, 0, 0},
+    {"lock-wait", TN_ARG_INT, "SECONDS",
+     "wait up to SECONDS while another process (tenure serve loading) holds the warehouse "
+     "(default 30)",
+     &options.lock_wait, 0, 3600},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -83,6 +89,12 @@ static bool on_should_stop(void *context) {
     return interrupted != 0;
 }
 
+static void on_waiting(void *context, const char *holder) {
+    (void)context;
+    tn_log_warn("build: %s is in use (%s); waiting up to %ld s for it (--lock-wait)",
+                options.db_path, holder, options.lock_wait);
+}
+
 static void report_success(const tn_build_result *result, double seconds) {
     char as_of[TN_DATE_BUF], events[16], customers[16];
     tn_date_format(result->as_of, as_of);
@@ -106,7 +118,7 @@ typedef bool (*build_function)(const tn_build_options *, const tn_build_watch *,
 static bool run_watched(build_function function, const tn_build_options *build,
                         tn_build_result *result, tn_error *err) {
     build_watch_state state = {.started = false};
-    tn_build_watch watch = {&state, on_step, on_should_stop};
+    tn_build_watch watch = {&state, on_step, on_should_stop, on_waiting};
     tn_error_clear(err);
     interrupted = 0;
     struct sigaction action = {.sa_handler = on_interrupt}, previous_int, previous_term;
@@ -133,8 +145,8 @@ static int run_build(int positional_count, char **positional) {
     }
     if (options.dry_run)
         return tn_validate_exports(options.raw_dir, options.mapping_path, options.as_of, "build");
-    tn_build_options build = {options.db_path, options.raw_dir, options.mapping_path, options.as_of,
-                              options.lenient};
+    tn_build_options build = {options.db_path, options.raw_dir, options.mapping_path,
+                              options.as_of,   options.lenient, (int)options.lock_wait};
     tn_build_result result;
     tn_error err;
     double started = tn_log_now();
