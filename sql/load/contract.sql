@@ -93,12 +93,15 @@ SELECT * FROM (VALUES
         'the number of third-party vendor risk alerts')
 ) AS contract (table_name, column_name, kind, required, optional, accepted, description);
 
--- The whole of a table may be left out of a mapping only here.
+-- The whole of a table may be left out of a mapping only here. The primary
+-- key is what a row is known by: unique within a load, and what an increment
+-- (`tenure build --raw DIR --append`) merges on, a row replacing the stored
+-- row with its key.
 CREATE OR REPLACE TEMP TABLE tn_contract_tables AS
 SELECT * FROM (VALUES
-    ('customers', false, 'one row per customer'),
-    ('usage_events', false, 'one row per product interaction'),
-    ('gtm_opportunities', false, 'one row per sales or expansion opportunity'),
-    ('support_tickets', false, 'one row per support ticket'),
-    ('risk_signals', true, 'one row per customer: computed or external risk flags')
-) AS tables (table_name, optional, grain);
+    ('customers', false, 'one row per customer', 'customer_id'),
+    ('usage_events', false, 'one row per product interaction', 'event_id'),
+    ('gtm_opportunities', false, 'one row per sales or expansion opportunity', 'opp_id'),
+    ('support_tickets', false, 'one row per support ticket', 'ticket_id'),
+    ('risk_signals', true, 'one row per customer: computed or external risk flags', 'customer_id')
+) AS tables (table_name, optional, grain, primary_key);

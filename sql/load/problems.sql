@@ -7,7 +7,14 @@
 --
 -- Reads: tn_load_<table> (views over every file of the table: _file, _row
 -- and the contract's columns), tn_rejects (DuckDB's rejected records of
--- every file), tn_files, tn_load_params.
+-- every file), tn_files, tn_load_params, and what the warehouse already
+-- holds: tn_stored_customers, tn_stored_usage_events,
+-- tn_stored_support_tickets and tn_stored_latest_event. For an increment
+-- (`tenure build --raw DIR --append`) those are the stored rows
+-- (sql/load/stored.sql), and the checks between rows and tables are made
+-- against the merged state: the stored rows the increment does not replace
+-- and the increment's own. For a full load they are empty
+-- (sql/load/stored_none.sql).
 
 -- What DuckDB could not read: wrong column counts, broken quoting, bad UTF-8.
 INSERT INTO tn_problems BY NAME
@@ -89,18 +96,21 @@ FROM tn_load_customers WHERE upgrade_date < signup_date;
 
 -- Dates out of time. No row may be dated after the as-of date: the one
 -- given with --as-of, or the data's own, the day after the latest usage
--- event. When the as-of date comes from the data, no row may be dated after
--- today either (one such event would move the as-of date to it), so the
--- data's as-of date is taken from the events up to today. Dates before 1990
--- are a format mistake (epoch milliseconds read as seconds). Close dates and
--- renewals may lie in the future.
+-- event (of the merged state, for an increment). When the as-of date comes
+-- from the data, no row may be dated after today either (one such event
+-- would move the as-of date to it), so the data's as-of date is taken from
+-- the events up to today. Dates before 1990 are a format mistake (epoch
+-- milliseconds read as seconds). Close dates and renewals may lie in the
+-- future.
 CREATE OR REPLACE TEMP TABLE tn_load_limits AS
 SELECT
     p.today,
     p.as_of_given IS NOT NULL AS given,
     coalesce(p.as_of_given,
-             (SELECT CAST(max("timestamp") AS DATE) + 1 FROM tn_load_usage_events
-              WHERE CAST("timestamp" AS DATE) <= p.today)) AS as_of
+             (SELECT CAST(max(t) AS DATE) + 1
+              FROM (SELECT "timestamp" AS t FROM tn_load_usage_events
+                    WHERE CAST("timestamp" AS DATE) <= p.today
+                    UNION ALL SELECT "timestamp" FROM tn_stored_latest_event))) AS as_of
 FROM tn_load_params AS p;
 
 INSERT INTO tn_problems BY NAME
@@ -135,13 +145,72 @@ FROM dated AS d, tn_load_limits AS l
 WHERE d.day < DATE '1990-01-01'
    OR (d.past_only AND (d.day > l.today AND NOT l.given OR d.day > l.as_of));
 
--- The customers every other table may refer to: loaded, no problem, first of their id.
-CREATE OR REPLACE TEMP TABLE tn_known_customers AS
-SELECT customer_id, signup_date, churn_date
-FROM tn_load_customers AS c
-WHERE customer_id IS NOT NULL
+-- An increment's customer whose lifetime narrows (a later signup_date, an
+-- earlier churn_date, or a churn_date at last) may not leave rows the
+-- warehouse already holds for it outside the new lifetime; the problem is
+-- the customer row's, which would put them there. A stored row the
+-- increment replaces is checked in its new form, below. Only stored events
+-- dated outside some narrowed lifetime are read: the bounds reach the scans
+-- as constants, so the ten million stored events are not joined.
+CREATE OR REPLACE TEMP TABLE tn_narrowed AS
+SELECT c._file, c._row, c.customer_id, c.signup_date, c.churn_date,
+       c.signup_date > s.signup_date AS later_signup
+FROM tn_load_customers AS c JOIN tn_stored_customers AS s USING (customer_id)
+WHERE (c.signup_date > s.signup_date OR c.churn_date < coalesce(s.churn_date, DATE 'infinity'))
   AND NOT EXISTS (SELECT 1 FROM tn_problems AS p
                   WHERE p.table_name = 'customers' AND p.file_index = c._file AND p.row_index = c._row);
+
+SET VARIABLE tn_narrowed_signup = (SELECT max(signup_date) FROM tn_narrowed WHERE later_signup);
+SET VARIABLE tn_narrowed_churn = (SELECT min(churn_date) FROM tn_narrowed);
+
+INSERT INTO tn_problems BY NAME
+WITH stored_rows AS (
+    SELECT 'usage event' AS what, event_id AS id, customer_id, "timestamp" AS dated,
+           CAST("timestamp" AS VARCHAR) AS shown
+    FROM tn_stored_usage_events WHERE "timestamp" < getvariable('tn_narrowed_signup')
+    UNION
+    SELECT 'usage event', event_id, customer_id, "timestamp", CAST("timestamp" AS VARCHAR)
+    FROM tn_stored_usage_events WHERE "timestamp" >= getvariable('tn_narrowed_churn')
+    UNION
+    SELECT 'support ticket', ticket_id, customer_id, created_date, CAST(created_date AS VARCHAR)
+    FROM tn_stored_support_tickets WHERE customer_id IN (SELECT customer_id FROM tn_narrowed)
+),
+
+outside AS (
+    SELECT n._file, n._row, r.what, r.id, r.dated, r.shown,
+           CASE WHEN r.dated < n.signup_date THEN 'signup_date' ELSE 'churn_date' END AS column_name,
+           CASE WHEN r.dated < n.signup_date THEN n.signup_date ELSE n.churn_date END AS day
+    FROM stored_rows AS r JOIN tn_narrowed AS n USING (customer_id)
+    WHERE (r.dated < n.signup_date OR r.dated >= n.churn_date)
+      AND NOT (r.what = 'usage event'
+               AND r.id IN (SELECT event_id FROM tn_load_usage_events WHERE event_id IS NOT NULL))
+      AND NOT (r.what = 'support ticket'
+               AND r.id IN (SELECT ticket_id FROM tn_load_support_tickets WHERE ticket_id IS NOT NULL))
+)
+SELECT 'customers' AS table_name, _file AS file_index, _row AS row_index, column_name,
+       CAST(day AS VARCHAR) AS value, 'stored rows outside the lifetime' AS kind,
+       'a ' || column_name || ' that keeps the rows the warehouse holds for the customer inside its lifetime: '
+           || count(*) || ' stored row' || CASE WHEN count(*) = 1 THEN '' ELSE 's' END
+           || ' would fall ' || CASE WHEN column_name = 'signup_date' THEN 'before' ELSE 'on or after' END
+           || ' it (the first: ' || arg_min(what || ' ' || id || ' of ' || shown, dated) || ')' AS expected
+FROM outside
+GROUP BY _file, _row, column_name, day;
+
+-- The customers every other table may refer to: the increment's (loaded, no
+-- problem, first of their id), and the stored customers it does not replace.
+CREATE OR REPLACE TEMP TABLE tn_known_customers AS
+WITH loaded AS (
+    SELECT customer_id, signup_date, churn_date
+    FROM tn_load_customers AS c
+    WHERE customer_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM tn_problems AS p
+                      WHERE p.table_name = 'customers' AND p.file_index = c._file AND p.row_index = c._row)
+)
+SELECT * FROM loaded
+UNION ALL
+SELECT customer_id, signup_date, churn_date
+FROM tn_stored_customers
+WHERE customer_id NOT IN (SELECT customer_id FROM loaded);
 
 -- Each row of the other tables against its customer, in one pass per table:
 -- its customer is missing, or its date falls outside the customer's

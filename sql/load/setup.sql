@@ -65,3 +65,7 @@ CREATE OR REPLACE TEMP TABLE tn_load_params (
     today          DATE,
     as_of_given    DATE
 );
+
+-- Which hash() made the warehouse's meta.usage_event_keys (its table
+-- comment): another DuckDB version's may differ (src/warehouse/event_keys.h).
+SET VARIABLE tn_event_keys_made_by = 'hash(event_id) of DuckDB ' || version();

@@ -6,9 +6,11 @@
 
 CREATE SCHEMA IF NOT EXISTS raw;
 
--- Rows a lenient `tenure build --raw` could not load (see sql/load/commit.sql);
--- stale once the raw tables are replaced.
+-- Rows a lenient `tenure build --raw` could not load (see sql/load/rejects.sql)
+-- and the hashes of the stored event ids (src/warehouse/event_keys.h): stale
+-- once the raw tables are replaced.
 DROP TABLE IF EXISTS raw.rejects;
+DROP TABLE IF EXISTS meta.usage_event_keys;
 
 -- One row per customer. churn_date NULL = still active (right-censored);
 -- upgrade_date NULL = not upgraded to the next plan tier. The last four

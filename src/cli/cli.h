@@ -18,6 +18,7 @@
 
 #include "cli/cli_args.h"
 #include "common/date.h"
+#include "warehouse/build.h"
 
 typedef struct {
     const char *summary;        /* one line for `tenure --help` */
@@ -44,12 +45,13 @@ int tn_cli_main(int argc, char **argv);
 void tn_cli_print_version(FILE *out);
 
 /*
- * Checks the exports of `raw_dir` and/or `mapping_path` (tn_build_validate)
- * and prints every problem to stdout; returns the exit status. Shared by
- * `tenure validate` and `tenure build --dry-run`; `command` names the caller.
+ * Checks the exports of build->raw_dir and/or mapping_path
+ * (tn_build_validate; with build->append, as an increment of the warehouse
+ * build->db_path) and prints every problem to stdout; returns the exit
+ * status. Shared by `tenure validate` and `tenure build --dry-run`;
+ * `command` names the caller.
  */
-int tn_validate_exports(const char *raw_dir, const char *mapping_path, tn_day as_of,
-                        const char *command);
+int tn_validate_exports(const tn_build_options *build, const char *command);
 
 /* The commands, each in its own cmd_<name>.c. */
 extern const tn_command tn_cmd_generate;

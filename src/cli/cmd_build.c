@@ -1,8 +1,8 @@
 /*
  * cmd_build.c — `tenure build`: the warehouse's staging views and feature
- * marts, optionally after loading a company's CSV exports (--raw DIR).
- * See src/warehouse/build.h for what happens and src/warehouse/raw_load.h
- * for how exports are checked.
+ * marts, optionally after loading a company's exports (--raw DIR), or an
+ * increment of them (--append). See src/warehouse/build.h for what happens
+ * and src/warehouse/raw_load.h for how exports are checked.
  */
 #include "cli/cli.h"
 
@@ -20,6 +20,7 @@ static struct {
     tn_day as_of;
     bool lenient;
     bool dry_run;
+    bool append;
     long lock_wait;
 } options;
 
@@ -30,6 +31,7 @@ static void set_defaults(void) {
     options.as_of = TN_DAY_UNSET;
     options.lenient = false;
     options.dry_run = false;
+    options.append = false;
     options.lock_wait = 30;
 }
 
@@ -49,6 +51,9 @@ static const tn_arg build_args[] = {
     {"dry-run", TN_ARG_FLAG, NULL,
      "when loading: check every file and report every problem; change nothing (tenure validate)",
      &options.dry_run, 0, 0},
+    {"append", TN_ARG_FLAG, NULL,
+     "when loading: the exports are an increment, merged into the warehouse by primary key",
+     &options.append, 0, 0},
     {"lock-wait", TN_ARG_INT, "SECONDS",
      "wait up to SECONDS while another process (tenure serve loading) holds the warehouse "
      "(default 30)",
@@ -95,11 +100,29 @@ static void on_waiting(void *context, const char *holder) {
                 options.db_path, holder, options.lock_wait);
 }
 
+/* What an increment did: each table's new, replaced and unchanged rows, or that it had none. */
+static void report_merge(const tn_build_result *result) {
+    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
+        const tn_merge_count *count = &result->merged[t];
+        char added[16], replaced[16], unchanged[16];
+        if (result->load.table_files[t] == 0)
+            tn_log_info("build: --append: %s: not in the increment, left as it was",
+                        tn_raw_tables[t]);
+        else
+            tn_log_info("build: --append: %s: %s added, %s replaced, %s unchanged",
+                        tn_raw_tables[t], tn_format_count(count->added, added),
+                        tn_format_count(count->replaced, replaced),
+                        tn_format_count(count->unchanged, unchanged));
+    }
+}
+
 static void report_success(const tn_build_result *result, double seconds) {
     char as_of[TN_DATE_BUF], events[16], customers[16];
     tn_date_format(result->as_of, as_of);
     if (result->mapping_used[0] != '\0')
         tn_log_info("build: read the exports through %s", result->mapping_used);
+    if (options.append)
+        report_merge(result);
     tn_log_info("build: as of %s (%s)", as_of, result->as_of_reason);
     tn_log_info("build: %s customers, %s usage events -> %zu models as of %s in %s in %.1f s",
                 tn_format_count(result->raw_rows[0], customers),
@@ -137,16 +160,23 @@ static int run_build(int positional_count, char **positional) {
     (void)positional_count;
     (void)positional;
     bool loading = options.raw_dir != NULL || options.mapping_path != NULL;
-    if ((options.lenient || options.dry_run) && !loading) {
+    if ((options.lenient || options.dry_run || options.append) && !loading) {
         tn_log_error("build: --%s applies to loading exports (--raw DIR or --mapping FILE), "
                      "and neither was given",
-                     options.lenient ? "lenient" : "dry-run");
+                     options.lenient   ? "lenient"
+                     : options.dry_run ? "dry-run"
+                                       : "append");
         return 2;
     }
+    tn_build_options build = {.db_path = options.db_path,
+                              .raw_dir = options.raw_dir,
+                              .mapping_path = options.mapping_path,
+                              .as_of = options.as_of,
+                              .lenient = options.lenient,
+                              .append = options.append,
+                              .lock_wait_seconds = (int)options.lock_wait};
     if (options.dry_run)
-        return tn_validate_exports(options.raw_dir, options.mapping_path, options.as_of, "build");
-    tn_build_options build = {options.db_path, options.raw_dir, options.mapping_path,
-                              options.as_of,   options.lenient, (int)options.lock_wait};
+        return tn_validate_exports(&build, "build");
     tn_build_result result;
     tn_error err;
     double started = tn_log_now();
@@ -162,12 +192,10 @@ static int run_build(int positional_count, char **positional) {
     return ok ? 0 : tn_error_exit_status(&err);
 }
 
-int tn_validate_exports(const char *raw_dir, const char *mapping_path, tn_day as_of,
-                        const char *command) {
-    tn_build_options build = {NULL, raw_dir, mapping_path, as_of, false};
+int tn_validate_exports(const tn_build_options *build, const char *command) {
     tn_build_result result;
     tn_error err;
-    bool ok = run_watched(tn_build_validate, &build, &result, &err);
+    bool ok = run_watched(tn_build_validate, build, &result, &err);
     char day[TN_DATE_BUF] = "none";
     if (result.as_of != TN_DAY_UNSET && result.as_of_reason[0] != '\0')
         tn_date_format(result.as_of, day);
@@ -185,10 +213,11 @@ int tn_validate_exports(const char *raw_dir, const char *mapping_path, tn_day as
         if (result.as_of_reason[0] != '\0')
             printf("as of: %s (%s)\n", day, result.as_of_reason);
     }
+    const char *raw_dir = build->raw_dir, *mapping_path = build->mapping_path;
     if (ok)
-        printf("no problems: `tenure build%s%s%s%s` will load these exports\n",
+        printf("no problems: `tenure build%s%s%s%s%s` will load these exports\n",
                raw_dir ? " --raw " : "", raw_dir ? raw_dir : "", mapping_path ? " --mapping " : "",
-               mapping_path ? mapping_path : "");
+               mapping_path ? mapping_path : "", build->append ? " --append" : "");
     else
         tn_log_error("%s: %s", command, err.message);
     tn_build_result_free(&result);
@@ -205,7 +234,18 @@ const tn_command tn_cmd_build = {
         "support_tickets.csv and risk_signals.csv with the contract's own columns\n"
         "(docs/data-contract.md). Every problem of every file is reported, each with its\n"
         "file, line, column and value, and stops the build unless --lenient. The build\n"
-        "prints the as-of date it used and where it came from.",
+        "prints the as-of date it used and where it came from.\n"
+        "\n"
+        "With --append the exports are an increment of a warehouse already loaded (or\n"
+        "generated): each row replaces the stored row with its primary key (customer_id,\n"
+        "event_id, opp_id, ticket_id; risk_signals by customer_id) whole, or is added; a\n"
+        "table with no file in the increment is left as it was, but an increment needs at\n"
+        "least one. Its rows are checked as in a full load, against the stored rows they\n"
+        "do not replace. The as-of date only moves forward: one earlier than the last\n"
+        "build's is refused. Loading the same increment again changes nothing; the\n"
+        "merge, the marts and marts.build_info are one transaction. With --lenient its\n"
+        "rejects are added to raw.rejects, each with the load's as-of date. See\n"
+        "docs/your-data.md (daily increments).",
     .spec = {.command = "build", .args = build_args},
     .set_defaults = set_defaults,
     .run = run_build,

@@ -40,7 +40,9 @@ static int run_validate(int positional_count, char **positional) {
         tn_log_error("validate: give the exports: --raw DIR or --mapping FILE (see --help)");
         return 2;
     }
-    return tn_validate_exports(options.raw_dir, options.mapping_path, options.as_of, "validate");
+    tn_build_options build = {
+        .raw_dir = options.raw_dir, .mapping_path = options.mapping_path, .as_of = options.as_of};
+    return tn_validate_exports(&build, "validate");
 }
 
 const tn_command tn_cmd_validate = {

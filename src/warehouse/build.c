@@ -42,7 +42,7 @@ static void set_step(build_job *job, const char *fmt, const char *name) {
  */
 static bool day_after_latest_event(tn_db *db, const char *from, tn_build_result *result,
                                    tn_day *day, bool *found, tn_error *err) {
-    char sql[512];
+    char sql[1024];
     snprintf(sql, sizeof sql, "SELECT CAST(max(\"timestamp\") AS DATE) + 1, max(\"timestamp\") %s",
              from);
     tn_strbuf cells = TN_STRBUF_INIT;
@@ -80,55 +80,81 @@ static bool data_as_of(tn_db *db, bool loaded, tn_build_result *result, tn_error
                                  "give --as-of");
 }
 
-static bool column_exists(tn_db *db, const char *table, const char *column, bool *exists,
-                          tn_error *err) {
-    char sql[256];
-    uint64_t count = 0;
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'raw' AND "
-             "table_name = '%s' AND column_name = '%s'",
-             table, column);
-    bool ok = tn_query_count(db, sql, &count, err);
-    *exists = count == 1;
-    return ok;
+/* Whether `columns` (tn_query_cells' "table", "column" pairs) has table.column (NULL: any). */
+static bool has_column(const tn_strbuf *columns, size_t rows, const char *table,
+                       const char *column) {
+    const char *cell = columns->data;
+    for (size_t r = 0; r < rows; r++) {
+        const char *name = cell + strlen(cell) + 1;
+        if (strcmp(cell, table) == 0 && (column == NULL || strcmp(name, column) == 0))
+            return true;
+        cell = name + strlen(name) + 1;
+    }
+    return false;
+}
+
+/* A missing raw table or column: what to do about it. */
+static bool missing_raw(build_job *job, const char *table, const tn_contract_column *column,
+                        tn_error *err) {
+    if (column == NULL && job->options->append)
+        return tn_error_set(err, TN_ERR_INPUT,
+                            "--db %s has no raw.%s to add to: --append adds an increment to a "
+                            "loaded warehouse; load a full export first with 'tenure build --raw "
+                            "DIR'",
+                            job->options->db_path, table);
+    if (column == NULL)
+        return tn_error_set(err, TN_ERR_INPUT,
+                            "the warehouse has no raw.%s: create the raw tables with 'tenure "
+                            "generate' or 'tenure build --raw DIR'",
+                            table);
+    if (!column->optional)
+        return tn_error_set(err, TN_ERR_INPUT,
+                            "raw.%s has no column %s: rebuild the raw tables with 'tenure "
+                            "generate' or 'tenure build --raw DIR'",
+                            table, column->name);
+    return tn_error_set(err, TN_ERR_INPUT,
+                        "raw.%s has no column %s (an earlier version made the warehouse): run "
+                        "'tenure build' once, which adds it, then append",
+                        table, column->name);
 }
 
 /*
- * Every raw table with every column of the contract. A warehouse made by an
- * earlier version lacks the optional columns added since (the account's
- * name, owner, renewal and CRM id): they are added, empty, so it can still
- * be rebuilt. A missing required column is an error.
+ * Every raw table with every column of the contract (one query for all). A
+ * warehouse made by an earlier version lacks the optional columns added
+ * since (the account's name, owner, renewal and CRM id): with `upgrade`
+ * they are added, empty, so it can still be rebuilt; without (before an
+ * increment is read, outside the transaction) that is an error saying so.
+ * A missing required column is an error.
  */
-static bool check_raw_tables(build_job *job, tn_db *db, tn_error *err) {
-    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
-        bool exists = false;
-        if (!tn_query_table_exists(db, "raw", tn_raw_tables[t], &exists, err))
-            return false;
-        if (!exists)
-            return tn_error_set(err, TN_ERR_INPUT,
-                                "%s has no raw.%s: create the raw tables with 'tenure generate' "
-                                "or 'tenure build --raw DIR'",
-                                "the warehouse", tn_raw_tables[t]);
+static bool check_raw_tables(build_job *job, tn_db *db, bool upgrade, tn_error *err) {
+    tn_strbuf columns = TN_STRBUF_INIT;
+    size_t rows = 0;
+    bool ok = tn_query_cells(db,
+                             "SELECT table_name, column_name FROM information_schema.columns "
+                             "WHERE table_schema = 'raw'",
+                             &columns, &rows, 2, err);
+    for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
         const tn_contract_table *table = &job->contract.tables[t];
-        for (int c = 0; c < table->column_count; c++) {
+        if (!has_column(&columns, rows, table->name, NULL)) {
+            ok = missing_raw(job, table->name, NULL, err);
+            break;
+        }
+        for (int c = 0; ok && c < table->column_count; c++) {
             const tn_contract_column *column = &table->columns[c];
-            if (!column_exists(db, table->name, column->name, &exists, err))
-                return false;
-            if (exists)
+            if (has_column(&columns, rows, table->name, column->name))
                 continue;
-            if (!column->optional)
-                return tn_error_set(err, TN_ERR_INPUT,
-                                    "raw.%s has no column %s: rebuild the raw tables with "
-                                    "'tenure generate' or 'tenure build --raw DIR'",
-                                    table->name, column->name);
+            if (!column->optional || !upgrade) {
+                ok = missing_raw(job, table->name, column, err);
+                break;
+            }
             char sql[256];
             snprintf(sql, sizeof sql, "ALTER TABLE raw.%s ADD COLUMN \"%s\" %s", table->name,
                      column->name, column->sql_type);
-            if (!tn_db_exec(db, sql, err))
-                return false;
+            ok = tn_db_exec(db, sql, err);
         }
     }
-    return true;
+    tn_strbuf_free(&columns);
+    return ok;
 }
 
 static bool run_models(build_job *job, tn_db *db, const tn_template_var *vars, tn_error *err) {
@@ -164,17 +190,18 @@ static bool record_build(build_job *job, tn_db *db, const char *as_of, const cha
     tn_strbuf_printf(
         &sql,
         "INSERT INTO marts.build_info SELECT DATE '%s', DATE '%s', '%s', "
-        "timezone('UTC', current_timestamp), '%s', (SELECT map_from_entries(list((t, n))) "
-        "FROM (",
+        "timezone('UTC', current_timestamp), '%s', (SELECT map_from_entries(list((t, n) ORDER BY "
+        "i)) FROM (",
         as_of, data_as_of, generated ? "generated" : "loaded", TN_VERSION);
+    /* i keeps the entries in this order, whatever order the threads finish in */
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++)
-        tn_strbuf_printf(&sql, "%sSELECT 'raw.%s' AS t, count(*) AS n FROM raw.%s",
-                         t ? " UNION ALL " : "", tn_raw_tables[t], tn_raw_tables[t]);
+        tn_strbuf_printf(&sql, "%sSELECT %d AS i, 'raw.%s' AS t, count(*) AS n FROM raw.%s",
+                         t ? " UNION ALL " : "", t, tn_raw_tables[t], tn_raw_tables[t]);
     for (size_t i = 0; i < job->models.count; i++) {
         const tn_model *model = &job->models.models[i];
-        tn_strbuf_printf(&sql, " UNION ALL SELECT '%s.%s', count(*) FROM %s.%s",
-                         tn_layer_schema(model->layer), model->name, tn_layer_schema(model->layer),
-                         model->name);
+        tn_strbuf_printf(&sql, " UNION ALL SELECT %zu, '%s.%s', count(*) FROM %s.%s",
+                         TN_RAW_TABLE_COUNT + i, tn_layer_schema(model->layer), model->name,
+                         tn_layer_schema(model->layer), model->name);
     }
     tn_strbuf_puts(&sql, "))");
     bool ok = tn_db_exec(db, tn_embedded_text("sql/build/build_info.sql"), err) &&
@@ -193,21 +220,69 @@ static bool count_raw_rows(tn_db *db, uint64_t rows[TN_RAW_TABLE_COUNT], tn_erro
     return true;
 }
 
-/* Everything inside the transaction. */
-static bool build_in_transaction(build_job *job, tn_db *db, tn_error *err) {
+/* An increment may not move the as-of date back from the last build's. */
+static bool check_forward(const tn_build_result *result, tn_day as_of, const char *why,
+                          tn_error *err) {
+    if (result->previous_as_of == TN_DAY_UNSET || as_of >= result->previous_as_of)
+        return true;
+    char day[TN_DATE_BUF], previous[TN_DATE_BUF];
+    tn_date_format(as_of, day);
+    tn_date_format(result->previous_as_of, previous);
+    return tn_error_set(err, TN_ERR_INPUT,
+                        "the increment's as-of date %s (%s) is earlier than the warehouse's, %s: "
+                        "an increment moves the as-of date forward, so give --as-of %s or later "
+                        "(a plain 'tenure build --as-of D' rebuilds the marts as of an earlier "
+                        "date); the warehouse is unchanged",
+                        day, why, previous, previous);
+}
+
+/*
+ * Before an increment is read: raw tables to add to, and the as-of date of
+ * the last build (marts.build_info, when there is one), which an --as-of
+ * may not precede.
+ */
+static bool check_append_target(build_job *job, tn_db *db, tn_error *err) {
     tn_build_result *result = job->result;
-    bool ok = true;
-    if (result->loaded) {
-        set_step(job, "%s", "replacing the raw tables");
-        ok = tn_db_exec(db, tn_embedded_text("sql/raw/schema.sql"), err) &&
-             tn_raw_load_commit(job->load, db, err);
+    bool built = false;
+    tn_day data_day;
+    if (!check_raw_tables(job, db, false, err) ||
+        !tn_query_table_exists(db, "marts", "build_info", &built, err) ||
+        (built && !tn_build_info_dates(db, &result->previous_as_of, &data_day, err)))
+        return false;
+    return job->options->as_of == TN_DAY_UNSET ||
+           check_forward(result, job->options->as_of, "--as-of", err);
+}
+
+/* The exports into the raw tables: replacing them, or an increment merged by primary key. */
+static bool write_raw(build_job *job, tn_db *db, tn_error *err) {
+    if (job->options->append) {
+        set_step(job, "%s", "merging the increment into the raw tables");
+        return tn_raw_load_merge(job->load, db, job->result->merged, err);
     }
-    ok = ok && check_raw_tables(job, db, err) && data_as_of(db, result->loaded, result, err);
-    if (!ok)
+    set_step(job, "%s", "replacing the raw tables");
+    return tn_db_exec(db, tn_embedded_text("sql/raw/schema.sql"), err) &&
+           tn_raw_load_commit(job->load, db, err);
+}
+
+/* The build's as-of date: --as-of, or the data's own; an increment may not move it back. */
+static bool choose_as_of(build_job *job, tn_db *db, tn_error *err) {
+    tn_build_result *result = job->result;
+    if (!data_as_of(db, result->loaded, result, err))
         return false;
     result->as_of = job->options->as_of != TN_DAY_UNSET ? job->options->as_of : result->data_as_of;
     if (job->options->as_of != TN_DAY_UNSET)
         snprintf(result->as_of_reason, sizeof result->as_of_reason, "given by --as-of");
+    return !job->options->append || check_forward(result, result->as_of, result->as_of_reason, err);
+}
+
+/* Everything inside the transaction. */
+static bool build_in_transaction(build_job *job, tn_db *db, tn_error *err) {
+    tn_build_result *result = job->result;
+    bool ok = (!result->loaded || write_raw(job, db, err)) &&
+              check_raw_tables(job, db, true, err) && choose_as_of(job, db, err) &&
+              (!result->loaded || tn_raw_load_keep_rejects(job->load, db, result->as_of, err));
+    if (!ok)
+        return false;
     char as_of[TN_DATE_BUF], data_day[TN_DATE_BUF];
     tn_date_format(result->as_of, as_of);
     tn_date_format(result->data_as_of, data_day);
@@ -254,13 +329,36 @@ static const char *exports_name(const tn_build_options *options) {
     return options->raw_dir != NULL ? options->raw_dir : options->mapping_path;
 }
 
+/* An increment may leave any table out, but not all of them. */
+static bool check_some_file(build_job *job, tn_error *err) {
+    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
+        if (job->result->load.table_files[t] > 0)
+            return true;
+    }
+    return tn_error_set(err, TN_ERR_INPUT,
+                        "%s holds no file of any table (%s): an increment needs at least one; "
+                        "the warehouse is unchanged",
+                        exports_name(job->options),
+                        job->mapping.path != NULL
+                            ? "none of the files its project file names exists"
+                            : "customers.csv, usage_events.csv, gtm_opportunities.csv, "
+                              "support_tickets.csv or risk_signals.csv");
+}
+
+/* An increment's checks of the warehouse, then the exports read and checked. */
+static bool stage_work(build_job *job, tn_db *db, bool *clean, tn_error *err) {
+    if (job->options->append && !check_append_target(job, db, err))
+        return false;
+    return stage_load(job, db, clean, err) && (!job->options->append || check_some_file(job, err));
+}
+
 /* The whole build, on the helper thread. */
 static bool build_work(tn_db *db, void *context, tn_error *err) {
     build_job *job = context;
     tn_build_result *result = job->result;
     if (result->loaded) {
         bool clean = false;
-        if (!stage_load(job, db, &clean, err))
+        if (!stage_work(job, db, &clean, err))
             return false;
         if (!clean && !job->options->lenient)
             return tn_error_set(err, TN_ERR_INPUT,
@@ -341,7 +439,8 @@ static bool prepare_load(build_job *job, tn_error *err) {
             ok = job->mapping.base_dir != NULL || tn_error_set(err, TN_ERR_NOMEM, "out of memory");
         }
     }
-    if (ok && (job->load = tn_raw_load_create(&job->contract, &job->mapping)) == NULL)
+    if (ok &&
+        (job->load = tn_raw_load_create(&job->contract, &job->mapping, options->append)) == NULL)
         ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     return ok;
 }
@@ -349,6 +448,7 @@ static bool prepare_load(build_job *job, tn_error *err) {
 static build_job *job_create(const tn_build_options *options, tn_build_result *result) {
     memset(result, 0, sizeof *result);
     result->loaded = options->raw_dir != NULL || options->mapping_path != NULL;
+    result->previous_as_of = TN_DAY_UNSET;
     build_job *job = calloc(1, sizeof *job);
     if (job != NULL) {
         job->options = options;
@@ -386,6 +486,11 @@ bool tn_build(const tn_build_options *options, const tn_build_watch *watch, tn_b
                           "--db %s: no such warehouse (create it with 'tenure generate' or "
                           "'tenure build --raw DIR')",
                           options->db_path);
+    else if (options->append && stat(options->db_path, &info) != 0)
+        ok = tn_error_set(err, TN_ERR_INPUT,
+                          "--db %s: no such warehouse; --append adds an increment to one: load a "
+                          "full export first with 'tenure build --raw DIR'",
+                          options->db_path);
     const bool layers[TN_LAYER_COUNT] = {true, true, false};
     tn_db *db = NULL;
     ok = ok && (result->loaded ? prepare_load(job, err) : tn_contract_load(&job->contract, err)) &&
@@ -415,12 +520,15 @@ static bool validated_as_of(build_job *job, tn_db *db, tn_error *err) {
                              "SELECT count(*) FROM tn_problems WHERE table_name = 'usage_events' "
                              "AND row_index IS NOT NULL",
                              &problems, err);
-    /* the latest event that loads: rows with a problem do not count */
-    const char *rows = problems == 0
-                           ? "FROM tn_load_usage_events"
-                           : "FROM tn_load_usage_events AS l WHERE NOT EXISTS (SELECT 1 FROM "
-                             "tn_problems AS p WHERE p.table_name = 'usage_events' AND "
-                             "p.file_index = l._file AND p.row_index = l._row)";
+    /* the latest event that loads (rows with a problem do not count), or an increment's stored */
+    const char *rows =
+        problems == 0
+            ? "FROM (SELECT \"timestamp\" FROM tn_load_usage_events UNION ALL SELECT "
+              "\"timestamp\" FROM tn_stored_latest_event)"
+            : "FROM (SELECT \"timestamp\" FROM tn_load_usage_events AS l WHERE NOT EXISTS (SELECT "
+              "1 FROM tn_problems AS p WHERE p.table_name = 'usage_events' AND p.file_index = "
+              "l._file AND p.row_index = l._row) UNION ALL SELECT \"timestamp\" FROM "
+              "tn_stored_latest_event)";
     bool found = false;
     ok = ok && day_after_latest_event(db, rows, result, &result->as_of, &found, err);
     if (ok && !found) {
@@ -434,7 +542,10 @@ static bool validated_as_of(build_job *job, tn_db *db, tn_error *err) {
 static bool validate_work(tn_db *db, void *context, tn_error *err) {
     build_job *job = context;
     bool clean = false;
-    if (!stage_load(job, db, &clean, err) || !validated_as_of(job, db, err))
+    if (!stage_work(job, db, &clean, err) || !validated_as_of(job, db, err))
+        return false;
+    if (job->options->append && job->result->as_of != TN_DAY_UNSET &&
+        !check_forward(job->result, job->result->as_of, job->result->as_of_reason, err))
         return false;
     if (clean)
         return true;
@@ -452,7 +563,13 @@ bool tn_build_validate(const tn_build_options *options, const tn_build_watch *wa
     tn_db *db = NULL;
     bool ok = result->loaded ||
               tn_error_set(err, TN_ERR_USAGE, "give the exports: --raw DIR or --mapping FILE");
-    ok = ok && prepare_load(job, err) && tn_db_open(":memory:", TN_DB_READ_WRITE, &db, err) &&
+    /* an increment is checked against the warehouse it would be added to, which stays unchanged */
+    if (ok && options->append && !tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err)) {
+        tn_error_prefix(err, "--db");
+        ok = false;
+    }
+    ok = ok && prepare_load(job, err) &&
+         (db != NULL || tn_db_open(":memory:", TN_DB_READ_WRITE, &db, err)) &&
          run_job(job, db, validate_work, watch, "nothing", err);
     tn_db_close(db);
     job_destroy(job);

@@ -160,7 +160,8 @@ static bool check_complete(tn_db *db, tn_error *err) {
 static bool read_tables(tn_db *db, tn_contract *out, tn_error *err) {
     duckdb_result result;
     bool ok =
-        tn_db_query(db, "SELECT table_name, optional, grain FROM tn_contract_tables", &result, err);
+        tn_db_query(db, "SELECT table_name, optional, grain, primary_key FROM tn_contract_tables",
+                    &result, err);
     duckdb_data_chunk chunk;
     while (ok && (chunk = duckdb_fetch_chunk(result)) != NULL) {
         for (idx_t r = 0; r < duckdb_data_chunk_get_size(chunk); r++) {
@@ -172,6 +173,7 @@ static bool read_tables(tn_db *db, tn_contract *out, tn_error *err) {
             cell(chunk, 1, r, flag, sizeof flag);
             out->tables[t].optional = strcmp(flag, "true") == 0;
             cell(chunk, 2, r, out->tables[t].grain, sizeof out->tables[t].grain);
+            cell(chunk, 3, r, out->tables[t].key, sizeof out->tables[t].key);
         }
         duckdb_destroy_data_chunk(&chunk);
     }

@@ -52,6 +52,7 @@ typedef struct {
     char name[32];
     bool optional; /* the whole table may be left out of a mapping */
     char grain[96];
+    char key[32]; /* the primary key column: unique, and what an increment merges on */
     tn_contract_column columns[TN_CONTRACT_MAX_COLUMNS];
     int column_count;
 } tn_contract_table;

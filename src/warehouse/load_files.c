@@ -17,6 +17,9 @@
 
 enum { MAX_HEADER_COLUMNS = 1024 };
 
+/* The kind of a plain path that names no file (an increment may leave it out). */
+static const char MISSING_FILE[] = "missing file";
+
 int tn_load_split_header(const char *line, char delimiter, char quote, char **names, int max) {
     int count = 0;
     const char *c = line;
@@ -209,7 +212,7 @@ static bool expand(tn_load_file_set *set, const char *base_dir, const char *patt
             tn_strbuf message = TN_STRBUF_INIT;
             tn_strbuf_printf(&message, "no such file: %s", tn_strbuf_cstr(&full));
             file->problem = tn_strbuf_detach(&message);
-            file->problem_kind = "missing file";
+            file->problem_kind = MISSING_FILE;
         }
         ok = ok && file->problem != NULL;
     } else {
@@ -251,19 +254,35 @@ bool tn_load_files_find(tn_db *db, const char *base_dir, const tn_table_source *
     return ok;
 }
 
+static void free_file(tn_load_file *file) {
+    for (size_t c = 0; c < file->column_count; c++)
+        free(file->columns[c]);
+    free(file->columns);
+    free(file->path);
+    free(file->display);
+    free(file->problem);
+}
+
 void tn_load_files_free(tn_load_file_set *set) {
-    for (size_t f = 0; f < set->count; f++) {
-        tn_load_file *file = &set->files[f];
-        for (size_t c = 0; c < file->column_count; c++)
-            free(file->columns[c]);
-        free(file->columns);
-        free(file->path);
-        free(file->display);
-        free(file->problem);
-    }
+    for (size_t f = 0; f < set->count; f++)
+        free_file(&set->files[f]);
     free(set->files);
     free(set->problem);
     memset(set, 0, sizeof *set);
+}
+
+void tn_load_files_forget_missing(tn_load_file_set *set) {
+    size_t kept = 0;
+    for (size_t f = 0; f < set->count; f++) {
+        tn_load_file *file = &set->files[f];
+        if (file->problem_kind != NULL && strcmp(file->problem_kind, MISSING_FILE) == 0)
+            free_file(file);
+        else
+            set->files[kept++] = *file;
+    }
+    set->count = kept;
+    free(set->problem);
+    set->problem = NULL;
 }
 
 int tn_load_file_column(const tn_load_file *file, const char *name) {

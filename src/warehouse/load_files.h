@@ -49,6 +49,13 @@ bool tn_load_files_find(tn_db *db, const char *base_dir, const tn_table_source *
 void tn_load_files_free(tn_load_file_set *set);
 
 /*
+ * For an increment, where a table's files may be absent: forgets the files
+ * that do not exist and the patterns that matched nothing, so only the
+ * files found remain (none: the increment leaves the table alone).
+ */
+void tn_load_files_forget_missing(tn_load_file_set *set);
+
+/*
  * The first line of a text file as it is (DuckDB decompresses and decodes
  * it: gzip, a byte order mark, `encoding`); *empty when it has none. A
  * failure to read the file is a TN_ERR_DB error.

@@ -14,7 +14,9 @@
 
 #include "common/embedded.h"
 #include "common/strbuf.h"
+#include "warehouse/event_keys.h"
 #include "warehouse/load_checks.h"
+#include "warehouse/load_commit.h"
 #include "warehouse/load_files.h"
 #include "warehouse/load_lines.h"
 #include "warehouse/load_report.h"
@@ -29,11 +31,13 @@ struct tn_raw_load {
 
 enum { MAPPING_FILE = -1 };
 
-tn_raw_load *tn_raw_load_create(const tn_contract *contract, const tn_mapping *mapping) {
+tn_raw_load *tn_raw_load_create(const tn_contract *contract, const tn_mapping *mapping,
+                                bool increment) {
     tn_raw_load *load = calloc(1, sizeof *load);
     if (load != NULL) {
         load->state.contract = contract;
         load->state.mapping = mapping;
+        load->state.increment = increment;
     }
     return load;
 }
@@ -418,6 +422,9 @@ static bool read_table(tn_raw_load *load, tn_db *db, int t, tn_error *err) {
     bool ok = !source->present ||
               (tn_load_files_find(db, load->state.mapping->base_dir, source, set, err) &&
                check_zones(load, db, t, &usable, err));
+    if (ok && load->state.increment)
+        tn_load_files_forget_missing(set); /* an increment may leave any table out */
+    load->summary.table_files[t] = set->count;
     if (ok && set->problem != NULL) {
         char expected[4200];
         snprintf(expected, sizeof expected, "a file that matches it, in %s",
@@ -530,6 +537,21 @@ static bool count_summary(tn_raw_load *load, tn_db *db, tn_error *err) {
     return ok;
 }
 
+/*
+ * What the checks between rows and tables see of the warehouse: for an
+ * increment, the stored rows and those its keys name (sql/load/stored.sql);
+ * for a full load, nothing.
+ */
+static bool read_stored(tn_raw_load *load, tn_db *db, tn_load_step step, void *context,
+                        tn_error *err) {
+    if (!load->state.increment)
+        return tn_db_exec(db, tn_embedded_text("sql/load/stored_none.sql"), err);
+    if (step != NULL)
+        step(context, "reading the stored rows the increment names");
+    return tn_event_keys_stage(db, &load->state.event_keys_current, err) &&
+           tn_db_exec(db, tn_embedded_text("sql/load/stored.sql"), err);
+}
+
 bool tn_raw_load_stage(tn_raw_load *load, tn_db *db, const tn_load_limits *limits,
                        tn_load_step step, void *context, tn_error *err) {
     memset(&load->summary, 0, sizeof load->summary);
@@ -544,7 +566,7 @@ bool tn_raw_load_stage(tn_raw_load *load, tn_db *db, const tn_load_limits *limit
     if (ok && step != NULL)
         step(context, "checking the rows");
     ok = ok && create_rejects_view(load, db, err) && tn_load_check_values(&load->state, db, err) &&
-         drop_bad_columns(load, db, err) &&
+         drop_bad_columns(load, db, err) && read_stored(load, db, step, context, err) &&
          tn_db_exec(db, tn_embedded_text("sql/load/problems.sql"), err) &&
          count_summary(load, db, err);
     if (ok && load->summary.problems + load->summary.consequences > 0) {
@@ -562,80 +584,16 @@ bool tn_raw_load_report(tn_raw_load *load, tn_db *db, int per_file, FILE *out, t
 
 /* ---- commit ---------------------------------------------------------------------------------- */
 
-/* Whether a categorical column's value map changes nothing (the source holds contract values). */
-static bool identity_map(tn_db *db, const char *table, const char *column, bool *identity,
-                         tn_error *err) {
-    char sql[320];
-    uint64_t changed = 0;
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM tn_value_map WHERE table_name = '%s' AND column_name = '%s' "
-             "AND value IS DISTINCT FROM source",
-             table, column);
-    bool ok = tn_query_count(db, sql, &changed, err);
-    *identity = ok && changed == 0;
-    return ok;
-}
-
-/*
- * INSERT INTO raw.<table> of the rows without problems, categorical values
- * through their value maps. The common case of clean canonical files skips
- * both the problem check and the maps, so loading them costs no more than
- * copying.
- */
-static bool insert_statement(tn_db *db, const tn_contract_table *table, tn_strbuf *sql,
-                             tn_error *err) {
-    char count_sql[160];
-    uint64_t problems = 0;
-    snprintf(count_sql, sizeof count_sql,
-             "SELECT count(*) FROM tn_problems WHERE table_name = '%s' AND row_index IS NOT NULL",
-             table->name);
-    bool mapped[TN_CONTRACT_MAX_COLUMNS] = {false};
-    bool ok = tn_query_count(db, count_sql, &problems, err);
-    for (int c = 0; ok && c < table->column_count; c++) {
-        bool identity = true;
-        if (table->columns[c].kind == TN_KIND_CATEGORY)
-            ok = identity_map(db, table->name, table->columns[c].name, &identity, err);
-        mapped[c] = !identity;
-    }
-    tn_strbuf_printf(sql, "INSERT INTO raw.%s (", table->name);
-    for (int c = 0; c < table->column_count; c++) {
-        if (c > 0)
-            tn_strbuf_puts(sql, ", ");
-        tn_load_sql_ident(sql, table->columns[c].name);
-    }
-    tn_strbuf_puts(sql, ") SELECT ");
-    for (int c = 0; c < table->column_count; c++) {
-        if (c > 0)
-            tn_strbuf_puts(sql, ", ");
-        if (mapped[c])
-            tn_strbuf_printf(sql, "m_%d.value", c);
-        else
-            tn_strbuf_printf(sql, "l.\"%s\"", table->columns[c].name);
-    }
-    tn_strbuf_printf(sql, " FROM tn_load_%s AS l", table->name);
-    for (int c = 0; c < table->column_count; c++) {
-        if (mapped[c])
-            tn_strbuf_printf(sql,
-                             " LEFT JOIN (SELECT source, value FROM tn_value_map WHERE table_name "
-                             "= '%s' AND column_name = '%s') AS m_%d ON m_%d.source = l.\"%s\"",
-                             table->name, table->columns[c].name, c, c, table->columns[c].name);
-    }
-    if (problems > 0)
-        tn_strbuf_printf(sql,
-                         " WHERE NOT EXISTS (SELECT 1 FROM tn_problems AS p WHERE p.table_name = "
-                         "'%s' AND p.file_index = l._file AND p.row_index = l._row)",
-                         table->name);
-    tn_strbuf_puts(sql, ";\n");
-    return ok;
-}
-
 bool tn_raw_load_commit(tn_raw_load *load, tn_db *db, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    bool ok = true;
-    for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++)
-        ok = insert_statement(db, &load->state.contract->tables[t], &sql, err);
-    ok = ok && tn_db_exec(db, tn_strbuf_cstr(&sql), err) &&
-         tn_db_exec(db, tn_embedded_text("sql/load/commit.sql"), err);
-    tn_strbuf_free(&sql);
-    return ok;
+    return tn_load_commit_replace(&load->state, db, err);
+}
+
+bool tn_raw_load_merge(tn_raw_load *load, tn_db *db, tn_merge_count counts[TN_RAW_TABLE_COUNT],
+                       tn_error *err) {
+    return tn_load_commit_merge(&load->state, db, counts, err);
+}
+
+bool tn_raw_load_keep_rejects(tn_raw_load *load, tn_db *db, tn_day as_of, tn_error *err) {
+    (void)load;
+    return tn_load_commit_rejects(db, as_of, err);
 }

@@ -15,9 +15,19 @@
  *      of range, control characters), and those between rows and tables
  *      (sql/load/problems.sql). Each gets the file's physical line
  *      (csv_lines.h). Nothing in the warehouse changes.
- *   2. tn_raw_load_commit(), inside the build transaction: the raw tables
- *      receive the rows without problems, categorical values translated
- *      through the value maps, and every problem is kept in raw.rejects.
+ *   2. inside the build transaction, the rows without problems,
+ *      categorical values translated through the value maps (load_commit.h):
+ *      tn_raw_load_commit() fills the emptied raw tables with them, and
+ *      once the build knows its as-of date, tn_raw_load_keep_rejects()
+ *      keeps every problem in raw.rejects.
+ *
+ * An increment (`tenure build --raw DIR --append`) is read and checked the
+ * same way, with the same messages, but every table is optional (a table
+ * none of whose files exist is left as it is), and the checks between rows
+ * and tables are made against the merged state: the stored rows it does not
+ * replace and its own (sql/load/stored.sql, sql/load/problems.sql). Step 2
+ * is then tn_raw_load_merge(): each row replaces the stored row with its
+ * primary key, or is added.
  *
  * A tn_raw_load lives from create to destroy around one connection.
  */
@@ -32,14 +42,17 @@
 #include "common/error.h"
 #include "warehouse/contract.h"
 #include "warehouse/db.h"
+#include "warehouse/load_commit.h"
 #include "warehouse/mapping.h"
 
 typedef struct {
     uint64_t rows_read[TN_RAW_TABLE_COUNT]; /* records read, per table */
-    uint64_t files;                         /* files read */
-    uint64_t problems;                      /* problems of their own (0: the files are clean) */
-    uint64_t consequences;                  /* rows refused only because their customer was */
-    uint64_t rejected_rows;                 /* distinct rows with at least one problem */
+    uint64_t
+        table_files[TN_RAW_TABLE_COUNT]; /* files found, per table (an increment may have none) */
+    uint64_t files;                      /* files read */
+    uint64_t problems;                   /* problems of their own (0: the files are clean) */
+    uint64_t consequences;               /* rows refused only because their customer was */
+    uint64_t rejected_rows;              /* distinct rows with at least one problem */
 } tn_load_summary;
 
 /*
@@ -58,8 +71,13 @@ typedef void (*tn_load_step)(void *context, const char *what);
 
 typedef struct tn_raw_load tn_raw_load;
 
-/* A load of `mapping`; both must outlive it. NULL when out of memory. */
-tn_raw_load *tn_raw_load_create(const tn_contract *contract, const tn_mapping *mapping);
+/*
+ * A load of `mapping`, replacing the raw tables or, as an `increment`,
+ * merged into them; contract and mapping must outlive it. NULL when out of
+ * memory.
+ */
+tn_raw_load *tn_raw_load_create(const tn_contract *contract, const tn_mapping *mapping,
+                                bool increment);
 
 void tn_raw_load_destroy(tn_raw_load *load);
 
@@ -77,7 +95,17 @@ const tn_load_summary *tn_raw_load_summary(const tn_raw_load *load);
  */
 bool tn_raw_load_report(tn_raw_load *load, tn_db *db, int per_file, FILE *out, tn_error *err);
 
-/* Step 2 (see above); run inside the build transaction, after sql/raw/schema.sql. */
+/* Step 2 of a full load (see above); inside the build transaction, after sql/raw/schema.sql. */
 bool tn_raw_load_commit(tn_raw_load *load, tn_db *db, tn_error *err);
+
+/* Step 2 of an increment: what it did to each table in counts[] (zero for a table it has not). */
+bool tn_raw_load_merge(tn_raw_load *load, tn_db *db, tn_merge_count counts[TN_RAW_TABLE_COUNT],
+                       tn_error *err);
+
+/*
+ * Every problem of the load into raw.rejects with the build's as-of date: a
+ * full load's replace the earlier ones, an increment's are added to them.
+ */
+bool tn_raw_load_keep_rejects(tn_raw_load *load, tn_db *db, tn_day as_of, tn_error *err);
 
 #endif

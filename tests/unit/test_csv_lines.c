@@ -1,7 +1,8 @@
 /*
  * test_csv_lines.c — mapping DuckDB's record numbering to the physical
  * lines of a CSV file: quoted line breaks, CRLF, a byte order mark, blank
- * lines, rejected records skipped when counting accepted rows.
+ * lines, rejected records skipped when counting accepted rows; and the
+ * file sets of load_files.h (header names, an increment's missing files).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -178,6 +179,33 @@ static void test_split_header(void **state) {
         free(names[i]);
 }
 
+/* An increment's table keeps the files that exist: missing paths and unmatched globs are forgotten.
+ */
+static void test_forget_missing_files(void **state) {
+    (void)state;
+    tn_load_file_set set = {.files = calloc(3, sizeof(tn_load_file)), .count = 3};
+    assert_non_null(set.files);
+    const char *paths[] = {"inc/a.csv", "inc/b.csv", "inc/c.csv"};
+    for (size_t f = 0; f < 3; f++) {
+        set.files[f].path = strdup(paths[f]);
+        set.files[f].display = strdup(paths[f] + 4);
+    }
+    set.files[0].problem = strdup("no such file: inc/a.csv");
+    set.files[0].problem_kind = "missing file";
+    set.files[2].problem = strdup("the file is empty: a header line was expected");
+    set.files[2].problem_kind = "empty file";
+    set.problem = strdup("events-*.csv");
+    tn_load_files_forget_missing(&set);
+    assert_int_equal(set.count, 2);
+    assert_null(set.problem);
+    assert_string_equal(set.files[0].display, "b.csv");
+    assert_null(set.files[0].problem);
+    assert_string_equal(set.files[1].display, "c.csv");
+    assert_string_equal(set.files[1].problem_kind, "empty file");
+    tn_load_files_free(&set);
+    assert_int_equal(set.count, 0);
+}
+
 static void test_missing_file(void **state) {
     (void)state;
     int64_t records;
@@ -196,6 +224,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_json_lines, teardown),
         cmocka_unit_test_teardown(test_bad_bytes_are_shown, teardown),
         cmocka_unit_test(test_split_header),
+        cmocka_unit_test(test_forget_missing_files),
         cmocka_unit_test(test_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
