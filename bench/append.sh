@@ -59,7 +59,7 @@ differing=0
 for table in raw.customers raw.usage_events raw.gtm_opportunities raw.support_tickets raw.risk_signals \
              marts.mart_customer_churn_features marts.mart_customer_expansion_features marts.customer_survival \
              marts.customer_risk_inputs marts.customer_accounts; do
-    n=$("$TENURE" sql --csv --db "$WORK/w.duckdb" "ATTACH '$WORK/full.duckdb' AS f (READ_ONLY);
+    n=$("$DUCKDB_EXEC" "$WORK/w.duckdb" "ATTACH '$WORK/full.duckdb' AS f (READ_ONLY);
         SELECT (SELECT count(*) FROM (SELECT * FROM $table EXCEPT ALL SELECT * FROM f.$table))
              + (SELECT count(*) FROM (SELECT * FROM f.$table EXCEPT ALL SELECT * FROM $table))" | tail -n 1)
     differing=$((differing + n))

@@ -58,7 +58,7 @@ for run in $(seq "$RUNS"); do
 done
 
 differences() { # DB → rows of its marts that differ from the canonical build's
-    "$TENURE" sql --csv --db "$1" "ATTACH '$WORK/c.duckdb' AS c (READ_ONLY);
+    "$DUCKDB_EXEC" "$1" "ATTACH '$WORK/c.duckdb' AS c (READ_ONLY);
         SELECT (SELECT count(*) FROM (SELECT * FROM marts.mart_customer_churn_features EXCEPT ALL SELECT * FROM c.marts.mart_customer_churn_features))
              + (SELECT count(*) FROM (SELECT * FROM marts.mart_customer_expansion_features EXCEPT ALL SELECT * FROM c.marts.mart_customer_expansion_features))
              + (SELECT count(*) FROM (SELECT * FROM marts.customer_survival EXCEPT ALL SELECT * FROM c.marts.customer_survival))

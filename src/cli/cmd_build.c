@@ -21,6 +21,7 @@ static struct {
     bool lenient;
     bool dry_run;
     bool append;
+    long lock_wait;
 } options;
 
 static void set_defaults(void) {
@@ -31,6 +32,7 @@ static void set_defaults(void) {
     options.lenient = false;
     options.dry_run = false;
     options.append = false;
+    options.lock_wait = 30;
 }
 
 static const tn_arg build_args[] = {
@@ -52,6 +54,10 @@ static const tn_arg build_args[] = {
     {"append", TN_ARG_FLAG, NULL,
      "when loading: the exports are an increment, merged into the warehouse by primary key",
      &options.append, 0, 0},
+    {"lock-wait", TN_ARG_INT, "SECONDS",
+     "wait up to SECONDS while another process (tenure serve loading) holds the warehouse "
+     "(default 30)",
+     &options.lock_wait, 0, 3600},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -86,6 +92,12 @@ static void on_step(void *context, const char *what, double percent) {
 static bool on_should_stop(void *context) {
     (void)context;
     return interrupted != 0;
+}
+
+static void on_waiting(void *context, const char *holder) {
+    (void)context;
+    tn_log_warn("build: %s is in use (%s); waiting up to %ld s for it (--lock-wait)",
+                options.db_path, holder, options.lock_wait);
 }
 
 /* What an increment did: each table's new, replaced and unchanged rows, or that it had none. */
@@ -129,7 +141,7 @@ typedef bool (*build_function)(const tn_build_options *, const tn_build_watch *,
 static bool run_watched(build_function function, const tn_build_options *build,
                         tn_build_result *result, tn_error *err) {
     build_watch_state state = {.started = false};
-    tn_build_watch watch = {&state, on_step, on_should_stop};
+    tn_build_watch watch = {&state, on_step, on_should_stop, on_waiting};
     tn_error_clear(err);
     interrupted = 0;
     struct sigaction action = {.sa_handler = on_interrupt}, previous_int, previous_term;
@@ -161,7 +173,8 @@ static int run_build(int positional_count, char **positional) {
                               .mapping_path = options.mapping_path,
                               .as_of = options.as_of,
                               .lenient = options.lenient,
-                              .append = options.append};
+                              .append = options.append,
+                              .lock_wait_seconds = (int)options.lock_wait};
     if (options.dry_run)
         return tn_validate_exports(&build, "build");
     tn_build_result result;

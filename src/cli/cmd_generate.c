@@ -5,7 +5,9 @@
  * customers whose signups fall in the two years before --as-of, into the
  * warehouse (--db) or as CSV files (--csv DIR), or both when both are given.
  * Same options, same seed → the same rows (and byte-identical CSVs).
- * Ctrl-C stops cleanly: nothing is left half-written.
+ * Ctrl-C stops cleanly: nothing is left half-written. A run killed outright
+ * (kill -9, a crash) leaves a hidden temporary folder in the --csv
+ * directory; the next run there removes it.
  */
 #include "cli/cli.h"
 
@@ -109,6 +111,10 @@ static bool generate_into(const tn_gen_company *company, int threads, bool csv, 
     tn_gen_counts counts;
     double started = tn_log_now();
     const char *where = csv ? options.csv_dir : options.db_path;
+    size_t stale = csv ? tn_generate_csv_remove_stale(where) : 0;
+    if (stale > 0)
+        tn_log_info("generate: removed %zu temporary folder%s that a stopped run left in %s", stale,
+                    stale == 1 ? "" : "s", where);
     bool ok = csv ? tn_generate_csv(company, where, threads, &observer, &counts, err)
                   : tn_generate_duckdb(company, where, threads, &observer, &counts, err);
     if (watch.table != NULL)

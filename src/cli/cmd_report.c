@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "common/file.h"
 #include "common/log.h"
 #include "serve/report.h"
 #include "serve/snapshot.h"
@@ -26,8 +27,8 @@ static const tn_arg report_args[] = {
     {"models", TN_ARG_STRING, "DIR", "model directory (default models)", &options.models_dir, 0, 0},
     {"reports", TN_ARG_STRING, "DIR",
      "where 'tenure analyze' wrote analysis.json (default reports)", &options.reports_dir, 0, 0},
-    {"out", TN_ARG_STRING, "FILE", "the report (default <reports>/index.html)", &options.out_path,
-     0, 0},
+    {"out", TN_ARG_STRING, "FILE", "the report, a regular file (default <reports>/index.html)",
+     &options.out_path, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -37,6 +38,12 @@ static int run_report(int positional_count, char **positional) {
     char default_out[4200];
     snprintf(default_out, sizeof default_out, "%s/index.html", options.reports_dir);
     const char *out = options.out_path != NULL ? options.out_path : default_out;
+    tn_error err;
+    tn_error_clear(&err);
+    if (!tn_file_check_target(out, &err)) { /* before the work, not after */
+        tn_log_error("report: %s%s", options.out_path != NULL ? "--out " : "", err.message);
+        return 1;
+    }
     double started = tn_log_now();
     tn_snapshot_source source = {options.db_path, options.models_dir, options.reports_dir};
     tn_snapshot *snapshot = tn_snapshot_load(&source);
@@ -44,8 +51,6 @@ static int run_report(int positional_count, char **positional) {
         tn_log_error("report: out of memory loading the warehouse and models");
         return 1;
     }
-    tn_error err;
-    tn_error_clear(&err);
     size_t bytes = 0;
     bool ok = tn_report_write(snapshot, out, &bytes, &err);
     if (ok)

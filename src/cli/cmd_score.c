@@ -11,12 +11,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
+#include "common/file.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "ml/model_set.h"
 #include "ml/score.h"
 #include "warehouse/build.h"
 #include "warehouse/table.h"
@@ -44,7 +45,8 @@ static const tn_arg score_args[] = {
     {"customer", TN_ARG_STRING, "ID", "score one customer", &options.customer, 0, 0},
     {"all", TN_ARG_FLAG, NULL, "score every active customer", &options.all, 0, 0},
     {"format", TN_ARG_STRING, "FMT", "csv or json (default csv)", &options.format, 0, 0},
-    {"out", TN_ARG_STRING, "FILE", "write to FILE instead of stdout", &options.out, 0, 0},
+    {"out", TN_ARG_STRING, "FILE",
+     "write to FILE (a regular file, replaced whole) instead of stdout", &options.out, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -219,6 +221,22 @@ static bool write_scores(FILE *out, const tn_score_set *scores, const tn_custome
     return ok && !ferror(out);
 }
 
+/* The scores to --out (through a temporary file renamed into place) or to stdout. */
+static bool write_output(const tn_score_set *scores, const tn_customer_score *one,
+                         const char *as_of, const char *versions[2], tn_error *err) {
+    if (options.out == NULL)
+        return write_scores(stdout, scores, one, as_of, versions) ||
+               tn_error_set(err, TN_ERR_IO, "stdout: %s", strerror(errno));
+    tn_file_out file;
+    if (!tn_file_out_open(&file, options.out, err))
+        return false;
+    if (write_scores(file.stream, scores, one, as_of, versions))
+        return tn_file_out_commit(&file, err);
+    tn_error_set(err, TN_ERR_IO, "%s: %s", options.out, strerror(errno));
+    tn_file_out_abandon(&file);
+    return false;
+}
+
 static int check_options(void) {
     if ((options.customer != NULL) == options.all) {
         tn_log_error("score: give exactly one of --customer ID and --all");
@@ -226,6 +244,11 @@ static int check_options(void) {
     }
     if (strcmp(options.format, "csv") != 0 && strcmp(options.format, "json") != 0) {
         tn_log_error("score: --format: expected csv or json, got '%s'", options.format);
+        return 1;
+    }
+    tn_error err;
+    if (options.out != NULL && !tn_file_check_target(options.out, &err)) {
+        tn_log_error("score: --out %s", err.message); /* before the work, not after */
         return 1;
     }
     return 0;
@@ -246,8 +269,7 @@ static int run_score(int positional_count, char **positional) {
     double started = tn_log_now();
     bool ok = tn_db_open(options.db_path, TN_DB_READ_ONLY, &db, &err) &&
               tn_build_info_dates(db, &as_of, &data_as_of, &err) &&
-              tn_ml_model_load(options.models_dir, "churn", &churn, &err) &&
-              tn_ml_model_load(options.models_dir, "expansion", &expansion, &err) &&
+              tn_model_set_load(options.models_dir, &churn, &expansion, &err) &&
               tn_score_all(db, &churn, &expansion, &scores, &err);
     const tn_customer_score *one = NULL;
     if (ok && options.customer != NULL &&
@@ -258,22 +280,10 @@ static int run_score(int positional_count, char **positional) {
         tn_log_error("score: %s", err.message);
         status = tn_error_exit_status(&err);
     } else {
-        char day[TN_DATE_BUF], temporary[4200];
+        char day[TN_DATE_BUF];
         const char *versions[2] = {churn.version, expansion.version};
-        FILE *out = stdout;
-        if (options.out != NULL) {
-            snprintf(temporary, sizeof temporary, "%s.tmp", options.out);
-            out = fopen(temporary, "w");
-        }
-        bool written =
-            out != NULL && write_scores(out, &scores, one, tn_date_format(as_of, day), versions);
-        if (options.out != NULL && out != NULL) {
-            written = fclose(out) == 0 && written && rename(temporary, options.out) == 0;
-            if (!written)
-                unlink(temporary);
-        }
-        if (!written) {
-            tn_log_error("score: %s: %s", options.out ? options.out : "stdout", strerror(errno));
+        if (!write_output(&scores, one, tn_date_format(as_of, day), versions, &err)) {
+            tn_log_error("score: %s%s", options.out != NULL ? "--out " : "", err.message);
             status = 1;
         } else {
             tn_log_info("score: %zu customer%s in %.2f s", one ? 1 : scores.count,
@@ -289,10 +299,10 @@ static int run_score(int positional_count, char **positional) {
 
 const tn_command tn_cmd_score = {
     .summary = "churn and upgrade scores with their SHAP drivers",
-    .description =
-        "Scores the customers active at the warehouse's as-of date with models/churn and\n"
-        "models/expansion. CSV (one row per customer, for CRM sync) or JSON. Each row names\n"
-        "the account: name, owner, renewal_date and crm_id (empty when the data lacks them).",
+    .description = "Scores the customers active at the warehouse's as-of date with the churn and\n"
+                   "expansion models of the current model set (models/current). CSV (one row per\n"
+                   "customer, for CRM sync) or JSON. Each row names the account: name, owner,\n"
+                   "renewal_date and crm_id (empty when the data lacks them).",
     .spec = {.command = "score", .args = score_args},
     .set_defaults = set_defaults,
     .run = run_score,

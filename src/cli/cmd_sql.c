@@ -1,8 +1,12 @@
 /*
  * cmd_sql.c — `tenure sql "SELECT …"`: a read-only query on the warehouse.
  *
- * The file is opened read-only, so nothing a query does can change it. The
- * result prints as an aligned table (numbers right-aligned, NULL shown as
+ * The query runs in a sandbox (src/warehouse/sandbox.h): the warehouse is
+ * opened read-only, DuckDB may touch no other file, install or load no
+ * extension, and statements that write (COPY, EXPORT, ATTACH, INSTALL …)
+ * are refused, so nothing a query does can change the warehouse or write
+ * anywhere. --allow-files PATH lets it read the files of PATH. The result
+ * prints as an aligned table (numbers right-aligned, NULL shown as
  * NULL, long values cut at 60 characters) or, with --csv, as RFC 4180 CSV
  * with a header row and empty fields for NULL. A SQL error prints DuckDB's
  * message and exits 1. The SQL "-" means: read the statements from stdin.
@@ -15,6 +19,7 @@
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "warehouse/db.h"
+#include "warehouse/sandbox.h"
 #include "warehouse/value_text.h"
 
 enum { MAX_CELL_WIDTH = 60 };
@@ -22,17 +27,22 @@ enum { MAX_CELL_WIDTH = 60 };
 static struct {
     const char *db_path;
     bool csv;
+    tn_arg_list allow_files;
 } options;
 
 static void set_defaults(void) {
     options.db_path = "data/warehouse.duckdb";
     options.csv = false;
+    options.allow_files.count = 0;
 }
 
 static const tn_arg sql_args[] = {
     {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)",
      &options.db_path, 0, 0},
     {"csv", TN_ARG_FLAG, NULL, "print CSV instead of an aligned table", &options.csv, 0, 0},
+    {"allow-files", TN_ARG_LIST, "PATH",
+     "let the query read the file PATH, or the files under directory PATH (repeatable)",
+     &options.allow_files, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -265,13 +275,15 @@ static int run_sql(int positional_count, char **positional) {
         }
     }
     tn_db *db = NULL;
-    if (!tn_db_open(options.db_path, TN_DB_READ_ONLY, &db, &err)) {
-        tn_log_error("sql: --db %s", err.message);
+    if (!tn_sandbox_open(options.db_path, options.allow_files.items, options.allow_files.count, &db,
+                         &err)) {
+        tn_log_error("sql: %s %s", err.code == TN_ERR_INPUT ? "--allow-files" : "--db",
+                     err.message);
         free(from_stdin);
         return 1;
     }
     duckdb_result result;
-    bool ok = tn_db_query(db, sql, &result, &err);
+    bool ok = tn_sandbox_query(db, sql, &result, &err);
     if (!ok)
         tn_log_error("sql: %s", err.message);
     else if (options.csv)
@@ -288,8 +300,11 @@ static int run_sql(int positional_count, char **positional) {
 
 const tn_command tn_cmd_sql = {
     .summary = "run a read-only SQL query on the warehouse",
-    .description = "Opens the warehouse read-only and prints the result of the last statement.\n"
-                   "Give - as the SQL to read the statements from stdin.",
+    .description =
+        "Opens the warehouse read-only and prints the result of the last statement.\n"
+        "Give - as the SQL to read the statements from stdin. A query reads the warehouse\n"
+        "and nothing else: no other file (unless --allow-files), no extension, and COPY,\n"
+        "EXPORT, ATTACH, INSTALL and LOAD are refused.",
     .spec = {.command = "sql",
              .args = sql_args,
              .positional = "\"SELECT ...\"",

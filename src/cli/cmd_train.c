@@ -92,8 +92,10 @@ static int run_train(int positional_count, char **positional) {
                     model->calibration_rows, model->test_rows, options.models_dir, model->name);
         warn_small_slice(model);
     }
-    tn_log_info("train: %zu monthly snapshots, both models in %.1f s", result.snapshots,
-                tn_log_now() - started);
+    tn_log_info("train: %zu monthly snapshots, both models in %.1f s, published together as model "
+                "set %s (%s/current -> sets/%s)",
+                result.snapshots, tn_log_now() - started, result.model_set, options.models_dir,
+                result.model_set);
     return 0;
 }
 
@@ -101,7 +103,9 @@ const tn_command tn_cmd_train = {
     .summary = "train the calibrated churn and expansion models",
     .description = "Builds monthly point-in-time snapshots of the marts, trains XGBoost on the\n"
                    "older ones, calibrates, and reports on the last six months (out of time).\n"
-                   "Writes models/<name>.json, <name>.meta.json and <name>.card.md.",
+                   "Writes <name>.json, <name>.meta.json and <name>.card.md of both models as\n"
+                   "one model set, models/sets/<id>/, made current at once by models/current;\n"
+                   "models/<name>.json and the rest read the current set's files.",
     .spec = {.command = "train", .args = train_args},
     .set_defaults = set_defaults,
     .run = run_train,

@@ -46,7 +46,17 @@ bool tn_generate_duckdb(const tn_gen_company *company, const char *db_path, int 
  * Writes `dir`/<table>.csv for the five tables (header row, ISO dates and
  * timestamps, empty field for NULL). `dir` is created if its parent exists.
  * The same company always gives the same bytes, whatever `threads` is.
+ * The files are written into `dir`/.tenure-generate-<pid>-XXXXXX and renamed
+ * into place; an existing <table>.csv that is not a regular file is refused
+ * (TN_ERR_INPUT) before anything is written.
  */
+/*
+ * Removes the temporary directories that runs of tn_generate_csv killed
+ * before they finished left in `dir` (see tn_file_remove_stale): only ours,
+ * only when their process is gone. Returns how many were removed.
+ */
+size_t tn_generate_csv_remove_stale(const char *dir);
+
 bool tn_generate_csv(const tn_gen_company *company, const char *dir, int threads,
                      const tn_gen_observer *observer, tn_gen_counts *counts, tn_error *err);
 

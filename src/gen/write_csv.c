@@ -5,11 +5,15 @@
  * five tables' lines) into memory; the calling thread writes the batches to
  * the files strictly in batch order, so the bytes never depend on thread
  * timing. A small ring of batch slots bounds memory. Files are written into
- * a hidden temporary directory inside the target and renamed into place
- * only when all five are complete; on failure or interrupt the temporary
- * directory is removed and the target is as it was.
+ * a hidden temporary directory inside the target (.tenure-generate-<pid>-XXXXXX)
+ * and renamed into place only when all five are complete; on failure or
+ * interrupt the temporary directory is removed and the target is as it
+ * was. A run killed outright leaves its temporary directory behind; the
+ * next run removes it (tn_generate_csv_remove_stale).
  */
 #include "gen/generate.h"
+
+#include "common/file.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -22,6 +26,8 @@
 
 enum { BATCH_CUSTOMERS = 16, SLOT_COUNT = 8, PATH_MAX_LENGTH = 4096 };
 enum { FILE_PATH_LENGTH = PATH_MAX_LENGTH + 64 }; /* a directory plus "/<table>.csv" */
+
+#define TEMPORARY_PREFIX ".tenure-generate-"
 
 typedef enum { SLOT_EMPTY, SLOT_FILLING, SLOT_READY } slot_state;
 
@@ -103,7 +109,7 @@ static void *csv_worker(void *argument) {
 /* The output files, open in the temporary directory. */
 typedef struct {
     char directory[PATH_MAX_LENGTH]; /* the target */
-    char temporary[PATH_MAX_LENGTH]; /* DIR/.tenure-generate-XXXXXX */
+    char temporary[PATH_MAX_LENGTH]; /* DIR/.tenure-generate-<pid>-XXXXXX */
     bool created_directory;          /* we made the target: remove it on failure */
     FILE *files[TN_GEN_TABLE_COUNT];
 } csv_output;
@@ -127,11 +133,16 @@ static bool open_output(csv_output *out, const char *dir, tn_error *err) {
     } else if (!S_ISDIR(info.st_mode)) {
         return tn_error_set(err, TN_ERR_IO, "--csv %s: not a directory", dir);
     }
-    snprintf(out->temporary, sizeof out->temporary, "%s/.tenure-generate-XXXXXX", dir);
-    if (mkdtemp(out->temporary) == NULL) {
-        out->temporary[0] = '\0';
-        return tn_error_set(err, TN_ERR_IO, "--csv %s: cannot write there: %s", dir,
-                            strerror(errno));
+    for (int t = 0; t < TN_GEN_TABLE_COUNT; t++) {
+        char target[FILE_PATH_LENGTH];
+        snprintf(target, sizeof target, "%s/%s.csv", dir, tn_gen_tables[t]->name);
+        if (!tn_file_check_target(target, err))
+            return false;
+    }
+    if (!tn_file_make_temporary_dir(dir, TEMPORARY_PREFIX, out->temporary, sizeof out->temporary,
+                                    err)) {
+        tn_error_prefix(err, "--csv");
+        return false;
     }
     for (int t = 0; t < TN_GEN_TABLE_COUNT; t++) {
         char path[FILE_PATH_LENGTH];
@@ -168,6 +179,17 @@ static bool close_output(csv_output *out, bool success, tn_error *err) {
     if (!success && out->created_directory)
         rmdir(out->directory);
     return success;
+}
+
+size_t tn_generate_csv_remove_stale(const char *dir) {
+    const char *names[TN_GEN_TABLE_COUNT + 1];
+    char files[TN_GEN_TABLE_COUNT][64];
+    for (int t = 0; t < TN_GEN_TABLE_COUNT; t++) {
+        snprintf(files[t], sizeof files[t], "%s.csv", tn_gen_tables[t]->name);
+        names[t] = files[t];
+    }
+    names[TN_GEN_TABLE_COUNT] = NULL;
+    return tn_file_remove_stale(dir, TEMPORARY_PREFIX, tn_file_remove_named, names);
 }
 
 static bool write_slot(csv_output *out, const batch_slot *slot, tn_gen_counts *counts,

@@ -4,6 +4,7 @@
  */
 #include "ml/backtest.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "common/json.h"
 #include "ml/features.h"
 #include "ml/model.h"
+#include "ml/model_set.h"
 #include "ml/snapshots.h"
 #include "ml/train.h"
 #include "stats/metrics.h"
@@ -23,6 +25,7 @@
 #include "warehouse/build.h"
 
 #define MAX_DATES 240
+#define TEMPORARY_PREFIX "tenure-backtest-" /* TMPDIR/tenure-backtest-<pid>-XXXXXX */
 
 bool tn_backtest_parse_step(const char *text, tn_backtest_step *out, tn_error *err) {
     char *end = NULL;
@@ -87,27 +90,31 @@ static bool models_dir_for(const char *base, tn_day day, char *out, size_t size,
     return true;
 }
 
-/* Removes the model files a training wrote into `dir`, then `dir`. */
-static void remove_models(const char *dir) {
-    static const char *const files[] = {"churn.json",          "churn.meta.json",
-                                        "churn.card.md",       "expansion.json",
-                                        "expansion.meta.json", "expansion.card.md"};
-    char path[4400];
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
-
 /* Removes the temporary directory of the models, with every date's models in it. */
 static void remove_temporary(const char *temporary, const tn_day *dates, size_t count) {
     for (size_t i = 0; i < count; i++) {
         char dir[4300], text[TN_DATE_BUF];
         snprintf(dir, sizeof dir, "%s/%s", temporary, tn_date_format(dates[i], text));
-        remove_models(dir);
+        tn_model_set_remove_dir(dir);
     }
     rmdir(temporary);
+}
+
+/* A tn_file_remover for the temporary directory of a backtest that was killed. */
+static bool remove_stale_temporary(const char *temporary, void *context) {
+    (void)context;
+    DIR *listing = opendir(temporary);
+    struct dirent *entry;
+    tn_day day;
+    while (listing != NULL && (entry = readdir(listing)) != NULL) {
+        char dir[4300];
+        if (tn_date_parse(entry->d_name, &day, NULL) &&
+            snprintf(dir, sizeof dir, "%s/%s", temporary, entry->d_name) < (int)sizeof dir)
+            tn_model_set_remove_dir(dir);
+    }
+    if (listing != NULL)
+        closedir(listing);
+    return rmdir(temporary) == 0;
 }
 
 /* The calibration table by decile of prediction, as [{decile, rows, mean_predicted,
@@ -155,19 +162,16 @@ static json_t *judgement(const double *p, const int *y, const double *mrr, size_
     return out;
 }
 
-/* Scores the evaluation rows of `table` with the model in `dir` and judges them. */
-static bool judge_model(tn_db *db, const char *dir, const char *name, const char *table,
-                        json_t **out, tn_error *err) {
-    bool churn = strcmp(name, "churn") == 0;
-    tn_ml_model model;
-    if (!tn_ml_model_load(dir, name, &model, err))
-        return false;
+/* Scores the evaluation rows of `table` with `model` and judges them. */
+static bool judge_model(tn_db *db, const tn_ml_model *model, const char *table, json_t **out,
+                        tn_error *err) {
+    bool churn = strcmp(model->name, "churn") == 0;
     tn_table rows = {0};
     tn_ml_scores scores = {0};
     bool ok =
         tn_snapshots_read_table(db, table, churn ? tn_churn_features : tn_expansion_features,
                                 churn ? TN_CHURN_FEATURES : TN_EXPANSION_FEATURES, &rows, err) &&
-        tn_ml_model_score(&model, &rows, &scores, err);
+        tn_ml_model_score(model, &rows, &scores, err);
     int *y = ok ? malloc((rows.rows + 1) * sizeof *y) : NULL;
     if (ok && y == NULL)
         ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
@@ -176,18 +180,17 @@ static bool judge_model(tn_db *db, const char *dir, const char *name, const char
         for (size_t i = 0; i < rows.rows; i++)
             y[i] = label[i] > 0.5;
         *out = judgement(scores.probability, y, tn_table_numbers(&rows, "mrr"), rows.rows);
-        json_object_set_new(*out, "model_version", json_string(model.version));
+        json_object_set_new(*out, "model_version", json_string(model->version));
         json_object_set_new(*out, "calibration_method",
-                            json_string(tn_calibration_method_name(model.calibration.method)));
+                            json_string(tn_calibration_method_name(model->calibration.method)));
         json_object_set_new(
             *out, "test_auc_at_training",
             json_deep_copy(json_object_get(
-                json_object_get(json_object_get(model.meta, "metrics"), "test"), "auc")));
+                json_object_get(json_object_get(model->meta, "metrics"), "test"), "auc")));
     }
     free(y);
     tn_ml_scores_free(&scores);
     tn_table_free(&rows);
-    tn_ml_model_free(&model);
     return ok;
 }
 
@@ -212,8 +215,12 @@ static bool one_date(backtest_run *run, tn_day day, const char *dir, json_t **ou
               tn_snapshots_at(run->db, day, run->data_as_of, "tn_backtest_churn",
                               "tn_backtest_expansion", err);
     json_t *churn = NULL, *expansion = NULL;
-    ok = ok && judge_model(run->db, dir, "churn", "tn_backtest_churn", &churn, err) &&
-         judge_model(run->db, dir, "expansion", "tn_backtest_expansion", &expansion, err);
+    tn_ml_model churn_model = {0}, expansion_model = {0};
+    ok = ok && tn_model_set_load(dir, &churn_model, &expansion_model, err) &&
+         judge_model(run->db, &churn_model, "tn_backtest_churn", &churn, err) &&
+         judge_model(run->db, &expansion_model, "tn_backtest_expansion", &expansion, err);
+    tn_ml_model_free(&churn_model);
+    tn_ml_model_free(&expansion_model);
     if (ok) {
         *out = json_pack("{s:o, s:{s:o, s:o}, s:I, s:o, s:o}", "as_of", date_json(day),
                          "outcome_window", "from", date_json(day), "until",
@@ -262,18 +269,18 @@ bool tn_backtest_run(const tn_backtest_options *options, const tn_backtest_watch
     tn_day as_of, dates[MAX_DATES];
     size_t count = 0;
     backtest_run run = {NULL, 0, watch};
-    char temporary[4200];
+    char temporary[4200] = "";
     const char *tmpdir = getenv("TMPDIR");
-    snprintf(temporary, sizeof temporary, "%s/tenure-backtest.XXXXXX",
-             tmpdir != NULL && tmpdir[0] != '\0' ? tmpdir : "/tmp");
+    tmpdir = tmpdir != NULL && tmpdir[0] != '\0' ? tmpdir : "/tmp";
     bool keep = options->models_dir != NULL;
-    bool ok =
-        tn_db_open(options->db_path, TN_DB_READ_ONLY, &run.db, err) &&
-        tn_build_info_dates(run.db, &as_of, &run.data_as_of, err) &&
-        series(options, as_of, dates, &count, err) &&
-        (keep ? tn_file_make_dir("--models", options->models_dir, err)
-              : mkdtemp(temporary) != NULL ||
-                    tn_error_set(err, TN_ERR_IO, "a temporary directory: %s", strerror(errno)));
+    if (!keep)
+        tn_file_remove_stale(tmpdir, TEMPORARY_PREFIX, remove_stale_temporary, NULL);
+    bool ok = tn_db_open(options->db_path, TN_DB_READ_ONLY, &run.db, err) &&
+              tn_build_info_dates(run.db, &as_of, &run.data_as_of, err) &&
+              series(options, as_of, dates, &count, err) &&
+              (keep ? tn_file_make_dir("--models", options->models_dir, err)
+                    : tn_file_make_temporary_dir(tmpdir, TEMPORARY_PREFIX, temporary,
+                                                 sizeof temporary, err));
     const char *base = keep ? options->models_dir : temporary;
     if (ok) {
         step(watch, "snapshots", 0, 1);
@@ -289,7 +296,7 @@ bool tn_backtest_run(const tn_backtest_options *options, const tn_backtest_watch
                              TN_LABEL_DAYS, "dates");
         ok = run_dates(&run, dates, count, base, document, err);
     }
-    if (!keep && temporary[strlen(temporary) - 1] != 'X') /* created: remove it */
+    if (temporary[0] != '\0') /* created: remove it */
         remove_temporary(temporary, dates, count);
     tn_db_close(run.db);
     if (ok)

@@ -41,9 +41,10 @@ bool tn_backtest_parse_step(const char *text, tn_backtest_step *out, tn_error *e
 
 typedef struct {
     const char *db_path;
-    tn_day from, to;         /* TN_DAY_UNSET: the defaults (see tn_backtest_run) */
-    tn_backtest_step every;  /* {1, true} by default */
-    const char *models_dir;  /* NULL: a temporary directory, removed after; else DIR/<date>/ */
+    tn_day from, to;        /* TN_DAY_UNSET: the defaults (see tn_backtest_run) */
+    tn_backtest_step every; /* {1, true} by default */
+    const char *models_dir; /* NULL: a temporary directory, removed after; else each date's
+                               models go to DIR/<date>/ as a model set (model_set.h) */
 } tn_backtest_options;
 
 /* What the caller shows while it runs (on the calling thread). */

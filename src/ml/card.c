@@ -218,11 +218,14 @@ static void features_used(const json_t *meta, tn_strbuf *out) {
 }
 
 void tn_model_card(const json_t *meta, tn_strbuf *out) {
+    const char *set = json_string_value(json_object_get(meta, "model_set"));
     tn_strbuf_printf(out,
-                     "# Model card: %s\n\nVersion `%s`, data as of %s.\n\n- **Population:** %s.\n"
-                     "- **Label:** %s.\n- **Features:** %s.\n\n",
+                     "# Model card: %s\n\nVersion `%s`%s%s%s, data as of %s.\n\n"
+                     "- **Population:** %s.\n- **Label:** %s.\n- **Features:** %s.\n\n",
                      json_string_value(json_object_get(meta, "name")),
                      json_string_value(json_object_get(meta, "version")),
+                     set != NULL && set[0] ? " of model set `" : "", set != NULL ? set : "",
+                     set != NULL && set[0] ? "`" : "",
                      json_string_value(json_object_get(meta, "as_of")),
                      json_string_value(json_object_get(meta, "population")),
                      json_string_value(json_object_get(meta, "label")),

@@ -35,6 +35,8 @@ static bool read_meta(const char *path, tn_ml_model *out, tn_error *err) {
         return tn_error_set(err, TN_ERR_MODEL, "%s: lacks \"version\" or \"as_of\"", path);
     snprintf(out->version, sizeof out->version, "%s", version);
     snprintf(out->as_of, sizeof out->as_of, "%s", as_of);
+    const char *set = json_string_value(json_object_get(out->meta, "model_set"));
+    snprintf(out->set, sizeof out->set, "%s", set != NULL ? set : "");
     if (!tn_encoder_from_json(json_object_get(out->meta, "encoding"), &out->encoder, err) ||
         !tn_calibration_from_json(json_object_get(out->meta, "calibration"), &out->calibration,
                                   err)) {

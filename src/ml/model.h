@@ -1,7 +1,8 @@
 /*
  * model.h — a trained model as served: the XGBoost trees, the feature
- * encoding, the calibration map and the metadata, loaded from
- * models/<name>.json and models/<name>.meta.json.
+ * encoding, the calibration map and the metadata, loaded from <dir>/<name>.json
+ * and <dir>/<name>.meta.json (a model set's directory: model_set.h loads both
+ * models of the current set together).
  *
  * Scoring a set of rows (the current marts, or a training snapshot) encodes
  * them, predicts, applies the calibration fitted at training time (isotonic
@@ -27,6 +28,7 @@ typedef struct {
     char name[32];    /* "churn", "expansion" */
     char version[96]; /* "churn-2026-03-14-1a2b3c4d5e6f" */
     char as_of[16];
+    char set[64]; /* the model set it was trained in (model_set.h); "" when written before sets */
     tn_xgb xgb;
     tn_encoder encoder;
     tn_calibration calibration;
@@ -44,7 +46,7 @@ typedef struct {
 } tn_ml_scores;
 
 /*
- * Loads models/<name>.json and .meta.json from `dir`. A missing, unreadable or
+ * Loads <name>.json and <name>.meta.json from `dir`. A missing, unreadable or
  * inconsistent file is TN_ERR_MODEL naming it. Free with tn_ml_model_free().
  */
 bool tn_ml_model_load(const char *dir, const char *name, tn_ml_model *out, tn_error *err);

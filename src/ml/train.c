@@ -20,6 +20,7 @@
 #include "ml/card.h"
 #include "ml/features.h"
 #include "ml/model.h"
+#include "ml/model_set.h"
 #include "ml/snapshots.h"
 #include "ml/xgb.h"
 #include "stats/metrics.h"
@@ -346,35 +347,64 @@ static unsigned long long file_hash(const char *path) {
     return hash;
 }
 
-/* Writes <name>.json, <name>.meta.json and <name>.card.md, each by temporary file and rename. */
-static bool write_model_files(training_run *run, const char *dir, tn_trained_model *summary,
-                              tn_error *err) {
-    char model_path[4200], temporary[4300], path[4200];
-    snprintf(model_path, sizeof model_path, "%s/%s.json", dir, run->name);
-    snprintf(temporary, sizeof temporary, "%s/.%s.json.tmp.json", dir, run->name);
-    if (!tn_xgb_save(&run->trees, temporary, err))
+/* Saves the trees as `dir`/<name>.json and names the version after their bytes. */
+static bool save_trees(training_run *run, const char *dir, tn_trained_model *summary,
+                       tn_error *err) {
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s.json", dir, run->name);
+    if (!tn_xgb_save(&run->trees, path, err))
         return false;
     char version[96];
     snprintf(version, sizeof version, "%s-%s-%012llx", run->name,
              json_string_value(json_object_get(run->meta, "as_of")),
-             file_hash(temporary) & 0xffffffffffffULL);
+             file_hash(path) & 0xffffffffffffULL);
     json_object_set_new(run->meta, "version", json_string(version));
     snprintf(summary->version, sizeof summary->version, "%s", version);
-    char *meta =
-        json_dumps(run->meta, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    return true;
+}
+
+/* Writes a new file in the private staging directory, where no reader looks yet. */
+static bool write_staged(const char *path, const char *text, size_t length, tn_error *err) {
+    FILE *file = fopen(path, "w");
+    bool ok = file != NULL && fwrite(text, 1, length, file) == length;
+    if (file != NULL && fclose(file) != 0)
+        ok = false;
+    return ok || tn_error_set(err, TN_ERR_IO, "%s: %s", path, strerror(errno));
+}
+
+/* Writes a model's <name>.meta.json and <name>.card.md into the staging directory. */
+static bool write_meta_and_card(json_t *meta, const char *dir, tn_error *err) {
+    const char *name = json_string_value(json_object_get(meta, "name"));
+    char *text = json_dumps(meta, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     tn_strbuf card = TN_STRBUF_INIT;
-    tn_model_card(run->meta, &card);
-    snprintf(path, sizeof path, "%s/%s.meta.json", dir, run->name);
-    bool ok = meta != NULL && tn_file_write_atomic(path, meta, strlen(meta), err);
-    snprintf(path, sizeof path, "%s/%s.card.md", dir, run->name);
-    ok = ok && tn_file_write_atomic(path, tn_strbuf_cstr(&card), card.length, err);
-    if (ok && rename(temporary, model_path) != 0)
-        ok = tn_error_set(err, TN_ERR_IO, "%s: %s", model_path, strerror(errno));
-    if (!ok)
-        unlink(temporary);
-    free(meta);
+    tn_model_card(meta, &card);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s.meta.json", dir, name);
+    bool ok = text != NULL ? write_staged(path, text, strlen(text), err)
+                           : tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    snprintf(path, sizeof path, "%s/%s.card.md", dir, name);
+    ok = ok && write_staged(path, tn_strbuf_cstr(&card), card.length, err);
+    free(text);
     tn_strbuf_free(&card);
     return ok;
+}
+
+/*
+ * Names the set of the two trained models in their metadata, writes the
+ * metadata and cards beside the trees in `staging`, and publishes the six
+ * files as one set in `models_dir` (model_set.h).
+ */
+static bool publish_set(json_t *metas[2], const char *staging, const char *models_dir,
+                        tn_train_result *result, tn_error *err) {
+    tn_model_set_id(json_string_value(json_object_get(metas[0], "as_of")),
+                    result->models[0].version, result->models[1].version, result->model_set,
+                    sizeof result->model_set);
+    bool ok = true;
+    for (int m = 0; ok && m < 2; m++) {
+        json_object_set_new(metas[m], "model_set", json_string(result->model_set));
+        ok = write_meta_and_card(metas[m], staging, err);
+    }
+    return ok && tn_model_set_publish(models_dir, staging, result->model_set, err);
 }
 
 static json_t *params_json(double scale_pos_weight, int best_round, double validation_auc) {
@@ -395,20 +425,20 @@ static void describe(training_run *run, tn_day as_of) {
     json_t *snapshots = json_array();
     for (size_t i = 0; i < run->snapshots->count; i++)
         json_array_append_new(snapshots, date_json(run->snapshots->dates[i]));
-    run->meta =
-        json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:{s:o, s:o, s:o}}", "name", run->name,
-                  "version", "", "as_of", date_json(as_of), "population",
-                  churn ? "customers active at each monthly snapshot date t"
-                        : "customers active and not yet upgraded at each monthly snapshot date t",
-                  "label",
-                  churn ? "churned within the 90 days after t: churn_date in [t, t + 90)"
-                        : "upgraded within the 90 days after t: upgrade_date in [t, t + 90)",
-                  "features_as_of",
-                  "each snapshot's t: the marts' SQL evaluated as of t (data dated before t only)",
-                  "encoding", tn_encoder_to_json(&run->encoder), "calibration",
-                  tn_calibration_to_json(&run->calibration), "training", "snapshots", snapshots,
-                  "split", split_json(run), "xgboost",
-                  params_json(run->scale_pos_weight, run->best_round, run->validation_auc));
+    run->meta = json_pack(
+        "{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:{s:o, s:o, s:o}}", "name", run->name,
+        "version", "", "model_set", "", "as_of", date_json(as_of), "population",
+        churn ? "customers active at each monthly snapshot date t"
+              : "customers active and not yet upgraded at each monthly snapshot date t",
+        "label",
+        churn ? "churned within the 90 days after t: churn_date in [t, t + 90)"
+              : "upgraded within the 90 days after t: upgrade_date in [t, t + 90)",
+        "features_as_of",
+        "each snapshot's t: the marts' SQL evaluated as of t (data dated before t only)",
+        "encoding", tn_encoder_to_json(&run->encoder), "calibration",
+        tn_calibration_to_json(&run->calibration), "training", "snapshots", snapshots, "split",
+        split_json(run), "xgboost",
+        params_json(run->scale_pos_weight, run->best_round, run->validation_auc));
     json_object_set_new(run->meta, "libraries",
                         json_pack("{s:s, s:s, s:s}", "tenure", TN_VERSION, "xgboost", xgboost,
                                   "duckdb", duckdb_library_version()));
@@ -471,7 +501,7 @@ static bool train_model(training_run *run, tn_day as_of, const char *dir, tn_tra
         json_object_set_new(run->meta, "shap", shap);
         json_object_set_new(run->meta, "constant_in_training", constant_features_json(run));
         ok = (strcmp(run->name, "expansion") != 0 || leakage_guard(run, err)) &&
-             write_model_files(run, dir, summary, err);
+             save_trees(run, dir, summary, err);
     }
     if (ok) {
         const json_t *test = json_object_get(json_object_get(run->meta, "metrics"), "test");
@@ -582,7 +612,10 @@ bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as
     } models[2] = {
         {"churn", tn_churn_features, TN_CHURN_FEATURES, &snapshots->churn},
         {"expansion", tn_expansion_features, TN_EXPANSION_FEATURES, &snapshots->expansion}};
-    bool ok = true;
+    char staging[4200];
+    json_t *metas[2] = {NULL, NULL};
+    bool ok = tn_model_set_stage(models_dir, staging, sizeof staging, err);
+    bool staged = ok;
     for (int m = 0; ok && m < 2; m++) {
         if (watch != NULL && watch->step != NULL)
             watch->step(watch->context, models[m].name, (size_t)m, 2);
@@ -595,12 +628,19 @@ bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as
                             .left_out = left_out,
                             .rows = models[m].rows,
                             .snapshots = snapshots};
-        ok = train_model(&run, as_of, models_dir, &result->models[m], err);
+        ok = train_model(&run, as_of, staging, &result->models[m], err);
         if (!ok)
             tn_error_prefix(err, "%s model", models[m].name);
+        else
+            metas[m] = json_incref(run.meta);
         run_free(&run);
         json_decref(left_out);
     }
+    ok = ok && publish_set(metas, staging, models_dir, result, err);
+    if (!ok && staged)
+        tn_model_set_discard(staging);
+    json_decref(metas[0]);
+    json_decref(metas[1]);
     return ok;
 }
 

@@ -9,9 +9,12 @@
  * last three of them are the calibration slice (early stopping and the
  * calibration: isotonic, or Platt scaling when the slice is too small, see
  * calibration.h), the rest train the trees. The test set is touched
- * once, to report. Each model is written as models/<name>.json (XGBoost's
- * JSON format), <name>.meta.json (encoding, calibration, split, metrics,
- * SHAP, versions) and <name>.card.md (the same for people).
+ * once, to report. Each model is written as <name>.json (XGBoost's JSON
+ * format), <name>.meta.json (encoding, calibration, split, metrics, SHAP,
+ * versions, the model set) and <name>.card.md (the same for people), and
+ * the six files of both models are published together as one model set
+ * (model_set.h): models/sets/<id>/, made current by models/current, and
+ * readable as models/<name>.json and so on.
  */
 #ifndef TN_ML_TRAIN_H
 #define TN_ML_TRAIN_H
@@ -56,6 +59,7 @@ typedef struct {
 typedef struct {
     size_t snapshots;
     tn_trained_model models[2]; /* churn, expansion */
+    char model_set[64];         /* the id of the set they were published as */
 } tn_train_result;
 
 /*
@@ -66,8 +70,8 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
               tn_error *err);
 
 /*
- * Trains both models on `snapshots` (for `as_of`) into `models_dir`, which
- * must exist, leaving out the features in `missing` (an array of
+ * Trains both models on `snapshots` (for `as_of`) and publishes them as one
+ * set in `models_dir`, which must exist, leaving out the features in `missing` (an array of
  * {feature, because}, as tn_train_missing_features gives).
  */
 bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as_of,

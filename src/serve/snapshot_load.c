@@ -2,15 +2,14 @@
  * snapshot_load.c — reading a serving snapshot from the warehouse and the
  * models (see snapshot.h).
  *
- * Steps: open the warehouse read-only; read its build (as-of date); load
- * both models; score every active customer with the code path `tenure
- * score` uses (ml/score.h, which also names each account: name, owner,
- * renewal, CRM id); read the Customer 360 facts, daily usage,
- * recent tickets, open opportunities and the inactive customers
- * (sql/serve/); close the warehouse, so `tenure build` can write it while
- * the server runs; build every customer's answers (views.h), the index and
- * the dashboard's views (analytics.h, with analysis.json from the reports
- * directory).
+ * Steps: load both models (one set: ml/model_set.h), before the warehouse
+ * is opened, so the file is held no longer than reading it takes; open the
+ * warehouse read-only; read its build (as-of date); score every active customer with the code path
+ * `tenure score` uses (ml/score.h, which also names each account: name, owner, renewal, CRM id);
+ * read the Customer 360 facts, daily usage, recent tickets, open opportunities and the inactive
+ * customers (sql/serve/); close the warehouse, so `tenure build` can write it while the server
+ * runs; build every customer's answers (views.h), the index and the dashboard's views (analytics.h,
+ * with analysis.json from the reports directory).
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include "common/embedded.h"
 #include "common/log.h"
 #include "ml/model.h"
+#include "ml/model_set.h"
 #include "ml/score.h"
 #include "serve/analytics.h"
 #include "serve/snapshot.h"
@@ -52,14 +52,16 @@ static void sources_free(sources *s) {
 
 static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {
     tn_db *db = NULL;
-    bool ok = tn_db_open(source->db_path, TN_DB_READ_ONLY, &db, err) &&
-              tn_table_query(db, tn_embedded_text("sql/serve/snapshot_info.sql"), &s->info, err);
+    tn_error model_error;
+    bool models = tn_model_set_load(source->models_dir, &s->churn, &s->expansion, &model_error);
+    bool ok = tn_db_open(source->db_path, TN_DB_READ_ONLY, &db, err); /* its problem first */
+    if (ok && !models)
+        ok = err != NULL ? (*err = model_error, false) : false;
+    ok = ok && tn_table_query(db, tn_embedded_text("sql/serve/snapshot_info.sql"), &s->info, err);
     if (ok && s->info.rows != 1)
         ok = tn_error_set(err, TN_ERR_INPUT, "%s: marts.build_info has %zu rows, expected 1",
                           source->db_path, s->info.rows);
-    ok = ok && tn_ml_model_load(source->models_dir, "churn", &s->churn, err) &&
-         tn_ml_model_load(source->models_dir, "expansion", &s->expansion, err) &&
-         tn_score_all(db, &s->churn, &s->expansion, &s->scores, err);
+    ok = ok && tn_score_all(db, &s->churn, &s->expansion, &s->scores, err);
     const struct {
         const char *sql;
         tn_table *rows;

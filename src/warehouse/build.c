@@ -495,7 +495,9 @@ bool tn_build(const tn_build_options *options, const tn_build_watch *watch, tn_b
     tn_db *db = NULL;
     ok = ok && (result->loaded ? prepare_load(job, err) : tn_contract_load(&job->contract, err)) &&
          tn_models_load(layers, &job->models, err);
-    if (ok && !tn_db_open(options->db_path, TN_DB_READ_WRITE, &db, err)) {
+    tn_db_wait wait = {options->lock_wait_seconds, watch != NULL ? watch->context : NULL,
+                       watch != NULL ? watch->waiting : NULL};
+    if (ok && !tn_db_open_waiting(options->db_path, TN_DB_READ_WRITE, &wait, &db, err)) {
         tn_error_prefix(err, "--db");
         ok = false;
     }

@@ -39,6 +39,8 @@ typedef struct {
     tn_day as_of;             /* TN_DAY_UNSET: the data's own */
     bool lenient;             /* load the good rows, keep the bad ones in raw.rejects */
     bool append;              /* the exports are an increment, merged into the stored rows */
+    int lock_wait_seconds;    /* how long to wait while another process (a server loading,
+                                 a reader) holds the warehouse's lock; 0: not at all */
 } tn_build_options;
 
 /* What a build did or, for a strict load with problems, found. */
@@ -60,6 +62,8 @@ typedef struct {
     void *context;
     void (*step)(void *context, const char *what, double percent);
     bool (*should_stop)(void *context);
+    /* NULL, or told once when the build starts waiting for another process's lock */
+    void (*waiting)(void *context, const char *holder);
 } tn_build_watch;
 
 /*

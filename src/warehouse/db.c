@@ -34,24 +34,65 @@ static bool check_parent_directory(const char *path, tn_error *err) {
     return ok;
 }
 
-static bool open_database(const char *path, tn_db_mode mode, duckdb_database *database,
-                          tn_error *err) {
+/* Whether DuckDB failed for another process's lock; its holder ("Conflicting lock is held in
+ * /usr/bin/tenure (PID 123)", or "another process") goes to `holder`. */
+static bool lock_holder(const char *message, char *holder, size_t size) {
+    if (message == NULL || strstr(message, "Could not set lock on file") == NULL)
+        return false;
+    const char *start = strstr(message, "Conflicting lock is held in ");
+    const char *end = start != NULL ? strchr(start, ')') : NULL;
+    if (end != NULL)
+        snprintf(holder, size, "%.*s", (int)(end + 1 - start), start);
+    else
+        snprintf(holder, size, "another process");
+    return true;
+}
+
+static double seconds_now(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
+}
+
+static bool open_database(const char *path, tn_db_mode mode, const tn_db_wait *wait,
+                          duckdb_database *database, tn_error *err) {
     duckdb_config config = NULL;
     if (duckdb_create_config(&config) != DuckDBSuccess)
         return tn_error_set(err, TN_ERR_DB, "%s: could not create a DuckDB configuration", path);
     duckdb_set_config(config, "access_mode", mode == TN_DB_READ_ONLY ? "READ_ONLY" : "READ_WRITE");
-    char *message = NULL;
-    duckdb_state state = duckdb_open_ext(path, database, config, &message);
+    char *message = NULL, holder[512];
+    double started = seconds_now();
+    duckdb_state state;
+    bool told = false;
+    while ((state = duckdb_open_ext(path, database, config, &message)) != DuckDBSuccess &&
+           wait != NULL && lock_holder(message, holder, sizeof holder) &&
+           seconds_now() - started < wait->seconds) {
+        if (!told && wait->waiting != NULL)
+            wait->waiting(wait->context, holder);
+        told = true;
+        duckdb_free(message);
+        message = NULL;
+        nanosleep(&(struct timespec){0, 250 * 1000 * 1000}, NULL);
+    }
     duckdb_destroy_config(&config);
     if (state == DuckDBSuccess)
         return true;
-    tn_error_set(err, TN_ERR_IO, "%s: cannot open the warehouse: %s", path,
-                 message != NULL ? message : "unknown DuckDB error");
+    if (told && lock_holder(message, holder, sizeof holder))
+        tn_error_set(err, TN_ERR_IO, "%s: still locked by another process after %.0f s: %s", path,
+                     wait->seconds, holder);
+    else
+        tn_error_set(err, TN_ERR_IO, "%s: cannot open the warehouse: %s", path,
+                     message != NULL ? message : "unknown DuckDB error");
     duckdb_free(message);
     return false;
 }
 
 bool tn_db_open(const char *path, tn_db_mode mode, tn_db **out, tn_error *err) {
+    return tn_db_open_waiting(path, mode, NULL, out, err);
+}
+
+bool tn_db_open_waiting(const char *path, tn_db_mode mode, const tn_db_wait *wait, tn_db **out,
+                        tn_error *err) {
     *out = NULL;
     struct stat info;
     if (mode == TN_DB_READ_ONLY && stat(path, &info) != 0)
@@ -67,7 +108,7 @@ bool tn_db_open(const char *path, tn_db_mode mode, tn_db **out, tn_error *err) {
         free(db);
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     }
-    if (!open_database(path, mode, &db->database, err)) {
+    if (!open_database(path, mode, wait, &db->database, err)) {
         free(db->path);
         free(db);
         return false;

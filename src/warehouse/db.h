@@ -4,7 +4,9 @@
  * Every command that touches the warehouse goes through a tn_db: it opens the
  * file (read-only for commands that only read, so an analyst's session and
  * `tenure sql` can never change it), turns DuckDB's failures into tn_error
- * messages that name the file, and closes everything in one call.
+ * messages that name the file, and closes everything in one call. A writer
+ * can wait, for a bounded time, while another process holds the file
+ * (tn_db_open_waiting).
  */
 #ifndef TN_WAREHOUSE_DB_H
 #define TN_WAREHOUSE_DB_H
@@ -29,6 +31,23 @@ typedef enum {
  * naming the path.
  */
 bool tn_db_open(const char *path, tn_db_mode mode, tn_db **out, tn_error *err);
+
+/* How tn_db_open_waiting waits while another process holds the file's lock. */
+typedef struct {
+    double seconds; /* give up after this long */
+    void *context;
+    /* called once, when the wait begins; `holder` is DuckDB's account of who holds the lock */
+    void (*waiting)(void *context, const char *holder);
+} tn_db_wait;
+
+/*
+ * tn_db_open, but while another process holds a conflicting lock on the
+ * file (a reader while we write, a writer while we read), tries again every
+ * quarter second for up to wait->seconds. Giving up is TN_ERR_IO naming the
+ * file, the wait and the holder. A NULL `wait` does not wait.
+ */
+bool tn_db_open_waiting(const char *path, tn_db_mode mode, const tn_db_wait *wait, tn_db **out,
+                        tn_error *err);
 
 /* Closes the connection and the database. NULL is allowed. */
 void tn_db_close(tn_db *db);

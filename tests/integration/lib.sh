@@ -87,9 +87,17 @@ expect_between() {
     fi
 }
 
-# query DB SQL — prints the result rows of SQL (CSV, without the header).
+# query DB SQL — prints the result rows of SQL (CSV, without the header); SQL may read
+# the test's own files (under $WORK), nothing else.
 query() {
-    "$TENURE" sql --csv --db "$1" "$2" | tail -n +2
+    "$TENURE" sql --csv --allow-files "$WORK" --db "$1" "$2" | tail -n +2
+}
+
+# query_attached DB SQL — as query, for SQL that ATTACHes another warehouse to compare the
+# two, which `tenure sql` refuses (it reads its own warehouse only): run by the duckdb_exec
+# test tool, which opens DB read-write.
+query_attached() {
+    "${TN_DUCKDB_EXEC:?TN_DUCKDB_EXEC must name the duckdb_exec tool}" "$1" "$2"
 }
 
 # ---- tenure serve ---------------------------------------------------------------------

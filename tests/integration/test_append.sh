@@ -45,7 +45,7 @@ fingerprint() {
 
 # differences DB OTHER TABLE — rows of TABLE in one warehouse and not the other, both ways.
 differences() {
-    query "$1" "ATTACH '$2' AS other (READ_ONLY);
+    query_attached "$1" "ATTACH '$2' AS other (READ_ONLY);
         SELECT (SELECT count(*) FROM (SELECT * FROM $3 EXCEPT ALL SELECT * FROM other.$3))
              + (SELECT count(*) FROM (SELECT * FROM other.$3 EXCEPT ALL SELECT * FROM $3))"
 }

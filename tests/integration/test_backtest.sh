@@ -56,6 +56,8 @@ for D in $DATES; do
             fail "$D: $file differs between the whole and the truncated warehouse"
         fi
     done
+    expect_equal "$(readlink "$WORK/models-whole-$D/current")" "$(readlink "$WORK/models-cut-$D/current")" \
+        "$D: the same model set (models/current -> sets/<id>)"
     # analysis.json names its warehouse; nothing else may differ
     expect_equal "$(diff <(grep -v '"warehouse"' "$WORK/reports-whole-$D/analysis.json") \
         <(grep -v '"warehouse"' "$WORK/reports-cut-$D/analysis.json") | wc -l)" 0 "$D: analysis.json identical"
@@ -85,6 +87,8 @@ for D in $DATES; do
             fail "backtest as of $D: $file differs from training on the truncated data"
         fi
     done
+    expect_equal "$(readlink "$WORK/bt-models/$D/current")" "$(readlink "$WORK/models-cut-$D/current")" \
+        "backtest as of $D: the same model set, kept in DIR/<date>/ as train publishes it"
     entry=".dates[] | select(.as_of == \"$D\")"
     # the outcome, counted independently on the whole warehouse
     expect_equal "$(jq "$entry | .churn.customers, .churn.outcomes" "$BT" | paste -sd ' ')" \

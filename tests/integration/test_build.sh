@@ -155,7 +155,7 @@ expect_status 0 "build --raw of a generated CSV export"
 for table in raw.customers raw.usage_events raw.gtm_opportunities raw.support_tickets raw.risk_signals \
              marts.mart_customer_churn_features marts.mart_customer_expansion_features \
              marts.customer_survival marts.customer_risk_inputs marts.customer_accounts; do
-    differences=$(query "$LOADED" "ATTACH '$GEN' AS generated (READ_ONLY);
+    differences=$(query_attached "$LOADED" "ATTACH '$GEN' AS generated (READ_ONLY);
         SELECT (SELECT count(*) FROM (SELECT * FROM $table EXCEPT ALL SELECT * FROM generated.$table))
              + (SELECT count(*) FROM (SELECT * FROM generated.$table EXCEPT ALL SELECT * FROM $table))")
     expect_equal "$differences" 0 "$table: loaded from CSV = generated"
@@ -180,7 +180,7 @@ expect_equal "$(query "$REAL_DB" "SELECT \"timestamp\" FROM raw.usage_events WHE
     "'T' and 'Z' timestamps read as UTC"
 for table in mart_customer_churn_features customer_survival customer_risk_inputs; do
     # c2's industry is spelled differently in this export; everything else must agree
-    expect_equal "$(query "$REAL_DB" "ATTACH '$WORK/clean.duckdb' AS fixture (READ_ONLY);
+    expect_equal "$(query_attached "$REAL_DB" "ATTACH '$WORK/clean.duckdb' AS fixture (READ_ONLY);
         SELECT count(*) FROM (SELECT * REPLACE ('' AS customer_id) FROM marts.$table WHERE customer_id <> 'c2'
                               EXCEPT ALL SELECT * REPLACE ('' AS customer_id) FROM fixture.marts.$table WHERE customer_id <> 'c2')")" 0 \
         "marts.$table the same as from the clean fixture"

@@ -20,14 +20,14 @@ expect_status 0 "the examples load through their mapping"
 expect_contains stderr "build: read the exports through $EXAMPLES/tenure.yml" "through examples/exports/tenure.yml"
 for table in $(query "$CANONICAL" "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'
                                   AND table_name <> 'build_info' ORDER BY 1"); do
-    expect_equal "$(query "$EXAMPLE" "ATTACH '$CANONICAL' AS canonical (READ_ONLY);
+    expect_equal "$(query_attached "$EXAMPLE" "ATTACH '$CANONICAL' AS canonical (READ_ONLY);
         SELECT (SELECT count(*) FROM (SELECT * FROM marts.$table EXCEPT ALL SELECT * FROM canonical.marts.$table))
              + (SELECT count(*) FROM (SELECT * FROM canonical.marts.$table EXCEPT ALL SELECT * FROM marts.$table))
              + abs((SELECT count(*) FROM marts.$table) - (SELECT count(*) FROM canonical.marts.$table))")" 0 \
         "marts.$table equals the canonical build's, every row and column"
 done
 for table in customers usage_events risk_signals; do
-    expect_equal "$(query "$EXAMPLE" "ATTACH '$CANONICAL' AS canonical (READ_ONLY);
+    expect_equal "$(query_attached "$EXAMPLE" "ATTACH '$CANONICAL' AS canonical (READ_ONLY);
         SELECT (SELECT count(*) FROM (SELECT * FROM raw.$table EXCEPT ALL SELECT * FROM canonical.raw.$table))
              + (SELECT count(*) FROM (SELECT * FROM canonical.raw.$table EXCEPT ALL SELECT * FROM raw.$table))")" 0 \
         "raw.$table too (opportunities and tickets keep the CRM's and help desk's own ids)"

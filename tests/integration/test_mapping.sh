@@ -26,7 +26,7 @@ exports() {
 same_marts() {
     local table differences
     for table in mart_customer_churn_features mart_customer_expansion_features customer_survival; do
-        differences=$(query "$1" "ATTACH '$CANONICAL' AS canonical (READ_ONLY);
+        differences=$(query_attached "$1" "ATTACH '$CANONICAL' AS canonical (READ_ONLY);
             SELECT (SELECT count(*) FROM (SELECT * FROM marts.$table EXCEPT ALL SELECT * FROM canonical.marts.$table))
                  + (SELECT count(*) FROM (SELECT * FROM canonical.marts.$table EXCEPT ALL SELECT * FROM marts.$table))")
         expect_equal "$differences" 0 "$2: marts.$table equals the canonical build's"

@@ -87,6 +87,7 @@ for file in churn.json expansion.json churn.meta.json; do
     CHECKS=$((CHECKS + 1))
     if cmp -s "$WORK/models/$file" "$WORK/again/$file"; then pass "same warehouse, same $file"; else fail "$file differs between two runs"; fi
 done
+expect_equal "$(readlink "$WORK/again/current")" "$(readlink "$WORK/models/current")" "and the same model set"
 
 # ---- without the optional inputs: no risk signals, no adoption scores ------------------
 # The company's CSV export with risk_signals.csv holding only its header and
@@ -215,12 +216,14 @@ cp -r "$WORK/models" "$WORK/broken"
 echo '{"version": "x", "as_of": ' >"$WORK/broken/churn.meta.json"
 run "$TENURE" score --db "$DB" --models "$WORK/broken" --all
 expect_status 1 "corrupt metadata"
-expect_contains stderr "broken/churn.meta.json: not valid JSON" "says the metadata is not JSON"
+expect_contains stderr "broken/$(readlink "$WORK/broken/current")/churn.meta.json: not valid JSON" \
+    "says the metadata is not JSON (in the current model set)"
 cp "$WORK/models/churn.meta.json" "$WORK/broken/churn.meta.json"
 head -c 5000 "$WORK/models/churn.json" >"$WORK/broken/churn.json"
 run "$TENURE" score --db "$DB" --models "$WORK/broken" --all
 expect_status 1 "a truncated model file"
-expect_contains stderr "broken/churn.json: not a readable XGBoost model" "says the model file is unreadable"
+expect_contains stderr "broken/$(readlink "$WORK/broken/current")/churn.json: not a readable XGBoost model" \
+    "says the model file is unreadable"
 
 # before.duckdb is built as of T = 2026-02-12: training as of T (not the data's last day)
 # has the month starts up to 2025-11-01 (+ 90 days ≤ T), of which two close before the tests

@@ -8,7 +8,13 @@
  * its customer churned, for `tenure check` to find) use this. It prints the
  * last statement's result as CSV (no quoting) and exits 1 with DuckDB's
  * message on failure. Not installed, not part of tenure.
+ *
+ *     duckdb_exec --hold DB
+ *
+ * opens DB read-only, prints "holding", and keeps it open (and its lock
+ * held) until stdin ends: the lock tests' stand-in for another reader.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +51,30 @@ static void print_result(duckdb_result *result) {
     }
 }
 
+static int hold(const char *path) {
+    duckdb_config config;
+    duckdb_database database;
+    char *message = NULL;
+    duckdb_create_config(&config);
+    duckdb_set_config(config, "access_mode", "READ_ONLY");
+    bool opened = duckdb_open_ext(path, &database, config, &message) == DuckDBSuccess;
+    duckdb_destroy_config(&config);
+    if (!opened) {
+        fprintf(stderr, "%s: %s\n", path, message != NULL ? message : "cannot open");
+        duckdb_free(message);
+        return 1;
+    }
+    printf("holding\n");
+    fflush(stdout);
+    while (getchar() != EOF)
+        continue;
+    duckdb_close(&database);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "--hold") == 0)
+        return hold(argv[2]);
     if (argc < 2 || argc > 3) {
         fprintf(stderr, "usage: %s DB [SQL]   (SQL from stdin when not given)\n", argv[0]);
         return 2;
