@@ -4,6 +4,8 @@
 #   make run      the whole pipeline on the default synthetic company, then the server
 #   make test     sanitizer build (ASan + UBSan) and the full test suite under ctest
 #   make bench    release build and the benchmark scripts in bench/
+#   make fuzz     the libFuzzer targets (clang), each for FUZZ_SECONDS (default 3600),
+#                 FUZZ_JOBS at a time; findings in fuzz-findings/ (docs/fuzzing.md)
 #   make clean    remove the build directories
 #   make format   clang-format every C source
 #
@@ -11,13 +13,17 @@
 
 BUILD_DIR      := build
 TEST_BUILD_DIR := build-test
+FUZZ_BUILD_DIR := build-fuzz
+FUZZ_SECONDS   ?= 3600
+FUZZ_JOBS      ?= $(JOBS)
+FUZZ_OUT       ?= fuzz-findings
 JOBS           ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_QUIET    := --log-level=WARNING
 
 # Keep the nested make that CMake runs from announcing every directory.
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all build run test bench clean format bootstrap
+.PHONY: all build run test bench fuzz clean format bootstrap
 
 all: build
 
@@ -39,8 +45,13 @@ test: bootstrap
 bench: build
 	@bench/run.sh $(BUILD_DIR)/tenure
 
+# FUZZ_TARGETS="request values" runs only those (tests/fuzz/targets.cmake lists them all).
+fuzz: bootstrap
+	@tests/fuzz/build.sh $(FUZZ_BUILD_DIR) $(JOBS)
+	@tests/fuzz/run.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS) $(FUZZ_OUT) $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) $(FUZZ_BUILD_DIR)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

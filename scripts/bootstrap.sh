@@ -29,9 +29,10 @@ die() { say "$*"; exit 1; }
 # benchmarks drive (jq reads JSON in the integration tests; script(1), from
 # bsdutils, gives them a terminal; curl talks to the server; python3-jsonschema
 # validates its answers against api/openapi.json; wrk loads it in bench/serve.sh;
-# chromium runs the dashboard's browser tests).
+# chromium runs the dashboard's browser tests). clang and libclang-rt-dev (its
+# libFuzzer and sanitizer runtimes) build the fuzz targets of tests/fuzz.
 PACKAGES=(
-    gcc make cmake pkg-config git ca-certificates
+    gcc make cmake pkg-config git ca-certificates clang libclang-rt-dev
     libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev libyaml-dev zlib1g-dev
     jq bsdutils curl python3-jsonschema wrk chromium
 )

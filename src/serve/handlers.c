@@ -17,9 +17,9 @@
 
 #include "common/embedded.h"
 #include "common/strbuf.h"
+#include "common/utf8.h"
 #include "serve/assets.h"
 #include "serve/search.h"
-#include "serve/utf8.h"
 #include "serve/views.h"
 #include "tn_version.h"
 

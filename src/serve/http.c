@@ -8,11 +8,11 @@
 #include <time.h>
 
 #include "common/strbuf.h"
+#include "common/utf8.h"
 #include "serve/handlers.h"
 #include "serve/request.h"
 #include "serve/routes.h"
 #include "serve/server.h"
-#include "serve/utf8.h"
 
 typedef struct {
     struct timespec started;

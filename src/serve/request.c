@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "serve/utf8.h"
+#include "common/utf8.h"
 
 static bool refuse(tn_request_problem *problem, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -10,6 +10,8 @@
 
 #include <zlib.h>
 
+#include "common/utf8.h"
+
 enum { MAX_TEXT = 1000, BLOCK = 1 << 16 };
 
 typedef enum { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED } field_state;
@@ -37,31 +39,17 @@ typedef struct {
     size_t *by_row, row_count, next_row;    /* lookups of accepted rows, by row */
 } targets;
 
-/* Length of the valid UTF-8 sequence at `text` (at most `left` bytes), or 0 when it is not one. */
-static size_t utf8_sequence(const unsigned char *text, size_t left) {
-    size_t length = text[0] < 0x80             ? 1
-                    : (text[0] & 0xE0) == 0xC0 ? 2
-                    : (text[0] & 0xF0) == 0xE0 ? 3
-                    : (text[0] & 0xF8) == 0xF0 ? 4
-                                               : 0;
-    if (length == 0 || length > left || (length == 2 && text[0] < 0xC2))
-        return 0;
-    for (size_t i = 1; i < length; i++) {
-        if ((text[i] & 0xC0) != 0x80)
-            return 0;
-    }
-    return length;
-}
-
 /*
  * The record's text as valid UTF-8, for the rejects table: a byte that is
- * not part of a UTF-8 character becomes "\xNN", a NUL byte "\0". Caller frees.
+ * not part of a well-formed UTF-8 character (common/utf8.h: no surrogates
+ * or overlong forms either, which DuckDB refuses in a VARCHAR) becomes
+ * "\xNN", a NUL byte "\0". Caller frees.
  */
 static char *printable_text(const char *text, size_t length) {
     char *out = malloc(length * 4 + 1);
     size_t n = 0;
     for (size_t i = 0; out != NULL && i < length;) {
-        size_t sequence = utf8_sequence((const unsigned char *)text + i, length - i);
+        size_t sequence = tn_utf8_sequence(text + i, length - i);
         if (text[i] == '\0') {
             memcpy(out + n, "\\0", 2);
             n += 2, i++;

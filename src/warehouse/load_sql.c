@@ -373,6 +373,24 @@ static bool needs_number_text(tn_column_kind kind) {
 
 /* ---- the whole statement --------------------------------------------------------------------- */
 
+/*
+ * L4 of a parsed column: its value, and its text where the value is NULL.
+ * DuckDB reads 'infinity' and '-infinity' as dates and times (its casts, and
+ * strptime whatever the pattern): no export means them, so an infinite date
+ * or time is refused like any text that does not parse.
+ */
+static void parsed_column(tn_strbuf *out, int c, const char *name, bool time) {
+    if (time)
+        tn_strbuf_printf(out, "CASE WHEN isfinite(v_%d) THEN v_%d END AS ", c, c);
+    else
+        tn_strbuf_printf(out, "v_%d AS ", c);
+    tn_load_sql_ident(out, name);
+    tn_strbuf_printf(out, ", CASE WHEN v_%d IS NULL", c);
+    if (time)
+        tn_strbuf_printf(out, " OR NOT isfinite(v_%d)", c);
+    tn_strbuf_printf(out, " THEN t_%d END AS \"%s__bad\"", c, name);
+}
+
 void tn_load_sql_create(const tn_contract_table *table, const tn_table_source *source,
                         int table_index, size_t file_index, const tn_load_file *file,
                         bool structured, tn_strbuf *out) {
@@ -383,10 +401,7 @@ void tn_load_sql_create(const tn_contract_table *table, const tn_table_source *s
         if (c > 0)
             tn_strbuf_puts(out, ", ");
         if (tn_load_sql_is_parsed(table->columns[c].kind)) {
-            tn_strbuf_printf(out, "v_%d AS ", c);
-            tn_load_sql_ident(out, name);
-            tn_strbuf_printf(out, ", CASE WHEN v_%d IS NULL THEN t_%d END AS ", c, c);
-            tn_strbuf_printf(out, "\"%s__bad\"", name);
+            parsed_column(out, c, name, tn_column_kind_is_time(table->columns[c].kind));
         } else {
             tn_strbuf_printf(out, "t_%d AS ", c);
             tn_load_sql_ident(out, name);
@@ -397,7 +412,10 @@ void tn_load_sql_create(const tn_contract_table *table, const tn_table_source *s
         if (!tn_load_sql_is_parsed(table->columns[c].kind))
             continue;
         tn_strbuf_puts(out, ", ");
-        parse_value(&table->columns[c], &source->columns[c], source, c, out);
+        if (file == NULL) /* no rows to parse, and a format DuckDB refuses must not fail it */
+            tn_strbuf_printf(out, "CAST(NULL AS %s)", table->columns[c].sql_type);
+        else
+            parse_value(&table->columns[c], &source->columns[c], source, c, out);
         tn_strbuf_printf(out, " AS v_%d", c);
     }
     tn_strbuf_puts(out, "\nFROM (SELECT *"); /* L2 */

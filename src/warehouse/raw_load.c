@@ -179,6 +179,37 @@ static bool check_zones(tn_raw_load *load, tn_db *db, int t, bool *usable, tn_er
     return true;
 }
 
+/*
+ * Strptime patterns DuckDB cannot read ("%Q"): the load statement would
+ * fail whole, so each is a problem at its column's line and the table is
+ * not read.
+ */
+static bool check_formats(tn_raw_load *load, tn_db *db, int t, bool *usable, tn_error *err) {
+    const tn_contract_table *table = &load->state.contract->tables[t];
+    const tn_table_source *source = &load->state.mapping->tables[t];
+    bool ok = true;
+    for (int c = 0; ok && c < table->column_count; c++) {
+        const tn_column_source *column = &source->columns[c];
+        tn_strbuf sql = TN_STRBUF_INIT;
+        tn_strbuf_puts(&sql, "SELECT try_strptime('', ");
+        bool patterns = column->mapped && tn_mapping_time_patterns(column->format, &sql);
+        tn_strbuf_puts(&sql, ")");
+        tn_error reason;
+        tn_error_clear(&reason);
+        if (patterns && !tn_db_exec(db, tn_strbuf_cstr(&sql), &reason)) {
+            *usable = false;
+            char where[96], expected[TN_ERROR_MESSAGE_MAX + 64];
+            snprintf(where, sizeof where, "%s.format", table->columns[c].name);
+            snprintf(expected, sizeof expected, "a strptime pattern DuckDB reads: %s",
+                     reason.message);
+            ok = add_problem(db, t, MAPPING_FILE, column->line, where, column->format,
+                             "unknown date format", expected, err);
+        }
+        tn_strbuf_free(&sql);
+    }
+    return ok;
+}
+
 /* Each SQL expression of the mapping, bound against the file's columns. */
 static bool check_expressions(tn_raw_load *load, tn_db *db, int t, const tn_load_file *file,
                               bool *usable, tn_error *err) {
@@ -421,7 +452,7 @@ static bool read_table(tn_raw_load *load, tn_db *db, int t, tn_error *err) {
     bool usable = true;
     bool ok = !source->present ||
               (tn_load_files_find(db, load->state.mapping->base_dir, source, set, err) &&
-               check_zones(load, db, t, &usable, err));
+               check_zones(load, db, t, &usable, err) && check_formats(load, db, t, &usable, err));
     if (ok && load->state.increment)
         tn_load_files_forget_missing(set); /* an increment may leave any table out */
     load->summary.table_files[t] = set->count;

@@ -120,8 +120,16 @@ expect_equal "$(query "$DB" "SELECT \"timestamp\" FROM raw.usage_events WHERE ev
     "and is converted to UTC, not truncated"
 sed -i 's/^t1,c1,2026-02-12,high,10,/t1,c1,2026-02-12,high,38.5,/' "$WORK/values/support_tickets.csv"
 sed -i 's/^c1,FinTech,starter,2026-01-01,1250.00,/c1,FinTech,starter,2026-01-01,1234.567,/' "$WORK/values/customers.csv"
+# DuckDB reads 'infinity' as a date: a renewal or close date may lie in the
+# future, so it loaded, and days_to_renewal was 2147463121 (found by fuzz_values).
+sed -i 's/,Maya Patel,2026-04-01,/,Maya Patel,infinity,/' "$WORK/values/customers.csv"
+sed -i 's/^o1,c1,prospecting,2026-04-30,/o1,c1,prospecting,Infinity,/' "$WORK/values/gtm_opportunities.csv"
 run "$TENURE" build --db "$DB" --raw "$WORK/values"
 expect_status 1 "values that would be rounded are errors"
+expect_contains stderr "customers.csv:2: renewal_date: 'infinity' — expected a date, YYYY-MM-DD" \
+    "an infinite renewal date is not a date"
+expect_contains stderr "gtm_opportunities.csv:2: close_date: 'Infinity' — expected a date, YYYY-MM-DD" \
+    "nor an infinite close date"
 expect_contains stderr "support_tickets.csv:2: resolution_time: '38.5' — expected a whole number of hours: Tenure does not round" \
     "resolution_time 38.5 is not stored as 39"
 expect_contains stderr "customers.csv:2: mrr: '1234.567' — expected an amount with at most 2 decimals: Tenure keeps amounts exact and does not round" \
@@ -129,9 +137,12 @@ expect_contains stderr "customers.csv:2: mrr: '1234.567' — expected an amount 
 fresh bytes
 printf 'e98,c1,2026-03-01 10:00:00,api\x00call,0.5000\n' >>"$WORK/bytes/usage_events.csv"
 printf 't98,c1,2026-03-01,low,5,bill\xffing\n' >>"$WORK/bytes/support_tickets.csv"
+# a surrogate, UTF-8 in shape only: validate failed with DuckDB's "Invalid unicode" (found by fuzz_csv_lines)
+printf 't97,c1,2026-03-01,low,5,bill\xed\xa0\x80ing\n' >>"$WORK/bytes/support_tickets.csv"
 run "$TENURE" build --db "$DB" --raw "$WORK/bytes"
 expect_status 1 "NUL bytes and invalid UTF-8 are errors"
 expect_contains stderr "usage_events.csv:16: event_type: 'api\\0call' — expected text without NUL bytes" "a NUL byte, named"
 expect_contains stderr "support_tickets.csv:9: topic: '' — expected UTF-8 text" "invalid UTF-8, named"
+expect_contains stderr "support_tickets.csv:10: topic: '' — expected UTF-8 text" "a surrogate, named"
 
 finish

@@ -185,10 +185,17 @@ expect_contains stdout "product/events.jsonl.gz: feature_adoption_score (propert
 expect_contains stdout "billing/customers.csv:1: header: 'CSM' — expected a column named \"CSM\" (the mapping's customers.columns.owner); the header has \"Customer ID\"" \
     "a column the header lacks, with the header's columns"
 sed -i 's|^timezone: UTC|timezone: Mars/Olympus|' "$WORK/misfit/tenure.yml"
+# A strptime pattern DuckDB cannot read: the load failed whole with DuckDB's
+# "Failed to parse format specifier" (found by fuzz_values).
+sed -i 's|signup_date: {column: Signed up, format: DD.MM.YYYY}|signup_date: {column: Signed up, format: "%d.%m.%Q"}|' \
+    "$WORK/misfit/tenure.yml"
 run "$TENURE" validate --raw "$WORK/misfit"
 line=$(grep -n -m1 '^    timestamp:' "$WORK/misfit/tenure.yml" | cut -d: -f1)
 expect_contains stdout "tenure.yml:$line: usage_events.timestamp.timezone: 'Mars/Olympus' — expected a time zone name" \
     "an unknown time zone, at the line of the column it applies to"
+line=$(grep -n -m1 '^    signup_date:' "$WORK/misfit/tenure.yml" | cut -d: -f1)
+expect_contains stdout "tenure.yml:$line: customers.signup_date.format: '%d.%m.%Q' — expected a strptime pattern DuckDB reads: " \
+    "a date format DuckDB cannot read, at its column's line"
 
 # ---- tenure validate: every file's problems in one run, the warehouse untouched --------------------
 rm -rf "$WORK/five" && cp -r "$FIXTURE" "$WORK/five"

@@ -159,6 +159,27 @@ static void test_bad_bytes_are_shown(void **state) {
     free(lookups[1].text);
 }
 
+/*
+ * Bytes shaped like UTF-8 that are not well formed (a surrogate, an
+ * overlong form, a lead byte past U+10FFFF) are escaped too: DuckDB refuses
+ * them in a VARCHAR, and `tenure validate` failed with "Invalid unicode
+ * detected" instead of reporting the record (found by fuzz_csv_lines).
+ */
+static void test_ill_formed_sequences_are_shown(void **state) {
+    (void)state;
+    const char text[] =
+        "a,b\n1,x\xed\xa0\x80\n2,\xe0\x80\x80\xf5\x80\x80\x80\n3,\xf4\x90\x80\x80\xc3\xa9\n";
+    write_file(text, sizeof text - 1);
+    tn_csv_lookup lookups[] = {{-1, 0, 0, NULL}, {-1, 1, 0, NULL}, {-1, 2, 0, NULL}};
+    int64_t records = 0;
+    assert_true(tn_csv_locate(path, &dialect, NULL, 0, lookups, 3, &records, NULL));
+    assert_string_equal(lookups[0].text, "1,x\\xed\\xa0\\x80");
+    assert_string_equal(lookups[1].text, "2,\\xe0\\x80\\x80\\xf5\\x80\\x80\\x80");
+    assert_string_equal(lookups[2].text, "3,\\xf4\\x90\\x80\\x80\xc3\xa9"); /* é is kept */
+    for (int i = 0; i < 3; i++)
+        free(lookups[i].text);
+}
+
 /* Header lines split on the delimiter, quotes removed ("" is a quote), names trimmed. */
 static void test_split_header(void **state) {
     (void)state;
@@ -223,6 +244,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_gzip_tsv, teardown),
         cmocka_unit_test_teardown(test_json_lines, teardown),
         cmocka_unit_test_teardown(test_bad_bytes_are_shown, teardown),
+        cmocka_unit_test_teardown(test_ill_formed_sequences_are_shown, teardown),
         cmocka_unit_test(test_split_header),
         cmocka_unit_test(test_forget_missing_files),
         cmocka_unit_test(test_missing_file),

@@ -23,6 +23,7 @@
 
 #include "common/embedded.h"
 #include "common/strbuf.h"
+#include "common/utf8.h"
 #include "serve/access_log.h"
 #include "serve/actions.h"
 #include "serve/metrics.h"
@@ -31,7 +32,6 @@
 #include "serve/routes.h"
 #include "serve/search.h"
 #include "serve/snapshot.h"
-#include "serve/utf8.h"
 #include "serve/views.h"
 
 /* ---- routes --------------------------------------------------------------------- */

@@ -1,12 +1,12 @@
 /*
- * utf8.c — UTF-8 checks for client input (see utf8.h).
+ * utf8.c — UTF-8 checks of bytes from outside (see utf8.h).
  */
-#include "serve/utf8.h"
+#include "common/utf8.h"
 
 #include <string.h>
 
-/* The length of the well-formed sequence at p (`left` bytes available), or 0. */
-static size_t sequence_length(const unsigned char *p, size_t left) {
+size_t tn_utf8_sequence(const char *text, size_t left) {
+    const unsigned char *p = (const unsigned char *)text;
     unsigned char c = p[0];
     if (c < 0x80)
         return 1;
@@ -29,9 +29,8 @@ static size_t sequence_length(const unsigned char *p, size_t left) {
 }
 
 bool tn_utf8_valid(const char *text, size_t length) {
-    const unsigned char *p = (const unsigned char *)text;
     for (size_t i = 0; i < length;) {
-        size_t n = sequence_length(p + i, length - i);
+        size_t n = tn_utf8_sequence(text + i, length - i);
         if (n == 0)
             return false;
         i += n;
@@ -41,11 +40,11 @@ bool tn_utf8_valid(const char *text, size_t length) {
 
 char *tn_utf8_repair(const char *text, char *out, size_t size) {
     static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
-    const unsigned char *p = (const unsigned char *)text;
+    const char *p = text;
     size_t left = strlen(text), used = 0;
     while (left > 0) {
-        size_t n = sequence_length(p, left);
-        const char *piece = n > 0 ? (const char *)p : replacement;
+        size_t n = tn_utf8_sequence(p, left);
+        const char *piece = n > 0 ? p : replacement;
         size_t piece_length = n > 0 ? n : 3;
         if (used + piece_length >= size)
             break;
