@@ -88,7 +88,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     /* The checks are prepared once over a table whose one row changes: planning must not fold
      * them with the statistics of the row that was there when they were prepared. */
     run("SET disabled_optimizers = 'statistics_propagation'");
-    run("CREATE TEMP TABLE tn_fuzz_value (v VARCHAR)");
+    run("CREATE TEMP TABLE tn_fuzz_value AS SELECT ''::VARCHAR AS v");
     run(tn_embedded_text("sql/load/setup.sql"));
     run(tn_embedded_text("sql/load/parse.sql"));
     return 0;
@@ -189,18 +189,23 @@ static checked_query *query_for(const uint8_t *data) {
     return q;
 }
 
-/* Makes `text` the one value of tn_fuzz_value; false when DuckDB refuses it (not UTF-8). */
+/*
+ * Makes `text` the one value of tn_fuzz_value; false when DuckDB refuses it
+ * (not UTF-8). The row is updated in place: rows deleted and appended anew
+ * would pile up in the table and slow every query down.
+ */
 static bool set_value(const char *text, size_t length) {
-    run("DELETE FROM tn_fuzz_value");
-    duckdb_appender appender;
-    if (duckdb_appender_create_ext(connection, "temp", "main", "tn_fuzz_value", &appender) !=
-        DuckDBSuccess)
-        fail("cannot append", duckdb_appender_error(appender), "tn_fuzz_value");
-    bool ok = duckdb_append_varchar_length(appender, text, length) == DuckDBSuccess &&
-              duckdb_appender_end_row(appender) == DuckDBSuccess &&
-              duckdb_appender_close(appender) == DuckDBSuccess;
-    duckdb_appender_destroy(&appender);
-    return ok;
+    static duckdb_prepared_statement update;
+    if (update == NULL &&
+        duckdb_prepare(connection, "UPDATE tn_fuzz_value SET v = $1", &update) != DuckDBSuccess)
+        fail("cannot prepare", duckdb_prepare_error(update), "UPDATE tn_fuzz_value");
+    if (duckdb_bind_varchar_length(update, 1, text, length) != DuckDBSuccess)
+        return false;
+    duckdb_result result;
+    if (duckdb_execute_prepared(update, &result) != DuckDBSuccess)
+        fail("cannot set the value", duckdb_result_error(&result), "UPDATE tn_fuzz_value");
+    duckdb_destroy_result(&result);
+    return true;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
