@@ -8,6 +8,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include <microhttpd.h>
 
@@ -68,7 +69,10 @@ static const char *describe(unsigned status, char *message, size_t size) {
     }
 }
 
-/* Writes libmicrohttpd's error as JSON, unless the gate has closed the connection already. */
+/*
+ * Writes libmicrohttpd's error as JSON and shuts the socket, unless the gate
+ * has closed the connection already (it shut the socket then).
+ */
 static void answer_in_json(struct MHD_Connection *connection, unsigned status) {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -77,6 +81,7 @@ static void answer_in_json(struct MHD_Connection *connection, unsigned status) {
     char message[256];
     const char *code = describe(status, message, sizeof message);
     tn_wire_error(info->connect_fd, (int)status, code, message, false);
+    shutdown(info->connect_fd, SHUT_RDWR);
     if (errors_metrics != NULL)
         tn_metrics_record(errors_metrics, TN_ROUTE_NONE, (int)status, 0.0);
 }
@@ -84,10 +89,9 @@ static void answer_in_json(struct MHD_Connection *connection, unsigned status) {
 enum MHD_Result MHD_queue_response(struct MHD_Connection *connection, unsigned int status_code,
                                    struct MHD_Response *response) {
     pthread_once(&resolved, resolve);
-    if (status_code < 400 ||
-        MHD_get_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE) != NULL)
-        return libmicrohttpd_queue != NULL ? libmicrohttpd_queue(connection, status_code, response)
-                                           : MHD_NO;
-    answer_in_json(connection, status_code);
-    return MHD_NO;
+    if (status_code >= 400 &&
+        MHD_get_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE) == NULL)
+        answer_in_json(connection, status_code);
+    return libmicrohttpd_queue != NULL ? libmicrohttpd_queue(connection, status_code, response)
+                                       : MHD_NO;
 }

@@ -14,12 +14,17 @@
  * replaced). So this module defines MHD_queue_response. Every answer of
  * ours passes straight through to libmicrohttpd's function (found with
  * dlsym(RTLD_NEXT)). An error answer without a Content-Type — only
- * libmicrohttpd's own are like that — is instead written to the socket as
- * `{"error":{"code":…,"message":…}}` (wire.h), counted in /metrics as an
- * unmatched request with its status, and the connection closed: the call
- * returns MHD_NO, and libmicrohttpd closes a connection whose error answer
- * it could not queue. (Writing it ourselves also avoids libmicrohttpd
- * 0.9.75 sending the header block twice after a malformed Content-Length.)
+ * libmicrohttpd's own are like that — is first written to the socket as
+ * `{"error":{"code":…,"message":…}}` (wire.h) and counted in /metrics as an
+ * unmatched request with its status; the socket is then shut, and the page
+ * is queued as libmicrohttpd expects, so its own error path runs as usual:
+ * it fails to send the page and closes the connection. (Writing the answer
+ * ourselves also avoids libmicrohttpd 0.9.75 sending the header block twice
+ * after a malformed Content-Length.) Refusing the page instead (MHD_NO),
+ * as this module first did, made libmicrohttpd 0.9.75 read a request line
+ * it had already freed: a request line over the connection's memory, with
+ * no line break, was a use-after-free any client could cause (found by
+ * tests/fuzz/fuzz_http, docs/fuzzing.md).
  *
  * tests/integration/test_serve_limits.sh sends each such request and checks
  * the JSON: a libmicrohttpd built to bind its calls internally

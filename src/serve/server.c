@@ -148,6 +148,8 @@ static bool about_a_client_error(const char *message) {
         "Not enough memory in pool to",
         "Connection was closed by remote side",
         "Connection socket is closed when reading request",
+        /* its own error page, after mhd_errors.c answered in JSON and shut the socket */
+        "Failed to send the response headers for the request for",
     };
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
         if (strncmp(message, prefixes[i], strlen(prefixes[i])) == 0)
