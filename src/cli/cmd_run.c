@@ -2,7 +2,6 @@
  * cmd_run.c — `tenure run`: the whole pipeline, stage after stage.
  *
  * Runs generate → build → check → analyze → train → report → serve
- * (design.md §1)
  * and stops at the first stage that fails or is not built yet, saying which
  * one and how far it got. --db goes to every stage; --customers and --seed
  * to generate; --port to serve, which runs until Ctrl-C or SIGTERM. The
