@@ -2,6 +2,7 @@
 #
 #   make          release build of build/tenure (-O2)
 #   make run      the whole pipeline on the default synthetic company, then the server
+#                 (PORT=N: serve on port N instead of 8000)
 #   make test     sanitizer build (ASan + UBSan) and the full test suite under ctest
 #   make bench    release build and the benchmark scripts in bench/
 #   make fuzz     the libFuzzer targets (clang), each for FUZZ_SECONDS (default 3600),
@@ -35,7 +36,7 @@ build: bootstrap
 	@cmake --build $(BUILD_DIR) --parallel $(JOBS)
 
 run: build
-	$(BUILD_DIR)/tenure run
+	$(BUILD_DIR)/tenure run $(if $(PORT),--port $(PORT))
 
 test: bootstrap
 	@cmake -S . -B $(TEST_BUILD_DIR) $(CMAKE_QUIET) -DCMAKE_BUILD_TYPE=Test -DTENURE_TESTS=ON

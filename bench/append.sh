@@ -33,17 +33,28 @@ rows() { echo $(($(wc -l <"$WORK/increment/$1.csv") - 1)); }
 "$TENURE" build --quiet --db "$WORK/base.duckdb" --raw "$WORK/base" --as-of "$last_day"
 "$TENURE" build --quiet --db "$WORK/full.duckdb" --raw "$WORK/csv"
 
+# cpu_timed VAR_SECONDS VAR_CPU VAR_KB CMD... — wall seconds, CPU seconds (user + system), peak RSS.
+cpu_timed() {
+    local report
+    report=$(mktemp)
+    /usr/bin/time -f "%e %U %S %M" -o "$report" "${@:4}" >/dev/null
+    read -r "${1?}" user system "${3?}" <"$report"
+    printf -v "$2" '%s' "$(awk -v u="$user" -v s="$system" 'BEGIN {print u + s}')"
+    rm -f "$report"
+}
+
 load_before=$(cut -d' ' -f1 /proc/loadavg)
-appends=() append_kb=() marts=() repeats=()
+appends=() append_cpu=() append_kb=() marts=() marts_cpu=() repeats=() repeats_cpu=()
 for run in $(seq "$RUNS"); do
     rm -f "$WORK"/w.duckdb*
     cp "$WORK/base.duckdb" "$WORK/w.duckdb"
-    timed seconds kb "$TENURE" build --quiet --db "$WORK/w.duckdb" --raw "$WORK/increment" --append
-    appends+=("$seconds"); append_kb+=("$kb")
-    timed seconds kb "$TENURE" build --quiet --db "$WORK/w.duckdb" --raw "$WORK/increment" --append
-    repeats+=("$seconds")
-    timed seconds kb "$TENURE" build --quiet --db "$WORK/w.duckdb"
-    marts+=("$seconds")
+    sync
+    cpu_timed seconds cpu kb "$TENURE" build --quiet --db "$WORK/w.duckdb" --raw "$WORK/increment" --append
+    appends+=("$seconds"); append_cpu+=("$cpu"); append_kb+=("$kb")
+    cpu_timed seconds cpu kb "$TENURE" build --quiet --db "$WORK/w.duckdb" --raw "$WORK/increment" --append
+    repeats+=("$seconds"); repeats_cpu+=("$cpu")
+    cpu_timed seconds cpu kb "$TENURE" build --quiet --db "$WORK/w.duckdb"
+    marts+=("$seconds"); marts_cpu+=("$cpu")
     echo "append: run $run: increment ${appends[-1]} s, again ${repeats[-1]} s, marts alone ${marts[-1]} s" >&2
 done
 
@@ -78,14 +89,14 @@ body="$WORK/section.md"
     echo "before the runs, $(cut -d' ' -f1 /proc/loadavg) after: other work shares the cores). Afterwards its raw"
     echo "tables and marts differ from one full load of the whole export in $differing rows."
     echo
-    echo "| what | wall | peak RSS | target |"
-    echo "|---|---|---|---|"
-    awk -v s="$(median "${appends[@]}")" -v kb="$(median "${append_kb[@]}")" \
-        'BEGIN {printf "| the day appended, checked, merged, marts rebuilt (`tenure build --raw INC --append`) | %.2f s | %.0f MB | ≤ 3 s |\n", s, kb / 1024}'
-    awk -v s="$(median "${repeats[@]}")" \
-        'BEGIN {printf "| the same increment again (changes nothing) | %.2f s | – | – |\n", s}'
-    awk -v s="$(median "${marts[@]}")" \
-        'BEGIN {printf "| the marts alone on the same warehouse (`tenure build`) | %.2f s | – | – |\n", s}'
+    echo "| what | wall | CPU (user + system) | peak RSS | target |"
+    echo "|---|---|---|---|---|"
+    awk -v s="$(median "${appends[@]}")" -v c="$(median "${append_cpu[@]}")" -v kb="$(median "${append_kb[@]}")" \
+        'BEGIN {printf "| the day appended, checked, merged, marts rebuilt (`tenure build --raw INC --append`) | %.2f s | %.2f s | %.0f MB | ≤ 3 s |\n", s, c, kb / 1024}'
+    awk -v s="$(median "${repeats[@]}")" -v c="$(median "${repeats_cpu[@]}")" \
+        'BEGIN {printf "| the same increment again (changes nothing) | %.2f s | %.2f s | – | – |\n", s, c}'
+    awk -v s="$(median "${marts[@]}")" -v c="$(median "${marts_cpu[@]}")" \
+        'BEGIN {printf "| the marts alone on the same warehouse (`tenure build`) | %.2f s | %.2f s | – | – |\n", s, c}'
     echo
     echo "Of one traced increment's statement time (\`TENURE_TRACE=1\`), the staging views and marts took"
     echo "$trace_marts s and everything else (reading and checking the increment, looking up the stored rows its"

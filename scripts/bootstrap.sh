@@ -4,7 +4,7 @@
 # Idempotent and silent when everything is present; `make`, `make run` and
 # `make test` call it first, so a fresh Debian machine needs nothing else.
 #   1. Debian packages (apt-get, as root or through sudo) for the build tools
-#      and the libraries of design.md §2.
+#      and the libraries Tenure links.
 #   2. DuckDB 1.4.4, which Debian does not package: a system libduckdb is
 #      used when one is installed; otherwise the official prebuilt
 #      libduckdb.so from the npm package @duckdb/node-bindings-linux-x64 and

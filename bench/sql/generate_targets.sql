@@ -5,7 +5,7 @@
 -- full-size figures in BENCHMARKS.md and by tests/integration/test_generate.sh
 -- on a smaller company.
 --
--- Features follow the dictionary's "Derived Features" and design.md §4:
+-- Features follow the dictionary's "Derived Features" and docs/data-contract.md:
 -- windows are half-open [end - N days, end) with end = churn_date for
 -- churned customers and the as-of date (meta.generation) for active ones.
 WITH

@@ -1,5 +1,5 @@
 -- customer_risk_inputs — one row per customer active at the as-of date: the
--- inputs of the composite risk score and the score itself (design.md §4):
+-- inputs of the composite risk score and the score itself:
 --   usage_decay_score = max(0, 1 - events_last_30d / events_prev_30d), and when
 --                       events_prev_30d = 0: 0 if events_last_30d > 0, else 1
 --   risk_score        = 0.50 · usage_decay_score + 0.35 · compliance_gap_score

@@ -1,6 +1,6 @@
 -- mart_customer_churn_features — one row per customer active at the as-of
 -- date, with the 15 features of the churn model (data dictionary,
--- design.md §4). The serving snapshot reads this table; training evaluates
+-- docs/data-contract.md). The serving snapshot reads this table; training evaluates
 -- this same model at earlier as-of dates.
 --
 -- Point in time: only data dated before the as-of date is read (events and

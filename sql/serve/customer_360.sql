@@ -4,7 +4,7 @@
 -- before those, decay) and support health (tickets in the last 30 days,
 -- high-priority tickets ever and in the last 30 days, mean resolution
 -- hours of the tickets resolved by then). Windows are half-open,
--- [as_of - N days, as_of) (design.md §4). Every column is DOUBLE or VARCHAR.
+-- [as_of - N days, as_of). Every column is DOUBLE or VARCHAR.
 WITH b AS (
     SELECT as_of FROM marts.build_info
 ),

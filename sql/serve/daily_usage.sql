@@ -1,7 +1,7 @@
 -- serve/daily_usage.sql — each active customer's product events per day over
 -- the 90 days before the as-of date, oldest day first, as text
 -- ("0,3,5,…", 90 numbers) for the Customer 360's usage chart. Days are
--- [as_of - 90, as_of), like every window (design.md §4).
+-- [as_of - 90, as_of), like every window.
 WITH b AS (
     SELECT as_of FROM marts.build_info
 ),

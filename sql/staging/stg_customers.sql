@@ -1,6 +1,6 @@
 -- stg_customers — one row per customer, as loaded, with the industry in the
 -- one spelling the marts and models use: lower case, no spaces
--- ('HR Tech' → 'hrtech'; design.md §4). industry_name keeps the original.
+-- ('HR Tech' → 'hrtech'). industry_name keeps the original.
 -- name, owner (the customer success manager), renewal_date (the next
 -- contract renewal) and crm_id are how people know the account: outside the
 -- data dictionary, passed through as loaded, and NULL when a company's

@@ -1,4 +1,4 @@
--- stg_plan_tiers — the plan tiers: their MRR bands (USD, design.md §4), the
+-- stg_plan_tiers — the plan tiers: their MRR bands (USD), the
 -- tier an upgrade leads to, and the price multiple of that move.
 SELECT *
 FROM (VALUES

@@ -2,16 +2,17 @@
  * cmd_run.c — `tenure run`: the whole pipeline, stage after stage.
  *
  * Runs generate → build → check → analyze → train → report → serve
- * (design.md §1)
  * and stops at the first stage that fails or is not built yet, saying which
  * one and how far it got. --db goes to every stage; --customers and --seed
- * to generate; --port to serve, which runs until Ctrl-C or SIGTERM.
+ * to generate; --port to serve, which runs until Ctrl-C or SIGTERM. The
+ * port is checked before the first stage, so a busy one is found at once.
  */
 #include "cli/cli.h"
 
 #include <stdio.h>
 
 #include "common/log.h"
+#include "serve/server.h"
 
 static const char *const pipeline_stages[] = {"generate", "build",  "check", "analyze",
                                               "train",    "report", "serve"};
@@ -73,6 +74,12 @@ static int run_pipeline(int positional_count, char **positional) {
     snprintf(customers, sizeof customers, "%ld", options.customers);
     snprintf(seed, sizeof seed, "%ld", options.seed);
     snprintf(port, sizeof port, "%ld", options.port);
+    tn_error err;
+    tn_error_clear(&err);
+    if (!tn_serve_port_free("127.0.0.1", options.port, &err)) { /* serve's default host */
+        tn_log_error("run: %s; 'make run PORT=N' passes it on", err.message);
+        return tn_error_exit_status(&err);
+    }
     for (int i = 0; i < STAGE_COUNT; i++) {
         const char *stage = pipeline_stages[i];
         const tn_command *command = tn_cli_find(stage);

@@ -73,7 +73,7 @@ extern const char *const tn_topic_names[TN_TOPIC_COUNT];
 extern const char *const tn_stage_names[TN_STAGE_COUNT];
 extern const char *const tn_opportunity_type_names[TN_OPP_TYPE_COUNT];
 
-/* MRR bands of design.md §4, in dollars: [floor, ceiling]. */
+/* MRR bands of the plan tiers, in dollars: [floor, ceiling]. */
 extern const double tn_tier_mrr_floor[TN_TIER_COUNT];
 extern const double tn_tier_mrr_ceiling[TN_TIER_COUNT];
 

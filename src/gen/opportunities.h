@@ -38,7 +38,7 @@ typedef struct {
 int tn_gen_customer_opportunities(const tn_gen_company *company, const tn_gen_customer *c,
                                   gsl_rng *rng, tn_gen_opportunity out[TN_GEN_MAX_OPPORTUNITIES]);
 
-/* Price multiple of the next tier (design.md §4): 3.0 from starter, 5.0 from growth, 1.2 from
+/* Price multiple of the next tier: 3.0 from starter, 5.0 from growth, 1.2 from
  * enterprise. */
 double tn_gen_next_tier_multiplier(tn_tier tier);
 

@@ -1,5 +1,5 @@
 /*
- * snapshots.h — point-in-time training data (design.md §5).
+ * snapshots.h — point-in-time training data.
  *
  * For every month start t from the month after the first signup to the
  * last one whose 90-day label window ends by the as-of date, the marts' own

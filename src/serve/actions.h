@@ -1,7 +1,7 @@
 /*
  * actions.h — what a customer success or sales team should do about a
  * customer, from the two predictions: the conflict-matrix quadrant
- * (design.md §4: churn probability × upgrade propensity, cut at 0.50), a
+ * (churn probability × upgrade propensity, cut at 0.50), a
  * recommended action for the churn prediction, one for the upgrade
  * prediction, one for the quadrant, and whether the customer is a
  * high-value expansion target.

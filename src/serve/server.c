@@ -115,8 +115,11 @@ static bool open_listener(const tn_serve_options *options, int *fd, bool *ipv6, 
         int error = errno;
         if (*fd >= 0)
             close(*fd);
-        return tn_error_set(err, TN_ERR_IO, "cannot listen on %s port %s: %s", options->host, port,
-                            strerror(error));
+        return tn_error_set(err, TN_ERR_IO, "cannot listen on %s port %s: %s%s", options->host,
+                            port, strerror(error),
+                            error == EADDRINUSE ? " (another program listens there: choose "
+                                                  "another port with --port N)"
+                                                : "");
     }
     struct sockaddr_storage bound;
     socklen_t length = sizeof bound;
@@ -130,6 +133,19 @@ static bool open_listener(const tn_serve_options *options, int *fd, bool *ipv6, 
                              : ((struct sockaddr_in *)&bound)->sin_port);
     }
     snprintf(address, size, *ipv6 ? "http://[%s]:%u" : "http://%s:%u", host, actual);
+    return true;
+}
+
+bool tn_serve_port_free(const char *host, long port, tn_error *err) {
+    tn_serve_options probe = {.host = host, .port = port};
+    int fd = -1;
+    bool ipv6 = false;
+    char address[96];
+    if (port == 0)
+        return true; /* any free port will do */
+    if (!open_listener(&probe, &fd, &ipv6, address, sizeof address, err))
+        return false;
+    close(fd);
     return true;
 }
 

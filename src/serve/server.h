@@ -71,4 +71,11 @@ tn_snapshot *tn_server_acquire(tn_server *server);
 /* Runs the server until SIGINT or SIGTERM. False (with `err`) when it cannot start. */
 bool tn_serve(const tn_serve_options *options, tn_error *err);
 
+/*
+ * Whether `tenure serve` could listen on host:port now: the port is bound and
+ * released at once (port 0 always can). `tenure run` asks before its stages,
+ * so a busy port is found before the pipeline, not after it.
+ */
+bool tn_serve_port_free(const char *host, long port, tn_error *err);
+
 #endif

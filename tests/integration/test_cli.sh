@@ -75,4 +75,17 @@ if [[ -n ${TN_SOURCE_DIR:-} ]]; then
     expect_equal "$(cat "$WORK/stdout" "$WORK/stderr")" "" "bootstrap is silent when all is present"
 fi
 
+# A busy port is found before the pipeline starts, and the message names --port.
+python3 -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+print(s.getsockname()[1], flush=True); time.sleep(120)' >"$WORK/busy-port" &
+holder=$!
+for _ in $(seq 50); do [[ -s $WORK/busy-port ]] && break; sleep 0.1; done
+run "$TENURE" run --port "$(cat "$WORK/busy-port")" --db "$WORK/busy.duckdb"
+kill "$holder" 2>/dev/null
+expect_status 1 "tenure run on a busy port"
+expect_contains stderr "choose another port with --port N" "names the option"
+expect_contains stderr "make run PORT=N" "and make run's variable"
+expect_absent "$WORK/busy.duckdb" "no stage ran"
+
 finish

@@ -1,6 +1,6 @@
 /*
  * test_error.c — the tn_error type: setting, context prefixes, truncation,
- * NULL tolerance and the exit-status mapping of design.md §6.
+ * NULL tolerance and the exit-status mapping (0, 1 input, 2 usage).
  */
 #include <setjmp.h>
 #include <stdarg.h>
