@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # smoke.sh — a target's short run in `make test`: the seed corpus
 # (tests/fuzz/corpus/<target>, the inputs of past findings included) is
-# replayed, then the target fuzzes for SECONDS more (default 8). Nothing is
+# replayed, then the target fuzzes for SECONDS more (default 7). Nothing is
 # written to the source tree: new inputs and a failing one go to a
 # temporary directory, whose failing input and log are printed.
 # Usage: tests/fuzz/smoke.sh BUILD_DIR TARGET [SECONDS]
@@ -9,7 +9,7 @@ set -uo pipefail
 FUZZ_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD_DIR=${1:?usage: smoke.sh BUILD_DIR TARGET [SECONDS]}
 TARGET=${2:?target}
-SECONDS_RUN=${3:-8}
+SECONDS_RUN=${3:-7}
 # shellcheck source=tests/fuzz/lib.sh
 source "$FUZZ_DIR/lib.sh"
 work=$(mktemp -d)
