@@ -28,8 +28,13 @@ run_target() {
         -print_final_stats=1 -artifact_prefix="$out/crashes/" "$out/corpus" "$FUZZ_DIR/corpus/$target" \
         >"$out/fuzz.log" 2>&1
     local status=$?
+    # CPU time of the fuzzer (this subshell's children): beside other work, less than the wall time
+    local cpu
+    times >"$out/times" # `times` in a pipe or $(…) would report a fresh subshell's
+    cpu=$(tail -n 1 "$out/times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/);
+                                          printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
     local line
-    line="$(date -u +%FT%TZ) $(fuzz_summary "$target" "$out/fuzz.log" $((SECONDS - started)) "$out/crashes")"
+    line="$(date -u +%FT%TZ) $(fuzz_summary "$target" "$out/fuzz.log" $((SECONDS - started)) "$out/crashes"), ${cpu} s CPU"
     echo "$line"
     echo "$line" >>"$OUT_DIR/summary.txt"
     return "$status"
