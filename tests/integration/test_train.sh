@@ -116,7 +116,7 @@ expect_contains_file "$WORK/models/churn.card.md" "None left out: the data has e
 one=$(query "$BARE" "SELECT customer_id FROM marts.mart_customer_churn_features ORDER BY customer_id LIMIT 1")
 run "$TENURE" score --db "$BARE" --models "$WORK/bare_models" --customer "$one" --format json
 expect_status 0 "score without them"
-expect_equal "$(jq -r '.risk | [.formula, .compliance_gap_score, .vendor_risk_flags, .risk_score == .usage_decay_score] | map(tostring) | join(" | ")' "$WORK/stdout")" \
+expect_equal "$(jq -r '[.risk_score_formula, .risk_score_inputs.compliance_gap_score, .risk_score_inputs.vendor_risk_flags, .risk_score == .risk_score_inputs.usage_decay_score] | map(tostring) | join(" | ")' "$WORK/stdout")" \
     "1.00·usage_decay (no risk_signals loaded: compliance gaps and vendor flags are not in the score) | null | null | true" \
     "the risk score is the usage decay, says so, and does not pretend to know the missing inputs"
 
@@ -141,10 +141,22 @@ expect_equal "$(($(wc -l <"$WORK/stdout") - 1))" "$active" "one row per active c
 expect_equal "$(head -1 "$WORK/stdout" | cut -d, -f1-12)" \
     "customer_id,name,owner,renewal_date,crm_id,plan_tier,churn_probability,churn_risk_tier,upgrade_propensity,propensity_tier,target_tier,expected_arr_uplift" "the CSV header"
 cp "$WORK/stdout" "$WORK/scores.csv"
-expect_equal "$(query "$DB" "SELECT count(*) FROM (DESCRIBE SELECT * FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true))")" 35 \
-    "the CSV has 35 columns"
+expect_equal "$(query "$DB" "SELECT count(*) FROM (DESCRIBE SELECT * FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true))")" 47 \
+    "the CSV has 47 columns"
+expect_equal "$(head -1 "$WORK/stdout" | cut -d, -f36-)" \
+    "arr,arr_at_risk,risk_score_tier,is_high_value_target,quadrant,churn_action,upgrade_action,quadrant_action,as_of,churn_model_version,expansion_model_version,scored_at" \
+    "the CSV ends with ARR, the quadrant, the actions, the as-of date, the model versions and the time it was scored"
 expect_equal "$(query "$DB" "SELECT count(*) FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true, strict_mode = true)")" "$active" \
-    "every row has the header's 35 fields (already upgraded customers too): a strict CSV reader reads them all"
+    "every row has the header's 47 fields (already upgraded customers too): a strict CSV reader reads them all"
+expect_equal "$(query "$DB" "SELECT DISTINCT as_of || ' ' || churn_model_version || ' ' || expansion_model_version || ' ' || (scored_at SIMILAR TO '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z')
+    FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true)")" \
+    "2026-03-14 $(jq -r .version "$META") $(jq -r .version "$WORK/models/expansion.meta.json") true" \
+    "every row: the as-of date, both model versions and an ISO-8601 UTC scored-at time"
+expect_equal "$(query "$DB" "SELECT count(*) FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true)
+    WHERE quadrant NOT IN ('Growth Engine', 'Flight Risk', 'Retention Priority', 'Stable Base') OR churn_action IS NULL
+       OR quadrant_action IS NULL OR (upgrade_propensity IS NULL) != (upgrade_action IS NULL)
+       OR abs(arr_at_risk::DOUBLE - arr::DOUBLE * churn_probability::DOUBLE) > 0.01 * arr::DOUBLE / 1e4")" 0 \
+    "every row has a quadrant and its actions (an upgrade action for candidates only), and ARR at risk = ARR × probability"
 expect_equal "$(query "$DB" "SELECT DISTINCT risk_score_formula FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true)")" \
     "$(query "$DB" "SELECT formula FROM marts.risk_score_weights")" "every row states the risk score's formula"
 # the account columns of every row = raw.customers, read back with DuckDB's CSV reader
@@ -160,13 +172,17 @@ id=$(sed -n 2p "$WORK/stdout" | cut -d, -f1)
 csv_probability=$(sed -n 2p "$WORK/stdout" | cut -d, -f7)
 run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "$id" --format json
 expect_status 0 "score --customer"
-expect_equal "$(jq -r '.churn.probability * 1e6 | round' "$WORK/stdout")" "$(awk -v p="$csv_probability" 'BEGIN {printf "%d", p * 1e6 + 0.5}')" \
+expect_equal "$(jq -r '.churn_probability * 1e6 | round' "$WORK/stdout")" "$(awk -v p="$csv_probability" 'BEGIN {printf "%d", p * 1e6 + 0.5}')" \
     "the same probability as CSV and JSON"
-expect_equal "$(jq '.churn.drivers | length' "$WORK/stdout")" 3 "three SHAP drivers"
-expect_equal "$(jq -r '.churn.risk_tier' "$WORK/stdout")" \
-    "$(jq -r '.churn.probability | if . >= 0.75 then "critical" elif . >= 0.5 then "high" elif . >= 0.25 then "medium" else "low" end' "$WORK/stdout")" \
-    "risk tier from the design's thresholds"
+expect_equal "$(jq '.top_shap_features | length' "$WORK/stdout")" 5 "five SHAP drivers, as the API gives"
+expect_equal "$(jq -r '.risk_tier' "$WORK/stdout")" \
+    "$(jq -r '.tiers.churn_probability as $t | .churn_probability | if . >= $t.critical then "critical" elif . >= $t.high then "high" elif . >= $t.medium then "medium" else "low" end' "$WORK/stdout")" \
+    "risk tier from the cut-offs the answer carries"
 expect_equal "$(jq -r '.model_versions.churn' "$WORK/stdout")" "$(jq -r .version "$META")" "answers name the model version"
+expect_equal "$(jq -r '[.quadrant, .recommended_action, .quadrant_action, (.upgrade.recommended_action // "")] | join("|")' "$WORK/stdout")" \
+    "$(query "$DB" "SELECT quadrant || '|' || churn_action || '|' || quadrant_action || '|' || coalesce(upgrade_action, '')
+        FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true) WHERE customer_id = '$id'")" \
+    "CSV and JSON give the same quadrant and actions"
 expect_equal "$(jq -r '.as_of' "$WORK/stdout")" "2026-03-14" "answers carry the as-of date"
 expect_equal "$(jq -r '[.customer_id, .name, .owner, .renewal_date, .crm_id] | join(",")' "$WORK/stdout")" \
     "$(query "$DB" "SELECT customer_id, name, owner, renewal_date, crm_id FROM raw.customers WHERE customer_id = '$id'")" \
@@ -174,7 +190,9 @@ expect_equal "$(jq -r '[.customer_id, .name, .owner, .renewal_date, .crm_id] | j
 upgraded=$(query "$DB" "SELECT customer_id FROM marts.mart_customer_churn_features WHERE customer_id NOT IN
     (SELECT customer_id FROM marts.mart_customer_expansion_features) LIMIT 1")
 run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "$upgraded" --format json
-expect_equal "$(jq -r '.upgrade.reason' "$WORK/stdout")" "already upgraded: not an expansion candidate" "upgraded customers have no propensity"
+expect_equal "$(jq -r '[.upgrade, .upgrade_unavailable] | map(tostring) | join(" | ")' "$WORK/stdout")" \
+    "null | customer $upgraded already upgraded: the upgrade model scores customers who have not upgraded yet" \
+    "upgraded customers have no propensity, and the answer says why"
 
 churned=$(query "$DB" "SELECT customer_id, churn_date FROM raw.customers WHERE churn_date IS NOT NULL LIMIT 1")
 run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "${churned%%,*}"
