@@ -17,6 +17,9 @@ void tn_answer_context_init(tn_answer_context *out, const char *as_of, const tn_
                                .risk_formula = scores->risk_formula,
                                .churn_cuts = tn_risk_score_cuts,
                                .upgrade_cuts = tn_risk_score_cuts};
+    /* models trained before relative tiers (or with a "tiers" not as train writes it): fixed */
+    tn_tier_cuts_of_meta(churn->meta, &out->churn_cuts);
+    tn_tier_cuts_of_meta(expansion->meta, &out->upgrade_cuts);
 }
 
 void tn_answer_of(const tn_answer_context *context, const tn_customer_score *score,

@@ -172,6 +172,7 @@ id=$(sed -n 2p "$WORK/stdout" | cut -d, -f1)
 csv_probability=$(sed -n 2p "$WORK/stdout" | cut -d, -f7)
 run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "$id" --format json
 expect_status 0 "score --customer"
+cp "$WORK/stdout" "$WORK/json_one"
 expect_equal "$(jq -r '.churn_probability * 1e6 | round' "$WORK/stdout")" "$(awk -v p="$csv_probability" 'BEGIN {printf "%d", p * 1e6 + 0.5}')" \
     "the same probability as CSV and JSON"
 expect_equal "$(jq '.top_shap_features | length' "$WORK/stdout")" 5 "five SHAP drivers, as the API gives"
@@ -225,6 +226,37 @@ run "$TENURE" score --db "$WORK/own.duckdb" --models "$WORK/models" --customer "
 expect_equal "$(jq -c '[.name, .owner, .renewal_date, .crm_id]' "$WORK/stdout")" "[null,null,null,null]" "JSON: null where the data does not say"
 run "$TENURE" score --db "$WORK/own.duckdb" --models "$WORK/models" --customer "$quoted" --format json
 expect_equal "$(jq -r .name "$WORK/stdout")" 'Acme, "Best" Corp' "JSON: the name as it is"
+
+# ---- tiers: read against each model's base rate -------------------------------------------
+# The base rate is the label's rate over the test period, from the split's counts; the
+# cut-offs 1, 2 and 4 times it. Every scored probability's tier follows them, and none at or
+# above the base rate is low.
+for model in churn expansion; do
+    expect_equal "$(jq '.tiers as $t | .training.split.test as $s | ($t.base_rate - $s.positives / $s.rows | fabs) < 1e-12
+        and ($t.cuts.medium - $t.base_rate | fabs) < 1e-12 and ($t.cuts.high - 2 * $t.base_rate | fabs) < 1e-12
+        and ($t.cuts.critical - ([4 * $t.base_rate, 1] | min) | fabs) < 1e-12' "$WORK/models/$model.meta.json")" true \
+        "$model: base rate = test positives / rows; cut-offs 1×, 2×, 4× it"
+done
+read -r CUT_M CUT_H CUT_C BASE <<<"$(jq -r '.tiers | "\(.cuts.medium) \(.cuts.high) \(.cuts.critical) \(.base_rate)"' "$META")"
+expect_equal "$(query "$DB" "SELECT count(*) FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true)
+    WHERE churn_risk_tier != CASE WHEN churn_probability::DOUBLE >= $CUT_C THEN 'critical' WHEN churn_probability::DOUBLE >= $CUT_H THEN 'high'
+                                  WHEN churn_probability::DOUBLE >= $CUT_M THEN 'medium' ELSE 'low' END
+       OR (churn_probability::DOUBLE >= $BASE + 1e-6 AND churn_risk_tier = 'low')")" 0 \
+    "every churn tier follows the cut-offs, and nothing above the base rate is low"
+expect_equal "$(jq -c '.tiers.churn_probability | [.basis, (.medium * 1e6 | round), .multiples.critical]' "$WORK/json_one")" \
+    "$(jq -c '.tiers | ["base_rate", (.cuts.medium * 1e6 | round), .multiples.critical]' "$META")" "the answers carry the cut-offs and what they are relative to"
+expect_contains_file "$WORK/models/churn.card.md" "## Tiers" "the model card says how probabilities read as tiers"
+run "$TENURE" train --db "$DB" --models "$WORK/tiers2" --tier-multiples 2,3,4
+expect_status 2 "--tier-multiples with medium above 1"
+expect_contains stderr "a medium above 1 would call customers above the base rate low" "says why"
+run "$TENURE" train --db "$DB" --models "$WORK/tiers2" --tier-multiples 1,x,4
+expect_status 2 "--tier-multiples that are not numbers"
+cp -r "$WORK/models" "$WORK/tiers2"
+run "$TENURE" train --quiet --db "$DB" --models "$WORK/tiers2" --tier-multiples 0.5,1.5,3
+expect_status 0 "train --tier-multiples 0.5,1.5,3"
+expect_equal "$(jq -c '.tiers.multiples | [.medium, .high, .critical]' "$WORK/tiers2/churn.meta.json")" "[0.5,1.5,3]" "the metadata holds them"
+expect_equal "$(test "$(readlink "$WORK/tiers2/current")" != "$(readlink "$WORK/models/current")" && echo new)" new \
+    "the same training read with other tiers is a new model set"
 
 # ---- missing and corrupt models ----------------------------------------------------------
 run "$TENURE" score --db "$DB" --models "$WORK/nowhere" --all

@@ -386,9 +386,12 @@ static tn_customer_score customer(double churn, bool candidate, double propensit
 }
 
 /* The design's fixed cut-offs (0.25, 0.50, 0.75) for every scale. */
-static const tn_answer_context test_context = {"2026-03-14",       "churn-v",
-                                               "expansion-v",      "0.50·usage_decay",
-                                               {0.25, 0.50, 0.75}, {0.25, 0.50, 0.75}};
+static const tn_answer_context test_context = {"2026-03-14",
+                                               "churn-v",
+                                               "expansion-v",
+                                               "0.50·usage_decay",
+                                               {0.25, 0.50, 0.75, NAN, {NAN, NAN, NAN}},
+                                               {0.25, 0.50, 0.75, NAN, {NAN, NAN, NAN}}};
 
 /* The answer for `c`, with its expected ARR uplift set to `uplift` and the actions redone. */
 static tn_answer answer_with_uplift(const tn_customer_score *c, double uplift) {
