@@ -1258,7 +1258,7 @@ function accountShapCard(testid, title, features, what) {
   const raising = features.filter((f) => f.shap_impact > 0).length;
   const strongest = features[0];
   const takeaway = strongest
-    ? raising + ' of ' + features.length + ' drivers raise the ' + what + ' probability; strongest: ' + human(strongest.feature) +
+    ? raising + ' of ' + features.length + ' drivers raise the ' + what + ' probability; strongest: ' + (strongest.label || human(strongest.feature)) +
       ' = ' + fmtValue(strongest.value) + ' (' + (strongest.shap_impact > 0 ? 'raises' : 'lowers') + ' it).'
     : 'No drivers reported.';
   const {card, canvas} = chartCard(testid, title, takeaway, 70 + features.length * 30,
@@ -1267,7 +1267,7 @@ function accountShapCard(testid, title, features, what) {
   makeChart(canvas, {
     type: 'bar',
     data: {
-      labels: features.map((f) => human(f.feature) + ' = ' + fmtValue(f.value)),
+      labels: features.map((f) => (f.label || human(f.feature)) + ' = ' + fmtValue(f.value)),
       datasets: [{label: 'SHAP impact', data: features.map((f) => f.shap_impact),
         backgroundColor: features.map((f) => (f.shap_impact > 0 ? RAISES : LOWERS))}],
     },
@@ -1298,13 +1298,17 @@ function usageCard(c) {
   const last30 = sum(daily.slice(-30));
   const prev30 = sum(daily.slice(-60, -30));
   const change = prev30 ? ' (' + (last30 >= prev30 ? '+' : '−') + fmtPct(Math.abs(last30 - prev30) / prev30, 0) + ')' : '';
-  const takeaway = plural(last30, 'event') + ' in the last 30 days vs ' + fmtInt(prev30) + ' in the 30 before' + change +
-    '; last event ' + plural(u.days_since_last_event, 'day') + ' ago.';
+  const takeaway = u.total_events === 0 || u.days_since_last_event == null
+    ? 'No events yet: nobody has used the product since signup.'
+    : plural(last30, 'event') + ' in the last 30 days vs ' + fmtInt(prev30) + ' in the 30 before' + change +
+      '; last event ' + plural(u.days_since_last_event, 'day') + ' ago.';
+  const decay = isNum(u.usage_decay_score) ? fmtDec(u.usage_decay_score, 2)
+    : h('span', {class: 'muted', 'data-testid': 'usage-decay-unknown'}, 'unknown: ' + (u.usage_decay_unknown || 'no history'));
   const facts = definitionList([
-    ['Events last 7 / 30 days', fmtInt(u.events_last_7d) + ' / ' + fmtInt(u.events_last_30d)],
-    ['Total events', fmtInt(u.total_events)],
-    ['Adoption score', fmtDec(u.avg_adoption_score, 2)],
-    ['Usage decay score', fmtDec(u.usage_decay_score, 2)],
+    ['Events, last 7 / 30 days', fmtInt(u.events_last_7d) + ' / ' + fmtInt(u.events_last_30d)],
+    ['Events since signup', fmtInt(u.total_events)],
+    ['Adoption score since signup', fmtDec(u.avg_adoption_score, 2)],
+    ['Usage decay (last 30 vs previous 30 days)', decay],
   ]);
   const {card, canvas} = chartCard('chart-usage', 'Product usage, last 90 days', takeaway, 240, facts);
   makeChart(canvas, {
@@ -1325,8 +1329,9 @@ function supportCard(s) {
   const tickets = s.recent_tickets || [];
   return h('section', {class: 'card', 'data-testid': 'account-support'},
     h('h2', null, 'Support'),
-    h('p', {class: 'takeaway'}, plural(s.tickets_last_30d, 'ticket') + ' in the last 30 days, ' + fmtInt(s.high_priority_last_30d) +
-      ' high priority; mean resolution ' + (isNum(s.mean_resolution_hours) ? fmtDec(s.mean_resolution_hours, 1) + ' h' : '—') + '.'),
+    h('p', {class: 'takeaway'}, 'Last 30 days: ' + plural(s.tickets_last_30d, 'ticket') + ', ' + fmtInt(s.high_priority_last_30d) +
+      ' high priority. Since signup: ' + fmtInt(s.high_priority_tickets) + ' high priority; mean resolution ' +
+      (isNum(s.mean_resolution_hours) ? fmtDec(s.mean_resolution_hours, 1) + ' h' : '—') + '.'),
     table('tickets-table', ['Opened', 'Priority', 'Topic', 'Resolved in'],
       tickets.map((t) => [fmtDate(t.created_date), badge(t.priority), human(t.topic),
         isNum(t.resolution_hours) ? fmtDec(t.resolution_hours, 0) + ' h' : h('span', {class: 'muted'}, 'open')]),

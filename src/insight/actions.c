@@ -4,13 +4,18 @@
  * Each model feature belongs to a theme (usage, onboarding, support, …);
  * the theme gives the reason a sentence states and the playbook it
  * suggests. The strongest driver that pushes the same way as the
- * prediction picks the theme.
+ * prediction picks the theme, and is said in business words (wording.h).
+ * An account still onboarding — in its first 90 days, or without any event
+ * yet — gets the onboarding playbook where usage would call for
+ * re-engagement: there is nothing to re-engage.
  */
 #include "insight/actions.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "insight/wording.h"
 
 typedef struct {
     const char *features;     /* space-separated feature names of the theme */
@@ -41,6 +46,10 @@ static const theme themes[] = {
     {"has_open_expansion_opp expansion_opp_amount", "an open deal is stalling",
      "align sales and success on the open deal", "an expansion deal is open"},
 };
+
+/* What an account still onboarding needs instead of re-engagement. */
+static const char onboarding_playbook[] =
+    "walk them through the onboarding checklist and get their first workflows live";
 
 /* Profile features (mrr, plan_tier, industry) and anything unknown. */
 static const theme profile_theme = {"", "the account's profile resembles past churners'",
@@ -89,16 +98,28 @@ static void format_usd(double amount, char *out, size_t size) {
     out[at] = '\0';
 }
 
-/* "usage is low or falling (events_last_30d = 3)" */
+/* "usage is low or falling (events, last 30 days: 3)" */
 static void reason_text(const tn_driver *driver, bool churn, char *out, size_t size) {
     const theme *t = theme_of(driver ? driver->feature : NULL);
     const char *reason = churn ? t->churn_reason : t->upgrade_reason;
-    if (driver == NULL)
+    char words_of_driver[192];
+    if (driver == NULL) {
         snprintf(out, size, "%s", churn ? "no single driver stands out" : reason);
-    else if (driver->value[0] == '\0')
-        snprintf(out, size, "%s (%s unknown)", reason, driver->feature);
-    else
-        snprintf(out, size, "%s (%s = %s)", reason, driver->feature, driver->value);
+        return;
+    }
+    tn_driver_words(driver, words_of_driver, sizeof words_of_driver);
+    snprintf(out, size, "%s (%s)", reason, words_of_driver);
+}
+
+/* In its first 90 days, or without any event yet. */
+static bool onboarding(const tn_customer_score *customer) {
+    return customer->tenure_days <= 90 || customer->total_events == 0;
+}
+
+/* The playbook for the churn driver's theme; onboarding instead of re-engaging a new account. */
+static const char *churn_playbook(const tn_customer_score *customer, const theme *t) {
+    bool usage = t == &themes[0] || t == &themes[1] || t == &themes[4];
+    return usage && onboarding(customer) ? onboarding_playbook : t->playbook;
 }
 
 tn_quadrant tn_quadrant_of(const tn_customer_score *customer) {
@@ -131,9 +152,12 @@ bool tn_is_high_value_target(bool candidate, double propensity, double expected_
 
 void tn_churn_action(const tn_answer *answer, char *out, size_t size) {
     const tn_driver *driver = upward_driver(answer->score->churn_drivers);
-    const char *playbook = theme_of(driver ? driver->feature : NULL)->playbook;
-    char reason[160];
-    reason_text(driver, true, reason, sizeof reason);
+    const char *playbook = churn_playbook(answer->score, theme_of(driver ? driver->feature : NULL));
+    char reason[256];
+    if (answer->score->total_events == 0)
+        snprintf(reason, sizeof reason, "no events yet");
+    else
+        reason_text(driver, true, reason, sizeof reason);
     const char *tier = answer->churn_tier;
     if (strcmp(tier, "critical") == 0)
         snprintf(out, size, "Escalate now: %s; %s within 48 hours.", reason, playbook);
@@ -142,12 +166,12 @@ void tn_churn_action(const tn_answer *answer, char *out, size_t size) {
     else if (strcmp(tier, "medium") == 0)
         snprintf(out, size, "Watch: %s; %s at the next check-in.", reason, playbook);
     else
-        snprintf(out, size, "Healthy: keep the regular cadence.");
+        snprintf(out, size, "Healthy: no retention action beyond the regular cadence.");
 }
 
 void tn_upgrade_action(const tn_answer *answer, char *out, size_t size) {
     const tn_customer_score *customer = answer->score;
-    char reason[160], uplift[32];
+    char reason[256], uplift[32];
     reason_text(upward_driver(customer->upgrade_drivers), false, reason, sizeof reason);
     format_usd(answer->expected_arr_uplift, uplift, sizeof uplift);
     const char *tier = answer->propensity_tier != NULL ? answer->propensity_tier : "low";
@@ -162,25 +186,19 @@ void tn_upgrade_action(const tn_answer *answer, char *out, size_t size) {
 }
 
 void tn_quadrant_action(const tn_answer *answer, char *out, size_t size) {
-    const tn_customer_score *customer = answer->score;
-    const tn_driver *driver = upward_driver(customer->churn_drivers);
-    const theme *t = theme_of(driver ? driver->feature : NULL);
-    char uplift[32];
-    format_usd(answer->expected_arr_uplift, uplift, sizeof uplift);
+    const char *target = answer->score->target_tier;
     switch (answer->quadrant) {
     case TN_QUADRANT_GROWTH_ENGINE:
-        snprintf(out, size, "Expand: pitch %s now (expected uplift %s ARR).", customer->target_tier,
-                 uplift);
+        snprintf(out, size, "Expansion first: the churn risk is low and the propensity high.");
         break;
     case TN_QUADRANT_FLIGHT_RISK:
-        snprintf(out, size, "Stabilise first: %s before proposing %s.", t->playbook,
-                 customer->target_tier);
+        snprintf(out, size, "Retention first: stabilise the account before proposing %s.", target);
         break;
     case TN_QUADRANT_RETENTION_PRIORITY:
-        snprintf(out, size, "Retain: %s.", t->playbook);
+        snprintf(out, size, "Retention only: no expansion motion until the risk is down.");
         break;
     case TN_QUADRANT_STABLE_BASE:
-        snprintf(out, size, "Maintain: keep the regular cadence and watch for signals.");
+        snprintf(out, size, "Neither is urgent: keep the regular cadence and watch for signals.");
         break;
     }
 }

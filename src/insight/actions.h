@@ -50,7 +50,11 @@ void tn_churn_action(const tn_answer *answer, char *out, size_t size);
 /* The recommended action of the upgrade prediction (candidates only), into out[size]. */
 void tn_upgrade_action(const tn_answer *answer, char *out, size_t size);
 
-/* The action of the customer's conflict-matrix quadrant (already set), into out[size]. */
+/*
+ * The action of the customer's conflict-matrix quadrant (already set), into
+ * out[size]: which motion comes first, not the playbooks the churn and
+ * upgrade actions already give.
+ */
 void tn_quadrant_action(const tn_answer *answer, char *out, size_t size);
 
 #endif

@@ -43,6 +43,11 @@ void tn_answer_of(const tn_answer_context *context, const tn_customer_score *sco
     tn_quadrant_action(out, out->quadrant_action, sizeof out->quadrant_action);
 }
 
+const char *tn_answer_risk_formula(const tn_answer_context *context, const tn_answer *answer) {
+    return answer->score->risk_formula != NULL ? answer->score->risk_formula
+                                               : context->risk_formula;
+}
+
 bool tn_answers_build(const tn_answer_context *context, const tn_score_set *scores,
                       tn_answer_set *out, tn_error *err) {
     *out = (tn_answer_set){.context = *context};

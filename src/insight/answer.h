@@ -75,6 +75,9 @@ void tn_answer_context_init(tn_answer_context *out, const char *as_of, const tn_
 /* The answer for one customer's scores. */
 void tn_answer_of(const tn_answer_context *context, const tn_customer_score *score, tn_answer *out);
 
+/* The customer's risk score formula: its own (inputs it lacks), or the scoring's. */
+const char *tn_answer_risk_formula(const tn_answer_context *context, const tn_answer *answer);
+
 /* The answers for every score of `scores` (borrowed, must outlive the set). */
 bool tn_answers_build(const tn_answer_context *context, const tn_score_set *scores,
                       tn_answer_set *out, tn_error *err);

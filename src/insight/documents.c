@@ -10,6 +10,7 @@
 
 #include "common/json.h"
 #include "insight/actions.h"
+#include "insight/wording.h"
 
 char *tn_document_text(json_t *value, int digits) {
     char *text =
@@ -37,12 +38,16 @@ static json_t *driver_value(const tn_driver *driver) {
                                                           : json_real(number);
 }
 
+/* The drivers, each with its label in business words (wording.h). */
 static json_t *drivers_json(const tn_driver *drivers) {
     json_t *list = json_array();
+    char label[128];
     for (int d = 0; d < TN_MAX_DRIVERS && drivers[d].feature != NULL; d++)
-        json_array_append_new(list, json_pack("{s:s, s:o, s:o}", "feature", drivers[d].feature,
-                                              "value", driver_value(&drivers[d]), "shap_impact",
-                                              tn_json_real(drivers[d].impact)));
+        json_array_append_new(
+            list,
+            json_pack("{s:s, s:s, s:o, s:o}", "feature", drivers[d].feature, "label",
+                      tn_feature_label(drivers[d].feature, label, sizeof label), "value",
+                      driver_value(&drivers[d]), "shap_impact", tn_json_real(drivers[d].impact)));
     return list;
 }
 
@@ -55,9 +60,10 @@ json_t *tn_document_tiers(const tn_answer_context *context) {
 
 static json_t *risk_inputs_json(const tn_customer_score *c) {
     json_t *flags = c->vendor_risk_flags >= 0 ? json_integer(c->vendor_risk_flags) : json_null();
-    return json_pack("{s:o, s:o, s:o}", "compliance_gap_score",
+    return json_pack("{s:o, s:o, s:o, s:s?}", "compliance_gap_score",
                      tn_json_real(c->compliance_gap_score), "vendor_risk_flags", flags,
-                     "usage_decay_score", tn_json_real(c->usage_decay_score));
+                     "usage_decay_score", tn_json_real(c->usage_decay_score), "usage_decay_unknown",
+                     c->usage_decay_unknown);
 }
 
 json_t *tn_document_upgrade(const tn_answer_context *context, const tn_answer *answer) {
@@ -111,7 +117,8 @@ json_t *tn_document_prediction(const tn_answer_context *context, const tn_answer
         drivers_json(c->churn_drivers), "recommended_action", answer->churn_action,
         /* the composite risk score */
         "risk_score", tn_json_real(c->risk_score), "risk_score_tier", answer->risk_score_tier,
-        "risk_score_formula", context->risk_formula, "risk_score_inputs", risk_inputs_json(c),
+        "risk_score_formula", tn_answer_risk_formula(context, answer), "risk_score_inputs",
+        risk_inputs_json(c),
         /* upgrade, the conflict matrix, how to read it all */
         "upgrade", upgrade, "upgrade_unavailable", why_not, "quadrant",
         tn_quadrant_name(answer->quadrant), "quadrant_action", answer->quadrant_action, "tiers",
@@ -151,14 +158,20 @@ static json_t *profile_json(const tn_answer *answer, const tn_customer_facts *in
                      fact_text(input, "upgraded_on"));
 }
 
+/*
+ * The usage section. Without any event there is no last event: its days are
+ * null (the model's feature counts them from signup, design §4).
+ */
 static json_t *usage_json(const tn_answer *answer, const tn_customer_facts *input) {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "events_last_7d",
+    bool none = fact(input, "total_events") == 0;
+    return json_pack("{s:o, s:o, s:o, s:o, s:s?, s:o, s:o, s:o, s:o}", "events_last_7d",
                      fact_count(input, "events_last_7d"), "events_last_30d",
                      fact_count(input, "events_last_30d"), "events_prev_30d",
                      fact_count(input, "events_prev_30d"), "usage_decay_score",
-                     tn_json_real(answer->score->usage_decay_score), "days_since_last_event",
-                     fact_count(input, "days_since_last_event"), "total_events",
-                     fact_count(input, "total_events"), "avg_adoption_score",
+                     tn_json_real(answer->score->usage_decay_score), "usage_decay_unknown",
+                     answer->score->usage_decay_unknown, "days_since_last_event",
+                     none ? json_null() : fact_count(input, "days_since_last_event"),
+                     "total_events", fact_count(input, "total_events"), "avg_adoption_score",
                      tn_json_real(fact(input, "avg_adoption_score")), "daily_events_last_90d",
                      borrowed_or_empty(input->daily_events));
 }

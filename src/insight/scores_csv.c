@@ -86,7 +86,7 @@ static void scores_columns(FILE *out, const tn_answer_context *context, const tn
         fprintf(out, "%d", c->vendor_risk_flags);
     fputc(',', out);
     csv_number(out, c->usage_decay_score, "%.4f");
-    csv_text(out, context->risk_formula);
+    csv_text(out, tn_answer_risk_formula(context, answer));
     csv_drivers(out, c->churn_drivers);
     if (c->expansion_candidate)
         csv_drivers(out, c->upgrade_drivers);

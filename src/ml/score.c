@@ -68,12 +68,16 @@ static bool score_churn(tn_db *db, const tn_ml_model *churn, tn_score_set *out, 
     char *const *tiers = tn_table_texts(&rows, "plan_tier");
     char *const *industries = tn_table_texts(&rows, "industry");
     const double *mrr = tn_table_numbers(&rows, "mrr");
+    const double *tenure = tn_table_numbers(&rows, "tenure_days");
+    const double *events = tn_table_numbers(&rows, "total_events");
     for (size_t r = 0; ok && r < rows.rows; r++) {
         tn_customer_score *c = &out->customers[r];
         c->customer_id = strdup(ids[r] != NULL ? ids[r] : "");
         snprintf(c->plan_tier, sizeof c->plan_tier, "%s", tiers[r] ? tiers[r] : "");
         snprintf(c->industry, sizeof c->industry, "%s", industries[r] ? industries[r] : "");
         c->mrr = mrr[r];
+        c->tenure_days = tenure != NULL ? tenure[r] : NAN;
+        c->total_events = events != NULL ? events[r] : NAN;
         c->churn_probability = scores.probability[r];
         top_drivers(churn, &rows, r, scores.shap + r * scores.features, c->churn_drivers);
         c->upgrade_propensity = NAN;
@@ -142,17 +146,36 @@ static bool read_risk_formula(tn_db *db, tn_score_set *out, tn_error *err) {
     return ok;
 }
 
+/* A copy of `text` in `*out` (NULL stays NULL); false when memory runs out. */
+static bool copy_text(const char *text, char **out) {
+    *out = text != NULL ? strdup(text) : NULL;
+    return text == NULL || *out != NULL;
+}
+
 static bool read_risk(tn_db *db, tn_score_set *out, tn_error *err) {
     if (!read_risk_formula(db, out, err))
         return false;
     tn_table rows = {0};
-    bool ok =
-        tn_table_query(db,
-                       "SELECT customer_id::VARCHAR AS customer_id, risk_score, "
-                       "compliance_gap_score, vendor_risk_flags::DOUBLE AS vendor_risk_flags, "
-                       "usage_decay_score FROM marts.customer_risk_inputs",
-                       &rows, err);
+    /* a warehouse built before the decay could be unknown lacks its two columns */
+    uint64_t newer = 0;
+    bool ok = tn_query_count(db,
+                             "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+                             "'marts' AND table_name = 'customer_risk_inputs' AND column_name = "
+                             "'usage_decay_unknown'",
+                             &newer, err) &&
+              tn_table_query(db,
+                             newer ? "SELECT customer_id::VARCHAR AS customer_id, risk_score, "
+                                     "compliance_gap_score, vendor_risk_flags::DOUBLE AS "
+                                     "vendor_risk_flags, usage_decay_score, usage_decay_unknown, "
+                                     "risk_score_formula FROM marts.customer_risk_inputs"
+                                   : "SELECT customer_id::VARCHAR AS customer_id, risk_score, "
+                                     "compliance_gap_score, vendor_risk_flags::DOUBLE AS "
+                                     "vendor_risk_flags, usage_decay_score FROM "
+                                     "marts.customer_risk_inputs",
+                             &rows, err);
     char *const *ids = tn_table_texts(&rows, "customer_id");
+    char *const *formulas = tn_table_texts(&rows, "risk_score_formula");
+    char *const *unknown = tn_table_texts(&rows, "usage_decay_unknown");
     for (size_t r = 0; ok && r < rows.rows; r++) {
         tn_customer_score *c = (tn_customer_score *)tn_score_find(out, ids[r]);
         if (c == NULL)
@@ -163,15 +186,13 @@ static bool read_risk(tn_db *db, tn_score_set *out, tn_error *err) {
         c->vendor_risk_flags =
             out->risk_signals ? (int)tn_table_numbers(&rows, "vendor_risk_flags")[r] : -1;
         c->usage_decay_score = tn_table_numbers(&rows, "usage_decay_score")[r];
+        ok = (formulas == NULL || copy_text(formulas[r], &c->risk_formula)) &&
+             (unknown == NULL || copy_text(unknown[r], &c->usage_decay_unknown));
+        if (!ok)
+            tn_error_set(err, TN_ERR_NOMEM, "out of memory reading the risk inputs");
     }
     tn_table_free(&rows);
     return ok;
-}
-
-/* A copy of `text` in `*out` (NULL stays NULL); false when memory runs out. */
-static bool copy_text(const char *text, char **out) {
-    *out = text != NULL ? strdup(text) : NULL;
-    return text == NULL || *out != NULL;
 }
 
 /* How people know each scored account (sql/score/accounts.sql). */
@@ -232,6 +253,8 @@ void tn_score_set_free(tn_score_set *set) {
         free(set->customers[i].name);
         free(set->customers[i].owner);
         free(set->customers[i].crm_id);
+        free(set->customers[i].risk_formula);
+        free(set->customers[i].usage_decay_unknown);
     }
     free(set->customers);
     set->customers = NULL;

@@ -34,6 +34,7 @@ typedef struct {
     char plan_tier[16];
     char industry[32];
     double mrr;
+    double tenure_days, total_events; /* at the as-of date (NAN when the mart lacks them) */
     double churn_probability;
     tn_driver churn_drivers[TN_MAX_DRIVERS];
     bool expansion_candidate; /* false: already upgraded, no propensity */
@@ -42,8 +43,10 @@ typedef struct {
     char target_tier[16];
     double
         upgrade_multiplier; /* ARR multiplier of moving to target_tier (staging.stg_plan_tiers) */
-    double risk_score, compliance_gap_score, usage_decay_score; /* compliance: NAN when unknown */
+    double risk_score, compliance_gap_score, usage_decay_score; /* each NAN when unknown */
     int vendor_risk_flags;                                      /* -1 when unknown */
+    char *usage_decay_unknown; /* why the decay is unknown (owned); NULL when it is known */
+    char *risk_formula;        /* this customer's risk score formula (owned); NULL: the set's */
     /* The account as people know it; each NULL (or "", NAN) when the data does not say. */
     char *name, *owner, *crm_id; /* owned */
     char renewal_date[16];       /* "YYYY-MM-DD" */

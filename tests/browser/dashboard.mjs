@@ -26,10 +26,12 @@ const { values: args } = parseArgs({
     report: { type: 'string' },
     artifacts: { type: 'string' },
     'api-key': { type: 'string' },
+    'new-account': { type: 'string' },
+    'early-account': { type: 'string' },
   },
 });
 if (!args.base || !args.artifacts) {
-  console.error('usage: dashboard.mjs --base URL --artifacts DIR [--report FILE] [--api-key KEY]');
+  console.error('usage: dashboard.mjs --base URL --artifacts DIR [--report FILE] [--api-key KEY] [--new-account ID] [--early-account ID]');
   process.exit(2);
 }
 const BASE = args.base.replace(/\/+$/, '');
@@ -484,6 +486,44 @@ async function checkAccount(page, log, customers) {
   await shot(page, 'account');
 }
 
+/* Words a CSM reads: no column name (snake_case) anywhere in the advice. */
+function expectBusinessWords(text, where) {
+  const names = text.match(/\b[a-z]+_[a-z0-9_]+\b/g);
+  expect(!names, where + ' names columns: ' + (names || []).join(', '));
+}
+
+/* An account without events yet, and one in its first days: honest, and onboarding. */
+async function checkNewAccounts(page, log) {
+  const cases = [['new-account', args['new-account'], true], ['early-account', args['early-account'], false]];
+  for (const [name, id, noEvents] of cases) {
+    if (!id) continue;
+    const c360 = await apiOk('/customers/' + encodeURIComponent(id));
+    await check('account: ' + (noEvents ? 'an account with no events yet says so' : 'an account ' + c360.profile.tenure_days +
+        ' days old') + ', leaves its usage decay unknown and advises onboarding', async () => {
+      await resetLog(log);
+      await visit(page, '#/account/' + encodeURIComponent(id));
+      expect(c360.usage.usage_decay_score === null, 'API decay ' + c360.usage.usage_decay_score);
+      const decay = await page.textContent('[data-testid=usage-decay-unknown]');
+      expect(decay.includes(c360.usage.usage_decay_unknown), 'decay shows "' + decay + '"');
+      const usage = await page.textContent('[data-testid=chart-usage-card] [data-testid=takeaway]');
+      if (noEvents) {
+        expect(c360.usage.total_events === 0 && c360.usage.days_since_last_event === null, 'API usage ' + JSON.stringify(c360.usage));
+        expect(usage.startsWith('No events yet'), 'usage reads "' + usage + '"');
+      } else {
+        expect(/last event \d+ days? ago/.test(usage), 'usage reads "' + usage + '"');
+      }
+      const actions = await page.textContent('[data-testid=account-actions]');
+      expect(!/re-engagement|workflows stopped/.test(c360.churn.recommended_action), 'retention advice "' + c360.churn.recommended_action + '"');
+      expectBusinessWords(actions, 'the actions');
+      const items = await texts(page, '[data-testid=account-actions] li');
+      const bodies = items.map((t) => t.replace(/^[^:]+:\s*/, ''));
+      expect(new Set(bodies).size === bodies.length, 'an action repeats: ' + JSON.stringify(items));
+      expectClean(log);
+    });
+    await shot(page, name);
+  }
+}
+
 async function checkUnknownCustomer(page, log) {
   await check('account: an unknown id shows "No customer with id …"', async () => {
     await visit(page, '#/account/does-not-exist', 'error');
@@ -652,6 +692,7 @@ async function main() {
     await checkSurvival(page, log);
     const customers = await checkQueue(page, log);
     await checkAccount(page, log, customers);
+    await checkNewAccounts(page, log);
     await checkUnknownCustomer(page, log);
     await checkModels(page, log);
     await checkPhone(page, log, customers);

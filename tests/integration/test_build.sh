@@ -81,15 +81,22 @@ c7,fintech,,,378,0,0,1,1,0,0.6,0" "customer_survival on the fixture"
 
 # Risk: c1's previous 30 days [01-13, 02-12) hold e02, e03, e05 → 3, decay
 # max(0, 1 - 3/3) = 0, score 0.35·0.4 + 0.15·min(2/5, 1) = 0.2. c3 has no
-# events at all (decay 1) and no risk row (0, 0): 0.5. c4: 1 event now, none
-# before → decay 0; 0.35·0.1 = 0.035. c5: flags 7 → capped at 1: 0.35·0.2 + 0.15 = 0.22.
+# events at all and is 13 days old: its decay is unknown, and its score the
+# known inputs with their weights renormalised, (0.35·0 + 0.15·0) / 0.50 = 0.
+# c4: 1 event now, none before → decay 0; 0.35·0.1 = 0.035. c5: flags 7 →
+# capped at 1: 0.35·0.2 + 0.15 = 0.22.
 expect_equal "$(query "$DB" "SELECT customer_id, round(compliance_gap_score, 6), vendor_risk_flags, events_last_30d, events_prev_30d,
     round(usage_decay_score, 6), round(risk_score, 6) FROM marts.customer_risk_inputs ORDER BY customer_id")" \
 "c1,0.4,2,3,3,0,0.2
-c3,0,0,0,0,1,0.5
+c3,0,0,0,0,,0
 c4,0.1,0,1,0,0,0.035
 c5,0.2,7,1,1,0,0.22
 c7,0.3,1,1,0,0,0.135" "customer_risk_inputs on the fixture"
+expect_equal "$(query "$DB" "SELECT customer_id || ': ' || usage_decay_unknown || ' | ' || risk_score_formula FROM marts.customer_risk_inputs WHERE usage_decay_score IS NULL")" \
+    '"c3: no events yet: there is no usage to decay | 0.70·compliance_gap + 0.30·min(vendor_risk_flags/5, 1) (usage decay unknown: no events yet: there is no usage to decay)"' \
+    "an unknown decay says why, and the score's formula says what it used"
+expect_equal "$(query "$DB" "SELECT count(DISTINCT risk_score_formula) FROM marts.customer_risk_inputs WHERE usage_decay_score IS NOT NULL")" 1 \
+    "(the others share the full formula)"
 
 # Accounts: everyone who signed up before the as-of date (c6 signed up on it),
 # as the export names them. Days to renewal from 2026-03-14: c1 renews 04-01

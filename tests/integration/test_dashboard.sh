@@ -42,6 +42,12 @@ expect_status 1 "--out two missing directories down"
 expect_contains stderr "$WORK/a/b: cannot create the directory" "names the directory it cannot create"
 
 # ---- the served page ---------------------------------------------------------------------
+# An account without any event yet, and one in its first 90 days with events: the 360 must
+# say "no events yet", leave the decay unknown, and advise onboarding, not re-engagement.
+NEW_ACCOUNT=$(query "$DB" "SELECT customer_id FROM marts.mart_customer_churn_features WHERE total_events = 0 ORDER BY customer_id LIMIT 1")
+EARLY_ACCOUNT=$(query "$DB" "SELECT customer_id FROM marts.mart_customer_churn_features WHERE total_events > 0 AND tenure_days < 60 ORDER BY tenure_days DESC, customer_id LIMIT 1")
+expect_equal "${NEW_ACCOUNT:+found} ${EARLY_ACCOUNT:+found}" "found found" "(the company has an account with no events and an early one)"
+
 KEY=dashboard-test-key-7
 echo "$KEY" >"$WORK/key"
 start_server serve --db "$DB" --models "$MODELS" --reports "$REPORTS" --api-key-file "$WORK/key"
@@ -60,7 +66,8 @@ rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 CHECKS=$((CHECKS + 1))
 if node "$SOURCE_DIR/tests/browser/dashboard.mjs" --base "$BASE" --report "$REPORTS/index.html" \
-    --artifacts "$ARTIFACTS" --api-key "$KEY" >"$WORK/stdout" 2>"$WORK/stderr"; then
+    --artifacts "$ARTIFACTS" --api-key "$KEY" --new-account "$NEW_ACCOUNT" --early-account "$EARLY_ACCOUNT" \
+    >"$WORK/stdout" 2>"$WORK/stderr"; then
     pass "the browser tests ($(tail -1 "$WORK/stdout"))"
 else
     fail "the browser tests"

@@ -120,10 +120,31 @@ expect_equal "$(jq -S . "$WORK/body")" "$(jq -S '.results[0].churn' "$WORK/batch
 expect_equal "$(body '.top_shap_features | length')" 5 "five SHAP features"
 expect_equal "$(body .as_of)" "$AS_OF" "churn: as_of"
 expect_equal "$(header Content-Type)" application/json "JSON content type"
-RISK=$(query "$DB" "SELECT round(0.50 * usage_decay_score + 0.35 * compliance_gap_score + 0.15 * least(vendor_risk_flags / 5.0, 1.0), 6) FROM marts.customer_risk_inputs WHERE customer_id = '$ID'")
-expect_equal "$(body '.risk_score * 1e6 | round / 1e6')" "$(jq -n "$RISK")" "risk score = 0.50·decay + 0.35·gap + 0.15·min(flags/5, 1)"
+# The risk score, recomputed here from the marts' counts: the decay is unknown for an account
+# without events or younger than 60 days, and the score then renormalises the other weights.
+risk_sql() { # ID → the risk score to 6 decimals
+    query "$DB" "WITH f AS (SELECT customer_id, tenure_days, total_events, events_last_30d FROM marts.mart_customer_churn_features),
+        p AS (SELECT customer_id, count(*) AS prev FROM staging.stg_usage_events WHERE event_at >= DATE '$AS_OF' - 60 AND event_at < DATE '$AS_OF' - 30 GROUP BY 1),
+        r AS (SELECT f.customer_id, coalesce(s.compliance_gap_score, 0) AS gap, least(coalesce(s.vendor_risk_flags, 0) / 5.0, 1.0) AS flags,
+                CASE WHEN f.total_events = 0 OR f.tenure_days < 60 THEN NULL
+                     WHEN coalesce(p.prev, 0) = 0 THEN CASE WHEN f.events_last_30d > 0 THEN 0.0 ELSE 1.0 END
+                     ELSE greatest(0.0, 1.0 - f.events_last_30d / p.prev) END AS decay
+              FROM f LEFT JOIN staging.stg_risk_signals AS s USING (customer_id) LEFT JOIN p USING (customer_id))
+        SELECT round(CASE WHEN decay IS NULL THEN (0.35 * gap + 0.15 * flags) / 0.50 ELSE 0.50 * decay + 0.35 * gap + 0.15 * flags END, 6)
+        FROM r WHERE customer_id = '$1'"
+}
+expect_equal "$(body '.risk_score * 1e6 | round / 1e6')" "$(jq -n "$(risk_sql "$ID")")" "risk score = 0.50·decay + 0.35·gap + 0.15·min(flags/5, 1), computed here"
+KNOWN=$(query "$DB" "SELECT customer_id FROM marts.mart_customer_churn_features WHERE total_events > 0 AND tenure_days >= 60 ORDER BY customer_id LIMIT 1")
+UNKNOWN=$(query "$DB" "SELECT customer_id FROM marts.mart_customer_churn_features WHERE tenure_days < 60 ORDER BY customer_id LIMIT 1")
+post /predictions/churn /predictions/churn "{\"customer_id\":\"$UNKNOWN\"}"
+expect_equal "$(body '.risk_score * 1e6 | round / 1e6')" "$(jq -n "$(risk_sql "$UNKNOWN")")" \
+    "a young account's risk score uses the known inputs, reweighted (0.70·gap + 0.30·flags)"
+expect_equal "$(body '[.risk_score_inputs.usage_decay_score, (.risk_score_inputs.usage_decay_unknown | test("days old|no events yet")), (.risk_score_formula | startswith("0.70·compliance_gap + 0.30·min(vendor_risk_flags/5, 1) (usage decay unknown: "))] | map(tostring) | join(" ")')" \
+    "null true true" "its decay is null with the reason, and the formula says what it used"
+post /predictions/churn /predictions/churn "{\"customer_id\":\"$KNOWN\"}"
+expect_equal "$(body '.risk_score * 1e6 | round / 1e6')" "$(jq -n "$(risk_sql "$KNOWN")")" "an older account's risk score, computed here"
 expect_equal "$(body .risk_score_inputs.vendor_risk_flags)" \
-    "$(query "$DB" "SELECT coalesce(vendor_risk_flags, 0) FROM staging.stg_customers LEFT JOIN staging.stg_risk_signals USING (customer_id) WHERE customer_id = '$ID'")" \
+    "$(query "$DB" "SELECT coalesce(vendor_risk_flags, 0) FROM staging.stg_customers LEFT JOIN staging.stg_risk_signals USING (customer_id) WHERE customer_id = '$KNOWN'")" \
     "risk inputs: vendor flags from the risk signals"
 expect_equal "$(body .risk_score_formula)" "0.50·usage_decay + 0.35·compliance_gap + 0.15·min(vendor_risk_flags/5, 1)" \
     "the answer states the risk score's formula"

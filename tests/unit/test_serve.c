@@ -378,6 +378,8 @@ static tn_customer_score customer(double churn, bool candidate, double propensit
     snprintf(c.plan_tier, sizeof c.plan_tier, "starter");
     snprintf(c.target_tier, sizeof c.target_tier, "growth");
     c.mrr = 1000;
+    c.tenure_days = 400;
+    c.total_events = 5000;
     c.churn_probability = churn;
     c.expansion_candidate = candidate;
     c.upgrade_propensity = candidate ? propensity : NAN;
@@ -460,43 +462,77 @@ static void test_actions_name_the_driver(void **state) {
     tn_answer a = answer_with_uplift(&c, 24000);
     tn_churn_action(&a, action, sizeof action);
     assert_string_equal(action,
-                        "Escalate now: the account has gone quiet (days_since_last_event = 45); "
+                        "Escalate now: the account has gone quiet (days since the last event: 45); "
                         "book a re-engagement session and find out which workflows stopped "
                         "within 48 hours.");
     c.churn_probability = 0.55;
     set_driver(&c.churn_drivers[1], "high_priority_tickets", "4", 0.3);
     a = answer_with_uplift(&c, 24000);
     tn_churn_action(&a, action, sizeof action);
-    assert_string_equal(action,
-                        "Reach out this week: support friction (high_priority_tickets = 4); "
-                        "review their tickets with the support lead.");
+    assert_string_equal(action, "Reach out this week: support friction (high-priority tickets "
+                                "since signup: 4); review their tickets with the support lead.");
     c.churn_probability = 0.05;
     a = answer_with_uplift(&c, 24000);
     tn_churn_action(&a, action, sizeof action);
-    assert_string_equal(action, "Healthy: keep the regular cadence.");
+    assert_string_equal(action, "Healthy: no retention action beyond the regular cadence.");
 
     set_driver(&c.upgrade_drivers[0], "premium_feature_trials_30d", "6", 1.2);
     a = answer_with_uplift(&c, 24000);
     tn_upgrade_action(&a, action, sizeof action);
-    assert_string_equal(action,
-                        "Open an expansion conversation for growth: they are trialling premium "
-                        "features (premium_feature_trials_30d = 6); expected uplift $24,000 ARR.");
+    assert_string_equal(action, "Open an expansion conversation for growth: they are trialling "
+                                "premium features (premium-feature trials, last 30 days: 6); "
+                                "expected uplift $24,000 ARR.");
     c.upgrade_propensity = 0.3;
     a = answer_with_uplift(&c, 24000);
     tn_upgrade_action(&a, action, sizeof action);
     assert_string_equal(action, "Nurture toward growth: they are trialling premium features "
-                                "(premium_feature_trials_30d = 6); share what growth adds.");
+                                "(premium-feature trials, last 30 days: 6); share what growth "
+                                "adds.");
 
+    /* the quadrant says which motion comes first, not the playbooks again */
     c = customer(0.2, true, 0.7);
     a = answer_with_uplift(&c, 1234567);
     tn_quadrant_action(&a, action, sizeof action);
-    assert_string_equal(action, "Expand: pitch growth now (expected uplift $1,234,567 ARR).");
+    assert_string_equal(action, "Expansion first: the churn risk is low and the propensity high.");
     c = customer(0.7, true, 0.7);
     set_driver(&c.churn_drivers[0], "integration_connects_first_30d", "0", 0.5);
     a = answer_with_uplift(&c, 100);
     tn_quadrant_action(&a, action, sizeof action);
-    assert_string_equal(
-        action, "Stabilise first: offer a guided integration setup before proposing growth.");
+    assert_string_equal(action, "Retention first: stabilise the account before proposing growth.");
+    assert_null(strstr(a.churn_action, "Retention first"));
+}
+
+/* An account still onboarding is walked through onboarding, not re-engaged. */
+static void test_actions_of_new_accounts(void **state) {
+    (void)state;
+    char action[320];
+    tn_customer_score c = customer(0.30, true, 0.10);
+    c.tenure_days = 41;
+    set_driver(&c.churn_drivers[0], "days_since_last_event", "20", 0.7);
+    tn_answer a = answer_with_uplift(&c, 100);
+    tn_churn_action(&a, action, sizeof action);
+    assert_string_equal(action, "Watch: the account has gone quiet (days since the last event: "
+                                "20); walk them through the onboarding checklist and get their "
+                                "first workflows live at the next check-in.");
+    /* no events at all, 6 days old: nothing has stopped, nothing to name but that */
+    c.tenure_days = 6;
+    c.total_events = 0;
+    set_driver(&c.churn_drivers[0], "retention_signal_count", "0", 0.7);
+    a = answer_with_uplift(&c, 100);
+    tn_churn_action(&a, action, sizeof action);
+    assert_string_equal(action, "Watch: no events yet; walk them through the onboarding checklist "
+                                "and get their first workflows live at the next check-in.");
+    assert_null(strstr(action, "retention_signal_count"));
+    assert_null(strstr(action, "re-engagement"));
+    /* past onboarding, the same driver calls for re-engagement, in business words */
+    c.tenure_days = 400;
+    c.total_events = 900;
+    a = answer_with_uplift(&c, 100);
+    tn_churn_action(&a, action, sizeof action);
+    assert_string_equal(action,
+                        "Watch: usage is low or falling (evidence uploads, monitoring runs and "
+                        "report views since signup: 0); book a re-engagement session and find out "
+                        "which workflows stopped at the next check-in.");
 }
 
 /* ---- metrics -------------------------------------------------------------------- */
@@ -868,6 +904,7 @@ int main(void) {
         cmocka_unit_test(test_cors_and_content_types),
         cmocka_unit_test(test_quadrants_and_high_value),
         cmocka_unit_test(test_actions_name_the_driver),
+        cmocka_unit_test(test_actions_of_new_accounts),
         cmocka_unit_test(test_metrics_text),
         cmocka_unit_test(test_access_log_lines),
         cmocka_unit_test(test_snapshot_index),
