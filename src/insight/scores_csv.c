@@ -57,8 +57,9 @@ void tn_scores_csv_header(FILE *out) {
             fprintf(out, ",%s_driver_%d,%s_driver_%d_value,%s_driver_%d_impact",
                     kind ? "upgrade" : "churn", d, kind ? "upgrade" : "churn", d,
                     kind ? "upgrade" : "churn", d);
-    fputs(",arr,arr_at_risk,risk_score_tier,is_high_value_target,quadrant,churn_action,"
-          "upgrade_action,quadrant_action,as_of,churn_model_version,expansion_model_version,"
+    fputs(",arr,arr_at_risk,risk_score_tier,is_high_value_target,quadrant,recommended_action,"
+          "upgrade_recommended_action,quadrant_action,as_of,churn_model_version,expansion_model_"
+          "version,"
           "scored_at\n",
           out);
 }

@@ -144,7 +144,7 @@ cp "$WORK/stdout" "$WORK/scores.csv"
 expect_equal "$(query "$DB" "SELECT count(*) FROM (DESCRIBE SELECT * FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true))")" 47 \
     "the CSV has 47 columns"
 expect_equal "$(head -1 "$WORK/stdout" | cut -d, -f36-)" \
-    "arr,arr_at_risk,risk_score_tier,is_high_value_target,quadrant,churn_action,upgrade_action,quadrant_action,as_of,churn_model_version,expansion_model_version,scored_at" \
+    "arr,arr_at_risk,risk_score_tier,is_high_value_target,quadrant,recommended_action,upgrade_recommended_action,quadrant_action,as_of,churn_model_version,expansion_model_version,scored_at" \
     "the CSV ends with ARR, the quadrant, the actions, the as-of date, the model versions and the time it was scored"
 expect_equal "$(query "$DB" "SELECT count(*) FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true, strict_mode = true)")" "$active" \
     "every row has the header's 47 fields (already upgraded customers too): a strict CSV reader reads them all"
@@ -153,12 +153,15 @@ expect_equal "$(query "$DB" "SELECT DISTINCT as_of || ' ' || churn_model_version
     "2026-03-14 $(jq -r .version "$META") $(jq -r .version "$WORK/models/expansion.meta.json") true" \
     "every row: the as-of date, both model versions and an ISO-8601 UTC scored-at time"
 expect_equal "$(query "$DB" "SELECT count(*) FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true)
-    WHERE quadrant NOT IN ('Growth Engine', 'Flight Risk', 'Retention Priority', 'Stable Base') OR churn_action IS NULL
-       OR quadrant_action IS NULL OR (upgrade_propensity IS NULL) != (upgrade_action IS NULL)
+    WHERE quadrant NOT IN ('Growth Engine', 'Flight Risk', 'Retention Priority', 'Stable Base') OR recommended_action IS NULL
+       OR quadrant_action IS NULL OR (upgrade_propensity IS NULL) != (upgrade_recommended_action IS NULL)
        OR abs(arr_at_risk::DOUBLE - arr::DOUBLE * churn_probability::DOUBLE) > 0.01 * arr::DOUBLE / 1e4")" 0 \
     "every row has a quadrant and its actions (an upgrade action for candidates only), and ARR at risk = ARR × probability"
-expect_equal "$(query "$DB" "SELECT DISTINCT risk_score_formula FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true)")" \
-    "$(query "$DB" "SELECT formula FROM marts.risk_score_weights")" "every row states the risk score's formula"
+expect_equal "$(query "$DB" "SELECT count(*) FILTER (s.risk_score_formula IS DISTINCT FROM r.risk_score_formula),
+        count(*) FILTER (s.risk_score_formula = w.formula) > 0, bool_and(s.risk_score_formula = w.formula OR r.usage_decay_score IS NULL)
+    FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true) AS s JOIN marts.customer_risk_inputs AS r USING (customer_id),
+         marts.risk_score_weights AS w")" "0,true,true" \
+    "every row states its risk score's formula: the warehouse's, or for an unknown decay the inputs it used"
 # the account columns of every row = raw.customers, read back with DuckDB's CSV reader
 account_mismatches() { # DB SCORES_CSV → rows of the CSV whose account differs from raw.customers, and rows read
     query "$1" "SELECT count(*) FILTER (s.name IS DISTINCT FROM c.name OR s.owner IS DISTINCT FROM c.owner
@@ -181,7 +184,7 @@ expect_equal "$(jq -r '.risk_tier' "$WORK/stdout")" \
     "risk tier from the cut-offs the answer carries"
 expect_equal "$(jq -r '.model_versions.churn' "$WORK/stdout")" "$(jq -r .version "$META")" "answers name the model version"
 expect_equal "$(jq -r '[.quadrant, .recommended_action, .quadrant_action, (.upgrade.recommended_action // "")] | join("|")' "$WORK/stdout")" \
-    "$(query "$DB" "SELECT quadrant || '|' || churn_action || '|' || quadrant_action || '|' || coalesce(upgrade_action, '')
+    "$(query "$DB" "SELECT quadrant || '|' || recommended_action || '|' || quadrant_action || '|' || coalesce(upgrade_recommended_action, '')
         FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true) WHERE customer_id = '$id'")" \
     "CSV and JSON give the same quadrant and actions"
 expect_equal "$(jq -r '.as_of' "$WORK/stdout")" "2026-03-14" "answers carry the as-of date"
