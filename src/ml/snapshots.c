@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ml/features.h"
+#include "warehouse/load_sql.h"
 #include "warehouse/models.h"
 #include "warehouse/value_text.h"
 
@@ -119,10 +120,13 @@ static bool read_training(tn_db *db, const char *table, const tn_feature_spec *s
     bool ok = tn_table_query(db, tn_strbuf_cstr(&sql), out, err);
     if (ok && export_path != NULL) {
         tn_strbuf copy = TN_STRBUF_INIT;
+        /* COPY takes no bound parameter for its file: the path is a quoted literal */
         tn_strbuf_printf(&copy,
                          "COPY (SELECT * FROM %s WHERE snapshot <= DATE '%s' "
-                         "ORDER BY snapshot, customer_id) TO '%s' (HEADER)",
-                         table, tn_date_format(last, (char[TN_DATE_BUF]){0}), export_path);
+                         "ORDER BY snapshot, customer_id) TO ",
+                         table, tn_date_format(last, (char[TN_DATE_BUF]){0}));
+        tn_load_sql_string(&copy, export_path);
+        tn_strbuf_puts(&copy, " (HEADER)");
         ok = tn_db_exec(db, tn_strbuf_cstr(&copy), err);
         tn_strbuf_free(&copy);
     }

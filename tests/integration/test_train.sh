@@ -255,8 +255,10 @@ expect_contains stderr "a medium above 1 would call customers above the base rat
 run "$TENURE" train --db "$DB" --models "$WORK/tiers2" --tier-multiples 1,x,4
 expect_status 2 "--tier-multiples that are not numbers"
 cp -r "$WORK/models" "$WORK/tiers2"
-run "$TENURE" train --quiet --db "$DB" --models "$WORK/tiers2" --tier-multiples 0.5,1.5,3
-expect_status 0 "train --tier-multiples 0.5,1.5,3"
+run "$TENURE" train --quiet --db "$DB" --models "$WORK/tiers2" --tier-multiples 0.5,1.5,3 --export "$WORK/O'Brien's exports"
+expect_status 0 "train --tier-multiples 0.5,1.5,3 (exporting into a directory with quotes in its name)"
+expect_equal "$(ls "$WORK/O'Brien's exports" | tr '\n' ' ')" "churn_snapshots.csv expansion_snapshots.csv " \
+    "the snapshots are written into a directory whose name has quotes"
 expect_equal "$(jq -c '.tiers.multiples | [.medium, .high, .critical]' "$WORK/tiers2/churn.meta.json")" "[0.5,1.5,3]" "the metadata holds them"
 expect_equal "$(test "$(readlink "$WORK/tiers2/current")" != "$(readlink "$WORK/models/current")" && echo new)" new \
     "the same training read with other tiers is a new model set"
