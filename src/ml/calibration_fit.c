@@ -37,9 +37,7 @@ static bool fit_map(tn_calibration_method method, const double *margin, const do
     case TN_CALIBRATION_ISOTONIC:
         break;
     }
-    return tn_error_set(err, TN_ERR_INTERNAL,
-                        "isotonic regression of the probability is no "
-                        "longer fitted");
+    return tn_error_set(err, TN_ERR_INTERNAL, "plain isotonic regression is no longer fitted");
 }
 
 /* The method's log loss out of fold; NAN when a fold cannot be fitted (`note` says why). */
@@ -173,14 +171,12 @@ bool tn_calibration_fit(const double *margin, const double *label, const size_t 
     memset(out, 0, sizeof *out);
     if (n == 0)
         return tn_error_set(err, TN_ERR_INPUT, "no rows to calibrate on");
-    slice s = {margin,
-               label,
-               n,
-               malloc(n * sizeof *s.y),
-               malloc(n),
-               malloc(n * sizeof(double)),
-               malloc(n * sizeof(double)),
-               malloc(n * sizeof(double))};
+    slice s = {.margin = margin, .label = label, .n = n};
+    s.y = malloc(n * sizeof *s.y);
+    s.fold = malloc(n * sizeof *s.fold);
+    s.train_margin = malloc(n * sizeof *s.train_margin);
+    s.train_label = malloc(n * sizeof *s.train_label);
+    s.predicted = malloc(n * sizeof *s.predicted);
     bool ok = s.y && s.fold && s.train_margin && s.train_label && s.predicted;
     for (size_t i = 0; ok && i < n; i++) {
         s.y[i] = label[i] > 0.5;
