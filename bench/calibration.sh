@@ -34,8 +34,9 @@ measure() { # KEY LABEL BINARY → $WORK/KEY/<model>.figures.json, and table row
     "$binary" train --quiet --db "$WORK/w.duckdb" --models "$dir/models" --export "$dir/snapshots"
     "$binary" score --quiet --db "$WORK/w.duckdb" --models "$dir/models" --all --format json --out "$dir/scores.json"
     local model mart field
-    for entry in churn:mart_customer_churn_features:churn.probability \
-        expansion:mart_customer_expansion_features:upgrade.propensity; do
+    # where `score --format json` puts each probability (older builds: churn.probability, upgrade.propensity)
+    for entry in churn:mart_customer_churn_features:churn_probability,churn.probability \
+        expansion:mart_customer_expansion_features:upgrade.upgrade_propensity,upgrade.propensity; do
         IFS=: read -r model mart field <<<"$entry"
         "$binary" sql --csv --db "$WORK/w.duckdb" "SELECT customer_id, $(jq -r '.encoding.features | map(.name) | join(", ")' \
             "$dir/models/$model.meta.json") FROM marts.$mart" >"$dir/$model.rows.csv"
@@ -43,8 +44,8 @@ measure() { # KEY LABEL BINARY → $WORK/KEY/<model>.figures.json, and table row
             "$dir/snapshots/${model}_snapshots.csv" "$dir/$model.rows.csv" "$dir/scores.json" "$field" \
             >"$dir/$model.figures.json"
         local tie
-        tie=$(jq --arg f "$field" '[.customers[] | getpath($f | split(".")) | select(. != null)]
-            | group_by(.) | map(length) | max' "$dir/scores.json")
+        tie=$(jq --arg f "$field" '[.customers[] | . as $c | [$f | split(",")[] | split(".") as $p
+            | $c | getpath($p) | select(. != null)] | first(.[])] | group_by(.) | map(length) | max' "$dir/scores.json")
         jq -r --arg build "$label" --arg model "$model" --argjson tie "$tie" '
             def pct(a; b): (a / b * 1000 | round / 10 | tostring) + " %";
             "| \($build) | \($model) | \(.method) | \(.test.auc_margin * 10000 | round / 10000) | \(.test.auc_calibrated * 10000 | round / 10000) | \(.test.distinct_probabilities) of \(.test.distinct_margins) (\(pct(.test.distinct_probabilities; .test.distinct_margins))) | \(.test.worst_decile_error * 1000 | round / 1000) | \(.active.distinct_probabilities) of \(.active.distinct_margins) (\(pct(.active.distinct_probabilities; .active.distinct_margins))) | \($tie) |"' \

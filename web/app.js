@@ -496,6 +496,24 @@ function portfolioKpis(p) {
       fmtInt(p.expansion_candidates) + ' candidates · Σ expected uplift'));
 }
 
+/* "5.4 % – 10.8 %": where a tier's probabilities lie, from the cut-offs the answers carry. */
+function tierRange(cuts, tier) {
+  if (!cuts) return '';
+  const from = {low: 0, medium: cuts.medium, high: cuts.high, critical: cuts.critical}[tier];
+  const to = {low: cuts.medium, medium: cuts.high, high: cuts.critical, critical: null}[tier];
+  return to === null ? fmtPct(from) + ' and above' : tier === 'low' ? 'below ' + fmtPct(to) : fmtPct(from) + ' – ' + fmtPct(to);
+}
+
+/* What the cut-offs are relative to. */
+function tierBasis(cuts) {
+  if (!cuts) return null;
+  const text = cuts.basis === 'base_rate'
+    ? 'Tiers are read against the base rate, ' + fmtPct(cuts.base_rate) + ' (the 90-day churn rate of the model\'s test period): medium from ' +
+      cuts.multiples.medium + '×, high from ' + cuts.multiples.high + '×, critical from ' + cuts.multiples.critical + '× it, so nothing above the base rate is low.'
+    : 'Tiers at fixed cut-offs: medium from 25 %, high from 50 %, critical from 75 %.';
+  return h('p', {class: 'muted small', 'data-testid': 'risk-tier-basis'}, text);
+}
+
 function riskTierCard(p) {
   const tiers = TIERS.map((t) => p.risk_tiers.find((r) => r.tier === t) || {tier: t, customers: 0, arr: 0, arr_at_risk: 0});
   const sum = (key) => tiers.reduce((s, r) => s + r[key], 0);
@@ -506,8 +524,11 @@ function riskTierCard(p) {
   const hotRisk = hot.reduce((s, r) => s + r.arr_at_risk, 0);
   const takeaway = 'High and critical: ' + fmtPct(hotCustomers / totals.customers) + ' of customers but ' +
     fmtPct(hotRisk / totals.arr_at_risk) + ' of ARR at risk (' + fmtMoney(hotRisk) + ').';
-  const legend = table('risk-tier-table', ['Tier', 'Customers', 'ARR', 'ARR at risk'],
-    tiers.map((r) => [badge(r.tier), fmtInt(r.customers), fmtMoney(r.arr), fmtMoney(r.arr_at_risk)]), '');
+  const cuts = p.tiers && p.tiers.churn_probability;
+  const legend = h('div', null,
+    table('risk-tier-table', ['Tier', 'Churn probability', 'Customers', 'ARR', 'ARR at risk'],
+      tiers.map((r) => [badge(r.tier), tierRange(cuts, r.tier), fmtInt(r.customers), fmtMoney(r.arr), fmtMoney(r.arr_at_risk)]), ''),
+    tierBasis(cuts));
   const {card, canvas} = chartCard('chart-risk-tiers', 'Risk-tier distribution', takeaway, 190, legend);
   const keys = [['customers', 'Customers'], ['arr', 'ARR'], ['arr_at_risk', 'ARR at risk']];
   makeChart(canvas, {

@@ -1,6 +1,6 @@
 /*
  * cmd_report.c — `tenure report`: the offline report, reports/index.html
- * (src/serve/report.h): the dashboard's portfolio, survival and models
+ * (src/insight/report.h): the dashboard's portfolio, survival and models
  * views with their data inlined, for opening from file:// or mailing.
  */
 #include "cli/cli.h"
@@ -9,8 +9,7 @@
 
 #include "common/file.h"
 #include "common/log.h"
-#include "serve/report.h"
-#include "serve/snapshot.h"
+#include "insight/report.h"
 
 static struct { const char *db_path, *models_dir, *reports_dir, *out_path; } options;
 
@@ -45,20 +44,15 @@ static int run_report(int positional_count, char **positional) {
         return 1;
     }
     double started = tn_log_now();
-    tn_snapshot_source source = {options.db_path, options.models_dir, options.reports_dir};
-    tn_snapshot *snapshot = tn_snapshot_load(&source);
-    if (snapshot == NULL) {
-        tn_log_error("report: out of memory loading the warehouse and models");
-        return 1;
-    }
+    tn_report_source source = {options.db_path, options.models_dir, options.reports_dir};
     size_t bytes = 0;
-    bool ok = tn_report_write(snapshot, out, &bytes, &err);
+    char as_of[16] = "";
+    bool ok = tn_report_write(&source, out, &bytes, as_of, &err);
     if (ok)
         tn_log_info("report: portfolio, survival and models as of %s -> %s (%.0f KB) in %.1f s",
-                    snapshot->as_of, out, (double)bytes / 1024.0, tn_log_now() - started);
+                    as_of, out, (double)bytes / 1024.0, tn_log_now() - started);
     else
         tn_log_error("report: %s", err.message);
-    tn_snapshot_release(snapshot);
     return ok ? 0 : tn_error_exit_status(&err);
 }
 

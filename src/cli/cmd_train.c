@@ -4,6 +4,9 @@
  */
 #include "cli/cli.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "common/log.h"
 #include "ml/train.h"
 
@@ -11,12 +14,14 @@ static struct {
     const char *db_path;
     const char *models_dir;
     const char *export_dir;
+    const char *tiers; /* "M,H,C": multiples of the base rate */
 } options;
 
 static void set_defaults(void) {
     options.db_path = "data/warehouse.duckdb";
     options.models_dir = "models";
     options.export_dir = NULL;
+    options.tiers = "1,2,4";
 }
 
 static const tn_arg train_args[] = {
@@ -26,6 +31,10 @@ static const tn_arg train_args[] = {
      0},
     {"export", TN_ARG_STRING, "DIR", "also write the training snapshots as CSV into DIR",
      &options.export_dir, 0, 0},
+    {"tier-multiples", TN_ARG_STRING, "M,H,C",
+     "a probability's tier begins at these multiples of the model's base rate: medium (at most\n"
+     "1, so nothing above the base rate is low), high, critical (default 1,2,4)",
+     &options.tiers, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -65,10 +74,40 @@ static void warn_small_slice(const tn_trained_model *model) {
                 model->auc_before_calibration, model->test_auc);
 }
 
+/* "1,2,4" → the multiples, or false (with a message) when they are not three increasing numbers. */
+static bool parse_tiers(const char *text, tn_tier_multiples *out) {
+    char *end;
+    double m[3];
+    const char *at = text;
+    for (int i = 0; i < 3; i++) {
+        m[i] = strtod(at, &end);
+        if (end == at || (i < 2 && *end != ',') || (i == 2 && *end != '\0'))
+            break;
+        at = end + 1;
+        if (i == 2) {
+            *out = (tn_tier_multiples){m[0], m[1], m[2]};
+            if (m[0] > 0 && m[0] <= 1 && m[0] < m[1] && m[1] < m[2])
+                return true;
+            tn_log_error("train: --tier-multiples %s: expected 0 < medium ≤ 1 and medium < high < "
+                         "critical (a medium above 1 would call customers above the base rate "
+                         "low)",
+                         text);
+            return false;
+        }
+    }
+    tn_log_error("train: --tier-multiples '%s': expected three numbers, medium,high,critical "
+                 "(e.g. 1,2,4)",
+                 text);
+    return false;
+}
+
 static int run_train(int positional_count, char **positional) {
     (void)positional_count;
     (void)positional;
-    tn_train_options train = {options.db_path, options.models_dir, options.export_dir};
+    tn_train_options train = {options.db_path, options.models_dir, options.export_dir,
+                              TN_TIER_MULTIPLES_DEFAULT};
+    if (!parse_tiers(options.tiers, &train.tiers))
+        return 2;
     train_watch_state state = {.started = false};
     tn_train_watch watch = {&state, on_step};
     tn_train_result result;

@@ -323,6 +323,31 @@ static void features_used(const json_t *meta, tn_strbuf *out) {
     tn_strbuf_putc(out, '\n');
 }
 
+/* How the probabilities read as tiers (train.h: multiples of the test period's base rate). */
+static void tiers_section(const json_t *meta, tn_strbuf *out) {
+    const json_t *tiers = json_object_get(meta, "tiers");
+    if (tiers == NULL)
+        return;
+    const json_t *multiples = json_object_get(tiers, "multiples");
+    const json_t *cuts = json_object_get(tiers, "cuts");
+    tn_strbuf_puts(out, "## Tiers\n\nA probability is read against the base rate, ");
+    number(out, json_object_get(tiers, "base_rate"), "%.4f");
+    tn_strbuf_printf(out,
+                     " (%s), so nothing above it is low:\n\n"
+                     "| tier | from | multiple of the base rate |\n|---|---:|---:|\n",
+                     json_string_value(json_object_get(tiers, "base_rate_of")));
+    static const char *const names[3] = {"medium", "high", "critical"};
+    for (int i = 0; i < 3; i++) {
+        tn_strbuf_printf(out, "| %s | ", names[i]);
+        number(out, json_object_get(cuts, names[i]), "%.4f");
+        tn_strbuf_puts(out, " | ");
+        number(out, json_object_get(multiples, names[i]), "%g×");
+        tn_strbuf_puts(out, " |\n");
+    }
+    tn_strbuf_puts(out, "\nBelow the medium cut-off a probability is low. `tenure train "
+                        "--tier-multiples` sets the multiples.\n\n");
+}
+
 void tn_model_card(const json_t *meta, tn_strbuf *out) {
     const char *set = json_string_value(json_object_get(meta, "model_set"));
     tn_strbuf_printf(out,
@@ -341,6 +366,7 @@ void tn_model_card(const json_t *meta, tn_strbuf *out) {
     split_table(meta, out);
     metrics(meta, out);
     calibration_section(meta, out);
+    tiers_section(meta, out);
     features(meta, out);
     caveats(meta, out);
 }

@@ -8,16 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *tn_risk_tier(double probability) {
-    if (probability >= 0.75)
-        return "critical";
-    if (probability >= 0.50)
-        return "high";
-    if (probability >= 0.25)
-        return "medium";
-    return "low";
-}
-
 static bool read_meta(const char *path, tn_ml_model *out, tn_error *err) {
     json_error_t problem;
     FILE *file = fopen(path, "r");

@@ -59,8 +59,4 @@ bool tn_ml_model_score(const tn_ml_model *model, const tn_table *rows, tn_ml_sco
 
 void tn_ml_scores_free(tn_ml_scores *scores);
 
-/* Risk tier of a probability or score: critical ≥ .75, high ≥ .5, medium ≥ .25, low.
- */
-const char *tn_risk_tier(double probability);
-
 #endif

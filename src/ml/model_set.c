@@ -57,10 +57,10 @@ void tn_model_set_discard(const char *staging) {
 }
 
 void tn_model_set_id(const char *as_of, const char *churn_version, const char *expansion_version,
-                     char *id, size_t size) {
+                     const char *reading, char *id, size_t size) {
     unsigned long long hash = 1469598103934665603ULL; /* FNV-1a */
-    const char *parts[3] = {churn_version, expansion_version, TN_VERSION};
-    for (int p = 0; p < 3; p++) {
+    const char *parts[4] = {churn_version, expansion_version, TN_VERSION, reading};
+    for (int p = 0; p < 4; p++) {
         for (const char *c = parts[p]; *c != '\0'; c++)
             hash = (hash ^ (unsigned char)*c) * 1099511628211ULL;
         hash = (hash ^ (unsigned char)'\n') * 1099511628211ULL;

@@ -58,9 +58,13 @@ bool tn_model_set_stage(const char *models_dir, char *staging, size_t size, tn_e
 /* Removes a staging directory and the set files in it. */
 void tn_model_set_discard(const char *staging);
 
-/* The id of the set of two model versions as of `as_of` (YYYY-MM-DD). */
+/*
+ * The id of the set of two model versions as of `as_of` (YYYY-MM-DD), read
+ * with `reading` (what else its metadata says that the versions do not:
+ * the tier multiples), so the same training read another way is another set.
+ */
 void tn_model_set_id(const char *as_of, const char *churn_version, const char *expansion_version,
-                     char *id, size_t size);
+                     const char *reading, char *id, size_t size);
 
 /*
  * Publishes the complete set in `staging` as `models_dir`/sets/<id> and

@@ -77,7 +77,7 @@ static bool score_churn(tn_db *db, const tn_ml_model *churn, tn_score_set *out, 
         c->churn_probability = scores.probability[r];
         top_drivers(churn, &rows, r, scores.shap + r * scores.features, c->churn_drivers);
         c->upgrade_propensity = NAN;
-        c->expected_arr_uplift = NAN;
+        c->upgrade_multiplier = NAN;
         c->days_to_renewal = NAN;
     }
     tn_ml_scores_free(&scores);
@@ -108,7 +108,7 @@ static bool score_expansion(tn_db *db, const tn_ml_model *expansion, tn_score_se
         c->upgrade_propensity = scores.probability[r];
         top_drivers(expansion, &rows, r, scores.shap + r * scores.features, c->upgrade_drivers);
         snprintf(c->target_tier, sizeof c->target_tier, "%s", next[r] ? next[r] : "");
-        c->expected_arr_uplift = c->mrr * 12.0 * (multiplier[r] - 1.0) * c->upgrade_propensity;
+        c->upgrade_multiplier = multiplier[r];
     }
     tn_ml_scores_free(&scores);
     tn_table_free(&rows);

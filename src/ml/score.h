@@ -1,9 +1,9 @@
 /*
  * score.h — scores for the customers active at the warehouse's as-of date:
- * churn probability and risk tier, upgrade propensity and its tier (for
- * customers not yet upgraded), the composite risk score with its inputs,
- * and the SHAP drivers of each prediction. `tenure score` writes them;
- * `tenure serve` keeps them in its snapshot.
+ * churn probability, upgrade propensity (for customers not yet upgraded)
+ * with the next plan tier and its ARR multiplier, the composite risk score
+ * with its inputs, and the SHAP drivers of each prediction. What they mean
+ * for the business (tiers, uplift, actions) is insight/answer.h's.
  *
  * Rows come from the marts built as of the as-of date, through the same
  * encoding as training (features.h), so serving and training cannot drift.
@@ -40,7 +40,8 @@ typedef struct {
     double upgrade_propensity;
     tn_driver upgrade_drivers[TN_MAX_DRIVERS];
     char target_tier[16];
-    double expected_arr_uplift;
+    double
+        upgrade_multiplier; /* ARR multiplier of moving to target_tier (staging.stg_plan_tiers) */
     double risk_score, compliance_gap_score, usage_decay_score; /* compliance: NAN when unknown */
     int vendor_risk_flags;                                      /* -1 when unknown */
     /* The account as people know it; each NULL (or "", NAN) when the data does not say. */

@@ -415,9 +415,12 @@ static bool write_meta_and_card(json_t *meta, const char *dir, tn_error *err) {
  */
 static bool publish_set(json_t *metas[2], const char *staging, const char *models_dir,
                         tn_train_result *result, tn_error *err) {
+    char *tiers = json_dumps(json_object_get(json_object_get(metas[0], "tiers"), "multiples"),
+                             JSON_COMPACT | JSON_SORT_KEYS);
     tn_model_set_id(json_string_value(json_object_get(metas[0], "as_of")),
-                    result->models[0].version, result->models[1].version, result->model_set,
-                    sizeof result->model_set);
+                    result->models[0].version, result->models[1].version, tiers ? tiers : "",
+                    result->model_set, sizeof result->model_set);
+    free(tiers);
     bool ok = true;
     for (int m = 0; ok && m < 2; m++) {
         json_object_set_new(metas[m], "model_set", json_string(result->model_set));
@@ -656,9 +659,24 @@ static json_t *left_out_of(const tn_feature_spec *specs, size_t count, const jso
     return left_out;
 }
 
+/* The metadata's "tiers": the test period's label rate, the multiples, the cut-offs. */
+static json_t *tiers_json(const json_t *meta, const tn_tier_multiples *tiers) {
+    const json_t *test =
+        json_object_get(json_object_get(json_object_get(meta, "training"), "split"), "test");
+    double rows = json_number_value(json_object_get(test, "rows"));
+    double positives = json_number_value(json_object_get(test, "positives"));
+    double rate = rows > 0 ? positives / rows : 0;
+    return json_pack("{s:f, s:s, s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}}", "base_rate", rate,
+                     "base_rate_of",
+                     "the label's rate over the test period, its last 6 monthly snapshots",
+                     "multiples", "medium", tiers->medium, "high", tiers->high, "critical",
+                     tiers->critical, "cuts", "medium", fmin(tiers->medium * rate, 1.0), "high",
+                     fmin(tiers->high * rate, 1.0), "critical", fmin(tiers->critical * rate, 1.0));
+}
+
 bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as_of,
-                 const char *models_dir, const tn_train_watch *watch, tn_train_result *result,
-                 tn_error *err) {
+                 const tn_tier_multiples *tiers, const char *models_dir,
+                 const tn_train_watch *watch, tn_train_result *result, tn_error *err) {
     memset(result, 0, sizeof *result);
     result->snapshots = snapshots->count;
     const struct {
@@ -690,6 +708,8 @@ bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as
             tn_error_prefix(err, "%s model", models[m].name);
         else
             metas[m] = json_incref(run.meta);
+        if (metas[m] != NULL)
+            json_object_set_new(metas[m], "tiers", tiers_json(metas[m], tiers));
         run_free(&run);
         json_decref(left_out);
     }
@@ -716,7 +736,8 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
               tn_snapshots_build(db, as_of, data_as_of, options->export_dir, on_snapshot,
                                  (void *)watch, &snapshots, err);
     tn_db_close(db);
-    ok = ok && tn_train_on(&snapshots, missing, as_of, options->models_dir, watch, result, err);
+    ok = ok && tn_train_on(&snapshots, missing, as_of, &options->tiers, options->models_dir, watch,
+                           result, err);
     json_decref(missing);
     tn_snapshots_free(&snapshots);
     return ok;

@@ -35,10 +35,24 @@
 #define TN_TEST_SNAPSHOTS 6
 #define TN_CALIBRATION_SNAPSHOTS 3
 
+/*
+ * How the models' probabilities are read in tiers: a tier begins at a
+ * multiple of the model's base rate, the rate of its label over the test
+ * period (the most recent six months whose outcome is known), capped at 1.
+ * The metadata's "tiers" holds the rate, the multiples and the cut-offs
+ * (insight/answer.h reads them); nothing above the base rate is "low".
+ */
+typedef struct {
+    double medium, high, critical; /* 0 < medium ≤ 1, medium < high < critical */
+} tn_tier_multiples;
+
+#define TN_TIER_MULTIPLES_DEFAULT ((tn_tier_multiples){1.0, 2.0, 4.0})
+
 typedef struct {
     const char *db_path;
     const char *models_dir; /* created when missing; its parent must exist */
     const char *export_dir; /* NULL, or where to write the snapshot tables as CSV */
+    tn_tier_multiples tiers;
 } tn_train_options;
 
 /* What the caller shows while training runs (on the calling thread). */
@@ -74,11 +88,11 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
 /*
  * Trains both models on `snapshots` (for `as_of`) and publishes them as one
  * set in `models_dir`, which must exist, leaving out the features in `missing` (an array of
- * {feature, because}, as tn_train_missing_features gives).
+ * {feature, because}, as tn_train_missing_features gives), their tiers at `tiers`.
  */
 bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as_of,
-                 const char *models_dir, const tn_train_watch *watch, tn_train_result *result,
-                 tn_error *err);
+                 const tn_tier_multiples *tiers, const char *models_dir,
+                 const tn_train_watch *watch, tn_train_result *result, tn_error *err);
 
 /*
  * The features the data lacks, from `relation` (marts.feature_availability,

@@ -15,12 +15,12 @@
 
 #include <jansson.h>
 
+#include "common/assets.h"
 #include "common/embedded.h"
 #include "common/strbuf.h"
 #include "common/utf8.h"
-#include "serve/assets.h"
 #include "serve/search.h"
-#include "serve/views.h"
+#include "insight/documents.h"
 #include "tn_version.h"
 
 static const char out_of_memory[] =

@@ -43,9 +43,9 @@ static const char *header(struct MHD_Connection *connection, const char *name) {
 
 static void add_cors_headers(tn_server *server, struct MHD_Connection *connection,
                              struct MHD_Response *response) {
-    const tn_arg_list *origins = server->options->cors_origins;
+    const tn_serve_options *options = server->options;
     const char *origin = header(connection, MHD_HTTP_HEADER_ORIGIN);
-    if (origins == NULL || !tn_cors_allows(origins->items, origins->count, origin))
+    if (!tn_cors_allows(options->cors_origins, options->cors_origin_count, origin))
         return;
     MHD_add_response_header(response, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ORIGIN);
@@ -100,9 +100,9 @@ static enum MHD_Result answer_options(tn_server *server, struct MHD_Connection *
     if (response == NULL)
         return MHD_NO;
     MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, route->allow);
-    const tn_arg_list *origins = server->options->cors_origins;
-    if (origins != NULL && tn_cors_allows(origins->items, origins->count,
-                                          header(connection, MHD_HTTP_HEADER_ORIGIN))) {
+    const tn_serve_options *options = server->options;
+    if (tn_cors_allows(options->cors_origins, options->cors_origin_count,
+                       header(connection, MHD_HTTP_HEADER_ORIGIN))) {
         MHD_add_response_header(response, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_METHODS,
                                 strcmp(route->method, "GET") == 0 ? "GET, HEAD" : route->method);
         MHD_add_response_header(response, "Access-Control-Allow-Headers",

@@ -24,7 +24,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cli/cli_args.h"
 #include "common/error.h"
 #include "serve/access_log.h"
 #include "serve/gate.h"
@@ -42,7 +41,8 @@ typedef struct {
     const char *host;
     long port; /* 0: any free port (logged) */
     long threads;
-    const tn_arg_list *cors_origins;
+    const char *const *cors_origins; /* origins allowed by CORS (borrowed) */
+    size_t cors_origin_count;
     const char *api_key_file; /* NULL: no key needed */
     const char *access_log;   /* NULL: no access log; "-": stderr */
     tn_gate_limits limits;    /* connections and the request deadline (gate.h) */

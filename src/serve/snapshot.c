@@ -9,6 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "insight/documents.h"
+
+bool tn_body_from_json_digits(json_t *value, int digits, tn_body *body) {
+    body->text = tn_document_text(value, digits);
+    body->length = body->text ? strlen(body->text) : 0;
+    return body->text != NULL;
+}
+
+bool tn_body_from_json(json_t *value, tn_body *body) {
+    return tn_body_from_json_digits(value, TN_DOCUMENT_DIGITS, body);
+}
+
+bool tn_body_error(const char *code, const char *message, tn_body *body) {
+    return tn_body_from_json(json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message),
+                             body);
+}
+
 static void body_free(tn_body *body) {
     free(body->text);
     body->text = NULL;

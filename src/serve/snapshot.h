@@ -31,13 +31,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "common/error.h"
+#include "insight/answer.h"
+#include "insight/documents.h"
 
 /* A response body kept in the snapshot. */
 typedef struct {
     char *text; /* owned; NUL-terminated JSON */
     size_t length;
 } tn_body;
+
+/*
+ * A document as a body: its text as insight/documents.h writes every
+ * document (reals to 8 significant digits; tn_body_from_json_digits says
+ * how many). Drops the reference to `value`. False when memory runs out.
+ */
+bool tn_body_from_json(json_t *value, tn_body *body);
+bool tn_body_from_json_digits(json_t *value, int digits, tn_body *body);
+
+/* `{"error":{"code":code,"message":message}}` as a body. False when memory runs out. */
+bool tn_body_error(const char *code, const char *message, tn_body *body);
 
 typedef enum { TN_SORT_CHURN, TN_SORT_ARR_AT_RISK, TN_SORT_PROPENSITY, TN_SORT_COUNT } tn_sort_key;
 
@@ -57,6 +72,14 @@ typedef struct {
     char *crm_id;              /* owned; NULL: none */
 } tn_serve_customer;
 
+/*
+ * Fills `out` with one customer's bodies (insight/documents.h), its id and
+ * search fields, and what the sort orders read. False when memory runs out;
+ * what was filled is freed with the snapshot.
+ */
+bool tn_serve_customer_build(const tn_answer_context *context, const tn_answer *answer,
+                             const tn_customer_facts *facts, tn_serve_customer *out);
+
 /* A customer the warehouse knows but who is not active at the as-of date. */
 typedef struct {
     char *id;         /* owned */
@@ -69,8 +92,9 @@ typedef struct {
     char reason[1024]; /* why not ready */
     char as_of[16], data_as_of[16], built_at[40];
     char churn_version[96], expansion_version[96];
-    char risk_formula[256]; /* the composite risk score's formula (every page of the queue says it) */
-    double loaded_at; /* seconds since the epoch */
+    char risk_formula[256]; /* the composite risk score's formula (every page of the queue says it)
+                             */
+    double loaded_at;       /* seconds since the epoch */
     double load_seconds;
 
     tn_serve_customer *customers; /* sorted by id */

@@ -8,15 +8,15 @@
  * `tenure score` uses (ml/score.h, which also names each account: name, owner, renewal, CRM id);
  * read the Customer 360 facts, daily usage, recent tickets, open opportunities and the inactive
  * customers (sql/serve/); close the warehouse, so `tenure build` can write it while the server
- * runs; build every customer's answers (views.h), the index and the dashboard's views (analytics.h,
- * with analysis.json from the reports directory).
+ * runs; turn the scores into answers (insight/answer.h) and every customer's answers into the
+ * bodies it serves (insight/documents.h); build the index and the dashboard's views
+ * (insight/analytics.h, with analysis.json from the reports directory).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -25,9 +25,12 @@
 #include "ml/model.h"
 #include "ml/model_set.h"
 #include "ml/score.h"
-#include "serve/analytics.h"
+#include "insight/analytics.h"
+#include "insight/answer.h"
+#include "insight/dashboard.h"
+#include "insight/documents.h"
+#include "serve/search.h"
 #include "serve/snapshot.h"
-#include "serve/views.h"
 #include "warehouse/db.h"
 #include "warehouse/table.h"
 
@@ -35,19 +38,22 @@
 typedef struct {
     tn_ml_model churn, expansion;
     tn_score_set scores;
-    tn_table info, facts, daily, tickets, opportunities, inactive;
+    tn_answer_set answers;
+    tn_table info, facts, daily, tickets, opportunities, inactive, industries;
 } sources;
 
 static void sources_free(sources *s) {
     tn_ml_model_free(&s->churn);
     tn_ml_model_free(&s->expansion);
     tn_score_set_free(&s->scores);
+    tn_answers_free(&s->answers);
     tn_table_free(&s->info);
     tn_table_free(&s->facts);
     tn_table_free(&s->daily);
     tn_table_free(&s->tickets);
     tn_table_free(&s->opportunities);
     tn_table_free(&s->inactive);
+    tn_table_free(&s->industries);
 }
 
 static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {
@@ -71,6 +77,7 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
         {"sql/serve/recent_tickets.sql", &s->tickets},
         {"sql/serve/open_opportunities.sql", &s->opportunities},
         {"sql/serve/inactive_customers.sql", &s->inactive},
+        {"sql/insight/industries.sql", &s->industries},
     };
     for (size_t i = 0; ok && i < sizeof reads / sizeof reads[0]; i++)
         ok = tn_table_query(db, tn_embedded_text(reads[i].sql), reads[i].rows, err);
@@ -125,12 +132,46 @@ static json_t *daily_counts(const tn_table *rows, size_t row) {
     return counts;
 }
 
+bool tn_serve_customer_build(const tn_answer_context *context, const tn_answer *answer,
+                             const tn_customer_facts *facts, tn_serve_customer *out) {
+    const tn_customer_score *c = answer->score;
+    out->id = strdup(c->customer_id);
+    snprintf(out->plan_tier, sizeof out->plan_tier, "%s", c->plan_tier);
+    snprintf(out->risk_tier, sizeof out->risk_tier, "%s", answer->churn_tier);
+    out->churn_probability = c->churn_probability;
+    out->arr_at_risk = answer->arr_at_risk;
+    out->upgrade_propensity = c->expansion_candidate ? c->upgrade_propensity : NAN;
+    out->folded_name = tn_search_fold(c->name);
+    out->crm_id = c->crm_id != NULL ? strdup(c->crm_id) : NULL;
+
+    json_t *prediction = tn_document_prediction(context, answer);
+    json_t *upgrade = tn_document_upgrade(context, answer);
+    bool ok = out->id != NULL && (out->folded_name != NULL || c->name == NULL) &&
+              (out->crm_id != NULL || c->crm_id == NULL) && prediction != NULL &&
+              (upgrade != NULL || !c->expansion_candidate) &&
+              tn_body_from_json(tn_document_customer(context, answer, facts, prediction, upgrade),
+                                &out->view) &&
+              tn_body_from_json(tn_document_item(answer, facts), &out->item);
+    if (ok && upgrade != NULL) {
+        out->upgrade_status = 200;
+        ok = tn_body_from_json(json_incref(upgrade), &out->upgrade);
+    } else if (ok) {
+        char message[256];
+        char *const *upgraded = tn_table_texts(facts->facts, "upgraded_on");
+        tn_document_no_upgrade(answer, upgraded != NULL ? upgraded[facts->row] : NULL, message,
+                               sizeof message);
+        out->upgrade_status = 422;
+        ok = tn_body_error("not_expansion_candidate", message, &out->upgrade);
+    }
+    ok = ok && tn_body_from_json(json_incref(prediction), &out->churn);
+    json_decref(prediction);
+    json_decref(upgrade);
+    return ok;
+}
+
 static bool build_customers(tn_snapshot *snapshot, const sources *s, tn_error *err) {
-    snprintf(snapshot->risk_formula, sizeof snapshot->risk_formula, "%s", s->scores.risk_formula);
-    tn_view_context context = {snapshot->as_of, snapshot->churn_version,
-                               snapshot->expansion_version, snapshot->risk_formula};
-    json_t **opportunities = group_by_customer(s, &s->opportunities, tn_view_opportunity);
-    json_t **tickets = group_by_customer(s, &s->tickets, tn_view_ticket);
+    json_t **opportunities = group_by_customer(s, &s->opportunities, tn_document_opportunity);
+    json_t **tickets = group_by_customer(s, &s->tickets, tn_document_ticket);
     json_t **daily = group_by_customer(s, &s->daily, daily_counts);
     snapshot->customers = calloc(s->scores.count + 1, sizeof *snapshot->customers);
     bool ok =
@@ -144,9 +185,10 @@ static bool build_customers(tn_snapshot *snapshot, const sources *s, tn_error *e
             continue; /* caught below: some scored customer then has no facts */
         size_t i = (size_t)(c - s->scores.customers);
         /* daily[i] holds one array (the customer's one row), or none */
-        tn_view_input input = {
-            c, &s->facts, r, opportunities[i], tickets[i], json_array_get(daily[i], 0)};
-        ok = tn_views_build(&context, &input, &snapshot->customers[i]);
+        tn_customer_facts facts = {&s->facts, r, opportunities[i], tickets[i],
+                                   json_array_get(daily[i], 0)};
+        ok = tn_serve_customer_build(&s->answers.context, &s->answers.answers[i], &facts,
+                                     &snapshot->customers[i]);
     }
     free_groups(opportunities, s->scores.count);
     free_groups(tickets, s->scores.count);
@@ -205,54 +247,13 @@ static bool build_ready_body(tn_snapshot *snapshot, const sources *s) {
         &snapshot->ready_body);
 }
 
-/* The survival view from <reports>/analysis.json, or the 503 saying why there is none. */
+/* The survival view, or the 503 saying why there is none. */
 static bool build_survival(tn_snapshot *snapshot, const char *reports_dir) {
-    char path[4200], message[4400];
-    snprintf(path, sizeof path, "%s/analysis.json", reports_dir);
-    json_error_t problem;
-    json_t *analysis = json_load_file(path, 0, &problem);
-    if (analysis == NULL) {
-        snapshot->survival_status = 503;
-        snprintf(message, sizeof message, "%s: %s (run 'tenure analyze')", path, problem.text);
-        return tn_body_error("analysis_missing", message, &snapshot->survival);
-    }
-    json_t *view = tn_analytics_survival(analysis);
-    const char *analysed = json_string_value(json_object_get(analysis, "as_of"));
-    if (view != NULL && analysed != NULL && strcmp(analysed, snapshot->as_of) != 0) {
-        snprintf(message, sizeof message,
-                 "%s is as of %s, the warehouse as of %s: run 'tenure analyze'", path, analysed,
-                 snapshot->as_of);
-        json_object_set_new(view, "warning", json_string(message));
-    }
-    json_decref(analysis);
-    snapshot->survival_status = 200;
-    return tn_body_from_json_digits(view, 15, &snapshot->survival);
-}
-
-/*
- * The models view, with <reports>/backtest.json when `tenure backtest` has
- * written one (without it, "backtest" is null; an unreadable one is a warning).
- */
-static bool build_models(tn_snapshot *snapshot, const sources *s, const char *reports_dir) {
-    char path[4200], message[4400];
-    snprintf(path, sizeof path, "%s/backtest.json", reports_dir);
-    json_error_t problem;
-    json_t *backtest = access(path, F_OK) == 0 ? json_load_file(path, 0, &problem) : NULL;
-    json_t *view = tn_analytics_models(&s->churn, &s->expansion, backtest);
-    if (view != NULL && backtest == NULL && access(path, F_OK) == 0) {
-        snprintf(message, sizeof message, "%s: %s (run 'tenure backtest')", path, problem.text);
-        json_object_set_new(view, "backtest_warning", json_string(message));
-    }
-    const char *as_of = json_string_value(json_object_get(backtest, "as_of"));
-    if (view != NULL && as_of != NULL && strcmp(as_of, snapshot->as_of) != 0) {
-        snprintf(message, sizeof message,
-                 "%s was run on the warehouse as of %s, which is now as of %s: run 'tenure "
-                 "backtest'",
-                 path, as_of, snapshot->as_of);
-        json_object_set_new(view, "backtest_warning", json_string(message));
-    }
-    json_decref(backtest);
-    return tn_body_from_json_digits(view, 15, &snapshot->models);
+    char problem[4400];
+    json_t *view = tn_dashboard_survival(reports_dir, snapshot->as_of, problem, sizeof problem);
+    snapshot->survival_status = view != NULL ? 200 : 503;
+    return view != NULL ? tn_body_from_json_digits(view, 15, &snapshot->survival)
+                        : tn_body_error("analysis_missing", problem, &snapshot->survival);
 }
 
 static bool build_analytics(tn_snapshot *snapshot, const sources *s,
@@ -260,14 +261,17 @@ static bool build_analytics(tn_snapshot *snapshot, const sources *s,
     size_t churned = 0;
     for (size_t i = 0; i < snapshot->inactive_count; i++)
         churned += snapshot->inactive[i].churned[0] != '\0';
-    tn_portfolio_extra extra = {churned, &s->facts};
+    tn_portfolio_extra extra = {churned, &s->industries};
     const char *reports_dir = source->reports_dir ? source->reports_dir : "reports";
-    return tn_body_from_json_digits(tn_analytics_portfolio(snapshot->as_of, &s->scores, &extra), 15,
+    return tn_body_from_json_digits(tn_analytics_portfolio(&s->answers, &extra), 15,
                                     &snapshot->portfolio) &&
-           build_models(snapshot, s, reports_dir) && build_survival(snapshot, reports_dir);
+           tn_body_from_json_digits(
+               tn_dashboard_models(&s->churn, &s->expansion, reports_dir, snapshot->as_of), 15,
+               &snapshot->models) &&
+           build_survival(snapshot, reports_dir);
 }
 
-static bool assemble(tn_snapshot *snapshot, const sources *s, const tn_snapshot_source *source,
+static bool assemble(tn_snapshot *snapshot, sources *s, const tn_snapshot_source *source,
                      tn_error *err) {
     snprintf(snapshot->as_of, sizeof snapshot->as_of, "%s", info_text(s, "as_of"));
     snprintf(snapshot->data_as_of, sizeof snapshot->data_as_of, "%s", info_text(s, "data_as_of"));
@@ -276,7 +280,14 @@ static bool assemble(tn_snapshot *snapshot, const sources *s, const tn_snapshot_
     snprintf(snapshot->expansion_version, sizeof snapshot->expansion_version, "%s",
              s->expansion.version);
     snapshot->loaded_at = (double)time(NULL);
-    if (!build_customers(snapshot, s, err))
+    snprintf(snapshot->risk_formula, sizeof snapshot->risk_formula, "%s", s->scores.risk_formula);
+    tn_answer_context context;
+    tn_answer_context_init(&context, snapshot->as_of, &s->churn, &s->expansion, &s->scores);
+    context.churn_version = snapshot->churn_version; /* the snapshot's copies outlive `s` */
+    context.expansion_version = snapshot->expansion_version;
+    context.risk_formula = snapshot->risk_formula;
+    if (!tn_answers_build(&context, &s->scores, &s->answers, err) ||
+        !build_customers(snapshot, s, err))
         return false;
     if (!build_inactive(snapshot, s) || !tn_snapshot_index(snapshot) ||
         !build_ready_body(snapshot, s) || !build_analytics(snapshot, s, source))

@@ -255,6 +255,17 @@ async function checkPortfolio(page, log) {
     expect(points === p.scatter.churn_probability.length, 'scatter has ' + points + ' dots, API ' + p.scatter.churn_probability.length);
     expect(series(quadrant).length === p.quadrants.length, 'one dataset per quadrant');
   });
+  await check('portfolio: the risk-tier legend gives each tier its probabilities and says what they are read against', async () => {
+    const cuts = p.tiers.churn_probability;
+    const rows = await page.$$eval('[data-testid=risk-tier-table] tbody tr', (trs) => trs.map((tr) => tr.cells[1].textContent.trim()));
+    const pct = (v) => (v * 100).toFixed(1) + '\u00a0%';
+    expectEqual(rows.length, 4, 'four tiers');
+    expect(rows[0] === 'below ' + pct(cuts.medium), 'low reads "' + rows[0] + '", cut-off ' + cuts.medium);
+    expect(rows[3] === pct(cuts.critical) + ' and above', 'critical reads "' + rows[3] + '", cut-off ' + cuts.critical);
+    const basis = await page.textContent('[data-testid=risk-tier-basis]');
+    expect(cuts.basis !== 'base_rate' || basis.includes('base rate, ' + pct(cuts.base_rate)),
+      'the legend names the base rate ' + cuts.base_rate + ': "' + basis + '"');
+  });
   await shot(page, 'portfolio');
 }
 

@@ -141,7 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fail("a route parameter that is empty or holds a '/'", 0, parameter, strlen(parameter));
     tn_route_allows(route, method);
     tn_api_key_accepts(server->api_key, request.field[3]);
-    tn_cors_allows(server->options->cors_origins->items, server->options->cors_origins->count,
+    tn_cors_allows(server->options->cors_origins, server->options->cors_origin_count,
                    request.field[4]);
     tn_is_json_content_type(request.field[2]);
     check_refusals(method, request.field[2] ? request.field[2] : "none");

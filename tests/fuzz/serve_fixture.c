@@ -13,7 +13,7 @@
 
 #include "serve/mhd_errors.h"
 #include "serve/search.h"
-#include "serve/views.h"
+#include "insight/documents.h"
 #include "tn_version.h"
 
 /* The active customers: id, account name, CRM id, plan, risk tier, churn, ARR at risk, upgrade. */
@@ -105,14 +105,15 @@ static tn_snapshot *ready_snapshot(void) {
 
 static tn_server server;
 static tn_serve_options options;
-static tn_arg_list origins = {{TN_FUZZ_ORIGIN}, 1};
+static const char *const origins[] = {TN_FUZZ_ORIGIN};
 static tn_snapshot *snapshots[2]; /* ready, not ready */
 
 static void build_server(void) {
     options = (tn_serve_options){
         .host = "127.0.0.1",
         .threads = 1,
-        .cors_origins = &origins,
+        .cors_origins = origins,
+        .cors_origin_count = 1,
         .limits = {.max_connections = 64, .max_connections_per_ip = 64, .request_timeout = 10}};
     server.options = &options;
     tn_metrics_init(&server.metrics);

@@ -11,7 +11,9 @@ dated within the metadata's test split are the test set. With ROWS.csv (the
 customer_id and the model's features of the active customers, as `tenure sql
 --csv` prints marts.mart_customer_*_features) and `tenure score --all --format
 json`'s output, it also counts the distinct margins and served probabilities
-of the scored customers (FIELD: "churn.probability" or "upgrade.propensity")
+of the scored customers (FIELD: the probability's path in a customer,
+"churn_probability" or "upgrade.upgrade_propensity"; several paths, comma-
+separated, for builds that wrote it elsewhere: the first that holds a value)
 and checks what was served against the map applied here.
 
 Prints one JSON object:
@@ -102,11 +104,13 @@ def active_figures(model, meta, rows_path, scores_path, field):
     with open(scores_path) as file:
         served = {}
         for customer in json.load(file)["customers"]:
-            value = customer
-            for key in field.split("."):
-                value = value.get(key) if isinstance(value, dict) else None
-            if value is not None:
-                served[customer["customer_id"]] = value
+            for path in field.split(","):  # the first path that holds a value
+                value = customer
+                for key in path.split("."):
+                    value = value.get(key) if isinstance(value, dict) else None
+                if value is not None:
+                    served[customer["customer_id"]] = value
+                    break
     with open(rows_path, newline="") as file:
         rows = [row for row in csv.DictReader(file) if row["customer_id"] in served]
     assert len(rows) == len(served), (len(rows), len(served))

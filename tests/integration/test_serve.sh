@@ -93,16 +93,25 @@ cp "$WORK/body" "$WORK/batch.json"
 expect_equal "$(jq '.results | length' "$WORK/batch.json")" "$ACTIVE" "one result per id"
 expect_equal "$(jq -n --slurpfile s "$WORK/scores.json" --slurpfile b "$WORK/batch.json" '
     [range(0; $s[0].customers | length) as $i | $s[0].customers[$i] as $c | $b[0].results[$i] as $r
-     | select($r.customer_id != $c.customer_id
-         or (($r.churn.churn_probability - $c.churn.probability) | fabs) > 1e-6
-         or $r.churn.risk_tier != $c.churn.risk_tier
-         or (($r.churn.risk_score - $c.risk.risk_score) | fabs) > 1e-6
-         or ([$r.churn.top_shap_features[:3][].feature] != [$c.churn.drivers[].feature])
-         or ([$r.churn.top_shap_features[:3][] | .shap_impact * 1e6 | round] != [$c.churn.drivers[] | .shap_impact * 1e6 | round])
-         or (if $c.upgrade.propensity == null then $r.upgrade.error.code != "not_expansion_candidate"
-             else (($r.upgrade.upgrade_propensity - $c.upgrade.propensity) | fabs) > 1e-6
-                  or $r.upgrade.target_tier != $c.upgrade.target_tier end))] | length')" 0 \
-    "every prediction and SHAP driver equals tenure score's"
+     | select($r.customer_id != $c.customer_id or $r.churn != $c
+         or (if $c.upgrade == null then $r.upgrade.error.code != "not_expansion_candidate"
+             else $r.upgrade != $c.upgrade end))] | length')" 0 \
+    "every prediction equals tenure score's document, upgrade included"
+
+# One document everywhere: `tenure score --customer X --format json` prints the bytes
+# POST /predictions/churn answers, for 50 customers (the first 50, and with them
+# customers who are and are not expansion candidates).
+differ=0
+for id in $(jq -r '.customers[:50][].customer_id' "$WORK/scores.json"); do
+    "$TENURE" score --quiet --db "$DB" --models "$MODELS" --customer "$id" --format json >"$WORK/cli.json"
+    curl -s -X POST -H 'Content-Type: application/json' -d "{\"customer_id\":\"$id\"}" \
+        "$BASE/predictions/churn" >"$WORK/api.json"
+    CALLS=$((CALLS + 1))
+    cmp -s "$WORK/cli.json" "$WORK/api.json" || { differ=$((differ + 1)); diff <(jq -S . "$WORK/cli.json") <(jq -S . "$WORK/api.json") | head -5 >&2; }
+done
+expect_equal "$differ" 0 "score --customer --format json is byte for byte the API's answer, for 50 customers"
+expect_equal "$(jq '[.customers[:50][] | .upgrade == null] | unique | length' "$WORK/scores.json")" 2 \
+    "(those 50 include customers with and without an upgrade prediction)"
 
 ID=$(jq -r '.customers[0].customer_id' "$WORK/scores.json")
 post /predictions/churn /predictions/churn "{\"customer_id\":\"$ID\"}"
@@ -120,7 +129,7 @@ expect_equal "$(body .risk_score_formula)" "0.50·usage_decay + 0.35·compliance
     "the answer states the risk score's formula"
 
 # An expansion candidate: tier, target and uplift computed here from the customer row.
-CANDIDATE=$(jq -r '[.customers[] | select(.upgrade.propensity != null)][0].customer_id' "$WORK/scores.json")
+CANDIDATE=$(jq -r '[.customers[] | select(.upgrade != null)][0].customer_id' "$WORK/scores.json")
 post /predictions/upgrade /predictions/upgrade "{\"customer_id\":\"$CANDIDATE\"}"
 expect_code 200 "POST /predictions/upgrade"
 read -r TIER MRR <<<"$(query "$DB" "SELECT plan_tier, mrr FROM staging.stg_customers WHERE customer_id = '$CANDIDATE'" | tr ',' ' ')"
@@ -129,7 +138,7 @@ expect_equal "$(body .current_tier)/$(body .target_tier)" "$TIER/$TARGET" "upgra
 expect_equal "$(jq --argjson m "$MRR" --argjson k "$MULTIPLIER" '(.expected_arr_uplift - $m * 12 * ($k - 1) * .upgrade_propensity) | fabs < 1e-6' "$WORK/body")" true \
     "expected ARR uplift = mrr · 12 · (multiplier − 1) · propensity"
 expect_equal "$(body '.is_high_value_target == (.upgrade_propensity >= 0.5 and .expected_arr_uplift >= 20000)')" true "high-value rule"
-UPGRADED=$(jq -r '[.customers[] | select(.upgrade.propensity == null)][0].customer_id' "$WORK/scores.json")
+UPGRADED=$(jq -r '[.customers[] | select(.upgrade == null)][0].customer_id' "$WORK/scores.json")
 post /predictions/upgrade /predictions/upgrade "{\"customer_id\":\"$UPGRADED\"}"
 expect_code 422 "upgrade of an already upgraded customer"
 expect_equal "$(body .error.code)" not_expansion_candidate "says it is not an expansion candidate"
@@ -325,13 +334,13 @@ jq -n --slurpfile s "$WORK/scores.json" --slurpfile f "$WORK/facts.json" --slurp
     $s[0].customers as $c | $f[0] as $facts | $p[0] as $p
     | def near(a; b): ((a - b) | fabs) <= 0.01 * ($c | length);
     {arr: near($p.arr; [$c[] | $facts[.customer_id].mrr * 12] | add),
-     arr_at_risk: near($p.arr_at_risk; [$c[] | $facts[.customer_id].mrr * 12 * .churn.probability] | add),
+     arr_at_risk: near($p.arr_at_risk; [$c[] | $facts[.customer_id].mrr * 12 * .churn_probability] | add),
      pipeline: near($p.expansion_pipeline; [$c[] | .upgrade.expected_arr_uplift // 0] | add),
-     candidates: ($p.expansion_candidates == ([$c[] | select(.upgrade.propensity != null)] | length)),
+     candidates: ($p.expansion_candidates == ([$c[] | select(.upgrade != null)] | length)),
      scatter: ([$p.scatter[] | length] == [$p.expansion_candidates, $p.expansion_candidates, $p.expansion_candidates]),
-     tiers: ([$p.risk_tiers[] | .customers] == [("low", "medium", "high", "critical") as $t | [$c[] | select(.churn.risk_tier == $t)] | length]),
+     tiers: ([$p.risk_tiers[] | .customers] == [("low", "medium", "high", "critical") as $t | [$c[] | select(.risk_tier == $t)] | length]),
      heatmap: ([$p.heatmap.plan_tiers[] as $plan | [$p.heatmap.industries[].industry as $ind
-                 | [$c[] | select(.plan_tier == $plan and $facts[.customer_id].industry == $ind) | .churn.probability]
+                 | [$c[] | select(.plan_tier == $plan and $facts[.customer_id].industry == $ind) | .churn_probability]
                  | if length == 0 then null else (add / length * 10000 | round / 10000) end]]
                == $p.heatmap.mean_churn_probability)}' >"$WORK/portfolio_checks.json"
 for check in arr arr_at_risk pipeline candidates scatter tiers heatmap; do

@@ -63,7 +63,7 @@ margins churn mart_customer_churn_features
 margins expansion mart_customer_expansion_features
 run "$TENURE" score --db "$DB" --models "$MODELS" --all --format json
 expect_status 0 "score --all --format json"
-jq -r '"customer_id,churn,upgrade", (.customers[] | [.customer_id, .churn.probability, .upgrade.propensity] | @csv)' \
+jq -r '"customer_id,churn,upgrade", (.customers[] | [.customer_id, .churn_probability, .upgrade.upgrade_propensity] | @csv)' \
     "$WORK/stdout" >"$WORK/scores.csv"
 scored() { # MODEL COLUMN → SQL: the model's scored customers, p (the scores' COLUMN) beside m.margin
     echo "(SELECT s.$2::DOUBLE AS p, m.margin FROM read_csv('$WORK/scores.csv', all_varchar = true) AS s
@@ -87,8 +87,8 @@ expected=$(jq -n --argjson m "$top_margin" --slurpfile meta "$MODELS/expansion.m
     '$meta[0].calibration as $c | 1 / (1 + ((-($c.a * $m + $c.b)) | exp))')
 run "$TENURE" score --db "$DB" --models "$MODELS" --customer "$top" --format json
 expect_status 0 "score --customer (the top expansion candidate)"
-expect_number "$(jq --argjson e "$expected" '.upgrade.propensity - $e | fabs' "$WORK/stdout")" "<=" 1e-6 \
-    "score --customer: propensity $(jq .upgrade.propensity "$WORK/stdout") = 1/(1+exp(-(a·$top_margin+b))) = $expected"
+expect_number "$(jq --argjson e "$expected" '.upgrade.upgrade_propensity - $e | fabs' "$WORK/stdout")" "<=" 1e-6 \
+    "score --customer: propensity $(jq .upgrade.upgrade_propensity "$WORK/stdout") = 1/(1+exp(-(a·$top_margin+b))) = $expected"
 start_server small --db "$DB" --models "$MODELS"
 curl -s -o "$WORK/answer.json" -X POST "$BASE/predictions/upgrade" -H 'Content-Type: application/json' \
     --data-binary "{\"customer_id\":\"$top\"}"
@@ -106,7 +106,7 @@ jq '.calibration = {"interpolation": "linear between the points, clipped outside
     "$MODELS/expansion.meta.json" >"$WORK/older/expansion.meta.json"
 run "$TENURE" score --db "$DB" --models "$WORK/older" --all --format json
 expect_status 0 "score with older metadata (no calibration method)"
-jq -r '"customer_id,churn,upgrade", (.customers[] | [.customer_id, .churn.probability, .upgrade.propensity] | @csv)' \
+jq -r '"customer_id,churn,upgrade", (.customers[] | [.customer_id, .churn_probability, .upgrade.upgrade_propensity] | @csv)' \
     "$WORK/stdout" >"$WORK/scores.csv"
 rows=$(($(wc -l <"$WORK/expansion.margins.csv") - 1))
 expect_equal "$(query "$DB" "SELECT count(*), count(*) FILTER (abs(p - greatest(0.001, least(0.999, 1 / (1 + exp(-margin))))) <= 1e-6)

@@ -137,8 +137,8 @@ ranking_checks() { # MODEL MART FIELD: FIELD is where scores.json holds the mode
         "| distinct calibrated probabilities | $(jq -r '.calibration.test | "\(.distinct_probabilities) of \(.distinct_margins)"' "$meta") distinct margins" \
         "$model: the model card gives the distinct values"
 }
-ranking_checks churn mart_customer_churn_features churn.probability
-ranking_checks expansion mart_customer_expansion_features upgrade.propensity
+ranking_checks churn mart_customer_churn_features churn_probability
+ranking_checks expansion mart_customer_expansion_features upgrade.upgrade_propensity
 
 # ---- without the optional inputs: no risk signals, no adoption scores ------------------
 # The company's CSV export with risk_signals.csv holding only its header and
@@ -167,7 +167,7 @@ expect_contains_file "$WORK/models/churn.card.md" "None left out: the data has e
 one=$(query "$BARE" "SELECT customer_id FROM marts.mart_customer_churn_features ORDER BY customer_id LIMIT 1")
 run "$TENURE" score --db "$BARE" --models "$WORK/bare_models" --customer "$one" --format json
 expect_status 0 "score without them"
-expect_equal "$(jq -r '.risk | [.formula, .compliance_gap_score, .vendor_risk_flags, .risk_score == .usage_decay_score] | map(tostring) | join(" | ")' "$WORK/stdout")" \
+expect_equal "$(jq -r '[.risk_score_formula, .risk_score_inputs.compliance_gap_score, .risk_score_inputs.vendor_risk_flags, .risk_score == .risk_score_inputs.usage_decay_score] | map(tostring) | join(" | ")' "$WORK/stdout")" \
     "1.00·usage_decay (no risk_signals loaded: compliance gaps and vendor flags are not in the score) | null | null | true" \
     "the risk score is the usage decay, says so, and does not pretend to know the missing inputs"
 
@@ -192,10 +192,22 @@ expect_equal "$(($(wc -l <"$WORK/stdout") - 1))" "$active" "one row per active c
 expect_equal "$(head -1 "$WORK/stdout" | cut -d, -f1-12)" \
     "customer_id,name,owner,renewal_date,crm_id,plan_tier,churn_probability,churn_risk_tier,upgrade_propensity,propensity_tier,target_tier,expected_arr_uplift" "the CSV header"
 cp "$WORK/stdout" "$WORK/scores.csv"
-expect_equal "$(query "$DB" "SELECT count(*) FROM (DESCRIBE SELECT * FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true))")" 35 \
-    "the CSV has 35 columns"
+expect_equal "$(query "$DB" "SELECT count(*) FROM (DESCRIBE SELECT * FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true))")" 47 \
+    "the CSV has 47 columns"
+expect_equal "$(head -1 "$WORK/stdout" | cut -d, -f36-)" \
+    "arr,arr_at_risk,risk_score_tier,is_high_value_target,quadrant,churn_action,upgrade_action,quadrant_action,as_of,churn_model_version,expansion_model_version,scored_at" \
+    "the CSV ends with ARR, the quadrant, the actions, the as-of date, the model versions and the time it was scored"
 expect_equal "$(query "$DB" "SELECT count(*) FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true, strict_mode = true)")" "$active" \
-    "every row has the header's 35 fields (already upgraded customers too): a strict CSV reader reads them all"
+    "every row has the header's 47 fields (already upgraded customers too): a strict CSV reader reads them all"
+expect_equal "$(query "$DB" "SELECT DISTINCT as_of || ' ' || churn_model_version || ' ' || expansion_model_version || ' ' || (scored_at SIMILAR TO '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z')
+    FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true)")" \
+    "2026-03-14 $(jq -r .version "$META") $(jq -r .version "$WORK/models/expansion.meta.json") true" \
+    "every row: the as-of date, both model versions and an ISO-8601 UTC scored-at time"
+expect_equal "$(query "$DB" "SELECT count(*) FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true)
+    WHERE quadrant NOT IN ('Growth Engine', 'Flight Risk', 'Retention Priority', 'Stable Base') OR churn_action IS NULL
+       OR quadrant_action IS NULL OR (upgrade_propensity IS NULL) != (upgrade_action IS NULL)
+       OR abs(arr_at_risk::DOUBLE - arr::DOUBLE * churn_probability::DOUBLE) > 0.005 + 5e-7 * arr::DOUBLE + 1e-9")" 0 \
+    "every row has a quadrant and its actions (an upgrade action for candidates only), and ARR at risk = ARR × probability (to the CSV's cent and 6 decimals)"
 expect_equal "$(query "$DB" "SELECT DISTINCT risk_score_formula FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true)")" \
     "$(query "$DB" "SELECT formula FROM marts.risk_score_weights")" "every row states the risk score's formula"
 # the account columns of every row = raw.customers, read back with DuckDB's CSV reader
@@ -211,13 +223,18 @@ id=$(sed -n 2p "$WORK/stdout" | cut -d, -f1)
 csv_probability=$(sed -n 2p "$WORK/stdout" | cut -d, -f7)
 run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "$id" --format json
 expect_status 0 "score --customer"
-expect_equal "$(jq -r '.churn.probability * 1e6 | round' "$WORK/stdout")" "$(awk -v p="$csv_probability" 'BEGIN {printf "%d", p * 1e6 + 0.5}')" \
+cp "$WORK/stdout" "$WORK/json_one"
+expect_equal "$(jq -r '.churn_probability * 1e6 | round' "$WORK/stdout")" "$(awk -v p="$csv_probability" 'BEGIN {printf "%d", p * 1e6 + 0.5}')" \
     "the same probability as CSV and JSON"
-expect_equal "$(jq '.churn.drivers | length' "$WORK/stdout")" 3 "three SHAP drivers"
-expect_equal "$(jq -r '.churn.risk_tier' "$WORK/stdout")" \
-    "$(jq -r '.churn.probability | if . >= 0.75 then "critical" elif . >= 0.5 then "high" elif . >= 0.25 then "medium" else "low" end' "$WORK/stdout")" \
-    "risk tier from the design's thresholds"
+expect_equal "$(jq '.top_shap_features | length' "$WORK/stdout")" 5 "five SHAP drivers, as the API gives"
+expect_equal "$(jq -r '.risk_tier' "$WORK/stdout")" \
+    "$(jq -r '.tiers.churn_probability as $t | .churn_probability | if . >= $t.critical then "critical" elif . >= $t.high then "high" elif . >= $t.medium then "medium" else "low" end' "$WORK/stdout")" \
+    "risk tier from the cut-offs the answer carries"
 expect_equal "$(jq -r '.model_versions.churn' "$WORK/stdout")" "$(jq -r .version "$META")" "answers name the model version"
+expect_equal "$(jq -r '[.quadrant, .recommended_action, .quadrant_action, (.upgrade.recommended_action // "")] | join("|")' "$WORK/stdout")" \
+    "$(query "$DB" "SELECT quadrant || '|' || churn_action || '|' || quadrant_action || '|' || coalesce(upgrade_action, '')
+        FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true) WHERE customer_id = '$id'")" \
+    "CSV and JSON give the same quadrant and actions"
 expect_equal "$(jq -r '.as_of' "$WORK/stdout")" "2026-03-14" "answers carry the as-of date"
 expect_equal "$(jq -r '[.customer_id, .name, .owner, .renewal_date, .crm_id] | join(",")' "$WORK/stdout")" \
     "$(query "$DB" "SELECT customer_id, name, owner, renewal_date, crm_id FROM raw.customers WHERE customer_id = '$id'")" \
@@ -225,7 +242,9 @@ expect_equal "$(jq -r '[.customer_id, .name, .owner, .renewal_date, .crm_id] | j
 upgraded=$(query "$DB" "SELECT customer_id FROM marts.mart_customer_churn_features WHERE customer_id NOT IN
     (SELECT customer_id FROM marts.mart_customer_expansion_features) LIMIT 1")
 run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "$upgraded" --format json
-expect_equal "$(jq -r '.upgrade.reason' "$WORK/stdout")" "already upgraded: not an expansion candidate" "upgraded customers have no propensity"
+expect_equal "$(jq -r '[.upgrade, .upgrade_unavailable] | map(tostring) | join(" | ")' "$WORK/stdout")" \
+    "null | customer $upgraded already upgraded: the upgrade model scores customers who have not upgraded yet" \
+    "upgraded customers have no propensity, and the answer says why"
 
 churned=$(query "$DB" "SELECT customer_id, churn_date FROM raw.customers WHERE churn_date IS NOT NULL LIMIT 1")
 run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "${churned%%,*}"
@@ -258,6 +277,37 @@ run "$TENURE" score --db "$WORK/own.duckdb" --models "$WORK/models" --customer "
 expect_equal "$(jq -c '[.name, .owner, .renewal_date, .crm_id]' "$WORK/stdout")" "[null,null,null,null]" "JSON: null where the data does not say"
 run "$TENURE" score --db "$WORK/own.duckdb" --models "$WORK/models" --customer "$quoted" --format json
 expect_equal "$(jq -r .name "$WORK/stdout")" 'Acme, "Best" Corp' "JSON: the name as it is"
+
+# ---- tiers: read against each model's base rate -------------------------------------------
+# The base rate is the label's rate over the test period, from the split's counts; the
+# cut-offs 1, 2 and 4 times it. Every scored probability's tier follows them, and none at or
+# above the base rate is low.
+for model in churn expansion; do
+    expect_equal "$(jq '.tiers as $t | .training.split.test as $s | ($t.base_rate - $s.positives / $s.rows | fabs) < 1e-12
+        and ($t.cuts.medium - $t.base_rate | fabs) < 1e-12 and ($t.cuts.high - 2 * $t.base_rate | fabs) < 1e-12
+        and ($t.cuts.critical - ([4 * $t.base_rate, 1] | min) | fabs) < 1e-12' "$WORK/models/$model.meta.json")" true \
+        "$model: base rate = test positives / rows; cut-offs 1×, 2×, 4× it"
+done
+read -r CUT_M CUT_H CUT_C BASE <<<"$(jq -r '.tiers | "\(.cuts.medium) \(.cuts.high) \(.cuts.critical) \(.base_rate)"' "$META")"
+expect_equal "$(query "$DB" "SELECT count(*) FROM read_csv('$WORK/scores.csv', header = true, all_varchar = true)
+    WHERE churn_risk_tier != CASE WHEN churn_probability::DOUBLE >= $CUT_C THEN 'critical' WHEN churn_probability::DOUBLE >= $CUT_H THEN 'high'
+                                  WHEN churn_probability::DOUBLE >= $CUT_M THEN 'medium' ELSE 'low' END
+       OR (churn_probability::DOUBLE >= $BASE + 1e-6 AND churn_risk_tier = 'low')")" 0 \
+    "every churn tier follows the cut-offs, and nothing above the base rate is low"
+expect_equal "$(jq -c '.tiers.churn_probability | [.basis, (.medium * 1e6 | round), .multiples.critical]' "$WORK/json_one")" \
+    "$(jq -c '.tiers | ["base_rate", (.cuts.medium * 1e6 | round), .multiples.critical]' "$META")" "the answers carry the cut-offs and what they are relative to"
+expect_contains_file "$WORK/models/churn.card.md" "## Tiers" "the model card says how probabilities read as tiers"
+run "$TENURE" train --db "$DB" --models "$WORK/tiers2" --tier-multiples 2,3,4
+expect_status 2 "--tier-multiples with medium above 1"
+expect_contains stderr "a medium above 1 would call customers above the base rate low" "says why"
+run "$TENURE" train --db "$DB" --models "$WORK/tiers2" --tier-multiples 1,x,4
+expect_status 2 "--tier-multiples that are not numbers"
+cp -r "$WORK/models" "$WORK/tiers2"
+run "$TENURE" train --quiet --db "$DB" --models "$WORK/tiers2" --tier-multiples 0.5,1.5,3
+expect_status 0 "train --tier-multiples 0.5,1.5,3"
+expect_equal "$(jq -c '.tiers.multiples | [.medium, .high, .critical]' "$WORK/tiers2/churn.meta.json")" "[0.5,1.5,3]" "the metadata holds them"
+expect_equal "$(test "$(readlink "$WORK/tiers2/current")" != "$(readlink "$WORK/models/current")" && echo new)" new \
+    "the same training read with other tiers is a new model set"
 
 # ---- missing and corrupt models ----------------------------------------------------------
 run "$TENURE" score --db "$DB" --models "$WORK/nowhere" --all

@@ -197,15 +197,6 @@ static void test_one_hot_encoding(void **state) {
     tn_table_free(&serving);
 }
 
-static void test_risk_tiers(void **state) {
-    (void)state;
-    assert_string_equal(tn_risk_tier(0.75), "critical");
-    assert_string_equal(tn_risk_tier(0.7499), "high");
-    assert_string_equal(tn_risk_tier(0.50), "high");
-    assert_string_equal(tn_risk_tier(0.25), "medium");
-    assert_string_equal(tn_risk_tier(0.2499), "low");
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deterministic_label_is_learned_and_explained),
@@ -213,7 +204,6 @@ int main(void) {
         cmocka_unit_test(test_save_load_gives_identical_predictions),
         cmocka_unit_test(test_missing_and_corrupt_model_files),
         cmocka_unit_test(test_one_hot_encoding),
-        cmocka_unit_test(test_risk_tiers),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

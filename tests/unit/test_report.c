@@ -17,8 +17,8 @@
 #include <jansson.h>
 
 #include "common/strbuf.h"
-#include "serve/assets.h"
-#include "serve/report.h"
+#include "common/assets.h"
+#include "insight/report.h"
 
 static const char data_open[] = "<script id=\"tenure-data\" type=\"application/json\">";
 

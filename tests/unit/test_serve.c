@@ -24,15 +24,16 @@
 #include "common/embedded.h"
 #include "common/strbuf.h"
 #include "common/utf8.h"
+#include "insight/actions.h"
+#include "insight/answer.h"
+#include "insight/documents.h"
 #include "serve/access_log.h"
-#include "serve/actions.h"
 #include "serve/metrics.h"
 #include "serve/policy.h"
 #include "serve/request.h"
 #include "serve/routes.h"
 #include "serve/search.h"
 #include "serve/snapshot.h"
-#include "serve/views.h"
 
 /* ---- routes --------------------------------------------------------------------- */
 
@@ -369,17 +370,38 @@ static void test_cors_and_content_types(void **state) {
 
 /* ---- actions -------------------------------------------------------------------- */
 
-static tn_customer_score customer(double churn, bool candidate, double propensity, double uplift) {
+/* A starter customer of $1,000 MRR; moving to growth triples it. */
+static tn_customer_score customer(double churn, bool candidate, double propensity) {
     tn_customer_score c;
     memset(&c, 0, sizeof c);
     c.customer_id = "c1";
     snprintf(c.plan_tier, sizeof c.plan_tier, "starter");
     snprintf(c.target_tier, sizeof c.target_tier, "growth");
+    c.mrr = 1000;
     c.churn_probability = churn;
     c.expansion_candidate = candidate;
     c.upgrade_propensity = candidate ? propensity : NAN;
-    c.expected_arr_uplift = candidate ? uplift : NAN;
+    c.upgrade_multiplier = candidate ? 3.0 : NAN;
     return c;
+}
+
+/* The design's fixed cut-offs (0.25, 0.50, 0.75) for every scale. */
+static const tn_answer_context test_context = {"2026-03-14",
+                                               "churn-v",
+                                               "expansion-v",
+                                               "0.50·usage_decay",
+                                               {0.25, 0.50, 0.75, NAN, {NAN, NAN, NAN}},
+                                               {0.25, 0.50, 0.75, NAN, {NAN, NAN, NAN}}};
+
+/* The answer for `c`, with its expected ARR uplift set to `uplift` and the actions redone. */
+static tn_answer answer_with_uplift(const tn_customer_score *c, double uplift) {
+    tn_answer a;
+    tn_answer_of(&test_context, c, &a);
+    a.expected_arr_uplift = uplift;
+    tn_churn_action(&a, a.churn_action, sizeof a.churn_action);
+    tn_upgrade_action(&a, a.upgrade_action, sizeof a.upgrade_action);
+    tn_quadrant_action(&a, a.quadrant_action, sizeof a.quadrant_action);
+    return a;
 }
 
 /* A driver of a number feature (`value` "" when missing); callers change the kind for others. */
@@ -393,66 +415,86 @@ static void set_driver(tn_driver *driver, const char *feature, const char *value
 
 static void test_quadrants_and_high_value(void **state) {
     (void)state;
-    tn_customer_score c = customer(0.50, true, 0.50, 0);
+    tn_customer_score c = customer(0.50, true, 0.50);
     assert_int_equal(tn_quadrant_of(&c), TN_QUADRANT_FLIGHT_RISK);
-    c = customer(0.4999, true, 0.50, 0);
+    c = customer(0.4999, true, 0.50);
     assert_int_equal(tn_quadrant_of(&c), TN_QUADRANT_GROWTH_ENGINE);
-    c = customer(0.50, true, 0.4999, 0);
+    c = customer(0.50, true, 0.4999);
     assert_int_equal(tn_quadrant_of(&c), TN_QUADRANT_RETENTION_PRIORITY);
-    c = customer(0.90, false, 0, 0);
+    c = customer(0.90, false, 0);
     assert_int_equal(tn_quadrant_of(&c), TN_QUADRANT_RETENTION_PRIORITY);
-    c = customer(0.10, false, 0, 0);
+    c = customer(0.10, false, 0);
     assert_int_equal(tn_quadrant_of(&c), TN_QUADRANT_STABLE_BASE);
     assert_string_equal(tn_quadrant_name(TN_QUADRANT_GROWTH_ENGINE), "Growth Engine");
     assert_string_equal(tn_quadrant_name(TN_QUADRANT_FLIGHT_RISK), "Flight Risk");
 
-    c = customer(0.1, true, 0.50, 20000);
-    assert_true(tn_is_high_value_target(&c));
-    c = customer(0.1, true, 0.50, 19999.99);
-    assert_false(tn_is_high_value_target(&c));
-    c = customer(0.1, true, 0.4999, 90000);
-    assert_false(tn_is_high_value_target(&c));
-    c = customer(0.1, false, 0, 0);
-    assert_false(tn_is_high_value_target(&c));
+    assert_true(tn_is_high_value_target(true, 0.50, 20000));
+    assert_false(tn_is_high_value_target(true, 0.50, 19999.99));
+    assert_false(tn_is_high_value_target(true, 0.4999, 90000));
+    assert_false(tn_is_high_value_target(false, 0.9, 90000));
+
+    /* the answer: ARR 12,000; uplift 12,000 · (3 − 1) · 0.9 = 21,600: a high-value target */
+    c = customer(0.25, true, 0.9);
+    tn_answer a;
+    tn_answer_of(&test_context, &c, &a);
+    assert_float_equal(a.arr, 12000, 0);
+    assert_float_equal(a.arr_at_risk, 3000, 1e-9);
+    assert_float_equal(a.expected_arr_uplift, 21600, 1e-9);
+    assert_true(a.high_value_target);
+    assert_string_equal(a.churn_tier, "medium");
+    assert_string_equal(a.propensity_tier, "critical");
+    assert_int_equal(a.quadrant, TN_QUADRANT_GROWTH_ENGINE);
+    c = customer(0.25, false, 0);
+    tn_answer_of(&test_context, &c, &a);
+    assert_true(isnan(a.expected_arr_uplift));
+    assert_null(a.propensity_tier);
+    assert_string_equal(a.upgrade_action, "");
 }
 
 static void test_actions_name_the_driver(void **state) {
     (void)state;
     char action[320];
-    tn_customer_score c = customer(0.80, true, 0.60, 24000);
+    tn_customer_score c = customer(0.80, true, 0.60);
     set_driver(&c.churn_drivers[0], "mrr", "900", -0.4); /* pushes churn down: not the reason */
     set_driver(&c.churn_drivers[1], "days_since_last_event", "45", 0.9);
-    tn_churn_action(&c, action, sizeof action);
+    tn_answer a = answer_with_uplift(&c, 24000);
+    tn_churn_action(&a, action, sizeof action);
     assert_string_equal(action,
                         "Escalate now: the account has gone quiet (days_since_last_event = 45); "
                         "book a re-engagement session and find out which workflows stopped "
                         "within 48 hours.");
     c.churn_probability = 0.55;
     set_driver(&c.churn_drivers[1], "high_priority_tickets", "4", 0.3);
-    tn_churn_action(&c, action, sizeof action);
+    a = answer_with_uplift(&c, 24000);
+    tn_churn_action(&a, action, sizeof action);
     assert_string_equal(action,
                         "Reach out this week: support friction (high_priority_tickets = 4); "
                         "review their tickets with the support lead.");
     c.churn_probability = 0.05;
-    tn_churn_action(&c, action, sizeof action);
+    a = answer_with_uplift(&c, 24000);
+    tn_churn_action(&a, action, sizeof action);
     assert_string_equal(action, "Healthy: keep the regular cadence.");
 
     set_driver(&c.upgrade_drivers[0], "premium_feature_trials_30d", "6", 1.2);
-    tn_upgrade_action(&c, action, sizeof action);
+    a = answer_with_uplift(&c, 24000);
+    tn_upgrade_action(&a, action, sizeof action);
     assert_string_equal(action,
                         "Open an expansion conversation for growth: they are trialling premium "
                         "features (premium_feature_trials_30d = 6); expected uplift $24,000 ARR.");
     c.upgrade_propensity = 0.3;
-    tn_upgrade_action(&c, action, sizeof action);
+    a = answer_with_uplift(&c, 24000);
+    tn_upgrade_action(&a, action, sizeof action);
     assert_string_equal(action, "Nurture toward growth: they are trialling premium features "
                                 "(premium_feature_trials_30d = 6); share what growth adds.");
 
-    c = customer(0.2, true, 0.7, 1234567);
-    tn_quadrant_action(&c, action, sizeof action);
+    c = customer(0.2, true, 0.7);
+    a = answer_with_uplift(&c, 1234567);
+    tn_quadrant_action(&a, action, sizeof action);
     assert_string_equal(action, "Expand: pitch growth now (expected uplift $1,234,567 ARR).");
-    c = customer(0.7, true, 0.7, 100);
+    c = customer(0.7, true, 0.7);
     set_driver(&c.churn_drivers[0], "integration_connects_first_30d", "0", 0.5);
-    tn_quadrant_action(&c, action, sizeof action);
+    a = answer_with_uplift(&c, 100);
+    tn_quadrant_action(&a, action, sizeof action);
     assert_string_equal(
         action, "Stabilise first: offer a guided integration setup before proposing growth.");
 }
@@ -600,7 +642,7 @@ static void test_views_of_one_customer(void **state) {
     double *numbers[] = {NULL, NULL, NULL, NULL, tenure, events, resolution};
     tn_table facts = {1, 7, names, is_text, numbers, texts};
 
-    tn_customer_score score = customer(0.62, false, 0, 0);
+    tn_customer_score score = customer(0.62, false, 0);
     snprintf(score.industry, sizeof score.industry, "hrtech");
     score.mrr = 1000;
     set_driver(&score.churn_drivers[0], "plan_tier", "starter", 0.4);
@@ -618,13 +660,16 @@ static void test_views_of_one_customer(void **state) {
         json_array_append_new(daily, json_integer(day % 7));
     /* a customer of a company without risk signals: the formula says so, and their inputs are
      * unknown */
-    tn_view_context context = {"2026-03-14", "churn-v", "expansion-v", "1.00·usage_decay"};
+    tn_answer_context context = test_context;
+    context.risk_formula = "1.00·usage_decay";
     score.compliance_gap_score = NAN;
     score.vendor_risk_flags = -1;
-    tn_view_input input = {&score, &facts, 0, opportunities, tickets, daily};
+    tn_customer_facts input = {&facts, 0, opportunities, tickets, daily};
+    tn_answer answer;
+    tn_answer_of(&context, &score, &answer);
     tn_serve_customer out;
     memset(&out, 0, sizeof out);
-    assert_true(tn_views_build(&context, &input, &out));
+    assert_true(tn_serve_customer_build(&context, &answer, &input, &out));
 
     json_error_t error;
     json_t *churn = json_loads(out.churn.text, 0, &error);
@@ -708,19 +753,20 @@ static void test_views_name_the_account(void **state) {
     char **texts[] = {ids, industry};
     double *numbers[] = {NULL, NULL};
     tn_table facts = {1, 2, names, is_text, numbers, texts};
-    tn_customer_score score = customer(0.2, true, 0.6, 1000);
+    tn_customer_score score = customer(0.2, true, 0.6);
     score.name = "Northwind Ledger Labs";
     score.owner = "Maya Patel";
     score.crm_id = "0015g00000AbCdEIAV";
     snprintf(score.renewal_date, sizeof score.renewal_date, "2026-04-01");
     score.days_to_renewal = 18;
-    tn_view_context context = {"2026-03-14", "churn-v", "expansion-v", "0.50·usage_decay"};
-    tn_view_input input = {&score, &facts, 0, NULL, NULL, NULL};
+    tn_customer_facts input = {&facts, 0, NULL, NULL, NULL};
     tn_serve_customer out;
     memset(&out, 0, sizeof out);
     json_t *opportunities = json_array();
     input.opportunities = opportunities;
-    assert_true(tn_views_build(&context, &input, &out));
+    tn_answer answer;
+    tn_answer_of(&test_context, &score, &answer);
+    assert_true(tn_serve_customer_build(&test_context, &answer, &input, &out));
 
     json_error_t error;
     json_t *view = json_loads(out.view.text, JSON_PRESERVE_ORDER, &error);
@@ -752,7 +798,7 @@ static void test_views_name_the_account(void **state) {
     free(out.item.text), free(out.folded_name), free(out.crm_id);
     memset(&out, 0, sizeof out);
     score.days_to_renewal = NAN;
-    assert_true(tn_views_build(&context, &input, &out));
+    assert_true(tn_serve_customer_build(&test_context, &answer, &input, &out));
     view = json_loads(out.view.text, 0, &error);
     json_t *account = json_object_get(view, "account");
     assert_true(json_is_null(json_object_get(account, "renewal_date")));

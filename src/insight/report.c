@@ -1,7 +1,8 @@
 /*
- * report.c — the offline report (see report.h).
+ * report.c — the offline report (see report.h): reading what its three
+ * views need, and inlining them with the dashboard's files into one page.
  */
-#include "serve/report.h"
+#include "insight/report.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -9,8 +10,19 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/assets.h"
+#include "common/date.h"
+#include "common/embedded.h"
 #include "common/file.h"
-#include "serve/assets.h"
+#include "insight/analytics.h"
+#include "insight/answer.h"
+#include "insight/dashboard.h"
+#include "insight/documents.h"
+#include "ml/model_set.h"
+#include "ml/score.h"
+#include "warehouse/build.h"
+#include "warehouse/db.h"
+#include "warehouse/table.h"
 
 /* The lines of web/index.html the report replaces, each found once. */
 static const char style_line[] = "<link rel=\"stylesheet\" href=\"assets/style.css\">";
@@ -136,16 +148,6 @@ bool tn_report_render(const tn_report_views *views, tn_strbuf *out, tn_error *er
     return true;
 }
 
-/* The survival body's error message, for a snapshot without analysis.json. */
-static const char *survival_problem(const tn_snapshot *snapshot, char *message, size_t size) {
-    json_t *body = json_loads(snapshot->survival.text, 0, NULL);
-    const char *text =
-        json_string_value(json_object_get(json_object_get(body, "error"), "message"));
-    snprintf(message, size, "%s", text ? text : "no survival analysis (run 'tenure analyze')");
-    json_decref(body);
-    return message;
-}
-
 /* Creates the directory `path` is in, when it is missing (one level). */
 static bool make_parent(const char *path, tn_error *err) {
     char dir[4200];
@@ -157,19 +159,85 @@ static bool make_parent(const char *path, tn_error *err) {
     return tn_file_make_dir(NULL, dir, err);
 }
 
-bool tn_report_write(const tn_snapshot *snapshot, const char *path, size_t *bytes, tn_error *err) {
-    char message[4400];
-    if (!snapshot->ready)
-        return tn_error_set(err, TN_ERR_INPUT, "%s", snapshot->reason);
-    if (snapshot->survival_status != 200)
-        return tn_error_set(err, TN_ERR_INPUT, "%s",
-                            survival_problem(snapshot, message, sizeof message));
-    tn_report_views views = {snapshot->portfolio.text, snapshot->survival.text,
-                             snapshot->models.text};
+/* What the views are made of. */
+typedef struct {
+    tn_db *db;
+    tn_ml_model churn, expansion;
+    tn_score_set scores;
+    tn_answer_set answers;
+    tn_table inactive, industries;
+    char as_of[TN_DATE_BUF];
+} report_sources;
+
+static void sources_free(report_sources *s) {
+    tn_db_close(s->db);
+    tn_ml_model_free(&s->churn);
+    tn_ml_model_free(&s->expansion);
+    tn_score_set_free(&s->scores);
+    tn_answers_free(&s->answers);
+    tn_table_free(&s->inactive);
+    tn_table_free(&s->industries);
+}
+
+/* The models first, then the warehouse: its as-of date, the scores and the portfolio's extras. */
+static bool read_sources(const tn_report_source *source, report_sources *s, tn_error *err) {
+    tn_day as_of, data_as_of;
+    bool ok =
+        tn_model_set_load(source->models_dir, &s->churn, &s->expansion, err) &&
+        tn_db_open(source->db_path, TN_DB_READ_ONLY, &s->db, err) &&
+        tn_build_info_dates(s->db, &as_of, &data_as_of, err) &&
+        tn_score_all(s->db, &s->churn, &s->expansion, &s->scores, err) &&
+        tn_table_query(s->db, tn_embedded_text("sql/serve/inactive_customers.sql"), &s->inactive,
+                       err) &&
+        tn_table_query(s->db, tn_embedded_text("sql/insight/industries.sql"), &s->industries, err);
+    if (!ok)
+        return false;
+    tn_date_format(as_of, s->as_of);
+    tn_answer_context context;
+    tn_answer_context_init(&context, s->as_of, &s->churn, &s->expansion, &s->scores);
+    return tn_answers_build(&context, &s->scores, &s->answers, err);
+}
+
+/* The churned customers among the inactive ones (the others signed up later). */
+static size_t churned_count(const tn_table *inactive) {
+    char *const *churned = tn_table_texts(inactive, "churned");
+    size_t count = 0;
+    for (size_t r = 0; churned != NULL && r < inactive->rows; r++)
+        count += churned[r] != NULL && churned[r][0] != '\0';
+    return count;
+}
+
+/* The three views as text (each malloc'd), or false with `err`. */
+static bool views_text(const tn_report_source *source, const report_sources *s, char *texts[3],
+                       tn_error *err) {
+    char problem[4400];
+    json_t *survival =
+        tn_dashboard_survival(source->reports_dir, s->as_of, problem, sizeof problem);
+    if (survival == NULL)
+        return tn_error_set(err, TN_ERR_INPUT, "%s", problem);
+    tn_portfolio_extra extra = {churned_count(&s->inactive), &s->industries};
+    texts[0] = tn_document_text(tn_analytics_portfolio(&s->answers, &extra), 15);
+    texts[1] = tn_document_text(survival, 15);
+    texts[2] = tn_document_text(
+        tn_dashboard_models(&s->churn, &s->expansion, source->reports_dir, s->as_of), 15);
+    return (texts[0] != NULL && texts[1] != NULL && texts[2] != NULL) ||
+           tn_error_set(err, TN_ERR_NOMEM, "out of memory building the report's views");
+}
+
+bool tn_report_write(const tn_report_source *source, const char *path, size_t *bytes,
+                     char as_of[16], tn_error *err) {
+    report_sources s = {0};
+    char *texts[3] = {NULL, NULL, NULL};
     tn_strbuf html = TN_STRBUF_INIT;
-    bool ok = tn_report_render(&views, &html, err) && make_parent(path, err) &&
-              tn_file_write_atomic(path, html.data, html.length, err);
+    bool ok = read_sources(source, &s, err) && views_text(source, &s, texts, err);
+    snprintf(as_of, 16, "%s", s.as_of);
+    sources_free(&s); /* the warehouse is closed before the file is written */
+    tn_report_views views = {texts[0], texts[1], texts[2]};
+    ok = ok && tn_report_render(&views, &html, err) && make_parent(path, err) &&
+         tn_file_write_atomic(path, html.data, html.length, err);
     *bytes = ok ? html.length : 0;
     tn_strbuf_free(&html);
+    for (int i = 0; i < 3; i++)
+        free(texts[i]);
     return ok;
 }

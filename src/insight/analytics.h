@@ -20,13 +20,13 @@
  * GET /analytics/{portfolio,survival,models} send them and `tenure report`
  * embeds them in reports/index.html, so page and report draw the same data.
  */
-#ifndef TN_SERVE_ANALYTICS_H
-#define TN_SERVE_ANALYTICS_H
+#ifndef TN_INSIGHT_ANALYTICS_H
+#define TN_INSIGHT_ANALYTICS_H
 
 #include <jansson.h>
 
+#include "insight/answer.h"
 #include "ml/model.h"
-#include "ml/score.h"
 #include "warehouse/table.h"
 
 /* The most points a Kaplan-Meier curve keeps (every step up to here, else evenly spaced ones). */
@@ -34,13 +34,12 @@
 
 /* Who the portfolio counts besides the active customers. */
 typedef struct {
-    size_t churned;        /* churned before the as-of date */
-    const tn_table *facts; /* sql/serve/customer_360.sql: the industries' display names */
+    size_t churned;             /* churned before the as-of date */
+    const tn_table *industries; /* sql/insight/industries.sql: their display names */
 } tn_portfolio_extra;
 
-/* The portfolio of the scored (active) customers (new reference; NULL when memory runs out). */
-json_t *tn_analytics_portfolio(const char *as_of, const tn_score_set *scores,
-                               const tn_portfolio_extra *extra);
+/* The portfolio of the answers' (active) customers (new reference; NULL when memory runs out). */
+json_t *tn_analytics_portfolio(const tn_answer_set *answers, const tn_portfolio_extra *extra);
 
 /* The survival view of an analysis.json document (new reference). */
 json_t *tn_analytics_survival(const json_t *analysis);

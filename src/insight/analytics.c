@@ -1,13 +1,14 @@
 /*
  * analytics.c — the portfolio, survival and models views (see analytics.h).
  */
-#include "serve/analytics.h"
+#include "insight/analytics.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "common/json.h"
-#include "serve/actions.h"
+#include "insight/actions.h"
+#include "insight/documents.h"
 
 enum { MAX_GROUPS = 64, RISK_TIERS = 4, QUADRANTS = 4 };
 
@@ -61,33 +62,30 @@ static void sort_by_label(name_list *list) {
         }
 }
 
-static const char *industry_label(const tn_table *facts, const tn_score_set *scores,
-                                  const char *industry) {
-    char *const *ids = tn_table_texts(facts, "customer_id");
-    char *const *names = tn_table_texts(facts, "industry_name");
-    for (size_t r = 0; ids != NULL && names != NULL && r < facts->rows; r++) {
-        const tn_customer_score *c = tn_score_find(scores, ids[r] ? ids[r] : "");
-        if (c != NULL && strcmp(c->industry, industry) == 0 && names[r] != NULL)
+static const char *industry_label(const tn_table *industries, const char *industry) {
+    char *const *keys = tn_table_texts(industries, "industry");
+    char *const *names = tn_table_texts(industries, "industry_name");
+    for (size_t r = 0; keys != NULL && names != NULL && r < industries->rows; r++)
+        if (keys[r] != NULL && strcmp(keys[r], industry) == 0 && names[r] != NULL)
             return names[r];
-    }
     return industry;
 }
 
-static json_t *heatmap_json(const tn_score_set *scores, const tn_portfolio_extra *extra) {
+static json_t *heatmap_json(const tn_answer_set *answers, const tn_portfolio_extra *extra) {
     name_list tiers = {.count = 0}, industries = {.count = 0};
     for (int t = 0; known_plan_tiers[t] != NULL; t++)
         index_of(&tiers, known_plan_tiers[t], NULL);
-    for (size_t i = 0; i < scores->count; i++) {
-        index_of(&tiers, scores->customers[i].plan_tier, NULL);
-        index_of(&industries, scores->customers[i].industry, NULL);
+    for (size_t i = 0; i < answers->count; i++) {
+        index_of(&tiers, answers->answers[i].score->plan_tier, NULL);
+        index_of(&industries, answers->answers[i].score->industry, NULL);
     }
     for (size_t i = 0; i < industries.count; i++)
-        industries.labels[i] = industry_label(extra->facts, scores, industries.names[i]);
+        industries.labels[i] = industry_label(extra->industries, industries.names[i]);
     sort_by_label(&industries);
     double sum[MAX_GROUPS][MAX_GROUPS] = {{0}};
     size_t count[MAX_GROUPS][MAX_GROUPS] = {{0}};
-    for (size_t i = 0; i < scores->count; i++) {
-        const tn_customer_score *c = &scores->customers[i];
+    for (size_t i = 0; i < answers->count; i++) {
+        const tn_customer_score *c = answers->answers[i].score;
         int t = index_of(&tiers, c->plan_tier, NULL), k = index_of(&industries, c->industry, NULL);
         if (t >= 0 && k >= 0) {
             sum[t][k] += c->churn_probability;
@@ -115,8 +113,7 @@ static json_t *heatmap_json(const tn_score_set *scores, const tn_portfolio_extra
                      "mean_churn_probability", means, "customers", counts);
 }
 
-static int tier_index(double probability) {
-    const char *tier = tn_risk_tier(probability);
+static int tier_index(const char *tier) {
     for (int t = 0; t < RISK_TIERS; t++)
         if (strcmp(tier, risk_tiers[t]) == 0)
             return t;
@@ -131,23 +128,24 @@ typedef struct {
     size_t candidates;
 } totals;
 
-static json_t *scatter_json(const tn_score_set *scores, totals *sums) {
+static json_t *scatter_json(const tn_answer_set *answers, totals *sums) {
     json_t *churn = json_array(), *propensity = json_array(), *quadrant = json_array();
-    for (size_t i = 0; i < scores->count; i++) {
-        const tn_customer_score *c = &scores->customers[i];
-        double arr = c->mrr * 12.0;
-        int t = tier_index(c->churn_probability), q = (int)tn_quadrant_of(c);
+    for (size_t i = 0; i < answers->count; i++) {
+        const tn_answer *a = &answers->answers[i];
+        const tn_customer_score *c = a->score;
+        double arr = a->arr;
+        int t = tier_index(a->churn_tier), q = (int)a->quadrant;
         sums->mrr += c->mrr;
-        sums->at_risk += arr * c->churn_probability;
+        sums->at_risk += a->arr_at_risk;
         sums->tier_customers[t]++;
         sums->tier_arr[t] += arr;
-        sums->tier_at_risk[t] += arr * c->churn_probability;
+        sums->tier_at_risk[t] += a->arr_at_risk;
         sums->quadrant_customers[q]++;
         sums->quadrant_arr[q] += arr;
         if (!c->expansion_candidate)
             continue;
         sums->candidates++;
-        sums->pipeline += isfinite(c->expected_arr_uplift) ? c->expected_arr_uplift : 0;
+        sums->pipeline += isfinite(a->expected_arr_uplift) ? a->expected_arr_uplift : 0;
         json_array_append_new(churn, rounded(c->churn_probability, CHART));
         json_array_append_new(propensity, rounded(c->upgrade_propensity, CHART));
         json_array_append_new(quadrant, json_integer(q));
@@ -156,11 +154,10 @@ static json_t *scatter_json(const tn_score_set *scores, totals *sums) {
                      propensity, "quadrant", quadrant);
 }
 
-json_t *tn_analytics_portfolio(const char *as_of, const tn_score_set *scores,
-                               const tn_portfolio_extra *extra) {
+json_t *tn_analytics_portfolio(const tn_answer_set *answers, const tn_portfolio_extra *extra) {
     totals sums;
     memset(&sums, 0, sizeof sums);
-    json_t *scatter = scatter_json(scores, &sums);
+    json_t *scatter = scatter_json(answers, &sums);
     json_t *tiers = json_array(), *quadrants = json_array();
     for (int t = 0; t < RISK_TIERS; t++)
         json_array_append_new(tiers,
@@ -173,16 +170,18 @@ json_t *tn_analytics_portfolio(const char *as_of, const tn_score_set *scores,
                                                    tn_quadrant_name((tn_quadrant)q), "customers",
                                                    (json_int_t)sums.quadrant_customers[q], "arr",
                                                    rounded(sums.quadrant_arr[q], CENTS)));
-    size_t active = scores->count, ever = active + extra->churned;
-    return json_pack("{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o}",
-                     "as_of", as_of, "customers", (json_int_t)ever, "active", (json_int_t)active,
-                     "churned", (json_int_t)extra->churned, "churn_rate",
-                     ever ? rounded((double)extra->churned / (double)ever, RATE) : json_null(),
-                     "mrr", rounded(sums.mrr, CENTS), "arr", rounded(sums.mrr * 12.0, CENTS),
-                     "arr_at_risk", rounded(sums.at_risk, CENTS), "expansion_pipeline",
-                     rounded(sums.pipeline, CENTS), "expansion_candidates",
-                     (json_int_t)sums.candidates, "risk_tiers", tiers, "heatmap",
-                     heatmap_json(scores, extra), "quadrants", quadrants, "scatter", scatter);
+    size_t active = answers->count, ever = active + extra->churned;
+    json_t *portfolio = json_pack(
+        "{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o}", "as_of",
+        answers->context.as_of, "customers", (json_int_t)ever, "active", (json_int_t)active,
+        "churned", (json_int_t)extra->churned, "churn_rate",
+        ever ? rounded((double)extra->churned / (double)ever, RATE) : json_null(), "mrr",
+        rounded(sums.mrr, CENTS), "arr", rounded(sums.mrr * 12.0, CENTS), "arr_at_risk",
+        rounded(sums.at_risk, CENTS), "expansion_pipeline", rounded(sums.pipeline, CENTS),
+        "expansion_candidates", (json_int_t)sums.candidates, "risk_tiers", tiers, "heatmap",
+        heatmap_json(answers, extra), "quadrants", quadrants, "scatter", scatter);
+    json_object_set_new(portfolio, "tiers", tn_document_tiers(&answers->context));
+    return portfolio;
 }
 
 /* ---- survival -------------------------------------------------------------------- */
@@ -294,11 +293,12 @@ static json_t *backtest_json(const json_t *backtest) {
     const json_t *date;
     json_array_foreach(json_object_get(backtest, "dates"), i, date) {
         json_array_append_new(
-            dates, json_pack("{s:O?, s:o, s:o, s:O?}", "as_of", json_object_get(date, "as_of"),
-                             "churn", backtest_point(json_object_get(date, "churn")), "expansion",
-                             backtest_point(json_object_get(date, "expansion")), "churned_arr_share",
-                             json_object_get(json_object_get(json_object_get(date, "churn"), "arr"),
-                                             "top_decile_share")));
+            dates,
+            json_pack("{s:O?, s:o, s:o, s:O?}", "as_of", json_object_get(date, "as_of"), "churn",
+                      backtest_point(json_object_get(date, "churn")), "expansion",
+                      backtest_point(json_object_get(date, "expansion")), "churned_arr_share",
+                      json_object_get(json_object_get(json_object_get(date, "churn"), "arr"),
+                                      "top_decile_share")));
     }
     return json_pack("{s:O?, s:O?, s:O?, s:O?, s:o}", "warehouse_as_of",
                      json_object_get(backtest, "as_of"), "from", json_object_get(backtest, "from"),

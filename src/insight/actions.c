@@ -6,13 +6,11 @@
  * suggests. The strongest driver that pushes the same way as the
  * prediction picks the theme.
  */
-#include "serve/actions.h"
+#include "insight/actions.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "ml/model.h"
 
 typedef struct {
     const char *features;     /* space-separated feature names of the theme */
@@ -126,18 +124,17 @@ const char *tn_quadrant_name(tn_quadrant quadrant) {
     return "Stable Base";
 }
 
-bool tn_is_high_value_target(const tn_customer_score *customer) {
-    return customer->expansion_candidate &&
-           customer->upgrade_propensity >= TN_HIGH_VALUE_PROPENSITY &&
-           customer->expected_arr_uplift >= TN_HIGH_VALUE_UPLIFT_USD;
+bool tn_is_high_value_target(bool candidate, double propensity, double expected_arr_uplift) {
+    return candidate && propensity >= TN_HIGH_VALUE_PROPENSITY &&
+           expected_arr_uplift >= TN_HIGH_VALUE_UPLIFT_USD;
 }
 
-void tn_churn_action(const tn_customer_score *customer, char *out, size_t size) {
-    const tn_driver *driver = upward_driver(customer->churn_drivers);
+void tn_churn_action(const tn_answer *answer, char *out, size_t size) {
+    const tn_driver *driver = upward_driver(answer->score->churn_drivers);
     const char *playbook = theme_of(driver ? driver->feature : NULL)->playbook;
     char reason[160];
     reason_text(driver, true, reason, sizeof reason);
-    const char *tier = tn_risk_tier(customer->churn_probability);
+    const char *tier = answer->churn_tier;
     if (strcmp(tier, "critical") == 0)
         snprintf(out, size, "Escalate now: %s; %s within 48 hours.", reason, playbook);
     else if (strcmp(tier, "high") == 0)
@@ -148,11 +145,12 @@ void tn_churn_action(const tn_customer_score *customer, char *out, size_t size) 
         snprintf(out, size, "Healthy: keep the regular cadence.");
 }
 
-void tn_upgrade_action(const tn_customer_score *customer, char *out, size_t size) {
+void tn_upgrade_action(const tn_answer *answer, char *out, size_t size) {
+    const tn_customer_score *customer = answer->score;
     char reason[160], uplift[32];
     reason_text(upward_driver(customer->upgrade_drivers), false, reason, sizeof reason);
-    format_usd(customer->expected_arr_uplift, uplift, sizeof uplift);
-    const char *tier = tn_risk_tier(customer->upgrade_propensity);
+    format_usd(answer->expected_arr_uplift, uplift, sizeof uplift);
+    const char *tier = answer->propensity_tier != NULL ? answer->propensity_tier : "low";
     if (strcmp(tier, "critical") == 0 || strcmp(tier, "high") == 0)
         snprintf(out, size, "Open an expansion conversation for %s: %s; expected uplift %s ARR.",
                  customer->target_tier, reason, uplift);
@@ -163,12 +161,13 @@ void tn_upgrade_action(const tn_customer_score *customer, char *out, size_t size
         snprintf(out, size, "No expansion motion now: revisit next quarter.");
 }
 
-void tn_quadrant_action(const tn_customer_score *customer, char *out, size_t size) {
+void tn_quadrant_action(const tn_answer *answer, char *out, size_t size) {
+    const tn_customer_score *customer = answer->score;
     const tn_driver *driver = upward_driver(customer->churn_drivers);
     const theme *t = theme_of(driver ? driver->feature : NULL);
     char uplift[32];
-    format_usd(customer->expected_arr_uplift, uplift, sizeof uplift);
-    switch (tn_quadrant_of(customer)) {
+    format_usd(answer->expected_arr_uplift, uplift, sizeof uplift);
+    switch (answer->quadrant) {
     case TN_QUADRANT_GROWTH_ENGINE:
         snprintf(out, size, "Expand: pitch %s now (expected uplift %s ARR).", customer->target_tier,
                  uplift);

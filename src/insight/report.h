@@ -11,14 +11,14 @@
  * reads instead of calling the API. So page and report draw the same data
  * with the same code.
  */
-#ifndef TN_SERVE_REPORT_H
-#define TN_SERVE_REPORT_H
+#ifndef TN_INSIGHT_REPORT_H
+#define TN_INSIGHT_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "common/error.h"
 #include "common/strbuf.h"
-#include "serve/snapshot.h"
 
 /* The views the report embeds: JSON texts (borrowed), as GET /analytics/… send them. */
 typedef struct {
@@ -32,13 +32,21 @@ typedef struct {
  */
 bool tn_report_render(const tn_report_views *views, tn_strbuf *out, tn_error *err);
 
+/* Where the report's data comes from. */
+typedef struct {
+    const char *db_path, *models_dir, *reports_dir;
+} tn_report_source;
+
 /*
- * Writes the report of a ready snapshot to `path` (through a temporary
- * file renamed into place; the directory is created when missing). Fails
- * with TN_ERR_INPUT when the snapshot has no survival view (no
- * analysis.json), TN_ERR_IO when the file cannot be written. On success
- * *bytes receives the file's size.
+ * Writes the report to `path` (through a temporary file renamed into
+ * place; the directory is created when missing): scores the active
+ * customers with the current model set and builds the three views, and
+ * nothing per customer beyond the scores. Fails with the warehouse's or the
+ * models' error, TN_ERR_INPUT when there is no analysis.json, TN_ERR_IO when
+ * the file cannot be written. On success *bytes receives the file's size
+ * and as_of[16] the warehouse's as-of date.
  */
-bool tn_report_write(const tn_snapshot *snapshot, const char *path, size_t *bytes, tn_error *err);
+bool tn_report_write(const tn_report_source *source, const char *path, size_t *bytes,
+                     char as_of[16], tn_error *err);
 
 #endif

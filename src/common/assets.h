@@ -6,8 +6,8 @@
  * `tenure serve` sends them at / and /assets/{file}; `tenure report` inlines
  * them into one HTML file.
  */
-#ifndef TN_SERVE_ASSETS_H
-#define TN_SERVE_ASSETS_H
+#ifndef TN_COMMON_ASSETS_H
+#define TN_COMMON_ASSETS_H
 
 #include <stddef.h>
 

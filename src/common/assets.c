@@ -1,7 +1,7 @@
 /*
  * assets.c — the dashboard's files (see assets.h).
  */
-#include "serve/assets.h"
+#include "common/assets.h"
 
 #include <string.h>
 

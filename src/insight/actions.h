@@ -4,20 +4,19 @@
  * (churn probability × upgrade propensity, cut at 0.50), a
  * recommended action for the churn prediction, one for the upgrade
  * prediction, one for the quadrant, and whether the customer is a
- * high-value expansion target.
+ * high-value expansion target. answer.h computes them once per customer.
  *
  * Actions name the prediction's strongest driver when it points the same
  * way as the prediction ("usage has dropped: …"), so the sentence says why,
- * not only what. Pure functions; the snapshot computes them once per
- * customer.
+ * not only what. Pure functions.
  */
-#ifndef TN_SERVE_ACTIONS_H
-#define TN_SERVE_ACTIONS_H
+#ifndef TN_INSIGHT_ACTIONS_H
+#define TN_INSIGHT_ACTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ml/score.h"
+#include "insight/answer.h"
 
 /* Where the conflict matrix cuts both axes. */
 #define TN_QUADRANT_CUT 0.50
@@ -30,13 +29,6 @@
 #define TN_HIGH_VALUE_PROPENSITY 0.50
 #define TN_HIGH_VALUE_UPLIFT_USD 20000.0
 
-typedef enum {
-    TN_QUADRANT_GROWTH_ENGINE,      /* low churn, high propensity */
-    TN_QUADRANT_FLIGHT_RISK,        /* both high */
-    TN_QUADRANT_RETENTION_PRIORITY, /* high churn, low propensity */
-    TN_QUADRANT_STABLE_BASE,        /* both low */
-} tn_quadrant;
-
 /*
  * The quadrant of a customer. A customer who is not an expansion candidate
  * (already upgraded) has no propensity: it counts as low.
@@ -46,16 +38,19 @@ tn_quadrant tn_quadrant_of(const tn_customer_score *customer);
 /* "Growth Engine", "Flight Risk", "Retention Priority", "Stable Base". */
 const char *tn_quadrant_name(tn_quadrant quadrant);
 
-/* True for a high-value expansion target (see above); false for non-candidates. */
-bool tn_is_high_value_target(const tn_customer_score *customer);
+/*
+ * True for a high-value expansion target (see above): a candidate with its
+ * propensity and expected ARR uplift.
+ */
+bool tn_is_high_value_target(bool candidate, double propensity, double expected_arr_uplift);
 
-/* The recommended action of the churn prediction, written into out[size]. */
-void tn_churn_action(const tn_customer_score *customer, char *out, size_t size);
+/* The recommended action of the churn prediction (its tier already set), into out[size]. */
+void tn_churn_action(const tn_answer *answer, char *out, size_t size);
 
 /* The recommended action of the upgrade prediction (candidates only), into out[size]. */
-void tn_upgrade_action(const tn_customer_score *customer, char *out, size_t size);
+void tn_upgrade_action(const tn_answer *answer, char *out, size_t size);
 
-/* The action of the customer's conflict-matrix quadrant, into out[size]. */
-void tn_quadrant_action(const tn_customer_score *customer, char *out, size_t size);
+/* The action of the customer's conflict-matrix quadrant (already set), into out[size]. */
+void tn_quadrant_action(const tn_answer *answer, char *out, size_t size);
 
 #endif

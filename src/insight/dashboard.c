@@ -1,0 +1,59 @@
+/*
+ * dashboard.c — the survival and models views from their files (see
+ * dashboard.h).
+ */
+#include "insight/dashboard.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "insight/analytics.h"
+
+json_t *tn_dashboard_survival(const char *reports_dir, const char *as_of, char *problem,
+                              size_t size) {
+    char path[4200], message[4400];
+    snprintf(path, sizeof path, "%s/analysis.json", reports_dir);
+    json_error_t error;
+    json_t *analysis = json_load_file(path, 0, &error);
+    if (analysis == NULL) {
+        snprintf(problem, size, "%s: %s (run 'tenure analyze')", path, error.text);
+        return NULL;
+    }
+    json_t *view = tn_analytics_survival(analysis);
+    const char *analysed = json_string_value(json_object_get(analysis, "as_of"));
+    if (view != NULL && analysed != NULL && strcmp(analysed, as_of) != 0) {
+        snprintf(message, sizeof message,
+                 "%s is as of %s, the warehouse as of %s: run 'tenure analyze'", path, analysed,
+                 as_of);
+        json_object_set_new(view, "warning", json_string(message));
+    }
+    json_decref(analysis);
+    if (view == NULL)
+        snprintf(problem, size, "out of memory reading %s", path);
+    return view;
+}
+
+json_t *tn_dashboard_models(const tn_ml_model *churn, const tn_ml_model *expansion,
+                            const char *reports_dir, const char *as_of) {
+    char path[4200], message[4400];
+    snprintf(path, sizeof path, "%s/backtest.json", reports_dir);
+    json_error_t error;
+    bool present = access(path, F_OK) == 0;
+    json_t *backtest = present ? json_load_file(path, 0, &error) : NULL;
+    json_t *view = tn_analytics_models(churn, expansion, backtest);
+    if (view != NULL && backtest == NULL && present) {
+        snprintf(message, sizeof message, "%s: %s (run 'tenure backtest')", path, error.text);
+        json_object_set_new(view, "backtest_warning", json_string(message));
+    }
+    const char *tested = json_string_value(json_object_get(backtest, "as_of"));
+    if (view != NULL && tested != NULL && strcmp(tested, as_of) != 0) {
+        snprintf(message, sizeof message,
+                 "%s was run on the warehouse as of %s, which is now as of %s: run 'tenure "
+                 "backtest'",
+                 path, tested, as_of);
+        json_object_set_new(view, "backtest_warning", json_string(message));
+    }
+    json_decref(backtest);
+    return view;
+}

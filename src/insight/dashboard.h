@@ -1,0 +1,33 @@
+/*
+ * dashboard.h — the survival and models views (analytics.h) from the
+ * files they come from, with the warnings a reader needs: analysis.json
+ * and backtest.json in the reports directory, each checked against the
+ * warehouse's as-of date. The server's snapshot and the offline report
+ * both build them here.
+ */
+#ifndef TN_INSIGHT_DASHBOARD_H
+#define TN_INSIGHT_DASHBOARD_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "ml/model.h"
+
+/*
+ * The survival view of <reports_dir>/analysis.json (new reference), with a
+ * "warning" when it is not as of `as_of`. NULL when there is no readable
+ * analysis: problem[size] then says why and what to run.
+ */
+json_t *tn_dashboard_survival(const char *reports_dir, const char *as_of, char *problem,
+                              size_t size);
+
+/*
+ * The models view (new reference), with <reports_dir>/backtest.json when
+ * `tenure backtest` has written one ("backtest" null without it); a
+ * "backtest_warning" when it cannot be read or is not as of `as_of`.
+ */
+json_t *tn_dashboard_models(const tn_ml_model *churn, const tn_ml_model *expansion,
+                            const char *reports_dir, const char *as_of);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * test_insight.c — the business answers' pure parts: the tier of a value
+ * against its cut-offs (the design's fixed ones for the composite risk
+ * score), and the cut-offs as every answer carries them.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "insight/tiers.h"
+
+/* design §4: ≥ 0.75 critical, ≥ 0.50 high, ≥ 0.25 medium, else low; each cut-off belongs above */
+static void test_risk_score_tiers(void **state) {
+    (void)state;
+    assert_string_equal(tn_tier_name(&tn_risk_score_cuts, 0.75), "critical");
+    assert_string_equal(tn_tier_name(&tn_risk_score_cuts, 0.7499), "high");
+    assert_string_equal(tn_tier_name(&tn_risk_score_cuts, 0.50), "high");
+    assert_string_equal(tn_tier_name(&tn_risk_score_cuts, 0.25), "medium");
+    assert_string_equal(tn_tier_name(&tn_risk_score_cuts, 0.2499), "low");
+    assert_string_equal(tn_tier_name(&tn_risk_score_cuts, 0), "low");
+    assert_string_equal(tn_tier_name(&tn_risk_score_cuts, NAN), "unknown");
+}
+
+static void test_cuts_as_json(void **state) {
+    (void)state;
+    tn_tier_cuts cuts = {0.058, 0.116, 0.232, 0.058, {1, 2, 4}};
+    json_t *json = tn_tier_cuts_json(&cuts);
+    json_t *expected =
+        json_pack("{s:f, s:f, s:f, s:s, s:f, s:{s:f, s:f, s:f}}", "medium", 0.058, "high", 0.116,
+                  "critical", 0.232, "basis", "base_rate", "base_rate", 0.058, "multiples",
+                  "medium", 1.0, "high", 2.0, "critical", 4.0);
+    assert_true(json_equal(json, expected));
+    json_decref(json);
+    json_decref(expected);
+    json = tn_tier_cuts_json(&tn_risk_score_cuts);
+    expected = json_pack("{s:f, s:f, s:f, s:s}", "medium", 0.25, "high", 0.5, "critical", 0.75,
+                         "basis", "fixed");
+    assert_true(json_equal(json, expected));
+    json_decref(json);
+    json_decref(expected);
+}
+
+/* A model's metadata as tenure train writes it; older metadata reads as the fixed cut-offs. */
+static void test_cuts_of_meta(void **state) {
+    (void)state;
+    json_t *meta = json_loads("{\"tiers\": {\"base_rate\": 0.05, \"multiples\": {\"medium\": 1, "
+                              "\"high\": 2, \"critical\": 4}, \"cuts\": {\"medium\": 0.05, "
+                              "\"high\": 0.1, \"critical\": 0.2}}}",
+                              0, NULL);
+    tn_tier_cuts cuts;
+    assert_true(tn_tier_cuts_of_meta(meta, &cuts));
+    assert_float_equal(cuts.medium, 0.05, 0);
+    assert_float_equal(cuts.critical, 0.2, 0);
+    assert_float_equal(cuts.base_rate, 0.05, 0);
+    assert_float_equal(cuts.multiples[1], 2, 0);
+    assert_string_equal(tn_tier_name(&cuts, 0.05), "medium"); /* the base rate itself */
+    assert_string_equal(tn_tier_name(&cuts, 0.0499), "low");
+    assert_string_equal(tn_tier_name(&cuts, 0.19), "high");
+    json_decref(meta);
+
+    meta = json_loads("{\"name\": \"churn\"}", 0, NULL);
+    assert_true(tn_tier_cuts_of_meta(meta, &cuts));
+    assert_float_equal(cuts.high, 0.5, 0);
+    assert_true(isnan(cuts.base_rate));
+    json_decref(meta);
+
+    meta = json_loads("{\"tiers\": {\"base_rate\": 0.05, \"cuts\": {\"medium\": 0.3}}}", 0, NULL);
+    assert_false(tn_tier_cuts_of_meta(meta, &cuts));
+    assert_float_equal(cuts.medium, 0.25, 0); /* the fixed ones */
+    json_decref(meta);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_risk_score_tiers),
+        cmocka_unit_test(test_cuts_as_json),
+        cmocka_unit_test(test_cuts_of_meta),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
