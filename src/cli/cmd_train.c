@@ -58,18 +58,18 @@ static void on_step(void *context, const char *what, size_t done, size_t total) 
     tn_progress_update(&state->progress, done);
 }
 
-/* A warning when a model's calibration slice was too small for isotonic regression. */
+/* A warning when a model's calibration slice was too small to choose a map by cross-validation. */
 static void warn_small_slice(const tn_trained_model *model) {
     size_t positives = model->calibration_positives, negatives = model->calibration_negatives;
-    if ((positives < negatives ? positives : negatives) >= TN_ISOTONIC_MIN_CLASS)
+    if ((positives < negatives ? positives : negatives) >= TN_CALIBRATION_MIN_CLASS)
         return;
     bool platt = model->calibration == TN_CALIBRATION_PLATT;
     tn_log_warn("train: %s model: the calibration slice has %zu positives and %zu negatives, "
-                "fewer than %d of one class, too few for isotonic regression: calibrated by %s "
-                "(test AUC %.3f before calibration, %.3f after)",
-                model->name, positives, negatives, TN_ISOTONIC_MIN_CLASS,
+                "fewer than %d of one class, too few to choose a calibration map by "
+                "cross-validation: calibrated by %s (test AUC %.3f before calibration, %.3f after)",
+                model->name, positives, negatives, TN_CALIBRATION_MIN_CLASS,
                 platt ? "Platt scaling, which keeps the trees' ranking"
-                      : "isotonic regression all the same, since Platt scaling's slope was not "
+                      : "interpolated isotonic regression, since Platt scaling's slope was not "
                         "positive",
                 model->auc_before_calibration, model->test_auc);
 }
@@ -124,11 +124,12 @@ static int run_train(int positional_count, char **positional) {
     for (int m = 0; m < 2; m++) {
         const tn_trained_model *model = &result.models[m];
         tn_log_info("train: %-9s test AUC %.3f, top-decile lift %.2f, Brier %.4f, worst decile "
-                    "calibration error %.3f, strongest signal %s (%zu train / %zu calibration / "
-                    "%zu test rows) -> %s/%s.json",
+                    "calibration error %.3f (%s), strongest signal %s (%zu train / %zu "
+                    "calibration / %zu test rows) -> %s/%s.json",
                     model->name, model->test_auc, model->top_decile_lift, model->brier,
-                    model->max_calibration_error, model->top_feature, model->train_rows,
-                    model->calibration_rows, model->test_rows, options.models_dir, model->name);
+                    model->max_calibration_error, tn_calibration_method_title(model->calibration),
+                    model->top_feature, model->train_rows, model->calibration_rows,
+                    model->test_rows, options.models_dir, model->name);
         warn_small_slice(model);
     }
     tn_log_info("train: %zu monthly snapshots, both models in %.1f s, published together as model "

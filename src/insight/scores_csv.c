@@ -72,9 +72,9 @@ static void scores_columns(FILE *out, const tn_answer_context *context, const tn
     csv_text(out, c->renewal_date);
     csv_text(out, c->crm_id);
     csv_text(out, c->plan_tier);
-    fprintf(out, ",%.6f,%s,", c->churn_probability, answer->churn_tier);
+    fprintf(out, ",%.10f,%s,", c->churn_probability, answer->churn_tier);
     if (c->expansion_candidate)
-        fprintf(out, "%.6f,%s,%s,%.2f", c->upgrade_propensity, answer->propensity_tier,
+        fprintf(out, "%.10f,%s,%s,%.2f", c->upgrade_propensity, answer->propensity_tier,
                 c->target_tier, answer->expected_arr_uplift);
     else
         fputs(",,,", out);

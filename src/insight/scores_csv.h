@@ -6,7 +6,8 @@
  * the three recommended actions, and when and with what it was scored
  * (as-of date, model versions, scored-at time). Empty fields are unknown or
  * do not apply (no upgrade columns for a customer who already upgraded).
- * RFC 4180 quoting; numbers with fixed decimals. docs/api.md lists the
+ * RFC 4180 quoting; numbers with fixed decimals (probabilities to 10, so
+ * calibrated values that differ stay different). docs/answers.md lists the
  * columns.
  */
 #ifndef TN_INSIGHT_SCORES_CSV_H

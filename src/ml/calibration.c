@@ -1,6 +1,6 @@
 /*
- * calibration.c — choosing, fitting, applying and storing a model's
- * calibration (see calibration.h).
+ * calibration.c — applying and storing a model's calibration (see
+ * calibration.h; calibration_fit.c chooses and fits it).
  */
 #include "ml/calibration.h"
 
@@ -9,83 +9,130 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const struct {
+    const char *name, *title;
+} methods[] = {
+    [TN_CALIBRATION_ISOTONIC] = {"isotonic", "isotonic regression"},
+    [TN_CALIBRATION_PLATT] = {"platt", "Platt scaling"},
+    [TN_CALIBRATION_BETA] = {"beta", "beta calibration"},
+    [TN_CALIBRATION_INTERPOLATED_ISOTONIC] = {"interpolated_isotonic",
+                                              "interpolated isotonic regression"},
+};
+
 const char *tn_calibration_method_name(tn_calibration_method method) {
-    return method == TN_CALIBRATION_PLATT ? "platt" : "isotonic";
+    return methods[method].name;
 }
 
-/* Platt scaling of the margins; false (no error) when its slope is not positive. */
-static bool fit_platt(const double *margin, const double *label, size_t n, tn_calibration *out,
-                      bool *increasing, tn_error *err) {
-    out->method = TN_CALIBRATION_PLATT;
-    if (!tn_platt_fit(margin, label, n, &out->map.platt, err))
-        return false;
-    *increasing = out->map.platt.a > 0;
-    return true;
+const char *tn_calibration_method_title(tn_calibration_method method) {
+    return methods[method].title;
 }
 
-bool tn_calibration_fit(const double *probability, const double *margin, const double *label,
-                        size_t n, tn_calibration *out, tn_error *err) {
-    memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < n; i++)
-        out->positives += label[i] > 0.5;
-    out->negatives = n - out->positives;
-    size_t fewer = out->positives < out->negatives ? out->positives : out->negatives;
-    char counts[96];
-    snprintf(counts, sizeof counts, "the calibration slice has %zu positives and %zu negatives",
-             out->positives, out->negatives);
-    if (fewer < TN_ISOTONIC_MIN_CLASS) {
-        bool increasing = false;
-        if (!fit_platt(margin, label, n, out, &increasing, err))
-            return false;
-        if (increasing) {
-            snprintf(out->reason, sizeof out->reason,
-                     "%s, fewer than %d of one class: isotonic regression would rest on at most "
-                     "%zu levels and tie the scores, so Platt scaling, which keeps the ranking",
-                     counts, TN_ISOTONIC_MIN_CLASS, fewer + 1);
+bool tn_calibration_method_of(const char *name, tn_calibration_method *out) {
+    for (size_t m = 0; name != NULL && m < sizeof methods / sizeof *methods; m++)
+        if (strcmp(name, methods[m].name) == 0) {
+            *out = (tn_calibration_method)m;
             return true;
         }
-        snprintf(out->reason, sizeof out->reason,
-                 "%s, fewer than %d of one class, but Platt scaling's slope was %.3g (the trees "
-                 "rank the slice backwards): isotonic regression, which never reverses a ranking",
-                 counts, TN_ISOTONIC_MIN_CLASS, out->map.platt.a);
-    } else {
-        snprintf(out->reason, sizeof out->reason, "%s, at least %d of each: isotonic regression",
-                 counts, TN_ISOTONIC_MIN_CLASS);
-    }
-    out->method = TN_CALIBRATION_ISOTONIC;
-    return tn_isotonic_fit(probability, label, NULL, n, &out->map.isotonic, err);
+    return false;
 }
 
 double tn_calibrated_probability(const tn_calibration *calibration, double probability,
                                  double margin) {
-    if (calibration->method == TN_CALIBRATION_PLATT)
-        return tn_platt_apply(&calibration->map.platt, margin); /* not bounded: calibration.h */
+    switch (calibration->method) {
+    case TN_CALIBRATION_PLATT:
+        return tn_platt_apply(&calibration->map.platt, margin);
+    case TN_CALIBRATION_BETA:
+        return tn_beta_calibration_apply(&calibration->map.beta, margin);
+    case TN_CALIBRATION_INTERPOLATED_ISOTONIC:
+        return tn_interpolated_isotonic_apply(&calibration->map.interpolated, margin);
+    case TN_CALIBRATION_ISOTONIC:
+        break;
+    }
     double p = tn_isotonic_apply(&calibration->map.isotonic, probability);
     return p < TN_PROBABILITY_FLOOR         ? TN_PROBABILITY_FLOOR
            : p > 1.0 - TN_PROBABILITY_FLOOR ? 1.0 - TN_PROBABILITY_FLOOR
                                             : p;
 }
 
+bool tn_calibration_increasing(const tn_calibration *calibration) {
+    switch (calibration->method) {
+    case TN_CALIBRATION_PLATT:
+        return calibration->map.platt.a > 0 && isfinite(calibration->map.platt.a) &&
+               isfinite(calibration->map.platt.b);
+    case TN_CALIBRATION_BETA:
+        return tn_beta_calibration_increasing(&calibration->map.beta);
+    case TN_CALIBRATION_INTERPOLATED_ISOTONIC:
+        return tn_interpolated_isotonic_check(&calibration->map.interpolated, NULL);
+    case TN_CALIBRATION_ISOTONIC:
+        break;
+    }
+    return false;
+}
+
+static json_t *numbers_json(const double *values, size_t count) {
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(array, json_real(values[i]));
+    return array;
+}
+
 /* The method's own fields: the map and how to read it. */
 static json_t *map_json(const tn_calibration *calibration) {
-    if (calibration->method == TN_CALIBRATION_PLATT)
-        return json_pack(
-            "{s:s, s:s, s:s, s:s, s:s, s:f, s:f}", "method", "platt", "of",
-            "the trees' margin (log-odds)", "formula", "p = 1 / (1 + exp(-(a * margin + b)))",
-            "targets",
-            "Platt (1999): (N+ + 1) / (N+ + 2) for a positive, 1 / (N- + 2) for a negative",
-            "bounds", "none: strictly between 0 and 1, so the ranking is kept whole", "a",
-            calibration->map.platt.a, "b", calibration->map.platt.b);
+    const char *name = tn_calibration_method_name(calibration->method);
     const tn_isotonic *isotonic = &calibration->map.isotonic;
-    json_t *x = json_array(), *y = json_array();
-    for (size_t i = 0; i < isotonic->count; i++) {
-        json_array_append_new(x, json_real(isotonic->x[i]));
-        json_array_append_new(y, json_real(isotonic->y[i]));
+    const tn_interpolated_isotonic *interpolated = &calibration->map.interpolated;
+    switch (calibration->method) {
+    case TN_CALIBRATION_PLATT:
+        return json_pack(
+            "{s:s, s:s, s:s, s:s, s:f, s:f}", "method", name, "of", "the trees' margin (log-odds)",
+            "formula", "p = 1 / (1 + exp(-(a * margin + b)))", "targets",
+            "Platt (1999): (N+ + 1) / (N+ + 2) for a positive, 1 / (N- + 2) for a negative", "a",
+            calibration->map.platt.a, "b", calibration->map.platt.b);
+    case TN_CALIBRATION_BETA:
+        return json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:f}", "method", name, "of",
+                         "the trees' margin (log-odds) m, as q = 1 / (1 + exp(-m))", "formula",
+                         "p = 1 / (1 + exp(-(a * ln q - b * ln(1 - q) + c)))", "source",
+                         "Kull, Silva Filho & Flach (2017), maximum likelihood, a and b >= 0", "a",
+                         calibration->map.beta.a, "b", calibration->map.beta.b, "c",
+                         calibration->map.beta.c);
+    case TN_CALIBRATION_INTERPOLATED_ISOTONIC:
+        return json_pack(
+            "{s:s, s:s, s:s, s:f, s:o, s:o}", "method", name, "of", "the trees' margin (log-odds)",
+            "formula",
+            "p = 1 / (1 + exp(-z)), z linear in the margin between the knots (x, log_odds): the "
+            "isotonic blocks' centres and smoothed rates; beyond them z goes on with tail_slope",
+            "tail_slope", interpolated->tail_slope, "x",
+            numbers_json(interpolated->x, interpolated->count), "log_odds",
+            numbers_json(interpolated->log_odds, interpolated->count));
+    case TN_CALIBRATION_ISOTONIC:
+        break;
     }
-    return json_pack("{s:s, s:s, s:s, s:f, s:o, s:o}", "method", "isotonic", "of",
+    return json_pack("{s:s, s:s, s:s, s:f, s:o, s:o}", "method", name, "of",
                      "the trees' probability", "interpolation",
                      "linear between the points, clipped outside them", "bounds",
-                     TN_PROBABILITY_FLOOR, "x", x, "y", y);
+                     TN_PROBABILITY_FLOOR, "x", numbers_json(isotonic->x, isotonic->count), "y",
+                     numbers_json(isotonic->y, isotonic->count));
+}
+
+/* A number, or null for NAN (JSON has no NAN). */
+static json_t *real_or_null(double value) {
+    return isfinite(value) ? json_real(value) : json_null();
+}
+
+static json_t *candidates_json(const tn_calibration *calibration) {
+    json_t *list = json_array();
+    for (size_t c = 0; c < calibration->candidate_count; c++) {
+        const tn_calibration_candidate *candidate = &calibration->candidates[c];
+        json_t *item = json_pack("{s:s, s:b, s:o, s:o}", "method",
+                                 tn_calibration_method_name(candidate->method), "eligible",
+                                 candidate->eligible, "log_loss_on_slice",
+                                 real_or_null(candidate->slice_log_loss),
+                                 "log_loss_cross_validated", real_or_null(candidate->cv_log_loss));
+        if (!candidate->eligible)
+            json_object_set_new(item, "note", json_string(candidate->note));
+        json_array_append_new(list, item);
+    }
+    return list;
 }
 
 json_t *tn_calibration_to_json(const tn_calibration *calibration) {
@@ -93,68 +140,162 @@ json_t *tn_calibration_to_json(const tn_calibration *calibration) {
     json_object_set_new(json, "slice",
                         json_pack("{s:I, s:I}", "positives", (json_int_t)calibration->positives,
                                   "negatives", (json_int_t)calibration->negatives));
+    if (calibration->candidate_count > 0) {
+        json_object_set_new(json, "chosen_by",
+                            json_pack("{s:s, s:i}", "criterion",
+                                      "the lowest log loss out of fold in cross-validation on the "
+                                      "calibration slice (rows dealt to the folds by class and "
+                                      "margin)",
+                                      "folds", TN_CALIBRATION_FOLDS));
+        json_object_set_new(json, "candidates", candidates_json(calibration));
+    }
     json_object_set_new(json, "reason", json_string(calibration->reason));
     return json;
 }
 
-static bool isotonic_from_json(const json_t *json, tn_isotonic *out, tn_error *err) {
-    const json_t *x = json_object_get(json, "x"), *y = json_object_get(json, "y");
-    size_t n = json_array_size(x);
-    if (n == 0 || json_array_size(y) != n)
-        return tn_error_set(err, TN_ERR_MODEL, "calibration: x and y must be arrays of one length");
-    out->x = malloc(n * sizeof *out->x);
-    out->y = malloc(n * sizeof *out->y);
-    if (out->x == NULL || out->y == NULL) {
-        tn_isotonic_free(out);
-        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+/* A JSON array of numbers into a malloc'd array of `count`; false if it is not one. */
+static bool numbers_from_json(const json_t *array, size_t count, double **out) {
+    *out = NULL;
+    if (json_array_size(array) != count || count == 0)
+        return false;
+    *out = malloc(count * sizeof **out);
+    for (size_t i = 0; *out != NULL && i < count; i++) {
+        const json_t *item = json_array_get(array, i);
+        if (!json_is_number(item)) {
+            free(*out);
+            *out = NULL;
+            return false;
+        }
+        (*out)[i] = json_number_value(item);
     }
+    return *out != NULL;
+}
+
+static bool isotonic_from_json(const json_t *json, tn_isotonic *out, tn_error *err) {
+    size_t n = json_array_size(json_object_get(json, "x"));
     out->count = n;
-    for (size_t i = 0; i < n; i++) {
-        out->x[i] = json_number_value(json_array_get(x, i));
-        out->y[i] = json_number_value(json_array_get(y, i));
-        if (i > 0 && (out->x[i] <= out->x[i - 1] || out->y[i] < out->y[i - 1])) {
+    if (!numbers_from_json(json_object_get(json, "x"), n, &out->x) ||
+        !numbers_from_json(json_object_get(json, "y"), n, &out->y)) {
+        tn_isotonic_free(out);
+        return tn_error_set(err, TN_ERR_MODEL,
+                            "calibration: x and y must be arrays of numbers of one length");
+    }
+    for (size_t i = 1; i < n; i++)
+        if (out->x[i] <= out->x[i - 1] || out->y[i] < out->y[i - 1]) {
             tn_isotonic_free(out);
             return tn_error_set(err, TN_ERR_MODEL,
                                 "calibration: the map is not increasing at point %zu", i);
         }
+    return true;
+}
+
+static bool interpolated_from_json(const json_t *json, tn_interpolated_isotonic *out,
+                                   tn_error *err) {
+    size_t n = json_array_size(json_object_get(json, "x"));
+    const json_t *slope = json_object_get(json, "tail_slope");
+    out->count = n;
+    out->tail_slope = json_number_value(slope);
+    if (!json_is_number(slope) || !numbers_from_json(json_object_get(json, "x"), n, &out->x) ||
+        !numbers_from_json(json_object_get(json, "log_odds"), n, &out->log_odds)) {
+        tn_interpolated_isotonic_free(out);
+        return tn_error_set(err, TN_ERR_MODEL,
+                            "calibration: interpolated isotonic regression needs arrays x and "
+                            "log_odds of numbers of one length and a number tail_slope");
+    }
+    tn_error problem;
+    if (!tn_interpolated_isotonic_check(out, &problem)) {
+        tn_interpolated_isotonic_free(out);
+        return tn_error_set(err, TN_ERR_MODEL, "calibration: %s", problem.message);
     }
     return true;
 }
 
-static bool platt_from_json(const json_t *json, tn_platt *out, tn_error *err) {
-    const json_t *a = json_object_get(json, "a"), *b = json_object_get(json, "b");
-    if (!json_is_number(a) || !json_is_number(b))
-        return tn_error_set(err, TN_ERR_MODEL, "calibration: Platt scaling needs numbers a and b");
-    *out = (tn_platt){json_number_value(a), json_number_value(b)};
-    if (!(out->a > 0) || !isfinite(out->a) || !isfinite(out->b))
-        return tn_error_set(err, TN_ERR_MODEL,
-                            "calibration: Platt scaling's a must be positive and b finite");
+/* The numbers `names` (NULL-terminated) of `json` into `values`; false if one is missing. */
+static bool coefficients(const json_t *json, const char *const *names, double *values) {
+    for (size_t i = 0; names[i] != NULL; i++) {
+        const json_t *value = json_object_get(json, names[i]);
+        if (!json_is_number(value))
+            return false;
+        values[i] = json_number_value(value);
+    }
     return true;
+}
+
+static bool map_from_json(const json_t *json, tn_calibration *out, tn_error *err) {
+    static const char *const platt[] = {"a", "b", NULL}, *const beta[] = {"a", "b", "c", NULL};
+    double v[3];
+    switch (out->method) {
+    case TN_CALIBRATION_ISOTONIC:
+        return isotonic_from_json(json, &out->map.isotonic, err);
+    case TN_CALIBRATION_INTERPOLATED_ISOTONIC:
+        return interpolated_from_json(json, &out->map.interpolated, err);
+    case TN_CALIBRATION_PLATT:
+        if (!coefficients(json, platt, v))
+            return tn_error_set(err, TN_ERR_MODEL,
+                                "calibration: Platt scaling needs numbers a and b");
+        out->map.platt = (tn_platt){v[0], v[1]};
+        return tn_calibration_increasing(out) ||
+               tn_error_set(err, TN_ERR_MODEL,
+                            "calibration: Platt scaling's a must be positive and b finite");
+    case TN_CALIBRATION_BETA:
+        if (!coefficients(json, beta, v))
+            return tn_error_set(err, TN_ERR_MODEL,
+                                "calibration: beta calibration needs numbers a, b and c");
+        out->map.beta = (tn_beta_calibration){v[0], v[1], v[2]};
+        return tn_calibration_increasing(out) ||
+               tn_error_set(err, TN_ERR_MODEL,
+                            "calibration: beta calibration's a and b must be at least 0, not "
+                            "both 0, and a, b and c finite");
+    }
+    return false;
+}
+
+/* The candidates, when the metadata has them (they explain; scoring does not need them). */
+static void candidates_from_json(const json_t *list, tn_calibration *out) {
+    for (size_t i = 0;
+         i < json_array_size(list) && out->candidate_count < TN_CALIBRATION_CANDIDATES + 1; i++) {
+        const json_t *item = json_array_get(list, i);
+        tn_calibration_candidate *candidate = &out->candidates[out->candidate_count];
+        if (!tn_calibration_method_of(json_string_value(json_object_get(item, "method")),
+                                      &candidate->method))
+            continue;
+        const json_t *slice = json_object_get(item, "log_loss_on_slice");
+        const json_t *cv = json_object_get(item, "log_loss_cross_validated");
+        const char *note = json_string_value(json_object_get(item, "note"));
+        candidate->eligible = json_is_true(json_object_get(item, "eligible"));
+        candidate->slice_log_loss = json_is_number(slice) ? json_number_value(slice) : NAN;
+        candidate->cv_log_loss = json_is_number(cv) ? json_number_value(cv) : NAN;
+        snprintf(candidate->note, sizeof candidate->note, "%s", note != NULL ? note : "");
+        out->candidate_count++;
+    }
 }
 
 bool tn_calibration_from_json(const json_t *json, tn_calibration *out, tn_error *err) {
     memset(out, 0, sizeof *out);
     const json_t *method = json_object_get(json, "method");
     const char *name = method != NULL ? json_string_value(method) : "isotonic";
+    if (!tn_calibration_method_of(name, &out->method))
+        return tn_error_set(err, TN_ERR_MODEL,
+                            "calibration: unknown method '%s' (isotonic, platt, beta or "
+                            "interpolated_isotonic)",
+                            name != NULL ? name : "(not a string)");
     const json_t *slice = json_object_get(json, "slice");
     out->positives = (size_t)json_integer_value(json_object_get(slice, "positives"));
     out->negatives = (size_t)json_integer_value(json_object_get(slice, "negatives"));
     const char *reason = json_string_value(json_object_get(json, "reason"));
     snprintf(out->reason, sizeof out->reason, "%s", reason != NULL ? reason : "");
-    if (name != NULL && strcmp(name, "platt") == 0) {
-        out->method = TN_CALIBRATION_PLATT;
-        return platt_from_json(json, &out->map.platt, err);
+    candidates_from_json(json_object_get(json, "candidates"), out);
+    if (!map_from_json(json, out, err)) {
+        memset(&out->map, 0, sizeof out->map);
+        return false;
     }
-    if (name == NULL || strcmp(name, "isotonic") != 0)
-        return tn_error_set(err, TN_ERR_MODEL,
-                            "calibration: unknown method '%s' (isotonic or platt)",
-                            name != NULL ? name : "(not a string)");
-    out->method = TN_CALIBRATION_ISOTONIC;
-    return isotonic_from_json(json, &out->map.isotonic, err);
+    return true;
 }
 
 void tn_calibration_free(tn_calibration *calibration) {
     if (calibration->method == TN_CALIBRATION_ISOTONIC)
         tn_isotonic_free(&calibration->map.isotonic);
+    else if (calibration->method == TN_CALIBRATION_INTERPOLATED_ISOTONIC)
+        tn_interpolated_isotonic_free(&calibration->map.interpolated);
     memset(calibration, 0, sizeof *calibration);
 }

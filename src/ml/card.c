@@ -19,13 +19,22 @@ static void number(tn_strbuf *out, const json_t *value, const char *format) {
         tn_strbuf_puts(out, "—");
 }
 
-/* True when the calibration slice had too few of a class for isotonic regression. */
+/* True when the calibration slice had too few of a class to choose a map by cross-validation. */
 static bool small_slice(const json_t *calibration, long long *positives, long long *negatives) {
     const json_t *slice = json_object_get(calibration, "slice");
     *positives = (long long)json_integer_value(json_object_get(slice, "positives"));
     *negatives = (long long)json_integer_value(json_object_get(slice, "negatives"));
     return slice != NULL &&
-           (*positives < *negatives ? *positives : *negatives) < TN_ISOTONIC_MIN_CLASS;
+           (*positives < *negatives ? *positives : *negatives) < TN_CALIBRATION_MIN_CLASS;
+}
+
+/* The calibration's method (isotonic when older metadata does not say). */
+static tn_calibration_method method_of(const json_t *calibration) {
+    const json_t *name = json_object_get(calibration, "method");
+    tn_calibration_method method = TN_CALIBRATION_ISOTONIC;
+    if (name != NULL && !tn_calibration_method_of(json_string_value(name), &method))
+        method = TN_CALIBRATION_ISOTONIC;
+    return method;
 }
 
 /* A warning at the top of the card when the calibration slice was small. */
@@ -34,46 +43,143 @@ static void calibration_warning(const json_t *meta, tn_strbuf *out) {
     long long positives, negatives;
     if (!small_slice(calibration, &positives, &negatives))
         return;
-    const char *method = json_string_value(json_object_get(calibration, "method"));
-    bool platt = method != NULL && strcmp(method, "platt") == 0;
+    tn_calibration_method method = method_of(calibration);
     const json_t *test = get(get(meta, "metrics", NULL), "test", NULL);
     tn_strbuf_printf(out,
                      "> **Warning: small calibration slice.** It has %lld positives and %lld "
-                     "negatives, fewer than %d of one class: too few for isotonic regression, "
-                     "whose map would tie the scores. %s\n>\n> **Test AUC: ",
-                     positives, negatives, TN_ISOTONIC_MIN_CLASS,
-                     platt ? "The probabilities are calibrated by Platt scaling instead, which "
-                             "keeps the trees' ranking. With so few events, read them as rough."
-                           : "Platt scaling's slope was not positive, so isotonic regression "
-                             "calibrates them all the same: read them as rough.");
+                     "negatives, fewer than %d of one class: too few to choose a calibration map "
+                     "by cross-validation. ",
+                     positives, negatives, TN_CALIBRATION_MIN_CLASS);
+    if (method == TN_CALIBRATION_PLATT)
+        tn_strbuf_puts(out, "The probabilities are calibrated by Platt scaling, which keeps the "
+                            "trees' ranking. With so few events, read them as rough.");
+    else
+        tn_strbuf_printf(out,
+                         "Platt scaling's slope was not positive, so %s calibrates them: read "
+                         "them as rough.",
+                         tn_calibration_method_title(method));
+    tn_strbuf_puts(out, "\n>\n> **Test AUC: ");
     number(out, json_object_get(test, "auc_before_calibration"), "%.3f");
     tn_strbuf_puts(out, " before calibration, ");
     number(out, json_object_get(test, "auc"), "%.3f");
     tn_strbuf_puts(out, " after.**\n\n");
 }
 
-/* How the probabilities are calibrated, for the notes. */
-static void calibration_note(const json_t *meta, tn_strbuf *out) {
-    const json_t *calibration = json_object_get(meta, "calibration");
-    const char *method = json_string_value(json_object_get(calibration, "method"));
-    if (method != NULL && strcmp(method, "platt") == 0) {
-        tn_strbuf_puts(out, "- Probabilities are calibrated by Platt scaling of the trees' margin, "
-                            "p = 1 / (1 + exp(-(a · margin + b))) with a = ");
+/* The map in a formula, with its fitted parameters. */
+static void calibration_formula(const json_t *calibration, tn_strbuf *out) {
+    switch (method_of(calibration)) {
+    case TN_CALIBRATION_PLATT:
+        tn_strbuf_puts(out, "Platt scaling of the trees' margin, p = 1 / (1 + exp(-(a · margin + "
+                            "b))) with a = ");
         number(out, json_object_get(calibration, "a"), "%.4f");
         tn_strbuf_puts(out, " and b = ");
         number(out, json_object_get(calibration, "b"), "%.4f");
-        tn_strbuf_puts(out, ", fitted on the calibration slice");
-    } else {
-        tn_strbuf_puts(out, "- Probabilities are calibrated by isotonic regression fitted on the "
-                            "calibration slice");
+        break;
+    case TN_CALIBRATION_BETA:
+        tn_strbuf_puts(out, "beta calibration of the trees' margin, p = 1 / (1 + exp(-(a · ln q "
+                            "- b · ln(1 - q) + c))) with q = 1 / (1 + exp(-margin)), a = ");
+        number(out, json_object_get(calibration, "a"), "%.4f");
+        tn_strbuf_puts(out, ", b = ");
+        number(out, json_object_get(calibration, "b"), "%.4f");
+        tn_strbuf_puts(out, " and c = ");
+        number(out, json_object_get(calibration, "c"), "%.4f");
+        break;
+    case TN_CALIBRATION_INTERPOLATED_ISOTONIC:
+        tn_strbuf_printf(out,
+                         "interpolated isotonic regression of the trees' margin: the log-odds "
+                         "run straight between the centres of the %zu isotonic blocks and go on "
+                         "with slope ",
+                         json_array_size(json_object_get(calibration, "x")));
+        number(out, json_object_get(calibration, "tail_slope"), "%g");
+        tn_strbuf_puts(out, " beyond them");
+        break;
+    case TN_CALIBRATION_ISOTONIC:
+        tn_strbuf_puts(out, "isotonic regression of the trees' probability (a step function)");
+        break;
     }
+}
+
+/* The candidates' log losses, the chosen one marked. */
+static void candidates_table(const json_t *calibration, tn_strbuf *out) {
+    const json_t *candidates = json_object_get(calibration, "candidates"), *item;
+    const char *chosen = json_string_value(json_object_get(calibration, "method"));
+    size_t i;
+    if (json_array_size(candidates) == 0)
+        return;
+    tn_strbuf_printf(out,
+                     "| candidate | log loss on the slice | log loss out of fold (%lld folds) "
+                     "|\n|---|---:|---:|\n",
+                     (long long)json_integer_value(get(calibration, "chosen_by", "folds")));
+    json_array_foreach(candidates, i, item) {
+        const char *name = json_string_value(json_object_get(item, "method"));
+        tn_calibration_method method;
+        tn_strbuf_printf(
+            out, "| %s%s | ",
+            tn_calibration_method_of(name, &method) ? tn_calibration_method_title(method) : "?",
+            chosen != NULL && name != NULL && strcmp(name, chosen) == 0 ? " (chosen)" : "");
+        number(out, json_object_get(item, "log_loss_on_slice"), "%.5f");
+        tn_strbuf_puts(out, " | ");
+        number(out, json_object_get(item, "log_loss_cross_validated"), "%.5f");
+        tn_strbuf_puts(out, " |\n");
+    }
+    tn_strbuf_puts(out, "\n");
+}
+
+/* Issue 15's figures: the ranking kept, the ties avoided, the calibration held. */
+static void calibration_figures(const json_t *calibration, tn_strbuf *out) {
+    const json_t *test = json_object_get(calibration, "test");
+    if (test == NULL)
+        return;
+    tn_strbuf_puts(out, "On the test set:\n\n| figure | value |\n|---|---:|\n| AUC of the "
+                        "trees' margin | ");
+    number(out, json_object_get(test, "auc_margin"), "%.4f");
+    tn_strbuf_puts(out, " |\n| AUC of the calibrated probabilities | ");
+    number(out, json_object_get(test, "auc_calibrated"), "%.4f");
+    tn_strbuf_printf(out,
+                     " |\n| distinct calibrated probabilities | %lld of %lld distinct margins (",
+                     (long long)json_integer_value(json_object_get(test, "distinct_probabilities")),
+                     (long long)json_integer_value(json_object_get(test, "distinct_margins")));
+    const json_t *share = json_object_get(test, "distinct_share");
+    if (json_is_number(share))
+        tn_strbuf_printf(out, "%.1f %%", 100.0 * json_number_value(share));
+    else
+        tn_strbuf_puts(out, "—");
+    tn_strbuf_puts(out, ") |\n| largest calibration error of a decile | ");
+    number(out, json_object_get(test, "worst_decile_error"), "%.3f");
+    tn_strbuf_puts(out, " |\n\n");
+}
+
+/* How the probabilities are calibrated, why, and what it did to the ranking. */
+static void calibration_section(const json_t *meta, tn_strbuf *out) {
+    const json_t *calibration = json_object_get(meta, "calibration");
+    const char *reason = json_string_value(json_object_get(calibration, "reason"));
+    tn_strbuf_puts(out, "## Calibration\n\nThe probabilities are calibrated by ");
+    calibration_formula(calibration, out);
+    tn_strbuf_puts(out, ", fitted on the calibration slice.");
+    if (reason != NULL && reason[0] != '\0')
+        tn_strbuf_printf(out, " Why: %s.", reason);
+    tn_strbuf_puts(out, "\n\n");
+    candidates_table(calibration, out);
+    calibration_figures(calibration, out);
+}
+
+/* How the probabilities are calibrated, for the notes. */
+static void calibration_note(const json_t *meta, tn_strbuf *out) {
+    const json_t *calibration = json_object_get(meta, "calibration");
+    tn_calibration_method method = method_of(calibration);
+    tn_strbuf_printf(out,
+                     "- Probabilities are calibrated by %s of the trees' %s, fitted on the "
+                     "calibration slice (",
+                     tn_calibration_method_title(method),
+                     method == TN_CALIBRATION_ISOTONIC ? "probability" : "margin");
     long long positives, negatives;
     bool small = small_slice(calibration, &positives, &negatives);
     if (json_object_get(calibration, "slice") != NULL)
-        tn_strbuf_printf(out, " (%lld positives and %lld negatives: %s %d of %s)", positives,
-                         negatives, small ? "fewer than" : "at least", TN_ISOTONIC_MIN_CLASS,
+        tn_strbuf_printf(out, "%lld positives and %lld negatives: %s %d of %s; ", positives,
+                         negatives, small ? "fewer than" : "at least", TN_CALIBRATION_MIN_CLASS,
                          small ? "one class" : "each");
-    tn_strbuf_puts(out, "; SHAP values explain the trees' log-odds before calibration.\n");
+    tn_strbuf_puts(out, "see Calibration); SHAP values explain the trees' log-odds before "
+                        "calibration.\n");
 }
 
 static void split_table(const json_t *meta, tn_strbuf *out) {
@@ -259,6 +365,7 @@ void tn_model_card(const json_t *meta, tn_strbuf *out) {
     features_used(meta, out);
     split_table(meta, out);
     metrics(meta, out);
+    calibration_section(meta, out);
     tiers_section(meta, out);
     features(meta, out);
     caveats(meta, out);

@@ -5,10 +5,10 @@
  * models of the current set together).
  *
  * Scoring a set of rows (the current marts, or a training snapshot) encodes
- * them, predicts, applies the calibration fitted at training time (isotonic
- * or Platt, whichever the metadata says: calibration.h), and splits the SHAP
- * values of one-hot columns back onto their feature, so an explanation reads
- * "plan_tier = starter: +0.42", not a column name.
+ * them, predicts, applies the calibration fitted at training time (the map
+ * the metadata holds, older isotonic maps included: calibration.h), and
+ * splits the SHAP values of one-hot columns back onto their feature, so an
+ * explanation reads "plan_tier = starter: +0.42", not a column name.
  */
 #ifndef TN_ML_MODEL_H
 #define TN_ML_MODEL_H

@@ -139,7 +139,7 @@ typedef struct {
     tn_calibration calibration;
     int best_round;
     double validation_auc, scale_pos_weight;
-    double *test_probability, *test_raw, *mean_abs_shap;
+    double *test_probability, *test_raw, *test_margin, *mean_abs_shap;
     json_t *meta;
 } training_run;
 
@@ -165,7 +165,8 @@ static json_t *split_json(const training_run *run) {
     return split;
 }
 
-/* Test-set metrics of the calibrated probabilities (and the raw AUC beside them). */
+/* Test-set metrics of the calibrated probabilities (and the AUC of the trees' margin beside them).
+ */
 static json_t *metrics_json(const training_run *run) {
     const slice_data *test = &run->slices[TEST];
     size_t n = test->rows;
@@ -200,13 +201,31 @@ static json_t *metrics_json(const training_run *run) {
     json_t *metrics = json_pack(
         "{s:i, s:i, s:o, s:o, s:o, s:o, s:{s:i, s:o, s:o, s:o}, s:o, s:o, s:{s:o, s:o}}", "rows",
         (int)n, "positives", (int)test->positives, "auc", tn_json_real(tn_auc(p, y, n)),
-        "auc_before_calibration", tn_json_real(tn_auc(run->test_raw, y, n)), "brier",
+        "auc_before_calibration", tn_json_real(tn_auc(run->test_margin, y, n)), "brier",
         tn_json_real(tn_brier(p, y, n)), "log_loss", tn_json_real(tn_log_loss(p, y, n)),
         "top_decile", "rows", (int)top.rows, "precision", tn_json_real(top.precision), "base_rate",
         tn_json_real(top.base_rate), "lift", tn_json_real(top.lift), "calibration", bins,
         "max_calibration_error", tn_json_real(max_error), "roc", "fpr", roc_fpr, "tpr", roc_tpr);
     free(fpr), free(tpr), free(y);
     return metrics;
+}
+
+/*
+ * What calibration did to the ranking on the test set, from the test metrics
+ * beside it: the AUC of the trees' margin and of the calibrated
+ * probabilities, how many distinct values each takes, and the worst decile's
+ * calibration error (issue 15's three figures).
+ */
+static json_t *calibration_test_json(const training_run *run, const json_t *metrics) {
+    size_t n = run->slices[TEST].rows;
+    size_t margins = tn_distinct_count(run->test_margin, n);
+    size_t probabilities = tn_distinct_count(run->test_probability, n);
+    return json_pack("{s:i, s:O, s:O, s:i, s:i, s:o, s:O}", "rows", (int)n, "auc_margin",
+                     json_object_get(metrics, "auc_before_calibration"), "auc_calibrated",
+                     json_object_get(metrics, "auc"), "distinct_margins", (int)margins,
+                     "distinct_probabilities", (int)probabilities, "distinct_share",
+                     tn_json_real(margins > 0 ? (double)probabilities / (double)margins : NAN),
+                     "worst_decile_error", json_object_get(metrics, "max_calibration_error"));
 }
 
 /* Mean prediction and observed rate per plan tier on the test set. */
@@ -452,27 +471,62 @@ static void describe(training_run *run, tn_day as_of) {
                         json_pack("{s:o, s:O}", "used", used, "left_out", run->left_out));
 }
 
+typedef struct {
+    const char *customer;
+    size_t row;
+} customer_row;
+
+static int by_customer(const void *a, const void *b) {
+    return strcmp(((const customer_row *)a)->customer, ((const customer_row *)b)->customer);
+}
+
+/*
+ * A group number per row of the calibration slice, the same for the rows of
+ * one customer (calibration.h holds them out together), into `group`.
+ */
+static bool customer_groups(const training_run *run, size_t *group, tn_error *err) {
+    size_t n = run->slices[CALIBRATION].rows;
+    char *const *customer = tn_table_texts(run->rows, "customer_id");
+    customer_row *rows = malloc((n + 1) * sizeof *rows);
+    if (rows == NULL)
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const char *id = customer != NULL ? customer[run->split.rows[CALIBRATION][i]] : NULL;
+        rows[i] = (customer_row){id != NULL ? id : "", i};
+    }
+    qsort(rows, n, sizeof *rows, by_customer);
+    for (size_t i = 0, number = 0; i < n; i++) {
+        number += i > 0 && strcmp(rows[i].customer, rows[i - 1].customer) != 0;
+        group[rows[i].row] = number;
+    }
+    free(rows);
+    return true;
+}
+
 /* Calibrates on the calibration slice (calibration.h chooses how), then scores the test set. */
 static bool evaluate(training_run *run, tn_error *err) {
     const slice_data *calibration = &run->slices[CALIBRATION], *test = &run->slices[TEST];
     size_t n = calibration->rows;
-    double *raw = malloc((n + 1) * sizeof *raw), *margin = malloc((n + 1) * sizeof *margin);
-    double *label = malloc((n + 1) * sizeof *label);
-    double *test_margin = malloc((test->rows + 1) * sizeof *test_margin);
+    double *margin = malloc((n + 1) * sizeof *margin), *label = malloc((n + 1) * sizeof *label);
+    size_t *group = malloc((n + 1) * sizeof *group);
+    run->test_margin = malloc((test->rows + 1) * sizeof *run->test_margin);
     run->test_raw = malloc((test->rows + 1) * sizeof *run->test_raw);
     run->test_probability = malloc((test->rows + 1) * sizeof *run->test_probability);
-    bool ok = raw && margin && label && test_margin && run->test_raw && run->test_probability &&
-              tn_xgb_predict(&run->trees, calibration->x, n, raw, err) &&
-              tn_xgb_margin(&run->trees, calibration->x, n, margin, err);
+    bool ok =
+        margin && label && group && run->test_margin && run->test_raw && run->test_probability;
+    if (!ok)
+        tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    ok = ok && tn_xgb_margin(&run->trees, calibration->x, n, margin, err) &&
+         customer_groups(run, group, err);
     for (size_t i = 0; ok && i < n; i++)
         label[i] = calibration->label[i];
-    ok = ok && tn_calibration_fit(raw, margin, label, n, &run->calibration, err) &&
+    ok = ok && tn_calibration_fit(margin, label, group, n, &run->calibration, err) &&
          tn_xgb_predict(&run->trees, test->x, test->rows, run->test_raw, err) &&
-         tn_xgb_margin(&run->trees, test->x, test->rows, test_margin, err);
+         tn_xgb_margin(&run->trees, test->x, test->rows, run->test_margin, err);
     for (size_t i = 0; ok && i < test->rows; i++)
         run->test_probability[i] =
-            tn_calibrated_probability(&run->calibration, run->test_raw[i], test_margin[i]);
-    free(raw), free(margin), free(label), free(test_margin);
+            tn_calibrated_probability(&run->calibration, run->test_raw[i], run->test_margin[i]);
+    free(margin), free(label), free(group);
     return ok;
 }
 
@@ -497,6 +551,8 @@ static bool train_model(training_run *run, tn_day as_of, const char *dir, tn_tra
         describe(run, as_of);
         json_t *metrics = metrics_json(run);
         json_object_set_new(metrics, "by_plan_tier", by_tier_json(run));
+        json_object_set_new(json_object_get(run->meta, "calibration"), "test",
+                            calibration_test_json(run, metrics));
         json_object_set_new(run->meta, "metrics", json_pack("{s:o}", "test", metrics));
         ok = shap_json(run, &shap, err);
     }
@@ -538,7 +594,8 @@ static void run_free(training_run *run) {
         slice_free(&run->slices[s]);
     tn_xgb_free(&run->trees);
     tn_calibration_free(&run->calibration);
-    free(run->test_probability), free(run->test_raw), free(run->mean_abs_shap);
+    free(run->test_probability), free(run->test_raw), free(run->test_margin);
+    free(run->mean_abs_shap);
     json_decref(run->meta);
 }
 

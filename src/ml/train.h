@@ -7,8 +7,10 @@
  * 90-day label window closes before the first test snapshot are used for
  * fitting, so no label the model learns from lies in the test period: the
  * last three of them are the calibration slice (early stopping and the
- * calibration: isotonic, or Platt scaling when the slice is too small, see
- * calibration.h), the rest train the trees. The test set is touched
+ * calibration map, chosen among Platt scaling, beta calibration and
+ * interpolated isotonic regression by cross-validated log loss, all strictly
+ * increasing so the trees' ranking is kept: calibration.h), the rest train
+ * the trees. The test set is touched
  * once, to report. Each model is written as <name>.json (XGBoost's JSON
  * format), <name>.meta.json (encoding, calibration, split, metrics, SHAP,
  * versions, the model set) and <name>.card.md (the same for people), and
@@ -63,7 +65,7 @@ typedef struct {
     char name[16];
     size_t train_rows, calibration_rows, test_rows;
     double test_auc, top_decile_lift, brier, max_calibration_error;
-    double auc_before_calibration; /* the test AUC of the trees' own probabilities */
+    double auc_before_calibration; /* the test AUC of the trees' margin */
     tn_calibration_method calibration;
     size_t calibration_positives, calibration_negatives;
     char top_feature[64];

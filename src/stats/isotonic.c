@@ -3,8 +3,9 @@
  *
  * Points with equal x are first pooled into one (their weighted mean), as
  * scikit-learn does; then blocks are merged while a block's mean exceeds its
- * successor's. Each final block keeps its first and last x, so the fitted
- * function is flat across a block and linear between blocks.
+ * successor's (for tn_isotonic_blocks: or equals it). Each final block keeps
+ * its first and last x, so the fitted function is flat across a block and
+ * linear between blocks, and the sum of its x for its centre.
  */
 #include "stats/isotonic.h"
 
@@ -12,11 +13,11 @@
 #include <string.h>
 
 typedef struct {
-    double x, y, weight;
+    double x, sum, weight; /* sum: Σ w·y of the points at x */
 } point;
 
 typedef struct {
-    double sum, weight; /* Σ w·y and Σ w of the block */
+    double sum, weight, sum_x; /* Σ w·y, Σ w and Σ w·x of the block */
     double x_first, x_last;
 } block;
 
@@ -25,44 +26,76 @@ static int by_x(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* The n points sorted by x, those of equal x pooled into one; NULL when out of memory. */
+static point *sorted_points(const double *x, const double *y, const double *weight, size_t n,
+                            size_t *unique) {
+    point *points = malloc(n * sizeof *points);
+    if (points == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        points[i] =
+            weight != NULL ? (point){x[i], weight[i] * y[i], weight[i]} : (point){x[i], y[i], 1};
+    qsort(points, n, sizeof *points, by_x);
+    *unique = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (*unique > 0 && points[*unique - 1].x == points[i].x) {
+            points[*unique - 1].sum += points[i].sum;
+            points[*unique - 1].weight += points[i].weight;
+        } else {
+            points[(*unique)++] = points[i];
+        }
+    }
+    return points;
+}
+
+/* Whether block a's mean exceeds b's (`or_equal`: or equals it), as a cross product when asked. */
+static bool violates(const block *a, const block *b, bool or_equal) {
+    if (!or_equal)
+        return a->sum / a->weight > b->sum / b->weight;
+    return a->sum * b->weight >= b->sum * a->weight; /* exact for integer sums and weights */
+}
+
+/* Pool adjacent violators over the sorted points into `blocks`; returns how many. */
+static size_t pool(const point *points, size_t unique, bool pool_equal, block *blocks) {
+    size_t count = 0;
+    for (size_t i = 0; i < unique; i++) {
+        const point *p = &points[i];
+        blocks[count++] = (block){p->sum, p->weight, p->weight * p->x, p->x, p->x};
+        while (count > 1 && violates(&blocks[count - 2], &blocks[count - 1], pool_equal)) {
+            blocks[count - 2].sum += blocks[count - 1].sum;
+            blocks[count - 2].weight += blocks[count - 1].weight;
+            blocks[count - 2].sum_x += blocks[count - 1].sum_x;
+            blocks[count - 2].x_last = blocks[count - 1].x_last;
+            count--;
+        }
+    }
+    return count;
+}
+
+/* The sorted, pooled points and their blocks (both malloc'd); false when out of memory. */
+static bool fit_blocks(const double *x, const double *y, const double *weight, size_t n,
+                       bool pool_equal, block **blocks, size_t *count) {
+    size_t unique = 0;
+    point *points = sorted_points(x, y, weight, n, &unique);
+    *blocks = points != NULL ? malloc(unique * sizeof **blocks) : NULL;
+    if (*blocks == NULL) {
+        free(points);
+        return false;
+    }
+    *count = pool(points, unique, pool_equal, *blocks);
+    free(points);
+    return true;
+}
+
 bool tn_isotonic_fit(const double *x, const double *y, const double *weight, size_t n,
                      tn_isotonic *out, tn_error *err) {
     memset(out, 0, sizeof *out);
     if (n == 0)
         return tn_error_set(err, TN_ERR_INPUT, "no points to fit");
-    point *points = malloc(n * sizeof *points);
-    block *blocks = malloc(n * sizeof *blocks);
-    if (points == NULL || blocks == NULL) {
-        free(points), free(blocks);
+    block *blocks;
+    size_t count;
+    if (!fit_blocks(x, y, weight, n, false, &blocks, &count))
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++)
-        points[i] = (point){x[i], y[i], weight != NULL ? weight[i] : 1.0};
-    qsort(points, n, sizeof *points, by_x);
-    size_t unique = 0; /* first pool equal x into one point (weighted mean) ... */
-    for (size_t i = 0; i < n; i++) {
-        if (unique > 0 && points[unique - 1].x == points[i].x) {
-            point *last = &points[unique - 1];
-            double pooled = last->weight + points[i].weight;
-            last->y = (last->y * last->weight + points[i].y * points[i].weight) / pooled;
-            last->weight = pooled;
-        } else {
-            points[unique++] = points[i];
-        }
-    }
-    size_t count = 0; /* ... then merge blocks while a mean exceeds its successor's */
-    for (size_t i = 0; i < unique; i++) {
-        blocks[count++] =
-            (block){points[i].weight * points[i].y, points[i].weight, points[i].x, points[i].x};
-        while (count > 1 && blocks[count - 2].sum / blocks[count - 2].weight >
-                                blocks[count - 1].sum / blocks[count - 1].weight) {
-            blocks[count - 2].sum += blocks[count - 1].sum;
-            blocks[count - 2].weight += blocks[count - 1].weight;
-            blocks[count - 2].x_last = blocks[count - 1].x_last;
-            count--;
-        }
-    }
-    free(points);
     out->x = malloc(2 * count * sizeof *out->x);
     out->y = malloc(2 * count * sizeof *out->y);
     if (out->x == NULL || out->y == NULL) {
@@ -79,6 +112,28 @@ bool tn_isotonic_fit(const double *x, const double *y, const double *weight, siz
             out->y[out->count++] = value;
         }
     }
+    free(blocks);
+    return true;
+}
+
+bool tn_isotonic_blocks(const double *x, const double *y, const double *weight, size_t n,
+                        tn_isotonic_block **out, size_t *count, tn_error *err) {
+    *out = NULL;
+    *count = 0;
+    if (n == 0)
+        return tn_error_set(err, TN_ERR_INPUT, "no points to fit");
+    block *blocks;
+    if (!fit_blocks(x, y, weight, n, true, &blocks, count))
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    *out = malloc(*count * sizeof **out);
+    if (*out == NULL) {
+        free(blocks);
+        *count = 0;
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    }
+    for (size_t b = 0; b < *count; b++)
+        (*out)[b] = (tn_isotonic_block){blocks[b].sum_x / blocks[b].weight,
+                                        blocks[b].sum / blocks[b].weight, blocks[b].weight};
     free(blocks);
     return true;
 }

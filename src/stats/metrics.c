@@ -1,5 +1,6 @@
 /*
- * metrics.c — AUC, Brier, log loss, top decile, calibration table, ROC (see metrics.h).
+ * metrics.c — AUC, Brier, log loss, top decile, calibration table, ROC, distinct values (see
+ * metrics.h).
  */
 #include "stats/metrics.h"
 
@@ -167,4 +168,25 @@ size_t tn_roc_curve(const double *score, const int *y, size_t n, double *fpr, do
     }
     free(rows);
     return points;
+}
+
+static int by_value(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+size_t tn_distinct_count(const double *values, size_t n) {
+    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (sorted == NULL)
+        return 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(values[i]))
+            sorted[kept++] = values[i];
+    qsort(sorted, kept, sizeof *sorted, by_value);
+    size_t distinct = 0;
+    for (size_t i = 0; i < kept; i++)
+        distinct += i == 0 || sorted[i] != sorted[i - 1];
+    free(sorted);
+    return distinct;
 }

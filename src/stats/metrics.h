@@ -15,6 +15,8 @@
  *     of (nearly) equal size; per group the mean prediction and the observed
  *     rate; calibration error = the largest |mean prediction − observed rate|.
  *   ROC curve: (false positive rate, true positive rate) at every distinct score.
+ *   Distinct values: how many different numbers a score takes (how far
+ *     a ranking by it is from being all ties).
  * Checked against scikit-learn and by hand (tests/unit/test_metrics.c).
  */
 #ifndef TN_STATS_METRICS_H
@@ -61,5 +63,9 @@ bool tn_calibration_of(const double *p, const int *y, size_t n, int bins, tn_cal
  * writes at most n + 1 points into fpr/tpr (each sized n + 1) and returns how many.
  */
 size_t tn_roc_curve(const double *score, const int *y, size_t n, double *fpr, double *tpr);
+
+/* How many different values the n numbers take (== on doubles; NANs not counted); 0 when out of
+ * memory. */
+size_t tn_distinct_count(const double *values, size_t n);
 
 #endif

@@ -3,9 +3,10 @@
 # whose calibration slices are too small for isotonic regression (issue 13,
 # "Small data must not be hidden": its expansion slice holds 8 positives, and
 # isotonic calibration cut the test AUC from 0.892 to 0.752, silently).
-# `train` must say so on stderr, fall back to Platt scaling, which keeps the
-# trees' ranking (the calibrated test AUC is the trees' own), record the
-# method and why in the metadata, and warn in the model card with both AUCs.
+# `train` must say so on stderr, calibrate by Platt scaling (too few events
+# to choose a map by cross-validation), which keeps the trees' ranking (the
+# calibrated test AUC is the trees' own), record the method and why in the
+# metadata, and warn in the model card with both AUCs.
 # `tenure score` and `tenure serve` must apply the metadata's map to the
 # trees' margin, computed here from the model files alone (xgb_margin.py),
 # and metadata written before Platt scaling existed must still load as
@@ -32,7 +33,7 @@ for model in churn expansion; do
     before=$(fixed "$(jq .metrics.test.auc_before_calibration "$META")")
     after=$(fixed "$(jq .metrics.test.auc "$META")")
     expect_contains_file "$WORK/train.stderr" \
-        "tenure: warning: train: $model model: the calibration slice has $pos positives and $neg negatives, fewer than 50 of one class, too few for isotonic regression: calibrated by Platt scaling, which keeps the trees' ranking (test AUC $before before calibration, $after after)" \
+        "tenure: warning: train: $model model: the calibration slice has $pos positives and $neg negatives, fewer than 50 of one class, too few to choose a calibration map by cross-validation: calibrated by Platt scaling, which keeps the trees' ranking (test AUC $before before calibration, $after after)" \
         "$model: train warns on stderr (even with --quiet), naming the slice's positives and negatives and the method"
     expect_equal "$(jq -r .calibration.method "$META")" platt "$model: the metadata says platt"
     expect_equal "$(jq -c '[.calibration.slice.positives, .calibration.slice.negatives]' "$META")" "[$pos,$neg]" \
@@ -114,6 +115,6 @@ expect_equal "$(query "$DB" "SELECT count(*), count(*) FILTER (abs(p - greatest(
 jq '.calibration.method = "spline"' "$MODELS/expansion.meta.json" >"$WORK/older/expansion.meta.json"
 run "$TENURE" score --db "$DB" --models "$WORK/older" --all
 expect_status 1 "an unknown calibration method"
-expect_contains stderr "expansion.meta.json: calibration: unknown method 'spline' (isotonic or platt)" "names it"
+expect_contains stderr "expansion.meta.json: calibration: unknown method 'spline' (isotonic, platt, beta or interpolated_isotonic)" "names it"
 
 finish

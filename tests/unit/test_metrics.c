@@ -1,8 +1,11 @@
 /*
  * test_metrics.c — AUC, Brier score, log loss and isotonic regression
  * against scikit-learn (tests/fixtures/stats/metrics.json, written by
- * make_metrics_fixtures.py there, scikit-learn 1.2.1), and the top decile,
- * calibration table and ROC curve on examples worked out by hand.
+ * make_metrics_fixtures.py there, scikit-learn 1.2.1), the count of
+ * distinct values against NumPy (tests/fixtures/stats/calibration.json,
+ * "distinct", make_calibration_fixtures.py there: len(numpy.unique(...))),
+ * and the top decile, calibration table and ROC curve on examples worked
+ * out by hand.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -161,6 +164,21 @@ static void test_roc_curve_by_hand(void **state) {
     assert_close(fpr[3], 1.0, "fpr at 0.1");
 }
 
+static void test_distinct_count_matches_numpy(void **state) {
+    (void)state;
+    json_t *calibration = fixture_load("stats/calibration.json");
+    assert_non_null(calibration);
+    const json_t *item = json_object_get(calibration, "distinct");
+    size_t n;
+    double *values = fixture_numbers(json_object_get(item, "values"), &n); /* null → NAN */
+    assert_int_equal(tn_distinct_count(values, n), (size_t)fixture_number(item, "count"));
+    /* by hand: 0.0 and -0.0 are one value; NANs are not counted; none at all is 0 */
+    assert_int_equal(tn_distinct_count((const double[]){0.0, -0.0, NAN, NAN}, 4), 1);
+    assert_int_equal(tn_distinct_count(values, 0), 0);
+    free(values);
+    json_decref(calibration);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scores_match_sklearn),
@@ -171,6 +189,7 @@ int main(void) {
         cmocka_unit_test(test_top_decile_share_by_hand),
         cmocka_unit_test(test_calibration_table_by_hand),
         cmocka_unit_test(test_roc_curve_by_hand),
+        cmocka_unit_test(test_distinct_count_matches_numpy),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
