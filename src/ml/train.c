@@ -334,15 +334,18 @@ static bool leakage_guard(training_run *run, tn_error *err) {
         double auc, weight;
         double *p = malloc((run->slices[TEST].rows + 1) * sizeof *p);
         int *y = malloc((run->slices[TEST].rows + 1) * sizeof *y);
-        bool ok = fit_trees(&run->slices[TRAIN], &run->slices[CALIBRATION], columns, &without,
-                            &round, &auc, &weight, err) &&
-                  tn_xgb_predict(&without, run->slices[TEST].x, run->slices[TEST].rows, p, err);
+        bool ok = (p != NULL && y != NULL) ||
+                  tn_error_set(err, TN_ERR_NOMEM, "out of memory for the test set's scores");
+        bool fitted = ok && fit_trees(&run->slices[TRAIN], &run->slices[CALIBRATION], columns,
+                                      &without, &round, &auc, &weight, err);
+        ok = fitted &&
+             tn_xgb_predict(&without, run->slices[TEST].x, run->slices[TEST].rows, p, err);
         for (size_t i = 0; ok && i < run->slices[TEST].rows; i++)
             y[i] = run->slices[TEST].label[i] > 0.5;
         if (ok)
             json_object_set_new(guard, "test_auc_without_it",
                                 tn_json_real(tn_auc(p, y, run->slices[TEST].rows)));
-        if (ok)
+        if (fitted) /* freed whether or not the prediction succeeded */
             tn_xgb_free(&without);
         free(p), free(y);
         if (!ok) {
