@@ -42,11 +42,13 @@ typedef struct {
     int table; /* the contract table it feeds, or -1 */
     int score;
     int chosen[TN_CONTRACT_MAX_COLUMNS]; /* per contract column: the source column, or -1 */
+    bool out_of_memory; /* a column or sample could not be kept: reading it failed */
 } source_file;
 
 typedef struct {
     source_file files[MAX_FILES];
     int count;
+    bool out_of_memory; /* a file's path could not be kept */
 } folder;
 
 /* ---- names ----------------------------------------------------------------------------------- */
@@ -161,15 +163,19 @@ static int name_score(const char *table, const char *column, const char *source)
 
 /* ---- reading the folder ---------------------------------------------------------------------- */
 
-static void add_sample(source_column *column, const char *value) {
+static void add_sample(source_column *column, const char *value, bool *out_of_memory) {
     if (value == NULL || value[0] == '\0' || column->sample_count >= SAMPLE_ROWS)
         return;
     if (column->samples == NULL)
         column->samples = calloc(SAMPLE_ROWS, sizeof *column->samples);
-    if (column->samples != NULL)
-        column->samples[column->sample_count++] = strdup(value);
+    char *copy = column->samples != NULL ? strdup(value) : NULL;
+    if (copy != NULL)
+        column->samples[column->sample_count++] = copy;
+    else
+        *out_of_memory = true;
 }
 
+/* The column called `name`, added when new; NULL when there is no room (or memory) for it. */
 static source_column *find_or_add_column(source_file *file, const char *name) {
     for (size_t c = 0; c < file->column_count; c++) {
         if (strcmp(file->columns[c].name, name) == 0)
@@ -179,10 +185,13 @@ static source_column *find_or_add_column(source_file *file, const char *name) {
         return NULL;
     if (file->columns == NULL)
         file->columns = calloc(MAX_COLUMNS, sizeof *file->columns);
-    if (file->columns == NULL)
+    char *copy = file->columns != NULL ? strdup(name) : NULL;
+    if (copy == NULL) {
+        file->out_of_memory = true;
         return NULL;
+    }
     source_column *column = &file->columns[file->column_count++];
-    column->name = strdup(name);
+    column->name = copy;
     return column;
 }
 
@@ -223,7 +232,7 @@ static bool sample_query(tn_db *db, const char *sql, source_file *file, tn_error
             for (idx_t c = 0; c < columns; c++) {
                 tn_strbuf text = TN_STRBUF_INIT;
                 if (tn_value_text(duckdb_data_chunk_get_vector(chunk, c), r, &text))
-                    add_sample(&file->columns[c], tn_strbuf_cstr(&text));
+                    add_sample(&file->columns[c], tn_strbuf_cstr(&text), &file->out_of_memory);
                 tn_strbuf_free(&text);
             }
         }
@@ -296,7 +305,7 @@ static void flatten(source_file *file, const char *prefix, json_t *value) {
             snprintf(text, sizeof text, "%.17g", json_real_value(child));
         else
             snprintf(text, sizeof text, "%s", json_is_true(child) ? "true" : "false");
-        add_sample(column, text);
+        add_sample(column, text, &file->out_of_memory);
     }
 }
 
@@ -374,6 +383,7 @@ static void list_files(const char *dir, const char *relative, int depth, folder 
             file->relative = strdup(rel);
             file->format = format;
             file->table = -1;
+            out->out_of_memory = out->out_of_memory || file->path == NULL || file->relative == NULL;
         }
         free(entries[i]);
     }
@@ -1050,6 +1060,8 @@ static bool read_folder(tn_db *db, folder *f, tn_error *err) {
             ok = sample_parquet(db, file, err);
         else
             ok = sample_csv(db, file, err);
+        if (ok && file->out_of_memory)
+            ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory keeping its columns and samples");
         if (!ok)
             tn_error_prefix(err, "%s", file->relative);
     }
@@ -1066,6 +1078,11 @@ bool tn_propose_mapping(const tn_contract *contract, const char *dir, tn_strbuf 
     if (f == NULL)
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     list_files(dir, "", 0, f);
+    if (f->out_of_memory) {
+        free_folder(f);
+        free(f);
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory listing %s", dir);
+    }
     summary->files = f->count;
     tn_db *db = NULL;
     bool ok =
