@@ -13,64 +13,64 @@
 #include "common/strbuf.h"
 #include "warehouse/load_sql.h"
 #include "warehouse/query.h"
+#include "warehouse/template.h"
 
 /* ---- value maps ------------------------------------------------------------------------------ */
 
-static void add_rule_row(tn_strbuf *sql, const char *table, const char *column, int priority,
-                         const char *pattern, bool glob, const char *value) {
-    tn_strbuf_puts(sql, ", (");
-    tn_load_sql_string(sql, table);
-    tn_strbuf_puts(sql, ", ");
-    tn_load_sql_string(sql, column);
-    tn_strbuf_printf(sql, ", %d, ", priority);
-    tn_load_sql_string(sql, pattern);
-    tn_strbuf_printf(sql, ", %s, ", glob ? "true" : "false");
-    tn_load_sql_string(sql, value);
-    tn_strbuf_puts(sql, ")");
+/* One rule of a value map into tn_value_rules, every value bound. */
+static bool add_rule(tn_db *db, const char *table, const char *column, int priority,
+                     const char *pattern, bool glob, const char *value, tn_error *err) {
+    char priority_text[16];
+    snprintf(priority_text, sizeof priority_text, "%d", priority);
+    const char *params[] = {table, column, priority_text, pattern, glob ? "true" : "false", value};
+    return tn_db_exec_params(db, tn_embedded_text("sql/load/add_value_rule.sql"), params, 6, err);
 }
 
 /* The rules of one table: the mapping's, the contract's own values, the catch-all. */
-static void table_rules(const tn_contract_table *table, const tn_table_source *source,
-                        tn_strbuf *sql) {
-    for (size_t r = 0; r < source->rule_count; r++) {
+static bool table_rules(tn_db *db, const tn_contract_table *table, const tn_table_source *source,
+                        tn_error *err) {
+    bool ok = true;
+    for (size_t r = 0; ok && r < source->rule_count; r++) {
         const tn_value_rule *rule = &source->rules[r];
-        add_rule_row(sql, table->name, table->columns[rule->column].name,
-                     rule->glob ? 1000 + (int)r : 1, rule->pattern, rule->glob, rule->value);
+        ok = add_rule(db, table->name, table->columns[rule->column].name,
+                      rule->glob ? 1000 + (int)r : 1, rule->pattern, rule->glob, rule->value, err);
     }
-    for (int c = 0; c < table->column_count; c++) {
+    for (int c = 0; ok && c < table->column_count; c++) {
         const tn_contract_column *column = &table->columns[c];
         if (column->kind != TN_KIND_CATEGORY)
             continue;
-        for (int a = 0; a < column->accepted_count; a++)
-            add_rule_row(sql, table->name, column->name, 2, column->accepted[a], false,
-                         column->accepted[a]);
-        if (strcmp(column->name, "event_type") == 0 && source->unmapped_usage)
-            add_rule_row(sql, table->name, column->name, 1000000, "*", true, "other");
+        for (int a = 0; ok && a < column->accepted_count; a++)
+            ok = add_rule(db, table->name, column->name, 2, column->accepted[a], false,
+                          column->accepted[a], err);
+        if (ok && strcmp(column->name, "event_type") == 0 && source->unmapped_usage)
+            ok = add_rule(db, table->name, column->name, 1000000, "*", true, "other", err);
     }
+    return ok;
+}
+
+/* The distinct values of one categorical column into tn_value_sources. */
+static bool add_value_sources(tn_db *db, const char *table, const char *column, tn_error *err) {
+    const tn_template_var vars[] = {{"table", table}, {"column", column}, {NULL, NULL}};
+    const char *params[] = {table, column};
+    tn_strbuf sql = TN_STRBUF_INIT;
+    bool ok = tn_template_render_file("sql/load/value_sources.sql", vars, &sql, err) &&
+              tn_db_exec_params(db, tn_strbuf_cstr(&sql), params, 2, err);
+    tn_strbuf_free(&sql);
+    return ok;
 }
 
 static bool build_value_map(const tn_load_state *load, tn_db *db, tn_error *err) {
-    tn_strbuf rules = TN_STRBUF_INIT, sources = TN_STRBUF_INIT;
-    tn_strbuf_puts(&rules, "INSERT INTO tn_value_rules VALUES ('', '', 0, '', false, '')");
-    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
+    /* a first row that matches nothing, so the table is never empty */
+    bool ok = add_rule(db, "", "", 0, "", false, "", err);
+    for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
         const tn_contract_table *table = &load->contract->tables[t];
-        table_rules(table, &load->mapping->tables[t], &rules);
-        for (int c = 0; c < table->column_count; c++) {
-            if (table->columns[c].kind != TN_KIND_CATEGORY)
-                continue;
-            tn_strbuf_printf(&sources,
-                             "INSERT INTO tn_value_sources SELECT '%s', '%s', \"%s\", count(*) "
-                             "FROM tn_load_%s WHERE \"%s\" IS NOT NULL GROUP BY 3;\n",
-                             table->name, table->columns[c].name, table->columns[c].name,
-                             table->name, table->columns[c].name);
+        ok = table_rules(db, table, &load->mapping->tables[t], err);
+        for (int c = 0; ok && c < table->column_count; c++) {
+            if (table->columns[c].kind == TN_KIND_CATEGORY)
+                ok = add_value_sources(db, table->name, table->columns[c].name, err);
         }
     }
-    bool ok = tn_db_exec(db, tn_strbuf_cstr(&rules), err) &&
-              tn_db_exec(db, tn_strbuf_cstr(&sources), err) &&
-              tn_db_exec(db, tn_embedded_text("sql/load/value_map.sql"), err);
-    tn_strbuf_free(&rules);
-    tn_strbuf_free(&sources);
-    return ok;
+    return ok && tn_db_exec(db, tn_embedded_text("sql/load/value_map.sql"), err);
 }
 
 /* ---- each value's problems ------------------------------------------------------------------- */
