@@ -241,6 +241,19 @@ bool tn_db_exec_params(tn_db *db, const char *sql, const char *const *params, si
     return ok;
 }
 
+bool tn_db_begin(tn_db *db, tn_error *err) {
+    return tn_db_exec(db, "BEGIN TRANSACTION", err);
+}
+
+bool tn_db_commit(tn_db *db, tn_error *err) {
+    return tn_db_exec(db, "COMMIT", err);
+}
+
+void tn_db_rollback(tn_db *db) {
+    tn_error ignored;
+    tn_db_exec(db, "ROLLBACK", &ignored); /* tn_db_query lets exactly this through an interrupt */
+}
+
 bool tn_db_set(tn_db *db, const char *name, const char *value, tn_error *err) {
     /* the name is a setting's (a keyword, not data); the value is bound */
     char statement[256];

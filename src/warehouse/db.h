@@ -86,6 +86,15 @@ bool tn_db_query_params(tn_db *db, const char *sql, const char *const *params, s
 bool tn_db_exec_params(tn_db *db, const char *sql, const char *const *params, size_t count,
                        tn_error *err);
 
+/*
+ * A transaction on the connection: BEGIN, COMMIT, and ROLLBACK (which runs
+ * even after an interrupt, and whose own failure is ignored: it is only
+ * called on the way out of a failure that is being reported).
+ */
+bool tn_db_begin(tn_db *db, tn_error *err);
+bool tn_db_commit(tn_db *db, tn_error *err);
+void tn_db_rollback(tn_db *db);
+
 /* Sets a DuckDB option (`SET name = value`, the value bound) for this connection's database. */
 bool tn_db_set(tn_db *db, const char *name, const char *value, tn_error *err);
 
