@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/embedded.h"
 #include "warehouse/value_text.h"
 
 /* The cells of `result` (when `ok`: the query ran) into `cells`; destroys the result. */
@@ -110,13 +111,10 @@ int64_t *tn_query_numbers_params(tn_db *db, const char *sql, const char *const *
 
 bool tn_query_table_exists(tn_db *db, const char *schema, const char *table, bool *exists,
                            tn_error *err) {
-    char sql[256];
+    const char *params[] = {schema, table};
     uint64_t count = 0;
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s' AND "
-             "table_name = '%s'",
-             schema, table);
-    bool ok = tn_query_count(db, sql, &count, err);
+    bool ok = tn_query_count_params(db, tn_embedded_text("sql/build/table_exists.sql"), params, 2,
+                                    &count, err);
     *exists = count == 1;
     return ok;
 }
