@@ -664,11 +664,20 @@ static bool read_distinct(tn_db *db, const source_file *file, int column, distin
         }
         char *value = duckdb_value_varchar(&result, 0, r);
         out->values[out->count] = strdup(value != NULL ? value : "");
-        out->counts[out->count++] = duckdb_value_int64(&result, 1, r);
         duckdb_free(value);
+        if (out->values[out->count] == NULL) {
+            ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory reading %s's values",
+                              file->relative);
+            break;
+        }
+        out->counts[out->count++] = duckdb_value_int64(&result, 1, r);
     }
     duckdb_destroy_result(&result);
     tn_strbuf_free(&sql);
+    for (int i = 0; !ok && i < out->count; i++) /* nothing is left to free after a failure */
+        free(out->values[i]);
+    if (!ok)
+        out->count = 0;
     return ok;
 }
 
