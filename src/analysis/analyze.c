@@ -96,14 +96,19 @@ static void collect_warnings(const json_t *node, const char *path, tn_analyze_re
     }
 }
 
-static json_t *build_document(const tn_analysis_data *data, const char *db_path) {
+/* The whole document; NULL (with err) when a section could not be built. */
+static json_t *build_document(const tn_analysis_data *data, const char *db_path, tn_error *err) {
     char as_of[TN_DATE_BUF];
     json_t *document =
         json_pack("{s:s, s:s, s:s, s:i}", "as_of", tn_date_format(data->as_of, as_of),
                   "generated_by", "tenure " TN_VERSION, "warehouse", db_path, "schema_version", 1);
+    if (document == NULL) {
+        tn_error_set(err, TN_ERR_NOMEM, "out of memory starting the analysis document");
+        return NULL;
+    }
     static const struct {
         const char *key;
-        json_t *(*build)(const tn_analysis_data *);
+        json_t *(*build)(const tn_analysis_data *, tn_error *);
     } sections[] = {
         {"population", tn_section_population},
         {"correlations", tn_section_correlations},
@@ -116,11 +121,19 @@ static json_t *build_document(const tn_analysis_data *data, const char *db_path)
         {"upgrade_signal", tn_section_upgrade_signal},
     };
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
-        json_t *section = sections[i].build(data);
-        json_object_set_new(document, sections[i].key,
-                            section != NULL
-                                ? section
-                                : tn_json_not_computable("internal error building this section"));
+        tn_error section_err;
+        tn_error_clear(&section_err);
+        json_t *section = sections[i].build(data, &section_err);
+        if (section == NULL) {
+            /* jansson reports no reason: its only failure here is memory */
+            if (section_err.code == TN_OK)
+                tn_error_set(&section_err, TN_ERR_NOMEM, "out of memory");
+            json_decref(document);
+            tn_error_set(err, section_err.code, "analysis section %s: %s", sections[i].key,
+                         section_err.message);
+            return NULL;
+        }
+        json_object_set_new(document, sections[i].key, section);
     }
     return document;
 }
@@ -158,14 +171,15 @@ bool tn_analyze(const tn_analyze_options *options, tn_analyze_result *result, tn
         tn_table_query(db, tn_embedded_text("sql/analysis/upgrade_signal.sql"), &upgrades, err) &&
         bind_columns(&survival, &upgrades, &data, err);
     tn_db_close(db);
+    json_t *document = ok ? build_document(&data, options->db_path, err) : NULL;
+    ok = ok && document != NULL;
     if (ok) {
-        json_t *document = build_document(&data, options->db_path);
         result->sections = (int)json_object_size(document) - 4;
         result->customers = (int)data.n;
         collect_warnings(document, "analysis", result);
         ok = write_report(options->out_dir, document, err);
-        json_decref(document);
     }
+    json_decref(document);
     tn_table_free(&survival);
     tn_table_free(&upgrades);
     return ok;

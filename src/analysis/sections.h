@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "common/error.h"
 #include "common/json.h"
 #include "warehouse/table.h"
 #include "common/date.h"
@@ -28,15 +29,19 @@ typedef struct {
     const double *upgraded, *premium_feature_trials_30d;
 } tn_analysis_data;
 
-json_t *tn_section_population(const tn_analysis_data *data);
-json_t *tn_section_correlations(const tn_analysis_data *data);
-json_t *tn_section_kaplan_meier(const tn_analysis_data *data);
-json_t *tn_section_cox(const tn_analysis_data *data);
-json_t *tn_section_integration_gate(const tn_analysis_data *data);
-json_t *tn_section_early_dropout(const tn_analysis_data *data);
-json_t *tn_section_cohort_retention(const tn_analysis_data *data);
-json_t *tn_section_hazard(const tn_analysis_data *data);
-json_t *tn_section_upgrade_signal(const tn_analysis_data *data);
+/*
+ * Each section is a new reference, or NULL with `err` set when it could not
+ * be built at all (out of memory); "not computable" is not a failure.
+ */
+json_t *tn_section_population(const tn_analysis_data *data, tn_error *err);
+json_t *tn_section_correlations(const tn_analysis_data *data, tn_error *err);
+json_t *tn_section_kaplan_meier(const tn_analysis_data *data, tn_error *err);
+json_t *tn_section_cox(const tn_analysis_data *data, tn_error *err);
+json_t *tn_section_integration_gate(const tn_analysis_data *data, tn_error *err);
+json_t *tn_section_early_dropout(const tn_analysis_data *data, tn_error *err);
+json_t *tn_section_cohort_retention(const tn_analysis_data *data, tn_error *err);
+json_t *tn_section_hazard(const tn_analysis_data *data, tn_error *err);
+json_t *tn_section_upgrade_signal(const tn_analysis_data *data, tn_error *err);
 
 /* ---- JSON helpers shared by the sections ---------------------------------------- */
 

@@ -10,13 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "stats/association.h"
 #include "stats/logrank.h"
 
 static const char *const tiers[] = {"starter", "growth", "enterprise"};
 enum { TIERS = 3, DROPOUT_DAYS = 90 };
 
-json_t *tn_section_population(const tn_analysis_data *data) {
+json_t *tn_section_population(const tn_analysis_data *data, tn_error *err) {
+    (void)err; /* allocates nothing of its own */
     int churned = 0, by_tier[TIERS] = {0}, churned_by_tier[TIERS] = {0};
     for (size_t i = 0; i < data->n; i++) {
         bool event = data->event[i] > 0.5;
@@ -63,10 +65,14 @@ static const double *feature_values(const tn_analysis_data *data, const char *fe
     return data->integration_connects_first_30d;
 }
 
-json_t *tn_section_correlations(const tn_analysis_data *data) {
+json_t *tn_section_correlations(const tn_analysis_data *data, tn_error *err) {
+    double *x = tn_alloc_array(data->n, sizeof *x, "feature values", err);
+    int *group = x != NULL ? tn_alloc_array(data->n, sizeof *group, "churn events", err) : NULL;
+    if (group == NULL) {
+        free(x);
+        return NULL;
+    }
     json_t *rows = json_array();
-    double *x = malloc((data->n + 1) * sizeof *x);
-    int *group = malloc((data->n + 1) * sizeof *group);
     for (size_t f = 0; f < sizeof published / sizeof published[0]; f++) {
         const double *values = feature_values(data, published[f].feature);
         size_t m = 0;
@@ -76,12 +82,12 @@ json_t *tn_section_correlations(const tn_analysis_data *data) {
                 group[m++] = data->event[i] > 0.5;
             }
         tn_point_biserial_result result;
-        tn_error err;
+        tn_error reason;
         json_t *row = json_pack("{s:s, s:f}", "feature", published[f].feature, "published_r",
                                 published[f].published_r);
-        if (!tn_point_biserial(x, group, m, &result, &err)) {
+        if (!tn_point_biserial(x, group, m, &result, &reason)) {
             json_object_set_new(row, "computable", json_false());
-            json_object_set_new(row, "reason", json_string(err.message));
+            json_object_set_new(row, "reason", json_string(reason.message));
         } else {
             json_object_set_new(row, "n", json_integer((json_int_t)result.n));
             json_object_set_new(row, "r", tn_json_real(result.r));
@@ -102,12 +108,16 @@ json_t *tn_section_correlations(const tn_analysis_data *data) {
 }
 
 /* Churn rates of the integration buckets, below 3 vs at least 3 connects, and their tests. */
-json_t *tn_section_integration_gate(const tn_analysis_data *data) {
+json_t *tn_section_integration_gate(const tn_analysis_data *data, tn_error *err) {
     static const char *const buckets[] = {"0", "1–2", "3–5", "6+"};
     double table[4 * 2] = {0};
-    double *time = malloc((data->n + 1) * sizeof *time);
-    int *event = malloc((data->n + 1) * sizeof *event),
-        *gate = malloc((data->n + 1) * sizeof *gate);
+    double *time = tn_alloc_array(data->n, sizeof *time, "survival times", err);
+    int *event = time != NULL ? tn_alloc_array(data->n, sizeof *event, "churn events", err) : NULL;
+    int *gate = event != NULL ? tn_alloc_array(data->n, sizeof *gate, "gate groups", err) : NULL;
+    if (gate == NULL) {
+        free(time), free(event);
+        return NULL;
+    }
     int below[2] = {0}, above[2] = {0}; /* customers, churned */
     for (size_t i = 0; i < data->n; i++) {
         bool churned = data->event[i] > 0.5;
@@ -133,17 +143,17 @@ json_t *tn_section_integration_gate(const tn_analysis_data *data) {
     double below_rate = (double)below[1] / below[0], above_rate = (double)above[1] / above[0];
     tn_logrank_result logrank;
     tn_chi_square_result chi;
-    tn_error err;
+    tn_error reason;
     json_t *logrank_json =
-        tn_logrank(time, event, gate, data->n, 2, &logrank, &err)
+        tn_logrank(time, event, gate, data->n, 2, &logrank, &reason)
             ? json_pack("{s:b, s:f, s:i, s:o}", "computable", 1, "chisq", logrank.chisq, "df",
                         logrank.df, "p", tn_json_real(logrank.p))
-            : tn_json_not_computable(err.message);
+            : tn_json_not_computable(reason.message);
     json_t *chi_json =
-        tn_chi_square(table, 4, 2, &chi, &err)
+        tn_chi_square(table, 4, 2, &chi, &reason)
             ? json_pack("{s:b, s:f, s:i, s:o, s:f}", "computable", 1, "chisq", chi.chisq, "df",
                         chi.df, "p", tn_json_real(chi.p), "min_expected", chi.min_expected)
-            : tn_json_not_computable(err.message);
+            : tn_json_not_computable(reason.message);
     free(time), free(event), free(gate);
     return json_pack(
         "{s:s, s:o, s:{s:i, s:i, s:o}, s:{s:i, s:i, s:o}, s:o, s:o, s:o}", "definition",
@@ -155,7 +165,8 @@ json_t *tn_section_integration_gate(const tn_analysis_data *data) {
         "chi_square_buckets_by_churn", chi_json);
 }
 
-json_t *tn_section_early_dropout(const tn_analysis_data *data) {
+json_t *tn_section_early_dropout(const tn_analysis_data *data, tn_error *err) {
+    (void)err; /* allocates nothing of its own */
     json_t *rows = json_array();
     for (int t = 0; t < TIERS; t++) {
         int eligible = 0, dropped = 0;
@@ -184,7 +195,8 @@ static int month_index(tn_day day) {
     return year * 12 + month - 1;
 }
 
-json_t *tn_section_cohort_retention(const tn_analysis_data *data) {
+json_t *tn_section_cohort_retention(const tn_analysis_data *data, tn_error *err) {
+    (void)err; /* allocates nothing of its own */
     if (data->n == 0)
         return tn_json_not_computable("no customers");
     int first = month_index(data->as_of), last = 0;
@@ -225,9 +237,14 @@ json_t *tn_section_cohort_retention(const tn_analysis_data *data) {
                      "cohorts", cohorts);
 }
 
-json_t *tn_section_upgrade_signal(const tn_analysis_data *data) {
+json_t *tn_section_upgrade_signal(const tn_analysis_data *data, tn_error *err) {
     size_t n = data->upgrade_rows, n1 = 0, n2 = 0;
-    double *up = malloc((n + 1) * sizeof *up), *rest = malloc((n + 1) * sizeof *rest);
+    double *up = tn_alloc_array(n, sizeof *up, "trials of upgraded customers", err);
+    double *rest = up != NULL ? tn_alloc_array(n, sizeof *rest, "trials of the others", err) : NULL;
+    if (rest == NULL) {
+        free(up);
+        return NULL;
+    }
     double sum1 = 0, sum2 = 0;
     for (size_t i = 0; i < n; i++) {
         if (data->upgraded[i] > 0.5)
@@ -236,12 +253,12 @@ json_t *tn_section_upgrade_signal(const tn_analysis_data *data) {
             sum2 += rest[n2++] = data->premium_feature_trials_30d[i];
     }
     tn_mann_whitney_result result;
-    tn_error err;
-    json_t *test = tn_mann_whitney(up, n1, rest, n2, &result, &err)
+    tn_error reason;
+    json_t *test = tn_mann_whitney(up, n1, rest, n2, &result, &reason)
                        ? json_pack("{s:b, s:f, s:f, s:o, s:o}", "computable", 1, "u", result.u1,
                                    "z", result.z, "p_two_sided", tn_json_real(result.p_two_sided),
                                    "p_greater", tn_json_real(result.p_greater))
-                       : tn_json_not_computable(err.message);
+                       : tn_json_not_computable(reason.message);
     free(up), free(rest);
     return json_pack("{s:s, s:s, s:{s:i, s:o}, s:{s:i, s:o}, s:o}", "feature",
                      "premium_feature_trials_30d", "definition",

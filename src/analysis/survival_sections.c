@@ -6,9 +6,11 @@
 #include "analysis/sections.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "stats/cox.h"
 #include "stats/km.h"
 #include "stats/logrank.h"
@@ -114,9 +116,9 @@ static json_t *curve_json(const tn_km_curve *curve) {
 static json_t *logrank_json(const double *time, const int *event, const int *group, size_t n,
                             int groups, const char *const labels[]) {
     tn_logrank_result result;
-    tn_error err;
-    if (!tn_logrank(time, event, group, n, groups, &result, &err))
-        return tn_json_not_computable(err.message);
+    tn_error reason;
+    if (!tn_logrank(time, event, group, n, groups, &result, &reason))
+        return tn_json_not_computable(reason.message);
     json_t *observed = json_object(), *expected = json_object();
     for (int g = 0; g < groups; g++) {
         json_object_set_new(observed, labels[g], json_real(result.observed[g]));
@@ -127,14 +129,20 @@ static json_t *logrank_json(const double *time, const int *event, const int *gro
                      expected);
 }
 
-/* Curves per group and the log-rank test across all groups. */
+/* Curves per group and the log-rank test across all groups; NULL (with err) when out of memory. */
 static json_t *km_grouping(const tn_analysis_data *data, char *const *labels,
                            const char *const *order, int *group_out, const char *names[MAX_GROUPS],
-                           int *group_count) {
+                           int *group_count, tn_error *err) {
     int groups = group_labels(labels, data->n, order, names);
     *group_count = groups;
-    double *time = malloc((data->n + 1) * sizeof *time);
-    int *event = malloc((data->n + 1) * sizeof *event);
+    double *time = tn_alloc_array(data->n, sizeof *time, "survival times", err);
+    int *event = time != NULL ? tn_alloc_array(data->n, sizeof *event, "churn events", err) : NULL;
+    int *group =
+        event != NULL ? tn_alloc_array(data->n, sizeof *group, "group indexes", err) : NULL;
+    if (group == NULL) {
+        free(time), free(event);
+        return NULL;
+    }
     json_t *list = json_array();
     for (size_t i = 0; i < data->n; i++)
         group_out[i] = label_index(names, groups, labels[i]);
@@ -146,12 +154,13 @@ static json_t *km_grouping(const tn_analysis_data *data, char *const *labels,
                 event[m++] = data->event[i] > 0.5;
             }
         tn_km_curve curve;
-        tn_error err;
+        tn_error reason;
         json_t *entry = json_pack("{s:s, s:i}", "group", names[g], "customers", (int)m);
-        if (m == 0 || !tn_km_fit(time, event, m, 0.95, &curve, &err)) {
+        if (m == 0 || !tn_km_fit(time, event, m, 0.95, &curve, &reason)) {
             json_object_set_new(entry, "computable", json_false());
-            json_object_set_new(entry, "reason",
-                                json_string(m == 0 ? "no customers in this group" : err.message));
+            json_object_set_new(
+                entry, "reason",
+                json_string(m == 0 ? "no customers in this group" : reason.message));
         } else {
             json_object_set_new(entry, "events", json_integer(curve.events));
             json_object_set_new(entry, "median", median_json(&curve));
@@ -162,7 +171,6 @@ static json_t *km_grouping(const tn_analysis_data *data, char *const *labels,
         json_array_append_new(list, entry);
     }
     size_t m = 0;
-    int *group = malloc((data->n + 1) * sizeof *group);
     for (size_t i = 0; i < data->n; i++)
         if (group_out[i] >= 0) {
             time[m] = data->duration[i];
@@ -175,12 +183,16 @@ static json_t *km_grouping(const tn_analysis_data *data, char *const *labels,
     return result;
 }
 
-/* The log-rank test between two of a grouping's groups. */
+/* The log-rank test between two of a grouping's groups; NULL (with err) when out of memory. */
 static json_t *logrank_pair(const tn_analysis_data *data, const int *group, int a, int b,
-                            const char *label_a, const char *label_b) {
-    double *time = malloc((data->n + 1) * sizeof *time);
-    int *event = malloc((data->n + 1) * sizeof *event),
-        *pair = malloc((data->n + 1) * sizeof *pair);
+                            const char *label_a, const char *label_b, tn_error *err) {
+    double *time = tn_alloc_array(data->n, sizeof *time, "survival times", err);
+    int *event = time != NULL ? tn_alloc_array(data->n, sizeof *event, "churn events", err) : NULL;
+    int *pair = event != NULL ? tn_alloc_array(data->n, sizeof *pair, "group indexes", err) : NULL;
+    if (pair == NULL) {
+        free(time), free(event);
+        return NULL;
+    }
     size_t m = 0;
     for (size_t i = 0; i < data->n; i++)
         if (group[i] == a || group[i] == b) {
@@ -194,19 +206,29 @@ static json_t *logrank_pair(const tn_analysis_data *data, const int *group, int 
     return result;
 }
 
-json_t *tn_section_kaplan_meier(const tn_analysis_data *data) {
+json_t *tn_section_kaplan_meier(const tn_analysis_data *data, tn_error *err) {
     if (data->n == 0)
         return tn_json_not_computable("no customers");
     static const char *const tiers[] = {"starter", "growth", "enterprise", NULL};
     static const char *const buckets[] = {"0", "1–2", "3–5", "6+", NULL};
-    int *group = malloc((data->n + 1) * sizeof *group), count;
+    int *group = tn_alloc_array(data->n, sizeof *group, "group indexes", err), count;
+    if (group == NULL)
+        return NULL;
     const char *names[MAX_GROUPS];
-    json_t *tier = km_grouping(data, data->plan_tier, tiers, group, names, &count);
-    json_object_set_new(tier, "logrank_starter_vs_enterprise",
-                        logrank_pair(data, group, 0, 2, "starter", "enterprise"));
-    json_t *industry = km_grouping(data, data->industry, NULL, group, names, &count);
-    json_t *bucket = km_grouping(data, data->integration_bucket, buckets, group, names, &count);
+    json_t *tier = km_grouping(data, data->plan_tier, tiers, group, names, &count, err);
+    json_t *pair =
+        tier != NULL ? logrank_pair(data, group, 0, 2, "starter", "enterprise", err) : NULL;
+    json_t *industry =
+        pair != NULL ? km_grouping(data, data->industry, NULL, group, names, &count, err) : NULL;
+    json_t *bucket = industry != NULL ? km_grouping(data, data->integration_bucket, buckets, group,
+                                                    names, &count, err)
+                                      : NULL;
     free(group);
+    if (bucket == NULL) {
+        json_decref(tier), json_decref(pair), json_decref(industry);
+        return NULL;
+    }
+    json_object_set_new(tier, "logrank_starter_vs_enterprise", pair);
     return json_pack("{s:b, s:s, s:[f,f,f,f,f], s:o, s:o, s:o}", "computable", 1, "time_unit",
                      "days since signup", "report_days", report_days[0], report_days[1],
                      report_days[2], report_days[3], report_days[4], "by_plan_tier", tier,
@@ -286,22 +308,31 @@ static json_t *cox_covariates_json(const tn_cox_result *fit, const char *const n
     return rows;
 }
 
-json_t *tn_section_cox(const tn_analysis_data *data) {
-    double *x = malloc((data->n + 1) * COX_COVARIATES * sizeof *x);
-    double *time = malloc((data->n + 1) * sizeof *time);
-    int *event = malloc((data->n + 1) * sizeof *event);
+json_t *tn_section_cox(const tn_analysis_data *data, tn_error *err) {
+    if (data->n > SIZE_MAX / COX_COVARIATES) { /* the design's rows × columns would overflow */
+        tn_error_set(err, TN_ERR_NOMEM, "out of memory: %zu customers overflow the Cox design",
+                     data->n);
+        return NULL;
+    }
+    double *x = tn_alloc_array(data->n * COX_COVARIATES, sizeof *x, "Cox design matrix", err);
+    double *time = x != NULL ? tn_alloc_array(data->n, sizeof *time, "survival times", err) : NULL;
+    int *event = time != NULL ? tn_alloc_array(data->n, sizeof *event, "churn events", err) : NULL;
+    if (event == NULL) {
+        free(x), free(time);
+        return NULL;
+    }
     double mean[COX_FEATURES], sd[COX_FEATURES];
     size_t m = cox_design(data, x, time, event, mean, sd);
     const char *const names[COX_COVARIATES] = {
         "plan_tier: growth", "plan_tier: enterprise", cox_features[0], cox_features[1],
         cox_features[2],     cox_features[3],         cox_features[4]};
     tn_cox_result fit;
-    tn_error err;
+    tn_error reason;
     json_t *section;
     if (m == 0) {
         section = tn_json_not_computable("no customer has every covariate");
-    } else if (!tn_cox_fit(x, COX_COVARIATES, time, event, m, names, &fit, &err)) {
-        section = tn_json_not_computable(err.message);
+    } else if (!tn_cox_fit(x, COX_COVARIATES, time, event, m, names, &fit, &reason)) {
+        section = tn_json_not_computable(reason.message);
     } else {
         section =
             json_pack("{s:b, s:i, s:i, s:o, s:o, s:o, s:{s:o, s:i, s:o}, s:o, s:i, s:b, s:s}",
@@ -331,14 +362,20 @@ json_t *tn_section_cox(const tn_analysis_data *data) {
  */
 enum { HAZARD_HALF_WINDOW = 7, HAZARD_MIN_EXPOSURE = 3000 };
 
-json_t *tn_section_hazard(const tn_analysis_data *data) {
+json_t *tn_section_hazard(const tn_analysis_data *data, tn_error *err) {
     if (data->n == 0)
         return tn_json_not_computable("no customers");
     int last = 0;
     for (size_t i = 0; i < data->n; i++)
         last = data->duration[i] > last ? (int)data->duration[i] : last;
-    double *events = calloc((size_t)last + 1, sizeof *events);
-    double *at_risk = calloc((size_t)last + 2, sizeof *at_risk);
+    double *events = tn_alloc_array((size_t)last + 1, sizeof *events, "daily churn counts", err);
+    double *at_risk = events != NULL ? tn_alloc_array((size_t)last + 2, sizeof *at_risk,
+                                                      "daily at-risk counts", err)
+                                     : NULL;
+    if (at_risk == NULL) {
+        free(events);
+        return NULL;
+    }
     for (size_t i = 0; i < data->n; i++) {
         int d = (int)data->duration[i];
         if (data->event[i] > 0.5)

@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "warehouse/build.h"
 #include "warehouse/models.h"
+#include "warehouse/template.h"
 #include "warehouse/value_text.h"
 
 enum { SAMPLE_KEYS = 3 };
@@ -36,11 +37,16 @@ static const tn_arg check_args[] = {
 /* Counts the offending rows of one rendered check and collects up to three keys. */
 static bool run_check(tn_db *db, const char *check_sql, uint64_t *count, tn_strbuf *keys,
                       tn_error *err) {
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", SAMPLE_KEYS);
+    const tn_template_var vars[] = {{"check", check_sql}, {"limit", limit}, {NULL, NULL}};
     tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_printf(&sql, "SELECT count(*) OVER (), * FROM (\n%s\n) LIMIT %d", check_sql,
-                     SAMPLE_KEYS);
     duckdb_result result;
-    bool ok = tn_db_query(db, tn_strbuf_cstr(&sql), &result, err);
+    bool ok = tn_template_render_file("sql/cli/check.sql", vars, &sql, err);
+    if (ok)
+        ok = tn_db_query(db, tn_strbuf_cstr(&sql), &result, err);
+    else
+        memset(&result, 0, sizeof result);
     *count = 0;
     duckdb_data_chunk chunk = ok ? duckdb_fetch_chunk(result) : NULL;
     idx_t rows = chunk != NULL ? duckdb_data_chunk_get_size(chunk) : 0;

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "common/embedded.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "insight/answer.h"
@@ -53,17 +54,16 @@ static const tn_arg score_args[] = {
 
 /* Why a customer is not in the scores: unknown, or churned on a date. */
 static void explain_missing(tn_db *db, const char *id) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "SELECT strftime(churn_date, '%Y-%m-%d') AS churned FROM "
-                         "staging.stg_customers WHERE customer_id = '");
-    for (const char *c = id; *c; c++)
-        tn_strbuf_append(&sql, *c == '\'' ? "''" : c, *c == '\'' ? 2 : 1);
-    tn_strbuf_puts(&sql, "'");
+    const char *params[] = {id};
     tn_table row = {0};
     tn_error err;
-    bool found = tn_table_query(db, tn_strbuf_cstr(&sql), &row, &err) && row.rows > 0;
-    char *const *churned = found ? tn_table_texts(&row, "churned") : NULL;
-    if (!found)
+    bool ran = tn_table_query_params(db, tn_embedded_text("sql/score/churned_customer.sql"), params,
+                                     1, &row, &err);
+    char *const *churned = ran && row.rows > 0 ? tn_table_texts(&row, "churned") : NULL;
+    if (!ran)
+        tn_log_error("score: --customer %s is not scored, and why could not be read: %s", id,
+                     err.message);
+    else if (row.rows == 0)
         tn_log_error("score: --customer %s: no such customer", id);
     else if (churned != NULL && churned[0] != NULL)
         tn_log_error("score: --customer %s churned on %s: only active customers are scored", id,
@@ -71,7 +71,6 @@ static void explain_missing(tn_db *db, const char *id) {
     else
         tn_log_error("score: --customer %s is not active at the warehouse's as-of date", id);
     tn_table_free(&row);
-    tn_strbuf_free(&sql);
 }
 
 /* The scoring's answers, and when it ran. */

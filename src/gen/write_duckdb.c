@@ -23,8 +23,10 @@
 #include <time.h>
 
 #include "common/embedded.h"
+#include "common/strbuf.h"
 #include "tn_version.h"
 #include "warehouse/db.h"
+#include "warehouse/template.h"
 
 #define GENERATION_MEMORY_LIMIT "1GB"
 
@@ -135,20 +137,21 @@ static bool register_scan(duckdb_connection connection, table_scan *scan, tn_err
 
 /* Checks that raw.<table> (from schema.sql) has exactly the columns the generator writes. */
 static bool check_schema(tn_db *db, const tn_gen_table *table, tn_error *err) {
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "SELECT column_name, data_type FROM information_schema.columns "
-             "WHERE table_schema = 'raw' AND table_name = '%s' ORDER BY ordinal_position",
-             table->name);
+    const char *params[] = {table->name};
     duckdb_result result;
-    bool ok = tn_db_query(db, sql, &result, err);
+    bool ok = tn_db_query_params(db, tn_embedded_text("sql/raw/table_columns.sql"), params, 1,
+                                 &result, err);
     idx_t rows = ok ? duckdb_row_count(&result) : 0;
     ok = ok && rows == table->column_count;
     for (idx_t i = 0; ok && i < rows; i++) {
         char *name = duckdb_value_varchar(&result, 0, i);
         char *type = duckdb_value_varchar(&result, 1, i);
-        ok = strcmp(name, table->columns[i].name) == 0 &&
-             strcmp(type, table->columns[i].sql_type) == 0;
+        if (name == NULL || type == NULL) /* DuckDB's copies of the cells */
+            ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory reading raw.%s's columns",
+                              table->name);
+        else
+            ok = strcmp(name, table->columns[i].name) == 0 &&
+                 strcmp(type, table->columns[i].sql_type) == 0;
         duckdb_free(name);
         duckdb_free(type);
     }
@@ -196,34 +199,37 @@ typedef struct {
 } generation_job;
 
 static bool insert_table(generation_job *job, int index) {
-    char sql[256];
     const char *name = tn_gen_tables[index]->name;
-    snprintf(sql, sizeof sql, "INSERT INTO raw.%s SELECT * FROM tn_generate_%s()", name, name);
+    const tn_template_var vars[] = {{"table", name}, {NULL, NULL}};
+    tn_strbuf sql = TN_STRBUF_INIT;
     atomic_store(&job->current_table, index);
+    if (!tn_template_render_file("sql/raw/insert_generated.sql", vars, &sql, &job->error)) {
+        tn_strbuf_free(&sql);
+        return false;
+    }
     duckdb_result result;
-    bool ok = tn_db_query(job->db, sql, &result, &job->error);
+    bool ok = tn_db_query(job->db, tn_strbuf_cstr(&sql), &result, &job->error);
     if (ok)
         job->counts.rows[index] = duckdb_rows_changed(&result);
     else
         tn_error_prefix(&job->error, "raw.%s", name);
     duckdb_destroy_result(&result);
+    tn_strbuf_free(&sql);
     return ok;
 }
 
 static void *run_transaction(void *argument) {
     generation_job *job = argument;
-    bool ok = tn_db_exec(job->db, "BEGIN TRANSACTION", &job->error) &&
+    bool ok = tn_db_begin(job->db, &job->error) &&
               tn_db_exec(job->db, tn_embedded_text("sql/raw/schema.sql"), &job->error);
     for (int i = 0; ok && i < TN_GEN_TABLE_COUNT; i++)
         ok = check_schema(job->db, tn_gen_tables[i], &job->error);
     for (int i = 0; ok && i < TN_GEN_TABLE_COUNT; i++)
         ok = insert_table(job, i);
     ok = ok && record_generation(job->db, job->company, &job->error) &&
-         tn_db_exec(job->db, "COMMIT", &job->error);
-    if (!ok) {
-        tn_error rollback_error;
-        tn_db_exec(job->db, "ROLLBACK", &rollback_error);
-    }
+         tn_db_commit(job->db, &job->error);
+    if (!ok)
+        tn_db_rollback(job->db);
     job->ok = ok;
     atomic_store(&job->current_table, TN_GEN_TABLE_COUNT);
     atomic_store(&job->finished, true);

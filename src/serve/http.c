@@ -162,12 +162,15 @@ static request_state *begin(tn_server *server, const char *url, const char *meth
     if (state == NULL)
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &state->started);
-    atomic_fetch_add_explicit(&server->in_flight, 1, memory_order_relaxed);
     const char *parameter = NULL;
     state->bad_path = !tn_utf8_valid(url, strlen(url));
     state->route = state->bad_path ? TN_ROUTE_NONE : tn_route_match(url, &parameter);
-    if (parameter != NULL)
-        state->parameter = strndup(parameter, 4 * TN_CUSTOMER_ID_MAX);
+    if (parameter != NULL &&
+        (state->parameter = strndup(parameter, 4 * TN_CUSTOMER_ID_MAX)) == NULL) {
+        free(state); /* the handlers read the parameter: no request without it */
+        return NULL;
+    }
+    atomic_fetch_add_explicit(&server->in_flight, 1, memory_order_relaxed);
     state->snapshot = tn_server_acquire(server);
     snprintf(state->method, sizeof state->method, "%s", method);
     if (server->access_log != NULL)

@@ -17,6 +17,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_linalg.h>
 
+#include "common/alloc.h"
+
 enum { MAX_ITERATIONS = 20 };
 static const double CONVERGENCE = 1e-9;
 
@@ -252,13 +254,14 @@ bool tn_cox_fit(const double *x, size_t p, const double *time, const int *event,
                          "combination of the others");
     } else {
         summarise(out, chol);
-        double *score = malloc(n * sizeof *score);
+        double *score = tn_alloc_array(n, sizeof *score, "linear predictors", err);
         for (size_t i = 0; score != NULL && i < n; i++) {
             score[i] = 0;
             for (size_t a = 0; a < p; a++)
                 score[i] += x[i * p + a] * out->coef[a];
         }
-        out->concordance = score != NULL ? tn_concordance(score, time, event, n) : NAN;
+        ok = score != NULL;
+        out->concordance = ok ? tn_concordance(score, time, event, n) : NAN;
         free(score);
     }
     free(centred);

@@ -15,6 +15,7 @@
 #include "tn_version.h"
 #include "warehouse/models.h"
 #include "warehouse/query.h"
+#include "warehouse/template.h"
 
 /* The state shared by the build thread and the watcher. */
 typedef struct {
@@ -37,17 +38,18 @@ static void set_step(build_job *job, const char *fmt, const char *name) {
 }
 
 /*
- * The day after the latest usage event `from` holds (a FROM clause),
- * with the reason for people; *found is false when it holds none.
+ * The day after the latest usage event `events` holds (a relation, or a
+ * query in parentheses), with the reason for people; *found is false when
+ * it holds none.
  */
-static bool day_after_latest_event(tn_db *db, const char *from, tn_build_result *result,
+static bool day_after_latest_event(tn_db *db, const char *events, tn_build_result *result,
                                    tn_day *day, bool *found, tn_error *err) {
-    char sql[1024];
-    snprintf(sql, sizeof sql, "SELECT CAST(max(\"timestamp\") AS DATE) + 1, max(\"timestamp\") %s",
-             from);
-    tn_strbuf cells = TN_STRBUF_INIT;
+    const tn_template_var vars[] = {{"events", events}, {NULL, NULL}};
+    tn_strbuf sql = TN_STRBUF_INIT, cells = TN_STRBUF_INIT;
     size_t rows = 0;
-    bool ok = tn_query_cells(db, sql, &cells, &rows, 2, err);
+    bool ok = tn_template_render_file("sql/build/latest_event.sql", vars, &sql, err) &&
+              tn_query_cells(db, tn_strbuf_cstr(&sql), &cells, &rows, 2, err);
+    tn_strbuf_free(&sql);
     const char *next_day = ok && rows == 1 ? cells.data : "";
     *found = next_day[0] != '\0';
     if (*found) {
@@ -68,12 +70,12 @@ static bool data_as_of(tn_db *db, bool loaded, tn_build_result *result, tn_error
         char cell[32] = "";
         snprintf(result->as_of_reason, sizeof result->as_of_reason,
                  "the date tenure generate recorded");
-        return tn_query_text(db, "SELECT as_of FROM meta.generation", cell, sizeof cell, err) &&
+        return tn_query_text(db, tn_embedded_text("sql/build/generation_as_of.sql"), cell,
+                             sizeof cell, err) &&
                tn_date_parse(cell, &result->data_as_of, err);
     }
     bool found = false;
-    if (!day_after_latest_event(db, "FROM raw.usage_events", result, &result->data_as_of, &found,
-                                err))
+    if (!day_after_latest_event(db, "raw.usage_events", result, &result->data_as_of, &found, err))
         return false;
     return found || tn_error_set(err, TN_ERR_INPUT,
                                  "raw.usage_events is empty, so the data has no as-of date: "
@@ -129,10 +131,8 @@ static bool missing_raw(build_job *job, const char *table, const tn_contract_col
 static bool check_raw_tables(build_job *job, tn_db *db, bool upgrade, tn_error *err) {
     tn_strbuf columns = TN_STRBUF_INIT;
     size_t rows = 0;
-    bool ok = tn_query_cells(db,
-                             "SELECT table_name, column_name FROM information_schema.columns "
-                             "WHERE table_schema = 'raw'",
-                             &columns, &rows, 2, err);
+    bool ok =
+        tn_query_cells(db, tn_embedded_text("sql/build/raw_columns.sql"), &columns, &rows, 2, err);
     for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
         const tn_contract_table *table = &job->contract.tables[t];
         if (!has_column(&columns, rows, table->name, NULL)) {
@@ -147,10 +147,14 @@ static bool check_raw_tables(build_job *job, tn_db *db, bool upgrade, tn_error *
                 ok = missing_raw(job, table->name, column, err);
                 break;
             }
-            char sql[256];
-            snprintf(sql, sizeof sql, "ALTER TABLE raw.%s ADD COLUMN \"%s\" %s", table->name,
-                     column->name, column->sql_type);
-            ok = tn_db_exec(db, sql, err);
+            const tn_template_var vars[] = {{"table", table->name},
+                                            {"column", column->name},
+                                            {"type", column->sql_type},
+                                            {NULL, NULL}};
+            tn_strbuf sql = TN_STRBUF_INIT;
+            ok = tn_template_render_file("sql/build/add_raw_column.sql", vars, &sql, err) &&
+                 tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+            tn_strbuf_free(&sql);
         }
     }
     tn_strbuf_free(&columns);
@@ -159,10 +163,7 @@ static bool check_raw_tables(build_job *job, tn_db *db, bool upgrade, tn_error *
 
 static bool run_models(build_job *job, tn_db *db, const tn_template_var *vars, tn_error *err) {
     tn_strbuf sql = TN_STRBUF_INIT;
-    bool ok = tn_db_exec(db,
-                         "DROP SCHEMA IF EXISTS marts CASCADE; DROP SCHEMA IF EXISTS staging "
-                         "CASCADE; CREATE SCHEMA staging; CREATE SCHEMA marts",
-                         err);
+    bool ok = tn_db_exec(db, tn_embedded_text("sql/build/reset_schemas.sql"), err);
     for (size_t i = 0; ok && i < job->models.count; i++) {
         const tn_model *model = &job->models.models[i];
         set_step(job, "building %s", model->name);
@@ -186,38 +187,37 @@ static bool record_build(build_job *job, tn_db *db, const char *as_of, const cha
     bool generated = false;
     if (!tn_query_table_exists(db, "meta", "generation", &generated, err))
         return false;
-    tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_printf(
-        &sql,
-        "INSERT INTO marts.build_info SELECT DATE '%s', DATE '%s', '%s', "
-        "timezone('UTC', current_timestamp), '%s', (SELECT map_from_entries(list((t, n) ORDER BY "
-        "i)) FROM (",
-        as_of, data_as_of, generated ? "generated" : "loaded", TN_VERSION);
+    tn_strbuf counts = TN_STRBUF_INIT, sql = TN_STRBUF_INIT;
     /* i keeps the entries in this order, whatever order the threads finish in */
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++)
-        tn_strbuf_printf(&sql, "%sSELECT %d AS i, 'raw.%s' AS t, count(*) AS n FROM raw.%s",
+        tn_strbuf_printf(&counts, "%sSELECT %d AS i, 'raw.%s' AS t, count(*) AS n FROM raw.%s",
                          t ? " UNION ALL " : "", t, tn_raw_tables[t], tn_raw_tables[t]);
     for (size_t i = 0; i < job->models.count; i++) {
         const tn_model *model = &job->models.models[i];
-        tn_strbuf_printf(&sql, " UNION ALL SELECT %zu, '%s.%s', count(*) FROM %s.%s",
+        tn_strbuf_printf(&counts, " UNION ALL SELECT %zu, '%s.%s', count(*) FROM %s.%s",
                          TN_RAW_TABLE_COUNT + i, tn_layer_schema(model->layer), model->name,
                          tn_layer_schema(model->layer), model->name);
     }
-    tn_strbuf_puts(&sql, "))");
+    const tn_template_var vars[] = {{"counts", tn_strbuf_cstr(&counts)}, {NULL, NULL}};
+    const char *params[] = {as_of, data_as_of, generated ? "generated" : "loaded", TN_VERSION};
     bool ok = tn_db_exec(db, tn_embedded_text("sql/build/build_info.sql"), err) &&
-              tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+              tn_template_render_file("sql/build/record_build.sql", vars, &sql, err) &&
+              tn_db_exec_params(db, tn_strbuf_cstr(&sql), params, 4, err);
+    tn_strbuf_free(&counts);
     tn_strbuf_free(&sql);
     return ok;
 }
 
 static bool count_raw_rows(tn_db *db, uint64_t rows[TN_RAW_TABLE_COUNT], tn_error *err) {
-    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM raw.%s", tn_raw_tables[t]);
-        if (!tn_query_count(db, sql, &rows[t], err))
-            return false;
+    bool ok = true;
+    for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
+        const tn_template_var vars[] = {{"table", tn_raw_tables[t]}, {NULL, NULL}};
+        tn_strbuf sql = TN_STRBUF_INIT;
+        ok = tn_template_render_file("sql/build/raw_rows.sql", vars, &sql, err) &&
+             tn_query_count(db, tn_strbuf_cstr(&sql), &rows[t], err);
+        tn_strbuf_free(&sql);
     }
-    return true;
+    return ok;
 }
 
 /* An increment may not move the as-of date back from the last build's. */
@@ -367,15 +367,14 @@ static bool build_work(tn_db *db, void *context, tn_error *err) {
                                 (unsigned long long)result->load.problems,
                                 result->load.problems == 1 ? "" : "s", exports_name(job->options));
     }
-    if (!tn_db_exec(db, "BEGIN TRANSACTION", err))
+    if (!tn_db_begin(db, err))
         return false;
     if (!build_in_transaction(job, db, err)) {
-        tn_error ignored;
-        tn_db_exec(db, "ROLLBACK", &ignored);
+        tn_db_rollback(db);
         return false;
     }
     set_step(job, "%s", "committing");
-    return tn_db_exec(db, "COMMIT", err);
+    return tn_db_commit(db, err);
 }
 
 typedef struct {
@@ -516,21 +515,17 @@ static bool validated_as_of(build_job *job, tn_db *db, tn_error *err) {
         return true;
     }
     uint64_t problems = 0;
-    bool ok = tn_query_count(db,
-                             "SELECT count(*) FROM tn_problems WHERE table_name = 'usage_events' "
-                             "AND row_index IS NOT NULL",
-                             &problems, err);
+    bool ok =
+        tn_query_count(db, tn_embedded_text("sql/build/usage_event_problems.sql"), &problems, err);
     /* the latest event that loads (rows with a problem do not count), or an increment's stored */
-    const char *rows =
-        problems == 0
-            ? "FROM (SELECT \"timestamp\" FROM tn_load_usage_events UNION ALL SELECT "
-              "\"timestamp\" FROM tn_stored_latest_event)"
-            : "FROM (SELECT \"timestamp\" FROM tn_load_usage_events AS l WHERE NOT EXISTS (SELECT "
-              "1 FROM tn_problems AS p WHERE p.table_name = 'usage_events' AND p.file_index = "
-              "l._file AND p.row_index = l._row) UNION ALL SELECT \"timestamp\" FROM "
-              "tn_stored_latest_event)";
+    tn_strbuf events = TN_STRBUF_INIT;
+    tn_strbuf_printf(&events, "(%s)",
+                     tn_embedded_text(problems == 0 ? "sql/build/loaded_events.sql"
+                                                    : "sql/build/loaded_events_clean.sql"));
     bool found = false;
-    ok = ok && day_after_latest_event(db, rows, result, &result->as_of, &found, err);
+    ok = ok &&
+         day_after_latest_event(db, tn_strbuf_cstr(&events), result, &result->as_of, &found, err);
+    tn_strbuf_free(&events);
     if (ok && !found) {
         result->as_of = TN_DAY_UNSET;
         snprintf(result->as_of_reason, sizeof result->as_of_reason,
@@ -588,9 +583,14 @@ bool tn_build_info_dates(tn_db *db, tn_day *as_of, tn_day *data_as_of, tn_error 
     if (!exists)
         return tn_error_set(err, TN_ERR_INPUT, "%s has no marts yet: run 'tenure build' first",
                             tn_db_path(db));
-    char first[32], second[32];
-    return tn_query_text(db, "SELECT as_of FROM marts.build_info", first, sizeof first, err) &&
-           tn_query_text(db, "SELECT data_as_of FROM marts.build_info", second, sizeof second,
-                         err) &&
-           tn_date_parse(first, as_of, err) && tn_date_parse(second, data_as_of, err);
+    tn_strbuf cells = TN_STRBUF_INIT;
+    size_t rows = 0;
+    bool ok = tn_query_cells(db, tn_embedded_text("sql/build/build_info_dates.sql"), &cells, &rows,
+                             2, err);
+    /* no row reads as two empty dates, which do not parse */
+    const char *first = ok && rows > 0 ? cells.data : "";
+    const char *second = ok && rows > 0 ? first + strlen(first) + 1 : "";
+    ok = ok && tn_date_parse(first, as_of, err) && tn_date_parse(second, data_as_of, err);
+    tn_strbuf_free(&cells);
+    return ok;
 }

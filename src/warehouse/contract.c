@@ -95,15 +95,7 @@ static void read_accepted(duckdb_data_chunk chunk, idx_t row, tn_contract_column
 
 static bool read_columns(tn_db *db, tn_contract *out, tn_error *err) {
     duckdb_result result;
-    bool ok = tn_db_query(db,
-                          "SELECT c.table_name, c.column_name, s.data_type, c.kind, c.required, "
-                          "c.optional, c.accepted, c.description FROM tn_contract c "
-                          "JOIN information_schema.columns s ON s.table_schema = 'raw' "
-                          "AND s.table_name = c.table_name AND s.column_name = c.column_name "
-                          "ORDER BY list_position(['customers', 'usage_events', "
-                          "'gtm_opportunities', 'support_tickets', 'risk_signals'], c.table_name), "
-                          "s.ordinal_position",
-                          &result, err);
+    bool ok = tn_db_query(db, tn_embedded_text("sql/load/contract_columns.sql"), &result, err);
     duckdb_data_chunk chunk;
     size_t rows = 0;
     while (ok && (chunk = duckdb_fetch_chunk(result)) != NULL) {
@@ -141,12 +133,7 @@ static bool read_columns(tn_db *db, tn_contract *out, tn_error *err) {
 /* Every raw column has a contract row (the join above would drop it silently otherwise). */
 static bool check_complete(tn_db *db, tn_error *err) {
     duckdb_result result;
-    bool ok = tn_db_query(db,
-                          "SELECT string_agg(s.table_name || '.' || s.column_name, ', ') "
-                          "FROM information_schema.columns s LEFT JOIN tn_contract c "
-                          "USING (table_name, column_name) WHERE s.table_schema = 'raw' "
-                          "AND s.table_name <> 'rejects' AND c.kind IS NULL",
-                          &result, err);
+    bool ok = tn_db_query(db, tn_embedded_text("sql/load/contract_missing.sql"), &result, err);
     if (ok) {
         char *missing = duckdb_value_varchar(&result, 0, 0);
         if (missing != NULL)
@@ -159,9 +146,7 @@ static bool check_complete(tn_db *db, tn_error *err) {
 
 static bool read_tables(tn_db *db, tn_contract *out, tn_error *err) {
     duckdb_result result;
-    bool ok =
-        tn_db_query(db, "SELECT table_name, optional, grain, primary_key FROM tn_contract_tables",
-                    &result, err);
+    bool ok = tn_db_query(db, tn_embedded_text("sql/load/contract_tables.sql"), &result, err);
     duckdb_data_chunk chunk;
     while (ok && (chunk = duckdb_fetch_chunk(result)) != NULL) {
         for (idx_t r = 0; r < duckdb_data_chunk_get_size(chunk); r++) {

@@ -10,6 +10,7 @@
 
 #include <zlib.h>
 
+#include "common/alloc.h"
 #include "common/utf8.h"
 
 enum { MAX_TEXT = 1000, BLOCK = 1 << 16 };
@@ -37,6 +38,7 @@ typedef struct {
     tn_csv_lookup *lookups;
     size_t *by_line, line_count, next_line; /* lookups of rejected records, by line */
     size_t *by_row, row_count, next_row;    /* lookups of accepted rows, by row */
+    bool out_of_memory;                     /* a record's text could not be kept */
 } targets;
 
 /*
@@ -66,9 +68,10 @@ static char *printable_text(const char *text, size_t length) {
     return out;
 }
 
-static void resolve(tn_csv_lookup *lookup, const scan_state *s) {
+static void resolve(tn_csv_lookup *lookup, const scan_state *s, targets *t) {
     lookup->line = s->record_physical;
     lookup->text = printable_text(s->text, s->text_length);
+    t->out_of_memory = t->out_of_memory || lookup->text == NULL;
 }
 
 static void fill_matches(targets *t, const scan_state *s, bool rejected, int64_t accepted_index) {
@@ -78,7 +81,7 @@ static void fill_matches(targets *t, const scan_state *s, bool rejected, int64_t
             t->next_line++;
         while (t->next_line < t->line_count &&
                t->lookups[t->by_line[t->next_line]].rejected_line == s->record_logical)
-            resolve(&t->lookups[t->by_line[t->next_line++]], s);
+            resolve(&t->lookups[t->by_line[t->next_line++]], s, t);
         return;
     }
     while (t->next_row < t->row_count &&
@@ -86,7 +89,7 @@ static void fill_matches(targets *t, const scan_state *s, bool rejected, int64_t
         t->next_row++;
     while (t->next_row < t->row_count &&
            t->lookups[t->by_row[t->next_row]].accepted_row == accepted_index)
-        resolve(&t->lookups[t->by_row[t->next_row++]], s);
+        resolve(&t->lookups[t->by_row[t->next_row++]], s, t);
 }
 
 static bool only_spaces(const scan_state *s) {
@@ -171,10 +174,12 @@ static int by_accepted_row(const void *a, const void *b) {
 }
 
 /* Index arrays of the lookups of each kind, sorted by what they look for. */
-static bool index_lookups(targets *t, size_t lookup_count) {
-    t->by_line = malloc((lookup_count ? lookup_count : 1) * sizeof *t->by_line);
-    t->by_row = malloc((lookup_count ? lookup_count : 1) * sizeof *t->by_row);
-    if (t->by_line == NULL || t->by_row == NULL)
+static bool index_lookups(targets *t, size_t lookup_count, tn_error *err) {
+    t->by_line = tn_alloc_array(lookup_count, sizeof *t->by_line, "rejected-line lookups", err);
+    t->by_row = t->by_line != NULL
+                    ? tn_alloc_array(lookup_count, sizeof *t->by_row, "accepted-row lookups", err)
+                    : NULL;
+    if (t->by_row == NULL)
         return false;
     for (size_t i = 0; i < lookup_count; i++) {
         t->lookups[i].line = -1;
@@ -194,13 +199,14 @@ bool tn_csv_locate(const char *path, const tn_csv_dialect *dialect, const int64_
                    size_t rejected_count, tn_csv_lookup *lookups, size_t lookup_count,
                    int64_t *records, tn_error *err) {
     targets t = {.rejected = rejected, .rejected_count = rejected_count, .lookups = lookups};
-    char *block = malloc(BLOCK);
+    char *block = tn_alloc_array(BLOCK, 1, "bytes of read buffer", err);
+    bool ok = block != NULL && index_lookups(&t, lookup_count, err);
     /* zlib reads gzip'd files and passes any other file through unchanged */
-    gzFile file = block != NULL && index_lookups(&t, lookup_count) ? gzopen(path, "rb") : NULL;
-    bool ok = file != NULL;
+    gzFile file = ok ? gzopen(path, "rb") : NULL;
+    if (ok && file == NULL)
+        ok = tn_error_set(err, TN_ERR_IO, "%s", strerror(errno));
     if (!ok)
-        tn_error_set(err, block == NULL ? TN_ERR_NOMEM : TN_ERR_IO, "%s: %s", path,
-                     block == NULL ? "out of memory" : strerror(errno));
+        tn_error_prefix(err, "%s", path);
     scan_state s = {
         .physical_line = 1, .logical_line = 1, .state = FIELD_START, .dialect = *dialect};
     int n;
@@ -221,6 +227,9 @@ bool tn_csv_locate(const char *path, const tn_csv_dialect *dialect, const int64_
         const char *message = gzerror(file, &code);
         if (n < 0 || (code != Z_OK && code != Z_BUF_ERROR))
             ok = tn_error_set(err, TN_ERR_IO, "%s: read error: %s", path, message);
+        else if (t.out_of_memory)
+            ok = tn_error_set(err, TN_ERR_NOMEM, "%s: out of memory keeping the problem records",
+                              path);
     }
     if (file != NULL)
         gzclose(file);

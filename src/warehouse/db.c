@@ -140,29 +140,46 @@ const char *tn_db_path(const tn_db *db) {
     return db->path;
 }
 
-bool tn_db_query(tn_db *db, const char *sql, duckdb_result *result, tn_error *err) {
-    if (atomic_load(&db->interrupted) && strcmp(sql, "ROLLBACK") != 0) {
-        memset(result, 0, sizeof *result);
-        return tn_error_set(err, TN_ERR_INTERRUPTED, "interrupted");
-    }
-    /* TENURE_TRACE=1: each statement's time on stderr; 2: and the whole statement */
+/* Whether statements are refused: the watched work was interrupted (ROLLBACK still runs). */
+static bool refused(tn_db *db, const char *sql, duckdb_result *result, tn_error *err) {
+    if (!atomic_load(&db->interrupted) || strcmp(sql, "ROLLBACK") == 0)
+        return false;
+    memset(result, 0, sizeof *result);
+    return !tn_error_set(err, TN_ERR_INTERRUPTED, "interrupted");
+}
+
+/* TENURE_TRACE=1: each statement's time on stderr; 2: and the whole statement. */
+static int trace_level(void) {
     static int trace = -1;
     if (trace < 0)
         trace = getenv("TENURE_TRACE") != NULL ? atoi(getenv("TENURE_TRACE")) : 0;
-    struct timespec start, end;
+    return trace;
+}
+
+static void trace_statement(int trace, const struct timespec *start, const char *sql) {
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    fprintf(stderr, "[trace] %7.3f s  %.*s\n",
+            (double)(end.tv_sec - start->tv_sec) + (double)(end.tv_nsec - start->tv_nsec) * 1e-9,
+            trace > 1 ? (int)strlen(sql) : 100, sql);
+}
+
+static bool result_error(duckdb_result *result, tn_error *err) {
+    const char *message = duckdb_result_error(result);
+    return tn_error_set(err, TN_ERR_DB, "%s", message != NULL ? message : "unknown DuckDB error");
+}
+
+bool tn_db_query(tn_db *db, const char *sql, duckdb_result *result, tn_error *err) {
+    if (refused(db, sql, result, err))
+        return false;
+    int trace = trace_level();
+    struct timespec start;
     if (trace)
         clock_gettime(CLOCK_MONOTONIC, &start);
     duckdb_state state = duckdb_query(db->connection, sql, result);
-    if (trace) {
-        clock_gettime(CLOCK_MONOTONIC, &end);
-        fprintf(stderr, "[trace] %7.3f s  %.*s\n",
-                (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) * 1e-9,
-                trace > 1 ? (int)strlen(sql) : 100, sql);
-    }
-    if (state == DuckDBSuccess)
-        return true;
-    const char *message = duckdb_result_error(result);
-    return tn_error_set(err, TN_ERR_DB, "%s", message != NULL ? message : "unknown DuckDB error");
+    if (trace)
+        trace_statement(trace, &start, sql);
+    return state == DuckDBSuccess || result_error(result, err);
 }
 
 bool tn_db_exec(tn_db *db, const char *sql, tn_error *err) {
@@ -172,10 +189,77 @@ bool tn_db_exec(tn_db *db, const char *sql, tn_error *err) {
     return ok;
 }
 
+/* Binds params[i] to $i+1 as VARCHAR (NULL: SQL NULL); the count must be the statement's. */
+static bool bind_params(duckdb_prepared_statement statement, const char *const *params,
+                        size_t count, tn_error *err) {
+    idx_t wanted = duckdb_nparams(statement);
+    if (wanted != count)
+        return tn_error_set(err, TN_ERR_INTERNAL, "the statement takes %llu parameter%s, given %zu",
+                            (unsigned long long)wanted, wanted == 1 ? "" : "s", count);
+    for (size_t i = 0; i < count; i++) {
+        duckdb_state state = params[i] != NULL
+                                 ? duckdb_bind_varchar(statement, (idx_t)i + 1, params[i])
+                                 : duckdb_bind_null(statement, (idx_t)i + 1);
+        if (state != DuckDBSuccess)
+            return tn_error_set(err, TN_ERR_DB, "binding parameter $%zu: %s", i + 1,
+                                duckdb_prepare_error(statement) != NULL
+                                    ? duckdb_prepare_error(statement)
+                                    : "refused");
+    }
+    return true;
+}
+
+bool tn_db_query_params(tn_db *db, const char *sql, const char *const *params, size_t count,
+                        duckdb_result *result, tn_error *err) {
+    memset(result, 0, sizeof *result);
+    if (refused(db, sql, result, err))
+        return false;
+    int trace = trace_level();
+    struct timespec start;
+    if (trace)
+        clock_gettime(CLOCK_MONOTONIC, &start);
+    duckdb_prepared_statement statement = NULL;
+    bool ok = true;
+    if (duckdb_prepare(db->connection, sql, &statement) != DuckDBSuccess) {
+        const char *message = duckdb_prepare_error(statement);
+        ok = tn_error_set(err, TN_ERR_DB, "%s", message != NULL ? message : "unknown DuckDB error");
+    }
+    ok = ok && bind_params(statement, params, count, err);
+    if (ok && duckdb_execute_prepared(statement, result) != DuckDBSuccess)
+        ok = result_error(result, err);
+    duckdb_destroy_prepare(&statement);
+    if (trace)
+        trace_statement(trace, &start, sql);
+    return ok;
+}
+
+bool tn_db_exec_params(tn_db *db, const char *sql, const char *const *params, size_t count,
+                       tn_error *err) {
+    duckdb_result result;
+    bool ok = tn_db_query_params(db, sql, params, count, &result, err);
+    duckdb_destroy_result(&result);
+    return ok;
+}
+
+bool tn_db_begin(tn_db *db, tn_error *err) {
+    return tn_db_exec(db, "BEGIN TRANSACTION", err);
+}
+
+bool tn_db_commit(tn_db *db, tn_error *err) {
+    return tn_db_exec(db, "COMMIT", err);
+}
+
+void tn_db_rollback(tn_db *db) {
+    tn_error ignored;
+    tn_db_exec(db, "ROLLBACK", &ignored); /* tn_db_query lets exactly this through an interrupt */
+}
+
 bool tn_db_set(tn_db *db, const char *name, const char *value, tn_error *err) {
+    /* the name is a setting's (a keyword, not data); the value is bound */
     char statement[256];
-    snprintf(statement, sizeof statement, "SET %s = '%s'", name, value);
-    return tn_db_exec(db, statement, err);
+    snprintf(statement, sizeof statement, "SET %s = $1", name);
+    const char *params[] = {value};
+    return tn_db_exec_params(db, statement, params, 1, err);
 }
 
 typedef struct {

@@ -69,7 +69,33 @@ bool tn_db_exec(tn_db *db, const char *sql, tn_error *err);
  */
 bool tn_db_query(tn_db *db, const char *sql, duckdb_result *result, tn_error *err);
 
-/* Sets a DuckDB option (`SET name = value`) for this connection's database. */
+/*
+ * Runs the one statement `sql` with its parameters $1 .. $count bound to
+ * params[0 .. count-1] as VARCHAR (a NULL entry binds SQL NULL), so values
+ * never need quoting; DuckDB casts them where the statement says so
+ * (CAST($2 AS INTEGER)). Only values can be parameters: identifiers
+ * (tables, columns) cannot. *result is as for tn_db_query: the caller
+ * destroys it in every case. A statement that does not prepare or does not
+ * run is TN_ERR_DB with DuckDB's message; a count that is not the
+ * statement's is TN_ERR_INTERNAL.
+ */
+bool tn_db_query_params(tn_db *db, const char *sql, const char *const *params, size_t count,
+                        duckdb_result *result, tn_error *err);
+
+/* tn_db_query_params, discarding the result. */
+bool tn_db_exec_params(tn_db *db, const char *sql, const char *const *params, size_t count,
+                       tn_error *err);
+
+/*
+ * A transaction on the connection: BEGIN, COMMIT, and ROLLBACK (which runs
+ * even after an interrupt, and whose own failure is ignored: it is only
+ * called on the way out of a failure that is being reported).
+ */
+bool tn_db_begin(tn_db *db, tn_error *err);
+bool tn_db_commit(tn_db *db, tn_error *err);
+void tn_db_rollback(tn_db *db);
+
+/* Sets a DuckDB option (`SET name = value`, the value bound) for this connection's database. */
 bool tn_db_set(tn_db *db, const char *name, const char *value, tn_error *err);
 
 /* Long work on the database, run by tn_db_run_watched() on a helper thread. */

@@ -5,7 +5,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "common/embedded.h"
 #include "common/strbuf.h"
@@ -17,13 +16,10 @@
 /* Whether a categorical column's value map changes nothing (the source holds contract values). */
 static bool identity_map(tn_db *db, const char *table, const char *column, bool *identity,
                          tn_error *err) {
-    char sql[320];
+    const char *params[] = {table, column};
     uint64_t changed = 0;
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM tn_value_map WHERE table_name = '%s' AND column_name = '%s' "
-             "AND value IS DISTINCT FROM source",
-             table, column);
-    bool ok = tn_query_count(db, sql, &changed, err);
+    bool ok = tn_query_count_params(db, tn_embedded_text("sql/load/value_map_changes.sql"), params,
+                                    2, &changed, err);
     *identity = ok && changed == 0;
     return ok;
 }
@@ -57,13 +53,11 @@ static void select_columns(const tn_contract_table *table, const bool mapped[], 
  */
 static bool insert_rows(tn_db *db, const tn_contract_table *table, const char *target,
                         tn_strbuf *sql, tn_error *err) {
-    char count_sql[160];
+    const char *params[] = {table->name};
     uint64_t problems = 0;
-    snprintf(count_sql, sizeof count_sql,
-             "SELECT count(*) FROM tn_problems WHERE table_name = '%s' AND row_index IS NOT NULL",
-             table->name);
     bool mapped[TN_CONTRACT_MAX_COLUMNS] = {false};
-    bool ok = tn_query_count(db, count_sql, &problems, err);
+    bool ok = tn_query_count_params(db, tn_embedded_text("sql/load/table_problem_rows.sql"), params,
+                                    1, &problems, err);
     for (int c = 0; ok && c < table->column_count; c++) {
         bool identity = true;
         if (table->columns[c].kind == TN_KIND_CATEGORY)
@@ -104,36 +98,18 @@ bool tn_load_commit_replace(const tn_load_state *load, tn_db *db, tn_error *err)
 
 /* ---- an increment ---------------------------------------------------------------------------- */
 
-typedef struct {
-    const char *table, *key;
-} merge_vars;
-
-/* {{ var('table') }} and {{ var('key') }} of sql/load/merge.sql. */
-static bool resolve_merge(void *context, const tn_template_expression *expression, tn_strbuf *out,
-                          tn_error *err) {
-    const merge_vars *vars = context;
-    if (expression->kind == TN_TEMPLATE_VAR && strcmp(expression->first, "table") == 0)
-        return tn_strbuf_puts(out, vars->table);
-    if (expression->kind == TN_TEMPLATE_VAR && strcmp(expression->first, "key") == 0)
-        return tn_strbuf_puts(out, vars->key);
-    return tn_error_set(err, TN_ERR_INTERNAL, "sql/load/merge.sql:%d: unknown expression",
-                        expression->line);
-}
-
 /* One table's increment: its rows in tn_increment_<table> (the raw table's shape), then merged. */
 static bool merge_table(const tn_contract_table *table, tn_db *db, tn_merge_count *count,
                         tn_error *err) {
     tn_strbuf sql = TN_STRBUF_INIT;
     char target[64];
     snprintf(target, sizeof target, "tn_increment_%s", table->name);
-    tn_strbuf_printf(&sql, "CREATE OR REPLACE TEMP TABLE %s AS FROM raw.%s LIMIT 0;\n", target,
-                     table->name);
-    bool ok =
-        insert_rows(db, table, target, &sql, err) && tn_db_exec(db, tn_strbuf_cstr(&sql), err);
-    merge_vars vars = {table->name, table->key};
+    const tn_template_var vars[] = {{"table", table->name}, {"key", table->key}, {NULL, NULL}};
+    bool ok = tn_template_render_file("sql/load/increment_table.sql", vars, &sql, err) &&
+              insert_rows(db, table, target, &sql, err) &&
+              tn_db_exec(db, tn_strbuf_cstr(&sql), err);
     tn_strbuf_reset(&sql);
-    ok = ok && tn_template_render("sql/load/merge.sql", tn_embedded_text("sql/load/merge.sql"),
-                                  resolve_merge, &vars, &sql, err);
+    ok = ok && tn_template_render_file("sql/load/merge.sql", vars, &sql, err);
     size_t rows = 0;
     int64_t *numbers = ok ? tn_query_numbers(db, tn_strbuf_cstr(&sql), 3, &rows, err) : NULL;
     ok = numbers != NULL && rows == 1;
@@ -161,9 +137,9 @@ bool tn_load_commit_merge(const tn_load_state *load, tn_db *db,
 }
 
 bool tn_load_commit_rejects(tn_db *db, tn_day as_of, tn_error *err) {
-    char day[TN_DATE_BUF], sql[96];
-    tn_date_format(as_of, day);
-    snprintf(sql, sizeof sql, "SET VARIABLE tn_load_as_of = DATE '%s'", day);
-    return tn_db_exec(db, sql, err) &&
+    char day[TN_DATE_BUF];
+    const char *params[] = {tn_date_format(as_of, day)};
+    return tn_db_exec_params(db, tn_embedded_text("sql/load/keep_rejects_as_of.sql"), params, 1,
+                             err) &&
            tn_db_exec(db, tn_embedded_text("sql/load/rejects.sql"), err);
 }

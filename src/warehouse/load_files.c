@@ -11,8 +11,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "common/embedded.h"
 #include "common/strbuf.h"
-#include "warehouse/load_sql.h"
 #include "warehouse/value_text.h"
 
 enum { MAX_HEADER_COLUMNS = 1024 };
@@ -57,16 +57,10 @@ int tn_load_split_header(const char *line, char delimiter, char quote, char **na
 
 bool tn_load_files_first_line(tn_db *db, const char *path, const char *encoding, tn_strbuf *line,
                               bool *empty, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "SELECT h FROM read_csv(");
-    tn_load_sql_string(&sql, path);
-    tn_strbuf_printf(&sql,
-                     ", header = false, auto_detect = false, columns = {'h': 'VARCHAR'}, "
-                     "delim = E'\\x01', quote = '', escape = '', encoding = '%s', "
-                     "compression = 'auto', ignore_errors = true) LIMIT 1",
-                     encoding);
+    const char *params[] = {path, encoding};
     duckdb_result result;
-    bool ok = tn_db_query(db, tn_strbuf_cstr(&sql), &result, err);
+    bool ok = tn_db_query_params(db, tn_embedded_text("sql/load/first_line.sql"), params, 2,
+                                 &result, err);
     *empty = true;
     duckdb_data_chunk chunk = ok ? duckdb_fetch_chunk(result) : NULL;
     if (chunk != NULL && duckdb_data_chunk_get_size(chunk) > 0)
@@ -74,7 +68,6 @@ bool tn_load_files_first_line(tn_db *db, const char *path, const char *encoding,
     if (chunk != NULL)
         duckdb_destroy_data_chunk(&chunk);
     duckdb_destroy_result(&result);
-    tn_strbuf_free(&sql);
     return ok;
 }
 
@@ -137,15 +130,12 @@ static bool read_csv_header(tn_db *db, tn_load_file *file, const tn_table_source
 }
 
 static bool read_parquet_columns(tn_db *db, tn_load_file *file, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "DESCRIBE SELECT * FROM read_parquet(");
-    tn_load_sql_string(&sql, file->path);
-    tn_strbuf_puts(&sql, ")");
+    const char *params[] = {file->path};
     duckdb_result result;
     tn_error read_error;
     tn_error_clear(&read_error);
-    bool read = tn_db_query(db, tn_strbuf_cstr(&sql), &result, &read_error);
-    tn_strbuf_free(&sql);
+    bool read = tn_db_query_params(db, tn_embedded_text("sql/load/parquet_columns.sql"), params, 1,
+                                   &result, &read_error);
     if (!read) {
         duckdb_destroy_result(&result);
         tn_strbuf message = TN_STRBUF_INIT;

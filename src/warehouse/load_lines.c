@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/alloc.h"
 #include "common/embedded.h"
 #include "warehouse/csv_lines.h"
 #include "warehouse/query.h"
+#include "warehouse/template.h"
 
 static bool store_lines(tn_db *db, int t, size_t k, const tn_csv_lookup *lookups, size_t count,
                         tn_error *err) {
@@ -49,21 +51,22 @@ static tn_csv_dialect file_dialect(const tn_table_source *source) {
 /* Finds the physical line of every problem of file k of table t by one scan of the file. */
 static bool locate_file(const tn_load_state *load, tn_db *db, int t, size_t k, tn_error *err) {
     const tn_load_file *file = &load->sets[t].files[k];
-    char sql[512];
+    char index[24];
+    snprintf(index, sizeof index, "%zu", k);
+    const char *params[] = {tn_raw_tables[t], index};
     size_t rejected_count = 0, lookup_count = 0;
-    snprintf(sql, sizeof sql,
-             "SELECT DISTINCT line FROM tn_rejects WHERE table_name = '%s' AND file_index = %zu "
-             "ORDER BY 1",
-             tn_raw_tables[t], k);
-    int64_t *rejected = tn_query_numbers(db, sql, 1, &rejected_count, err);
-    snprintf(sql, sizeof sql,
-             "SELECT DISTINCT row_index, duckdb_line FROM tn_problems WHERE table_name = '%s' "
-             "AND file_index = %zu AND (row_index IS NOT NULL OR duckdb_line IS NOT NULL)",
-             tn_raw_tables[t], k);
-    int64_t *pairs = rejected != NULL ? tn_query_numbers(db, sql, 2, &lookup_count, err) : NULL;
-    tn_csv_lookup *lookups = calloc(lookup_count + 1, sizeof *lookups);
-    bool ok = rejected != NULL && pairs != NULL &&
-              (lookups != NULL || tn_error_set(err, TN_ERR_NOMEM, "out of memory"));
+    int64_t *rejected =
+        tn_query_numbers_params(db, tn_embedded_text("sql/load/rejected_line_numbers.sql"), params,
+                                2, 1, &rejected_count, err);
+    int64_t *pairs =
+        rejected != NULL
+            ? tn_query_numbers_params(db, tn_embedded_text("sql/load/problem_rows.sql"), params, 2,
+                                      2, &lookup_count, err)
+            : NULL;
+    tn_csv_lookup *lookups =
+        pairs != NULL ? tn_alloc_array(lookup_count, sizeof *lookups, "problem lookups", err)
+                      : NULL;
+    bool ok = lookups != NULL;
     for (size_t i = 0; ok && i < lookup_count; i++) {
         lookups[i].accepted_row = pairs[2 * i];
         lookups[i].rejected_line = pairs[2 * i + 1];
@@ -71,11 +74,16 @@ static bool locate_file(const tn_load_state *load, tn_db *db, int t, size_t k, t
     int64_t records = 0;
     uint64_t accepted = 0;
     tn_csv_dialect dialect = file_dialect(&load->mapping->tables[t]);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM tn_load_%d_%zu", t, k);
+    char table[64];
+    snprintf(table, sizeof table, "tn_load_%d_%zu", t, k);
+    const tn_template_var vars[] = {{"table", table}, {NULL, NULL}};
+    tn_strbuf count_sql = TN_STRBUF_INIT;
     ok = ok &&
          tn_csv_locate(file->path, &dialect, rejected, rejected_count, lookups, lookup_count,
                        &records, err) &&
-         tn_query_count(db, sql, &accepted, err);
+         tn_template_render_file("sql/load/file_rows.sql", vars, &count_sql, err) &&
+         tn_query_count(db, tn_strbuf_cstr(&count_sql), &accepted, err);
+    tn_strbuf_free(&count_sql);
     /* If our record count disagrees with DuckDB's, the lines would be wrong: keep none. */
     if (ok && (uint64_t)records != accepted + rejected_count) {
         for (size_t i = 0; i < lookup_count; i++)
@@ -91,30 +99,22 @@ static bool locate_file(const tn_load_state *load, tn_db *db, int t, size_t k, t
 }
 
 bool tn_load_locate_lines(const tn_load_state *load, tn_db *db, tn_error *err) {
-    bool ok = tn_db_exec(db,
-                         "CREATE OR REPLACE TEMP TABLE tn_problem_lines (table_name VARCHAR, "
-                         "file_index INTEGER, row_index BIGINT, duckdb_line BIGINT, line BIGINT, "
-                         "record VARCHAR)",
-                         err);
+    bool ok = tn_db_exec(db, tn_embedded_text("sql/load/problem_lines.sql"), err);
     for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
         for (size_t k = 0; ok && k < load->sets[t].count; k++) {
             if (!load->sets[t].files[k].loaded)
                 continue;
-            char sql[256];
+            char index[24];
+            snprintf(index, sizeof index, "%zu", k);
+            const char *params[] = {tn_raw_tables[t], index};
             uint64_t count = 0;
-            snprintf(sql, sizeof sql,
-                     "SELECT count(*) FROM tn_problems WHERE table_name = '%s' AND file_index = "
-                     "%zu AND (row_index IS NOT NULL OR duckdb_line IS NOT NULL)",
-                     tn_raw_tables[t], k);
-            ok = tn_query_count(db, sql, &count, err);
+            ok = tn_query_count_params(db, tn_embedded_text("sql/load/problem_row_count.sql"),
+                                       params, 2, &count, err);
             if (!ok || count == 0)
                 continue;
             if (load->mapping->tables[t].format == TN_FILE_PARQUET) {
-                snprintf(sql, sizeof sql,
-                         "UPDATE tn_problems SET line = row_index + 1 WHERE table_name = '%s' AND "
-                         "file_index = %zu",
-                         tn_raw_tables[t], k);
-                ok = tn_db_exec(db, sql, err);
+                ok = tn_db_exec_params(db, tn_embedded_text("sql/load/parquet_lines.sql"), params,
+                                       2, err);
             } else {
                 ok = locate_file(load, db, t, k, err);
             }

@@ -86,16 +86,17 @@ static void put_problem(FILE *out, const char *const f[9]) {
 }
 
 bool tn_load_report_write(tn_db *db, int per_file, FILE *out, tn_error *err) {
-    char sql[128];
-    snprintf(sql, sizeof sql,
-             "CREATE OR REPLACE TEMP TABLE tn_report_params AS SELECT %d AS per_file", per_file);
+    char per_file_text[16];
+    snprintf(per_file_text, sizeof per_file_text, "%d", per_file);
+    const char *params[] = {per_file_text};
     tn_strbuf problems = TN_STRBUF_INIT, kinds = TN_STRBUF_INIT;
     size_t problem_rows = 0, kind_rows = 0;
-    bool ok = tn_db_exec(db, sql, err) &&
-              tn_query_cells(db, tn_embedded_text("sql/load/report.sql"), &problems, &problem_rows,
-                             9, err) &&
-              tn_query_cells(db, tn_embedded_text("sql/load/report_kinds.sql"), &kinds, &kind_rows,
-                             4, err);
+    bool ok =
+        tn_db_exec_params(db, tn_embedded_text("sql/load/report_params.sql"), params, 1, err) &&
+        tn_query_cells(db, tn_embedded_text("sql/load/report.sql"), &problems, &problem_rows, 9,
+                       err) &&
+        tn_query_cells(db, tn_embedded_text("sql/load/report_kinds.sql"), &kinds, &kind_rows, 4,
+                       err);
     const char *cell = problems.data;
     char current[64] = "";
     for (size_t r = 0; ok && r < problem_rows; r++) {

@@ -778,6 +778,8 @@ bool tn_mapping_canonical(const tn_contract *contract, const char *dir, tn_mappi
         source->files = calloc(2, sizeof *source->files);
         if (source->files != NULL)
             source->files[source->file_count++] = copy(&w, file);
+        else
+            w.out_of_memory = true;
         for (int c = 0; c < table->column_count; c++) {
             tn_column_source *column = &source->columns[c];
             column->mapped = true;

@@ -82,9 +82,14 @@ static char *read_file(const char *path, size_t *length) {
     tn_strbuf text = TN_STRBUF_INIT;
     char block[8192];
     size_t n;
-    while ((n = fread(block, 1, sizeof block, file)) > 0)
-        tn_strbuf_append(&text, block, n);
+    bool ok = true;
+    while (ok && (n = fread(block, 1, sizeof block, file)) > 0)
+        ok = tn_strbuf_append(&text, block, n);
     fclose(file);
+    if (!ok) { /* out of memory: no half-read model */
+        tn_strbuf_free(&text);
+        return NULL;
+    }
     *length = text.length;
     return tn_strbuf_detach(&text);
 }
@@ -93,27 +98,47 @@ static int compare_names(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The .sql files of `dir`, sorted (caller frees each and the array). */
-static char **list_sql_files(const char *dir, size_t *count) {
+static void free_names(char **names, size_t count) {
+    for (size_t i = 0; names != NULL && i < count; i++)
+        free(names[i]);
+    free(names);
+}
+
+/*
+ * The .sql files of `dir`, sorted, in *names (caller frees each and the
+ * array); none when there is no such directory. False (out of memory) with
+ * nothing left allocated.
+ */
+static bool list_sql_files(const char *dir, char ***names, size_t *count, tn_error *err) {
+    *names = NULL;
     *count = 0;
     DIR *handle = opendir(dir);
     if (handle == NULL)
-        return NULL;
-    char **names = NULL;
+        return true;
+    bool ok = true;
     struct dirent *entry;
-    while ((entry = readdir(handle)) != NULL) {
+    while (ok && (entry = readdir(handle)) != NULL) {
         if (!is_sql_file(entry->d_name))
             continue;
-        char **grown = realloc(names, (*count + 1) * sizeof *grown);
-        if (grown == NULL)
-            break;
-        names = grown;
-        names[(*count)++] = strdup(entry->d_name);
+        char **grown = realloc(*names, (*count + 1) * sizeof *grown);
+        char *name = grown != NULL ? strdup(entry->d_name) : NULL;
+        if (grown != NULL)
+            *names = grown;
+        if (name != NULL)
+            (*names)[(*count)++] = name;
+        else
+            ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory listing %s", dir);
     }
     closedir(handle);
-    if (names != NULL)
-        qsort(names, *count, sizeof *names, compare_names);
-    return names;
+    if (!ok) {
+        free_names(*names, *count);
+        *names = NULL;
+        *count = 0;
+        return false;
+    }
+    if (*names != NULL)
+        qsort(*names, *count, sizeof **names, compare_names);
+    return true;
 }
 
 static bool load_directory(const char *root, const bool layers[TN_LAYER_COUNT], tn_model_set *set,
@@ -125,7 +150,8 @@ static bool load_directory(const char *root, const bool layers[TN_LAYER_COUNT], 
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/%s", root, layer_directories[layer]);
         size_t count;
-        char **names = list_sql_files(dir, &count);
+        char **names;
+        ok = list_sql_files(dir, &names, &count, err);
         for (size_t i = 0; i < count; i++) {
             char path[4352];
             snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -136,9 +162,8 @@ static bool load_directory(const char *root, const bool layers[TN_LAYER_COUNT], 
             else if (ok)
                 ok = add_model(set, (tn_layer)layer, path, sql, length, err);
             free(sql);
-            free(names[i]);
         }
-        free(names);
+        free_names(names, count);
     }
     return ok;
 }

@@ -23,6 +23,7 @@
 
 #include "common/error.h"
 #include "common/strbuf.h"
+#include "warehouse/template.h"
 
 typedef enum {
     TN_LAYER_STAGING,  /* sql/staging: views */
@@ -46,12 +47,6 @@ typedef struct {
     tn_model *models;
     size_t count;
 } tn_model_set;
-
-/* Values of {{ var('...') }} during a render. */
-typedef struct {
-    const char *name;
-    const char *value;
-} tn_template_var;
 
 /*
  * Loads the models of the layers flagged in `layers` (indexed by tn_layer),

@@ -18,10 +18,12 @@
 
 #include <jansson.h>
 
+#include "common/embedded.h"
 #include "warehouse/db.h"
 #include "warehouse/load_files.h"
 #include "warehouse/load_sql.h"
 #include "warehouse/mapping.h"
+#include "warehouse/template.h"
 #include "warehouse/value_text.h"
 
 enum { SAMPLE_ROWS = 2000, MAX_FILES = 64, MAX_DISTINCT = 60, MAX_COLUMNS = 512 };
@@ -42,11 +44,13 @@ typedef struct {
     int table; /* the contract table it feeds, or -1 */
     int score;
     int chosen[TN_CONTRACT_MAX_COLUMNS]; /* per contract column: the source column, or -1 */
+    bool out_of_memory; /* a column or sample could not be kept: reading it failed */
 } source_file;
 
 typedef struct {
     source_file files[MAX_FILES];
     int count;
+    bool out_of_memory; /* a file's path could not be kept */
 } folder;
 
 /* ---- names ----------------------------------------------------------------------------------- */
@@ -161,15 +165,19 @@ static int name_score(const char *table, const char *column, const char *source)
 
 /* ---- reading the folder ---------------------------------------------------------------------- */
 
-static void add_sample(source_column *column, const char *value) {
+static void add_sample(source_column *column, const char *value, bool *out_of_memory) {
     if (value == NULL || value[0] == '\0' || column->sample_count >= SAMPLE_ROWS)
         return;
     if (column->samples == NULL)
         column->samples = calloc(SAMPLE_ROWS, sizeof *column->samples);
-    if (column->samples != NULL)
-        column->samples[column->sample_count++] = strdup(value);
+    char *copy = column->samples != NULL ? strdup(value) : NULL;
+    if (copy != NULL)
+        column->samples[column->sample_count++] = copy;
+    else
+        *out_of_memory = true;
 }
 
+/* The column called `name`, added when new; NULL when there is no room (or memory) for it. */
 static source_column *find_or_add_column(source_file *file, const char *name) {
     for (size_t c = 0; c < file->column_count; c++) {
         if (strcmp(file->columns[c].name, name) == 0)
@@ -179,10 +187,13 @@ static source_column *find_or_add_column(source_file *file, const char *name) {
         return NULL;
     if (file->columns == NULL)
         file->columns = calloc(MAX_COLUMNS, sizeof *file->columns);
-    if (file->columns == NULL)
+    char *copy = file->columns != NULL ? strdup(name) : NULL;
+    if (copy == NULL) {
+        file->out_of_memory = true;
         return NULL;
+    }
     source_column *column = &file->columns[file->column_count++];
-    column->name = strdup(name);
+    column->name = copy;
     return column;
 }
 
@@ -210,10 +221,11 @@ static char guess_delimiter(const char *line, tn_file_format format) {
     return best;
 }
 
-/* The first rows of a query as samples of the file's columns, in order. */
-static bool sample_query(tn_db *db, const char *sql, source_file *file, tn_error *err) {
+/* The first rows of a query (its parameters bound to params) as samples of the file's columns. */
+static bool sample_query(tn_db *db, const char *sql, const char *const *params, size_t count,
+                         source_file *file, tn_error *err) {
     duckdb_result result;
-    bool ok = tn_db_query(db, sql, &result, err);
+    bool ok = tn_db_query_params(db, sql, params, count, &result, err);
     duckdb_data_chunk chunk;
     while (ok && (chunk = duckdb_fetch_chunk(result)) != NULL) {
         idx_t columns = duckdb_data_chunk_get_column_count(chunk);
@@ -223,7 +235,7 @@ static bool sample_query(tn_db *db, const char *sql, source_file *file, tn_error
             for (idx_t c = 0; c < columns; c++) {
                 tn_strbuf text = TN_STRBUF_INIT;
                 if (tn_value_text(duckdb_data_chunk_get_vector(chunk, c), r, &text))
-                    add_sample(&file->columns[c], tn_strbuf_cstr(&text));
+                    add_sample(&file->columns[c], tn_strbuf_cstr(&text), &file->out_of_memory);
                 tn_strbuf_free(&text);
             }
         }
@@ -233,18 +245,24 @@ static bool sample_query(tn_db *db, const char *sql, source_file *file, tn_error
     return ok;
 }
 
-/* The SELECT that reads a CSV or TSV file as text, its columns named c0, c1, ... */
+/*
+ * The read_csv() that reads a CSV or TSV file as text, its columns named
+ * c0, c1, ...: the path is parameter $1 and the delimiter $2 (csv_params).
+ */
 static void csv_reader(const source_file *file, tn_strbuf *sql) {
-    char delimiter[2] = {file->delimiter, 0};
-    tn_strbuf_puts(sql, "read_csv(");
-    tn_load_sql_string(sql, file->path);
-    tn_strbuf_puts(sql, ", header = true, auto_detect = false, quote = '\"', escape = '\"', "
-                        "ignore_errors = true, delim = ");
-    tn_load_sql_string(sql, delimiter);
-    tn_strbuf_puts(sql, ", columns = {");
+    tn_strbuf_puts(sql, "read_csv($1, header = true, auto_detect = false, quote = '\"', "
+                        "escape = '\"', ignore_errors = true, delim = $2, columns = {");
     for (size_t c = 0; c < file->column_count; c++)
         tn_strbuf_printf(sql, "%s'c%zu': 'VARCHAR'", c ? ", " : "", c);
     tn_strbuf_puts(sql, "})");
+}
+
+/* The values of csv_reader's parameters; `delimiter` holds 2 bytes. */
+static void csv_params(const source_file *file, char *delimiter, const char *params[2]) {
+    delimiter[0] = file->delimiter;
+    delimiter[1] = '\0';
+    params[0] = file->path;
+    params[1] = delimiter;
 }
 
 static bool sample_csv(tn_db *db, source_file *file, tn_error *err) {
@@ -267,7 +285,10 @@ static bool sample_csv(tn_db *db, source_file *file, tn_error *err) {
         tn_strbuf_puts(&sql, "SELECT * FROM ");
         csv_reader(file, &sql);
         tn_strbuf_printf(&sql, " LIMIT %d", SAMPLE_ROWS);
-        ok = sample_query(db, tn_strbuf_cstr(&sql), file, err);
+        char delimiter[2];
+        const char *params[2];
+        csv_params(file, delimiter, params);
+        ok = sample_query(db, tn_strbuf_cstr(&sql), params, 2, file, err);
     }
     tn_strbuf_free(&sql);
     return ok;
@@ -296,21 +317,27 @@ static void flatten(source_file *file, const char *prefix, json_t *value) {
             snprintf(text, sizeof text, "%.17g", json_real_value(child));
         else
             snprintf(text, sizeof text, "%s", json_is_true(child) ? "true" : "false");
-        add_sample(column, text);
+        add_sample(column, text, &file->out_of_memory);
     }
+}
+
+/* `name` (sql/propose/...) with var('limit') SAMPLE_ROWS into `sql`. */
+static bool render_sample(const char *name, tn_strbuf *sql, tn_error *err) {
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", SAMPLE_ROWS);
+    const tn_template_var vars[] = {{"limit", limit}, {NULL, NULL}};
+    return tn_template_render_file(name, vars, sql, err);
 }
 
 static bool sample_jsonl(tn_db *db, source_file *file, tn_error *err) {
     tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "SELECT record FROM read_csv(");
-    tn_load_sql_string(&sql, file->path);
-    tn_strbuf_printf(&sql,
-                     ", header = false, auto_detect = false, columns = {'record': 'VARCHAR'}, "
-                     "delim = E'\\x01', quote = '', escape = '', ignore_errors = true) WHERE "
-                     "record IS NOT NULL LIMIT %d",
-                     SAMPLE_ROWS);
+    const char *params[] = {file->path};
     duckdb_result result;
-    bool ok = tn_db_query(db, tn_strbuf_cstr(&sql), &result, err);
+    bool ok = render_sample("sql/propose/sample_jsonl.sql", &sql, err);
+    if (ok)
+        ok = tn_db_query_params(db, tn_strbuf_cstr(&sql), params, 1, &result, err);
+    else
+        memset(&result, 0, sizeof result);
     tn_strbuf_free(&sql);
     for (idx_t r = 0; ok && r < duckdb_row_count(&result); r++) {
         char *line = duckdb_value_varchar(&result, 0, r);
@@ -325,12 +352,10 @@ static bool sample_jsonl(tn_db *db, source_file *file, tn_error *err) {
 }
 
 static bool sample_parquet(tn_db *db, source_file *file, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "DESCRIBE SELECT * FROM read_parquet(");
-    tn_load_sql_string(&sql, file->path);
-    tn_strbuf_puts(&sql, ")");
+    const char *params[] = {file->path};
     duckdb_result result;
-    bool ok = tn_db_query(db, tn_strbuf_cstr(&sql), &result, err);
+    bool ok = tn_db_query_params(db, tn_embedded_text("sql/load/parquet_columns.sql"), params, 1,
+                                 &result, err);
     for (idx_t r = 0; ok && r < duckdb_row_count(&result); r++) {
         char *name = duckdb_value_varchar(&result, 0, r);
         if (name != NULL)
@@ -338,11 +363,9 @@ static bool sample_parquet(tn_db *db, source_file *file, tn_error *err) {
         duckdb_free(name);
     }
     duckdb_destroy_result(&result);
-    tn_strbuf_reset(&sql);
-    tn_strbuf_puts(&sql, "SELECT * FROM read_parquet(");
-    tn_load_sql_string(&sql, file->path);
-    tn_strbuf_printf(&sql, ") LIMIT %d", SAMPLE_ROWS);
-    ok = ok && sample_query(db, tn_strbuf_cstr(&sql), file, err);
+    tn_strbuf sql = TN_STRBUF_INIT;
+    ok = ok && render_sample("sql/propose/sample_parquet.sql", &sql, err) &&
+         sample_query(db, tn_strbuf_cstr(&sql), params, 1, file, err);
     tn_strbuf_free(&sql);
     return ok;
 }
@@ -374,6 +397,7 @@ static void list_files(const char *dir, const char *relative, int depth, folder 
             file->relative = strdup(rel);
             file->format = format;
             file->table = -1;
+            out->out_of_memory = out->out_of_memory || file->path == NULL || file->relative == NULL;
         }
         free(entries[i]);
     }
@@ -600,38 +624,39 @@ typedef struct {
 static bool read_distinct(tn_db *db, const source_file *file, int column, distinct_values *out,
                           tn_error *err) {
     memset(out, 0, sizeof *out);
-    tn_strbuf sql = TN_STRBUF_INIT;
+    /* the file's path is $1; a JSON path $2, a CSV file's delimiter $2 */
+    tn_strbuf sql = TN_STRBUF_INIT, path = TN_STRBUF_INIT;
+    char delimiter[2];
+    const char *params[2] = {file->path, NULL};
+    size_t count = 1;
     if (file->format == TN_FILE_JSONL) {
-        tn_strbuf path = TN_STRBUF_INIT;
         tn_strbuf_puts(&path, "$");
         char copy_name[512];
         snprintf(copy_name, sizeof copy_name, "%s", file->columns[column].name);
         for (char *save = NULL, *part = strtok_r(copy_name, ".", &save); part != NULL;
              part = strtok_r(NULL, ".", &save))
             tn_strbuf_printf(&path, ".\"%s\"", part);
-        tn_strbuf_puts(&sql, "SELECT v, count(*) FROM (SELECT try(json_extract_string(record, ");
-        tn_load_sql_string(&sql, tn_strbuf_cstr(&path));
-        tn_strbuf_puts(&sql, ")) AS v FROM read_csv(");
-        tn_load_sql_string(&sql, file->path);
-        tn_strbuf_puts(&sql, ", header = false, auto_detect = false, columns = {'record': "
-                             "'VARCHAR'}, delim = E'\\x01', quote = '', escape = '', "
-                             "ignore_errors = true))");
-        tn_strbuf_free(&path);
+        params[1] = tn_strbuf_cstr(&path), count = 2;
+        tn_strbuf_puts(&sql, "SELECT v, count(*) FROM (SELECT try(json_extract_string(record, $2)) "
+                             "AS v FROM read_csv($1, header = false, auto_detect = false, "
+                             "columns = {'record': 'VARCHAR'}, delim = E'\\x01', quote = '', "
+                             "escape = '', ignore_errors = true))");
     } else if (file->format == TN_FILE_PARQUET) {
         tn_strbuf_puts(&sql, "SELECT CAST(");
         tn_load_sql_ident(&sql, file->columns[column].name);
-        tn_strbuf_puts(&sql, " AS VARCHAR) AS v, count(*) FROM read_parquet(");
-        tn_load_sql_string(&sql, file->path);
-        tn_strbuf_puts(&sql, ")");
+        tn_strbuf_puts(&sql, " AS VARCHAR) AS v, count(*) FROM read_parquet($1)");
     } else {
         tn_strbuf_printf(&sql, "SELECT trim(c%d) AS v, count(*) FROM ", column);
         csv_reader(file, &sql);
+        csv_params(file, delimiter, params);
+        count = 2;
     }
     tn_strbuf_printf(&sql,
                      " WHERE v IS NOT NULL AND v <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT %d",
                      MAX_DISTINCT + 1);
     duckdb_result result;
-    bool ok = tn_db_query(db, tn_strbuf_cstr(&sql), &result, err);
+    bool ok = tn_db_query_params(db, tn_strbuf_cstr(&sql), params, count, &result, err);
+    tn_strbuf_free(&path);
     for (idx_t r = 0; ok && r < duckdb_row_count(&result); r++) {
         if (r == MAX_DISTINCT) {
             out->more = true;
@@ -639,11 +664,20 @@ static bool read_distinct(tn_db *db, const source_file *file, int column, distin
         }
         char *value = duckdb_value_varchar(&result, 0, r);
         out->values[out->count] = strdup(value != NULL ? value : "");
-        out->counts[out->count++] = duckdb_value_int64(&result, 1, r);
         duckdb_free(value);
+        if (out->values[out->count] == NULL) {
+            ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory reading %s's values",
+                              file->relative);
+            break;
+        }
+        out->counts[out->count++] = duckdb_value_int64(&result, 1, r);
     }
     duckdb_destroy_result(&result);
     tn_strbuf_free(&sql);
+    for (int i = 0; !ok && i < out->count; i++) /* nothing is left to free after a failure */
+        free(out->values[i]);
+    if (!ok)
+        out->count = 0;
     return ok;
 }
 
@@ -1050,6 +1084,8 @@ static bool read_folder(tn_db *db, folder *f, tn_error *err) {
             ok = sample_parquet(db, file, err);
         else
             ok = sample_csv(db, file, err);
+        if (ok && file->out_of_memory)
+            ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory keeping its columns and samples");
         if (!ok)
             tn_error_prefix(err, "%s", file->relative);
     }
@@ -1066,6 +1102,11 @@ bool tn_propose_mapping(const tn_contract *contract, const char *dir, tn_strbuf 
     if (f == NULL)
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     list_files(dir, "", 0, f);
+    if (f->out_of_memory) {
+        free_folder(f);
+        free(f);
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory listing %s", dir);
+    }
     summary->files = f->count;
     tn_db *db = NULL;
     bool ok =

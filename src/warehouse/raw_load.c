@@ -23,6 +23,7 @@
 #include "warehouse/load_sql.h"
 #include "warehouse/load_state.h"
 #include "warehouse/query.h"
+#include "warehouse/template.h"
 
 struct tn_raw_load {
     tn_load_state state;
@@ -63,80 +64,58 @@ static const char *table_name(int t) {
 /* One problem found outside SQL (a file, a header, the mapping); line < 0 when none. */
 static bool add_problem(tn_db *db, int t, int file_index, long line, const char *column,
                         const char *value, const char *kind, const char *expected, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "INSERT INTO tn_problems (table_name, file_index, line, column_name, "
-                         "value, kind, expected) VALUES (");
-    tn_load_sql_string(&sql, table_name(t));
-    tn_strbuf_printf(&sql, ", %d, ", file_index);
-    if (line >= 0)
-        tn_strbuf_printf(&sql, "%ld, ", line);
-    else
-        tn_strbuf_puts(&sql, "NULL, ");
+    char index_text[16], line_text[24];
+    snprintf(index_text, sizeof index_text, "%d", file_index);
+    snprintf(line_text, sizeof line_text, "%ld", line);
     /* DuckDB's messages end with an echo of the statement ("\n\nLINE 1: ..."): not for people */
     tn_strbuf reason = TN_STRBUF_INIT;
     const char *echo = strstr(expected, "\n\nLINE ");
-    tn_strbuf_append(&reason, expected,
-                     echo != NULL ? (size_t)(echo - expected) : strlen(expected));
-    const char *texts[] = {column, value, kind, tn_strbuf_cstr(&reason)};
-    for (int i = 0; i < 4; i++) {
-        tn_load_sql_string(&sql, texts[i]);
-        tn_strbuf_puts(&sql, i < 3 ? ", " : ")");
-    }
+    bool ok = tn_strbuf_append(&reason, expected,
+                               echo != NULL ? (size_t)(echo - expected) : strlen(expected)) ||
+              tn_error_set(err, TN_ERR_NOMEM, "out of memory recording a problem");
+    const char *params[] = {table_name(t), index_text, line >= 0 ? line_text : NULL, column,
+                            value,         kind,       tn_strbuf_cstr(&reason)};
+    ok = ok && tn_db_exec_params(db, tn_embedded_text("sql/load/add_problem.sql"), params, 7, err);
     tn_strbuf_free(&reason);
-    bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err);
-    tn_strbuf_free(&sql);
     return ok;
 }
 
 static bool add_file_row(tn_db *db, int t, int file_index, const char *display, const char *format,
                          size_t columns, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "INSERT INTO tn_files VALUES (");
-    tn_load_sql_string(&sql, table_name(t));
-    tn_strbuf_printf(&sql, ", %d, ", file_index);
-    tn_load_sql_string(&sql, display);
-    tn_strbuf_puts(&sql, ", ");
-    tn_load_sql_string(&sql, format);
-    tn_strbuf_printf(&sql, ", %zu)", columns);
-    bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err);
-    tn_strbuf_free(&sql);
-    return ok;
+    char index_text[16], columns_text[24];
+    snprintf(index_text, sizeof index_text, "%d", file_index);
+    snprintf(columns_text, sizeof columns_text, "%zu", columns);
+    const char *params[] = {table_name(t), index_text, display, format, columns_text};
+    return tn_db_exec_params(db, tn_embedded_text("sql/load/add_file.sql"), params, 5, err);
 }
 
 /* ---- setting up ------------------------------------------------------------------------------ */
 
 static bool record_column_sources(tn_raw_load *load, tn_db *db, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "INSERT INTO tn_column_sources VALUES ('', '', NULL)");
-    for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
+    const char *sql = tn_embedded_text("sql/load/add_column_source.sql");
+    const char *none[] = {"", "", NULL}; /* the table is never empty */
+    bool ok = tn_db_exec_params(db, sql, none, 3, err);
+    for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
         const tn_contract_table *table = &load->state.contract->tables[t];
-        for (int c = 0; c < table->column_count; c++) {
+        for (int c = 0; ok && c < table->column_count; c++) {
             const tn_column_source *column = &load->state.mapping->tables[t].columns[c];
             if (!column->mapped)
                 continue;
-            tn_strbuf_puts(&sql, ", (");
-            tn_load_sql_string(&sql, table->name);
-            tn_strbuf_puts(&sql, ", ");
-            tn_load_sql_string(&sql, table->columns[c].name);
-            tn_strbuf_puts(&sql, ", ");
-            tn_load_sql_string(&sql, column->sql != NULL ? "sql" : column->column);
-            tn_strbuf_puts(&sql, ")");
+            const char *params[] = {table->name, table->columns[c].name,
+                                    column->sql != NULL ? "sql" : column->column};
+            ok = tn_db_exec_params(db, sql, params, 3, err);
         }
     }
-    bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err);
-    tn_strbuf_free(&sql);
     return ok;
 }
 
 static bool set_up(tn_raw_load *load, tn_db *db, const tn_load_limits *limits, tn_error *err) {
-    char today[TN_DATE_BUF], as_of[TN_DATE_BUF], sql[256];
-    tn_date_format(limits->today, today);
-    tn_date_format(limits->as_of, as_of);
-    snprintf(sql, sizeof sql, "INSERT INTO tn_load_params VALUES (DATE '%s', %s%s%s)", today,
-             limits->as_of_given ? "DATE '" : "NULL", limits->as_of_given ? as_of : "",
-             limits->as_of_given ? "'" : "");
+    char today[TN_DATE_BUF], as_of[TN_DATE_BUF];
+    const char *params[] = {tn_date_format(limits->today, today),
+                            limits->as_of_given ? tn_date_format(limits->as_of, as_of) : NULL};
     if (!tn_db_exec(db, tn_embedded_text("sql/load/setup.sql"), err) ||
-        !tn_db_exec(db, tn_embedded_text("sql/load/parse.sql"), err) || !tn_db_exec(db, sql, err) ||
+        !tn_db_exec(db, tn_embedded_text("sql/load/parse.sql"), err) ||
+        !tn_db_exec_params(db, tn_embedded_text("sql/load/params.sql"), params, 2, err) ||
         !record_column_sources(load, db, err))
         return false;
     const char *mapping_name =
@@ -159,14 +138,10 @@ static bool check_zones(tn_raw_load *load, tn_db *db, int t, bool *usable, tn_er
         if (table->columns[c].kind != TN_KIND_TIMESTAMP || !source->columns[c].mapped)
             continue;
         const char *zone = tn_load_sql_timezone(&source->columns[c], source);
-        tn_strbuf sql = TN_STRBUF_INIT;
-        tn_strbuf_puts(&sql, "SELECT timezone(");
-        tn_load_sql_string(&sql, zone);
-        tn_strbuf_puts(&sql, ", TIMESTAMP '2020-01-01 00:00:00')");
+        const char *params[] = {zone};
         tn_error ignored;
-        bool known = tn_db_exec(db, tn_strbuf_cstr(&sql), &ignored);
-        tn_strbuf_free(&sql);
-        if (!known) {
+        if (!tn_db_exec_params(db, tn_embedded_text("sql/load/check_timezone.sql"), params, 1,
+                               &ignored)) {
             *usable = false;
             char where[96];
             snprintf(where, sizeof where, "%s.timezone", table->columns[c].name);
@@ -190,13 +165,13 @@ static bool check_formats(tn_raw_load *load, tn_db *db, int t, bool *usable, tn_
     bool ok = true;
     for (int c = 0; ok && c < table->column_count; c++) {
         const tn_column_source *column = &source->columns[c];
-        tn_strbuf sql = TN_STRBUF_INIT;
-        tn_strbuf_puts(&sql, "SELECT try_strptime('', ");
-        bool patterns = column->mapped && tn_mapping_time_patterns(column->format, &sql);
-        tn_strbuf_puts(&sql, ")");
+        tn_strbuf patterns = TN_STRBUF_INIT, sql = TN_STRBUF_INIT;
+        bool parsed = column->mapped && tn_mapping_time_patterns(column->format, &patterns);
+        const tn_template_var vars[] = {{"patterns", tn_strbuf_cstr(&patterns)}, {NULL, NULL}};
+        ok = !parsed || tn_template_render_file("sql/load/check_format.sql", vars, &sql, err);
         tn_error reason;
         tn_error_clear(&reason);
-        if (patterns && !tn_db_exec(db, tn_strbuf_cstr(&sql), &reason)) {
+        if (ok && parsed && !tn_db_exec(db, tn_strbuf_cstr(&sql), &reason)) {
             *usable = false;
             char where[96], expected[TN_ERROR_MESSAGE_MAX + 64];
             snprintf(where, sizeof where, "%s.format", table->columns[c].name);
@@ -205,6 +180,7 @@ static bool check_formats(tn_raw_load *load, tn_db *db, int t, bool *usable, tn_
             ok = add_problem(db, t, MAPPING_FILE, column->line, where, column->format,
                              "unknown date format", expected, err);
         }
+        tn_strbuf_free(&patterns);
         tn_strbuf_free(&sql);
     }
     return ok;
@@ -473,33 +449,30 @@ static bool read_table(tn_raw_load *load, tn_db *db, int t, tn_error *err) {
 
 /* tn_rejects: DuckDB's rejected records of every file it read as CSV. */
 static bool create_rejects_view(tn_raw_load *load, tn_db *db, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "CREATE OR REPLACE TEMP VIEW tn_rejects AS SELECT NULL::VARCHAR AS "
-                         "table_name, NULL::INTEGER AS file_index, NULL::BIGINT AS line, "
-                         "NULL::VARCHAR AS column_name, NULL::VARCHAR AS error_type, "
-                         "NULL::VARCHAR AS csv_line, NULL::VARCHAR AS error_message WHERE false");
+    tn_strbuf files = TN_STRBUF_INIT, sql = TN_STRBUF_INIT;
     bool ok = true;
     for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
         for (size_t k = 0; ok && k < load->state.sets[t].count; k++) {
             if (!load->state.sets[t].files[k].loaded ||
                 load->state.mapping->tables[t].format == TN_FILE_PARQUET)
                 continue;
-            char exists_sql[256];
+            char rejects[64];
             uint64_t exists = 0;
-            snprintf(exists_sql, sizeof exists_sql,
-                     "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = "
-                     "'tn_rejects_%d_%zu'",
-                     t, k);
-            ok = tn_query_count(db, exists_sql, &exists, err);
+            snprintf(rejects, sizeof rejects, "tn_rejects_%d_%zu", t, k);
+            const char *params[] = {rejects};
+            ok = tn_query_count_params(db, tn_embedded_text("sql/load/temp_table_exists.sql"),
+                                       params, 1, &exists, err);
             if (ok && exists)
-                tn_strbuf_printf(&sql,
+                tn_strbuf_printf(&files,
                                  " UNION ALL SELECT '%s', %zu, line, column_name, "
-                                 "CAST(error_type AS VARCHAR), csv_line, error_message FROM "
-                                 "tn_rejects_%d_%zu",
-                                 table_name(t), k, t, k);
+                                 "CAST(error_type AS VARCHAR), csv_line, error_message FROM %s",
+                                 table_name(t), k, rejects);
         }
     }
-    ok = ok && tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    const tn_template_var vars[] = {{"files", tn_strbuf_cstr(&files)}, {NULL, NULL}};
+    ok = ok && tn_template_render_file("sql/load/rejects_view.sql", vars, &sql, err) &&
+         tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&files);
     tn_strbuf_free(&sql);
     return ok;
 }
@@ -535,35 +508,45 @@ static bool drop_bad_columns(tn_raw_load *load, tn_db *db, tn_error *err) {
 
 /* ---- the whole stage ------------------------------------------------------------------------- */
 
+/* The rows DuckDB read from file k of table t (its load table). */
+static bool count_file_rows(tn_db *db, int t, size_t k, uint64_t *rows, tn_error *err) {
+    char table[64];
+    snprintf(table, sizeof table, "tn_load_%d_%zu", t, k);
+    const tn_template_var vars[] = {{"table", table}, {NULL, NULL}};
+    tn_strbuf sql = TN_STRBUF_INIT;
+    bool ok = tn_template_render_file("sql/load/file_rows.sql", vars, &sql, err) &&
+              tn_query_count(db, tn_strbuf_cstr(&sql), rows, err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
 static bool count_summary(tn_raw_load *load, tn_db *db, tn_error *err) {
     tn_load_summary *s = &load->summary;
-    bool ok =
-        tn_query_count(db, "SELECT count(*) FROM tn_problems WHERE NOT consequence", &s->problems,
-                       err) &&
-        tn_query_count(db, "SELECT count(*) FROM tn_problems WHERE consequence", &s->consequences,
-                       err) &&
-        tn_query_count(db,
-                       "SELECT count(DISTINCT (table_name, file_index, coalesce(row_index, -1), "
-                       "coalesce(duckdb_line, -1))) FROM tn_problems WHERE row_index IS NOT "
-                       "NULL OR duckdb_line IS NOT NULL",
-                       &s->rejected_rows, err);
+    size_t rows = 0;
+    int64_t *totals =
+        tn_query_numbers(db, tn_embedded_text("sql/load/summary_counts.sql"), 3, &rows, err);
+    bool ok = totals != NULL &&
+              (rows == 1 || tn_error_set(err, TN_ERR_INTERNAL,
+                                         "sql/load/summary_counts.sql: %zu rows, not one", rows));
+    if (ok) {
+        s->problems = (uint64_t)totals[0];
+        s->consequences = (uint64_t)totals[1];
+        s->rejected_rows = (uint64_t)totals[2];
+    }
+    free(totals);
     for (int t = 0; ok && t < TN_RAW_TABLE_COUNT; t++) {
-        char sql[256];
-        uint64_t rejected = 0, rows = 0;
-        snprintf(sql, sizeof sql,
-                 "SELECT count(DISTINCT (file_index, line)) FROM tn_rejects WHERE table_name = "
-                 "'%s'",
-                 table_name(t));
-        ok = tn_query_count(db, sql, &rejected, err);
+        uint64_t rejected = 0, rows_read = 0;
+        const char *params[] = {table_name(t)};
+        ok = tn_query_count_params(db, tn_embedded_text("sql/load/rejected_lines.sql"), params, 1,
+                                   &rejected, err);
         for (size_t k = 0; ok && k < load->state.sets[t].count; k++) {
             if (!load->state.sets[t].files[k].loaded)
                 continue;
             uint64_t file_rows = 0;
-            snprintf(sql, sizeof sql, "SELECT count(*) FROM tn_load_%d_%zu", t, k);
-            ok = tn_query_count(db, sql, &file_rows, err);
-            rows += file_rows;
+            ok = count_file_rows(db, t, k, &file_rows, err);
+            rows_read += file_rows;
         }
-        s->rows_read[t] = rows + rejected;
+        s->rows_read[t] = rows_read + rejected;
     }
     return ok;
 }

@@ -12,36 +12,37 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/alloc.h"
+#include "common/embedded.h"
 #include "common/strbuf.h"
+#include "warehouse/template.h"
 
-/* The settings, in order: allowed_paths must be set while external access is still on. */
-static const char *const lock_down_settings[] = {
-    "SET enable_external_access = false",    "SET autoinstall_known_extensions = false",
-    "SET autoload_known_extensions = false", "SET allow_community_extensions = false",
-    "SET allow_unsigned_extensions = false", "SET allow_persistent_secrets = false",
-    "SET lock_configuration = true",
-};
+/* The paths granted so far, each followed by a NUL. */
+typedef struct {
+    tn_strbuf names;
+    size_t count;
+} path_list;
 
-/* Adds 'text' (quotes doubled) to a DuckDB list literal being built. */
-static void add_quoted(tn_strbuf *list, const char *text) {
-    tn_strbuf_puts(list, list->length > 1 ? ", '" : "'");
-    for (const char *c = text; *c != '\0'; c++)
-        tn_strbuf_append(list, *c == '\'' ? "''" : c, *c == '\'' ? 2 : 1);
-    tn_strbuf_putc(list, '\'');
+static bool add_path(path_list *list, const char *path, tn_error *err) {
+    if (!tn_strbuf_append(&list->names, path, strlen(path) + 1))
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory granting %s", path);
+    list->count++;
+    return true;
 }
 
 /* One readable file, as spelled and as an absolute path. */
-static void grant_file(tn_strbuf *list, const char *path) {
+static bool grant_file(path_list *list, const char *path, tn_error *err) {
     char absolute[PATH_MAX];
-    add_quoted(list, path);
-    if (realpath(path, absolute) != NULL && strcmp(absolute, path) != 0)
-        add_quoted(list, absolute);
+    if (!add_path(list, path, err))
+        return false;
+    return realpath(path, absolute) == NULL || strcmp(absolute, path) == 0 ||
+           add_path(list, absolute, err);
 }
 
 enum { MAX_GRANTED_FILES = 10000, MAX_DEPTH = 16 };
 
 /* The regular files under `dir` (not through links to directories), at most MAX_GRANTED_FILES. */
-static bool grant_tree(tn_strbuf *list, const char *dir, int depth, size_t *files, tn_error *err) {
+static bool grant_tree(path_list *list, const char *dir, int depth, size_t *files, tn_error *err) {
     DIR *listing = opendir(dir);
     if (listing == NULL)
         return tn_error_set(err, TN_ERR_INPUT, "%s: %s", dir, strerror(errno));
@@ -59,7 +60,7 @@ static bool grant_tree(tn_strbuf *list, const char *dir, int depth, size_t *file
             ok = grant_tree(list, tn_strbuf_cstr(&path), depth + 1, files, err);
         else if (stat(tn_strbuf_cstr(&path), &info) == 0 && S_ISREG(info.st_mode) &&
                  ++*files <= MAX_GRANTED_FILES)
-            grant_file(list, tn_strbuf_cstr(&path));
+            ok = grant_file(list, tn_strbuf_cstr(&path), err);
         tn_strbuf_free(&path);
     }
     closedir(listing);
@@ -67,14 +68,12 @@ static bool grant_tree(tn_strbuf *list, const char *dir, int depth, size_t *file
 }
 
 /* A file, or the regular files under a directory. */
-static bool grant(tn_strbuf *list, const char *path, tn_error *err) {
+static bool grant(path_list *list, const char *path, tn_error *err) {
     struct stat info;
     if (stat(path, &info) != 0)
         return tn_error_set(err, TN_ERR_INPUT, "%s: %s", path, strerror(errno));
-    if (!S_ISDIR(info.st_mode)) {
-        grant_file(list, path);
-        return true;
-    }
+    if (!S_ISDIR(info.st_mode))
+        return grant_file(list, path, err);
     size_t files = 0;
     if (!grant_tree(list, path, 0, &files, err))
         return false;
@@ -85,22 +84,36 @@ static bool grant(tn_strbuf *list, const char *path, tn_error *err) {
                         path, files, MAX_GRANTED_FILES);
 }
 
+/* SET allowed_paths to the granted paths, each a bound parameter. */
+static bool allow_paths(tn_db *db, const path_list *list, tn_error *err) {
+    const char **params = tn_alloc_array(list->count, sizeof *params, "granted paths", err);
+    tn_strbuf placeholders = TN_STRBUF_INIT, sql = TN_STRBUF_INIT;
+    const char *name = list->names.data;
+    bool ok = params != NULL;
+    for (size_t i = 0; ok && i < list->count; i++) {
+        params[i] = name;
+        name += strlen(name) + 1;
+        ok = tn_strbuf_printf(&placeholders, "%s$%zu", i > 0 ? ", " : "", i + 1) ||
+             tn_error_set(err, TN_ERR_NOMEM, "out of memory granting %zu paths", list->count);
+    }
+    const tn_template_var vars[] = {{"paths", tn_strbuf_cstr(&placeholders)}, {NULL, NULL}};
+    ok = ok && tn_template_render_file("sql/sandbox/allowed_paths.sql", vars, &sql, err) &&
+         tn_db_exec_params(db, tn_strbuf_cstr(&sql), params, list->count, err);
+    free(params);
+    tn_strbuf_free(&placeholders);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
 static bool lock_down(tn_db *db, const char *const *readable, size_t count, tn_error *err) {
-    tn_strbuf list = TN_STRBUF_INIT;
-    tn_strbuf_puts(&list, "[");
+    path_list list = {TN_STRBUF_INIT, 0};
     bool ok = true;
     for (size_t i = 0; ok && i < count; i++)
         ok = grant(&list, readable[i], err);
-    tn_strbuf_puts(&list, "]");
-    if (ok && list.length > 2) {
-        tn_strbuf statement = TN_STRBUF_INIT;
-        tn_strbuf_printf(&statement, "SET allowed_paths = %s", tn_strbuf_cstr(&list));
-        ok = tn_db_exec(db, tn_strbuf_cstr(&statement), err);
-        tn_strbuf_free(&statement);
-    }
-    for (size_t i = 0; ok && i < sizeof lock_down_settings / sizeof *lock_down_settings; i++)
-        ok = tn_db_exec(db, lock_down_settings[i], err);
-    tn_strbuf_free(&list);
+    /* allowed_paths must be set while external access is still on */
+    ok = ok && (list.count == 0 || allow_paths(db, &list, err)) &&
+         tn_db_exec(db, tn_embedded_text("sql/sandbox/lock_down.sql"), err);
+    tn_strbuf_free(&list.names);
     return ok;
 }
 

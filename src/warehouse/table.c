@@ -35,6 +35,8 @@ static bool describe_columns(duckdb_result *result, tn_table *table, tn_error *e
     for (size_t c = 0; c < table->columns; c++) {
         duckdb_type type = duckdb_column_type(result, c);
         table->names[c] = strdup(duckdb_column_name(result, c));
+        if (table->names[c] == NULL)
+            return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
         if (type != DUCKDB_TYPE_DOUBLE && type != DUCKDB_TYPE_VARCHAR)
             return tn_error_set(err, TN_ERR_INTERNAL, "column '%s' is neither DOUBLE nor VARCHAR",
                                 table->names[c]);
@@ -43,7 +45,9 @@ static bool describe_columns(duckdb_result *result, tn_table *table, tn_error *e
     return true;
 }
 
-static void copy_chunk(duckdb_data_chunk chunk, idx_t size, tn_table *table) {
+/* Appends the chunk's rows; false when a text could not be copied (out of memory). */
+static bool copy_chunk(duckdb_data_chunk chunk, idx_t size, tn_table *table) {
+    bool ok = true;
     for (size_t c = 0; c < table->columns; c++) {
         duckdb_vector vector = duckdb_data_chunk_get_vector(chunk, c);
         uint64_t *validity = duckdb_vector_get_validity(vector);
@@ -56,23 +60,24 @@ static void copy_chunk(duckdb_data_chunk chunk, idx_t size, tn_table *table) {
                 table->texts[c][row] =
                     valid ? strndup(duckdb_string_t_data(text), duckdb_string_t_length(*text))
                           : NULL;
+                ok = ok && (!valid || table->texts[c][row] != NULL);
             } else {
                 table->numbers[c][row] = valid ? ((double *)data)[r] : NAN;
             }
         }
     }
-    table->rows += size;
+    table->rows += size; /* the rows copied so far are freed with the table either way */
+    return ok;
 }
 
-bool tn_table_query(tn_db *db, const char *sql, tn_table *out, tn_error *err) {
-    memset(out, 0, sizeof *out);
-    duckdb_result result;
-    bool ok = tn_db_query(db, sql, &result, err) && describe_columns(&result, out, err);
+/* Reads every row of `result` (when `ok`: the query ran) into `out`, and destroys it. */
+static bool read_result(duckdb_result *result, bool ok, tn_table *out, tn_error *err) {
+    ok = ok && describe_columns(result, out, err);
     size_t capacity = 1; /* so an empty result still has (empty) columns */
     if (ok && !grow_columns(out, capacity))
         ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     duckdb_data_chunk chunk;
-    while (ok && (chunk = duckdb_fetch_chunk(result)) != NULL) {
+    while (ok && (chunk = duckdb_fetch_chunk(*result)) != NULL) {
         idx_t size = duckdb_data_chunk_get_size(chunk);
         if (out->rows + size > capacity) {
             capacity = capacity < 1024 ? 1024 : capacity;
@@ -81,12 +86,27 @@ bool tn_table_query(tn_db *db, const char *sql, tn_table *out, tn_error *err) {
             if (!grow_columns(out, capacity))
                 ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
         }
-        if (ok)
-            copy_chunk(chunk, size, out);
+        if (ok && !copy_chunk(chunk, size, out))
+            ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
         duckdb_destroy_data_chunk(&chunk);
     }
-    duckdb_destroy_result(&result);
+    duckdb_destroy_result(result);
     return ok;
+}
+
+bool tn_table_query(tn_db *db, const char *sql, tn_table *out, tn_error *err) {
+    memset(out, 0, sizeof *out);
+    duckdb_result result;
+    bool ok = tn_db_query(db, sql, &result, err);
+    return read_result(&result, ok, out, err);
+}
+
+bool tn_table_query_params(tn_db *db, const char *sql, const char *const *params, size_t count,
+                           tn_table *out, tn_error *err) {
+    memset(out, 0, sizeof *out);
+    duckdb_result result;
+    bool ok = tn_db_query_params(db, sql, params, count, &result, err);
+    return read_result(&result, ok, out, err);
 }
 
 static long find_column(const tn_table *table, const char *name, bool text) {

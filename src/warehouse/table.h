@@ -27,6 +27,14 @@ typedef struct {
  */
 bool tn_table_query(tn_db *db, const char *sql, tn_table *out, tn_error *err);
 
+/*
+ * tn_table_query for one statement with parameters: $1 .. $count are bound
+ * to params[] as text (NULL: SQL NULL), as tn_db_query_params does, so a
+ * value (a customer id) is never pasted into the SQL. Same ownership.
+ */
+bool tn_table_query_params(tn_db *db, const char *sql, const char *const *params, size_t count,
+                           tn_table *out, tn_error *err);
+
 /* A column by name: the numbers or the texts, or NULL when there is no such column of that kind. */
 const double *tn_table_numbers(const tn_table *table, const char *name);
 char *const *tn_table_texts(const tn_table *table, const char *name);

@@ -6,6 +6,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "common/embedded.h"
+
 enum { MAX_NAME = 128 };
 
 typedef struct {
@@ -105,14 +107,14 @@ static bool walk(const char *path, const char *text, tn_template_resolver resolv
         const char *open = strchr(p, '{');
         if (open == NULL || (open[1] != '{' && open[1] != '%' && open[1] != '#')) {
             const char *stop = open == NULL ? p + strlen(p) : open + 1;
-            if (out != NULL)
-                tn_strbuf_append(out, p, (size_t)(stop - p));
+            if (out != NULL && !tn_strbuf_append(out, p, (size_t)(stop - p)))
+                return tn_error_set(err, TN_ERR_NOMEM, "%s: out of memory", path);
             site.line += count_lines(p, stop);
             p = stop;
             continue;
         }
-        if (out != NULL)
-            tn_strbuf_append(out, p, (size_t)(open - p));
+        if (out != NULL && !tn_strbuf_append(out, p, (size_t)(open - p)))
+            return tn_error_set(err, TN_ERR_NOMEM, "%s: out of memory", path);
         site.line += count_lines(p, open);
         char closer[3] = {open[1] == '{' ? '}' : open[1], '}', '\0'};
         const char *close = strstr(open + 2, closer);
@@ -146,4 +148,39 @@ bool tn_template_render(const char *path, const char *text, tn_template_resolver
 bool tn_template_scan(const char *path, const char *text, tn_template_resolver visit, void *context,
                       tn_error *err) {
     return walk(path, text, visit, context, NULL, err);
+}
+
+typedef struct {
+    const char *path;
+    const tn_template_var *vars;
+} file_context;
+
+/* var() from the list; anything else is a bug in the file. */
+static bool resolve_var(void *context, const tn_template_expression *expression, tn_strbuf *out,
+                        tn_error *err) {
+    const file_context *file = context;
+    if (expression->kind != TN_TEMPLATE_VAR)
+        return tn_error_set(err, TN_ERR_INTERNAL, "%s:%d: only var() can be used here", file->path,
+                            expression->line);
+    for (const tn_template_var *var = file->vars; var != NULL && var->name != NULL; var++)
+        if (strcmp(var->name, expression->first) == 0)
+            return tn_strbuf_puts(out, var->value) ||
+                   tn_error_set(err, TN_ERR_NOMEM, "%s: out of memory", file->path);
+    return tn_error_set(err, TN_ERR_INTERNAL, "%s:%d: var('%s') has no value", file->path,
+                        expression->line, expression->first);
+}
+
+bool tn_template_render_file(const char *path, const tn_template_var *vars, tn_strbuf *out,
+                             tn_error *err) {
+    const char *text = tn_embedded_text(path);
+    if (text == NULL)
+        return tn_error_set(err, TN_ERR_INTERNAL, "%s is not built into tenure", path);
+    file_context context = {path, vars};
+    tn_error render_err;
+    tn_error_clear(&render_err);
+    if (walk(path, text, resolve_var, &context, out, &render_err))
+        return true;
+    /* a template the binary carries that does not parse is a bug, not the user's input */
+    return tn_error_set(err, render_err.code == TN_ERR_INPUT ? TN_ERR_INTERNAL : render_err.code,
+                        "%s", render_err.message);
 }

@@ -9,6 +9,10 @@
  * and {# comments #}. Anything else inside {{ }} or {% %} is an error that
  * names the file and line, so a model never silently runs with a template
  * left in it.
+ *
+ * The loader's and the build's own statements under sql/ use var() alone,
+ * for the parts of a fixed statement that are written at run time (a table
+ * name, a list of columns): tn_template_render_file.
  */
 #ifndef TN_WAREHOUSE_TEMPLATE_H
 #define TN_WAREHOUSE_TEMPLATE_H
@@ -36,6 +40,12 @@ typedef struct {
 typedef bool (*tn_template_resolver)(void *context, const tn_template_expression *expression,
                                      tn_strbuf *out, tn_error *err);
 
+/* Values of {{ var('...') }} during a render. */
+typedef struct {
+    const char *name;
+    const char *value;
+} tn_template_var;
+
 /*
  * Renders `text` (from `path`, for messages) into `out`, replacing each
  * expression with what `resolve` gives. A NULL `resolve` only checks the
@@ -43,6 +53,17 @@ typedef bool (*tn_template_resolver)(void *context, const tn_template_expression
  */
 bool tn_template_render(const char *path, const char *text, tn_template_resolver resolve,
                         void *context, tn_strbuf *out, tn_error *err);
+
+/*
+ * Renders the embedded file at `path` ("sql/load/row_count.sql") into `out`,
+ * each {{ var('name') }} replaced by its value in `vars` (a list ended by a
+ * NULL name). A value is pasted as it is, so it must be SQL the caller
+ * wrote (an identifier of its own, a list of columns), never data: data is
+ * a bound parameter ($1). A missing file, an unknown var, ref() or
+ * source() is TN_ERR_INTERNAL naming the file and line.
+ */
+bool tn_template_render_file(const char *path, const tn_template_var *vars, tn_strbuf *out,
+                             tn_error *err);
 
 /*
  * Calls `visit` for every expression in `text` (for finding a model's refs).

@@ -256,6 +256,10 @@ expect_contains stderr "churned on ${churned##*,}: only active customers are sco
 run "$TENURE" score --db "$DB" --models "$WORK/models" --customer no-such-id
 expect_status 1 "an unknown customer"
 expect_contains stderr "--customer no-such-id: no such customer" "says so"
+# the id is bound, not pasted into SQL: quotes in it are just part of an unknown id
+run "$TENURE" score --db "$DB" --models "$WORK/models" --customer "x' OR '1'='1"
+expect_status 1 "an id that looks like SQL"
+expect_contains stderr "--customer x' OR '1'='1: no such customer" "is an unknown customer"
 run "$TENURE" score --db "$DB" --models "$WORK/models"
 expect_status 2 "neither --customer nor --all"
 
