@@ -14,6 +14,7 @@
 #include <duckdb.h>
 #include <jansson.h>
 
+#include "common/alloc.h"
 #include "common/file.h"
 #include "common/json.h"
 #include "ml/calibration.h"
@@ -66,7 +67,9 @@ static bool split_rows(const tn_table *rows, const tn_snapshots *snapshots, data
     split->to[TEST] = snapshots->dates[k - 1];
     const double *day = tn_table_numbers(rows, "snapshot_day");
     for (int s = 0; s < 3; s++)
-        split->rows[s] = malloc((rows->rows + 1) * sizeof *split->rows[s]);
+        if ((split->rows[s] = tn_alloc_array(rows->rows, sizeof *split->rows[s],
+                                             "a slice's row indexes", err)) == NULL)
+            return false;
     for (size_t r = 0; r < rows->rows; r++) {
         tn_day t = (tn_day)day[r];
         int slice = t >= first_test                                         ? TEST
@@ -90,17 +93,20 @@ typedef struct {
     size_t rows, positives;
 } slice_data;
 
-static void gather(const float *x, const double *label, size_t columns, const size_t *rows,
-                   size_t count, slice_data *out) {
-    out->x = malloc((count * columns + 1) * sizeof *out->x);
-    out->label = malloc((count + 1) * sizeof *out->label);
+static bool gather(const float *x, const double *label, size_t columns, const size_t *rows,
+                   size_t count, slice_data *out, tn_error *err) {
+    out->x = tn_alloc_array(count * columns, sizeof *out->x, "a slice's features", err);
+    out->label = out->x ? tn_alloc_array(count, sizeof *out->label, "a slice's labels", err) : NULL;
     out->rows = count;
     out->positives = 0;
+    if (out->label == NULL)
+        return false;
     for (size_t i = 0; i < count; i++) {
         memcpy(out->x + i * columns, x + rows[i] * columns, columns * sizeof *x);
         out->label[i] = (float)label[rows[i]];
         out->positives += label[rows[i]] > 0.5;
     }
+    return true;
 }
 
 static void slice_free(slice_data *slice) {
@@ -167,10 +173,16 @@ static json_t *split_json(const training_run *run) {
 
 /* Test-set metrics of the calibrated probabilities (and the AUC of the trees' margin beside them).
  */
-static json_t *metrics_json(const training_run *run) {
+static json_t *metrics_json(const training_run *run, tn_error *err) {
     const slice_data *test = &run->slices[TEST];
     size_t n = test->rows;
-    int *y = malloc((n + 1) * sizeof *y);
+    int *y = tn_alloc_array(n, sizeof *y, "the test labels", err);
+    double *fpr = y ? tn_alloc_array(n + 2, sizeof *fpr, "the ROC curve", err) : NULL;
+    double *tpr = fpr ? tn_alloc_array(n + 2, sizeof *tpr, "the ROC curve", err) : NULL;
+    if (tpr == NULL) {
+        free(y), free(fpr);
+        return NULL;
+    }
     for (size_t i = 0; i < n; i++)
         y[i] = test->label[i] > 0.5;
     const double *p = run->test_probability;
@@ -186,7 +198,6 @@ static json_t *metrics_json(const training_run *run) {
                                                   table.mean_predicted[b], "observed_rate",
                                                   table.observed_rate[b]));
     }
-    double *fpr = malloc((n + 2) * sizeof *fpr), *tpr = malloc((n + 2) * sizeof *tpr);
     size_t points = tn_roc_curve(p, y, n, fpr, tpr);
     json_t *roc_fpr = json_array(), *roc_tpr = json_array();
     size_t step = points > 101 ? points / 100 : 1; /* at most ~101 points for the charts */
@@ -267,7 +278,8 @@ static bool shap_json(training_run *run, json_t **out, tn_error *err) {
         for (size_t f = 0; f < features; f++)
             run->mean_abs_shap[f] += fabs(per_feature[f]) / (double)test->rows;
     }
-    size_t *order = malloc((features + 1) * sizeof *order);
+    size_t *order = ok ? tn_alloc_array(features, sizeof *order, "the features' order", err) : NULL;
+    ok = ok && order != NULL;
     for (size_t f = 0; ok && f < features; f++) { /* insertion sort by mean |SHAP|, descending */
         size_t j = f;
         while (j > 0 && run->mean_abs_shap[order[j - 1]] < run->mean_abs_shap[f]) {
@@ -338,8 +350,8 @@ static bool leakage_guard(training_run *run, tn_error *err) {
                   tn_error_set(err, TN_ERR_NOMEM, "out of memory for the test set's scores");
         bool fitted = ok && fit_trees(&run->slices[TRAIN], &run->slices[CALIBRATION], columns,
                                       &without, &round, &auc, &weight, err);
-        ok = fitted &&
-             tn_xgb_predict(&without, run->slices[TEST].x, run->slices[TEST].rows, p, err);
+        ok =
+            fitted && tn_xgb_predict(&without, run->slices[TEST].x, run->slices[TEST].rows, p, err);
         for (size_t i = 0; ok && i < run->slices[TEST].rows; i++)
             y[i] = run->slices[TEST].label[i] > 0.5;
         if (ok)
@@ -539,11 +551,12 @@ static bool train_model(training_run *run, tn_day as_of, const char *dir, tn_tra
     bool ok = tn_encoder_fit(run->specs, run->feature_count, run->rows, &run->encoder, err) &&
               split_rows(run->rows, run->snapshots, &run->split, err);
     size_t columns = run->encoder.column_count;
-    float *x = ok ? malloc((n * columns + 1) * sizeof *x) : NULL;
+    float *x = ok ? tn_alloc_array(n * columns, sizeof *x, "the snapshots' features", err) : NULL;
     ok = ok && x != NULL && tn_encoder_encode(&run->encoder, run->rows, x, err);
     const double *label = tn_table_numbers(run->rows, "label");
     for (int s = 0; ok && s < 3; s++)
-        gather(x, label, columns, run->split.rows[s], run->split.count[s], &run->slices[s]);
+        ok = gather(x, label, columns, run->split.rows[s], run->split.count[s], &run->slices[s],
+                    err);
     free(x);
     ok = ok &&
          fit_trees(&run->slices[TRAIN], &run->slices[CALIBRATION], columns, &run->trees,
@@ -552,12 +565,15 @@ static bool train_model(training_run *run, tn_day as_of, const char *dir, tn_tra
     json_t *shap = NULL;
     if (ok) {
         describe(run, as_of);
-        json_t *metrics = metrics_json(run);
-        json_object_set_new(metrics, "by_plan_tier", by_tier_json(run));
-        json_object_set_new(json_object_get(run->meta, "calibration"), "test",
-                            calibration_test_json(run, metrics));
-        json_object_set_new(run->meta, "metrics", json_pack("{s:o}", "test", metrics));
-        ok = shap_json(run, &shap, err);
+        json_t *metrics = metrics_json(run, err);
+        ok = metrics != NULL;
+        if (ok) {
+            json_object_set_new(metrics, "by_plan_tier", by_tier_json(run));
+            json_object_set_new(json_object_get(run->meta, "calibration"), "test",
+                                calibration_test_json(run, metrics));
+            json_object_set_new(run->meta, "metrics", json_pack("{s:o}", "test", metrics));
+        }
+        ok = ok && shap_json(run, &shap, err);
     }
     if (ok) {
         json_object_set_new(run->meta, "shap", shap);
