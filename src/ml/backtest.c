@@ -139,6 +139,8 @@ static json_t *deciles_json(const double *p, const int *y, size_t n, double *max
 static json_t *judgement(const double *p, const int *y, const double *mrr, size_t n) {
     double positives = 0, mean_p = 0, outcome_arr = 0;
     double *arr = malloc((n + 1) * sizeof *arr);
+    if (arr == NULL)
+        return NULL;
     for (size_t i = 0; i < n; i++) {
         positives += y[i];
         mean_p += p[i];
@@ -180,6 +182,10 @@ static bool judge_model(tn_db *db, const tn_ml_model *model, const char *table, 
         for (size_t i = 0; i < rows.rows; i++)
             y[i] = label[i] > 0.5;
         *out = judgement(scores.probability, y, tn_table_numbers(&rows, "mrr"), rows.rows);
+        if (*out == NULL)
+            ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory judging a backtest date");
+    }
+    if (ok) {
         json_object_set_new(*out, "model_version", json_string(model->version));
         json_object_set_new(*out, "calibration_method",
                             json_string(tn_calibration_method_name(model->calibration.method)));

@@ -62,7 +62,12 @@ static char **distinct_values(char *const *values, size_t n, size_t *count) {
         if (unique == 0 || strcmp(sorted[unique - 1], sorted[i]) != 0)
             sorted[unique++] = sorted[i];
     for (size_t i = 0; i < unique; i++)
-        sorted[i] = strdup(sorted[i]);
+        if ((sorted[i] = strdup(sorted[i])) == NULL) { /* the copies so far, then the list */
+            for (size_t j = 0; j < i; j++)
+                free(sorted[j]);
+            free(sorted);
+            return NULL;
+        }
     *count = unique;
     return sorted;
 }
@@ -83,6 +88,8 @@ static bool name_columns(tn_encoder *encoder) {
         const tn_encoded_feature *feature = &encoder->features[f];
         if (feature->kind != TN_FEATURE_CATEGORY) {
             encoder->column_names[feature->first_column] = strdup(feature->name);
+            if (encoder->column_names[feature->first_column] == NULL)
+                return false;
             continue;
         }
         for (size_t c = 0; c < feature->category_count; c++) {
@@ -104,6 +111,8 @@ bool tn_encoder_fit(const tn_feature_spec *specs, size_t count, const tn_table *
     for (size_t f = 0; f < count; f++) {
         tn_encoded_feature *feature = &out->features[f];
         feature->name = strdup(specs[f].name);
+        if (feature->name == NULL)
+            return tn_error_set(err, TN_ERR_NOMEM, "out of memory naming the features");
         feature->kind = specs[f].kind;
         if (feature->kind != TN_FEATURE_CATEGORY)
             continue;
@@ -112,6 +121,9 @@ bool tn_encoder_fit(const tn_feature_spec *specs, size_t count, const tn_table *
             return tn_error_set(err, TN_ERR_INTERNAL, "no column '%s' to learn categories from",
                                 specs[f].name);
         feature->categories = distinct_values(values, rows->rows, &feature->category_count);
+        if (feature->categories == NULL)
+            return tn_error_set(err, TN_ERR_NOMEM, "out of memory for the categories of '%s'",
+                                specs[f].name);
     }
     return name_columns(out) ? true : tn_error_set(err, TN_ERR_NOMEM, "out of memory");
 }
@@ -234,14 +246,23 @@ bool tn_encoder_from_json(const json_t *json, tn_encoder *out, tn_error *err) {
                                 f);
         tn_encoded_feature *feature = &out->features[f];
         feature->name = strdup(name);
+        if (feature->name == NULL)
+            return tn_error_set(err, TN_ERR_NOMEM, "out of memory reading the encoding");
         feature->kind = strcmp(kind, "category") == 0 ? TN_FEATURE_CATEGORY
                         : strcmp(kind, "bool") == 0   ? TN_FEATURE_BOOL
                                                       : TN_FEATURE_NUMBER;
         const json_t *categories = json_object_get(entry, "categories");
         feature->category_count = json_array_size(categories);
         feature->categories = calloc(feature->category_count + 1, sizeof *feature->categories);
-        for (size_t c = 0; c < feature->category_count; c++)
-            feature->categories[c] = strdup(json_string_value(json_array_get(categories, c)));
+        if (feature->categories == NULL)
+            return tn_error_set(err, TN_ERR_NOMEM, "out of memory reading the encoding");
+        for (size_t c = 0; c < feature->category_count; c++) {
+            const char *category = json_string_value(json_array_get(categories, c));
+            feature->categories[c] = category != NULL ? strdup(category) : NULL;
+            if (feature->categories[c] == NULL)
+                return tn_error_set(err, TN_ERR_MODEL, "encoding.features[%zu].categories[%zu]: %s",
+                                    f, c, category != NULL ? "out of memory" : "not a string");
+        }
     }
     if (!name_columns(out))
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");

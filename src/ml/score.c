@@ -73,6 +73,10 @@ static bool score_churn(tn_db *db, const tn_ml_model *churn, tn_score_set *out, 
     for (size_t r = 0; ok && r < rows.rows; r++) {
         tn_customer_score *c = &out->customers[r];
         c->customer_id = strdup(ids[r] != NULL ? ids[r] : "");
+        if (c->customer_id == NULL) {
+            ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory for the customers' ids");
+            break;
+        }
         snprintf(c->plan_tier, sizeof c->plan_tier, "%s", tiers[r] ? tiers[r] : "");
         snprintf(c->industry, sizeof c->industry, "%s", industries[r] ? industries[r] : "");
         c->mrr = mrr[r];
