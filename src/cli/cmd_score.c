@@ -76,8 +76,8 @@ static void explain_missing(tn_db *db, const char *id) {
 /* The scoring's answers, and when it ran. */
 typedef struct {
     const tn_answer_set *answers;
-    const tn_answer *one; /* --customer: its answer; NULL for --all */
-    char scored_at[32];   /* "YYYY-MM-DDTHH:MM:SSZ" */
+    const tn_answer *one;        /* --customer: its answer; NULL for --all */
+    char scored_at[TN_TIME_BUF]; /* "YYYY-MM-DDTHH:MM:SSZ" */
 } score_output;
 
 /*
@@ -157,9 +157,7 @@ static int answer_and_write(tn_db *db, const char *as_of, const tn_ml_model mode
     tn_answer_context_init(&context, as_of, &models[0], &models[1], scores);
     tn_answer_set answers = {0};
     score_output o = {.answers = &answers};
-    time_t now = time(NULL);
-    struct tm utc;
-    strftime(o.scored_at, sizeof o.scored_at, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &utc));
+    tn_time_format_utc(time(NULL), o.scored_at);
     int status = 0;
     if (!tn_answers_build(&context, scores, &answers, &err)) {
         tn_log_error("score: %s", err.message);

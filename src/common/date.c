@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Days from 0000-03-01 to 1970-01-01 in the shifted calendar. */
 enum { DAYS_0000_03_01_TO_EPOCH = 719468, DAYS_PER_ERA = 146097 };
@@ -222,5 +223,13 @@ char *tn_timestamp_format(tn_timestamp ts, char *out) {
     tn_day_to_civil(day, &year, &month, &dom);
     snprintf(out, TN_TIMESTAMP_BUF, "%04d-%02d-%02d %02d:%02d:%02d", year, month, dom,
              (int)(seconds / 3600), (int)(seconds / 60 % 60), (int)(seconds % 60));
+    return out;
+}
+
+char *tn_time_format_utc(time_t seconds, char *out) {
+    struct tm utc;
+    if (gmtime_r(&seconds, &utc) == NULL ||
+        strftime(out, TN_TIME_BUF, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0)
+        out[0] = '\0';
     return out;
 }

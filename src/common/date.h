@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "common/error.h"
 
@@ -73,6 +74,12 @@ tn_timestamp tn_day_start(tn_day day);
  * (`2026-3-1`), too long, or not a real date (`2026-02-30`).
  */
 bool tn_date_parse(const char *text, tn_day *out, tn_error *err);
+
+/* A moment in UTC as ISO 8601, "YYYY-MM-DDTHH:MM:SSZ", needs this many bytes. */
+#define TN_TIME_BUF 32
+
+/* Writes the moment `seconds` (since the epoch) as "YYYY-MM-DDTHH:MM:SSZ" into out[TN_TIME_BUF]. */
+char *tn_time_format_utc(time_t seconds, char *out);
 
 /* Writes `day` as `YYYY-MM-DD` into `out` (at least TN_DATE_BUF bytes). Returns `out`. */
 char *tn_date_format(tn_day day, char *out);

@@ -154,6 +154,15 @@ static json_t *scatter_json(const tn_answer_set *answers, totals *sums) {
                      propensity, "quadrant", quadrant);
 }
 
+/* The customers who churned before the as-of date (the other inactive ones signed up later). */
+static size_t churned_count(const tn_table *inactive) {
+    char *const *churned = tn_table_texts(inactive, "churned");
+    size_t count = 0;
+    for (size_t r = 0; churned != NULL && r < inactive->rows; r++)
+        count += churned[r] != NULL && churned[r][0] != '\0';
+    return count;
+}
+
 json_t *tn_analytics_portfolio(const tn_answer_set *answers, const tn_portfolio_extra *extra) {
     totals sums;
     memset(&sums, 0, sizeof sums);
@@ -170,12 +179,13 @@ json_t *tn_analytics_portfolio(const tn_answer_set *answers, const tn_portfolio_
                                                    tn_quadrant_name((tn_quadrant)q), "customers",
                                                    (json_int_t)sums.quadrant_customers[q], "arr",
                                                    rounded(sums.quadrant_arr[q], CENTS)));
-    size_t active = answers->count, ever = active + extra->churned;
+    size_t active = answers->count, churned = churned_count(extra->inactive);
+    size_t ever = active + churned;
     json_t *portfolio = json_pack(
         "{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o}", "as_of",
         answers->context.as_of, "customers", (json_int_t)ever, "active", (json_int_t)active,
-        "churned", (json_int_t)extra->churned, "churn_rate",
-        ever ? rounded((double)extra->churned / (double)ever, RATE) : json_null(), "mrr",
+        "churned", (json_int_t)churned, "churn_rate",
+        ever ? rounded((double)churned / (double)ever, RATE) : json_null(), "mrr",
         rounded(sums.mrr, CENTS), "arr", rounded(sums.mrr * 12.0, CENTS), "arr_at_risk",
         rounded(sums.at_risk, CENTS), "expansion_pipeline", rounded(sums.pipeline, CENTS),
         "expansion_candidates", (json_int_t)sums.candidates, "risk_tiers", tiers, "heatmap",

@@ -34,7 +34,7 @@
 
 /* Who the portfolio counts besides the active customers. */
 typedef struct {
-    size_t churned;             /* churned before the as-of date */
+    const tn_table *inactive;   /* sql/serve/inactive_customers.sql: the churned ones count */
     const tn_table *industries; /* sql/insight/industries.sql: their display names */
 } tn_portfolio_extra;
 

@@ -92,10 +92,14 @@ void tn_document_no_upgrade(const tn_answer *answer, const char *upgraded_on, ch
 static json_t *upgrade_part(const tn_answer_context *context, const tn_answer *answer,
                             json_t **why_not) {
     json_t *upgrade = tn_document_upgrade(context, answer);
+    if (upgrade != NULL) {
+        *why_not = json_null();
+        return upgrade;
+    }
     char reason[256];
     tn_document_no_upgrade(answer, NULL, reason, sizeof reason);
-    *why_not = upgrade != NULL ? json_null() : json_string(reason);
-    return upgrade != NULL ? upgrade : json_null();
+    *why_not = json_string(reason);
+    return json_null();
 }
 
 json_t *tn_document_prediction(const tn_answer_context *context, const tn_answer *answer) {

@@ -198,15 +198,6 @@ static bool read_sources(const tn_report_source *source, report_sources *s, tn_e
     return tn_answers_build(&context, &s->scores, &s->answers, err);
 }
 
-/* The churned customers among the inactive ones (the others signed up later). */
-static size_t churned_count(const tn_table *inactive) {
-    char *const *churned = tn_table_texts(inactive, "churned");
-    size_t count = 0;
-    for (size_t r = 0; churned != NULL && r < inactive->rows; r++)
-        count += churned[r] != NULL && churned[r][0] != '\0';
-    return count;
-}
-
 /* The three views as text (each malloc'd), or false with `err`. */
 static bool views_text(const tn_report_source *source, const report_sources *s, char *texts[3],
                        tn_error *err) {
@@ -215,7 +206,7 @@ static bool views_text(const tn_report_source *source, const report_sources *s, 
         tn_dashboard_survival(source->reports_dir, s->as_of, problem, sizeof problem);
     if (survival == NULL)
         return tn_error_set(err, TN_ERR_INPUT, "%s", problem);
-    tn_portfolio_extra extra = {churned_count(&s->inactive), &s->industries};
+    tn_portfolio_extra extra = {&s->inactive, &s->industries};
     texts[0] = tn_document_text(tn_analytics_portfolio(&s->answers, &extra), 15);
     texts[1] = tn_document_text(survival, 15);
     texts[2] = tn_document_text(

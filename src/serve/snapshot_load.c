@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "common/date.h"
 #include "common/embedded.h"
 #include "common/log.h"
 #include "ml/model.h"
@@ -145,7 +146,12 @@ bool tn_serve_customer_build(const tn_answer_context *context, const tn_answer *
     out->crm_id = c->crm_id != NULL ? strdup(c->crm_id) : NULL;
 
     json_t *prediction = tn_document_prediction(context, answer);
-    json_t *upgrade = tn_document_upgrade(context, answer);
+    /* the prediction holds the upgrade document (or null): one copy serves all three bodies */
+    json_t *upgrade = json_incref(json_object_get(prediction, "upgrade"));
+    if (json_is_null(upgrade)) {
+        json_decref(upgrade);
+        upgrade = NULL;
+    }
     bool ok = out->id != NULL && (out->folded_name != NULL || c->name == NULL) &&
               (out->crm_id != NULL || c->crm_id == NULL) && prediction != NULL &&
               (upgrade != NULL || !c->expansion_candidate) &&
@@ -233,10 +239,8 @@ static bool build_ready_body(tn_snapshot *snapshot, const sources *s) {
                      models[m]->name, models[m]->as_of, snapshot->as_of);
             json_array_append_new(warnings, json_string(text));
         }
-    char loaded[32];
-    time_t seconds = (time_t)snapshot->loaded_at;
-    struct tm utc;
-    strftime(loaded, sizeof loaded, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&seconds, &utc));
+    char loaded[TN_TIME_BUF];
+    tn_time_format_utc((time_t)snapshot->loaded_at, loaded);
     return tn_body_from_json(
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:{s:o, s:o}, s:o}", "status", "ready",
                   "as_of", snapshot->as_of, "data_as_of", snapshot->data_as_of, "built_at",
@@ -258,10 +262,7 @@ static bool build_survival(tn_snapshot *snapshot, const char *reports_dir) {
 
 static bool build_analytics(tn_snapshot *snapshot, const sources *s,
                             const tn_snapshot_source *source) {
-    size_t churned = 0;
-    for (size_t i = 0; i < snapshot->inactive_count; i++)
-        churned += snapshot->inactive[i].churned[0] != '\0';
-    tn_portfolio_extra extra = {churned, &s->industries};
+    tn_portfolio_extra extra = {&s->inactive, &s->industries};
     const char *reports_dir = source->reports_dir ? source->reports_dir : "reports";
     return tn_body_from_json_digits(tn_analytics_portfolio(&s->answers, &extra), 15,
                                     &snapshot->portfolio) &&

@@ -248,6 +248,14 @@ static void test_timestamp_format(void **state) {
     assert_string_equal(tn_timestamp_format(0, text), "1970-01-01 00:00:00");
 }
 
+/* Expected values from Python: datetime.fromtimestamp(t, timezone.utc).strftime(...). */
+static void test_time_format_utc(void **state) {
+    (void)state;
+    char out[TN_TIME_BUF];
+    assert_string_equal(tn_time_format_utc(0, out), "1970-01-01T00:00:00Z");
+    assert_string_equal(tn_time_format_utc(1796209199, out), "2026-12-02T10:59:59Z");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_leap_years),
@@ -267,6 +275,7 @@ int main(void) {
         cmocka_unit_test(test_timestamp_parse),
         cmocka_unit_test(test_timestamp_parse_rejects_bad_values),
         cmocka_unit_test(test_timestamp_format),
+        cmocka_unit_test(test_time_format_utc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
