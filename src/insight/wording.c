@@ -64,9 +64,9 @@ void tn_driver_words(const tn_driver *driver, char *out, size_t size) {
     const feature_words *w = find(driver->feature);
     char label[128];
     tn_feature_label(driver->feature, label, sizeof label);
-    label[0] = (char)tolower((unsigned char)label[0]);
-    if (strcmp(label, "mRR (USD)") == 0)
-        snprintf(label, sizeof label, "MRR (USD)");
+    /* "Events, …" → "events, …"; an acronym ("MRR") stays */
+    if (label[0] != '\0' && !isupper((unsigned char)label[1]))
+        label[0] = (char)tolower((unsigned char)label[0]);
     if (driver->value[0] == '\0')
         snprintf(out, size, "%s unknown", label);
     else if (w != NULL && w->yes != NULL && driver->kind == TN_FEATURE_BOOL)

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "insight/tiers.h"
+#include "insight/wording.h"
 
 /* design §4: ≥ 0.75 critical, ≥ 0.50 high, ≥ 0.25 medium, else low; each cut-off belongs above */
 static void test_risk_score_tiers(void **state) {
@@ -75,11 +76,31 @@ static void test_cuts_of_meta(void **state) {
     json_decref(meta);
 }
 
+/* Drivers in business words: a label with its window, booleans as phrases, acronyms kept. */
+static void test_driver_words(void **state) {
+    (void)state;
+    char out[200], label[128];
+    tn_driver d = {.feature = "mrr", .kind = TN_FEATURE_NUMBER, .value = "900", .number = 900};
+    tn_driver_words(&d, out, sizeof out);
+    assert_string_equal(out, "MRR (USD): 900");
+    d = (tn_driver){.feature = "high_priority_tickets", .kind = TN_FEATURE_NUMBER, .value = "4"};
+    tn_driver_words(&d, out, sizeof out);
+    assert_string_equal(out, "high-priority tickets since signup: 4");
+    d = (tn_driver){.feature = "has_open_expansion_opp", .kind = TN_FEATURE_BOOL, .value = "false"};
+    tn_driver_words(&d, out, sizeof out);
+    assert_string_equal(out, "no open expansion deal");
+    d = (tn_driver){.feature = "avg_resolution_hours", .kind = TN_FEATURE_NUMBER, .value = ""};
+    tn_driver_words(&d, out, sizeof out);
+    assert_string_equal(out, "mean hours to resolve a ticket, since signup unknown");
+    assert_string_equal(tn_feature_label("seats_in_use", label, sizeof label), "Seats in use");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_risk_score_tiers),
         cmocka_unit_test(test_cuts_as_json),
         cmocka_unit_test(test_cuts_of_meta),
+        cmocka_unit_test(test_driver_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
