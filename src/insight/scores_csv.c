@@ -26,13 +26,18 @@ static void csv_quoted(FILE *out, const char *text) {
     fputc('"', out);
 }
 
-/* ",text": quoted when it holds a comma, a quote or a line break; NULL → empty. */
-static void csv_text(FILE *out, const char *text) {
-    fputc(',', out);
+/* A field, quoted when it holds a comma, a quote or a line break; NULL → empty. */
+static void csv_field(FILE *out, const char *text) {
     if (text != NULL && strpbrk(text, ",\"\r\n") != NULL)
         csv_quoted(out, text);
     else if (text != NULL)
         fputs(text, out);
+}
+
+/* ",field": the field after the one before it. */
+static void csv_text(FILE *out, const char *text) {
+    fputc(',', out);
+    csv_field(out, text);
 }
 
 /* The drivers' values are always quoted ("12", "starter"). */
@@ -58,9 +63,8 @@ void tn_scores_csv_header(FILE *out) {
                     kind ? "upgrade" : "churn", d, kind ? "upgrade" : "churn", d,
                     kind ? "upgrade" : "churn", d);
     fputs(",arr,arr_at_risk,risk_score_tier,is_high_value_target,quadrant,recommended_action,"
-          "upgrade_recommended_action,quadrant_action,as_of,churn_model_version,expansion_model_"
-          "version,"
-          "scored_at\n",
+          "upgrade_recommended_action,quadrant_action,as_of,churn_model_version,"
+          "expansion_model_version,scored_at\n",
           out);
 }
 
@@ -99,10 +103,7 @@ static void scores_columns(FILE *out, const tn_answer_context *context, const tn
 void tn_scores_csv_row(FILE *out, const tn_answer_context *context, const tn_answer *answer,
                        const char *scored_at) {
     const tn_customer_score *c = answer->score;
-    if (strpbrk(c->customer_id, ",\"\r\n") != NULL)
-        csv_quoted(out, c->customer_id);
-    else
-        fputs(c->customer_id, out);
+    csv_field(out, c->customer_id);
     scores_columns(out, context, answer);
     fputc(',', out);
     csv_number(out, answer->arr, "%.2f");
