@@ -12,15 +12,18 @@
 #include "ml/features.h"
 #include "warehouse/query.h"
 #include "warehouse/table.h"
+#include "warehouse/template.h"
 
-/* The model's features of one mart, in customer_id order. */
-static bool read_mart(tn_db *db, const char *mart, const tn_feature_spec *specs, size_t count,
-                      const char *extra, tn_table *out, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_puts(&sql, "SELECT customer_id::VARCHAR AS customer_id, ");
-    tn_features_select_list(specs, count, &sql);
-    tn_strbuf_printf(&sql, "%s FROM marts.%s AS m ORDER BY customer_id", extra, mart);
-    bool ok = tn_table_query(db, tn_strbuf_cstr(&sql), out, err);
+/* The model's features of every customer `sql_file` (under sql/ml/) selects, in customer_id order.
+ */
+static bool read_mart(tn_db *db, const char *sql_file, const tn_feature_spec *specs, size_t count,
+                      tn_table *out, tn_error *err) {
+    tn_strbuf features = TN_STRBUF_INIT, sql = TN_STRBUF_INIT;
+    tn_features_select_list(specs, count, &features);
+    const tn_template_var vars[] = {{"features", tn_strbuf_cstr(&features)}, {NULL, NULL}};
+    bool ok = tn_template_render_file(sql_file, vars, &sql, err) &&
+              tn_table_query(db, tn_strbuf_cstr(&sql), out, err);
+    tn_strbuf_free(&features);
     tn_strbuf_free(&sql);
     return ok;
 }
@@ -56,8 +59,8 @@ static void top_drivers(const tn_ml_model *model, const tn_table *rows, size_t r
 static bool score_churn(tn_db *db, const tn_ml_model *churn, tn_score_set *out, tn_error *err) {
     tn_table rows = {0};
     tn_ml_scores scores = {0};
-    bool ok = read_mart(db, "mart_customer_churn_features", tn_churn_features, TN_CHURN_FEATURES,
-                        "", &rows, err) &&
+    bool ok = read_mart(db, "sql/ml/churn_features.sql", tn_churn_features, TN_CHURN_FEATURES,
+                        &rows, err) &&
               tn_ml_model_score(churn, &rows, &scores, err);
     if (ok) {
         out->count = rows.rows;
@@ -97,13 +100,8 @@ static bool score_expansion(tn_db *db, const tn_ml_model *expansion, tn_score_se
                             tn_error *err) {
     tn_table rows = {0};
     tn_ml_scores scores = {0};
-    bool ok = read_mart(db, "mart_customer_expansion_features", tn_expansion_features,
-                        TN_EXPANSION_FEATURES,
-                        ", (SELECT next_tier FROM staging.stg_plan_tiers AS t WHERE t.plan_tier = "
-                        "m.plan_tier)::VARCHAR AS next_tier, (SELECT next_tier_multiplier FROM "
-                        "staging.stg_plan_tiers AS t WHERE t.plan_tier = m.plan_tier)::DOUBLE AS "
-                        "multiplier",
-                        &rows, err) &&
+    bool ok = read_mart(db, "sql/ml/expansion_features.sql", tn_expansion_features,
+                        TN_EXPANSION_FEATURES, &rows, err) &&
               tn_ml_model_score(expansion, &rows, &scores, err);
     char *const *ids = tn_table_texts(&rows, "customer_id");
     char *const *next = tn_table_texts(&rows, "next_tier");
@@ -137,10 +135,7 @@ static bool read_risk_formula(tn_db *db, tn_score_set *out, tn_error *err) {
     if (!exists)
         return true; /* an older warehouse: the full formula */
     tn_table rows = {0};
-    bool ok = tn_table_query(db,
-                             "SELECT formula::VARCHAR AS formula, compliance_gap_weight::DOUBLE "
-                             "AS compliance_gap_weight FROM marts.risk_score_weights",
-                             &rows, err);
+    bool ok = tn_table_query(db, tn_embedded_text("sql/ml/risk_score_weights.sql"), &rows, err);
     char *const *formula = ok && rows.rows == 1 ? tn_table_texts(&rows, "formula") : NULL;
     if (formula != NULL && formula[0] != NULL) {
         snprintf(out->risk_formula, sizeof out->risk_formula, "%s", formula[0]);
@@ -162,21 +157,12 @@ static bool read_risk(tn_db *db, tn_score_set *out, tn_error *err) {
     tn_table rows = {0};
     /* a warehouse built before the decay could be unknown lacks its two columns */
     uint64_t newer = 0;
-    bool ok = tn_query_count(db,
-                             "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
-                             "'marts' AND table_name = 'customer_risk_inputs' AND column_name = "
-                             "'usage_decay_unknown'",
-                             &newer, err) &&
-              tn_table_query(db,
-                             newer ? "SELECT customer_id::VARCHAR AS customer_id, risk_score, "
-                                     "compliance_gap_score, vendor_risk_flags::DOUBLE AS "
-                                     "vendor_risk_flags, usage_decay_score, usage_decay_unknown, "
-                                     "risk_score_formula FROM marts.customer_risk_inputs"
-                                   : "SELECT customer_id::VARCHAR AS customer_id, risk_score, "
-                                     "compliance_gap_score, vendor_risk_flags::DOUBLE AS "
-                                     "vendor_risk_flags, usage_decay_score FROM "
-                                     "marts.customer_risk_inputs",
-                             &rows, err);
+    bool ok =
+        tn_query_count(db, tn_embedded_text("sql/ml/risk_inputs_have_unknown.sql"), &newer, err) &&
+        tn_table_query(db,
+                       tn_embedded_text(newer ? "sql/ml/risk_inputs.sql"
+                                              : "sql/ml/risk_inputs_before_unknown.sql"),
+                       &rows, err);
     char *const *ids = tn_table_texts(&rows, "customer_id");
     char *const *formulas = tn_table_texts(&rows, "risk_score_formula");
     char *const *unknown = tn_table_texts(&rows, "usage_decay_unknown");

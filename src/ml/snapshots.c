@@ -7,18 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/embedded.h"
 #include "ml/features.h"
 #include "warehouse/load_sql.h"
 #include "warehouse/models.h"
+#include "warehouse/table.h"
+#include "warehouse/template.h"
 #include "warehouse/value_text.h"
 
 /* The month starts t with first signup < t and t + 90 days ≤ `until`. */
 static bool snapshot_dates(tn_db *db, tn_day until, tn_snapshots *out, tn_error *err) {
     tn_table first = {0};
-    bool ok = tn_table_query(db,
-                             "SELECT (min(signup_date) - DATE '1970-01-01')::DOUBLE AS day "
-                             "FROM staging.stg_customers",
-                             &first, err);
+    bool ok = tn_table_query(db, tn_embedded_text("sql/ml/first_signup_day.sql"), &first, err);
     double day = ok && first.rows == 1 ? tn_table_numbers(&first, "day")[0] : 0;
     tn_table_free(&first);
     if (!ok)
@@ -88,26 +88,44 @@ static bool load_models(tn_model_set *models, tn_error *err) {
 }
 
 /*
- * The rows of a training table, ordered by snapshot and customer, with the
- * features typed for the encoder; only snapshots up to `last` when it is set.
+ * Reads the rows of a training table, ordered by snapshot and customer, with
+ * the features typed for the encoder; only snapshots up to `last` unless it
+ * is TN_DAY_UNSET.
  */
-static void select_training(const char *table, const tn_feature_spec *specs, size_t count,
-                            tn_day last, tn_strbuf *sql) {
-    tn_strbuf_puts(sql, "SELECT (snapshot - DATE '1970-01-01')::DOUBLE AS snapshot_day, "
-                        "label::DOUBLE AS label, customer_id::VARCHAR AS customer_id, ");
-    tn_features_select_list(specs, count, sql);
-    tn_strbuf_printf(sql, " FROM %s", table);
-    if (last != TN_DAY_UNSET)
-        tn_strbuf_printf(sql, " WHERE snapshot <= DATE '%s'",
-                         tn_date_format(last, (char[TN_DATE_BUF]){0}));
-    tn_strbuf_puts(sql, " ORDER BY snapshot, customer_id");
+static bool select_training(tn_db *db, const char *table, const tn_feature_spec *specs,
+                            size_t count, tn_day last, tn_table *out, tn_error *err) {
+    tn_strbuf features = TN_STRBUF_INIT, sql = TN_STRBUF_INIT;
+    tn_features_select_list(specs, count, &features);
+    const tn_template_var vars[] = {
+        {"table", table}, {"features", tn_strbuf_cstr(&features)}, {NULL, NULL}};
+    char day[TN_DATE_BUF];
+    const char *params[] = {last != TN_DAY_UNSET ? tn_date_format(last, day) : NULL};
+    bool ok = tn_template_render_file("sql/ml/training_rows.sql", vars, &sql, err) &&
+              tn_table_query_params(db, tn_strbuf_cstr(&sql), params, 1, out, err);
+    tn_strbuf_free(&features);
+    tn_strbuf_free(&sql);
+    return ok;
 }
 
 bool tn_snapshots_read_table(tn_db *db, const char *table, const tn_feature_spec *specs,
                              size_t count, tn_table *out, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    select_training(table, specs, count, TN_DAY_UNSET, &sql);
-    bool ok = tn_table_query(db, tn_strbuf_cstr(&sql), out, err);
+    return select_training(db, table, specs, count, TN_DAY_UNSET, out, err);
+}
+
+/* Writes a training table up to snapshot `last` to the CSV file `path`. */
+static bool export_training(tn_db *db, const char *table, tn_day last, const char *path,
+                            tn_error *err) {
+    tn_strbuf last_literal = TN_STRBUF_INIT, path_literal = TN_STRBUF_INIT, sql = TN_STRBUF_INIT;
+    tn_load_sql_string(&last_literal, tn_date_format(last, (char[TN_DATE_BUF]){0}));
+    tn_load_sql_string(&path_literal, path);
+    const tn_template_var vars[] = {{"table", table},
+                                    {"last", tn_strbuf_cstr(&last_literal)},
+                                    {"path", tn_strbuf_cstr(&path_literal)},
+                                    {NULL, NULL}};
+    bool ok = tn_template_render_file("sql/ml/export_training.sql", vars, &sql, err) &&
+              tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&last_literal);
+    tn_strbuf_free(&path_literal);
     tn_strbuf_free(&sql);
     return ok;
 }
@@ -115,23 +133,8 @@ bool tn_snapshots_read_table(tn_db *db, const char *table, const tn_feature_spec
 /* Reads a training table back up to snapshot `last`, and exports it when `export_path` is set. */
 static bool read_training(tn_db *db, const char *table, const tn_feature_spec *specs, size_t count,
                           tn_day last, tn_table *out, const char *export_path, tn_error *err) {
-    tn_strbuf sql = TN_STRBUF_INIT;
-    select_training(table, specs, count, last, &sql);
-    bool ok = tn_table_query(db, tn_strbuf_cstr(&sql), out, err);
-    if (ok && export_path != NULL) {
-        tn_strbuf copy = TN_STRBUF_INIT;
-        /* COPY takes no bound parameter for its file: the path is a quoted literal */
-        tn_strbuf_printf(&copy,
-                         "COPY (SELECT * FROM %s WHERE snapshot <= DATE '%s' "
-                         "ORDER BY snapshot, customer_id) TO ",
-                         table, tn_date_format(last, (char[TN_DATE_BUF]){0}));
-        tn_load_sql_string(&copy, export_path);
-        tn_strbuf_puts(&copy, " (HEADER)");
-        ok = tn_db_exec(db, tn_strbuf_cstr(&copy), err);
-        tn_strbuf_free(&copy);
-    }
-    tn_strbuf_free(&sql);
-    return ok;
+    return select_training(db, table, specs, count, last, out, err) &&
+           (export_path == NULL || export_training(db, table, last, export_path, err));
 }
 
 bool tn_snapshots_prepare(tn_db *db, tn_day until, tn_day data_as_of, tn_snapshot_progress progress,

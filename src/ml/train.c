@@ -28,6 +28,7 @@
 #include "tn_version.h"
 #include "warehouse/build.h"
 #include "warehouse/query.h"
+#include "warehouse/template.h"
 
 /* Row indexes of the three slices, and their date ranges. */
 typedef struct {
@@ -633,12 +634,10 @@ bool tn_train_missing_features(tn_db *db, const char *relation, json_t **out, tn
     if (strcmp(relation, "marts.feature_availability") == 0 && !exists)
         return true; /* an older warehouse: every feature is there */
     tn_strbuf sql = TN_STRBUF_INIT;
-    tn_strbuf_printf(&sql,
-                     "SELECT name::VARCHAR AS name, missing_because::VARCHAR AS because "
-                     "FROM %s WHERE NOT available AND used_by <> 'risk_score' ORDER BY name",
-                     relation);
+    const tn_template_var vars[] = {{"relation", relation}, {NULL, NULL}};
     tn_table rows = {0};
-    bool ok = tn_table_query(db, tn_strbuf_cstr(&sql), &rows, err);
+    bool ok = tn_template_render_file("sql/ml/missing_features.sql", vars, &sql, err) &&
+              tn_table_query(db, tn_strbuf_cstr(&sql), &rows, err);
     tn_strbuf_free(&sql);
     char *const *names = tn_table_texts(&rows, "name");
     char *const *because = tn_table_texts(&rows, "because");
