@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/file.h"
 #include "common/json.h"
 #include "ml/features.h"
@@ -117,14 +118,25 @@ static bool remove_stale_temporary(const char *temporary, void *context) {
     return rmdir(temporary) == 0;
 }
 
-/* The calibration table by decile of prediction, as [{decile, rows, mean_predicted,
- * observed_rate}]. */
-static json_t *deciles_json(const double *p, const int *y, size_t n, double *max_error) {
+/*
+ * The calibration table by decile of prediction, as [{decile, rows, mean_predicted,
+ * observed_rate}]: empty with *max_error NAN when there are fewer than 10 rows.
+ * NULL, with `err` set, when memory runs out.
+ */
+static json_t *deciles_json(const double *p, const int *y, size_t n, double *max_error,
+                            tn_error *err) {
     json_t *bins = json_array();
     tn_calibration_table table;
     *max_error = NAN;
-    if (!tn_calibration_of(p, y, n, 10, &table, NULL))
-        return bins;
+    tn_error why = {0};
+    if (!tn_calibration_of(p, y, n, 10, &table, &why)) {
+        if (why.code != TN_ERR_NOMEM)
+            return bins; /* too few rows for deciles: no table, not a failure */
+        json_decref(bins);
+        if (err != NULL)
+            *err = why;
+        return NULL;
+    }
     *max_error = table.max_error;
     for (int b = 0; b < table.bins; b++)
         json_array_append_new(bins,
@@ -135,10 +147,11 @@ static json_t *deciles_json(const double *p, const int *y, size_t n, double *max
     return bins;
 }
 
-/* How well `p` foretold `y`: the per-model entry of one date. */
-static json_t *judgement(const double *p, const int *y, const double *mrr, size_t n) {
+/* How well `p` foretold `y`: the per-model entry of one date; NULL with `err` set on failure. */
+static json_t *judgement(const double *p, const int *y, const double *mrr, size_t n,
+                         tn_error *err) {
     double positives = 0, mean_p = 0, outcome_arr = 0;
-    double *arr = malloc((n + 1) * sizeof *arr);
+    double *arr = tn_alloc_array(n + 1, sizeof *arr, "the backtest's ARR", err);
     if (arr == NULL)
         return NULL;
     for (size_t i = 0; i < n; i++) {
@@ -147,20 +160,27 @@ static json_t *judgement(const double *p, const int *y, const double *mrr, size_
         arr[i] = mrr[i] * 12;
         outcome_arr += y[i] ? arr[i] : 0;
     }
-    tn_top_decile top = tn_top_decile_of(p, y, n);
-    double share = tn_top_decile_share(p, y, arr, n), max_error;
-    json_t *bins = deciles_json(p, y, n, &max_error);
-    json_t *out = json_pack(
-        "{s:I, s:I, s:o, s:o, s:o, s:o, s:{s:I, s:o, s:o}, s:o, s:o, s:{s:o, s:o, s:o}}",
-        "customers", (json_int_t)n, "outcomes", (json_int_t)positives, "observed_rate",
-        tn_json_real(n ? positives / (double)n : NAN), "mean_predicted",
-        tn_json_real(n ? mean_p / (double)n : NAN), "auc", tn_json_real(tn_auc(p, y, n)), "brier",
-        tn_json_real(tn_brier(p, y, n)), "top_decile", "rows", (json_int_t)top.rows, "precision",
-        tn_json_real(top.precision), "lift", tn_json_real(top.lift), "calibration", bins,
-        "max_calibration_error", tn_json_real(max_error), "arr", "outcome_arr",
-        tn_json_real(outcome_arr), "top_decile_arr", tn_json_real(share * outcome_arr),
-        "top_decile_share", tn_json_real(share));
+    tn_top_decile top;
+    double share, auc, max_error;
+    json_t *bins = NULL;
+    if (!tn_top_decile_of(p, y, n, &top, err) || !tn_top_decile_share(p, y, arr, n, &share, err) ||
+        !tn_auc(p, y, n, &auc, err) || (bins = deciles_json(p, y, n, &max_error, err)) == NULL) {
+        free(arr);
+        return NULL;
+    }
+    json_t *out =
+        json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:{s:I, s:o, s:o}, s:o, s:o, s:{s:o, s:o, s:o}}",
+                  "customers", (json_int_t)n, "outcomes", (json_int_t)positives, "observed_rate",
+                  tn_json_real(n ? positives / (double)n : NAN), "mean_predicted",
+                  tn_json_real(n ? mean_p / (double)n : NAN), "auc", tn_json_real(auc), "brier",
+                  tn_json_real(tn_brier(p, y, n)), "top_decile", "rows", (json_int_t)top.rows,
+                  "precision", tn_json_real(top.precision), "lift", tn_json_real(top.lift),
+                  "calibration", bins, "max_calibration_error", tn_json_real(max_error), "arr",
+                  "outcome_arr", tn_json_real(outcome_arr), "top_decile_arr",
+                  tn_json_real(share * outcome_arr), "top_decile_share", tn_json_real(share));
     free(arr);
+    if (out == NULL)
+        tn_error_set(err, TN_ERR_NOMEM, "out of memory judging a backtest date");
     return out;
 }
 
@@ -181,9 +201,8 @@ static bool judge_model(tn_db *db, const tn_ml_model *model, const char *table, 
         const double *label = tn_table_numbers(&rows, "label");
         for (size_t i = 0; i < rows.rows; i++)
             y[i] = label[i] > 0.5;
-        *out = judgement(scores.probability, y, tn_table_numbers(&rows, "mrr"), rows.rows);
-        if (*out == NULL)
-            ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory judging a backtest date");
+        *out = judgement(scores.probability, y, tn_table_numbers(&rows, "mrr"), rows.rows, err);
+        ok = *out != NULL;
     }
     if (ok) {
         json_object_set_new(*out, "model_version", json_string(model->version));

@@ -172,6 +172,33 @@ static json_t *split_json(const training_run *run) {
     return split;
 }
 
+/*
+ * The calibration table of the test set in 10 bins, as [{bin, rows, mean_predicted,
+ * observed_rate}] with the worst bin's error in *max_error: empty and NAN when there
+ * are fewer than 10 rows. NULL, with `err` set, when memory runs out.
+ */
+static json_t *calibration_bins_json(const double *p, const int *y, size_t n, double *max_error,
+                                     tn_error *err) {
+    tn_calibration_table table;
+    tn_error why = {0};
+    *max_error = NAN;
+    if (!tn_calibration_of(p, y, n, 10, &table, &why)) {
+        if (why.code != TN_ERR_NOMEM)
+            return json_array(); /* too few rows for deciles: no table, not a failure */
+        if (err != NULL)
+            *err = why;
+        return NULL;
+    }
+    json_t *bins = json_array();
+    *max_error = table.max_error;
+    for (int b = 0; b < table.bins; b++)
+        json_array_append_new(bins, json_pack("{s:i, s:i, s:f, s:f}", "bin", b + 1, "rows",
+                                              (int)table.count[b], "mean_predicted",
+                                              table.mean_predicted[b], "observed_rate",
+                                              table.observed_rate[b]));
+    return bins;
+}
+
 /* Test-set metrics of the calibrated probabilities (and the AUC of the trees' margin beside them).
  */
 static json_t *metrics_json(const training_run *run, tn_error *err) {
@@ -187,19 +214,17 @@ static json_t *metrics_json(const training_run *run, tn_error *err) {
     for (size_t i = 0; i < n; i++)
         y[i] = test->label[i] > 0.5;
     const double *p = run->test_probability;
-    tn_top_decile top = tn_top_decile_of(p, y, n);
-    tn_calibration_table table;
-    json_t *bins = json_array();
-    double max_error = NAN;
-    if (tn_calibration_of(p, y, n, 10, &table, NULL)) {
-        max_error = table.max_error;
-        for (int b = 0; b < table.bins; b++)
-            json_array_append_new(bins, json_pack("{s:i, s:i, s:f, s:f}", "bin", b + 1, "rows",
-                                                  (int)table.count[b], "mean_predicted",
-                                                  table.mean_predicted[b], "observed_rate",
-                                                  table.observed_rate[b]));
+    tn_top_decile top;
+    double auc, auc_margin, max_error;
+    size_t points = 0;
+    json_t *bins = NULL;
+    if (!tn_top_decile_of(p, y, n, &top, err) || !tn_auc(p, y, n, &auc, err) ||
+        !tn_auc(run->test_margin, y, n, &auc_margin, err) ||
+        !tn_roc_curve(p, y, n, fpr, tpr, &points, err) ||
+        (bins = calibration_bins_json(p, y, n, &max_error, err)) == NULL) {
+        free(fpr), free(tpr), free(y);
+        return NULL;
     }
-    size_t points = tn_roc_curve(p, y, n, fpr, tpr);
     json_t *roc_fpr = json_array(), *roc_tpr = json_array();
     size_t step = points > 101 ? points / 100 : 1; /* at most ~101 points for the charts */
     for (size_t i = 0; i < points; i += step) {
@@ -212,13 +237,15 @@ static json_t *metrics_json(const training_run *run, tn_error *err) {
     }
     json_t *metrics = json_pack(
         "{s:i, s:i, s:o, s:o, s:o, s:o, s:{s:i, s:o, s:o, s:o}, s:o, s:o, s:{s:o, s:o}}", "rows",
-        (int)n, "positives", (int)test->positives, "auc", tn_json_real(tn_auc(p, y, n)),
-        "auc_before_calibration", tn_json_real(tn_auc(run->test_margin, y, n)), "brier",
+        (int)n, "positives", (int)test->positives, "auc", tn_json_real(auc),
+        "auc_before_calibration", tn_json_real(auc_margin), "brier",
         tn_json_real(tn_brier(p, y, n)), "log_loss", tn_json_real(tn_log_loss(p, y, n)),
         "top_decile", "rows", (int)top.rows, "precision", tn_json_real(top.precision), "base_rate",
         tn_json_real(top.base_rate), "lift", tn_json_real(top.lift), "calibration", bins,
         "max_calibration_error", tn_json_real(max_error), "roc", "fpr", roc_fpr, "tpr", roc_tpr);
     free(fpr), free(tpr), free(y);
+    if (metrics == NULL)
+        tn_error_set(err, TN_ERR_NOMEM, "out of memory for the test metrics");
     return metrics;
 }
 
@@ -228,10 +255,12 @@ static json_t *metrics_json(const training_run *run, tn_error *err) {
  * probabilities, how many distinct values each takes, and the worst decile's
  * calibration error (issue 15's three figures).
  */
-static json_t *calibration_test_json(const training_run *run, const json_t *metrics) {
-    size_t n = run->slices[TEST].rows;
-    size_t margins = tn_distinct_count(run->test_margin, n);
-    size_t probabilities = tn_distinct_count(run->test_probability, n);
+static json_t *calibration_test_json(const training_run *run, const json_t *metrics,
+                                     tn_error *err) {
+    size_t n = run->slices[TEST].rows, margins, probabilities;
+    if (!tn_distinct_count(run->test_margin, n, &margins, err) ||
+        !tn_distinct_count(run->test_probability, n, &probabilities, err))
+        return NULL;
     return json_pack("{s:i, s:O, s:O, s:i, s:i, s:o, s:O}", "rows", (int)n, "auc_margin",
                      json_object_get(metrics, "auc_before_calibration"), "auc_calibrated",
                      json_object_get(metrics, "auc"), "distinct_margins", (int)margins,
@@ -355,9 +384,10 @@ static bool leakage_guard(training_run *run, tn_error *err) {
             fitted && tn_xgb_predict(&without, run->slices[TEST].x, run->slices[TEST].rows, p, err);
         for (size_t i = 0; ok && i < run->slices[TEST].rows; i++)
             y[i] = run->slices[TEST].label[i] > 0.5;
+        double auc_without = NAN;
+        ok = ok && tn_auc(p, y, run->slices[TEST].rows, &auc_without, err);
         if (ok)
-            json_object_set_new(guard, "test_auc_without_it",
-                                tn_json_real(tn_auc(p, y, run->slices[TEST].rows)));
+            json_object_set_new(guard, "test_auc_without_it", tn_json_real(auc_without));
         if (fitted) /* freed whether or not the prediction succeeded */
             tn_xgb_free(&without);
         free(p), free(y);
@@ -567,12 +597,14 @@ static bool train_model(training_run *run, tn_day as_of, const char *dir, tn_tra
     if (ok) {
         describe(run, as_of);
         json_t *metrics = metrics_json(run, err);
-        ok = metrics != NULL;
+        json_t *calibration = metrics ? calibration_test_json(run, metrics, err) : NULL;
+        ok = calibration != NULL;
         if (ok) {
             json_object_set_new(metrics, "by_plan_tier", by_tier_json(run));
-            json_object_set_new(json_object_get(run->meta, "calibration"), "test",
-                                calibration_test_json(run, metrics));
+            json_object_set_new(json_object_get(run->meta, "calibration"), "test", calibration);
             json_object_set_new(run->meta, "metrics", json_pack("{s:o}", "test", metrics));
+        } else {
+            json_decref(metrics);
         }
         ok = ok && shap_json(run, &shap, err);
     }

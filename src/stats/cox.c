@@ -260,8 +260,7 @@ bool tn_cox_fit(const double *x, size_t p, const double *time, const int *event,
             for (size_t a = 0; a < p; a++)
                 score[i] += x[i * p + a] * out->coef[a];
         }
-        ok = score != NULL;
-        out->concordance = ok ? tn_concordance(score, time, event, n) : NAN;
+        ok = score != NULL && tn_concordance(score, time, event, n, &out->concordance, err);
         free(score);
     }
     free(centred);
@@ -312,13 +311,17 @@ static size_t rank_of(const double *sorted, size_t count, double value) {
     return low;
 }
 
-double tn_concordance(const double *score, const double *time, const int *event, size_t n) {
-    double *sorted = malloc((n ? n : 1) * sizeof *sorted), *tree = calloc(n ? n : 1, sizeof *tree);
-    size_t *order = malloc((n ? n : 1) * sizeof *order);
-    if (sorted == NULL || tree == NULL || order == NULL) {
-        free(sorted), free(tree), free(order);
-        return NAN;
+bool tn_concordance(const double *score, const double *time, const int *event, size_t n,
+                    double *concordance, tn_error *err) {
+    *concordance = NAN;
+    double *sorted = tn_alloc_array(n ? n : 1, sizeof *sorted, "the concordance", err);
+    double *tree = sorted ? tn_alloc_array(n ? n : 1, sizeof *tree, "the concordance", err) : NULL;
+    size_t *order = tree ? tn_alloc_array(n ? n : 1, sizeof *order, "the concordance", err) : NULL;
+    if (order == NULL) {
+        free(sorted), free(tree);
+        return false;
     }
+    memset(tree, 0, (n ? n : 1) * sizeof *tree);
     memcpy(sorted, score, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, by_value);
     size_t distinct = 0;
@@ -327,7 +330,7 @@ double tn_concordance(const double *score, const double *time, const int *event,
             sorted[distinct++] = sorted[i];
     if (!order_by_time(time, n, order)) {
         free(sorted), free(tree), free(order);
-        return NAN;
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory ordering the survival times");
     }
     double concordant = 0, discordant = 0, tied = 0, inserted = 0;
     size_t k = 0;
@@ -358,5 +361,7 @@ double tn_concordance(const double *score, const double *time, const int *event,
     }
     free(sorted), free(tree), free(order);
     double comparable = concordant + discordant + tied;
-    return comparable > 0 ? (concordant + 0.5 * tied) / comparable : NAN;
+    if (comparable > 0)
+        *concordance = (concordant + 0.5 * tied) / comparable;
+    return true;
 }

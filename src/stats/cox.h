@@ -46,8 +46,10 @@ void tn_cox_free(tn_cox_result *result);
 
 /*
  * Harrell's concordance index of risk scores `score` (higher = earlier
- * event expected) for the given survival data; NAN when no pair is comparable.
+ * event expected) for the given survival data into *concordance: NAN when
+ * no pair is comparable. False with TN_ERR_NOMEM when memory runs out.
  */
-double tn_concordance(const double *score, const double *time, const int *event, size_t n);
+bool tn_concordance(const double *score, const double *time, const int *event, size_t n,
+                    double *concordance, tn_error *err);
 
 #endif

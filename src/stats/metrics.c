@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
+
 typedef struct {
     double score;
     int y;
@@ -29,9 +31,10 @@ static int by_score_descending(const void *a, const void *b) {
     return (x->row > y->row) - (x->row < y->row); /* ties: earlier rows first */
 }
 
+/* The rows ordered by `compare` (caller frees); NULL with TN_ERR_NOMEM when memory runs out. */
 static scored *sorted_rows(const double *score, const int *y, size_t n,
-                           int (*compare)(const void *, const void *)) {
-    scored *rows = malloc((n ? n : 1) * sizeof *rows);
+                           int (*compare)(const void *, const void *), tn_error *err) {
+    scored *rows = tn_alloc_array(n ? n : 1, sizeof *rows, "the scored rows", err);
     if (rows == NULL)
         return NULL;
     for (size_t i = 0; i < n; i++)
@@ -40,10 +43,11 @@ static scored *sorted_rows(const double *score, const int *y, size_t n,
     return rows;
 }
 
-double tn_auc(const double *score, const int *y, size_t n) {
-    scored *rows = sorted_rows(score, y, n, by_score_ascending);
+bool tn_auc(const double *score, const int *y, size_t n, double *auc, tn_error *err) {
+    *auc = NAN;
+    scored *rows = sorted_rows(score, y, n, by_score_ascending, err);
     if (rows == NULL)
-        return NAN;
+        return false;
     double positives = 0, rank_sum = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -59,9 +63,9 @@ double tn_auc(const double *score, const int *y, size_t n) {
     }
     free(rows);
     double negatives = (double)n - positives;
-    if (positives == 0 || negatives == 0)
-        return NAN;
-    return (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives);
+    if (positives > 0 && negatives > 0)
+        *auc = (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives);
+    return true;
 }
 
 double tn_brier(const double *p, const int *y, size_t n) {
@@ -81,13 +85,15 @@ double tn_log_loss(const double *p, const int *y, size_t n) {
     return n ? sum / (double)n : NAN;
 }
 
-tn_top_decile tn_top_decile_of(const double *score, const int *y, size_t n) {
+bool tn_top_decile_of(const double *score, const int *y, size_t n, tn_top_decile *out,
+                      tn_error *err) {
     tn_top_decile result = {0, NAN, NAN, NAN};
-    scored *rows = sorted_rows(score, y, n, by_score_descending);
-    if (rows == NULL || n == 0) {
-        free(rows);
-        return result;
-    }
+    *out = result;
+    if (n == 0)
+        return true;
+    scored *rows = sorted_rows(score, y, n, by_score_descending, err);
+    if (rows == NULL)
+        return false;
     result.rows = (n + 9) / 10;
     double hits = 0, positives = 0;
     for (size_t i = 0; i < n; i++) {
@@ -99,15 +105,18 @@ tn_top_decile tn_top_decile_of(const double *score, const int *y, size_t n) {
     result.precision = hits / (double)result.rows;
     result.base_rate = positives / (double)n;
     result.lift = result.base_rate > 0 ? result.precision / result.base_rate : NAN;
-    return result;
+    *out = result;
+    return true;
 }
 
-double tn_top_decile_share(const double *score, const int *y, const double *weight, size_t n) {
-    scored *rows = sorted_rows(score, y, n, by_score_descending);
-    if (rows == NULL || n == 0) {
-        free(rows);
-        return NAN;
-    }
+bool tn_top_decile_share(const double *score, const int *y, const double *weight, size_t n,
+                         double *share, tn_error *err) {
+    *share = NAN;
+    if (n == 0)
+        return true;
+    scored *rows = sorted_rows(score, y, n, by_score_descending, err);
+    if (rows == NULL)
+        return false;
     size_t top = (n + 9) / 10;
     double caught = 0, total = 0;
     for (size_t i = 0; i < n; i++) {
@@ -118,7 +127,9 @@ double tn_top_decile_share(const double *score, const int *y, const double *weig
             caught += weight[rows[i].row];
     }
     free(rows);
-    return total > 0 ? caught / total : NAN;
+    if (total > 0)
+        *share = caught / total;
+    return true;
 }
 
 bool tn_calibration_of(const double *p, const int *y, size_t n, int bins, tn_calibration_table *out,
@@ -126,9 +137,9 @@ bool tn_calibration_of(const double *p, const int *y, size_t n, int bins, tn_cal
     memset(out, 0, sizeof *out);
     if (bins < 1 || bins > TN_CALIBRATION_MAX_BINS || n < (size_t)bins)
         return tn_error_set(err, TN_ERR_INPUT, "%zu rows cannot fill %d calibration bins", n, bins);
-    scored *rows = sorted_rows(p, y, n, by_score_ascending);
+    scored *rows = sorted_rows(p, y, n, by_score_ascending, err);
     if (rows == NULL)
-        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+        return false;
     out->bins = bins;
     double predicted[TN_CALIBRATION_MAX_BINS] = {0}, observed[TN_CALIBRATION_MAX_BINS] = {0};
     for (size_t i = 0; i < n; i++) {
@@ -146,10 +157,12 @@ bool tn_calibration_of(const double *p, const int *y, size_t n, int bins, tn_cal
     return true;
 }
 
-size_t tn_roc_curve(const double *score, const int *y, size_t n, double *fpr, double *tpr) {
-    scored *rows = sorted_rows(score, y, n, by_score_descending);
+bool tn_roc_curve(const double *score, const int *y, size_t n, double *fpr, double *tpr,
+                  size_t *count, tn_error *err) {
+    *count = 0;
+    scored *rows = sorted_rows(score, y, n, by_score_descending, err);
     if (rows == NULL)
-        return 0;
+        return false;
     double positives = 0;
     for (size_t i = 0; i < n; i++)
         positives += rows[i].y;
@@ -167,7 +180,8 @@ size_t tn_roc_curve(const double *score, const int *y, size_t n, double *fpr, do
         i = j;
     }
     free(rows);
-    return points;
+    *count = points;
+    return true;
 }
 
 static int by_value(const void *a, const void *b) {
@@ -175,10 +189,11 @@ static int by_value(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-size_t tn_distinct_count(const double *values, size_t n) {
-    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
+bool tn_distinct_count(const double *values, size_t n, size_t *count, tn_error *err) {
+    *count = 0;
+    double *sorted = tn_alloc_array(n ? n : 1, sizeof *sorted, "the distinct values", err);
     if (sorted == NULL)
-        return 0;
+        return false;
     size_t kept = 0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(values[i]))
@@ -188,5 +203,6 @@ size_t tn_distinct_count(const double *values, size_t n) {
     for (size_t i = 0; i < kept; i++)
         distinct += i == 0 || sorted[i] != sorted[i - 1];
     free(sorted);
-    return distinct;
+    *count = distinct;
+    return true;
 }

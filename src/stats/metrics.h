@@ -27,8 +27,14 @@
 
 #include "common/error.h"
 
-/* AUC of `score` for labels `y` (0/1). NAN when a class is missing. */
-double tn_auc(const double *score, const int *y, size_t n);
+/*
+ * Each function below that sorts or counts returns false, with TN_ERR_NOMEM
+ * in `err`, when memory runs out, so that a failure is never mistaken for a
+ * figure; NAN in a result means the figure does not exist for these rows.
+ */
+
+/* AUC of `score` for labels `y` (0/1) into *auc: NAN when a class is missing. */
+bool tn_auc(const double *score, const int *y, size_t n, double *auc, tn_error *err);
 
 double tn_brier(const double *p, const int *y, size_t n);
 
@@ -39,10 +45,13 @@ typedef struct {
     double precision, base_rate, lift;
 } tn_top_decile;
 
-tn_top_decile tn_top_decile_of(const double *score, const int *y, size_t n);
+/* The top decile of n rows into *out (rows 0 and NAN figures when n is 0). */
+bool tn_top_decile_of(const double *score, const int *y, size_t n, tn_top_decile *out,
+                      tn_error *err);
 
-/* The top decile's share of the positives' weight; NAN without positive weight. */
-double tn_top_decile_share(const double *score, const int *y, const double *weight, size_t n);
+/* The top decile's share of the positives' weight into *share; NAN without positive weight. */
+bool tn_top_decile_share(const double *score, const int *y, const double *weight, size_t n,
+                         double *share, tn_error *err);
 
 #define TN_CALIBRATION_MAX_BINS 20
 
@@ -54,18 +63,21 @@ typedef struct {
     double max_error; /* largest |mean_predicted − observed_rate| */
 } tn_calibration_table;
 
-/* Equal-count bins by prediction. TN_ERR_INPUT for bins outside 1..20 or fewer rows than bins. */
+/*
+ * Equal-count bins by prediction. TN_ERR_INPUT for bins outside 1..20 or fewer rows than bins,
+ * TN_ERR_NOMEM when memory runs out.
+ */
 bool tn_calibration_of(const double *p, const int *y, size_t n, int bins, tn_calibration_table *out,
                        tn_error *err);
 
 /*
  * The ROC curve at each distinct score, highest first, starting at (0, 0):
- * writes at most n + 1 points into fpr/tpr (each sized n + 1) and returns how many.
+ * writes at most n + 1 points into fpr/tpr (each sized n + 1) and how many into *count.
  */
-size_t tn_roc_curve(const double *score, const int *y, size_t n, double *fpr, double *tpr);
+bool tn_roc_curve(const double *score, const int *y, size_t n, double *fpr, double *tpr,
+                  size_t *count, tn_error *err);
 
-/* How many different values the n numbers take (== on doubles; NANs not counted); 0 when out of
- * memory. */
-size_t tn_distinct_count(const double *values, size_t n);
+/* How many different values the n numbers take into *count (== on doubles; NANs not counted). */
+bool tn_distinct_count(const double *values, size_t n, size_t *count, tn_error *err);
 
 #endif

@@ -43,7 +43,9 @@ static void test_scores_match_sklearn(void **state) {
         size_t n;
         double *p = fixture_numbers(json_object_get(item, "p"), &n);
         int *y = fixture_ints(json_object_get(item, "y"), NULL);
-        assert_close(tn_auc(p, y, n), fixture_number(item, "auc"), name);
+        double auc;
+        assert_true(tn_auc(p, y, n, &auc, NULL));
+        assert_close(auc, fixture_number(item, "auc"), name);
         assert_close(tn_brier(p, y, n), fixture_number(item, "brier"), name);
         assert_close(tn_log_loss(p, y, n), fixture_number(item, "log_loss"), name);
         free(p), free(y);
@@ -54,7 +56,46 @@ static void test_auc_needs_both_classes(void **state) {
     (void)state;
     const double p[] = {0.1, 0.9};
     const int y[] = {1, 1};
-    assert_true(isnan(tn_auc(p, y, 2)));
+    double auc = 0;
+    assert_true(tn_auc(p, y, 2, &auc, NULL));
+    assert_true(isnan(auc));
+}
+
+/*
+ * Memory that runs out is a failure, never a figure: a row count whose
+ * arrays cannot be sized makes each sorting metric fail with TN_ERR_NOMEM
+ * (before it reads a row), where they once returned NAN or 0 as if the
+ * rows had no answer.
+ */
+static void test_metrics_fail_when_memory_runs_out(void **state) {
+    (void)state;
+    const size_t huge = SIZE_MAX / 4;
+    const double p[1] = {0.5};
+    const int y[1] = {1};
+    double fpr[1], tpr[1], figure = 0;
+    size_t count = 7;
+    tn_top_decile top;
+    tn_error err = {0};
+    assert_false(tn_auc(p, y, huge, &figure, &err));
+    assert_int_equal(err.code, TN_ERR_NOMEM);
+    assert_true(isnan(figure));
+    err.code = TN_OK;
+    assert_false(tn_top_decile_of(p, y, huge, &top, &err));
+    assert_int_equal(err.code, TN_ERR_NOMEM);
+    err.code = TN_OK;
+    assert_false(tn_top_decile_share(p, y, p, huge, &figure, &err));
+    assert_int_equal(err.code, TN_ERR_NOMEM);
+    err.code = TN_OK;
+    assert_false(tn_roc_curve(p, y, huge, fpr, tpr, &count, &err));
+    assert_int_equal(err.code, TN_ERR_NOMEM);
+    assert_int_equal(count, 0);
+    err.code = TN_OK;
+    assert_false(tn_distinct_count(p, huge, &count, &err));
+    assert_int_equal(err.code, TN_ERR_NOMEM);
+    tn_calibration_table table;
+    err.code = TN_OK;
+    assert_false(tn_calibration_of(p, y, huge, 10, &table, &err));
+    assert_int_equal(err.code, TN_ERR_NOMEM);
 }
 
 static void test_isotonic_matches_sklearn(void **state) {
@@ -107,7 +148,8 @@ static void test_top_decile_by_hand(void **state) {
     for (int i = 0; i < 20; i++)
         p[i] = i / 20.0;
     y[19] = 1, y[0] = 1, y[1] = 1, y[2] = 1;
-    tn_top_decile top = tn_top_decile_of(p, y, 20);
+    tn_top_decile top;
+    assert_true(tn_top_decile_of(p, y, 20, &top, NULL));
     assert_int_equal(top.rows, 2);
     assert_close(top.precision, 0.5, "precision");
     assert_close(top.base_rate, 0.2, "base rate");
@@ -125,13 +167,17 @@ static void test_top_decile_share_by_hand(void **state) {
         p[i] = i / 20.0, w[i] = 1000; /* negatives' weights must not count */
     y[19] = 1, y[18] = 1, y[0] = 1;
     w[19] = 30, w[18] = 10, w[0] = 60;
-    assert_close(tn_top_decile_share(p, y, w, 20), 0.4, "share");
+    double share;
+    assert_true(tn_top_decile_share(p, y, w, 20, &share, NULL));
+    assert_close(share, 0.4, "share");
     /* a tie at the cut: rows 17, 18, 19 share the top score; only 17 and 18 are in */
     p[17] = p[18] = p[19] = 0.99;
     y[17] = 1, w[17] = 100; /* total 200: rows 17 + 18 hold 110 */
-    assert_close(tn_top_decile_share(p, y, w, 20), 110.0 / 200.0, "ties by row order");
+    assert_true(tn_top_decile_share(p, y, w, 20, &share, NULL));
+    assert_close(share, 110.0 / 200.0, "ties by row order");
     y[0] = y[17] = y[18] = y[19] = 0;
-    assert_true(isnan(tn_top_decile_share(p, y, w, 20)));
+    assert_true(tn_top_decile_share(p, y, w, 20, &share, NULL));
+    assert_true(isnan(share));
 }
 
 static void test_calibration_table_by_hand(void **state) {
@@ -148,6 +194,7 @@ static void test_calibration_table_by_hand(void **state) {
     assert_close(table.max_error, 0.0, "error");
     tn_error err;
     assert_false(tn_calibration_of(p, y, 8, 10, &table, &err));
+    assert_int_equal(err.code, TN_ERR_INPUT);
 }
 
 static void test_roc_curve_by_hand(void **state) {
@@ -155,7 +202,8 @@ static void test_roc_curve_by_hand(void **state) {
     const double p[] = {0.9, 0.8, 0.8, 0.1};
     const int y[] = {1, 1, 0, 0};
     double fpr[5], tpr[5];
-    size_t points = tn_roc_curve(p, y, 4, fpr, tpr);
+    size_t points = 0;
+    assert_true(tn_roc_curve(p, y, 4, fpr, tpr, &points, NULL));
     assert_int_equal(points, 4); /* (0,0), after 0.9, after both 0.8s, after 0.1 */
     assert_close(tpr[1], 0.5, "tpr at 0.9");
     assert_close(fpr[1], 0.0, "fpr at 0.9");
@@ -171,10 +219,14 @@ static void test_distinct_count_matches_numpy(void **state) {
     const json_t *item = json_object_get(calibration, "distinct");
     size_t n;
     double *values = fixture_numbers(json_object_get(item, "values"), &n); /* null → NAN */
-    assert_int_equal(tn_distinct_count(values, n), (size_t)fixture_number(item, "count"));
+    size_t count = 0;
+    assert_true(tn_distinct_count(values, n, &count, NULL));
+    assert_int_equal(count, (size_t)fixture_number(item, "count"));
     /* by hand: 0.0 and -0.0 are one value; NANs are not counted; none at all is 0 */
-    assert_int_equal(tn_distinct_count((const double[]){0.0, -0.0, NAN, NAN}, 4), 1);
-    assert_int_equal(tn_distinct_count(values, 0), 0);
+    assert_true(tn_distinct_count((const double[]){0.0, -0.0, NAN, NAN}, 4, &count, NULL));
+    assert_int_equal(count, 1);
+    assert_true(tn_distinct_count(values, 0, &count, NULL));
+    assert_int_equal(count, 0);
     free(values);
     json_decref(calibration);
 }
@@ -183,6 +235,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scores_match_sklearn),
         cmocka_unit_test(test_auc_needs_both_classes),
+        cmocka_unit_test(test_metrics_fail_when_memory_runs_out),
         cmocka_unit_test(test_isotonic_matches_sklearn),
         cmocka_unit_test(test_isotonic_pools_violators_by_hand),
         cmocka_unit_test(test_top_decile_by_hand),

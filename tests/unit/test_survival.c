@@ -231,11 +231,20 @@ static void test_concordance_by_hand(void **state) {
     const double time[] = {1, 2, 3, 4};
     const int event[] = {1, 0, 1, 0};
     const double concordant[] = {4, 3, 2, 1}, reversed[] = {1, 2, 3, 4}, flat[] = {1, 1, 1, 1};
-    assert_close(tn_concordance(concordant, time, event, 4), 1.0, "all concordant");
-    assert_close(tn_concordance(reversed, time, event, 4), 0.0, "all discordant");
-    assert_close(tn_concordance(flat, time, event, 4), 0.5, "all tied");
+    double c;
+    assert_true(tn_concordance(concordant, time, event, 4, &c, NULL));
+    assert_close(c, 1.0, "all concordant");
+    assert_true(tn_concordance(reversed, time, event, 4, &c, NULL));
+    assert_close(c, 0.0, "all discordant");
+    assert_true(tn_concordance(flat, time, event, 4, &c, NULL));
+    assert_close(c, 0.5, "all tied");
     const int no_events[] = {0, 0, 0, 0};
-    assert_true(isnan(tn_concordance(concordant, time, no_events, 4)));
+    assert_true(tn_concordance(concordant, time, no_events, 4, &c, NULL));
+    assert_true(isnan(c)); /* no comparable pair: no index */
+    /* memory that runs out is a failure, not a missing index */
+    tn_error err = {0};
+    assert_false(tn_concordance(concordant, time, event, SIZE_MAX / 4, &c, &err));
+    assert_int_equal(err.code, TN_ERR_NOMEM);
 }
 
 int main(void) {
