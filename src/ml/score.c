@@ -108,8 +108,13 @@ static bool score_expansion(tn_db *db, const tn_ml_model *expansion, tn_score_se
     const double *multiplier = tn_table_numbers(&rows, "multiplier");
     for (size_t r = 0; ok && r < rows.rows; r++) {
         tn_customer_score *c = (tn_customer_score *)tn_score_find(out, ids[r]);
-        if (c == NULL)
-            continue; /* in the expansion mart, so in the churn mart: cannot happen */
+        if (c == NULL) { /* the expansion mart's customers are active: a broken build */
+            ok = tn_error_set(err, TN_ERR_INTERNAL,
+                              "customer %s is in the expansion mart but not in the churn mart; "
+                              "rebuild the warehouse (tenure build)",
+                              ids[r] != NULL ? ids[r] : "(null)");
+            break;
+        }
         c->expansion_candidate = true;
         c->upgrade_propensity = scores.probability[r];
         top_drivers(expansion, &rows, r, scores.shap + r * scores.features, c->upgrade_drivers);
