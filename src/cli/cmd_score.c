@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "insight/answer.h"
 #include "insight/documents.h"
+#include "insight/history.h"
 #include "insight/scores_csv.h"
 #include "ml/model_set.h"
 #include "ml/score.h"
@@ -28,7 +29,8 @@
 
 static struct {
     const char *db_path, *models_dir, *customer, *format, *out;
-    bool all;
+    bool all, no_record;
+    long lock_wait;
 } options;
 
 static void set_defaults(void) {
@@ -38,6 +40,8 @@ static void set_defaults(void) {
     options.format = "csv";
     options.out = NULL;
     options.all = false;
+    options.no_record = false;
+    options.lock_wait = 30;
 }
 
 static const tn_arg score_args[] = {
@@ -49,6 +53,12 @@ static const tn_arg score_args[] = {
     {"format", TN_ARG_STRING, "FMT", "csv or json (default csv)", &options.format, 0, 0},
     {"out", TN_ARG_STRING, "FILE",
      "write to FILE (a regular file, replaced whole) instead of stdout", &options.out, 0, 0},
+    {"no-record", TN_ARG_FLAG, NULL,
+     "do not record the scores in the warehouse's score history (opens it read-only)",
+     &options.no_record, 0, 0},
+    {"lock-wait", TN_ARG_INT, "SECONDS",
+     "while another process holds the warehouse, wait this long to record (default 30)",
+     &options.lock_wait, 0, 3600},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -149,6 +159,30 @@ static int check_options(void) {
     return 0;
 }
 
+/* Records the scoring in the score history (insight/history.h), unless --no-record. */
+static int record_history(tn_db *db, const tn_answer_set *answers, const tn_score_set *scores,
+                          const tn_ml_model models[2], const char *scored_at) {
+    if (options.no_record)
+        return 0;
+    double started = tn_log_now();
+    tn_history_result result;
+    tn_error err;
+    if (!tn_history_record(db, answers, scores, &models[0], &models[1], scored_at, &result, &err)) {
+        tn_log_error("score: the scores were written, but recording them in the score history "
+                     "failed (nothing was recorded): %s",
+                     err.message);
+        return tn_error_exit_status(&err);
+    }
+    if (result.already)
+        tn_log_info("score: the history has as of %s with these models already; nothing added",
+                    answers->context.as_of);
+    else
+        tn_log_info("score: recorded %zu customers as of %s in "
+                    "history.customer_scores_by_as_of in %.2f s",
+                    result.rows, answers->context.as_of, tn_log_now() - started);
+    return 0;
+}
+
 /* Answers the scores and writes them, or explains why --customer is not among them. */
 static int answer_and_write(tn_db *db, const char *as_of, const tn_ml_model models[2],
                             const tn_score_set *scores, double started) {
@@ -173,9 +207,28 @@ static int answer_and_write(tn_db *db, const char *as_of, const tn_ml_model mode
         size_t count = o.one ? 1 : answers.count;
         tn_log_info("score: %zu customer%s in %.2f s", count, count == 1 ? "" : "s",
                     tn_log_now() - started);
+        status = record_history(db, &answers, scores, models, o.scored_at);
     }
     tn_answers_free(&answers);
     return status;
+}
+
+static void on_waiting(void *context, const char *holder) {
+    (void)context;
+    tn_log_warn("score: %s is in use (%s); waiting up to %ld s for it (--lock-wait)",
+                options.db_path, holder, options.lock_wait);
+}
+
+/*
+ * The warehouse: read-only with --no-record, else for writing the history,
+ * waiting up to --lock-wait while another process holds it. A warehouse that
+ * does not exist is an error either way, never a new empty file.
+ */
+static bool open_warehouse(tn_db **db, tn_error *err) {
+    if (options.no_record || access(options.db_path, F_OK) != 0)
+        return tn_db_open(options.db_path, TN_DB_READ_ONLY, db, err);
+    const tn_db_wait wait = {(double)options.lock_wait, NULL, on_waiting};
+    return tn_db_open_waiting(options.db_path, TN_DB_READ_WRITE, &wait, db, err);
 }
 
 static int run_score(int positional_count, char **positional) {
@@ -192,8 +245,7 @@ static int run_score(int positional_count, char **positional) {
     tn_score_set scores = {0};
     tn_day as_of, data_as_of;
     double started = tn_log_now();
-    bool ok = tn_db_open(options.db_path, TN_DB_READ_ONLY, &db, &err) &&
-              tn_build_info_dates(db, &as_of, &data_as_of, &err) &&
+    bool ok = open_warehouse(&db, &err) && tn_build_info_dates(db, &as_of, &data_as_of, &err) &&
               tn_model_set_load(options.models_dir, &models[0], &models[1], &err) &&
               tn_score_all(db, &models[0], &models[1], &scores, &err);
     if (!ok) {
@@ -218,7 +270,11 @@ const tn_command tn_cmd_score = {
         "customer, for CRM sync, with the account (name, owner, renewal_date, crm_id),\n"
         "both predictions, tiers, drivers, quadrant, actions, as-of date, model versions\n"
         "and scored-at time. JSON: the document POST /predictions/churn answers, the same\n"
-        "bytes; with --all, every customer's in \"customers\".",
+        "bytes; with --all, every customer's in \"customers\".\n"
+        "\n"
+        "Each scoring of a new as-of date (or with new models) is recorded in the\n"
+        "warehouse's score history, history.customer_scores_by_as_of, for every active\n"
+        "customer; scoring the same as-of with the same models again adds nothing.",
     .spec = {.command = "score", .args = score_args},
     .set_defaults = set_defaults,
     .run = run_score,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/embedded.h"
 #include "ml/features.h"
 #include "warehouse/query.h"
@@ -91,6 +92,11 @@ static bool score_churn(tn_db *db, const tn_ml_model *churn, tn_score_set *out, 
         c->upgrade_multiplier = NAN;
         c->days_to_renewal = NAN;
     }
+    if (ok) { /* the SHAP matrix is in the customers' order: the set keeps it */
+        out->churn_shap = scores.shap;
+        out->churn_shap_count = scores.features;
+        scores.shap = NULL;
+    }
     tn_ml_scores_free(&scores);
     tn_table_free(&rows);
     return ok;
@@ -106,6 +112,14 @@ static bool score_expansion(tn_db *db, const tn_ml_model *expansion, tn_score_se
     char *const *ids = tn_table_texts(&rows, "customer_id");
     char *const *next = tn_table_texts(&rows, "next_tier");
     const double *multiplier = tn_table_numbers(&rows, "multiplier");
+    if (ok) {
+        out->upgrade_shap_count = scores.features;
+        out->upgrade_shap = tn_alloc_array(out->count * scores.features + 1,
+                                           sizeof *out->upgrade_shap, "the SHAP values", err);
+        ok = out->upgrade_shap != NULL;
+        for (size_t i = 0; ok && i < out->count * scores.features; i++)
+            out->upgrade_shap[i] = NAN;
+    }
     for (size_t r = 0; ok && r < rows.rows; r++) {
         tn_customer_score *c = (tn_customer_score *)tn_score_find(out, ids[r]);
         if (c == NULL) { /* the expansion mart's customers are active: a broken build */
@@ -120,6 +134,8 @@ static bool score_expansion(tn_db *db, const tn_ml_model *expansion, tn_score_se
         top_drivers(expansion, &rows, r, scores.shap + r * scores.features, c->upgrade_drivers);
         snprintf(c->target_tier, sizeof c->target_tier, "%s", next[r] ? next[r] : "");
         c->upgrade_multiplier = multiplier[r];
+        memcpy(out->upgrade_shap + (size_t)(c - out->customers) * scores.features,
+               scores.shap + r * scores.features, scores.features * sizeof *scores.shap);
     }
     tn_ml_scores_free(&scores);
     tn_table_free(&rows);
@@ -252,6 +268,10 @@ void tn_score_set_free(tn_score_set *set) {
         free(set->customers[i].usage_decay_unknown);
     }
     free(set->customers);
+    free(set->churn_shap);
+    free(set->upgrade_shap);
+    set->churn_shap = set->upgrade_shap = NULL;
+    set->churn_shap_count = set->upgrade_shap_count = 0;
     set->customers = NULL;
     set->count = 0;
 }

@@ -60,6 +60,12 @@ typedef struct {
        (marts.risk_score_weights); without risk signals their inputs are unknown. */
     char risk_formula[256];
     bool risk_signals;
+    /* Every SHAP value, for the score history (insight/history.h): churn_shap[i ×
+       churn_shap_count + f] is customers[i]'s push from the churn model's feature f
+       (its encoder's features[f]); upgrade_shap likewise for the expansion model,
+       NAN for a customer who is no expansion candidate. Owned. */
+    double *churn_shap, *upgrade_shap;
+    size_t churn_shap_count, upgrade_shap_count;
 } tn_score_set;
 
 /* Scores every active customer. */

@@ -246,6 +246,12 @@ static void customer_view(const tn_request *request, tn_response *response) {
         borrow(response, 200, c->view.text, c->view.length);
 }
 
+static void customer_history(const tn_request *request, tn_response *response) {
+    const tn_serve_customer *c = active_customer(request->snapshot, request->parameter, response);
+    if (c != NULL)
+        borrow(response, 200, c->history.text, c->history.length);
+}
+
 static void ready(const tn_snapshot *snapshot, tn_response *response) {
     if (snapshot->ready) {
         borrow(response, 200, snapshot->ready_body.text, snapshot->ready_body.length);
@@ -339,6 +345,9 @@ void tn_handle(tn_server *server, const tn_request *request, tn_response *respon
         break;
     case TN_ROUTE_CUSTOMER:
         customer_view(request, response);
+        break;
+    case TN_ROUTE_CUSTOMER_HISTORY:
+        customer_history(request, response);
         break;
     case TN_ROUTE_METRICS:
         metrics(server, snapshot, response);

@@ -163,10 +163,13 @@ static request_state *begin(tn_server *server, const char *url, const char *meth
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &state->started);
     const char *parameter = NULL;
+    size_t length = 0;
     state->bad_path = !tn_utf8_valid(url, strlen(url));
-    state->route = state->bad_path ? TN_ROUTE_NONE : tn_route_match(url, &parameter);
+    state->route = state->bad_path ? TN_ROUTE_NONE : tn_route_match(url, &parameter, &length);
     if (parameter != NULL &&
-        (state->parameter = strndup(parameter, 4 * TN_CUSTOMER_ID_MAX)) == NULL) {
+        (state->parameter =
+             strndup(parameter,
+                     length < 4 * TN_CUSTOMER_ID_MAX ? length : 4 * TN_CUSTOMER_ID_MAX)) == NULL) {
         free(state); /* the handlers read the parameter: no request without it */
         return NULL;
     }

@@ -13,6 +13,8 @@ static const tn_route routes[TN_ROUTE_COUNT] = {
     [TN_ROUTE_PREDICT_BATCH] = {"/predictions/batch", "POST", false, true, "POST, OPTIONS"},
     [TN_ROUTE_CUSTOMERS] = {"/customers", "GET", false, true, "GET, HEAD, OPTIONS"},
     [TN_ROUTE_CUSTOMER] = {"/customers/{id}", "GET", false, true, "GET, HEAD, OPTIONS"},
+    [TN_ROUTE_CUSTOMER_HISTORY] = {"/customers/{id}/history", "GET", false, true,
+                                   "GET, HEAD, OPTIONS"},
     [TN_ROUTE_METRICS] = {"/metrics", "GET", false, false, "GET, HEAD, OPTIONS"},
     [TN_ROUTE_OPENAPI] = {"/openapi.json", "GET", false, false, "GET, HEAD, OPTIONS"},
     [TN_ROUTE_PORTFOLIO] = {"/analytics/portfolio", "GET", false, true, "GET, HEAD, OPTIONS"},
@@ -22,31 +24,44 @@ static const tn_route routes[TN_ROUTE_COUNT] = {
     [TN_ROUTE_ASSET] = {"/assets/{file}", "GET", true, false, "GET, HEAD, OPTIONS"},
 };
 
-/* The length of a template's fixed part when it ends in a parameter ("/customers/"), else 0. */
-static size_t parameter_prefix(const char *template) {
-    const char *brace = strchr(template, '{');
-    return brace != NULL ? (size_t)(brace - template) : 0;
+/*
+ * Whether `path` matches a template with one parameter ("/customers/{id}/history"):
+ * the fixed part before the brace, then a non-empty parameter without '/', then
+ * the fixed part after the closing brace.
+ */
+static bool match_parameter(const char *path, const char *template, const char **parameter,
+                            size_t *length) {
+    const char *open = strchr(template, '{'), *close = strchr(template, '}');
+    size_t prefix = (size_t)(open - template);
+    const char *suffix = close + 1;
+    if (strncmp(path, template, prefix) != 0)
+        return false;
+    const char *value = path + prefix, *end = strchr(value, '/');
+    size_t value_length = end != NULL ? (size_t)(end - value) : strlen(value);
+    if (value_length == 0 || strcmp(value + value_length, suffix) != 0)
+        return false;
+    *parameter = value;
+    *length = value_length;
+    return true;
 }
 
 const tn_route *tn_route_get(tn_route_id id) {
     return id < TN_ROUTE_COUNT ? &routes[id] : NULL;
 }
 
-tn_route_id tn_route_match(const char *path, const char **parameter) {
+tn_route_id tn_route_match(const char *path, const char **parameter, size_t *parameter_length) {
     *parameter = NULL;
+    *parameter_length = 0;
     for (int r = 0; r < TN_ROUTE_COUNT; r++) {
-        size_t prefix = parameter_prefix(routes[r].path);
-        if (prefix == 0) {
+        if (strchr(routes[r].path, '{') == NULL) {
             if (strcmp(path, routes[r].path) == 0)
                 return (tn_route_id)r;
-        } else if (strncmp(path, routes[r].path, prefix) == 0) {
-            const char *value = path + prefix;
-            if (value[0] == '\0' || strchr(value, '/') != NULL)
-                return TN_ROUTE_NONE;
-            *parameter = value;
+        } else if (match_parameter(path, routes[r].path, parameter, parameter_length)) {
             return (tn_route_id)r;
         }
     }
+    *parameter = NULL;
+    *parameter_length = 0;
     return TN_ROUTE_NONE;
 }
 

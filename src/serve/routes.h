@@ -20,6 +20,7 @@ typedef enum {
     TN_ROUTE_PREDICT_BATCH,
     TN_ROUTE_CUSTOMERS,
     TN_ROUTE_CUSTOMER,
+    TN_ROUTE_CUSTOMER_HISTORY,
     TN_ROUTE_METRICS,
     TN_ROUTE_OPENAPI,
     TN_ROUTE_PORTFOLIO,
@@ -43,11 +44,12 @@ typedef struct {
 const tn_route *tn_route_get(tn_route_id id);
 
 /*
- * The route a request path matches, or TN_ROUTE_NONE. For a template that
- * ends in a parameter (/customers/{id}, /assets/{file}) *parameter points
- * at it inside `path` (else it is set to NULL); it holds no '/'.
+ * The route a request path matches, or TN_ROUTE_NONE. For a template with
+ * a parameter (/customers/{id}, /customers/{id}/history, /assets/{file})
+ * *parameter points at it inside `path` and *parameter_length says how long
+ * it is (else they are NULL and 0); it is not empty and holds no '/'.
  */
-tn_route_id tn_route_match(const char *path, const char **parameter);
+tn_route_id tn_route_match(const char *path, const char **parameter, size_t *parameter_length);
 
 /* True when `method` is one the route answers (HEAD with GET; OPTIONS is handled before). */
 bool tn_route_allows(tn_route_id id, const char *method);

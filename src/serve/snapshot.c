@@ -40,6 +40,7 @@ static void snapshot_free(tn_snapshot *snapshot) {
         body_free(&c->upgrade);
         body_free(&c->view);
         body_free(&c->item);
+        body_free(&c->history);
         free(c->folded_name);
         free(c->crm_id);
     }

@@ -68,14 +68,16 @@ typedef struct {
     int upgrade_status;        /* 200, or 422 when not an expansion candidate */
     tn_body view;              /* GET /customers/{id} */
     tn_body item;              /* the customer's object in GET /customers */
+    tn_body history;           /* GET /customers/{id}/history (insight/trend.h) */
     char *folded_name;         /* the account's name for searching (search.h); owned, NULL: none */
     char *crm_id;              /* owned; NULL: none */
 } tn_serve_customer;
 
 /*
  * Fills `out` with one customer's bodies (insight/documents.h), its id and
- * search fields, and what the sort orders read. False when memory runs out;
- * what was filled is freed with the snapshot.
+ * search fields, and what the sort orders read; its history body is built
+ * apart (tn_body_from_json of tn_document_history). False when memory runs
+ * out; what was filled is freed with the snapshot.
  */
 bool tn_serve_customer_build(const tn_answer_context *context, const tn_answer *answer,
                              const tn_customer_facts *facts, tn_serve_customer *out);

@@ -30,10 +30,13 @@
 #include "insight/answer.h"
 #include "insight/dashboard.h"
 #include "insight/documents.h"
+#include "insight/trend.h"
 #include "serve/search.h"
 #include "serve/snapshot.h"
 #include "warehouse/db.h"
+#include "warehouse/query.h"
 #include "warehouse/table.h"
+#include "warehouse/template.h"
 
 /* What the warehouse and the models hold, before it becomes a snapshot. */
 typedef struct {
@@ -41,6 +44,8 @@ typedef struct {
     tn_score_set scores;
     tn_answer_set answers;
     tn_table info, facts, daily, tickets, opportunities, inactive, industries;
+    bool recording;          /* the warehouse has a score history */
+    tn_table history, moves; /* sql/serve/score_history.sql, score_moves.sql */
 } sources;
 
 static void sources_free(sources *s) {
@@ -55,6 +60,28 @@ static void sources_free(sources *s) {
     tn_table_free(&s->opportunities);
     tn_table_free(&s->inactive);
     tn_table_free(&s->industries);
+    tn_table_free(&s->history);
+    tn_table_free(&s->moves);
+}
+
+/* The score history's points and moves (insight/history.h), when the warehouse has one. */
+static bool read_history(tn_db *db, sources *s, tn_error *err) {
+    if (!tn_query_table_exists(db, "history", "customer_scores_by_as_of", &s->recording, err))
+        return false;
+    if (!s->recording)
+        return true;
+    const tn_template_var vars[] = {
+        {"history", tn_embedded_text("sql/history/latest_per_as_of.sql")}, {NULL, NULL}};
+    tn_strbuf points = TN_STRBUF_INIT, moves = TN_STRBUF_INIT;
+    bool ok = tn_template_render_file("sql/serve/score_history.sql", vars, &points, err) &&
+              tn_template_render_file("sql/serve/score_moves.sql", vars, &moves, err) &&
+              tn_table_query(db, tn_strbuf_cstr(&points), &s->history, err) &&
+              tn_table_query(db, tn_strbuf_cstr(&moves), &s->moves, err);
+    tn_strbuf_free(&points);
+    tn_strbuf_free(&moves);
+    if (!ok)
+        tn_error_prefix(err, "the score history");
+    return ok;
 }
 
 static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {
@@ -82,6 +109,7 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
     };
     for (size_t i = 0; ok && i < sizeof reads / sizeof reads[0]; i++)
         ok = tn_table_query(db, tn_embedded_text(reads[i].sql), reads[i].rows, err);
+    ok = ok && read_history(db, s, err);
     tn_db_close(db);
     if (ok && s->facts.rows != s->scores.count)
         ok = tn_error_set(err, TN_ERR_INTERNAL,
@@ -175,6 +203,20 @@ bool tn_serve_customer_build(const tn_answer_context *context, const tn_answer *
     return ok;
 }
 
+/* Every active customer's history body (insight/trend.h). False when memory runs out. */
+static bool build_histories(tn_snapshot *snapshot, const sources *s) {
+    json_t **points = group_by_customer(s, &s->history, tn_trend_point);
+    json_t **moves = group_by_customer(s, &s->moves, tn_trend_move);
+    bool ok = points != NULL && moves != NULL;
+    for (size_t i = 0; ok && i < snapshot->customer_count; i++)
+        ok = tn_body_from_json(tn_document_history(&s->answers.context, &s->answers.answers[i],
+                                                   points[i], moves[i], s->recording),
+                               &snapshot->customers[i].history);
+    free_groups(points, s->scores.count);
+    free_groups(moves, s->scores.count);
+    return ok;
+}
+
 static bool build_customers(tn_snapshot *snapshot, const sources *s, tn_error *err) {
     json_t **opportunities = group_by_customer(s, &s->opportunities, tn_document_opportunity);
     json_t **tickets = group_by_customer(s, &s->tickets, tn_document_ticket);
@@ -199,6 +241,7 @@ static bool build_customers(tn_snapshot *snapshot, const sources *s, tn_error *e
     free_groups(opportunities, s->scores.count);
     free_groups(tickets, s->scores.count);
     free_groups(daily, s->scores.count);
+    ok = ok && build_histories(snapshot, s);
     if (!ok)
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < snapshot->customer_count; i++)

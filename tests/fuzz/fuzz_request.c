@@ -135,10 +135,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         *query++ = '\0';
     tn_http_unescape(NULL, NULL, path);
     const char *parameter = NULL;
-    tn_route_id route =
-        tn_utf8_valid(path, strlen(path)) ? tn_route_match(path, &parameter) : TN_ROUTE_NONE;
-    if (parameter != NULL && (parameter[0] == '\0' || strchr(parameter, '/') != NULL))
-        fail("a route parameter that is empty or holds a '/'", 0, parameter, strlen(parameter));
+    size_t length = 0;
+    tn_route_id route = tn_utf8_valid(path, strlen(path))
+                            ? tn_route_match(path, &parameter, &length)
+                            : TN_ROUTE_NONE;
+    if (parameter != NULL && (length == 0 || memchr(parameter, '/', length) != NULL))
+        fail("a route parameter that is empty or holds a '/'", 0, parameter, length);
+    char *owned = parameter != NULL ? strndup(parameter, length) : NULL;
+    parameter = owned;
     tn_route_allows(route, method);
     tn_api_key_accepts(server->api_key, request.field[3]);
     tn_cors_allows(server->options->cors_origins, server->options->cors_origin_count,
@@ -147,6 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_refusals(method, request.field[2] ? request.field[2] : "none");
     if (route != TN_ROUTE_NONE)
         answer(server, route, parameter, query, &request);
+    free(owned);
     free(path);
     for (int f = 0; f < FIELDS; f++)
         free(request.field[f]);

@@ -1,0 +1,167 @@
+/*
+ * history.c — recording a scoring in the score history (see history.h).
+ */
+#include "insight/history.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <duckdb.h>
+
+#include "common/alloc.h"
+#include "common/embedded.h"
+#include "warehouse/query.h"
+
+/* Appends a DOUBLE[] of `count` values, or NULL when `values` is NULL. */
+static bool append_numbers(duckdb_appender appender, const double *values, size_t count) {
+    if (values == NULL)
+        return duckdb_append_null(appender) == DuckDBSuccess;
+    duckdb_value *items = tn_alloc_array(count + 1, sizeof *items, "a SHAP list", NULL);
+    if (items == NULL)
+        return false;
+    for (size_t i = 0; i < count; i++)
+        items[i] = duckdb_create_double(values[i]);
+    duckdb_logical_type type = duckdb_create_logical_type(DUCKDB_TYPE_DOUBLE);
+    duckdb_value list = duckdb_create_list_value(type, items, count);
+    bool ok = list != NULL && duckdb_append_value(appender, list) == DuckDBSuccess;
+    duckdb_destroy_value(&list);
+    duckdb_destroy_logical_type(&type);
+    for (size_t i = 0; i < count; i++)
+        duckdb_destroy_value(&items[i]);
+    free(items);
+    return ok;
+}
+
+/* Appends the names of `drivers` as a VARCHAR[], strongest first, or NULL when `present` is not. */
+static bool append_drivers(duckdb_appender appender, const tn_driver *drivers, bool present) {
+    if (!present)
+        return duckdb_append_null(appender) == DuckDBSuccess;
+    duckdb_value items[TN_MAX_DRIVERS];
+    size_t count = 0;
+    for (int d = 0; d < TN_MAX_DRIVERS; d++)
+        if (drivers[d].feature != NULL)
+            items[count++] = duckdb_create_varchar(drivers[d].feature);
+    duckdb_logical_type type = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+    duckdb_value list = duckdb_create_list_value(type, items, count);
+    bool ok = list != NULL && duckdb_append_value(appender, list) == DuckDBSuccess;
+    duckdb_destroy_value(&list);
+    duckdb_destroy_logical_type(&type);
+    for (size_t i = 0; i < count; i++)
+        duckdb_destroy_value(&items[i]);
+    return ok;
+}
+
+static bool append_number_or_null(duckdb_appender appender, double value) {
+    return (isfinite(value) ? duckdb_append_double(appender, value)
+                            : duckdb_append_null(appender)) == DuckDBSuccess;
+}
+
+static bool append_text_or_null(duckdb_appender appender, const char *text) {
+    return (text != NULL ? duckdb_append_varchar(appender, text) : duckdb_append_null(appender)) ==
+           DuckDBSuccess;
+}
+
+/* One customer's row of tn_history_rows; `i` is its index in the scores. */
+static bool append_row(duckdb_appender appender, const tn_answer_context *context,
+                       const tn_answer *answer, const tn_score_set *scores, size_t i,
+                       const char *model_set, const char *scored_at) {
+    const tn_customer_score *c = answer->score;
+    bool candidate = c->expansion_candidate;
+    return append_text_or_null(appender, context->as_of) &&
+           append_text_or_null(appender, c->customer_id) &&
+           append_text_or_null(appender, context->churn_version) &&
+           append_text_or_null(appender, context->expansion_version) &&
+           append_text_or_null(appender, model_set) &&
+           append_number_or_null(appender, c->churn_probability) &&
+           append_text_or_null(appender, answer->churn_tier) &&
+           append_number_or_null(appender, candidate ? c->upgrade_propensity : NAN) &&
+           append_text_or_null(appender, candidate ? answer->propensity_tier : NULL) &&
+           append_number_or_null(appender, c->risk_score) &&
+           append_text_or_null(appender, answer->risk_score_tier) &&
+           append_number_or_null(appender, answer->arr) &&
+           append_drivers(appender, c->churn_drivers, true) &&
+           append_drivers(appender, c->upgrade_drivers, candidate) &&
+           append_numbers(appender, scores->churn_shap + i * scores->churn_shap_count,
+                          scores->churn_shap_count) &&
+           append_numbers(appender,
+                          candidate ? scores->upgrade_shap + i * scores->upgrade_shap_count : NULL,
+                          scores->upgrade_shap_count) &&
+           append_text_or_null(appender, scored_at) &&
+           duckdb_appender_end_row(appender) == DuckDBSuccess;
+}
+
+/* Appends every answer to the temporary table tn_history_rows. */
+static bool stage_rows(tn_db *db, const tn_answer_set *answers, const tn_score_set *scores,
+                       const char *model_set, const char *scored_at, tn_error *err) {
+    duckdb_appender appender;
+    if (duckdb_appender_create_ext(tn_db_connection(db), "temp", "main", "tn_history_rows",
+                                   &appender) != DuckDBSuccess) {
+        tn_error_set(err, TN_ERR_DB, "the score history: %s", duckdb_appender_error(appender));
+        duckdb_appender_destroy(&appender);
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; ok && i < answers->count; i++)
+        ok = append_row(appender, &answers->context, &answers->answers[i], scores,
+                        (size_t)(answers->answers[i].score - scores->customers), model_set,
+                        scored_at);
+    ok = duckdb_appender_close(appender) == DuckDBSuccess && ok;
+    if (!ok)
+        tn_error_set(err, TN_ERR_DB, "the score history: %s",
+                     duckdb_appender_error(appender) ? duckdb_appender_error(appender)
+                                                     : "out of memory");
+    duckdb_appender_destroy(&appender);
+    return ok;
+}
+
+/* The names of `model`'s features by position, unless its version has them already. */
+static bool record_features(tn_db *db, const tn_ml_model *model, tn_error *err) {
+    bool ok = true;
+    for (size_t f = 0; ok && f < model->encoder.feature_count; f++) {
+        char position[24];
+        snprintf(position, sizeof position, "%zu", f);
+        const char *params[] = {model->version, position, model->encoder.features[f].name};
+        ok = tn_db_exec_params(db, tn_embedded_text("sql/history/model_feature.sql"), params, 3,
+                               err);
+    }
+    return ok;
+}
+
+/* Inside the transaction: whether the scoring is there, and if not its rows. */
+static bool record_in_transaction(tn_db *db, const tn_answer_set *answers,
+                                  const tn_score_set *scores, const tn_ml_model *churn,
+                                  const tn_ml_model *expansion, const char *scored_at,
+                                  tn_history_result *out, tn_error *err) {
+    const tn_answer_context *context = &answers->context;
+    const char *params[] = {context->as_of, context->churn_version, context->expansion_version};
+    uint64_t recorded = 0;
+    if (!tn_query_count_params(db, tn_embedded_text("sql/history/recorded.sql"), params, 3,
+                               &recorded, err))
+        return false;
+    out->already = recorded > 0;
+    if (out->already)
+        return true;
+    bool ok = tn_db_exec(db, tn_embedded_text("sql/history/staging.sql"), err) &&
+              stage_rows(db, answers, scores, churn->set, scored_at, err) &&
+              tn_db_exec(db, tn_embedded_text("sql/history/insert.sql"), err) &&
+              record_features(db, churn, err) && record_features(db, expansion, err);
+    if (ok)
+        out->rows = answers->count;
+    return ok;
+}
+
+bool tn_history_record(tn_db *db, const tn_answer_set *answers, const tn_score_set *scores,
+                       const tn_ml_model *churn, const tn_ml_model *expansion,
+                       const char *scored_at, tn_history_result *out, tn_error *err) {
+    memset(out, 0, sizeof *out);
+    if (!tn_db_exec(db, tn_embedded_text("sql/history/schema.sql"), err) || !tn_db_begin(db, err))
+        return false;
+    if (!record_in_transaction(db, answers, scores, churn, expansion, scored_at, out, err)) {
+        tn_db_rollback(db);
+        out->rows = 0;
+        return false;
+    }
+    return tn_db_commit(db, err);
+}

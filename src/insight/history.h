@@ -1,0 +1,44 @@
+/*
+ * history.h — the score history: what each scoring of an as-of date said
+ * about every active customer, kept in the warehouse, so that trends,
+ * movers and alerts can be read from it.
+ *
+ * `tenure score` records its answers in history.customer_scores_by_as_of
+ * (sql/history/schema.sql; docs/data-contract.md): one row per customer,
+ * as-of date and pair of model versions, with the churn probability and
+ * its tier, the upgrade propensity and its tier, the composite risk score
+ * and its tier, ARR, the top drivers and every SHAP value of both models.
+ * history.model_features names each model version's features by position.
+ *
+ * Scoring an as-of date again with the same two models adds nothing: the
+ * rows of one scoring go in together, in one transaction, or not at all.
+ */
+#ifndef TN_INSIGHT_HISTORY_H
+#define TN_INSIGHT_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+#include "insight/answer.h"
+#include "ml/model.h"
+#include "ml/score.h"
+#include "warehouse/db.h"
+
+typedef struct {
+    size_t rows;  /* rows added (0 when the scoring was recorded already) */
+    bool already; /* this as-of and these two model versions were recorded before */
+} tn_history_result;
+
+/*
+ * Records `answers` (built from `scores`, scored by `churn` and `expansion`
+ * at `scored_at`, "YYYY-MM-DDTHH:MM:SSZ") in the history of `db`, which
+ * must be open for writing; creates the history's tables the first time.
+ * All borrowed. False with `err` set when DuckDB refuses; nothing is
+ * recorded then.
+ */
+bool tn_history_record(tn_db *db, const tn_answer_set *answers, const tn_score_set *scores,
+                       const tn_ml_model *churn, const tn_ml_model *expansion,
+                       const char *scored_at, tn_history_result *out, tn_error *err);
+
+#endif

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# test_history.sh — the score history (issue 16): a small generated company
+# built as of four weeks in turn and scored each week records one row per
+# active customer and as-of date, equal to that scoring's CSV; scoring the
+# same as-of again, or with --no-record, adds nothing; a rebuild keeps the
+# history; new models add a second scoring of an as-of, which then stands.
+# GET /customers/{id}/history answers the points and what changed between the
+# last two, checked against SQL written here (the moved drivers by list
+# indexing, not the server's unnest), and says why when there is nothing to
+# show. Every answer is validated against api/openapi.json.
+source "$(dirname "$0")/lib.sh"
+SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+VALIDATE=(/usr/bin/python3 "$SOURCE_DIR/tests/integration/validate_openapi.py")
+DB="$WORK/w.duckdb"
+MODELS="$WORK/models"
+CASES="$WORK/cases.txt"
+: >"$CASES"
+SERVER_PID=""
+trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+HISTORY=history.customer_scores_by_as_of
+
+"$TENURE" generate --quiet --customers 400 --seed 11 --db "$DB"
+"$TENURE" build --quiet --db "$DB"
+LAST=$(query "$DB" "SELECT as_of FROM marts.build_info")
+read -r -a WEEKS <<<"$(query "$DB" "SELECT string_agg(CAST(DATE '$LAST' - CAST(7 * k AS INTEGER) AS VARCHAR), ' ' ORDER BY k DESC)
+    FROM range(4) AS t (k)")"
+
+# ---- four weekly scorings -----------------------------------------------------------------------
+for week in "${WEEKS[@]}"; do
+    "$TENURE" build --quiet --db "$DB" --as-of "$week"
+    [[ -d $MODELS ]] || "$TENURE" train --quiet --db "$DB" --models "$MODELS"
+    run "$TENURE" score --db "$DB" --models "$MODELS" --all --out "$WORK/scores-$week.csv"
+    expect_status 0 "score as of $week"
+    active=$(($(wc -l <"$WORK/scores-$week.csv") - 1))
+    expect_contains stderr "score: recorded $active customers as of $week in $HISTORY" \
+        "says it recorded the $active active customers of $week"
+    expect_equal "$(query "$DB" "SELECT count(*) FROM $HISTORY WHERE as_of = DATE '$week'")" "$active" \
+        "$week: one history row per active customer"
+    expect_equal "$(query "$DB" "SELECT count(*) FROM $HISTORY AS h
+        FULL JOIN read_csv('$WORK/scores-$week.csv', all_varchar = true) AS s USING (customer_id)
+        WHERE h.as_of = DATE '$week' AND (s.customer_id IS NULL OR h.customer_id IS NULL
+           OR abs(h.churn_probability - CAST(s.churn_probability AS DOUBLE)) > 1e-9
+           OR h.churn_tier <> s.churn_risk_tier
+           OR h.risk_score_tier IS DISTINCT FROM nullif(s.risk_score_tier, '')
+           OR h.upgrade_tier IS DISTINCT FROM nullif(s.propensity_tier, '')
+           OR abs(coalesce(h.upgrade_propensity, -1) - coalesce(CAST(s.upgrade_propensity AS DOUBLE), -1)) > 1e-9
+           OR h.churn_model_version <> s.churn_model_version
+           OR h.churn_top_drivers[1] <> s.churn_driver_1)")" 0 \
+        "$week: the history holds what the CSV of that scoring says"
+done
+expect_equal "$(query "$DB" "SELECT count(DISTINCT as_of) FROM $HISTORY")" 4 "four as-of dates recorded"
+expect_equal "$(query "$DB" "SELECT count(*) FROM $HISTORY WHERE len(churn_shap) <> (SELECT count(*)
+    FROM history.model_features AS f WHERE f.model_version = churn_model_version)
+    OR len(churn_top_drivers) <> 5")" 0 "every row has one SHAP value per feature of its model, and five top drivers"
+expect_equal "$(query "$DB" "SELECT count(*) FROM $HISTORY WHERE (upgrade_propensity IS NULL) <> (upgrade_shap IS NULL)")" 0 \
+    "upgrade SHAP values exactly for the expansion candidates"
+
+# ---- the same as-of again, --no-record, a rebuild: nothing added ----------------------------------
+rows=$(query "$DB" "SELECT count(*) FROM $HISTORY")
+run "$TENURE" score --db "$DB" --models "$MODELS" --all --out "$WORK/again.csv"
+expect_status 0 "score the same as-of with the same models again"
+expect_contains stderr "the history has as of $LAST with these models already; nothing added" "says nothing was added"
+run "$TENURE" score --db "$DB" --models "$MODELS" --all --no-record --out "$WORK/again.csv"
+expect_status 0 "score --no-record"
+expect_equal "$(grep -c recorded "$WORK/stderr")" 0 "--no-record records nothing"
+"$TENURE" build --quiet --db "$DB" --as-of "$LAST"
+expect_equal "$(query "$DB" "SELECT count(*) FROM $HISTORY")" "$rows" \
+    "scoring again, --no-record and a rebuild leave the history as it was"
+
+# ---- new models: a second scoring of the last as-of, which stands ---------------------------------
+FIRST_MODEL=$(query "$DB" "SELECT any_value(churn_model_version) FROM $HISTORY")
+"$TENURE" train --quiet --db "$DB" --models "$MODELS" # as of the last week: new versions
+run "$TENURE" score --db "$DB" --models "$MODELS" --all --out "$WORK/retrained.csv"
+expect_status 0 "score with new models"
+expect_equal "$(query "$DB" "SELECT count(DISTINCT churn_model_version) FROM $HISTORY WHERE as_of = DATE '$LAST'")" 2 \
+    "$LAST is recorded for both model versions"
+
+# ---- GET /customers/{id}/history --------------------------------------------------------------------
+start_server history --db "$DB" --models "$MODELS"
+call() {
+    CODE=$(curl -s -o "$WORK/body" -w '%{http_code}' "$BASE$2")
+    CALLS=$((${CALLS:-0} + 1))
+    cp "$WORK/body" "$WORK/answer.$CALLS"
+    echo "GET $1 $CODE application/json $WORK/answer.$CALLS" >>"$CASES"
+}
+PREVIOUS=${WEEKS[2]}
+read -r -a CUSTOMERS <<<"$(query "$DB" "SELECT string_agg(customer_id, ' ' ORDER BY customer_id)
+    FROM (SELECT customer_id FROM $HISTORY GROUP BY customer_id HAVING count(DISTINCT as_of) = 4
+          ORDER BY hash(customer_id) LIMIT 5)")"
+for id in "${CUSTOMERS[@]}"; do
+    call /customers/{id}/history "/customers/$id/history"
+    expect_equal "$CODE" 200 "history of $id"
+    expect_equal "$(jq -r '[.points[].as_of] | join(" ")' "$WORK/body")" "${WEEKS[*]}" "$id: one point per week, oldest first"
+    # the last point is the newest scoring of the last as-of: the retrained model's
+    expect_equal "$(jq -r '.points[-1].churn_model_version' "$WORK/body")" \
+        "$(query "$DB" "SELECT churn_model_version FROM $HISTORY WHERE customer_id = '$id' AND as_of = DATE '$LAST'
+            ORDER BY scored_at DESC LIMIT 1")" "$id: the last scoring of $LAST stands"
+    expect_equal "$(jq -r '"\(.points[-1].churn_probability) \(.changes.churn_probability.before)"' "$WORK/body" |
+        awk '{printf "%.6f %.6f", $1, $2}')" \
+        "$(query "$DB" "SELECT printf('%.6f %.6f',
+            (SELECT churn_probability FROM $HISTORY WHERE customer_id = '$id' AND as_of = DATE '$LAST' ORDER BY scored_at DESC LIMIT 1),
+            (SELECT churn_probability FROM $HISTORY WHERE customer_id = '$id' AND as_of = DATE '$PREVIOUS'))")" \
+        "$id: churn probability now and at $PREVIOUS"
+    expect_equal "$(jq -r '"\(.changes.from) \(.changes.to)"' "$WORK/body")" "$PREVIOUS $LAST" "$id: changes from $PREVIOUS to $LAST"
+    # the three churn drivers whose impact moved most, by list indexing
+    expected=$(query "$DB" "WITH now AS (SELECT * FROM $HISTORY WHERE customer_id = '$id' AND as_of = DATE '$LAST'
+                                           ORDER BY scored_at DESC LIMIT 1),
+            before AS (SELECT * FROM $HISTORY WHERE customer_id = '$id' AND as_of = DATE '$PREVIOUS'),
+            a AS (SELECT f.feature, now.churn_shap[f.position + 1] AS impact FROM now
+                  JOIN history.model_features AS f ON f.model_version = now.churn_model_version),
+            b AS (SELECT f.feature, before.churn_shap[f.position + 1] AS impact FROM before
+                  JOIN history.model_features AS f ON f.model_version = before.churn_model_version)
+        SELECT string_agg(feature || '=' || printf('%.5f', change), ' ' ORDER BY abs(change) DESC, feature)
+        FROM (SELECT coalesce(a.feature, b.feature) AS feature,
+                     coalesce(a.impact, 0) - coalesce(b.impact, 0) AS change
+              FROM a FULL JOIN b ON a.feature = b.feature
+              WHERE coalesce(a.impact, 0) <> coalesce(b.impact, 0)
+              ORDER BY abs(change) DESC, feature LIMIT 3)")
+    expect_equal "$(jq -r '[.changes.churn_drivers[] | "\(.feature)=\(.change)"] | join(" ")' "$WORK/body" |
+        awk '{for (i = 1; i <= NF; i++) { split($i, p, "="); printf "%s%s=%.5f", (i > 1 ? " " : ""), p[1], p[2] }}')" \
+        "$expected" "$id: the three churn drivers that moved most"
+    expect_equal "$(jq -r '.changes.churn_drivers[0].words | test("^.+: now pushes the churn risk (higher|lower) than on '"$PREVIOUS"'$")' "$WORK/body")" \
+        true "$id: each move in words"
+done
+
+# a customer who signed up in the last week has one point, and no changes yet
+newcomer=$(query "$DB" "SELECT customer_id FROM $HISTORY GROUP BY customer_id HAVING min(as_of) = DATE '$LAST' LIMIT 1")
+if [[ -n $newcomer ]]; then
+    call /customers/{id}/history "/customers/$newcomer/history"
+    expect_equal "$(jq -c '[(.points | length), .changes, (.note | test("One scoring is recorded"))]' "$WORK/body")" \
+        '[1,null,true]' "a newcomer: one point, no changes, and why"
+else
+    fail "the company has no customer who signed up in the last week"
+fi
+# a churned customer is refused as on /customers/{id}
+churned=$(query "$DB" "SELECT customer_id FROM staging.stg_customers WHERE churn_date < DATE '$LAST' LIMIT 1")
+call /customers/{id}/history "/customers/$churned/history"
+expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 customer_churned" "a churned customer: 422 customer_churned"
+call /customers/{id}/history "/customers/no-such-customer/history"
+expect_equal "$CODE" 404 "an unknown customer: 404"
+stop_server
+
+# ---- a warehouse with no history yet ----------------------------------------------------------------
+"$TENURE" generate --quiet --customers 400 --seed 11 --db "$WORK/fresh.duckdb"
+"$TENURE" build --quiet --db "$WORK/fresh.duckdb"
+start_server fresh --db "$WORK/fresh.duckdb" --models "$MODELS"
+call /customers/{id}/history "/customers/${CUSTOMERS[0]}/history"
+expect_equal "$(jq -c '[(.points | length), .changes, .latest_recorded_as_of, (.note | test("No scoring is recorded in this warehouse yet"))]' "$WORK/body")" \
+    '[0,null,null,true]' "no history: no points, and why"
+stop_server
+
+run "${VALIDATE[@]}" "$SOURCE_DIR/api/openapi.json" "$CASES"
+expect_status 0 "every answer matches api/openapi.json"
+[[ $STATUS -eq 0 ]] || cat "$WORK/stdout" >&2
+finish
