@@ -1161,6 +1161,14 @@ function describeAccountError(id) {
   };
 }
 
+/* The Customer 360 and its score history (null when the server has none to give). */
+async function loadAccount(id) {
+  const path = 'customers/' + encodeURIComponent(id);
+  const [c, history] = await Promise.all([api(path), api(path + '/history').catch(() => null)]);
+  c.history = history;
+  return c;
+}
+
 function drawAccount(c) {
   const p = c.profile;
   const a = c.account || {};
@@ -1174,6 +1182,7 @@ function drawAccount(c) {
       accountFacts(c)),
     h('div', {class: 'grid four'}, churnCard(c.churn), upgradeCard(c), quadrantSummary(c), profileCard(p, c.churn)),
     actionsCard(c),
+    c.history ? historyCard(c.history) : null,
     h('div', {class: 'grid two'},
       accountShapCard('chart-shap-account-churn', 'What drives the churn probability', c.churn.top_shap_features, 'churn'),
       c.upgrade ? accountShapCard('chart-shap-account-upgrade', 'What drives the upgrade propensity', c.upgrade.top_shap_features, 'upgrade')
@@ -1252,6 +1261,52 @@ function actionsCard(c) {
   return h('section', {class: 'card actions', 'data-testid': 'account-actions'},
     h('h2', null, 'Recommended actions'),
     h('ul', null, items.map(([k, v]) => h('li', null, h('strong', null, k + ': '), v))));
+}
+
+/* "Churn probability 3.1 % → 4.5 % (low → medium) since 7 Mar 2026". */
+function historyTakeaway(hs) {
+  const ch = hs.changes;
+  if (!ch) return hs.note || '';
+  const p = ch.churn_probability;
+  const tier = ch.churn_tier.before !== ch.churn_tier.now ? ' (' + ch.churn_tier.before + ' → ' + ch.churn_tier.now + ')' : '';
+  return 'Churn probability ' + fmtPct(p.before) + ' → ' + fmtPct(p.now) + tier + ' since ' + fmtDate(ch.from) + '.';
+}
+
+/* Probability and risk score at every recorded scoring, and the drivers that moved most since the one before. */
+function historyCard(hs) {
+  const points = hs.points || [];
+  if (points.length === 0) {
+    return h('section', {class: 'card', 'data-testid': 'account-history'},
+      h('h2', null, 'Over time'), h('p', {class: 'muted', 'data-testid': 'account-history-note'}, hs.note || ''));
+  }
+  const moves = hs.changes ? hs.changes.churn_drivers.concat(hs.changes.upgrade_drivers) : [];
+  const changes = hs.changes
+    ? h('div', null, h('h3', null, 'What changed since ' + fmtDate(hs.changes.from)),
+      moves.length ? h('ul', {'data-testid': 'account-history-changes'}, moves.map((m) => h('li', null, m.words)))
+        : h('p', {class: 'muted'}, 'No driver moved.'))
+    : h('p', {class: 'muted', 'data-testid': 'account-history-note'}, hs.note || '');
+  const top = Math.max(...points.map((p) => p.churn_probability));
+  const {card, canvas} = chartCard('chart-account-history', 'Over time', historyTakeaway(hs), 220, changes);
+  card.dataset.testid = 'account-history';
+  makeChart(canvas, {
+    type: 'line',
+    data: {
+      labels: points.map((p) => fmtDate(p.as_of)),
+      datasets: [
+        {label: 'Churn probability', data: points.map((p) => p.churn_probability), borderColor: RAISES, backgroundColor: RAISES, yAxisID: 'y'},
+        {label: 'Risk score (index)', data: points.map((p) => p.risk_score), borderColor: GREY, backgroundColor: GREY, yAxisID: 'y1',
+          borderDash: [4, 4]},
+      ],
+    },
+    options: {
+      scales: {
+        x: axis('Scored as of'),
+        y: axis('Churn probability', {beginAtZero: true, position: 'left', ticks: {callback: (v) => fmtPct(v, top < 0.1 ? 1 : 0)}}),
+        y1: axis('Risk score (0–1 index)', {beginAtZero: true, max: 1, position: 'right', grid: {drawOnChartArea: false}}),
+      },
+    },
+  });
+  return card;
 }
 
 function accountShapCard(testid, title, features, what) {
@@ -1361,7 +1416,7 @@ const ROUTES = [
   }},
   {pattern: /^#\/account\/([^?]+)$/, nav: 'queue', server: true, open: (m, hash) => {
     const id = safeDecode(m[1]);
-    return runView(hash, 'Account', () => api('customers/' + encodeURIComponent(id)), drawAccount, describeAccountError(id));
+    return runView(hash, 'Account', () => loadAccount(id), drawAccount, describeAccountError(id));
   }},
 ];
 

@@ -1,10 +1,11 @@
 /*
  * cmd_run.c — `tenure run`: the whole pipeline, stage after stage.
  *
- * Runs generate → build → check → analyze → train → report → serve
- * and stops at the first stage that fails or is not built yet, saying which
+ * Runs generate → build → check → analyze → train → score → report →
+ * serve and stops at the first stage that fails or is not built yet, saying which
  * one and how far it got. --db goes to every stage; --customers and --seed
- * to generate; --port to serve, which runs until Ctrl-C or SIGTERM. The
+ * to generate; --port to serve; score writes reports/scores.csv and records the
+ * as-of date in the score history; which runs until Ctrl-C or SIGTERM. The
  * port is checked before the first stage, so a busy one is found at once.
  */
 #include "cli/cli.h"
@@ -14,8 +15,8 @@
 #include "common/log.h"
 #include "serve/server.h"
 
-static const char *const pipeline_stages[] = {"generate", "build",  "check", "analyze",
-                                              "train",    "report", "serve"};
+static const char *const pipeline_stages[] = {"generate", "build", "check",  "analyze",
+                                              "train",    "score", "report", "serve"};
 enum { STAGE_COUNT = sizeof pipeline_stages / sizeof pipeline_stages[0], MAX_STAGE_ARGS = 12 };
 
 static struct {
@@ -59,6 +60,11 @@ static int stage_arguments(const char *stage, char *customers, char *seed, char 
         argv[argc++] = "--seed";
         argv[argc++] = seed;
     }
+    if (stage == pipeline_stages[5]) { /* score */
+        argv[argc++] = "--all";
+        argv[argc++] = "--out";
+        argv[argc++] = "reports/scores.csv";
+    }
     if (stage == pipeline_stages[STAGE_COUNT - 1]) {
         argv[argc++] = "--port";
         argv[argc++] = port;
@@ -85,7 +91,7 @@ static int run_pipeline(int positional_count, char **positional) {
         const tn_command *command = tn_cli_find(stage);
         if (command == NULL || command->run == NULL) {
             tn_log_error("'%s' is not available yet; 'tenure run' stopped at stage %d of %d "
-                         "(generate, build, check, analyze, train, report, serve)",
+                         "(generate, build, check, analyze, train, score, report, serve)",
                          stage, i + 1, STAGE_COUNT);
             return 2;
         }
@@ -102,8 +108,8 @@ static int run_pipeline(int positional_count, char **positional) {
 }
 
 const tn_command tn_cmd_run = {
-    .summary =
-        "the whole pipeline on the defaults: generate, build, check, analyze, train, report, serve",
+    .summary = "the whole pipeline on the defaults: generate, build, check, analyze, train, score, "
+               "report, serve",
     .spec = {.command = "run", .args = run_args},
     .set_defaults = set_defaults,
     .run = run_pipeline,

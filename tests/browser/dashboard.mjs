@@ -28,10 +28,11 @@ const { values: args } = parseArgs({
     'api-key': { type: 'string' },
     'new-account': { type: 'string' },
     'early-account': { type: 'string' },
+    'history-account': { type: 'string' },
   },
 });
 if (!args.base || !args.artifacts) {
-  console.error('usage: dashboard.mjs --base URL --artifacts DIR [--report FILE] [--api-key KEY] [--new-account ID] [--early-account ID]');
+  console.error('usage: dashboard.mjs --base URL --artifacts DIR [--report FILE] [--api-key KEY] [--new-account ID] [--early-account ID] [--history-account ID]');
   process.exit(2);
 }
 const BASE = args.base.replace(/\/+$/, '');
@@ -486,6 +487,25 @@ async function checkAccount(page, log, customers) {
   await shot(page, 'account');
 }
 
+/* An account scored at two as-of dates at least: its probability over time, and what changed in words. */
+async function checkHistory(page, id) {
+  await check('account: "Over time" has a point per recorded scoring, and what changed lists the moved drivers in words', async () => {
+    const hs = await apiOk('/customers/' + encodeURIComponent(id) + '/history');
+    expect(hs.points.length >= 2 && hs.changes, 'the API has ' + hs.points.length + ' scorings of ' + id);
+    await visit(page, '#/account/' + encodeURIComponent(id));
+    const over = await chart(page, 'chart-account-history');
+    expectEqual(over.datasets[0].data, hs.points.map((p) => p.churn_probability), 'churn probability per scoring');
+    expectEqual(over.datasets[1].data, hs.points.map((p) => p.risk_score), 'risk score per scoring');
+    expect(over.labels.length === hs.points.length, over.labels.length + ' dates, ' + hs.points.length + ' scorings');
+    const moves = hs.changes.churn_drivers.concat(hs.changes.upgrade_drivers).map((m) => m.words);
+    expect(moves.length > 0, 'no driver moved');
+    expectEqual(await texts(page, '[data-testid=account-history-changes] li'), moves, 'moved drivers');
+    expectBusinessWords(moves.join(' '), 'what changed');
+    expect(over.takeaway.includes('since'), 'takeaway "' + over.takeaway + '"');
+  });
+  await shot(page, 'account-history');
+}
+
 /* Words a CSM reads: no column name (snake_case) anywhere in the advice. */
 function expectBusinessWords(text, where) {
   const names = text.match(/\b[a-z]+_[a-z0-9_]+\b/g);
@@ -693,6 +713,7 @@ async function main() {
     const customers = await checkQueue(page, log);
     await checkAccount(page, log, customers);
     await checkNewAccounts(page, log);
+    if (args['history-account']) await checkHistory(page, args['history-account']);
     await checkUnknownCustomer(page, log);
     await checkModels(page, log);
     await checkPhone(page, log, customers);

@@ -19,6 +19,14 @@ trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"
 "$TENURE" generate --quiet --customers 800 --seed 11 --db "$DB"
 "$TENURE" build --quiet --db "$DB"
 "$TENURE" train --quiet --db "$DB" --models "$MODELS"
+# two scorings a week apart, for the account's "Over time"
+AS_OF=$(query "$DB" "SELECT as_of FROM marts.build_info")
+"$TENURE" build --quiet --db "$DB" --as-of "$(query "$DB" "SELECT DATE '$AS_OF' - 7")"
+"$TENURE" score --quiet --db "$DB" --models "$MODELS" --all --out "$WORK/scores-before.csv"
+"$TENURE" build --quiet --db "$DB"
+"$TENURE" score --quiet --db "$DB" --models "$MODELS" --all --out "$WORK/scores.csv"
+HISTORY_ACCOUNT=$(query "$DB" "SELECT customer_id FROM history.customer_scores_by_as_of
+    GROUP BY customer_id HAVING count(DISTINCT as_of) = 2 ORDER BY customer_id LIMIT 1")
 
 # ---- tenure report ---------------------------------------------------------------------
 run "$TENURE" report --db "$DB" --models "$MODELS" --reports "$REPORTS"
@@ -66,7 +74,7 @@ rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 CHECKS=$((CHECKS + 1))
 if node "$SOURCE_DIR/tests/browser/dashboard.mjs" --base "$BASE" --report "$REPORTS/index.html" \
-    --artifacts "$ARTIFACTS" --api-key "$KEY" --new-account "$NEW_ACCOUNT" --early-account "$EARLY_ACCOUNT" \
+    --artifacts "$ARTIFACTS" --api-key "$KEY" --new-account "$NEW_ACCOUNT" --early-account "$EARLY_ACCOUNT" --history-account "$HISTORY_ACCOUNT" \
     >"$WORK/stdout" 2>"$WORK/stderr"; then
     pass "the browser tests ($(tail -1 "$WORK/stdout"))"
 else
