@@ -1153,6 +1153,50 @@ function queuePager(state, page) {
 
 /* ---- 11. Account (Customer 360) ---- */
 
+/* ---- Movers: who moved since an earlier scoring ---- */
+
+const MOVER_LISTS = [
+  ['entered_high_risk', 'Entered high or critical churn risk'],
+  ['probability_rose', 'Churn probability rose'],
+  ['expansion_ready', 'Became expansion-ready'],
+  ['left_tier', 'Churn risk fell a tier'],
+];
+
+/* The movers since `since` (undefined: the scoring before the latest); the report embeds the latter. */
+function loadMovers(since) {
+  if (!REPORT) return api('movers' + (since ? '?since=' + since : ''));
+  if (REPORT.movers) return Promise.resolve(REPORT.movers);
+  return Promise.reject(new ApiError(422, 'movers_unavailable',
+    'this report was written when fewer than two scorings were recorded (each `tenure score` records one)'));
+}
+
+function describeMoversError(err) {
+  if (err instanceof ApiError && err.status === 422) return 'No movers yet: ' + err.message;
+  return null;
+}
+
+function drawMovers(mv) {
+  const total = MOVER_LISTS.reduce((n, [key]) => n + mv[key].length, 0);
+  show(
+    h('div', {class: 'view-head'},
+      h('h1', null, 'Movers'),
+      h('p', {class: 'muted', 'data-testid': 'movers-span'}, 'Since ' + fmtDate(mv.since) + ', to the scoring of ' + fmtDate(mv.as_of) +
+        ': ' + plural(total, 'move') + '. A rise counts from ' + fmtInt(Math.round(mv.probability_rise * 100)) + ' points.')),
+    h('div', {class: 'grid four'}, MOVER_LISTS.map(([key, title]) =>
+      statCard('movers-count-' + key, title, fmtInt(mv.counts[key]), mv.counts[key]))),
+    MOVER_LISTS.map(([key, title]) => h('section', {class: 'card', 'data-testid': 'movers-' + key},
+      h('h2', null, title),
+      table('movers-table-' + key, ['Customer', 'Owner', 'ARR', 'Churn probability', 'Why'],
+        mv[key].map((m) => [
+          h('a', {href: '#/account/' + encodeURIComponent(m.customer_id), class: m.name ? 'account-name' : 'mono',
+            'data-testid': 'mover-name'}, m.name || m.customer_id),
+          m.owner || h('span', {class: 'muted'}, '—'),
+          fmtMoney(m.arr),
+          (isNum(m.churn_probability.before) ? fmtPct(m.churn_probability.before) + ' → ' : '') + fmtPct(m.churn_probability.now),
+          h('span', {'data-testid': 'mover-reason'}, m.reason),
+        ]), 'Nobody.'))));
+}
+
 function describeAccountError(id) {
   return (err) => {
     if (err instanceof ApiError && err.status === 404) return 'No customer with id “' + id + '”. (' + err.message + ')';
@@ -1414,6 +1458,8 @@ const ROUTES = [
     const state = queueState(m[1]);
     return runView(hash, 'Work queue', () => loadQueue(state), (page) => drawQueue(state, page));
   }},
+  {pattern: /^#\/movers(?:\?since=([0-9-]+))?$/, nav: 'movers', open: (m, hash) =>
+    runView(hash, 'Movers', () => loadMovers(m[1]), drawMovers, describeMoversError)},
   {pattern: /^#\/account\/([^?]+)$/, nav: 'queue', server: true, open: (m, hash) => {
     const id = safeDecode(m[1]);
     return runView(hash, 'Account', () => loadAccount(id), drawAccount, describeAccountError(id));
@@ -1474,6 +1520,7 @@ function setupSearch() {
 
 function setupReportMode() {
   for (const node of document.querySelectorAll('.needs-server')) node.hidden = true;
+  document.querySelector('[data-testid=nav-movers]').hidden = !REPORT.movers;
   const banner = document.querySelector('[data-testid=report-banner]');
   const asOf = REPORT.portfolio && REPORT.portfolio.as_of;
   append(banner, withCode('Offline report as of ' + (asOf ? fmtDate(asOf) : 'an unknown date') +

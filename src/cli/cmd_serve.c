@@ -3,15 +3,18 @@
  */
 #include "cli/cli.h"
 
+#include <math.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "insight/movers.h"
 #include "serve/server.h"
 
 static struct {
     const char *db_path, *models_dir, *reports_dir, *host, *api_key_file, *access_log;
     long port, threads;
     long max_connections, max_connections_per_ip, request_timeout;
+    long movers_rise;
     tn_arg_list cors_origins;
 } options;
 
@@ -29,6 +32,7 @@ static void set_defaults(void) {
     options.max_connections = 1000;
     options.max_connections_per_ip = 64;
     options.request_timeout = 10;
+    options.movers_rise = lround(TN_MOVERS_DEFAULT_RISE * 100);
 }
 
 static const tn_arg serve_args[] = {
@@ -58,6 +62,10 @@ static const tn_arg serve_args[] = {
     {"request-timeout", TN_ARG_INT, "SECONDS",
      "time to send a whole request, however slowly; then 408 (default 10)",
      &options.request_timeout, 1, 3600},
+    {"movers-rise", TN_ARG_INT, "POINTS",
+     "GET /movers lists a customer whose churn probability rose by more than POINTS "
+     "percentage points (default 5)",
+     &options.movers_rise, 1, 100},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -77,6 +85,7 @@ static int run_serve(int positional_count, char **positional) {
         .access_log = options.access_log,
         .limits = {options.max_connections, options.max_connections_per_ip,
                    options.request_timeout},
+        .movers_rise = (double)options.movers_rise / 100,
     };
     tn_error err;
     tn_error_clear(&err);

@@ -18,6 +18,7 @@
 #include "insight/answer.h"
 #include "insight/dashboard.h"
 #include "insight/documents.h"
+#include "insight/movers.h"
 #include "ml/model_set.h"
 #include "ml/score.h"
 #include "warehouse/build.h"
@@ -91,7 +92,10 @@ static bool append_data(tn_strbuf *out, const tn_report_views *views, tn_error *
                   out, "<script id=\"tenure-data\" type=\"application/json\">{\"portfolio\":") &&
               append_json_text(out, views->portfolio) && tn_strbuf_puts(out, ",\"survival\":") &&
               append_json_text(out, views->survival) && tn_strbuf_puts(out, ",\"models\":") &&
-              append_json_text(out, views->models) && tn_strbuf_puts(out, "}</script>\n");
+              append_json_text(out, views->models) && tn_strbuf_puts(out, ",\"movers\":") &&
+              (views->movers != NULL ? append_json_text(out, views->movers)
+                                     : tn_strbuf_puts(out, "null")) &&
+              tn_strbuf_puts(out, "}</script>\n");
     return ok || tn_error_set(err, TN_ERR_NOMEM, "out of memory writing the report");
 }
 
@@ -166,6 +170,8 @@ typedef struct {
     tn_score_set scores;
     tn_answer_set answers;
     tn_table inactive, industries;
+    tn_table movers; /* sql/serve/score_movers.sql */
+    char latest[16]; /* the latest recorded scoring, or "" */
     char as_of[TN_DATE_BUF];
 } report_sources;
 
@@ -177,19 +183,21 @@ static void sources_free(report_sources *s) {
     tn_answers_free(&s->answers);
     tn_table_free(&s->inactive);
     tn_table_free(&s->industries);
+    tn_table_free(&s->movers);
 }
 
 /* The models first, then the warehouse: its as-of date, the scores and the portfolio's extras. */
 static bool read_sources(const tn_report_source *source, report_sources *s, tn_error *err) {
     tn_day as_of, data_as_of;
-    bool ok =
-        tn_model_set_load(source->models_dir, &s->churn, &s->expansion, err) &&
-        tn_db_open(source->db_path, TN_DB_READ_ONLY, &s->db, err) &&
-        tn_build_info_dates(s->db, &as_of, &data_as_of, err) &&
-        tn_score_all(s->db, &s->churn, &s->expansion, &s->scores, err) &&
-        tn_table_query(s->db, tn_embedded_text("sql/serve/inactive_customers.sql"), &s->inactive,
-                       err) &&
-        tn_table_query(s->db, tn_embedded_text("sql/insight/industries.sql"), &s->industries, err);
+    bool ok = tn_model_set_load(source->models_dir, &s->churn, &s->expansion, err) &&
+              tn_db_open(source->db_path, TN_DB_READ_ONLY, &s->db, err) &&
+              tn_build_info_dates(s->db, &as_of, &data_as_of, err) &&
+              tn_score_all(s->db, &s->churn, &s->expansion, &s->scores, err) &&
+              tn_table_query(s->db, tn_embedded_text("sql/serve/inactive_customers.sql"),
+                             &s->inactive, err) &&
+              tn_table_query(s->db, tn_embedded_text("sql/insight/industries.sql"), &s->industries,
+                             err) &&
+              tn_movers_read_rows(s->db, TN_MOVERS_DEFAULT_RISE, &s->movers, s->latest, err);
     if (!ok)
         return false;
     tn_date_format(as_of, s->as_of);
@@ -198,8 +206,21 @@ static bool read_sources(const tn_report_source *source, report_sources *s, tn_e
     return tn_answers_build(&context, &s->scores, &s->answers, err);
 }
 
-/* The three views as text (each malloc'd), or false with `err`. */
-static bool views_text(const tn_report_source *source, const report_sources *s, char *texts[3],
+/* The movers since the scoring before the latest, as text (malloc'd), or NULL without two. */
+static bool movers_text(const report_sources *s, char **text, tn_error *err) {
+    tn_movers movers;
+    char why[256];
+    bool ok =
+        tn_movers_build(&s->answers, &s->movers, s->latest, TN_MOVERS_DEFAULT_RISE, &movers, err);
+    const tn_movers_since *found = ok ? tn_movers_find(&movers, NULL, why, sizeof why) : NULL;
+    *text = found != NULL ? strdup(found->text) : NULL;
+    tn_movers_free(&movers);
+    return ok && (found == NULL || *text != NULL ||
+                  tn_error_set(err, TN_ERR_NOMEM, "out of memory for the movers"));
+}
+
+/* The four views as text (each malloc'd; the movers NULL without two scorings), or false. */
+static bool views_text(const tn_report_source *source, const report_sources *s, char *texts[4],
                        tn_error *err) {
     char problem[4400];
     json_t *survival =
@@ -211,24 +232,25 @@ static bool views_text(const tn_report_source *source, const report_sources *s, 
     texts[1] = tn_document_text(survival, 15);
     texts[2] = tn_document_text(
         tn_dashboard_models(&s->churn, &s->expansion, source->reports_dir, s->as_of), 15);
-    return (texts[0] != NULL && texts[1] != NULL && texts[2] != NULL) ||
-           tn_error_set(err, TN_ERR_NOMEM, "out of memory building the report's views");
+    return ((texts[0] != NULL && texts[1] != NULL && texts[2] != NULL) ||
+            tn_error_set(err, TN_ERR_NOMEM, "out of memory building the report's views")) &&
+           movers_text(s, &texts[3], err);
 }
 
 bool tn_report_write(const tn_report_source *source, const char *path, size_t *bytes,
                      char as_of[16], tn_error *err) {
     report_sources s = {0};
-    char *texts[3] = {NULL, NULL, NULL};
+    char *texts[4] = {NULL, NULL, NULL, NULL};
     tn_strbuf html = TN_STRBUF_INIT;
     bool ok = read_sources(source, &s, err) && views_text(source, &s, texts, err);
     snprintf(as_of, 16, "%s", s.as_of);
     sources_free(&s); /* the warehouse is closed before the file is written */
-    tn_report_views views = {texts[0], texts[1], texts[2]};
+    tn_report_views views = {texts[0], texts[1], texts[2], texts[3]};
     ok = ok && tn_report_render(&views, &html, err) && make_parent(path, err) &&
          tn_file_write_atomic(path, html.data, html.length, err);
     *bytes = ok ? html.length : 0;
     tn_strbuf_free(&html);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         free(texts[i]);
     return ok;
 }

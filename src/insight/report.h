@@ -23,6 +23,7 @@
 /* The views the report embeds: JSON texts (borrowed), as GET /analytics/… send them. */
 typedef struct {
     const char *portfolio, *survival, *models;
+    const char *movers; /* since the scoring before the latest (GET /movers); NULL: none */
 } tn_report_views;
 
 /*

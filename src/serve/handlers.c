@@ -252,6 +252,18 @@ static void customer_history(const tn_request *request, tn_response *response) {
         borrow(response, 200, c->history.text, c->history.length);
 }
 
+/* GET /movers: who moved since an earlier scoring (insight/movers.h). */
+static void movers(const tn_request *request, tn_response *response) {
+    const char *since = request->movers_query->since;
+    char why[256];
+    const tn_movers_since *found =
+        tn_movers_find(&request->snapshot->movers, since[0] ? since : NULL, why, sizeof why);
+    if (found == NULL)
+        tn_response_error(response, 422, "movers_unavailable", "%s", why);
+    else
+        borrow(response, 200, found->text, found->length);
+}
+
 static void ready(const tn_snapshot *snapshot, tn_response *response) {
     if (snapshot->ready) {
         borrow(response, 200, snapshot->ready_body.text, snapshot->ready_body.length);
@@ -348,6 +360,9 @@ void tn_handle(tn_server *server, const tn_request *request, tn_response *respon
         break;
     case TN_ROUTE_CUSTOMER_HISTORY:
         customer_history(request, response);
+        break;
+    case TN_ROUTE_MOVERS:
+        movers(request, response);
         break;
     case TN_ROUTE_METRICS:
         metrics(server, snapshot, response);

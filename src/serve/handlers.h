@@ -32,8 +32,9 @@ typedef struct {
     const char *parameter; /* the {id} of /customers/{id} */
     const char *body;
     size_t body_length;
-    const tn_list_query *query; /* GET /customers, checked */
-    tn_snapshot *snapshot;      /* held by the request */
+    const tn_list_query *query;          /* GET /customers, checked */
+    const tn_movers_query *movers_query; /* GET /movers, checked */
+    tn_snapshot *snapshot;               /* held by the request */
 } tn_request;
 
 /* Answers a request. */

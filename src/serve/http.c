@@ -183,7 +183,9 @@ static request_state *begin(tn_server *server, const char *url, const char *meth
 
 /* Collects the query of GET /customers; false (with `answer` filled) when a parameter is wrong. */
 typedef struct {
+    tn_route_id route; /* GET /customers or GET /movers */
     tn_list_query query;
+    tn_movers_query movers;
     tn_request_problem problem;
     bool failed;
 } query_reader;
@@ -192,7 +194,10 @@ static enum MHD_Result read_query_parameter(void *cls, enum MHD_ValueKind kind, 
                                             const char *value) {
     (void)kind;
     query_reader *reader = cls;
-    if (!tn_list_query_set(&reader->query, key, value, &reader->problem)) {
+    bool ok = reader->route == TN_ROUTE_MOVERS
+                  ? tn_movers_query_set(&reader->movers, key, value, &reader->problem)
+                  : tn_list_query_set(&reader->query, key, value, &reader->problem);
+    if (!ok) {
         reader->failed = true;
         return MHD_NO;
     }
@@ -206,10 +211,11 @@ static void answer_request(tn_server *server, struct MHD_Connection *connection,
                           TN_BODY_MAX);
         return;
     }
-    query_reader reader = {.failed = false};
+    query_reader reader = {.route = state->route, .failed = false};
     tn_list_query_init(&reader.query);
     /* Not ready: 503 whatever the query (handlers.c), as for the POST routes whatever the body. */
-    if (state->route == TN_ROUTE_CUSTOMERS && state->snapshot->ready)
+    if ((state->route == TN_ROUTE_CUSTOMERS || state->route == TN_ROUTE_MOVERS) &&
+        state->snapshot->ready)
         MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, read_query_parameter, &reader);
     if (reader.failed) {
         tn_response_error(answer, reader.problem.status, reader.problem.code, "%s",
@@ -218,7 +224,8 @@ static void answer_request(tn_server *server, struct MHD_Connection *connection,
     }
     tn_request request = {
         state->route,       state->parameter, state->body.data ? state->body.data : "",
-        state->body.length, &reader.query,    state->snapshot};
+        state->body.length, &reader.query,    &reader.movers,
+        state->snapshot};
     tn_handle(server, &request, answer);
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/date.h"
 #include "common/utf8.h"
 
 static bool refuse(tn_request_problem *problem, int status, const char *code, const char *fmt, ...)
@@ -233,4 +234,20 @@ bool tn_list_query_set(tn_list_query *query, const char *key, const char *value,
         return name != NULL;
     }
     }
+}
+
+bool tn_movers_query_set(tn_movers_query *query, const char *key, const char *value,
+                         tn_request_problem *problem) {
+    if (!tn_utf8_valid(key, strlen(key)))
+        return refuse(problem, 422, "invalid_query", "query: a parameter name is not UTF-8 text");
+    if (strcmp(key, "since") != 0)
+        return refuse(problem, 422, "invalid_query",
+                      "query.%.32s: unknown parameter; expected since", key);
+    if (query->since[0] != '\0')
+        return refuse(problem, 422, "invalid_query", "query.since: given more than once");
+    tn_day day;
+    if (value == NULL || strlen(value) != 10 || !tn_date_parse(value, &day, NULL))
+        return refuse(problem, 422, "invalid_query", "query.since: expected a date, YYYY-MM-DD");
+    memcpy(query->since, value, 11);
+    return true;
 }

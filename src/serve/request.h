@@ -64,6 +64,18 @@ void tn_list_query_init(tn_list_query *query);
 bool tn_list_query_set(tn_list_query *query, const char *key, const char *value,
                        tn_request_problem *problem);
 
+/* The query of GET /movers. */
+typedef struct {
+    char since[16]; /* "YYYY-MM-DD"; "": not given (the scoring before the latest) */
+} tn_movers_query;
+
+/*
+ * Applies one query parameter of GET /movers (only `since`, a date, once);
+ * false with a 422 problem.
+ */
+bool tn_movers_query_set(tn_movers_query *query, const char *key, const char *value,
+                         tn_request_problem *problem);
+
 /* The name of a sort key as the query spells it ("churn_probability", …). */
 const char *tn_sort_key_name(tn_sort_key key);
 

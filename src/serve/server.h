@@ -46,6 +46,7 @@ typedef struct {
     const char *api_key_file; /* NULL: no key needed */
     const char *access_log;   /* NULL: no access log; "-": stderr */
     tn_gate_limits limits;    /* connections and the request deadline (gate.h) */
+    double movers_rise;       /* GET /movers: the rise of a churn probability that counts (0–1) */
 } tn_serve_options;
 
 typedef struct {

@@ -55,6 +55,7 @@ static void snapshot_free(tn_snapshot *snapshot) {
     body_free(&snapshot->portfolio);
     body_free(&snapshot->models);
     body_free(&snapshot->survival);
+    tn_movers_free(&snapshot->movers);
     free(snapshot);
 }
 

@@ -36,6 +36,7 @@
 #include "common/error.h"
 #include "insight/answer.h"
 #include "insight/documents.h"
+#include "insight/movers.h"
 
 /* A response body kept in the snapshot. */
 typedef struct {
@@ -115,12 +116,15 @@ typedef struct {
     tn_body portfolio, models;
     tn_body survival;    /* the view, or the error saying why there is none */
     int survival_status; /* 200, or 503 when analysis.json is missing or unreadable */
+
+    tn_movers movers; /* GET /movers, per earlier recorded scoring */
 } tn_snapshot;
 
 typedef struct {
     const char *db_path;
     const char *models_dir;
     const char *reports_dir; /* where `tenure analyze` wrote analysis.json */
+    double movers_rise;      /* the rise of a churn probability a mover needs (0–1) */
 } tn_snapshot_source;
 
 /*

@@ -44,8 +44,10 @@ typedef struct {
     tn_score_set scores;
     tn_answer_set answers;
     tn_table info, facts, daily, tickets, opportunities, inactive, industries;
-    bool recording;          /* the warehouse has a score history */
-    tn_table history, moves; /* sql/serve/score_history.sql, score_moves.sql */
+    bool recording;                  /* the warehouse has a score history */
+    tn_table history, moves, movers; /* sql/serve/score_history.sql, score_moves.sql,
+                                        score_movers.sql */
+    char latest[16];                 /* the latest recorded as-of date, or "" */
 } sources;
 
 static void sources_free(sources *s) {
@@ -62,26 +64,31 @@ static void sources_free(sources *s) {
     tn_table_free(&s->industries);
     tn_table_free(&s->history);
     tn_table_free(&s->moves);
+    tn_table_free(&s->movers);
 }
 
-/* The score history's points and moves (insight/history.h), when the warehouse has one. */
-static bool read_history(tn_db *db, sources *s, tn_error *err) {
+/* Renders `path` with the history's one scoring per as-of date and reads it into `rows`. */
+static bool read_history_query(tn_db *db, const char *path, tn_table *rows, tn_error *err) {
+    const tn_template_var vars[] = {
+        {"history", tn_embedded_text("sql/history/latest_per_as_of.sql")}, {NULL, NULL}};
+    tn_strbuf sql = TN_STRBUF_INIT;
+    bool ok = tn_template_render_file(path, vars, &sql, err) &&
+              tn_table_query(db, tn_strbuf_cstr(&sql), rows, err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+/* The score history's points, moves and movers (insight/history.h), when the warehouse has one. */
+static bool read_history(tn_db *db, const tn_snapshot_source *source, sources *s, tn_error *err) {
     if (!tn_query_table_exists(db, "history", "customer_scores_by_as_of", &s->recording, err))
         return false;
     if (!s->recording)
         return true;
-    const tn_template_var vars[] = {
-        {"history", tn_embedded_text("sql/history/latest_per_as_of.sql")}, {NULL, NULL}};
-    tn_strbuf points = TN_STRBUF_INIT, moves = TN_STRBUF_INIT;
-    bool ok = tn_template_render_file("sql/serve/score_history.sql", vars, &points, err) &&
-              tn_template_render_file("sql/serve/score_moves.sql", vars, &moves, err) &&
-              tn_table_query(db, tn_strbuf_cstr(&points), &s->history, err) &&
-              tn_table_query(db, tn_strbuf_cstr(&moves), &s->moves, err);
-    tn_strbuf_free(&points);
-    tn_strbuf_free(&moves);
+    bool ok = read_history_query(db, "sql/serve/score_history.sql", &s->history, err) &&
+              read_history_query(db, "sql/serve/score_moves.sql", &s->moves, err);
     if (!ok)
         tn_error_prefix(err, "the score history");
-    return ok;
+    return ok && tn_movers_read_rows(db, source->movers_rise, &s->movers, s->latest, err);
 }
 
 static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {
@@ -109,7 +116,7 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
     };
     for (size_t i = 0; ok && i < sizeof reads / sizeof reads[0]; i++)
         ok = tn_table_query(db, tn_embedded_text(reads[i].sql), reads[i].rows, err);
-    ok = ok && read_history(db, s, err);
+    ok = ok && read_history(db, source, s, err);
     tn_db_close(db);
     if (ok && s->facts.rows != s->scores.count)
         ok = tn_error_set(err, TN_ERR_INTERNAL,
@@ -331,7 +338,9 @@ static bool assemble(tn_snapshot *snapshot, sources *s, const tn_snapshot_source
     context.expansion_version = snapshot->expansion_version;
     context.risk_formula = snapshot->risk_formula;
     if (!tn_answers_build(&context, &s->scores, &s->answers, err) ||
-        !build_customers(snapshot, s, err))
+        !build_customers(snapshot, s, err) ||
+        !tn_movers_build(&s->answers, &s->movers, s->latest, source->movers_rise, &snapshot->movers,
+                         err))
         return false;
     if (!build_inactive(snapshot, s) || !tn_snapshot_index(snapshot) ||
         !build_ready_body(snapshot, s) || !build_analytics(snapshot, s, source))

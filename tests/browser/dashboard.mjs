@@ -506,6 +506,27 @@ async function checkHistory(page, id) {
   await shot(page, 'account-history');
 }
 
+/* The Movers view: the API's four lists, in its order, each mover with its reason. */
+async function checkMovers(page) {
+  await check('movers: each list shows the API movers in its order, with their reasons and counts', async () => {
+    const mv = await apiOk('/movers');
+    await visit(page, '#/movers');
+    for (const key of ['entered_high_risk', 'probability_rose', 'expansion_ready', 'left_tier']) {
+      const names = await texts(page, '[data-testid=movers-' + key + '] [data-testid=mover-name]');
+      expectEqual(names, mv[key].map((m) => m.name || m.customer_id), key + ' names');
+      const reasons = await texts(page, '[data-testid=movers-' + key + '] [data-testid=mover-reason]');
+      expectEqual(reasons, mv[key].map((m) => m.reason), key + ' reasons');
+      expectBusinessWords(reasons.join(' '), key + ' reasons');
+      const count = await page.getAttribute('[data-testid=movers-count-' + key + '-value]', 'data-value');
+      expectEqual(Number(count), mv.counts[key], key + ' count');
+      if (!mv[key].length) expect(await page.$('[data-testid=movers-table-' + key + '-empty]'), key + ' says nobody moved');
+    }
+    const span = await page.textContent('[data-testid=movers-span]');
+    expect(span.includes('points'), 'span "' + span + '"');
+  });
+  await shot(page, 'movers');
+}
+
 /* Words a CSM reads: no column name (snake_case) anywhere in the advice. */
 function expectBusinessWords(text, where) {
   const names = text.match(/\b[a-z]+_[a-z0-9_]+\b/g);
@@ -681,6 +702,16 @@ async function checkReport(browser) {
       for (const m of data.models.models) {
         expect(series(await chart(page, 'chart-roc-' + m.name))[0].n === m.test.roc.fpr.length, m.name + ' ROC');
       }
+      if (args['history-account']) { /* two scorings are recorded: the report has "this week" */
+        expect(data.movers && data.movers.since, 'the report embeds no movers');
+        expect(await page.isVisible('[data-testid=nav-movers]'), 'the movers link is hidden');
+        await navigate(page, '#/movers');
+        for (const key of ['entered_high_risk', 'probability_rose', 'expansion_ready', 'left_tier']) {
+          const reasons = await texts(page, '[data-testid=movers-' + key + '] [data-testid=mover-reason]');
+          expectEqual(reasons, data.movers[key].map((m) => m.reason), 'report ' + key);
+        }
+        await shot(page, 'report-movers');
+      }
       await navigate(page, '#/queue', 'error');
       const remote = log.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'));
       expect(remote.length === 0, remote.length + ' network request(s): ' + remote.slice(0, 3).join(' '));
@@ -713,7 +744,10 @@ async function main() {
     const customers = await checkQueue(page, log);
     await checkAccount(page, log, customers);
     await checkNewAccounts(page, log);
-    if (args['history-account']) await checkHistory(page, args['history-account']);
+    if (args['history-account']) {
+      await checkHistory(page, args['history-account']);
+      await checkMovers(page);
+    }
     await checkUnknownCustomer(page, log);
     await checkModels(page, log);
     await checkPhone(page, log, customers);

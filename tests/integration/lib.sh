@@ -100,6 +100,25 @@ query_attached() {
     "${TN_DUCKDB_EXEC:?TN_DUCKDB_EXEC must name the duckdb_exec tool}" "$1" "$2"
 }
 
+# split_increments EXPORT OUT BOUNDS — cuts a generated CSV export by date into increments
+# OUT/inc1, OUT/inc2, … (tests/tools/split_increments.sql): inc1 holds what happened before
+# the first of the dates BOUNDS (YYYY-MM-DD, space-separated, ascending), each next one a
+# period between two bounds, the last one what happened after the last bound.
+split_increments() {
+    local export=$1 out=$2 bounds=$3 periods k list
+    local sql
+    sql="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/tests/tools/split_increments.sql"
+    periods=$(($(wc -w <<<"$bounds") + 1))
+    list=$(printf "DATE '%s', " $bounds)
+    for k in $(seq "$periods"); do
+        mkdir -p "$out/inc$k"
+        (cd "$out/inc$k" &&
+            { echo "SET VARIABLE export_dir = '$export'; SET VARIABLE bounds = [${list%, }]; SET VARIABLE period = $k;"
+              cat "$sql"; } | "${TN_DUCKDB_EXEC:?TN_DUCKDB_EXEC must name the duckdb_exec tool}" :memory: >/dev/null) ||
+            echo "split_increments: period $k failed" >&2
+    done
+}
+
 # ---- tenure serve ---------------------------------------------------------------------
 # start_server NAME ARGS… — starts `tenure serve` on a free port; sets SERVER_PID and BASE.
 start_server() {

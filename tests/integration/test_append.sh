@@ -11,23 +11,8 @@
 # (meta.usage_event_keys) are rebuilt when they no longer match.
 source "$(dirname "$0")/lib.sh"
 SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-SPLIT="$SOURCE_DIR/tests/tools/split_increments.sql"
 DB="$WORK/appended.duckdb"
 FULL="$WORK/full.duckdb"
-
-# split EXPORT OUT BOUNDS — increments OUT/inc1.. of EXPORT for the periods between BOUNDS.
-split() {
-    local export=$1 out=$2 bounds=$3 periods k
-    periods=$(($(wc -w <<<"$bounds") + 1))
-    local list
-    list=$(printf "DATE '%s', " $bounds)
-    for k in $(seq "$periods"); do
-        mkdir -p "$out/inc$k"
-        (cd "$out/inc$k" &&
-            { echo "SET VARIABLE export_dir = '$export'; SET VARIABLE bounds = [${list%, }]; SET VARIABLE period = $k;"
-              cat "$SPLIT"; } | "$TN_DUCKDB_EXEC" :memory: >/dev/null) || echo "split: period $k failed" >&2
-    done
-}
 
 # fingerprint DB [all] — each table of raw, marts and meta with its rows and a hash of its
 # contents; marts.build_info without built_at unless "all".
@@ -57,7 +42,7 @@ as_of=$("$TN_DUCKDB_EXEC" :memory: "SELECT CAST(max(CAST(\"timestamp\" AS TIMEST
 bounds=$("$TN_DUCKDB_EXEC" :memory: "SELECT string_agg(CAST(DATE '$as_of' - d AS VARCHAR), ' ' ORDER BY d DESC)
     FROM (VALUES (180), (90), (30)) AS t (d)")
 read -r b1 b2 b3 <<<"$bounds"
-split "$WORK/export" "$WORK/split" "$bounds"
+split_increments "$WORK/export" "$WORK/split" "$bounds"
 for k in 1 2 3 4; do
     expect_number "$(($(wc -l <"$WORK/split/inc$k/usage_events.csv") - 1))" ">" 1000 "increment $k has events"
 done

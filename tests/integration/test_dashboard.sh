@@ -60,6 +60,14 @@ KEY=dashboard-test-key-7
 echo "$KEY" >"$WORK/key"
 start_server serve --db "$DB" --models "$MODELS" --reports "$REPORTS" --api-key-file "$WORK/key"
 expect_equal "${BASE:+started}" started "tenure serve started"
+# the report's "this week" is GET /movers, the same document
+report_movers=$(/usr/bin/python3 -c 'import json, re, sys
+html = open(sys.argv[1]).read()
+data = re.search(r"<script id=\"tenure-data\" type=\"application/json\">(.*?)</script>", html, re.S).group(1)
+print(json.dumps(json.loads(data)["movers"], sort_keys=True))' "$REPORTS/index.html")
+api_movers=$(curl -s -H "Authorization: Bearer $KEY" "$BASE/movers" | /usr/bin/python3 -c 'import json, sys
+print(json.dumps(json.load(sys.stdin), sort_keys=True))')
+expect_equal "$report_movers" "$api_movers" "the report embeds the movers GET /movers answers"
 
 # The first load: the page, its three files and the portfolio it draws first.
 FIRST_LOAD=0

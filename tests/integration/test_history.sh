@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# test_history.sh — the score history (issue 16): a small generated company
-# built as of four weeks in turn and scored each week records one row per
-# active customer and as-of date, equal to that scoring's CSV; scoring the
+# test_history.sh — the score history and the movers (issue 16): a small
+# generated company's export loaded in four weekly increments and scored each
+# week records one row per active customer and as-of date, equal to that
+# scoring's CSV; scoring the
 # same as-of again, or with --no-record, adds nothing; a rebuild keeps the
 # history; new models add a second scoring of an as-of, which then stands.
 # GET /customers/{id}/history answers the points and what changed between the
 # last two, checked against SQL written here (the moved drivers by list
 # indexing, not the server's unnest), and says why when there is nothing to
-# show. Every answer is validated against api/openapi.json.
+# show. GET /movers lists who entered high risk, whose probability rose, who
+# became expansion-ready and who fell a tier, equal to SQL written here.
+# Every answer is validated against api/openapi.json.
 source "$(dirname "$0")/lib.sh"
 SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 VALIDATE=(/usr/bin/python3 "$SOURCE_DIR/tests/integration/validate_openapi.py")
@@ -19,16 +22,25 @@ SERVER_PID=""
 trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 HISTORY=history.customer_scores_by_as_of
 
-"$TENURE" generate --quiet --customers 400 --seed 11 --db "$DB"
-"$TENURE" build --quiet --db "$DB"
-LAST=$(query "$DB" "SELECT as_of FROM marts.build_info")
-read -r -a WEEKS <<<"$(query "$DB" "SELECT string_agg(CAST(DATE '$LAST' - CAST(7 * k AS INTEGER) AS VARCHAR), ' ' ORDER BY k DESC)
-    FROM range(4) AS t (k)")"
+# A company's export cut into four weekly increments (tests/tools/split_increments.sql), as
+# its data would arrive: the first loaded in full, each next one appended, scored each week.
+"$TENURE" generate --quiet --customers 400 --seed 11 --csv "$WORK/export"
+LAST=$("$TN_DUCKDB_EXEC" :memory: "SELECT CAST(max(CAST(\"timestamp\" AS TIMESTAMP)) AS DATE) + 1
+    FROM read_csv('$WORK/export/usage_events.csv', all_varchar = true)")
+read -r -a WEEKS <<<"$("$TN_DUCKDB_EXEC" :memory: "SELECT string_agg(CAST(DATE '$LAST' - CAST(7 * k AS INTEGER) AS VARCHAR), ' '
+    ORDER BY k DESC) FROM range(4) AS t (k)")"
+split_increments "$WORK/export" "$WORK/split" "${WEEKS[*]:0:3}"
 
-# ---- four weekly scorings -----------------------------------------------------------------------
-for week in "${WEEKS[@]}"; do
-    "$TENURE" build --quiet --db "$DB" --as-of "$week"
-    [[ -d $MODELS ]] || "$TENURE" train --quiet --db "$DB" --models "$MODELS"
+for k in 0 1 2 3; do
+    week=${WEEKS[$k]}
+    if ((k == 0)); then
+        "$TENURE" build --quiet --db "$DB" --raw "$WORK/split/inc1" --as-of "$week"
+        "$TENURE" train --quiet --db "$DB" --models "$MODELS"
+    else
+        "$TENURE" build --quiet --db "$DB" --raw "$WORK/split/inc$((k + 1))" --append \
+            $( ((k < 3)) && echo --as-of "$week")
+    fi
+    expect_equal "$(query "$DB" "SELECT as_of FROM marts.build_info")" "$week" "increment $((k + 1)): as of $week"
     run "$TENURE" score --db "$DB" --models "$MODELS" --all --out "$WORK/scores-$week.csv"
     expect_status 0 "score as of $week"
     active=$(($(wc -l <"$WORK/scores-$week.csv") - 1))
@@ -63,7 +75,7 @@ expect_contains stderr "the history has as of $LAST with these models already; n
 run "$TENURE" score --db "$DB" --models "$MODELS" --all --no-record --out "$WORK/again.csv"
 expect_status 0 "score --no-record"
 expect_equal "$(grep -c recorded "$WORK/stderr")" 0 "--no-record records nothing"
-"$TENURE" build --quiet --db "$DB" --as-of "$LAST"
+"$TENURE" build --quiet --db "$DB"
 expect_equal "$(query "$DB" "SELECT count(*) FROM $HISTORY")" "$rows" \
     "scoring again, --no-record and a rebuild leave the history as it was"
 
@@ -138,6 +150,56 @@ call /customers/{id}/history "/customers/$churned/history"
 expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 customer_churned" "a churned customer: 422 customer_churned"
 call /customers/{id}/history "/customers/no-such-customer/history"
 expect_equal "$CODE" 404 "an unknown customer: 404"
+
+# ---- GET /movers: equal to SQL written here, for the default since and an earlier one ----------------
+# movers_expected SINCE KIND — the ids (sorted) of the customers who moved in KIND from SINCE to $LAST.
+movers_expected() {
+    query "$DB" "WITH pick AS (SELECT * FROM $HISTORY QUALIFY row_number() OVER (
+                     PARTITION BY customer_id, as_of ORDER BY scored_at DESC) = 1),
+            now AS (SELECT * FROM pick WHERE as_of = DATE '$LAST'),
+            before AS (SELECT * FROM pick WHERE as_of = DATE '$1'),
+            ranks AS (SELECT n.customer_id, b.customer_id IS NOT NULL AS seen,
+                    list_position(['low', 'medium', 'high', 'critical'], n.churn_tier) AS churn_now,
+                    list_position(['low', 'medium', 'high', 'critical'], b.churn_tier) AS churn_before,
+                    list_position(['low', 'medium', 'high', 'critical'], n.upgrade_tier) AS upgrade_now,
+                    list_position(['low', 'medium', 'high', 'critical'], b.upgrade_tier) AS upgrade_before,
+                    n.churn_probability - b.churn_probability AS rise
+                FROM now AS n LEFT JOIN before AS b USING (customer_id))
+        SELECT coalesce(string_agg(customer_id, ' ' ORDER BY customer_id), '') FROM ranks
+        WHERE CASE '$2'
+            WHEN 'entered_high_risk' THEN churn_now >= 3 AND (NOT seen OR churn_before < 3)
+            WHEN 'probability_rose' THEN seen AND rise > 0.05
+            WHEN 'expansion_ready' THEN upgrade_now >= 3 AND (NOT seen OR coalesce(upgrade_before, 0) < 3)
+            ELSE seen AND churn_now < churn_before END"
+}
+KINDS="entered_high_risk probability_rose expansion_ready left_tier"
+moved=0
+for since in "" "${WEEKS[0]}"; do
+    call /movers "/movers${since:+?since=$since}"
+    expect_equal "$CODE" 200 "GET /movers${since:+?since=$since}"
+    expected_since=${since:-$PREVIOUS}
+    expect_equal "$(jq -r '"\(.since) \(.as_of) \(.probability_rise)"' "$WORK/body")" "$expected_since $LAST 0.05" \
+        "movers since $expected_since, to $LAST, rise 5 points"
+    for kind in $KINDS; do
+        expect_equal "$(jq -r --arg k "$kind" '[.[$k][].customer_id] | sort | join(" ")' "$WORK/body")" \
+            "$(movers_expected "$expected_since" "$kind")" "since $expected_since: $kind as SQL finds them"
+        expect_equal "$(jq -r --arg k "$kind" '(.[$k] | length) == .counts[$k]' "$WORK/body")" true "$kind: counted"
+        moved=$((moved + $(jq -r --arg k "$kind" '.[$k] | length' "$WORK/body")))
+    done
+    expect_equal "$(jq -r '[.[] | arrays | .[] | .reason | test("^[A-Z].* since '"$expected_since"'") and (test("[a-z]+_[a-z]+") | not)] | all' "$WORK/body")" \
+        true "since $expected_since: each mover has its reason in words"
+done
+expect_number "$moved" ">" 0 "the four weeks and the new models moved someone"
+call /movers "/movers?since=$(query "$DB" "SELECT DATE '${WEEKS[0]}' + 3")"
+expect_equal "$(jq -r .since "$WORK/body")" "${WEEKS[0]}" "a since between two scorings means the one before it"
+call /movers "/movers?since=$LAST"
+expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 movers_unavailable" "since the latest scoring: 422"
+call /movers "/movers?since=2001-01-01"
+expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 movers_unavailable" "since before the first scoring: 422"
+call /movers "/movers?since=last-week"
+expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 invalid_query" "since that is no date: 422 invalid_query"
+call /movers "/movers?from=${WEEKS[0]}"
+expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 invalid_query" "an unknown parameter: 422 invalid_query"
 stop_server
 
 # ---- a warehouse with no history yet ----------------------------------------------------------------
@@ -147,6 +209,9 @@ start_server fresh --db "$WORK/fresh.duckdb" --models "$MODELS"
 call /customers/{id}/history "/customers/${CUSTOMERS[0]}/history"
 expect_equal "$(jq -c '[(.points | length), .changes, .latest_recorded_as_of, (.note | test("No scoring is recorded in this warehouse yet"))]' "$WORK/body")" \
     '[0,null,null,true]' "no history: no points, and why"
+call /movers /movers
+expect_equal "$CODE $(jq -r '.error.code + " " + (.error.message | test("two recorded scorings") | tostring)' "$WORK/body")" \
+    "422 movers_unavailable true" "no history: no movers, and why"
 stop_server
 
 run "${VALIDATE[@]}" "$SOURCE_DIR/api/openapi.json" "$CASES"

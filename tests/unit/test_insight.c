@@ -12,10 +12,39 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include <string.h>
+
+#include "insight/movers.h"
 #include "insight/tiers.h"
 #include "insight/wording.h"
 
 /* design §4: ≥ 0.75 critical, ≥ 0.50 high, ≥ 0.25 medium, else low; each cut-off belongs above */
+/*
+ * GET /movers?since=D picks the latest recorded scoring on or before D that
+ * is before the latest one; without D, the one before the latest; and says
+ * why when there is none.
+ */
+static void test_movers_since(void **state) {
+    (void)state;
+    tn_movers_since dates[] = {
+        {"2026-02-21", NULL, 0}, {"2026-02-28", NULL, 0}, {"2026-03-07", NULL, 0}};
+    tn_movers movers = {dates, 3, "2026-03-14"};
+    char why[256] = "";
+    assert_ptr_equal(tn_movers_find(&movers, NULL, why, sizeof why), &dates[2]);
+    assert_ptr_equal(tn_movers_find(&movers, "2026-02-21", why, sizeof why), &dates[0]);
+    assert_ptr_equal(tn_movers_find(&movers, "2026-02-27", why, sizeof why), &dates[0]);
+    assert_ptr_equal(tn_movers_find(&movers, "2026-03-13", why, sizeof why), &dates[2]);
+    assert_null(tn_movers_find(&movers, "2026-03-14", why, sizeof why));
+    assert_non_null(strstr(why, "not before the latest recorded scoring, of 2026-03-14"));
+    assert_null(tn_movers_find(&movers, "2026-01-01", why, sizeof why));
+    assert_non_null(strstr(why, "the first is of 2026-02-21"));
+    tn_movers one = {NULL, 0, "2026-03-14"}, none = {NULL, 0, ""};
+    assert_null(tn_movers_find(&one, NULL, why, sizeof why));
+    assert_non_null(strstr(why, "two recorded scorings and the history has one"));
+    assert_null(tn_movers_find(&none, NULL, why, sizeof why));
+    assert_non_null(strstr(why, "the history has none"));
+}
+
 static void test_risk_score_tiers(void **state) {
     (void)state;
     assert_string_equal(tn_tier_name(&tn_risk_score_cuts, 0.75), "critical");
@@ -97,10 +126,9 @@ static void test_driver_words(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_risk_score_tiers),
-        cmocka_unit_test(test_cuts_as_json),
-        cmocka_unit_test(test_cuts_of_meta),
-        cmocka_unit_test(test_driver_words),
+        cmocka_unit_test(test_risk_score_tiers), cmocka_unit_test(test_cuts_as_json),
+        cmocka_unit_test(test_cuts_of_meta),     cmocka_unit_test(test_driver_words),
+        cmocka_unit_test(test_movers_since),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

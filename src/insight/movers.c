@@ -1,0 +1,212 @@
+/*
+ * movers.c — who moved since an earlier scoring, as documents (see movers.h).
+ */
+#include "insight/movers.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/alloc.h"
+#include "common/json.h"
+#include "common/embedded.h"
+#include "insight/documents.h"
+#include "warehouse/query.h"
+#include "warehouse/template.h"
+
+static const char *const kinds[] = {"entered_high_risk", "probability_rose", "expansion_ready",
+                                    "left_tier"};
+enum { KIND_COUNT = sizeof kinds / sizeof kinds[0] };
+
+static const char *text_at(const tn_table *rows, const char *column, size_t row) {
+    char *const *texts = tn_table_texts(rows, column);
+    return texts != NULL && texts[row] != NULL ? texts[row] : NULL;
+}
+
+static double number_at(const tn_table *rows, const char *column, size_t row) {
+    const double *numbers = tn_table_numbers(rows, column);
+    return numbers != NULL ? numbers[row] : NAN;
+}
+
+static json_t *text_or_null(const char *text) {
+    return text != NULL ? json_string(text) : json_null();
+}
+
+/* "12.3 %" */
+static const char *percent(double p, char *out, size_t size) {
+    snprintf(out, size, "%.1f %%", 100 * p);
+    return out;
+}
+
+/* The reason of one move, in words, into out[size]. */
+static void reason(const tn_table *rows, size_t r, char *out, size_t size) {
+    const char *kind = text_at(rows, "kind", r), *since = text_at(rows, "since", r);
+    bool before = strcmp(text_at(rows, "scored_before", r), "yes") == 0;
+    double churn_before = number_at(rows, "churn_before", r),
+           churn = number_at(rows, "churn_now", r);
+    const char *tier = text_at(rows, "churn_tier_now", r),
+               *tier_before = text_at(rows, "churn_tier_before", r);
+    char a[24], b[24];
+    if (strcmp(kind, "entered_high_risk") == 0 && !before)
+        snprintf(out, size,
+                 "New since %s, and %s churn risk at once: %s likely to churn within 90 days",
+                 since, tier, percent(churn, a, sizeof a));
+    else if (strcmp(kind, "entered_high_risk") == 0)
+        snprintf(out, size,
+                 "Churn risk rose from %s to %s since %s: %s likely to churn within 90 days",
+                 tier_before, tier, since, percent(churn, a, sizeof a));
+    else if (strcmp(kind, "probability_rose") == 0)
+        snprintf(out, size, "Churn probability rose %.1f points since %s, from %s to %s",
+                 100 * (churn - churn_before), since, percent(churn_before, a, sizeof a),
+                 percent(churn, b, sizeof b));
+    else if (strcmp(kind, "expansion_ready") == 0)
+        snprintf(out, size,
+                 "Upgrade propensity reached %s%s%s since %s: %s likely to upgrade within 90 days",
+                 text_at(rows, "upgrade_tier_now", r), before ? " from " : "",
+                 before ? (text_at(rows, "upgrade_tier_before", r)
+                               ? text_at(rows, "upgrade_tier_before", r)
+                               : "none")
+                        : "",
+                 since, percent(number_at(rows, "upgrade_now", r), a, sizeof a));
+    else
+        snprintf(out, size,
+                 "Churn risk fell from %s to %s since %s: %s likely to churn within 90 days",
+                 tier_before, tier, since, percent(churn, a, sizeof a));
+}
+
+/* {"before", "now", "change"}; the change null when either is missing. */
+static json_t *number_change(double before, double now) {
+    return json_pack("{s:o, s:o, s:o}", "before", tn_json_real(before), "now", tn_json_real(now),
+                     "change", tn_json_real(now - before));
+}
+
+/* One mover (new reference). */
+static json_t *item(const tn_answer_set *answers, const tn_table *rows, size_t r) {
+    const char *id = text_at(rows, "customer_id", r);
+    const tn_answer *answer = id != NULL ? tn_answers_find(answers, id) : NULL;
+    char words[400];
+    reason(rows, r, words, sizeof words);
+    return json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:o, s:{s:o, s:o}, s:s}", "customer_id",
+        text_or_null(id), "name", text_or_null(answer ? answer->score->name : NULL), "owner",
+        text_or_null(answer ? answer->score->owner : NULL), "arr",
+        tn_json_real(number_at(rows, "arr", r)), "churn_probability",
+        number_change(number_at(rows, "churn_before", r), number_at(rows, "churn_now", r)),
+        "churn_tier", "before", text_or_null(text_at(rows, "churn_tier_before", r)), "now",
+        text_or_null(text_at(rows, "churn_tier_now", r)), "upgrade_propensity",
+        number_change(number_at(rows, "upgrade_before", r), number_at(rows, "upgrade_now", r)),
+        "upgrade_tier", "before", text_or_null(text_at(rows, "upgrade_tier_before", r)), "now",
+        text_or_null(text_at(rows, "upgrade_tier_now", r)), "reason", words);
+}
+
+/* The document of one since date, from its rows [first, end). */
+static json_t *document(const tn_answer_set *answers, const tn_table *rows, size_t first,
+                        size_t end, const char *since, const char *latest, double rise) {
+    json_t *lists[KIND_COUNT];
+    for (int k = 0; k < KIND_COUNT; k++)
+        lists[k] = json_array();
+    for (size_t r = first; r < end; r++) {
+        const char *kind = text_at(rows, "kind", r); /* NULL: the date's row without movers */
+        for (int k = 0; kind != NULL && k < KIND_COUNT; k++)
+            if (strcmp(kind, kinds[k]) == 0)
+                json_array_append_new(lists[k], item(answers, rows, r));
+    }
+    json_t *counts = json_object(), *out = json_pack("{s:s, s:s, s:f}", "since", since, "as_of",
+                                                     latest, "probability_rise", rise);
+    for (int k = 0; k < KIND_COUNT; k++) {
+        json_object_set_new(counts, kinds[k], json_integer((json_int_t)json_array_size(lists[k])));
+        json_object_set_new(out, kinds[k], lists[k]);
+    }
+    json_object_set_new(out, "counts", counts);
+    return out;
+}
+
+/* Renders `path` over the history's one scoring per as-of date, and reads it with `params`. */
+static bool read_history_query(tn_db *db, const char *path, const char *const *params, size_t count,
+                               tn_table *rows, tn_error *err) {
+    const tn_template_var vars[] = {
+        {"history", tn_embedded_text("sql/history/latest_per_as_of.sql")}, {NULL, NULL}};
+    tn_strbuf sql = TN_STRBUF_INIT;
+    bool ok = tn_template_render_file(path, vars, &sql, err) &&
+              tn_table_query_params(db, tn_strbuf_cstr(&sql), params, count, rows, err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+bool tn_movers_read_rows(tn_db *db, double rise, tn_table *rows, char latest[16], tn_error *err) {
+    latest[0] = '\0';
+    bool exists = false;
+    if (!tn_query_table_exists(db, "history", "customer_scores_by_as_of", &exists, err))
+        return false;
+    if (!exists)
+        return true;
+    char threshold[32];
+    snprintf(threshold, sizeof threshold, "%.17g", rise);
+    const char *params[] = {threshold};
+    tn_table last = {0};
+    bool ok = read_history_query(db, "sql/history/latest_as_of.sql", NULL, 0, &last, err) &&
+              read_history_query(db, "sql/serve/score_movers.sql", params, 1, rows, err);
+    const char *text = ok && last.rows == 1 ? text_at(&last, "latest", 0) : NULL;
+    snprintf(latest, 16, "%s", text != NULL ? text : "");
+    tn_table_free(&last);
+    if (!ok)
+        tn_error_prefix(err, "the movers of the score history");
+    return ok;
+}
+
+bool tn_movers_build(const tn_answer_set *answers, const tn_table *rows, const char *latest,
+                     double rise, tn_movers *out, tn_error *err) {
+    memset(out, 0, sizeof *out);
+    snprintf(out->latest, sizeof out->latest, "%s", latest != NULL ? latest : "");
+    out->dates = tn_alloc_array(rows->rows + 1, sizeof *out->dates, "the movers", err);
+    if (out->dates == NULL)
+        return false;
+    for (size_t first = 0; first < rows->rows;) {
+        const char *since = text_at(rows, "since", first);
+        size_t end = first;
+        while (end < rows->rows && strcmp(text_at(rows, "since", end), since) == 0)
+            end++;
+        tn_movers_since *date = &out->dates[out->count++];
+        snprintf(date->since, sizeof date->since, "%s", since);
+        date->text = tn_document_text(document(answers, rows, first, end, since, out->latest, rise),
+                                      TN_DOCUMENT_DIGITS);
+        if (date->text == NULL)
+            return tn_error_set(err, TN_ERR_NOMEM, "out of memory for the movers");
+        date->length = strlen(date->text);
+        first = end;
+    }
+    return true;
+}
+
+const tn_movers_since *tn_movers_find(const tn_movers *movers, const char *since, char *why,
+                                      size_t size) {
+    if (movers->count == 0) {
+        snprintf(why, size,
+                 "movers need two recorded scorings and the history has %s: each 'tenure score' "
+                 "of a new as-of date records one",
+                 movers->latest[0] != '\0' ? "one" : "none");
+        return NULL;
+    }
+    if (since == NULL)
+        return &movers->dates[movers->count - 1];
+    if (strcmp(since, movers->latest) >= 0) {
+        snprintf(why, size, "since %s is not before the latest recorded scoring, of %s", since,
+                 movers->latest);
+        return NULL;
+    }
+    const tn_movers_since *found = NULL;
+    for (size_t i = 0; i < movers->count && strcmp(movers->dates[i].since, since) <= 0; i++)
+        found = &movers->dates[i];
+    if (found == NULL)
+        snprintf(why, size, "no scoring is recorded on or before %s: the first is of %s", since,
+                 movers->dates[0].since);
+    return found;
+}
+
+void tn_movers_free(tn_movers *movers) {
+    for (size_t i = 0; i < movers->count; i++)
+        free(movers->dates[i].text);
+    free(movers->dates);
+    memset(movers, 0, sizeof *movers);
+}

@@ -1,0 +1,69 @@
+/*
+ * movers.h — who moved since an earlier scoring: the document GET /movers
+ * answers, from the score history (insight/history.h).
+ *
+ * For each earlier recorded as-of date (`since`) and the latest one, four
+ * lists of customers active at the latest scoring (sql/serve/score_movers.sql
+ * defines them): those who entered high or critical churn risk, those whose
+ * churn probability rose by more than a threshold, those who became
+ * expansion-ready (upgrade tier high or critical), and those whose churn
+ * tier fell. Each item has the numbers before and now and the reason in
+ * business words; each list is ordered by ARR, largest first.
+ */
+#ifndef TN_INSIGHT_MOVERS_H
+#define TN_INSIGHT_MOVERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+#include "insight/answer.h"
+#include "warehouse/db.h"
+#include "warehouse/table.h"
+
+/* The rise of a churn probability (0–1) that makes a mover, unless told otherwise. */
+#define TN_MOVERS_DEFAULT_RISE 0.05
+
+/* The movers since one earlier scoring: the document's text (insight/documents.h's encoding). */
+typedef struct {
+    char since[16]; /* "YYYY-MM-DD" */
+    char *text;     /* owned, NUL-terminated JSON */
+    size_t length;
+} tn_movers_since;
+
+typedef struct {
+    tn_movers_since *dates; /* by since, oldest first; owned */
+    size_t count;
+    char latest[16]; /* the latest recorded as-of date; "" without a history */
+} tn_movers;
+
+/*
+ * Reads what the movers are built from: the rows of sql/serve/score_movers.sql
+ * with `rise` (0–1) into `rows` (the caller frees them with tn_table_free
+ * either way) and the latest recorded as-of date into latest[16] ("" when
+ * the warehouse has no score history; rows are then empty).
+ */
+bool tn_movers_read_rows(tn_db *db, double rise, tn_table *rows, char latest[16], tn_error *err);
+
+/*
+ * The movers documents of every since date in `rows` (rows of
+ * sql/serve/score_movers.sql, ordered by since) up to the latest recorded
+ * scoring `latest`, with `rise` the threshold of a probability rise (0–1);
+ * the accounts' names and owners come from `answers` (borrowed). False
+ * with `err` set when memory runs out; free with tn_movers_free either way.
+ */
+bool tn_movers_build(const tn_answer_set *answers, const tn_table *rows, const char *latest,
+                     double rise, tn_movers *out, tn_error *err);
+
+/*
+ * The movers of the latest recorded since date on or before `since`
+ * ("YYYY-MM-DD"; NULL: the scoring before the latest), or NULL when there
+ * is none (fewer than two scorings, `since` before the first or not before
+ * the latest); then `why` (size bytes) says why in words.
+ */
+const tn_movers_since *tn_movers_find(const tn_movers *movers, const char *since, char *why,
+                                      size_t size);
+
+void tn_movers_free(tn_movers *movers);
+
+#endif
