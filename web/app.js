@@ -1186,15 +1186,18 @@ function drawMovers(mv) {
       statCard('movers-count-' + key, title, fmtInt(mv.counts[key]), mv.counts[key]))),
     MOVER_LISTS.map(([key, title]) => h('section', {class: 'card', 'data-testid': 'movers-' + key},
       h('h2', null, title),
-      table('movers-table-' + key, ['Customer', 'Owner', 'ARR', 'Churn probability', 'Why'],
-        mv[key].map((m) => [
-          h('a', {href: '#/account/' + encodeURIComponent(m.customer_id), class: m.name ? 'account-name' : 'mono',
-            'data-testid': 'mover-name'}, m.name || m.customer_id),
-          m.owner || h('span', {class: 'muted'}, '—'),
-          fmtMoney(m.arr),
-          (isNum(m.churn_probability.before) ? fmtPct(m.churn_probability.before) + ' → ' : '') + fmtPct(m.churn_probability.now),
-          h('span', {'data-testid': 'mover-reason'}, m.reason),
-        ]), 'Nobody.'))));
+      table('movers-table-' + key, ['Customer', 'Owner', 'ARR', key === 'expansion_ready' ? 'Upgrade propensity' : 'Churn probability', 'Why'],
+        mv[key].map((m) => {
+          const p = key === 'expansion_ready' ? m.upgrade_propensity : m.churn_probability;
+          return [
+            h('a', {href: '#/account/' + encodeURIComponent(m.customer_id), class: m.name ? 'account-name' : 'mono',
+              'data-testid': 'mover-name'}, m.name || m.customer_id),
+            m.owner || h('span', {class: 'muted'}, '—'),
+            fmtMoney(m.arr),
+            (isNum(p.before) ? fmtPct(p.before) + ' → ' : '') + fmtPct(p.now),
+            h('span', {class: 'reason', 'data-testid': 'mover-reason'}, m.reason),
+          ];
+        }), 'Nobody.'))));
 }
 
 function describeAccountError(id) {
