@@ -84,7 +84,7 @@ static void test_scripts_close_where_they_should(void **state) {
     const char *page = tn_asset_contents(&tn_asset_page, &page_length);
     assert_int_equal(count(html, "<!--"), count(page, "<!--"));
     /* The data's element ends right after the data. */
-    static const char data_end[] = "\"models\":{\"models\":[]}}</script>";
+    static const char data_end[] = "\"models\":{\"models\":[]},\"movers\":null}</script>";
     const char *data = strstr(html, data_open);
     assert_non_null(data);
     assert_ptr_equal(strstr(data, data_end) + strlen(data_end) - strlen("</script>"),
@@ -94,9 +94,11 @@ static void test_scripts_close_where_they_should(void **state) {
 
 static void test_views_read_back_unchanged(void **state) {
     (void)state;
-    tn_report_views views = {"{\"as_of\":\"2026-03-14\",\"name\":\"</script>\"}",
-                             "{\"kaplan_meier\":{\"groups\":[1,2,3]},\"x\":\"a<b\"}",
-                             "{\"models\":[{\"name\":\"churn\"}]}"};
+    tn_report_views views = {
+        "{\"as_of\":\"2026-03-14\",\"name\":\"</script>\"}",
+        "{\"kaplan_meier\":{\"groups\":[1,2,3]},\"x\":\"a<b\"}",
+        "{\"models\":[{\"name\":\"churn\"}]}",
+        "{\"since\":\"2026-03-07\",\"left_tier\":[{\"reason\":\"</script>\"}]}"};
     char *html = render(&views);
     const char *start = strstr(html, data_open);
     assert_non_null(start);
@@ -108,8 +110,9 @@ static void test_views_read_back_unchanged(void **state) {
     if (embedded == NULL)
         fail_msg("the embedded data is not JSON: %s", error.text);
     json_t *expected =
-        json_pack("{s:o, s:o, s:o}", "portfolio", json_loads(views.portfolio, 0, NULL), "survival",
-                  json_loads(views.survival, 0, NULL), "models", json_loads(views.models, 0, NULL));
+        json_pack("{s:o, s:o, s:o, s:o}", "portfolio", json_loads(views.portfolio, 0, NULL),
+                  "survival", json_loads(views.survival, 0, NULL), "models",
+                  json_loads(views.models, 0, NULL), "movers", json_loads(views.movers, 0, NULL));
     assert_true(json_equal(embedded, expected));
     json_decref(embedded);
     json_decref(expected);
