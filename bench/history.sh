@@ -36,7 +36,7 @@ body="$WORK/section.md"
     echo "| what | wall | target |"
     echo "|---|---|---|"
     awk -v s="$(median "${plain[@]}")" 'BEGIN {printf "| `score --all --no-record` | %.2f s | — |\n", s}'
-    awk -v s="$(median "${recording[@]}")" -v n="$rows" 'BEGIN {printf "| `score --all`, recording %d customers | %.2f s | — |\n", s, n}'
+    awk -v s="$(median "${recording[@]}")" -v n="$rows" 'BEGIN {printf "| `score --all`, recording %d customers | %.2f s | — |\n", n, s}'
     awk -v a="$(median "${plain[@]}")" -v b="$(median "${recording[@]}")" \
         'BEGIN {printf "| what recording adds | %.2f s | ≤ 1 s |\n", b - a}'
     echo
