@@ -1,6 +1,7 @@
 -- random_customers.lua — wrk script for bench/serve.sh: every request asks
 -- about a random active customer, by POST /predictions/churn (mode
--- "churn") or GET /customers/{id} (mode "customer").
+-- "churn"), GET /customers/{id} (mode "customer") or GET
+-- /customers/{id}/history (mode "history"); mode "movers" asks GET /movers.
 --
 --   [WRK_PAUSE_MS=N] wrk -s random_customers.lua URL -- IDS_FILE MODE
 --
@@ -26,6 +27,10 @@ function request()
     local id = ids[math.random(#ids)]
     if mode == "customer" then
         return wrk.format("GET", "/customers/" .. id)
+    elseif mode == "history" then
+        return wrk.format("GET", "/customers/" .. id .. "/history")
+    elseif mode == "movers" then
+        return wrk.format("GET", "/movers")
     end
     return wrk.format("POST", "/predictions/churn", {["Content-Type"] = "application/json"},
                       '{"customer_id":"' .. id .. '"}')
