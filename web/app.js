@@ -1186,6 +1186,9 @@ function drawMovers(mv) {
       statCard('movers-count-' + key, title, fmtInt(mv.counts[key]), mv.counts[key]))),
     MOVER_LISTS.map(([key, title]) => h('section', {class: 'card', 'data-testid': 'movers-' + key},
       h('h2', null, title),
+      mv.counts[key] > mv[key].length
+        ? h('p', {class: 'muted', 'data-testid': 'movers-shown-' + key}, 'The ' + fmtInt(mv[key].length) + ' with the most ARR of ' +
+          fmtInt(mv.counts[key]) + '.') : null,
       table('movers-table-' + key, ['Customer', 'Owner', 'ARR', key === 'expansion_ready' ? 'Upgrade propensity' : 'Churn probability', 'Why'],
         mv[key].map((m) => {
           const p = key === 'expansion_ready' ? m.upgrade_propensity : m.churn_probability;

@@ -100,26 +100,52 @@ static json_t *item(const tn_answer_set *answers, const tn_table *rows, size_t r
         text_or_null(text_at(rows, "upgrade_tier_now", r)), "reason", words);
 }
 
-/* The document of one since date, from its rows [first, end). */
-static json_t *document(const tn_answer_set *answers, const tn_table *rows, size_t first,
-                        size_t end, const char *since, const char *latest, double rise) {
-    json_t *lists[KIND_COUNT];
-    for (int k = 0; k < KIND_COUNT; k++)
-        lists[k] = json_array();
+/* One since date from its rows [first, end): each list's items and the head. */
+static bool fill_since(const tn_answer_set *answers, const tn_table *rows, size_t first, size_t end,
+                       const char *latest, double rise, tn_movers_since *out) {
+    for (int k = 0; k < KIND_COUNT; k++) {
+        out->items[k] = calloc(end - first + 1, sizeof *out->items[k]);
+        if (out->items[k] == NULL)
+            return false;
+    }
     for (size_t r = first; r < end; r++) {
         const char *kind = text_at(rows, "kind", r); /* NULL: the date's row without movers */
         for (int k = 0; kind != NULL && k < KIND_COUNT; k++)
-            if (strcmp(kind, kinds[k]) == 0)
-                json_array_append_new(lists[k], item(answers, rows, r));
+            if (strcmp(kind, kinds[k]) == 0 &&
+                (out->items[k][out->counts[k]++] =
+                     tn_document_text(item(answers, rows, r), TN_DOCUMENT_DIGITS)) == NULL)
+                return false;
     }
-    json_t *counts = json_object(), *out = json_pack("{s:s, s:s, s:f}", "since", since, "as_of",
-                                                     latest, "probability_rise", rise);
-    for (int k = 0; k < KIND_COUNT; k++) {
-        json_object_set_new(counts, kinds[k], json_integer((json_int_t)json_array_size(lists[k])));
-        json_object_set_new(out, kinds[k], lists[k]);
+    json_t *counts = json_object();
+    for (int k = 0; k < KIND_COUNT; k++)
+        json_object_set_new(counts, kinds[k], json_integer((json_int_t)out->counts[k]));
+    out->head = tn_document_text(json_pack("{s:s, s:s, s:f, s:o}", "since", out->since, "as_of",
+                                           latest, "probability_rise", rise, "counts", counts),
+                                 TN_DOCUMENT_DIGITS);
+    if (out->head == NULL)
+        return false;
+    out->head[strlen(out->head) - 1] = '\0'; /* the closing brace: the page adds the rest */
+    return (out->text = tn_movers_page(out, TN_MOVERS_LIMIT_DEFAULT, &out->length)) != NULL;
+}
+
+char *tn_movers_page(const tn_movers_since *since, size_t limit, size_t *length) {
+    tn_strbuf page = TN_STRBUF_INIT;
+    bool ok =
+        tn_strbuf_puts(&page, since->head) && tn_strbuf_printf(&page, ",\"limit\":%zu", limit);
+    for (int k = 0; ok && k < KIND_COUNT; k++) {
+        ok = tn_strbuf_printf(&page, ",\"%s\":[", kinds[k]);
+        for (size_t i = 0; ok && i < since->counts[k] && i < limit; i++)
+            ok =
+                (i == 0 || tn_strbuf_putc(&page, ',')) && tn_strbuf_puts(&page, since->items[k][i]);
+        ok = ok && tn_strbuf_putc(&page, ']');
     }
-    json_object_set_new(out, "counts", counts);
-    return out;
+    ok = ok && tn_strbuf_putc(&page, '}');
+    if (!ok) {
+        tn_strbuf_free(&page);
+        return NULL;
+    }
+    *length = page.length;
+    return tn_strbuf_detach(&page);
 }
 
 /* Renders `path` over the history's one scoring per as-of date, and reads it with `params`. */
@@ -169,11 +195,8 @@ bool tn_movers_build(const tn_answer_set *answers, const tn_table *rows, const c
             end++;
         tn_movers_since *date = &out->dates[out->count++];
         snprintf(date->since, sizeof date->since, "%s", since);
-        date->text = tn_document_text(document(answers, rows, first, end, since, out->latest, rise),
-                                      TN_DOCUMENT_DIGITS);
-        if (date->text == NULL)
+        if (!fill_since(answers, rows, first, end, out->latest, rise, date))
             return tn_error_set(err, TN_ERR_NOMEM, "out of memory for the movers");
-        date->length = strlen(date->text);
         first = end;
     }
     return true;
@@ -205,8 +228,16 @@ const tn_movers_since *tn_movers_find(const tn_movers *movers, const char *since
 }
 
 void tn_movers_free(tn_movers *movers) {
-    for (size_t i = 0; i < movers->count; i++)
-        free(movers->dates[i].text);
+    for (size_t i = 0; i < movers->count; i++) {
+        tn_movers_since *date = &movers->dates[i];
+        for (int k = 0; k < KIND_COUNT; k++) {
+            for (size_t j = 0; date->items[k] != NULL && j < date->counts[k]; j++)
+                free(date->items[k][j]);
+            free(date->items[k]);
+        }
+        free(date->head);
+        free(date->text);
+    }
     free(movers->dates);
     memset(movers, 0, sizeof *movers);
 }

@@ -24,10 +24,26 @@
 /* The rise of a churn probability (0–1) that makes a mover, unless told otherwise. */
 #define TN_MOVERS_DEFAULT_RISE 0.05
 
-/* The movers since one earlier scoring: the document's text (insight/documents.h's encoding). */
+/* The four lists, in the document's order: entered_high_risk, probability_rose,
+   expansion_ready, left_tier. */
+enum { TN_MOVERS_LISTS = 4 };
+
+/* Movers per list in a page unless the request says otherwise, and the most it may ask. */
+#define TN_MOVERS_LIMIT_DEFAULT 50
+#define TN_MOVERS_LIMIT_MAX 10000
+
+/*
+ * The movers since one earlier scoring, kept as text (insight/documents.h's
+ * encoding): the document's head and every list's items, so that a page of
+ * any length is put together without encoding anything again, and the page
+ * of TN_MOVERS_LIMIT_DEFAULT ready to send.
+ */
 typedef struct {
     char since[16]; /* "YYYY-MM-DD" */
-    char *text;     /* owned, NUL-terminated JSON */
+    char *head;     /* {"since",…,"counts":{…} without its closing brace; owned */
+    char **items[TN_MOVERS_LISTS]; /* each list's movers as JSON texts, by ARR; owned */
+    size_t counts[TN_MOVERS_LISTS];
+    char *text; /* the page of TN_MOVERS_LIMIT_DEFAULT; owned */
     size_t length;
 } tn_movers_since;
 
@@ -63,6 +79,13 @@ bool tn_movers_build(const tn_answer_set *answers, const tn_table *rows, const c
  */
 const tn_movers_since *tn_movers_find(const tn_movers *movers, const char *since, char *why,
                                       size_t size);
+
+/*
+ * The document of `since` with at most `limit` movers in each list ("limit"
+ * says how many; "counts" how many there are): a malloc'd, NUL-terminated
+ * text of *length bytes, or NULL when memory runs out.
+ */
+char *tn_movers_page(const tn_movers_since *since, size_t limit, size_t *length);
 
 void tn_movers_free(tn_movers *movers);
 

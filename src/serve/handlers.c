@@ -258,10 +258,18 @@ static void movers(const tn_request *request, tn_response *response) {
     char why[256];
     const tn_movers_since *found =
         tn_movers_find(&request->snapshot->movers, since[0] ? since : NULL, why, sizeof why);
-    if (found == NULL)
+    long limit = request->movers_query->limit;
+    if (found == NULL) {
         tn_response_error(response, 422, "movers_unavailable", "%s", why);
-    else
+    } else if (limit == 0 || limit == TN_MOVERS_LIMIT_DEFAULT) {
         borrow(response, 200, found->text, found->length);
+    } else { /* another page length: put together from the kept texts */
+        response->owned = tn_movers_page(found, (size_t)limit, &response->length);
+        if (response->owned != NULL)
+            borrow(response, 200, response->owned, response->length);
+        else
+            borrow(response, 500, out_of_memory, sizeof out_of_memory - 1);
+    }
 }
 
 static void ready(const tn_snapshot *snapshot, tn_response *response) {

@@ -11,6 +11,7 @@
 
 #include "common/date.h"
 #include "common/utf8.h"
+#include "insight/movers.h"
 
 static bool refuse(tn_request_problem *problem, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -240,11 +241,14 @@ bool tn_movers_query_set(tn_movers_query *query, const char *key, const char *va
                          tn_request_problem *problem) {
     if (!tn_utf8_valid(key, strlen(key)))
         return refuse(problem, 422, "invalid_query", "query: a parameter name is not UTF-8 text");
-    if (strcmp(key, "since") != 0)
+    bool since = strcmp(key, "since") == 0;
+    if (!since && strcmp(key, "limit") != 0)
         return refuse(problem, 422, "invalid_query",
-                      "query.%.32s: unknown parameter; expected since", key);
-    if (query->since[0] != '\0')
-        return refuse(problem, 422, "invalid_query", "query.since: given more than once");
+                      "query.%.32s: unknown parameter; expected since or limit", key);
+    if (since ? query->since[0] != '\0' : query->limit != 0)
+        return refuse(problem, 422, "invalid_query", "query.%s: given more than once", key);
+    if (!since)
+        return parse_count(key, value, 1, TN_MOVERS_LIMIT_MAX, &query->limit, problem);
     tn_day day;
     if (value == NULL || strlen(value) != 10 || !tn_date_parse(value, &day, NULL))
         return refuse(problem, 422, "invalid_query", "query.since: expected a date, YYYY-MM-DD");

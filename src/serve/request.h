@@ -67,11 +67,12 @@ bool tn_list_query_set(tn_list_query *query, const char *key, const char *value,
 /* The query of GET /movers. */
 typedef struct {
     char since[16]; /* "YYYY-MM-DD"; "": not given (the scoring before the latest) */
+    long limit;     /* movers per list; 0: not given (TN_MOVERS_LIMIT_DEFAULT) */
 } tn_movers_query;
 
 /*
- * Applies one query parameter of GET /movers (only `since`, a date, once);
- * false with a 422 problem.
+ * Applies one query parameter of GET /movers (`since`, a date, and `limit`,
+ * 1 to TN_MOVERS_LIMIT_MAX, each once); false with a 422 problem.
  */
 bool tn_movers_query_set(tn_movers_query *query, const char *key, const char *value,
                          tn_request_problem *problem);

@@ -175,8 +175,8 @@ movers_expected() {
 KINDS="entered_high_risk probability_rose expansion_ready left_tier"
 moved=0
 for since in "" "${WEEKS[0]}"; do
-    call /movers "/movers${since:+?since=$since}"
-    expect_equal "$CODE" 200 "GET /movers${since:+?since=$since}"
+    call /movers "/movers?limit=10000${since:+&since=$since}"
+    expect_equal "$CODE" 200 "GET /movers?limit=10000${since:+&since=$since}"
     expected_since=${since:-$PREVIOUS}
     expect_equal "$(jq -r '"\(.since) \(.as_of) \(.probability_rise)"' "$WORK/body")" "$expected_since $LAST 0.05" \
         "movers since $expected_since, to $LAST, rise 5 points"
@@ -190,6 +190,18 @@ for since in "" "${WEEKS[0]}"; do
         true "since $expected_since: each mover has its reason in words"
 done
 expect_number "$moved" ">" 0 "the four weeks and the new models moved someone"
+# a page of 2 movers per list: the first two of each full list, counts still the totals
+cp "$WORK/body" "$WORK/all-movers"
+call /movers "/movers?limit=2&since=${WEEKS[0]}"
+expect_equal "$(jq -c '[.limit, .counts, ([.entered_high_risk, .probability_rose, .expansion_ready, .left_tier] | map(map(.customer_id)))]' "$WORK/body")" \
+    "$(jq -c '[2, .counts, ([.entered_high_risk, .probability_rose, .expansion_ready, .left_tier] | map(.[:2] | map(.customer_id)))]' "$WORK/all-movers")" \
+    "limit=2: each list's first two, the counts of all"
+call /movers "/movers?since=${WEEKS[0]}"
+expect_equal "$(jq -c '[.limit, ([.entered_high_risk, .probability_rose, .expansion_ready, .left_tier] | map(length))]' "$WORK/body")" \
+    "$(jq -c '[50, (.counts | [.entered_high_risk, .probability_rose, .expansion_ready, .left_tier] | map([., 50] | min))]' "$WORK/all-movers")" \
+    "by default at most 50 per list"
+call /movers "/movers?limit=0"
+expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 invalid_query" "limit=0: 422 invalid_query"
 call /movers "/movers?since=$(query "$DB" "SELECT DATE '${WEEKS[0]}' + 3")"
 expect_equal "$(jq -r .since "$WORK/body")" "${WEEKS[0]}" "a since between two scorings means the one before it"
 call /movers "/movers?since=$LAST"

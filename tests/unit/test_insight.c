@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "insight/movers.h"
@@ -26,8 +27,8 @@
  */
 static void test_movers_since(void **state) {
     (void)state;
-    tn_movers_since dates[] = {
-        {"2026-02-21", NULL, 0}, {"2026-02-28", NULL, 0}, {"2026-03-07", NULL, 0}};
+    tn_movers_since dates[3] = {
+        {.since = "2026-02-21"}, {.since = "2026-02-28"}, {.since = "2026-03-07"}};
     tn_movers movers = {dates, 3, "2026-03-14"};
     char why[256] = "";
     assert_ptr_equal(tn_movers_find(&movers, NULL, why, sizeof why), &dates[2]);
@@ -43,6 +44,34 @@ static void test_movers_since(void **state) {
     assert_non_null(strstr(why, "two recorded scorings and the history has one"));
     assert_null(tn_movers_find(&none, NULL, why, sizeof why));
     assert_non_null(strstr(why, "the history has none"));
+}
+
+/* A page keeps the head, says its limit, and cuts each list to it; counts stay the totals. */
+static void test_movers_page(void **state) {
+    (void)state;
+    char head[] = "{\"since\":\"2026-03-07\",\"counts\":{\"entered_high_risk\":3,"
+                  "\"probability_rose\":0,\"expansion_ready\":1,\"left_tier\":0}";
+    char *entered[] = {"{\"customer_id\":\"a\"}", "{\"customer_id\":\"b\"}",
+                       "{\"customer_id\":\"c\"}"};
+    char *ready[] = {"{\"customer_id\":\"d\"}"};
+    tn_movers_since since = {"2026-03-07", head, {entered, NULL, ready, NULL},
+                             {3, 0, 1, 0}, NULL, 0};
+    size_t length = 0;
+    char *page = tn_movers_page(&since, 2, &length);
+    assert_non_null(page);
+    assert_int_equal(length, strlen(page));
+    json_error_t error;
+    json_t *document = json_loads(page, 0, &error);
+    assert_non_null(document);
+    json_t *expected = json_pack(
+        "{s:s, s:{s:i, s:i, s:i, s:i}, s:i, s:[{s:s}, {s:s}], s:[], s:[{s:s}], s:[]}", "since",
+        "2026-03-07", "counts", "entered_high_risk", 3, "probability_rose", 0, "expansion_ready", 1,
+        "left_tier", 0, "limit", 2, "entered_high_risk", "customer_id", "a", "customer_id", "b",
+        "probability_rose", "expansion_ready", "customer_id", "d", "left_tier");
+    assert_true(json_equal(document, expected));
+    json_decref(document);
+    json_decref(expected);
+    free(page);
 }
 
 static void test_risk_score_tiers(void **state) {
@@ -128,7 +157,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_risk_score_tiers), cmocka_unit_test(test_cuts_as_json),
         cmocka_unit_test(test_cuts_of_meta),     cmocka_unit_test(test_driver_words),
-        cmocka_unit_test(test_movers_since),
+        cmocka_unit_test(test_movers_since),     cmocka_unit_test(test_movers_page),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
