@@ -191,6 +191,10 @@ static const char *expect_text(walk *w, const yaml_node_t *node, const char *whe
         problem(w, node, where, "still says '%s': expected %s", text, expected);
         return NULL;
     }
+    if (text[strspn(text, " \t\r\n")] == '\0') { /* '', or `|` with nothing under it */
+        problem(w, node, where, "is empty: expected %s", expected);
+        return NULL;
+    }
     return text;
 }
 

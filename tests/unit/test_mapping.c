@@ -157,6 +157,34 @@ static void test_every_problem_is_reported(void **state) {
     tn_strbuf_free(&problems);
 }
 
+/*
+ * An empty source column name ('' or a `|` with nothing under it) is a
+ * problem with its line, not a column named "" that DuckDB cannot parse
+ * (found by fuzz_mapping: `CAST("" AS VARCHAR)`).
+ */
+static void test_empty_names_are_problems(void **state) {
+    (void)state;
+    char text[sizeof valid + 64];
+    snprintf(text, sizeof text, "%s", valid);
+    char *name = strstr(text, "    name: ~\n");
+    assert_non_null(name);
+    memcpy(name, "    name: |\n", strlen("    name: |\n")); /* same length, so the lines stay */
+    char *sector = strstr(text, "industry: Sector");
+    memcpy(sector, "industry: \"    \"", strlen("industry: \"    \""));
+    write_yaml(text);
+    tn_mapping mapping;
+    tn_strbuf problems = TN_STRBUF_INIT;
+    tn_error err;
+    assert_false(tn_mapping_load(&contract, path, &mapping, &problems, &err));
+    const char *found = tn_strbuf_cstr(&problems);
+    assert_non_null(strstr(
+        found, ":14:11: customers.columns.name: is empty: expected the name of a source column"));
+    assert_non_null(strstr(found,
+                           ":8:15: customers.columns.industry: is empty: expected the name of a "
+                           "source column"));
+    tn_strbuf_free(&problems);
+}
+
 static void test_canonical_layout(void **state) {
     (void)state;
     tn_mapping mapping;
@@ -202,6 +230,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_valid_file, remove_yaml),
         cmocka_unit_test_teardown(test_syntax_error_has_its_position, remove_yaml),
         cmocka_unit_test_teardown(test_every_problem_is_reported, remove_yaml),
+        cmocka_unit_test_teardown(test_empty_names_are_problems, remove_yaml),
         cmocka_unit_test(test_canonical_layout),
         cmocka_unit_test(test_time_formats),
     };
