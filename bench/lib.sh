@@ -60,3 +60,36 @@ serve_until_ready() {
         sleep 0.005
     done
 }
+
+# wrk_cases IDS CASE… — RUNS wrk runs (2 threads, 32 connections, DURATION
+# seconds, bench/wrk/random_customers.lua on the ids in IDS) against $base per
+# CASE, written MODE:PAUSE_MS (the script's mode; the pause per connection
+# between requests, 0 for flat out). Collects each run's p50 and p99 (µs) and
+# requests/s in the associative arrays p50, p99 and rate, and the non-2xx
+# answers and socket errors summed over the runs in bad, all keyed by CASE;
+# the caller declares them (declare -A p50 p99 rate bad).
+wrk_cases() {
+    local ids=$1 case run line
+    shift
+    for case in "$@"; do
+        for run in $(seq "$RUNS"); do
+            line=$(WRK_PAUSE_MS=${case##*:} wrk -t2 -c32 -d"${DURATION}s" --timeout 2s \
+                -s "$BENCH_ROOT/bench/wrk/random_customers.lua" "$base" -- "$ids" "${case%%:*}" | grep '^result ')
+            p50[$case]+=" $(wrk_field p50_us "$line")"
+            p99[$case]+=" $(wrk_field p99_us "$line")"
+            rate[$case]+=" $(awk -v n="$(wrk_field requests "$line")" -v s="$(wrk_field seconds "$line")" 'BEGIN {printf "%.0f", n / s}')"
+            bad[$case]=$((${bad[$case]:-0} + $(wrk_field non2xx "$line") + $(wrk_field socket_errors "$line")))
+        done
+    done
+}
+
+# wrk_field NAME LINE — the value of NAME=… in a "result …" line of the wrk script.
+wrk_field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+
+# wrk_row CASE LABEL TARGET — a Markdown table row of CASE's medians (wrk_cases).
+wrk_row() {
+    # shellcheck disable=SC2086
+    awk -v label="$2" -v p50="$(median ${p50[$1]})" -v p99="$(median ${p99[$1]})" -v rate="$(median ${rate[$1]})" \
+        -v bad="${bad[$1]}" -v target="$3" \
+        'BEGIN {printf "| %s | %.0f µs | %.0f µs | %.0f | %d | %s |\n", label, p50, p99, rate, bad, target}'
+}

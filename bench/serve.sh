@@ -17,7 +17,6 @@ source "$(dirname "$0")/lib.sh"
 TENURE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-30}
-SCRIPT="$BENCH_ROOT/bench/wrk/random_customers.lua"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tenure-bench-serve.XXXXXX")
 SERVER_PID=""
 trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -44,32 +43,13 @@ done
 # The resident size once loaded (DuckDB's scans while loading set the peak).
 loaded_rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$SERVER_PID/status)
 
-# load MODE PAUSE_MS — one wrk run; prints its "result …" line.
-load() {
-    WRK_PAUSE_MS=$2 wrk -t2 -c32 -d"${DURATION}s" --timeout 2s -s "$SCRIPT" "$base" -- "$WORK/ids" "$1" | grep '^result '
-}
-field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 declare -A p50 p99 rate bad
-for case in churn:0 churn:1 customer:0 customer:1; do
-    for run in $(seq "$RUNS"); do
-        line=$(load "${case%%:*}" "${case##*:}")
-        p50[$case]+=" $(field p50_us "$line")"
-        p99[$case]+=" $(field p99_us "$line")"
-        rate[$case]+=" $(awk -v n="$(field requests "$line")" -v s="$(field seconds "$line")" 'BEGIN {printf "%.0f", n / s}')"
-        bad[$case]=$((${bad[$case]:-0} + $(field non2xx "$line") + $(field socket_errors "$line")))
-    done
-done
+wrk_cases "$WORK/ids" churn:0 churn:1 customer:0 customer:1
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$SERVER_PID/status)
 kill -INT $SERVER_PID
 wait $SERVER_PID
 SERVER_PID=""
 
-row() { # CASE LABEL TARGET
-    # shellcheck disable=SC2086
-    awk -v label="$2" -v p50="$(median ${p50[$1]})" -v p99="$(median ${p99[$1]})" -v rate="$(median ${rate[$1]})" \
-        -v bad="${bad[$1]}" -v target="$3" \
-        'BEGIN {printf "| %s | %.0f µs | %.0f µs | %.0f | %d | %s |\n", label, p50, p99, rate, bad, target}'
-}
 body="$WORK/section.md"
 {
     echo "## tenure serve"
@@ -80,10 +60,10 @@ body="$WORK/section.md"
     echo
     echo "| load | p50 | p99 | requests/s | non-2xx + errors | target |"
     echo "|---|---|---|---|---|---|"
-    row churn:1 "POST /predictions/churn, paced (1 ms pause per connection)" "p99 ≤ 1 ms at ≥ 20,000 req/s"
-    row churn:0 "POST /predictions/churn, flat out" "—"
-    row customer:1 "GET /customers/{id}, paced (1 ms pause per connection)" "p99 ≤ 2 ms"
-    row customer:0 "GET /customers/{id}, flat out" "—"
+    wrk_row churn:1 "POST /predictions/churn, paced (1 ms pause per connection)" "p99 ≤ 1 ms at ≥ 20,000 req/s"
+    wrk_row churn:0 "POST /predictions/churn, flat out" "—"
+    wrk_row customer:1 "GET /customers/{id}, paced (1 ms pause per connection)" "p99 ≤ 2 ms"
+    wrk_row customer:0 "GET /customers/{id}, flat out" "—"
     echo
     awk -v s="$(median "${startups[@]}")" -v l="$(median "${loads[@]}")" -v kb="$rss_kb" -v loaded="$loaded_rss_kb" \
         'BEGIN {printf "Start-up (exec to the first 200 from /ready): %.2f s, of which loading the snapshot %.2f s (target ≤ 2 s). Server RSS once loaded: %.0f MB; peak over all runs: %.0f MB, reached while DuckDB scans the usage events at load (target ≤ 300 MB).\n", s, l, loaded / 1024, kb / 1024}'

@@ -11,7 +11,6 @@ source "$(dirname "$0")/lib.sh"
 TENURE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-30}
-SCRIPT="$BENCH_ROOT/bench/wrk/random_customers.lua"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tenure-bench-serve-history.XXXXXX")
 SERVER_PID=""
 trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -34,30 +33,12 @@ loaded_rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$SERVER_PID/status)
 history_bytes=$(curl -s "$base/customers/$(head -1 "$WORK/ids")/history" | wc -c)
 movers_bytes=$(curl -s "$base/movers" | wc -c)
 
-load() { # MODE PAUSE_MS — one wrk run; prints its "result …" line
-    WRK_PAUSE_MS=$2 wrk -t2 -c32 -d"${DURATION}s" --timeout 2s -s "$SCRIPT" "$base" -- "$WORK/ids" "$1" | grep '^result '
-}
-field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 declare -A p50 p99 rate bad
-for case in history:1 history:0 movers:1 movers:0; do
-    for run in $(seq "$RUNS"); do
-        line=$(load "${case%%:*}" "${case##*:}")
-        p50[$case]+=" $(field p50_us "$line")"
-        p99[$case]+=" $(field p99_us "$line")"
-        rate[$case]+=" $(awk -v n="$(field requests "$line")" -v s="$(field seconds "$line")" 'BEGIN {printf "%.0f", n / s}')"
-        bad[$case]=$((${bad[$case]:-0} + $(field non2xx "$line") + $(field socket_errors "$line")))
-    done
-done
+wrk_cases "$WORK/ids" history:1 history:0 movers:1 movers:0
 kill -INT $SERVER_PID
 wait $SERVER_PID
 SERVER_PID=""
 
-row() { # CASE LABEL TARGET
-    # shellcheck disable=SC2086
-    awk -v label="$2" -v p50="$(median ${p50[$1]})" -v p99="$(median ${p99[$1]})" -v rate="$(median ${rate[$1]})" \
-        -v bad="${bad[$1]}" -v target="$3" \
-        'BEGIN {printf "| %s | %.0f µs | %.0f µs | %.0f | %d | %s |\n", label, p50, p99, rate, bad, target}'
-}
 body="$WORK/section.md"
 {
     echo "## The score history's routes under load"
@@ -68,10 +49,10 @@ body="$WORK/section.md"
     echo
     echo "| load | p50 | p99 | requests/s | non-2xx + errors | target |"
     echo "|---|---|---|---|---|---|"
-    row history:1 "GET /customers/{id}/history, paced (1 ms pause per connection)" "p99 ≤ 1 ms at ≥ 20,000 req/s"
-    row history:0 "GET /customers/{id}/history, flat out" "—"
-    row movers:1 "GET /movers, paced (1 ms pause per connection)" "p99 ≤ 1 ms at ≥ 20,000 req/s"
-    row movers:0 "GET /movers, flat out" "—"
+    wrk_row history:1 "GET /customers/{id}/history, paced (1 ms pause per connection)" "p99 ≤ 1 ms at ≥ 20,000 req/s"
+    wrk_row history:0 "GET /customers/{id}/history, flat out" "—"
+    wrk_row movers:1 "GET /movers, paced (1 ms pause per connection)" "p99 ≤ 1 ms at ≥ 20,000 req/s"
+    wrk_row movers:0 "GET /movers, flat out" "—"
     echo
     awk -v l="$load_seconds" -v kb="$loaded_rss_kb" -v h="$history_bytes" -v m="$movers_bytes" \
         'BEGIN {printf "Bodies: a customer'"'"'s history %.1f KB, the movers %.0f KB. Loading the snapshot with the history: %.2f s; server RSS once loaded %.0f MB.\n", h / 1024, m / 1024, l, kb / 1024}'

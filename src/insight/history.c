@@ -13,6 +13,23 @@
 #include "common/alloc.h"
 #include "common/embedded.h"
 #include "warehouse/query.h"
+#include "warehouse/template.h"
+
+/* Appends `count` values of `type` as one list, and destroys the values; false on a NULL value. */
+static bool append_list(duckdb_appender appender, duckdb_type type, duckdb_value *items,
+                        size_t count) {
+    bool ok = true;
+    for (size_t i = 0; i < count; i++)
+        ok = ok && items[i] != NULL;
+    duckdb_logical_type logical = duckdb_create_logical_type(type);
+    duckdb_value list = ok ? duckdb_create_list_value(logical, items, count) : NULL;
+    ok = list != NULL && duckdb_append_value(appender, list) == DuckDBSuccess;
+    duckdb_destroy_value(&list);
+    duckdb_destroy_logical_type(&logical);
+    for (size_t i = 0; i < count; i++)
+        duckdb_destroy_value(&items[i]);
+    return ok;
+}
 
 /* Appends a DOUBLE[] of `count` values, or NULL when `values` is NULL. */
 static bool append_numbers(duckdb_appender appender, const double *values, size_t count) {
@@ -23,13 +40,7 @@ static bool append_numbers(duckdb_appender appender, const double *values, size_
         return false;
     for (size_t i = 0; i < count; i++)
         items[i] = duckdb_create_double(values[i]);
-    duckdb_logical_type type = duckdb_create_logical_type(DUCKDB_TYPE_DOUBLE);
-    duckdb_value list = duckdb_create_list_value(type, items, count);
-    bool ok = list != NULL && duckdb_append_value(appender, list) == DuckDBSuccess;
-    duckdb_destroy_value(&list);
-    duckdb_destroy_logical_type(&type);
-    for (size_t i = 0; i < count; i++)
-        duckdb_destroy_value(&items[i]);
+    bool ok = append_list(appender, DUCKDB_TYPE_DOUBLE, items, count);
     free(items);
     return ok;
 }
@@ -43,14 +54,7 @@ static bool append_drivers(duckdb_appender appender, const tn_driver *drivers, b
     for (int d = 0; d < TN_MAX_DRIVERS; d++)
         if (drivers[d].feature != NULL)
             items[count++] = duckdb_create_varchar(drivers[d].feature);
-    duckdb_logical_type type = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
-    duckdb_value list = duckdb_create_list_value(type, items, count);
-    bool ok = list != NULL && duckdb_append_value(appender, list) == DuckDBSuccess;
-    duckdb_destroy_value(&list);
-    duckdb_destroy_logical_type(&type);
-    for (size_t i = 0; i < count; i++)
-        duckdb_destroy_value(&items[i]);
-    return ok;
+    return append_list(appender, DUCKDB_TYPE_VARCHAR, items, count);
 }
 
 static bool append_number_or_null(duckdb_appender appender, double value) {
@@ -164,4 +168,30 @@ bool tn_history_record(tn_db *db, const tn_answer_set *answers, const tn_score_s
         return false;
     }
     return tn_db_commit(db, err);
+}
+
+bool tn_history_exists(tn_db *db, bool *exists, tn_error *err) {
+    return tn_query_table_exists(db, "history", "customer_scores_by_as_of", exists, err);
+}
+
+bool tn_history_query(tn_db *db, const char *path, const char *const *params, size_t count,
+                      tn_table *rows, tn_error *err) {
+    const tn_template_var vars[] = {
+        {"history", tn_embedded_text("sql/history/latest_per_as_of.sql")}, {NULL, NULL}};
+    tn_strbuf sql = TN_STRBUF_INIT;
+    bool ok = tn_template_render_file(path, vars, &sql, err) &&
+              tn_table_query_params(db, tn_strbuf_cstr(&sql), params, count, rows, err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+bool tn_history_latest(tn_db *db, char latest[16], tn_error *err) {
+    latest[0] = '\0';
+    tn_table last = {0};
+    bool ok = tn_history_query(db, "sql/history/latest_as_of.sql", NULL, 0, &last, err);
+    char *const *texts = ok && last.rows == 1 ? tn_table_texts(&last, "latest") : NULL;
+    if (texts != NULL && texts[0] != NULL)
+        snprintf(latest, 16, "%s", texts[0]);
+    tn_table_free(&last);
+    return ok;
 }

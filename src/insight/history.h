@@ -24,6 +24,7 @@
 #include "ml/model.h"
 #include "ml/score.h"
 #include "warehouse/db.h"
+#include "warehouse/table.h"
 
 typedef struct {
     size_t rows;  /* rows added (0 when the scoring was recorded already) */
@@ -40,5 +41,20 @@ typedef struct {
 bool tn_history_record(tn_db *db, const tn_answer_set *answers, const tn_score_set *scores,
                        const tn_ml_model *churn, const tn_ml_model *expansion,
                        const char *scored_at, tn_history_result *out, tn_error *err);
+
+/* Whether `db` has a score history: `*exists`. False with `err` set when DuckDB refuses. */
+bool tn_history_exists(tn_db *db, bool *exists, tn_error *err);
+
+/*
+ * Reads the SQL file `path` (embedded) over the history's one scoring per
+ * as-of date (its var('history') is sql/history/latest_per_as_of.sql),
+ * with `count` bound `params`, into `rows`, which the caller frees with
+ * tn_table_free either way. The history must exist (tn_history_exists).
+ */
+bool tn_history_query(tn_db *db, const char *path, const char *const *params, size_t count,
+                      tn_table *rows, tn_error *err);
+
+/* The latest as-of date the history records, in latest[16] ("" when it records none). */
+bool tn_history_latest(tn_db *db, char latest[16], tn_error *err);
 
 #endif

@@ -12,8 +12,7 @@
 #include "common/json.h"
 #include "common/embedded.h"
 #include "insight/documents.h"
-#include "warehouse/query.h"
-#include "warehouse/template.h"
+#include "insight/history.h"
 
 static const char *const kinds[] = {"entered_high_risk", "probability_rose", "expansion_ready",
                                     "left_tier"};
@@ -148,34 +147,11 @@ char *tn_movers_page(const tn_movers_since *since, size_t limit, size_t *length)
     return tn_strbuf_detach(&page);
 }
 
-/* Renders `path` over the history's one scoring per as-of date, and reads it with `params`. */
-static bool read_history_query(tn_db *db, const char *path, const char *const *params, size_t count,
-                               tn_table *rows, tn_error *err) {
-    const tn_template_var vars[] = {
-        {"history", tn_embedded_text("sql/history/latest_per_as_of.sql")}, {NULL, NULL}};
-    tn_strbuf sql = TN_STRBUF_INIT;
-    bool ok = tn_template_render_file(path, vars, &sql, err) &&
-              tn_table_query_params(db, tn_strbuf_cstr(&sql), params, count, rows, err);
-    tn_strbuf_free(&sql);
-    return ok;
-}
-
-bool tn_movers_read_rows(tn_db *db, double rise, tn_table *rows, char latest[16], tn_error *err) {
-    latest[0] = '\0';
-    bool exists = false;
-    if (!tn_query_table_exists(db, "history", "customer_scores_by_as_of", &exists, err))
-        return false;
-    if (!exists)
-        return true;
+bool tn_movers_read_rows(tn_db *db, double rise, tn_table *rows, tn_error *err) {
     char threshold[32];
     snprintf(threshold, sizeof threshold, "%.17g", rise);
     const char *params[] = {threshold};
-    tn_table last = {0};
-    bool ok = read_history_query(db, "sql/history/latest_as_of.sql", NULL, 0, &last, err) &&
-              read_history_query(db, "sql/serve/score_movers.sql", params, 1, rows, err);
-    const char *text = ok && last.rows == 1 ? text_at(&last, "latest", 0) : NULL;
-    snprintf(latest, 16, "%s", text != NULL ? text : "");
-    tn_table_free(&last);
+    bool ok = tn_history_query(db, "sql/serve/score_movers.sql", params, 1, rows, err);
     if (!ok)
         tn_error_prefix(err, "the movers of the score history");
     return ok;

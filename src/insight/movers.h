@@ -56,10 +56,9 @@ typedef struct {
 /*
  * Reads what the movers are built from: the rows of sql/serve/score_movers.sql
  * with `rise` (0–1) into `rows` (the caller frees them with tn_table_free
- * either way) and the latest recorded as-of date into latest[16] ("" when
- * the warehouse has no score history; rows are then empty).
+ * either way). The warehouse must have a score history (tn_history_exists).
  */
-bool tn_movers_read_rows(tn_db *db, double rise, tn_table *rows, char latest[16], tn_error *err);
+bool tn_movers_read_rows(tn_db *db, double rise, tn_table *rows, tn_error *err);
 
 /*
  * The movers documents of every since date in `rows` (rows of

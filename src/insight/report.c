@@ -18,6 +18,7 @@
 #include "insight/answer.h"
 #include "insight/dashboard.h"
 #include "insight/documents.h"
+#include "insight/history.h"
 #include "insight/movers.h"
 #include "ml/model_set.h"
 #include "ml/score.h"
@@ -186,6 +187,15 @@ static void sources_free(report_sources *s) {
     tn_table_free(&s->movers);
 }
 
+/* The movers' rows and the latest recorded as-of, when the warehouse has a score history. */
+static bool read_movers(report_sources *s, tn_error *err) {
+    bool recording = false;
+    s->latest[0] = '\0';
+    return tn_history_exists(s->db, &recording, err) &&
+           (!recording || (tn_history_latest(s->db, s->latest, err) &&
+                           tn_movers_read_rows(s->db, TN_MOVERS_DEFAULT_RISE, &s->movers, err)));
+}
+
 /* The models first, then the warehouse: its as-of date, the scores and the portfolio's extras. */
 static bool read_sources(const tn_report_source *source, report_sources *s, tn_error *err) {
     tn_day as_of, data_as_of;
@@ -197,7 +207,7 @@ static bool read_sources(const tn_report_source *source, report_sources *s, tn_e
                              &s->inactive, err) &&
               tn_table_query(s->db, tn_embedded_text("sql/insight/industries.sql"), &s->industries,
                              err) &&
-              tn_movers_read_rows(s->db, TN_MOVERS_DEFAULT_RISE, &s->movers, s->latest, err);
+              read_movers(s, err);
     if (!ok)
         return false;
     tn_date_format(as_of, s->as_of);

@@ -28,6 +28,7 @@
 #include "ml/score.h"
 #include "insight/analytics.h"
 #include "insight/answer.h"
+#include "insight/history.h"
 #include "insight/dashboard.h"
 #include "insight/documents.h"
 #include "insight/trend.h"
@@ -67,28 +68,29 @@ static void sources_free(sources *s) {
     tn_table_free(&s->movers);
 }
 
-/* Renders `path` with the history's one scoring per as-of date and reads it into `rows`. */
-static bool read_history_query(tn_db *db, const char *path, tn_table *rows, tn_error *err) {
-    const tn_template_var vars[] = {
-        {"history", tn_embedded_text("sql/history/latest_per_as_of.sql")}, {NULL, NULL}};
-    tn_strbuf sql = TN_STRBUF_INIT;
-    bool ok = tn_template_render_file(path, vars, &sql, err) &&
-              tn_table_query(db, tn_strbuf_cstr(&sql), rows, err);
-    tn_strbuf_free(&sql);
-    return ok;
+/* The latest as-of date among the recorded points (rows of sql/serve/score_history.sql). */
+static void latest_point(const tn_table *points, char latest[16]) {
+    char *const *dates = tn_table_texts(points, "as_of");
+    latest[0] = '\0';
+    for (size_t i = 0; dates != NULL && i < points->rows; i++)
+        if (dates[i] != NULL && strcmp(dates[i], latest) > 0)
+            snprintf(latest, 16, "%s", dates[i]);
 }
 
 /* The score history's points, moves and movers (insight/history.h), when the warehouse has one. */
 static bool read_history(tn_db *db, const tn_snapshot_source *source, sources *s, tn_error *err) {
-    if (!tn_query_table_exists(db, "history", "customer_scores_by_as_of", &s->recording, err))
+    if (!tn_history_exists(db, &s->recording, err))
         return false;
     if (!s->recording)
         return true;
-    bool ok = read_history_query(db, "sql/serve/score_history.sql", &s->history, err) &&
-              read_history_query(db, "sql/serve/score_moves.sql", &s->moves, err);
-    if (!ok)
+    bool ok = tn_history_query(db, "sql/serve/score_history.sql", NULL, 0, &s->history, err) &&
+              tn_history_query(db, "sql/serve/score_moves.sql", NULL, 0, &s->moves, err);
+    if (!ok) {
         tn_error_prefix(err, "the score history");
-    return ok && tn_movers_read_rows(db, source->movers_rise, &s->movers, s->latest, err);
+        return false;
+    }
+    latest_point(&s->history, s->latest);
+    return tn_movers_read_rows(db, source->movers_rise, &s->movers, err);
 }
 
 static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {

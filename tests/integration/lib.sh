@@ -148,3 +148,31 @@ stop_server() {
     STATUS=$?
     SERVER_PID=""
 }
+
+# ---- answers checked against api/openapi.json -------------------------------------------
+API_CASES="$WORK/api-cases.txt"
+API_CALLS=0
+
+# api_call TEMPLATE METHOD PATH [curl args…] — one request to $BASE. CODE receives the
+# status, $WORK/body and $WORK/headers the answer. Unless TEMPLATE is "unmatched" (no
+# route) or the answer has no body (HEAD, 204, no answer), it is kept for api_validate.
+api_call() {
+    local template=$1 method=$2 path=$3 type
+    shift 3
+    CODE=$(curl -s -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X "$method" "$@" "$BASE$path")
+    API_CALLS=$((API_CALLS + 1))
+    type=$(tr -d '\r' <"$WORK/headers" | awk -F': ' 'tolower($1) == "content-type" {print $2}')
+    if [[ $method != HEAD && $CODE != 204 && $CODE != 000 && $template != unmatched ]]; then
+        cp "$WORK/body" "$WORK/answer.$API_CALLS"
+        echo "$method $template $CODE ${type:-none} $WORK/answer.$API_CALLS" >>"$API_CASES"
+    fi
+}
+
+# api_validate — one check: every answer api_call kept matches api/openapi.json.
+api_validate() {
+    local source_dir=${TN_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+    touch "$API_CASES"
+    run /usr/bin/python3 "$source_dir/tests/integration/validate_openapi.py" "$source_dir/api/openapi.json" "$API_CASES"
+    expect_status 0 "$(wc -l <"$API_CASES") answers validate against api/openapi.json"
+    grep FAIL "$WORK/stdout" | head -5 >&2
+}

@@ -13,11 +13,8 @@
 # Every answer is validated against api/openapi.json.
 source "$(dirname "$0")/lib.sh"
 SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-VALIDATE=(/usr/bin/python3 "$SOURCE_DIR/tests/integration/validate_openapi.py")
 DB="$WORK/w.duckdb"
 MODELS="$WORK/models"
-CASES="$WORK/cases.txt"
-: >"$CASES"
 SERVER_PID=""
 trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 HISTORY=history.customer_scores_by_as_of
@@ -89,12 +86,7 @@ expect_equal "$(query "$DB" "SELECT count(DISTINCT churn_model_version) FROM $HI
 
 # ---- GET /customers/{id}/history --------------------------------------------------------------------
 start_server history --db "$DB" --models "$MODELS"
-call() {
-    CODE=$(curl -s -o "$WORK/body" -w '%{http_code}' "$BASE$2")
-    CALLS=$((${CALLS:-0} + 1))
-    cp "$WORK/body" "$WORK/answer.$CALLS"
-    echo "GET $1 $CODE application/json $WORK/answer.$CALLS" >>"$CASES"
-}
+call() { api_call "$1" GET "$2"; } # TEMPLATE PATH (lib.sh)
 PREVIOUS=${WEEKS[2]}
 read -r -a CUSTOMERS <<<"$(query "$DB" "SELECT string_agg(customer_id, ' ' ORDER BY customer_id)
     FROM (SELECT customer_id FROM $HISTORY GROUP BY customer_id HAVING count(DISTINCT as_of) = 4
@@ -226,7 +218,5 @@ expect_equal "$CODE $(jq -r '.error.code + " " + (.error.message | test("two rec
     "422 movers_unavailable true" "no history: no movers, and why"
 stop_server
 
-run "${VALIDATE[@]}" "$SOURCE_DIR/api/openapi.json" "$CASES"
-expect_status 0 "every answer matches api/openapi.json"
-[[ $STATUS -eq 0 ]] || cat "$WORK/stdout" >&2
+api_validate
 finish

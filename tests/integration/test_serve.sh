@@ -12,8 +12,6 @@ SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 VALIDATE=(/usr/bin/python3 "$SOURCE_DIR/tests/integration/validate_openapi.py")
 DB="$WORK/w.duckdb"
 MODELS="$WORK/models"
-CASES="$WORK/cases.txt"
-: >"$CASES"
 SERVER_PID=""
 trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 
@@ -23,22 +21,7 @@ trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"
 AS_OF=$(query "$DB" "SELECT as_of FROM marts.build_info")
 ACTIVE=$(query "$DB" "SELECT count(*) FROM marts.mart_customer_churn_features")
 
-# call TEMPLATE METHOD PATH [curl args…] — one request; CODE receives the status,
-# $WORK/body and $WORK/headers the answer. Each answer is kept for the
-# OpenAPI validation at the end.
-CALLS=0
-call() {
-    local template=$1 method=$2 path=$3
-    shift 3
-    CODE=$(curl -s -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X "$method" "$@" "$BASE$path")
-    CALLS=$((CALLS + 1))
-    local type
-    type=$(tr -d '\r' <"$WORK/headers" | awk -F': ' 'tolower($1) == "content-type" {print $2}')
-    if [[ $method != HEAD && $CODE != 204 && $CODE != 000 && $template != unmatched ]]; then
-        cp "$WORK/body" "$WORK/answer.$CALLS"
-        echo "$method $template $CODE ${type:-none} $WORK/answer.$CALLS" >>"$CASES"
-    fi
-}
+call() { api_call "$@"; } # TEMPLATE METHOD PATH [curl args…] (lib.sh)
 
 post() { # TEMPLATE PATH JSON [curl args…]
     local template=$1 path=$2 body=$3
@@ -65,7 +48,7 @@ stop_server TERM
 expect_status 0 "SIGTERM stops the server"
 
 # ---- the main server ------------------------------------------------------------------
-CALLS_BEFORE_MAIN=$CALLS
+CALLS_BEFORE_MAIN=$API_CALLS
 "$TENURE" analyze --quiet --db "$DB" --out "$WORK/reports"
 start_server main --db "$DB" --models "$MODELS" --reports "$WORK/reports" --threads 2 --access-log "$WORK/access.log"
 expect_contains main.log "loaded $ACTIVE active customers as of $AS_OF" "logs what it loaded"
@@ -75,7 +58,7 @@ expect_code 200 "GET /health"
 expect_equal "$(body .status)" ok "health status"
 expect_equal "$(body .version)" "$("$TENURE" --version | head -1 | awk '{print $2}')" "health version"
 expect_equal "$(curl -s --head -o /dev/null -w '%{http_code} %{size_download}' "$BASE/health")" "200 0" "HEAD /health: 200, no body"
-CALLS=$((CALLS + 1))
+API_CALLS=$((API_CALLS + 1))
 
 call /ready GET /ready
 expect_code 200 "GET /ready"
@@ -106,7 +89,7 @@ for id in $(jq -r '.customers[:50][].customer_id' "$WORK/scores.json"); do
     "$TENURE" score --quiet --db "$DB" --models "$MODELS" --customer "$id" --format json >"$WORK/cli.json"
     curl -s -X POST -H 'Content-Type: application/json' -d "{\"customer_id\":\"$id\"}" \
         "$BASE/predictions/churn" >"$WORK/api.json"
-    CALLS=$((CALLS + 1))
+    API_CALLS=$((API_CALLS + 1))
     cmp -s "$WORK/cli.json" "$WORK/api.json" || { differ=$((differ + 1)); diff <(jq -S . "$WORK/cli.json") <(jq -S . "$WORK/api.json") | head -5 >&2; }
 done
 expect_equal "$differ" 0 "score --customer --format json is byte for byte the API's answer, for 50 customers"
@@ -453,7 +436,7 @@ stop_server INT
 expect_status 0 "SIGINT stops the server"
 expect_contains main.log "serve: stopped" "it says it stopped"
 expect_number "$(grep -c ' POST /predictions/churn 200 [0-9]*us$' "$WORK/access.log")" ">=" 1200 "the access log has every prediction"
-expect_equal "$(wc -l <"$WORK/access.log")" $((CALLS - CALLS_BEFORE_MAIN + 3600)) "one access-log line per request"
+expect_equal "$(wc -l <"$WORK/access.log")" $((API_CALLS - CALLS_BEFORE_MAIN + 3600)) "one access-log line per request"
 
 # ---- API key and CORS -----------------------------------------------------------------
 ID=$(head -1 "$WORK/stable_ids") # active at the rebuilt warehouse's as-of date
@@ -550,7 +533,5 @@ stop_server INT
 expect_status 0 "tenure run stops with the server"
 
 # ---- every answer matches api/openapi.json ---------------------------------------------
-run "${VALIDATE[@]}" "$SOURCE_DIR/api/openapi.json" "$CASES"
-expect_status 0 "$(wc -l <"$CASES") answers validate against api/openapi.json"
-grep FAIL "$WORK/stdout" | head -5 >&2
+api_validate
 finish
