@@ -850,8 +850,46 @@ function drawModels(data) {
     show(h('p', {class: 'banner warn', 'data-testid': 'error-banner'}, 'No trained models: run `tenure train`.'));
     return;
   }
-  for (const m of data.models) show(modelSection(m));
+  show(driftBanner(data.drift));
+  for (const m of data.models) show(modelSection(m, data.drift));
   show(backtestSection(data.backtest, data.backtest_warning));
+}
+
+/* Drift (GET /health/model): has today's population moved away from the training population? */
+function driftBanner(drift) {
+  if (!drift) return null;
+  const kind = drift.status === 'ok' ? 'info' : 'warn';
+  return h('div', {class: 'banner ' + kind, 'data-testid': 'drift-status', 'data-status': drift.status},
+    h('p', null, 'Drift as of ' + fmtDate(drift.as_of) + ': ' + drift.message + '.'),
+    h('p', null, 'A feature has drifted when its PSI is at least ' + fmtDec(drift.thresholds.psi, 2) +
+      ' or, for a number, its Kolmogorov–Smirnov p-value is below ' + fmtDec(drift.thresholds.ks_p_value, 2) + '.'));
+}
+
+function driftMedians(f) {
+  if (f.kind !== 'number') {
+    const move = f.largest_move;
+    return move ? human(move.category) + ': ' + fmtPct(move.reference_share) + ' → ' + fmtPct(move.current_share) : '—';
+  }
+  return 'median ' + fmtValue(f.reference_median) + ' → ' + fmtValue(f.current_median);
+}
+
+function driftCard(m, drift) {
+  const d = drift && drift.models ? drift.models[m.name] : null;
+  if (!d) return null;
+  const card = h('section', {class: 'card drift-card', 'data-testid': 'drift-' + m.name},
+    h('h2', null, 'Drift since training'));
+  if (!d.has_reference) {
+    card.append(h('p', {class: 'muted', 'data-testid': 'drift-' + m.name + '-missing'},
+      'This model keeps no sample of its training population: retrain it (tenure train) to check drift.'));
+    return card;
+  }
+  card.append(h('p', {class: 'takeaway', 'data-testid': 'drift-' + m.name + '-summary'}, fmtInt(d.drifted) + ' of ' + fmtInt(d.features.length) +
+    ' features drifted: a sample of ' + fmtInt(d.reference_rows) + ' of the ' + fmtInt(d.population_rows) +
+    ' training rows against today\'s ' + fmtInt(d.current_rows) + ' customers.'));
+  card.append(table('drift-table-' + m.name, ['Feature', 'PSI', 'KS p-value', 'Training → today', 'Drifted'],
+    d.features.map((f) => [human(f.feature), fmtDec(f.psi, 3), f.ks_p_value == null ? '—' : fmtP(f.ks_p_value),
+      driftMedians(f), f.drifted ? h('strong', {class: 'drifted'}, 'drifted') : 'no']), 'No features.'));
+  return card;
 }
 
 /* Quality over time: what `tenure backtest` found, date by date (each date trained on its own past). */
@@ -915,7 +953,7 @@ function backtestCalibrationCard(bt) {
   return card;
 }
 
-function modelSection(m) {
+function modelSection(m, drift) {
   const words = MODEL_WORDS[m.name] || {title: cap(m.name) + ' model', yes: 'positive', no: 'negative', what: m.name};
   const t = m.test;
   const metrics = h('div', {class: 'kpis'},
@@ -929,7 +967,8 @@ function modelSection(m) {
     h('h2', {class: 'model-title'}, words.title),
     h('p', {class: 'muted'}, 'Label: ' + m.label + ' · version ' + m.version + ' · as of ' + fmtDate(m.as_of)),
     metrics,
-    h('div', {class: 'grid three'}, rocCard(m, words), calibrationCard(m, words), shapImportanceCard(m, words)));
+    h('div', {class: 'grid three'}, rocCard(m, words), calibrationCard(m, words), shapImportanceCard(m, words)),
+    driftCard(m, drift));
 }
 
 function rocCard(m, words) {

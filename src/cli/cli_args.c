@@ -4,6 +4,7 @@
 #include "cli/cli_args.h"
 
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,22 @@ static bool store_int(const tn_arg_spec *spec, const tn_arg *arg, const char *va
     return true;
 }
 
+static bool store_number(const tn_arg_spec *spec, const tn_arg *arg, const char *value,
+                         tn_error *err) {
+    errno = 0;
+    char *end = NULL;
+    double parsed = strtod(value, &end);
+    bool number = end != value && *end == '\0' && errno == 0 && isfinite(parsed);
+    if (!number || parsed < (double)arg->min || parsed > (double)arg->max) {
+        return tn_error_set(err, TN_ERR_INPUT,
+                            "tenure %s: --%s: expected a number from %ld to %ld, got '%s'",
+                            spec->command, arg->name, arg->min, arg->max, value);
+    }
+    if (arg->target != NULL)
+        *(double *)arg->target = parsed;
+    return true;
+}
+
 /* Converts `value` as `arg` says and stores it. */
 static bool store_value(const tn_arg_spec *spec, const tn_arg *arg, const char *value,
                         tn_error *err) {
@@ -50,6 +67,8 @@ static bool store_value(const tn_arg_spec *spec, const tn_arg *arg, const char *
     switch (arg->kind) {
     case TN_ARG_INT:
         return store_int(spec, arg, value, err);
+    case TN_ARG_NUMBER:
+        return store_number(spec, arg, value, err);
     case TN_ARG_DATE: {
         tn_day day;
         if (!tn_date_parse(value, &day, err)) {

@@ -27,6 +27,7 @@ typedef enum {
     TN_ARG_FLAG,   /* no value; target: bool *, set to true */
     TN_ARG_STRING, /* non-empty text; target: const char **, pointing into argv */
     TN_ARG_INT,    /* whole number within [min, max]; target: long * */
+    TN_ARG_NUMBER, /* decimal number within [min, max]; target: double * */
     TN_ARG_DATE,   /* YYYY-MM-DD; target: tn_day * */
     TN_ARG_LIST,   /* repeatable non-empty text; target: tn_arg_list * */
 } tn_arg_kind;

@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "insight/movers.h"
+#include "ml/drift_check.h"
 #include "serve/server.h"
 
 static struct {
@@ -15,6 +16,7 @@ static struct {
     long port, threads;
     long max_connections, max_connections_per_ip, request_timeout;
     long movers_rise;
+    double drift_psi, drift_ks_p;
     tn_arg_list cors_origins;
 } options;
 
@@ -33,6 +35,8 @@ static void set_defaults(void) {
     options.max_connections_per_ip = 64;
     options.request_timeout = 10;
     options.movers_rise = lround(TN_MOVERS_DEFAULT_RISE * 100);
+    options.drift_psi = TN_DRIFT_DEFAULT_PSI;
+    options.drift_ks_p = TN_DRIFT_DEFAULT_KS_P;
 }
 
 static const tn_arg serve_args[] = {
@@ -66,6 +70,13 @@ static const tn_arg serve_args[] = {
      "GET /movers lists a customer whose churn probability rose by more than POINTS "
      "percentage points (default 5)",
      &options.movers_rise, 1, 100},
+    {"drift-psi", TN_ARG_NUMBER, "X",
+     "GET /health/model: a feature whose PSI is at least X has drifted (default 0.2)",
+     &options.drift_psi, 0, 100},
+    {"drift-ks-p", TN_ARG_NUMBER, "P",
+     "GET /health/model: a numeric feature whose KS p-value is below P has drifted "
+     "(default 0.05)",
+     &options.drift_ks_p, 0, 1},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -86,6 +97,7 @@ static int run_serve(int positional_count, char **positional) {
         .limits = {options.max_connections, options.max_connections_per_ip,
                    options.request_timeout},
         .movers_rise = (double)options.movers_rise / 100,
+        .drift = {options.drift_psi, options.drift_ks_p},
     };
     tn_error err;
     tn_error_clear(&err);

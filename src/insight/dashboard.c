@@ -35,7 +35,7 @@ json_t *tn_dashboard_survival(const char *reports_dir, const char *as_of, char *
 }
 
 json_t *tn_dashboard_models(const tn_ml_model *churn, const tn_ml_model *expansion,
-                            const char *reports_dir, const char *as_of) {
+                            const char *reports_dir, const char *as_of, const json_t *drift) {
     char path[4200], message[4400];
     snprintf(path, sizeof path, "%s/backtest.json", reports_dir);
     json_error_t error;
@@ -55,5 +55,7 @@ json_t *tn_dashboard_models(const tn_ml_model *churn, const tn_ml_model *expansi
         json_object_set_new(view, "backtest_warning", json_string(message));
     }
     json_decref(backtest);
+    if (view != NULL)
+        json_object_set(view, "drift", drift != NULL ? (json_t *)drift : json_null());
     return view;
 }

@@ -25,9 +25,11 @@ json_t *tn_dashboard_survival(const char *reports_dir, const char *as_of, char *
 /*
  * The models view (new reference), with <reports_dir>/backtest.json when
  * `tenure backtest` has written one ("backtest" null without it); a
- * "backtest_warning" when it cannot be read or is not as of `as_of`.
+ * "backtest_warning" when it cannot be read or is not as of `as_of`; and
+ * "drift", the drift check's document (ml/drift_check.h: GET /health/model;
+ * borrowed, null when NULL).
  */
 json_t *tn_dashboard_models(const tn_ml_model *churn, const tn_ml_model *expansion,
-                            const char *reports_dir, const char *as_of);
+                            const char *reports_dir, const char *as_of, const json_t *drift);
 
 #endif

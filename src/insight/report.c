@@ -20,6 +20,7 @@
 #include "insight/documents.h"
 #include "insight/history.h"
 #include "insight/movers.h"
+#include "ml/drift_check.h"
 #include "ml/model_set.h"
 #include "ml/score.h"
 #include "warehouse/build.h"
@@ -174,6 +175,7 @@ typedef struct {
     tn_table movers; /* sql/serve/score_movers.sql */
     char latest[16]; /* the latest recorded scoring, or "" */
     char as_of[TN_DATE_BUF];
+    json_t *drift; /* the drift check (ml/drift_check.h), at the default thresholds */
 } report_sources;
 
 static void sources_free(report_sources *s) {
@@ -185,6 +187,7 @@ static void sources_free(report_sources *s) {
     tn_table_free(&s->inactive);
     tn_table_free(&s->industries);
     tn_table_free(&s->movers);
+    json_decref(s->drift);
 }
 
 /* The movers' rows and the latest recorded as-of, when the warehouse has a score history. */
@@ -211,6 +214,10 @@ static bool read_sources(const tn_report_source *source, report_sources *s, tn_e
     if (!ok)
         return false;
     tn_date_format(as_of, s->as_of);
+    s->drift = tn_drift_check_set(s->db, &s->churn, &s->expansion, &TN_DRIFT_THRESHOLDS_DEFAULT,
+                                  s->as_of, err);
+    if (s->drift == NULL)
+        return false;
     tn_answer_context context;
     tn_answer_context_init(&context, s->as_of, &s->churn, &s->expansion, &s->scores);
     return tn_answers_build(&context, &s->scores, &s->answers, err);
@@ -241,7 +248,7 @@ static bool views_text(const tn_report_source *source, const report_sources *s, 
     texts[0] = tn_document_text(tn_analytics_portfolio(&s->answers, &extra), 15);
     texts[1] = tn_document_text(survival, 15);
     texts[2] = tn_document_text(
-        tn_dashboard_models(&s->churn, &s->expansion, source->reports_dir, s->as_of), 15);
+        tn_dashboard_models(&s->churn, &s->expansion, source->reports_dir, s->as_of, s->drift), 15);
     return ((texts[0] != NULL && texts[1] != NULL && texts[2] != NULL) ||
             tn_error_set(err, TN_ERR_NOMEM, "out of memory building the report's views")) &&
            movers_text(s, &texts[3], err);

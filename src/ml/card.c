@@ -348,6 +348,22 @@ static void tiers_section(const json_t *meta, tn_strbuf *out) {
                         "--tier-multiples` sets the multiples.\n\n");
 }
 
+/* Where the drift check's reference comes from (ml/drift_check.h). */
+static void drift_section(const json_t *meta, tn_strbuf *out) {
+    const json_t *reference = json_object_get(meta, "reference");
+    if (reference == NULL)
+        return;
+    tn_strbuf_printf(
+        out,
+        "## Drift\n\nA sample of %lld of the %lld fitting rows (training and calibration "
+        "slices), drawn with a fixed seed, is kept in the metadata (\"reference\"). `tenure "
+        "serve` compares today's customers with it, feature by feature (PSI; the "
+        "Kolmogorov–Smirnov test for numbers): GET /health/model and the dashboard's Models "
+        "view show what has drifted.\n\n",
+        (long long)json_integer_value(json_object_get(reference, "rows")),
+        (long long)json_integer_value(json_object_get(reference, "population_rows")));
+}
+
 void tn_model_card(const json_t *meta, tn_strbuf *out) {
     const char *set = json_string_value(json_object_get(meta, "model_set"));
     tn_strbuf_printf(out,
@@ -368,5 +384,6 @@ void tn_model_card(const json_t *meta, tn_strbuf *out) {
     calibration_section(meta, out);
     tiers_section(meta, out);
     features(meta, out);
+    drift_section(meta, out);
     caveats(meta, out);
 }

@@ -29,6 +29,13 @@ static bool read_mart(tn_db *db, const char *sql_file, const tn_feature_spec *sp
     return ok;
 }
 
+bool tn_score_read_features(tn_db *db, const tn_ml_model *model, tn_table *out, tn_error *err) {
+    bool churn = strcmp(model->name, "churn") == 0;
+    return read_mart(db, churn ? "sql/ml/churn_features.sql" : "sql/ml/expansion_features.sql",
+                     churn ? tn_churn_features : tn_expansion_features,
+                     churn ? TN_CHURN_FEATURES : TN_EXPANSION_FEATURES, out, err);
+}
+
 /* The k largest |SHAP| of one row, with the features' values. */
 static void top_drivers(const tn_ml_model *model, const tn_table *rows, size_t row,
                         const double *shap, tn_driver drivers[TN_MAX_DRIVERS]) {

@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "ml/model.h"
 #include "warehouse/db.h"
+#include "warehouse/table.h"
 
 #define TN_MAX_DRIVERS 5
 
@@ -71,6 +72,13 @@ typedef struct {
 /* Scores every active customer. */
 bool tn_score_all(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
                   tn_score_set *out, tn_error *err);
+
+/*
+ * The current mart's rows of `model` ("churn" or "expansion"): the features
+ * it reads, by name, for every customer it scores, in customer_id order,
+ * into `out` (the caller frees it with tn_table_free either way).
+ */
+bool tn_score_read_features(tn_db *db, const tn_ml_model *model, tn_table *out, tn_error *err);
 
 /* The customer with this id, or NULL. */
 const tn_customer_score *tn_score_find(const tn_score_set *set, const char *customer_id);

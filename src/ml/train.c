@@ -19,6 +19,7 @@
 #include "common/json.h"
 #include "ml/calibration.h"
 #include "ml/card.h"
+#include "ml/drift_check.h"
 #include "ml/features.h"
 #include "ml/model.h"
 #include "ml/model_set.h"
@@ -576,6 +577,20 @@ static bool evaluate(training_run *run, tn_error *err) {
     return ok;
 }
 
+/* The metadata's "reference": a sample of the rows the trees and the calibration were fitted on. */
+static bool reference_json(training_run *run, tn_error *err) {
+    size_t fitted = run->split.count[TRAIN] + run->split.count[CALIBRATION];
+    size_t *rows = tn_alloc_array(fitted + 1, sizeof *rows, "the fitting rows", err);
+    if (rows == NULL)
+        return false;
+    memcpy(rows, run->split.rows[TRAIN], run->split.count[TRAIN] * sizeof *rows);
+    memcpy(rows + run->split.count[TRAIN], run->split.rows[CALIBRATION],
+           run->split.count[CALIBRATION] * sizeof *rows);
+    json_t *reference = tn_drift_reference_json(&run->encoder, run->rows, rows, fitted, err);
+    free(rows);
+    return reference != NULL && json_object_set_new(run->meta, "reference", reference) == 0;
+}
+
 static bool train_model(training_run *run, tn_day as_of, const char *dir, tn_trained_model *summary,
                         tn_error *err) {
     size_t n = run->rows->rows;
@@ -611,7 +626,8 @@ static bool train_model(training_run *run, tn_day as_of, const char *dir, tn_tra
     if (ok) {
         json_object_set_new(run->meta, "shap", shap);
         json_object_set_new(run->meta, "constant_in_training", constant_features_json(run));
-        ok = (strcmp(run->name, "expansion") != 0 || leakage_guard(run, err)) &&
+        ok = reference_json(run, err) &&
+             (strcmp(run->name, "expansion") != 0 || leakage_guard(run, err)) &&
              save_trees(run, dir, summary, err);
     }
     if (ok) {

@@ -333,6 +333,8 @@ static void analytics(const tn_snapshot *snapshot, tn_route_id route, tn_respons
         borrow(response, 200, snapshot->portfolio.text, snapshot->portfolio.length);
     else if (route == TN_ROUTE_MODELS)
         borrow(response, 200, snapshot->models.text, snapshot->models.length);
+    else if (route == TN_ROUTE_MODEL_HEALTH)
+        borrow(response, 200, snapshot->model_health.text, snapshot->model_health.length);
     else
         borrow(response, snapshot->survival_status, snapshot->survival.text,
                snapshot->survival.length);
@@ -383,6 +385,7 @@ void tn_handle(tn_server *server, const tn_request *request, tn_response *respon
     case TN_ROUTE_PORTFOLIO:
     case TN_ROUTE_SURVIVAL:
     case TN_ROUTE_MODELS:
+    case TN_ROUTE_MODEL_HEALTH:
         analytics(snapshot, request->route, response);
         break;
     case TN_ROUTE_PAGE:

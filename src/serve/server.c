@@ -50,7 +50,7 @@ static void swap_snapshot(tn_server *server, tn_snapshot *next) {
  */
 static tn_snapshot *load_snapshot(const tn_serve_options *options) {
     tn_snapshot_source source = {options->db_path, options->models_dir, options->reports_dir,
-                                 options->movers_rise};
+                                 options->movers_rise, options->drift};
     tn_snapshot *snapshot = tn_snapshot_load(&source);
     malloc_trim(0);
     return snapshot;

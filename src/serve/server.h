@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
+#include "ml/drift_check.h"
 #include "serve/access_log.h"
 #include "serve/gate.h"
 #include "serve/metrics.h"
@@ -47,6 +48,7 @@ typedef struct {
     const char *access_log;   /* NULL: no access log; "-": stderr */
     tn_gate_limits limits;    /* connections and the request deadline (gate.h) */
     double movers_rise;       /* GET /movers: the rise of a churn probability that counts (0–1) */
+    tn_drift_thresholds drift; /* GET /health/model: when a feature has drifted */
 } tn_serve_options;
 
 typedef struct {

@@ -52,6 +52,7 @@ static void snapshot_free(tn_snapshot *snapshot) {
         free(snapshot->order[k]);
     free(snapshot->slots);
     body_free(&snapshot->ready_body);
+    body_free(&snapshot->model_health);
     body_free(&snapshot->portfolio);
     body_free(&snapshot->models);
     body_free(&snapshot->survival);

@@ -37,6 +37,7 @@
 #include "insight/answer.h"
 #include "insight/documents.h"
 #include "insight/movers.h"
+#include "ml/drift_check.h"
 
 /* A response body kept in the snapshot. */
 typedef struct {
@@ -110,7 +111,8 @@ typedef struct {
     uint32_t *slots;
     size_t slot_mask;
 
-    tn_body ready_body; /* GET /ready */
+    tn_body ready_body;   /* GET /ready */
+    tn_body model_health; /* GET /health/model: the drift check (ml/drift_check.h) */
 
     /* The dashboard's views (analytics.h). */
     tn_body portfolio, models;
@@ -123,8 +125,9 @@ typedef struct {
 typedef struct {
     const char *db_path;
     const char *models_dir;
-    const char *reports_dir; /* where `tenure analyze` wrote analysis.json */
-    double movers_rise;      /* the rise of a churn probability a mover needs (0–1) */
+    const char *reports_dir;   /* where `tenure analyze` wrote analysis.json */
+    double movers_rise;        /* the rise of a churn probability a mover needs (0–1) */
+    tn_drift_thresholds drift; /* when a feature has drifted */
 } tn_snapshot_source;
 
 /*

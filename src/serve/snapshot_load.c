@@ -49,6 +49,7 @@ typedef struct {
     tn_table history, moves, movers; /* sql/serve/score_history.sql, score_moves.sql,
                                         score_movers.sql */
     char latest[16];                 /* the latest recorded as-of date, or "" */
+    json_t *drift;                   /* the drift check (ml/drift_check.h) */
 } sources;
 
 static void sources_free(sources *s) {
@@ -66,6 +67,7 @@ static void sources_free(sources *s) {
     tn_table_free(&s->history);
     tn_table_free(&s->moves);
     tn_table_free(&s->movers);
+    json_decref(s->drift);
 }
 
 /* The latest as-of date among the recorded points (rows of sql/serve/score_history.sql). */
@@ -91,6 +93,11 @@ static bool read_history(tn_db *db, const tn_snapshot_source *source, sources *s
     }
     latest_point(&s->history, s->latest);
     return tn_movers_read_rows(db, source->movers_rise, &s->movers, err);
+}
+
+static const char *info_text(const sources *s, const char *column) {
+    char *const *values = tn_table_texts(&s->info, column);
+    return values != NULL && values[0] != NULL ? values[0] : "";
 }
 
 static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {
@@ -119,17 +126,17 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
     for (size_t i = 0; ok && i < sizeof reads / sizeof reads[0]; i++)
         ok = tn_table_query(db, tn_embedded_text(reads[i].sql), reads[i].rows, err);
     ok = ok && read_history(db, source, s, err);
+    if (ok) {
+        s->drift = tn_drift_check_set(db, &s->churn, &s->expansion, &source->drift,
+                                      info_text(s, "as_of"), err);
+        ok = s->drift != NULL;
+    }
     tn_db_close(db);
     if (ok && s->facts.rows != s->scores.count)
         ok = tn_error_set(err, TN_ERR_INTERNAL,
                           "%zu customers scored but %zu with Customer 360 facts", s->scores.count,
                           s->facts.rows);
     return ok;
-}
-
-static const char *info_text(const sources *s, const char *column) {
-    char *const *values = tn_table_texts(&s->info, column);
-    return values != NULL && values[0] != NULL ? values[0] : "";
 }
 
 /* One row of a per-customer table as JSON (new reference). */
@@ -318,9 +325,10 @@ static bool build_analytics(tn_snapshot *snapshot, const sources *s,
     const char *reports_dir = source->reports_dir ? source->reports_dir : "reports";
     return tn_body_from_json_digits(tn_analytics_portfolio(&s->answers, &extra), 15,
                                     &snapshot->portfolio) &&
-           tn_body_from_json_digits(
-               tn_dashboard_models(&s->churn, &s->expansion, reports_dir, snapshot->as_of), 15,
-               &snapshot->models) &&
+           tn_body_from_json_digits(tn_dashboard_models(&s->churn, &s->expansion, reports_dir,
+                                                        snapshot->as_of, s->drift),
+                                    15, &snapshot->models) &&
+           tn_body_from_json_digits(json_incref(s->drift), 15, &snapshot->model_health) &&
            build_survival(snapshot, reports_dir);
 }
 

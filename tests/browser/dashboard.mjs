@@ -590,7 +590,18 @@ async function checkModels(page, log) {
       expect(shap.datasets[0].n === m.mean_abs_shap.length, m.name + ' SHAP bars');
       const auc = await page.getAttribute('[data-testid=metric-auc-' + m.name + '-value]', 'data-value');
       expect(Number(auc) === m.test.auc, m.name + ' AUC ' + auc);
+      const drift = data.drift.models[m.name];
+      const rows = await page.$$eval('[data-testid=drift-table-' + m.name + '] tbody tr',
+        (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+      expect(rows.length === drift.features.length, m.name + ': ' + rows.length + ' drift rows for ' + drift.features.length + ' features');
+      expect(rows.every((r, i) => r[0] === drift.features[i].feature.replace(/_/g, ' ') &&
+        r[1] === drift.features[i].psi.toFixed(3) && (r[4] === 'drifted') === drift.features[i].drifted),
+        m.name + ': each drift row has its feature, PSI and verdict, largest PSI first');
     }
+    const health = await apiOk('/health/model');
+    expect(JSON.stringify(health) === JSON.stringify(data.drift), '/analytics/models carries GET /health/model');
+    expect(await page.getAttribute('[data-testid=drift-status]', 'data-status') === health.status,
+      'the drift banner shows the status ' + health.status);
     expect(data.backtest && data.backtest.dates.length, 'the API has no backtest');
     const dates = data.backtest.dates;
     const over = await chart(page, 'chart-backtest-auc');

@@ -20,6 +20,7 @@ static struct {
     tn_day as_of;
     bool lenient;
     tn_arg_list origins;
+    double share;
 } opts;
 
 static const tn_arg args[] = {
@@ -29,6 +30,7 @@ static const tn_arg args[] = {
     {"as-of", TN_ARG_DATE, "D", "as-of date", &opts.as_of, 0, 0},
     {"lenient", TN_ARG_FLAG, NULL, "keep going", &opts.lenient, 0, 0},
     {"cors-origin", TN_ARG_LIST, "ORIGIN", "allowed origin", &opts.origins, 0, 0},
+    {"share", TN_ARG_NUMBER, "X", "a share", &opts.share, 0, 1},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -54,7 +56,8 @@ static void test_every_kind_of_value(void **state) {
     (void)state;
     char *words[] = {
         "demo",      "--customers",   "250",      "--db=data/w.duckdb",     "--as-of", "2024-02-29",
-        "--lenient", "--cors-origin", "http://a", "--cors-origin=http://b", NULL};
+        "--lenient", "--cors-origin", "http://a", "--cors-origin=http://b", "--share", "0.05",
+        NULL};
     int count = -1;
     bool quiet = false;
     tn_error err;
@@ -66,6 +69,7 @@ static void test_every_kind_of_value(void **state) {
     assert_int_equal(opts.origins.count, 2);
     assert_string_equal(opts.origins.items[0], "http://a");
     assert_string_equal(opts.origins.items[1], "http://b");
+    assert_true(opts.share == 0.05);
     assert_int_equal(count, 0);
     assert_false(quiet);
 }
@@ -161,6 +165,12 @@ static void test_bad_values_name_option_and_value(void **state) {
     assert_rejected(date, TN_ERR_INPUT, "tenure demo: --as-of: '2026-02-30'", "28 days");
     char *empty[] = {"demo", "--db", "", NULL};
     assert_rejected(empty, TN_ERR_INPUT, "--db", "empty value");
+    char *above[] = {"demo", "--share", "1.5", NULL};
+    assert_rejected(above, TN_ERR_INPUT, "--share: expected a number from 0 to 1", "got '1.5'");
+    char *not_a_number[] = {"demo", "--share=nan", NULL};
+    assert_rejected(not_a_number, TN_ERR_INPUT, "--share", "got 'nan'");
+    char *half[] = {"demo", "--share", "0.5x", NULL};
+    assert_rejected(half, TN_ERR_INPUT, "--share", "got '0.5x'");
 }
 
 static void test_list_limit(void **state) {
