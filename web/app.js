@@ -852,7 +852,26 @@ function drawModels(data) {
   }
   show(driftBanner(data.drift));
   for (const m of data.models) show(modelSection(m, data.drift));
+  show(realizedSection(data.drift && data.drift.realized));
   show(backtestSection(data.backtest, data.backtest_warning));
+}
+
+/* The live backtest: past scorings whose 90 days have passed, against what happened. */
+function realizedSection(r) {
+  if (!r) return null;
+  const section = h('section', {class: 'model', 'data-testid': 'realized'},
+    h('h2', {class: 'model-title'}, 'Live backtest: what happened after past scorings'));
+  const waiting = r.pending.length ? ' Waiting: ' + r.pending.map((p) => fmtDate(p.as_of) + ' (known on ' + fmtDate(p.known_on) + ')').join(', ') + '.' : '';
+  section.append(h('p', {class: 'muted'}, 'Each recorded scoring is judged once its ' + r.horizon_days +
+    ' days have passed: the rates the models predicted against those that happened.' + waiting));
+  const rate = (o) => fmtPct(o.predicted_rate) + ' → ' + fmtPct(o.observed_rate);
+  section.append(table('realized-table', ['Scored as of', 'Customers', 'Churn: predicted → happened', 'Churn AUC',
+    'Candidates', 'Upgrade: predicted → happened', 'Upgrade AUC', 'Models'],
+    r.as_ofs.map((a) => [fmtDate(a.as_of), fmtInt(a.churn.customers), rate(a.churn), fmtDec(a.churn.auc),
+      fmtInt(a.expansion.candidates), rate(a.expansion), fmtDec(a.expansion.auc),
+      a.models_trained_before === false ? h('strong', {class: 'drifted'}, 'trained later: flattered') : 'trained before']),
+    'No scoring is ' + r.horizon_days + ' days old yet: each \'tenure score\' of a new as-of date records one.'));
+  return section;
 }
 
 /* Drift (GET /health/model): has today's population moved away from the training population? */

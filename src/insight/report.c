@@ -19,6 +19,7 @@
 #include "insight/dashboard.h"
 #include "insight/documents.h"
 #include "insight/history.h"
+#include "insight/model_health.h"
 #include "insight/movers.h"
 #include "ml/drift_check.h"
 #include "ml/model_set.h"
@@ -214,8 +215,8 @@ static bool read_sources(const tn_report_source *source, report_sources *s, tn_e
     if (!ok)
         return false;
     tn_date_format(as_of, s->as_of);
-    s->drift = tn_drift_check_set(s->db, &s->churn, &s->expansion, &TN_DRIFT_THRESHOLDS_DEFAULT,
-                                  s->as_of, err);
+    s->drift = tn_model_health(s->db, &s->churn, &s->expansion, &TN_DRIFT_THRESHOLDS_DEFAULT,
+                               s->as_of, err);
     if (s->drift == NULL)
         return false;
     tn_answer_context context;

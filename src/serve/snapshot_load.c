@@ -29,6 +29,7 @@
 #include "insight/analytics.h"
 #include "insight/answer.h"
 #include "insight/history.h"
+#include "insight/model_health.h"
 #include "insight/dashboard.h"
 #include "insight/documents.h"
 #include "insight/trend.h"
@@ -127,8 +128,8 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
         ok = tn_table_query(db, tn_embedded_text(reads[i].sql), reads[i].rows, err);
     ok = ok && read_history(db, source, s, err);
     if (ok) {
-        s->drift = tn_drift_check_set(db, &s->churn, &s->expansion, &source->drift,
-                                      info_text(s, "as_of"), err);
+        s->drift = tn_model_health(db, &s->churn, &s->expansion, &source->drift,
+                                   info_text(s, "as_of"), err);
         ok = s->drift != NULL;
     }
     tn_db_close(db);

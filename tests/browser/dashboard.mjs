@@ -602,6 +602,10 @@ async function checkModels(page, log) {
     expect(JSON.stringify(health) === JSON.stringify(data.drift), '/analytics/models carries GET /health/model');
     expect(await page.getAttribute('[data-testid=drift-status]', 'data-status') === health.status,
       'the drift banner shows the status ' + health.status);
+    const realized = await page.$$eval('[data-testid=realized-table] tbody tr', (trs) => trs.length);
+    const none = await page.$$('[data-testid=realized-table-empty]');
+    expect(health.realized.as_ofs.length ? realized === health.realized.as_ofs.length : none.length === 1,
+      'the live backtest shows ' + health.realized.as_ofs.length + ' judged scorings');
     expect(data.backtest && data.backtest.dates.length, 'the API has no backtest');
     const dates = data.backtest.dates;
     const over = await chart(page, 'chart-backtest-auc');

@@ -5,7 +5,9 @@
 # what tests/integration/drift_figures.py computes in plain Python from the
 # stored sample and the mart. A feature shifted in the mart drifts, by both
 # tests, and the status says so; the thresholds are the server's options; a
-# model trained before references were kept gives "unknown". The models view
+# model trained before references were kept gives "unknown". A scoring whose
+# 90 days have passed is judged against what happened (the live backtest),
+# equal to SQL written here. The models view
 # (GET /analytics/models) carries the same document. Every answer is validated
 # against api/openapi.json.
 source "$(dirname "$0")/lib.sh"
@@ -130,6 +132,46 @@ api_call /health/model GET /health/model
 expect_equal "$(jq -r '[.status, .models.expansion.has_reference, (.models.expansion.features | length)] | join(" ")' "$WORK/body")" \
     "unknown false 0" "an expansion model without a reference: status unknown, nothing compared"
 expect_contains_file "$WORK/body" "retrain it (tenure train)" "  and the message says what to do"
+stop_server
+
+# ---- the live backtest: a scoring whose 90 days have passed, against what happened -------
+EARLY=$(query "$DB" "SELECT DATE '$AS_OF' - 120")
+"$TENURE" build --quiet --db "$DB" --as-of "$EARLY"
+"$TENURE" train --quiet --db "$DB" --models "$WORK/early"
+"$TENURE" score --quiet --db "$DB" --models "$WORK/early" --all --out "$WORK/early.csv"
+"$TENURE" build --quiet --db "$DB"
+"$TENURE" score --quiet --db "$DB" --models "$WORK/early" --all --out "$WORK/now.csv"
+start_server live --db "$DB" --models "$MODELS"
+api_call /health/model GET /health/model
+expect_equal "$(jq -r '[.realized.horizon_days, (.realized.as_ofs | map(.as_of) | join(",")),
+    (.realized.pending | map(.as_of + ">" + .known_on) | join(","))] | join(" ")' "$WORK/body")" \
+    "90 $EARLY $AS_OF>$(query "$DB" "SELECT DATE '$AS_OF' + 90")" \
+    "the scoring of $EARLY is judged, the one of $AS_OF waits until 90 days later"
+expect_equal "$(jq -r '.realized.as_ofs[0].models_trained_before' "$WORK/body")" true \
+    "  by models trained as of $EARLY: outcomes they never saw"
+# AUC by the rank-sum formula with mid-ranks for ties, over the raw customers' dates.
+live_sql() { # PREDICTION OUTCOME-DATE — customers, observed rate, mean prediction, AUC, Brier (rounded to 9 places)
+    query "$DB" "WITH s AS (
+        SELECT h.$1 AS p, coalesce(c.$2 >= h.as_of AND c.$2 < h.as_of + 90, false) AS y
+        FROM history.customer_scores_by_as_of AS h JOIN raw.customers AS c USING (customer_id)
+        WHERE h.as_of = DATE '$EARLY' AND h.$1 IS NOT NULL),
+      r AS (SELECT y, p, rank() OVER (ORDER BY p) + (count(*) OVER (PARTITION BY p) - 1) / 2.0 AS mid FROM s)
+      SELECT count(*), round(avg(y::INTEGER), 9), round(avg(p), 9),
+             round((sum(mid) FILTER (WHERE y) - count(*) FILTER (WHERE y) * (count(*) FILTER (WHERE y) + 1) / 2.0)
+                   / (count(*) FILTER (WHERE y) * count(*) FILTER (WHERE NOT y)), 9),
+             round(avg((p - y::INTEGER) ^ 2), 9)
+      FROM r" | tr ',' ' '
+}
+served() { # MODEL COUNT-NAME — the same figures from the answer
+    jq -r --arg m "$1" --arg n "$2" '.realized.as_ofs[0][$m] | [.[$n], .observed_rate, .predicted_rate, .auc, .brier]
+        | map(if type == "number" and . != floor then (. * 1e9 | round) / 1e9 else . end) | map(tostring) | join(" ")' "$WORK/body"
+}
+expect_equal "$(served churn customers | awk '{printf "%d %.9f %.9f %.9f %.9f", $1, $2, $3, $4, $5}')" \
+    "$(live_sql churn_probability churn_date | awk '{printf "%d %.9f %.9f %.9f %.9f", $1, $2, $3, $4, $5}')" \
+    "churn: customers, observed and predicted rates, AUC and Brier equal SQL written here"
+expect_equal "$(served expansion candidates | awk '{printf "%d %.9f %.9f %.9f %.9f", $1, $2, $3, $4, $5}')" \
+    "$(live_sql upgrade_propensity upgrade_date | awk '{printf "%d %.9f %.9f %.9f %.9f", $1, $2, $3, $4, $5}')" \
+    "expansion: candidates, observed and predicted rates, AUC and Brier equal SQL written here"
 stop_server
 
 api_validate
