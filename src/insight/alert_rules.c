@@ -255,7 +255,8 @@ static void check_url(walk *w, const yaml_node_t *node, const char *where, const
         problem(w, node, where, "is not a URL%s: %s — expected http://HOST/… or https://HOST/…",
                 from, curl_url_strerror(code));
     else if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)
-        problem(w, node, where, "is a %s: URL%s — expected http:// or https://", scheme, from);
+        problem(w, node, where, "has the scheme %s:%s — expected http:// or https://", scheme,
+                from);
     curl_free(scheme);
     curl_free(host);
     curl_url_cleanup(parsed);
