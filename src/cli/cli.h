@@ -60,8 +60,8 @@ int tn_validate_exports(const tn_build_options *build, const char *command);
 /* What `tenure alerts` and `tenure score --project` share (cmd_alerts.c). */
 typedef struct {
     const char *db_path;
-    const char *as_of; /* "YYYY-MM-DD"; NULL: the latest recorded */
-    long lock_wait;    /* seconds to wait while another process holds the warehouse */
+    const char *as_of;   /* "YYYY-MM-DD"; NULL: the latest recorded */
+    long lock_wait;      /* seconds to wait while another process holds the warehouse */
     const char *command; /* "alerts" or "score": the messages' prefix */
 } tn_alerts_run;
 

@@ -87,16 +87,15 @@ static void on_waiting(void *context, const char *holder) {
 }
 
 /* The warehouse, waiting up to --lock-wait while another process holds it. */
-static bool open_warehouse(const tn_alerts_run *run, tn_db_mode mode, tn_db **db,
-                           tn_error *err) {
+static bool open_warehouse(const tn_alerts_run *run, tn_db_mode mode, tn_db **db, tn_error *err) {
     warehouse_wait context = {run->command, run->db_path, run->lock_wait};
     const tn_db_wait wait = {(double)run->lock_wait, &context, on_waiting};
     return tn_db_open_waiting(run->db_path, mode, &wait, db, err);
 }
 
 /* The plan of `run`'s as-of date, from the warehouse opened read-only and closed again. */
-static bool read_plan(const tn_alerts_run *run, const tn_alert_config *config,
-                      tn_alert_plan *plan, tn_error *err) {
+static bool read_plan(const tn_alerts_run *run, const tn_alert_config *config, tn_alert_plan *plan,
+                      tn_error *err) {
     tn_db *db = NULL;
     bool ok = open_warehouse(run, TN_DB_READ_ONLY, &db, err) &&
               tn_alerts_plan(db, config, run->as_of, plan, err);
@@ -140,8 +139,8 @@ static void on_delivered(void *context, const tn_alert_plan *plan,
 }
 
 /* Sends the plan's pending deliveries with the real network. */
-static bool send_plan(const tn_alerts_run *run, const tn_alert_config *config,
-                      tn_alert_plan *plan, tn_error *err) {
+static bool send_plan(const tn_alerts_run *run, const tn_alert_config *config, tn_alert_plan *plan,
+                      tn_error *err) {
     if (!tn_webhook_global_init(err))
         return false;
     progress_context progress = {run->command, config};
@@ -156,8 +155,8 @@ static bool send_plan(const tn_alerts_run *run, const tn_alert_config *config,
 static bool log_plan(const tn_alerts_run *run, const tn_alert_config *config,
                      const tn_alert_plan *plan, tn_error *err) {
     tn_db *db = NULL;
-    bool ok = open_warehouse(run, TN_DB_READ_WRITE, &db, err) &&
-              tn_alerts_log(db, plan, config, err);
+    bool ok =
+        open_warehouse(run, TN_DB_READ_WRITE, &db, err) && tn_alerts_log(db, plan, config, err);
     tn_db_close(db);
     return ok;
 }
@@ -228,10 +227,10 @@ static bool print_json(const tn_alert_plan *plan, const tn_alert_config *config)
         const tn_alert_target *target = &config->targets[delivery->target];
         bool slack = target->format == TN_ALERT_FORMAT_SLACK;
         json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "status",
-                            state_words(delivery), "rule", alert->rule->name, "target",
-                            target->name, "format", slack ? "slack" : "json", "customer_id",
-                            alert->customer_id, "idempotency_key", alert->key, "body",
+            list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "status", state_words(delivery),
+                            "rule", alert->rule->name, "target", target->name, "format",
+                            slack ? "slack" : "json", "customer_id", alert->customer_id,
+                            "idempotency_key", alert->key, "body",
                             json_loads(slack ? alert->slack : alert->json, 0, NULL)));
     }
     json_t *document = json_pack("{s:s, s:o, s:o}", "as_of", plan->as_of, "previous_as_of",
@@ -287,9 +286,9 @@ static int run_alerts(int positional_count, char **positional) {
     if (status != 0)
         return status;
     char as_of[TN_DATE_BUF];
-    tn_alerts_run run = {options.db_path, options.as_of != TN_DAY_UNSET
-                                              ? tn_date_format(options.as_of, as_of)
-                                              : NULL,
+    tn_alerts_run run = {options.db_path,
+                         options.as_of != TN_DAY_UNSET ? tn_date_format(options.as_of, as_of)
+                                                       : NULL,
                          options.lock_wait, "alerts"};
     if (!config.present) {
         tn_log_error("alerts: %s has no alerts: section (docs/alerts.md shows one)", config.path);

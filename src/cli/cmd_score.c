@@ -177,8 +177,7 @@ static int check_options(void) {
                      "--no-record records nothing: give one of them");
         return 2;
     }
-    return options.project != NULL ? tn_alerts_load_config(options.project, "score",
-                                                           &alerts.config)
+    return options.project != NULL ? tn_alerts_load_config(options.project, "score", &alerts.config)
                                    : 0;
 }
 

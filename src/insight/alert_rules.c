@@ -138,7 +138,8 @@ static bool known_key(walk *w, const yaml_node_t *key, const char *where,
 
 /* ---- values ---------------------------------------------------------------------------------- */
 
-/* A name for a target or a rule: letters, digits, '-', '_', '.', at most 64, a letter or digit first. */
+/* A name for a target or a rule: letters, digits, '-', '_', '.', at most 64, a letter or digit
+ * first. */
 static bool valid_name(const char *name) {
     size_t length = strlen(name);
     if (length == 0 || length > 64 || !isalnum((unsigned char)name[0]))
@@ -265,14 +266,13 @@ static void check_url(walk *w, const yaml_node_t *node, const char *where, const
 /* A header's name: an HTTP token, not one tenure sets itself. */
 static bool check_header_name(walk *w, const yaml_node_t *node, const char *where,
                               const char *name) {
-    static const char *const ours[] = {"content-type", "content-length", "idempotency-key",
-                                       "host", "transfer-encoding", "user-agent"};
+    static const char *const ours[] = {"content-type", "content-length",    "idempotency-key",
+                                       "host",         "transfer-encoding", "user-agent"};
     bool token = name[0] != '\0' && strlen(name) <= 64;
     for (const char *c = name; token && *c != '\0'; c++)
         token = isalnum((unsigned char)*c) || strchr("!#$%&'*+-.^_`|~", *c) != NULL;
     if (!token) {
-        problem(w, node, where, "'%s' is not a header name — expected letters, digits and -",
-                name);
+        problem(w, node, where, "'%s' is not a header name — expected letters, digits and -", name);
         return false;
     }
     for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
@@ -457,8 +457,8 @@ static void read_plan_tiers(walk *w, tn_alert_when *when, const yaml_node_t *nod
     for (int i = 0; i < w->plan_tier->accepted_count; i++)
         tn_strbuf_printf(&expected, "%s%s", i > 0 ? ", " : "", w->plan_tier->accepted[i]);
     bool list = node->type == YAML_SEQUENCE_NODE;
-    size_t count = list ? (size_t)(node->data.sequence.items.top - node->data.sequence.items.start)
-                        : 1;
+    size_t count =
+        list ? (size_t)(node->data.sequence.items.top - node->data.sequence.items.start) : 1;
     if (count == 0)
         problem(w, node, where, "is empty: expected %s", tn_strbuf_cstr(&expected));
     for (size_t i = 0; i < count; i++) {
@@ -535,8 +535,8 @@ static void read_when(walk *w, tn_alert_when *when, const yaml_node_t *node, con
 static void read_to(walk *w, const tn_alert_config *config, tn_alert_rule *rule,
                     const yaml_node_t *node, const char *where) {
     bool list = node->type == YAML_SEQUENCE_NODE;
-    size_t count = list ? (size_t)(node->data.sequence.items.top - node->data.sequence.items.start)
-                        : 1;
+    size_t count =
+        list ? (size_t)(node->data.sequence.items.top - node->data.sequence.items.start) : 1;
     if (count == 0)
         problem(w, node, where, "is empty: expected the name of a target or a list of them");
     rule->targets = calloc(count + 1, sizeof *rule->targets);
@@ -617,8 +617,8 @@ static void read_rules(walk *w, tn_alert_config *config, const yaml_node_t *node
         for (size_t j = 0; rule->name != NULL && j + 1 < config->rule_count; j++)
             if (config->rules[j].name != NULL && strcmp(config->rules[j].name, rule->name) == 0)
                 problem(w, value_of(w, item, "name"), where,
-                        "'%s' is the name of rule %zu too — expected a name of its own",
-                        rule->name, j);
+                        "'%s' is the name of rule %zu too — expected a name of its own", rule->name,
+                        j);
     }
 }
 
@@ -692,10 +692,9 @@ bool tn_alert_config_load(const char *path, tn_alert_config *out, tn_strbuf *pro
               .problems = problems,
               .plan_tier = &customers->columns[tn_contract_column_index(customers, "plan_tier")]};
     FILE *file = fopen(path, "rb");
-    bool ok = file != NULL || tn_error_set(err, errno == ENOENT ? TN_ERR_INPUT : TN_ERR_IO,
-                                           "%s: %s", path,
-                                           errno == ENOENT ? "no such project file"
-                                                           : strerror(errno));
+    bool ok = file != NULL ||
+              tn_error_set(err, errno == ENOENT ? TN_ERR_INPUT : TN_ERR_IO, "%s: %s", path,
+                           errno == ENOENT ? "no such project file" : strerror(errno));
     if (ok && (out->path = strdup(path)) != NULL)
         load_document(&w, file, out);
     if (file != NULL)

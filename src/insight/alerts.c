@@ -65,7 +65,8 @@ static bool choose_dates(tn_db *db, const char *as_of, tn_alert_plan *out, tn_er
         return false;
     tn_table dates = {0};
     const char *params[] = {as_of};
-    bool ok = exists && read_history_query(db, "sql/alerts/as_of_dates.sql", params, 1, &dates, err);
+    bool ok =
+        exists && read_history_query(db, "sql/alerts/as_of_dates.sql", params, 1, &dates, err);
     const char *chosen = ok && dates.rows == 1 ? text_at(&dates, "as_of", 0) : NULL;
     const char *latest = ok && dates.rows == 1 ? text_at(&dates, "latest", 0) : NULL;
     if (exists && !ok)
@@ -120,9 +121,9 @@ static void change_words(tn_alert_condition c, const tn_alert_rule *rule, const 
         {"upgrade propensity", "upgrade_tier_before", "upgrade_tier_now", "upgrade_before",
          "upgrade_now", true},
     };
-    int m = c == TN_ALERT_RISK_TIER_ENTERS || c == TN_ALERT_RISK_SCORE_CROSSES          ? 1
+    int m = c == TN_ALERT_RISK_TIER_ENTERS || c == TN_ALERT_RISK_SCORE_CROSSES      ? 1
             : c == TN_ALERT_UPGRADE_TIER_ENTERS || c == TN_ALERT_PROPENSITY_CROSSES ? 2
-                                                                                     : 0;
+                                                                                    : 0;
     const char *tier_before = text_at(rows, measures[m].tier_before, r);
     double from = number_at(rows, measures[m].before, r), to = number_at(rows, measures[m].now, r);
     char a[24], b[24], x[24];
@@ -133,7 +134,8 @@ static void change_words(tn_alert_condition c, const tn_alert_rule *rule, const 
     snprintf(x, sizeof x, format, scale * rule->when.value[c]);
     if (c <= TN_ALERT_UPGRADE_TIER_ENTERS && before)
         snprintf(out, size, "%s rose from %s to %s", measures[m].what,
-                 tier_before != NULL ? tier_before : "none", text_at(rows, measures[m].tier_now, r));
+                 tier_before != NULL ? tier_before : "none",
+                 text_at(rows, measures[m].tier_now, r));
     else if (c <= TN_ALERT_UPGRADE_TIER_ENTERS)
         snprintf(out, size, "%s is %s", measures[m].what, text_at(rows, measures[m].tier_now, r));
     else if (c == TN_ALERT_CHURN_PROBABILITY_RISES_BY)
@@ -271,12 +273,12 @@ static bool read_fired(tn_db *db, const tn_alert_rule *rule, const tn_alert_plan
     const char *params[2 + TN_ALERT_CONDITIONS] = {plan->as_of, plan->previous};
     for (int c = 0; c < TN_ALERT_CONDITIONS; c++) {
         snprintf(values[c], sizeof values[c], "%.17g", rule->when.value[c]);
-        params[2 + c] = !rule->when.set[c]           ? NULL
+        params[2 + c] = !rule->when.set[c]        ? NULL
                         : c == TN_ALERT_PLAN_TIER ? rule->when.plan_tiers
                                                   : values[c];
     }
-    bool ok = read_history_query(db, "sql/alerts/fired.sql", params, 2 + TN_ALERT_CONDITIONS,
-                                 rows, err);
+    bool ok =
+        read_history_query(db, "sql/alerts/fired.sql", params, 2 + TN_ALERT_CONDITIONS, rows, err);
     if (!ok)
         tn_error_prefix(err, "alerts: rule %s", rule->name);
     return ok;
@@ -287,9 +289,8 @@ static bool add_rule_alerts(tn_db *db, const tn_alert_rule *rule, tn_alert_plan 
                             tn_error *err) {
     tn_table rows = {0};
     bool ok = read_fired(db, rule, plan, &rows, err);
-    tn_alert *alerts = ok ? realloc(plan->alerts, (plan->alert_count + rows.rows + 1) *
-                                                      sizeof *alerts)
-                          : NULL;
+    tn_alert *alerts =
+        ok ? realloc(plan->alerts, (plan->alert_count + rows.rows + 1) * sizeof *alerts) : NULL;
     tn_alert_delivery *deliveries =
         alerts != NULL ? realloc(plan->deliveries,
                                  (plan->delivery_count + rows.rows * rule->target_count + 1) *
@@ -307,8 +308,8 @@ static bool add_rule_alerts(tn_db *db, const tn_alert_rule *rule, tn_alert_plan 
         if (!make_alert(rule, &rows, r, plan, alert))
             ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory for the alerts");
         for (size_t t = 0; ok && t < rule->target_count; t++)
-            plan->deliveries[plan->delivery_count++] = (tn_alert_delivery){
-                .alert = plan->alert_count - 1, .target = rule->targets[t]};
+            plan->deliveries[plan->delivery_count++] =
+                (tn_alert_delivery){.alert = plan->alert_count - 1, .target = rule->targets[t]};
     }
     tn_table_free(&rows);
     return ok;
@@ -345,8 +346,8 @@ static bool mark_logged(tn_db *db, const tn_alert_config *config, tn_alert_plan 
     return ok;
 }
 
-bool tn_alerts_plan(tn_db *db, const tn_alert_config *config, const char *as_of,
-                    tn_alert_plan *out, tn_error *err) {
+bool tn_alerts_plan(tn_db *db, const tn_alert_config *config, const char *as_of, tn_alert_plan *out,
+                    tn_error *err) {
     memset(out, 0, sizeof *out);
     if (!choose_dates(db, as_of, out, err))
         return false;

@@ -45,19 +45,19 @@ typedef struct {
 } tn_alert;
 
 typedef enum {
-    TN_DELIVERY_PENDING,        /* to send */
-    TN_DELIVERY_ALREADY,        /* the log has it as delivered: never sent again */
-    TN_DELIVERY_DELIVERED,      /* sent by this run: a 2xx came */
-    TN_DELIVERY_FAILED,         /* sent by this run: every attempt failed, or a 4xx came */
+    TN_DELIVERY_PENDING,   /* to send */
+    TN_DELIVERY_ALREADY,   /* the log has it as delivered: never sent again */
+    TN_DELIVERY_DELIVERED, /* sent by this run: a 2xx came */
+    TN_DELIVERY_FAILED,    /* sent by this run: every attempt failed, or a 4xx came */
 } tn_delivery_state;
 
 /* One alert to one target. */
 typedef struct {
-    size_t alert;        /* index into the plan's alerts */
-    size_t target;       /* index into the config's targets */
-    bool failed_before;  /* the log has it as failed by an earlier run: this is a retry */
+    size_t alert;       /* index into the plan's alerts */
+    size_t target;      /* index into the config's targets */
+    bool failed_before; /* the log has it as failed by an earlier run: this is a retry */
     tn_delivery_state state;
-    tn_webhook_outcome outcome;                  /* after sending */
+    tn_webhook_outcome outcome;                                 /* after sending */
     char first_attempt[TN_TIME_BUF], last_attempt[TN_TIME_BUF]; /* "YYYY-MM-DDTHH:MM:SSZ" */
 } tn_alert_delivery;
 
@@ -82,8 +82,8 @@ char *tn_alert_key(const char *rule, const char *customer_id, const char *as_of,
  * history, or an as-of date it does not record, is TN_ERR_INPUT saying so.
  * Free `out` with tn_alert_plan_free either way.
  */
-bool tn_alerts_plan(tn_db *db, const tn_alert_config *config, const char *as_of,
-                    tn_alert_plan *out, tn_error *err);
+bool tn_alerts_plan(tn_db *db, const tn_alert_config *config, const char *as_of, tn_alert_plan *out,
+                    tn_error *err);
 
 /* Called after each delivery is sent. */
 typedef void (*tn_alerts_progress)(void *context, const tn_alert_plan *plan,

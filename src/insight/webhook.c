@@ -30,7 +30,7 @@ static size_t discard(char *data, size_t size, size_t count, void *context) {
 
 /* The request's headers, ours first; NULL when memory runs out. Free with curl_slist_free_all. */
 static struct curl_slist *header_list(const tn_webhook_request *request) {
-    const char *ours[] = {"Content-Type: application/json", "User-Agent: tenure/" TN_VERSION,
+    const char *ours[] = {"Content-Type: application/json", ("User-Agent: tenure/" TN_VERSION),
                           "Expect:"}; /* no "100 Continue" round trip */
     struct curl_slist *list = NULL;
     for (size_t i = 0; i < sizeof ours / sizeof ours[0] + request->header_count; i++) {
@@ -71,7 +71,7 @@ void tn_webhook_post(void *context, const tn_webhook_request *request,
     if (curl == NULL || headers == NULL) {
         snprintf(response->error, sizeof response->error, "out of memory for the request");
     } else if (!set_options(curl, request, headers, error_buffer)) {
-        snprintf(response->error, sizeof response->error, "libcurl refused an option: %s",
+        snprintf(response->error, sizeof response->error, "libcurl refused an option: %.200s",
                  error_buffer);
     } else {
         CURLcode code = curl_easy_perform(curl);
@@ -79,7 +79,7 @@ void tn_webhook_post(void *context, const tn_webhook_request *request,
             curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response->status);
         } else {
             response->timed_out = code == CURLE_OPERATION_TIMEDOUT;
-            snprintf(response->error, sizeof response->error, "%s",
+            snprintf(response->error, sizeof response->error, "%.250s",
                      error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
         }
     }
