@@ -281,6 +281,11 @@ static int run_alerts(int positional_count, char **positional) {
         tn_log_error("alerts: --format: expected text or json, got '%s'", options.format);
         return 1;
     }
+    if (strcmp(options.format, "text") != 0 && !options.dry_run) {
+        tn_log_error("alerts: --format is how --dry-run shows the alerts, and --dry-run was not "
+                     "given");
+        return 2;
+    }
     tn_alert_config config;
     int status = tn_alerts_load_config(options.project, "alerts", &config);
     if (status != 0)

@@ -116,6 +116,13 @@ fired=$(wc -l <<<"$EXPECTED")
 expect_number "$(grep -c '^churn-high ' <<<"$EXPECTED")" ">" 0 "churn-high fires for someone in week 2"
 expect_number "$(grep -c '^ready-to-expand ' <<<"$EXPECTED")" ">" 0 "ready-to-expand fires for someone in week 2"
 
+# a customer new since the previous as-of counts as below every tier and value there
+newcomers=$(query "$DB" "SELECT count(*) FROM history.customer_scores_by_as_of AS n WHERE n.as_of = DATE '${WEEKS[1]}'
+    AND n.customer_id NOT IN (SELECT customer_id FROM history.customer_scores_by_as_of WHERE as_of = DATE '${WEEKS[0]}')
+    AND ((n.churn_tier IN ('high', 'critical') AND n.arr >= 10000) OR n.upgrade_propensity >= 0.3)")
+expect_number "$newcomers" ">" 0 "some customer new in week 2 fires a rule (the SQL here counts it)"
+run "$TENURE" alerts --db "$DB" --project "$WORK/project" --format json
+expect_status 2 "--format without --dry-run"
 run "$TENURE" alerts --db "$DB" --project "$WORK/project" --dry-run
 expect_status 0 "alerts --dry-run"
 expect_equal "$(grep -c '^would send: ' "$WORK/stdout")" "$(($(grep -c '^churn-high ' <<<"$EXPECTED") * 2 + $(grep -c '^ready-to-expand ' <<<"$EXPECTED") * 2))" \
