@@ -192,6 +192,15 @@ expect_equal "$(log_count "as_of = DATE '${WEEKS[2]}' AND target = 'down' AND st
 expect_equal "$(arrived /ok/cs | wc -l)" "$cs_before" "what was delivered was not sent again"
 expect_equal "$(arrived /down/x | cut -d' ' -f2)" "$(cut -d' ' -f2 <<<"$EXPECTED" | sort)" "down: each alert delivered once"
 
+# an earlier as-of date: its alerts were all delivered; a date the history does not record is refused
+run "$TENURE" alerts --db "$DB" --project "$WORK/project" --dry-run --as-of "${WEEKS[1]}"
+expect_status 0 "--dry-run --as-of ${WEEKS[1]}"
+expect_equal "$(grep -vc '^already delivered: ' "$WORK/stdout")" 0 "every alert of ${WEEKS[1]} shows as already delivered"
+expect_contains stderr "as of ${WEEKS[1]} (against ${WEEKS[0]})" "compared with the as-of before it"
+run "$TENURE" alerts --db "$DB" --project "$WORK/project" --as-of 2001-01-01
+expect_status 1 "--as-of a date the history does not record"
+expect_contains stderr "records no scoring as of that date (the latest is of ${WEEKS[2]})" "says which is the latest"
+
 # ---- a bad alerts: section --------------------------------------------------------------------------
 mkdir -p "$WORK/bad"
 cat >"$WORK/bad/tenure.yml" <<YAML
