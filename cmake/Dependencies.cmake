@@ -20,6 +20,8 @@ tn_pkg_target(xgboost xgboost)
 # lines of problems in gzip'd exports.
 tn_pkg_target(yaml yaml-0.1)
 tn_pkg_target(zlib zlib)
+# libcurl (the OpenSSL flavour) sends the alerts' webhooks, http and https.
+tn_pkg_target(curl libcurl)
 
 pkg_check_modules(PC_DUCKDB QUIET duckdb)
 set(TN_DEPS_DUCKDB ${CMAKE_SOURCE_DIR}/.deps/duckdb)

@@ -25,15 +25,17 @@ say() { echo "bootstrap: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 # Debian packages: the build tools, the libraries (libyaml reads the project
-# file, zlib reads gzip'd exports), and what the tests and
-# benchmarks drive (jq reads JSON in the integration tests; script(1), from
-# bsdutils, gives them a terminal; curl talks to the server; python3-jsonschema
-# validates its answers against api/openapi.json; wrk loads it in bench/serve.sh;
+# file, zlib reads gzip'd exports, libcurl sends the alerts' webhooks), and
+# what the tests and benchmarks drive (jq reads JSON in the integration tests;
+# script(1), from bsdutils, gives them a terminal; curl talks to the server;
+# python3-jsonschema validates its answers against api/openapi.json, and its
+# python3 runs the alerts' test receiver; wrk loads it in bench/serve.sh;
 # chromium runs the dashboard's browser tests). clang and libclang-rt-dev (its
 # libFuzzer and sanitizer runtimes) build the fuzz targets of tests/fuzz.
 PACKAGES=(
     gcc make cmake pkg-config git ca-certificates clang libclang-rt-dev
     libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev libyaml-dev zlib1g-dev
+    libcurl4-openssl-dev
     jq bsdutils curl python3-jsonschema wrk chromium
 )
 

@@ -18,6 +18,7 @@
 
 #include "cli/cli_args.h"
 #include "common/date.h"
+#include "insight/alert_rules.h"
 #include "warehouse/build.h"
 
 typedef struct {
@@ -53,6 +54,33 @@ void tn_cli_print_version(FILE *out);
  */
 int tn_validate_exports(const tn_build_options *build, const char *command);
 
+/* The exit status of `tenure alerts` (and `score --project`) when a delivery failed. */
+#define TN_ALERTS_EXIT_FAILED 3
+
+/* What `tenure alerts` and `tenure score --project` share (cmd_alerts.c). */
+typedef struct {
+    const char *db_path;
+    const char *as_of;   /* "YYYY-MM-DD"; NULL: the latest recorded */
+    long lock_wait;      /* seconds to wait while another process holds the warehouse */
+    const char *command; /* "alerts" or "score": the messages' prefix */
+} tn_alerts_run;
+
+/*
+ * Reads the alerts section of the project file `project` (a file, or a
+ * directory holding tenure.yml) into `config`; prints every problem to
+ * stderr. Returns the exit status: 0, or 1 (2) when it failed, and then
+ * nothing is left in `config`.
+ */
+int tn_alerts_load_config(const char *project, const char *command, tn_alert_config *config);
+
+/*
+ * Sends the alerts of `config` for run->as_of and logs them (insight/alerts.h):
+ * the warehouse is read, released, the webhooks called, and the warehouse
+ * opened again to write the log. Prints what it does; returns the exit
+ * status (0, TN_ALERTS_EXIT_FAILED when a delivery failed, 1 on an error).
+ */
+int tn_alerts_deliver(const tn_alerts_run *run, const tn_alert_config *config);
+
 /* The commands, each in its own cmd_<name>.c. */
 extern const tn_command tn_cmd_generate;
 extern const tn_command tn_cmd_init;
@@ -64,6 +92,7 @@ extern const tn_command tn_cmd_train;
 extern const tn_command tn_cmd_backtest;
 extern const tn_command tn_cmd_report;
 extern const tn_command tn_cmd_score;
+extern const tn_command tn_cmd_alerts;
 extern const tn_command tn_cmd_serve;
 extern const tn_command tn_cmd_sql;
 extern const tn_command tn_cmd_run;

@@ -5,7 +5,9 @@
  * serve and stops at the first stage that fails or is not built yet, saying which
  * one and how far it got. --db goes to every stage; --customers and --seed
  * to generate; --port to serve; score writes reports/scores.csv and records the
- * as-of date in the score history; which runs until Ctrl-C or SIGTERM. The
+ * as-of date in the score history (and with --project FILE sends the alerts
+ * of FILE's rules, as `tenure score --project` does); serve runs until
+ * Ctrl-C or SIGTERM. The
  * port is checked before the first stage, so a busy one is found at once.
  */
 #include "cli/cli.h"
@@ -20,7 +22,7 @@ static const char *const pipeline_stages[] = {"generate", "build", "check",  "an
 enum { STAGE_COUNT = sizeof pipeline_stages / sizeof pipeline_stages[0], MAX_STAGE_ARGS = 12 };
 
 static struct {
-    const char *db_path;
+    const char *db_path, *project;
     long customers;
     long seed;
     long port;
@@ -31,6 +33,7 @@ static void set_defaults(void) {
     options.customers = 5000;
     options.seed = 42;
     options.port = 8000;
+    options.project = NULL;
 }
 
 static const tn_arg run_args[] = {
@@ -42,6 +45,9 @@ static const tn_arg run_args[] = {
      2147483647},
     {"port", TN_ARG_INT, "PORT", "port the server listens on (default 8000; 0: any free port)",
      &options.port, 0, 65535},
+    {"project", TN_ARG_STRING, "FILE",
+     "the score stage sends the alerts of FILE's rules when it records a new as-of date",
+     &options.project, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -64,6 +70,10 @@ static int stage_arguments(const char *stage, char *customers, char *seed, char 
         argv[argc++] = "--all";
         argv[argc++] = "--out";
         argv[argc++] = "reports/scores.csv";
+        if (options.project != NULL) {
+            argv[argc++] = "--project";
+            argv[argc++] = (char *)options.project;
+        }
     }
     if (stage == pipeline_stages[STAGE_COUNT - 1]) {
         argv[argc++] = "--port";

@@ -3,6 +3,10 @@
  * or all, as CSV for CRM sync (insight/scores_csv.h) or as the JSON
  * documents the API answers (insight/documents.h): `--customer X --format
  * json` prints the bytes POST /predictions/churn answers for X.
+ *
+ * With --project FILE, a scoring that records a new as-of date in the
+ * score history is followed by the alerts of the project file's rules
+ * (cmd_alerts.c's tn_alerts_deliver), once the warehouse is closed.
  */
 #include "cli/cli.h"
 
@@ -28,10 +32,17 @@
 #include "warehouse/table.h"
 
 static struct {
-    const char *db_path, *models_dir, *customer, *format, *out;
+    const char *db_path, *models_dir, *customer, *format, *out, *project;
     bool all, no_record;
     long lock_wait;
 } options;
+
+/* The alerts of --project, and whether this scoring recorded a new as-of date (its date). */
+static struct {
+    tn_alert_config config;
+    bool new_as_of;
+    char as_of[TN_DATE_BUF];
+} alerts;
 
 static void set_defaults(void) {
     options.db_path = "data/warehouse.duckdb";
@@ -42,6 +53,7 @@ static void set_defaults(void) {
     options.all = false;
     options.no_record = false;
     options.lock_wait = 30;
+    options.project = NULL;
 }
 
 static const tn_arg score_args[] = {
@@ -59,6 +71,10 @@ static const tn_arg score_args[] = {
     {"lock-wait", TN_ARG_INT, "SECONDS",
      "while another process holds the warehouse, wait this long to record (default 30)",
      &options.lock_wait, 0, 3600},
+    {"project", TN_ARG_STRING, "FILE",
+     "after recording a new as-of date, send the alerts of FILE's alerts: section "
+     "(a directory means DIR/tenure.yml; see tenure alerts)",
+     &options.project, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -156,7 +172,13 @@ static int check_options(void) {
         tn_log_error("score: --out %s", err.message); /* before the work, not after */
         return 1;
     }
-    return 0;
+    if (options.project != NULL && options.no_record) {
+        tn_log_error("score: --project sends alerts after recording a new as-of date, and "
+                     "--no-record records nothing: give one of them");
+        return 2;
+    }
+    return options.project != NULL ? tn_alerts_load_config(options.project, "score", &alerts.config)
+                                   : 0;
 }
 
 /* Records the scoring in the score history (insight/history.h), unless --no-record. */
@@ -173,6 +195,8 @@ static int record_history(tn_db *db, const tn_answer_set *answers, const tn_scor
                      err.message);
         return tn_error_exit_status(&err);
     }
+    alerts.new_as_of = result.new_as_of && result.rows > 0;
+    snprintf(alerts.as_of, sizeof alerts.as_of, "%s", answers->context.as_of);
     if (result.already)
         tn_log_info("score: the history has as of %s with these models already; nothing added",
                     answers->context.as_of);
@@ -231,7 +255,7 @@ static bool open_warehouse(tn_db **db, tn_error *err) {
     return tn_db_open_waiting(options.db_path, TN_DB_READ_WRITE, &wait, db, err);
 }
 
-static int run_score(int positional_count, char **positional) {
+static int score(int positional_count, char **positional) {
     (void)positional_count;
     (void)positional;
     int status = check_options();
@@ -262,6 +286,31 @@ static int run_score(int positional_count, char **positional) {
     return status;
 }
 
+/* --project: the alerts of a new as-of date, the warehouse closed; or why there are none. */
+static int send_alerts(void) {
+    if (!alerts.config.present) {
+        tn_log_info("score: %s has no alerts: section; no alerts", alerts.config.path);
+        return 0;
+    }
+    if (!alerts.new_as_of) {
+        tn_log_info("score: as of %s was recorded before: alerts go out when the as-of date "
+                    "moves, none sent ('tenure alerts' retries any that failed)",
+                    alerts.as_of);
+        return 0;
+    }
+    tn_alerts_run run = {options.db_path, alerts.as_of, options.lock_wait, "score"};
+    return tn_alerts_deliver(&run, &alerts.config);
+}
+
+static int run_score(int positional_count, char **positional) {
+    memset(&alerts, 0, sizeof alerts);
+    int status = score(positional_count, positional);
+    if (status == 0 && options.project != NULL)
+        status = send_alerts();
+    tn_alert_config_free(&alerts.config);
+    return status;
+}
+
 const tn_command tn_cmd_score = {
     .summary = "churn and upgrade scores with their SHAP drivers",
     .description =
@@ -274,7 +323,11 @@ const tn_command tn_cmd_score = {
         "\n"
         "Each scoring of a new as-of date (or with new models) is recorded in the\n"
         "warehouse's score history, history.customer_scores_by_as_of, for every active\n"
-        "customer; scoring the same as-of with the same models again adds nothing.",
+        "customer; scoring the same as-of with the same models again adds nothing.\n"
+        "\n"
+        "With --project FILE, a scoring that records a new as-of date is followed by the\n"
+        "alerts of the project file's rules, as 'tenure alerts' sends them (exit 3 when a\n"
+        "delivery failed); scoring an as-of date recorded before sends none.",
     .spec = {.command = "score", .args = score_args},
     .set_defaults = set_defaults,
     .run = run_score,

@@ -140,11 +140,14 @@ static bool record_in_transaction(tn_db *db, const tn_answer_set *answers,
                                   tn_history_result *out, tn_error *err) {
     const tn_answer_context *context = &answers->context;
     const char *params[] = {context->as_of, context->churn_version, context->expansion_version};
-    uint64_t recorded = 0;
+    uint64_t recorded = 0, of_as_of = 0;
     if (!tn_query_count_params(db, tn_embedded_text("sql/history/recorded.sql"), params, 3,
-                               &recorded, err))
+                               &recorded, err) ||
+        !tn_query_count_params(db, tn_embedded_text("sql/history/as_of_recorded.sql"), params, 1,
+                               &of_as_of, err))
         return false;
     out->already = recorded > 0;
+    out->new_as_of = of_as_of == 0;
     if (out->already)
         return true;
     bool ok = tn_db_exec(db, tn_embedded_text("sql/history/staging.sql"), err) &&
@@ -165,6 +168,7 @@ bool tn_history_record(tn_db *db, const tn_answer_set *answers, const tn_score_s
     if (!record_in_transaction(db, answers, scores, churn, expansion, scored_at, out, err)) {
         tn_db_rollback(db);
         out->rows = 0;
+        out->new_as_of = false;
         return false;
     }
     return tn_db_commit(db, err);

@@ -27,8 +27,9 @@
 #include "warehouse/table.h"
 
 typedef struct {
-    size_t rows;  /* rows added (0 when the scoring was recorded already) */
-    bool already; /* this as-of and these two model versions were recorded before */
+    size_t rows;    /* rows added (0 when the scoring was recorded already) */
+    bool already;   /* this as-of and these two model versions were recorded before */
+    bool new_as_of; /* the history had no scoring of this as-of before (by any models) */
 } tn_history_result;
 
 /*

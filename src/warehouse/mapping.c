@@ -696,12 +696,12 @@ static void read_root(walk *w, const yaml_node_t *root, tn_mapping *out) {
             /* the table's own time zone replaces the global one when given */
             read_table(w, t, &out->tables[t], node_at(w, pair->value));
         } else if (strcmp(name, "timezone") != 0 && strcmp(name, "decimal") != 0 &&
-                   strcmp(name, "version") != 0) {
+                   strcmp(name, "version") != 0 && strcmp(name, "alerts") != 0) {
             problem(w, key, "(file)",
                     "unknown key '%s' — expected customers, usage_events, gtm_opportunities, "
-                    "support_tickets, risk_signals, timezone, decimal or version",
+                    "support_tickets, risk_signals, timezone, decimal, version or alerts",
                     name);
-        }
+        } /* alerts: is insight/alert_rules.h's to read and check */
     }
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
         if (!seen[t] && !w->contract->tables[t].optional)

@@ -11,7 +11,8 @@
  * numbers, value maps for the categorical columns, and for usage events the
  * role of each of the product's own event names. docs/your-data.md shows a
  * whole file; tn_mapping_load() checks one against the contract and reports
- * every problem in one pass, each with its line and column.
+ * every problem in one pass, each with its line and column. A top-level
+ * alerts: section is accepted and left to insight/alert_rules.h.
  *
  * Without a project file, `tenure build --raw DIR` reads DIR/<table>.csv
  * with the contract's own column names (tn_mapping_canonical()).
