@@ -22,6 +22,8 @@ tn_pkg_target(yaml yaml-0.1)
 tn_pkg_target(zlib zlib)
 # libcurl (the OpenSSL flavour) sends the alerts' webhooks, http and https.
 tn_pkg_target(curl libcurl)
+# OpenSSL's libcrypto: SHA-256 for the alerts' idempotency keys (common/sha256.h).
+tn_pkg_target(crypto libcrypto)
 
 pkg_check_modules(PC_DUCKDB QUIET duckdb)
 set(TN_DEPS_DUCKDB ${CMAKE_SOURCE_DIR}/.deps/duckdb)

@@ -25,7 +25,8 @@ say() { echo "bootstrap: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 # Debian packages: the build tools, the libraries (libyaml reads the project
-# file, zlib reads gzip'd exports, libcurl sends the alerts' webhooks), and
+# file, zlib reads gzip'd exports, libcurl sends the alerts' webhooks and
+# OpenSSL's libcrypto hashes their idempotency keys), and
 # what the tests and benchmarks drive (jq reads JSON in the integration tests;
 # script(1), from bsdutils, gives them a terminal; curl talks to the server;
 # python3-jsonschema validates its answers against api/openapi.json, and its
@@ -35,7 +36,7 @@ die() { say "$*"; exit 1; }
 PACKAGES=(
     gcc make cmake pkg-config git ca-certificates clang libclang-rt-dev
     libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev libyaml-dev zlib1g-dev
-    libcurl4-openssl-dev
+    libcurl4-openssl-dev libssl-dev
     jq bsdutils curl python3-jsonschema wrk chromium
 )
 

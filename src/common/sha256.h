@@ -3,7 +3,8 @@
  * same on every run and safe to send anywhere: an alert's idempotency key
  * (insight/alerts.h) is the hex digest of what identifies the alert, so a
  * customer id holding any bytes still gives 64 characters of [0-9a-f].
- * Pure functions; no allocation.
+ * OpenSSL's libcrypto computes it (libssl-dev, which libcurl's OpenSSL
+ * flavour brings). Pure functions; no allocation.
  */
 #ifndef TN_COMMON_SHA256_H
 #define TN_COMMON_SHA256_H

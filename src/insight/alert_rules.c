@@ -22,99 +22,32 @@
 #include <yaml.h>
 
 #include "warehouse/contract.h"
+#include "warehouse/yaml_walk.h"
 
 /* ---- the walk -------------------------------------------------------------------------------- */
 
 /* What the walk over one file carries. */
 typedef struct {
-    const char *path;
-    yaml_document_t *document;
+    tn_yaml_walk yaml;
     const tn_contract_column *plan_tier; /* for plan_tier: its accepted values */
-    tn_strbuf *problems;
-    int problem_count;
-    bool out_of_memory;
 } walk;
 
-static void problem(walk *w, const yaml_node_t *node, const char *where, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void problem(walk *w, const yaml_node_t *node, const char *where, const char *fmt, ...) {
-    char message[768];
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(message, sizeof message, fmt, args);
-    va_end(args);
-    w->problem_count++;
-    if (node != NULL)
-        tn_strbuf_printf(w->problems, "%s:%zu:%zu: %s: %s\n", w->path, node->start_mark.line + 1,
-                         node->start_mark.column + 1, where, message);
-    else
-        tn_strbuf_printf(w->problems, "%s: %s: %s\n", w->path, where, message);
-}
-
-static yaml_node_t *node_at(walk *w, int index) {
-    return yaml_document_get_node(w->document, index);
-}
-
-/* A scalar's text (owned by the document), or NULL when the node is not a scalar. */
-static const char *scalar(const yaml_node_t *node) {
-    return node != NULL && node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value
-                                                          : NULL;
-}
-
-/* A plain scalar that YAML reads as null: ~, null, or nothing. */
-static bool is_null(const yaml_node_t *node) {
-    const char *text = scalar(node);
-    return text != NULL && node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-           (text[0] == '\0' || strcmp(text, "~") == 0 || strcasecmp(text, "null") == 0);
-}
-
-static char *copy(walk *w, const char *text) {
-    char *result = strdup(text);
-    if (result == NULL)
-        w->out_of_memory = true;
-    return result;
-}
-
-/* A scalar that must be non-empty text; NULL after reporting a problem. */
-static const char *expect_text(walk *w, const yaml_node_t *node, const char *where,
-                               const char *expected) {
-    const char *text = scalar(node);
-    if (text == NULL || is_null(node) || text[strspn(text, " \t\r\n")] == '\0') {
-        problem(w, node, where, "expected %s", expected);
-        return NULL;
-    }
-    return text;
-}
-
-static bool expect_mapping(walk *w, const yaml_node_t *node, const char *where,
-                           const char *expected) {
-    if (node != NULL && node->type == YAML_MAPPING_NODE)
-        return true;
-    problem(w, node, where, "expected %s", expected);
-    return false;
-}
-
-/* The same key twice in one mapping: YAML allows it, the project file does not. */
+/* The same key twice in one mapping: a problem. */
 static bool repeated_key(walk *w, const yaml_node_t *mapping, const yaml_node_pair_t *pair) {
-    const char *key = scalar(node_at(w, pair->key));
-    for (const yaml_node_pair_t *p = mapping->data.mapping.pairs.start; p < pair; p++) {
-        const char *other = scalar(node_at(w, p->key));
-        if (key != NULL && other != NULL && strcmp(key, other) == 0) {
-            problem(w, node_at(w, pair->key), "alerts", "'%s' appears twice", key);
-            return true;
-        }
-    }
-    return false;
+    if (!tn_yaml_repeated_key(&w->yaml, mapping, pair))
+        return false;
+    const yaml_node_t *key = tn_yaml_node(&w->yaml, pair->key);
+    tn_yaml_problem(&w->yaml, key, "alerts", "'%s' appears twice", tn_yaml_scalar(key));
+    return true;
 }
 
 /* The value of `key` in a mapping node, or NULL. */
 static const yaml_node_t *value_of(walk *w, const yaml_node_t *mapping, const char *key) {
     for (yaml_node_pair_t *pair = mapping->data.mapping.pairs.start;
          pair < mapping->data.mapping.pairs.top; pair++) {
-        const char *name = scalar(node_at(w, pair->key));
+        const char *name = tn_yaml_scalar(tn_yaml_node(&w->yaml, pair->key));
         if (name != NULL && strcmp(name, key) == 0)
-            return node_at(w, pair->value);
+            return tn_yaml_node(&w->yaml, pair->value);
     }
     return NULL;
 }
@@ -122,7 +55,7 @@ static const yaml_node_t *value_of(walk *w, const yaml_node_t *mapping, const ch
 /* A key that is none of `known` (a NULL-ended list): a problem naming them all. */
 static bool known_key(walk *w, const yaml_node_t *key, const char *where,
                       const char *const *known) {
-    const char *name = scalar(key) ? scalar(key) : "?";
+    const char *name = tn_yaml_scalar(key) ? tn_yaml_scalar(key) : "?";
     tn_strbuf list = TN_STRBUF_INIT;
     for (size_t k = 0; known[k] != NULL; k++) {
         if (strcmp(name, known[k]) == 0) {
@@ -131,7 +64,8 @@ static bool known_key(walk *w, const yaml_node_t *key, const char *where,
         }
         tn_strbuf_printf(&list, "%s%s", k > 0 ? (known[k + 1] ? ", " : " or ") : "", known[k]);
     }
-    problem(w, key, where, "unknown key '%s' — expected %s", name, tn_strbuf_cstr(&list));
+    tn_yaml_problem(&w->yaml, key, where, "unknown key '%s' — expected %s", name,
+                    tn_strbuf_cstr(&list));
     tn_strbuf_free(&list);
     return false;
 }
@@ -153,7 +87,7 @@ static bool valid_name(const char *name) {
 /* A number in [low, high] (`low` itself excluded when open_low); false after a problem. */
 static bool read_number(walk *w, const yaml_node_t *node, const char *where, double low,
                         bool open_low, double high, const char *expected, double *out) {
-    const char *text = expect_text(w, node, where, expected);
+    const char *text = tn_yaml_expect_text(&w->yaml, node, where, expected);
     if (text == NULL)
         return false;
     char *end = NULL;
@@ -161,7 +95,7 @@ static bool read_number(walk *w, const yaml_node_t *node, const char *where, dou
     double value = strtod(text, &end);
     if (end == text || *end != '\0' || errno != 0 || !isfinite(value) || value < low ||
         (open_low && value == low) || value > high) {
-        problem(w, node, where, "'%s' — expected %s", text, expected);
+        tn_yaml_problem(&w->yaml, node, where, "'%s' — expected %s", text, expected);
         return false;
     }
     *out = value;
@@ -173,14 +107,14 @@ static bool read_integer(walk *w, const yaml_node_t *node, const char *where, lo
                          long *out) {
     char expected[96];
     snprintf(expected, sizeof expected, "a whole number from %ld to %ld", low, high);
-    const char *text = expect_text(w, node, where, expected);
+    const char *text = tn_yaml_expect_text(&w->yaml, node, where, expected);
     if (text == NULL)
         return false;
     char *end = NULL;
     errno = 0;
     long value = strtol(text, &end, 10);
     if (end == text || *end != '\0' || errno != 0 || value < low || value > high) {
-        problem(w, node, where, "'%s' — expected %s", text, expected);
+        tn_yaml_problem(&w->yaml, node, where, "'%s' — expected %s", text, expected);
         return false;
     }
     *out = value;
@@ -210,7 +144,7 @@ static char *expand(walk *w, const yaml_node_t *node, const char *where, const c
                     bool *expanded) {
     tn_strbuf out = TN_STRBUF_INIT;
     bool ok = true;
-    int problems_before = w->problem_count;
+    int problems_before = w->yaml.problem_count;
     *expanded = false;
     const char *rest = text;
     for (const char *open; ok && (open = strstr(rest, "${")) != NULL;) {
@@ -218,19 +152,21 @@ static char *expand(walk *w, const yaml_node_t *node, const char *where, const c
         size_t length = variable_name(open, name, sizeof name);
         const char *value = length > 0 ? getenv(name) : NULL;
         if (length == 0)
-            problem(w, node, where,
-                    "a ${ without a variable name and } after it — expected ${NAME}, NAME of "
-                    "letters, digits and _");
+            tn_yaml_problem(
+                &w->yaml, node, where,
+                "a ${ without a variable name and } after it — expected ${NAME}, NAME of "
+                "letters, digits and _");
         else if (value == NULL)
-            problem(w, node, where, "names ${%s}, which is not set in the environment", name);
+            tn_yaml_problem(&w->yaml, node, where,
+                            "names ${%s}, which is not set in the environment", name);
         ok = value != NULL && tn_strbuf_append(&out, rest, (size_t)(open - rest)) &&
              tn_strbuf_puts(&out, value);
         rest = open + 3 + length;
         *expanded = true;
     }
     char *result = ok && tn_strbuf_puts(&out, rest) ? tn_strbuf_detach(&out) : NULL;
-    if (result == NULL && w->problem_count == problems_before)
-        w->out_of_memory = true;
+    if (result == NULL && w->yaml.problem_count == problems_before)
+        w->yaml.out_of_memory = true;
     tn_strbuf_free(&out);
     return result;
 }
@@ -242,7 +178,7 @@ static void check_url(walk *w, const yaml_node_t *node, const char *where, const
                       bool expanded) {
     CURLU *parsed = curl_url();
     if (parsed == NULL) {
-        w->out_of_memory = true;
+        w->yaml.out_of_memory = true;
         return;
     }
     char *scheme = NULL, *host = NULL;
@@ -253,11 +189,12 @@ static void check_url(walk *w, const yaml_node_t *node, const char *where, const
         code = curl_url_get(parsed, CURLUPART_HOST, &host, 0);
     const char *from = expanded ? " (after ${…} was expanded)" : "";
     if (code != CURLUE_OK)
-        problem(w, node, where, "is not a URL%s: %s — expected http://HOST/… or https://HOST/…",
-                from, curl_url_strerror(code));
+        tn_yaml_problem(&w->yaml, node, where,
+                        "is not a URL%s: %s — expected http://HOST/… or https://HOST/…", from,
+                        curl_url_strerror(code));
     else if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)
-        problem(w, node, where, "has the scheme %s:%s — expected http:// or https://", scheme,
-                from);
+        tn_yaml_problem(&w->yaml, node, where,
+                        "has the scheme %s:%s — expected http:// or https://", scheme, from);
     curl_free(scheme);
     curl_free(host);
     curl_url_cleanup(parsed);
@@ -272,12 +209,14 @@ static bool check_header_name(walk *w, const yaml_node_t *node, const char *wher
     for (const char *c = name; token && *c != '\0'; c++)
         token = isalnum((unsigned char)*c) || strchr("!#$%&'*+-.^_`|~", *c) != NULL;
     if (!token) {
-        problem(w, node, where, "'%s' is not a header name — expected letters, digits and -", name);
+        tn_yaml_problem(&w->yaml, node, where,
+                        "'%s' is not a header name — expected letters, digits and -", name);
         return false;
     }
     for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
         if (strcasecmp(name, ours[i]) == 0) {
-            problem(w, node, where, "%s is set by tenure itself — leave it out", name);
+            tn_yaml_problem(&w->yaml, node, where, "%s is set by tenure itself — leave it out",
+                            name);
             return false;
         }
     }
@@ -287,38 +226,39 @@ static bool check_header_name(walk *w, const yaml_node_t *node, const char *wher
 /* headers: {Name: value}, each value expanded, kept as "Name: value" lines. */
 static void read_headers(walk *w, tn_alert_target *target, const yaml_node_t *node,
                          const char *where) {
-    if (!expect_mapping(w, node, where, "Header-Name: value pairs"))
+    if (!tn_yaml_expect_mapping(&w->yaml, node, where, "Header-Name: value pairs"))
         return;
     size_t count = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
     if (count > TN_ALERT_MAX_HEADERS) {
-        problem(w, node, where, "has %zu headers — expected at most %d", count,
-                TN_ALERT_MAX_HEADERS);
+        tn_yaml_problem(&w->yaml, node, where, "has %zu headers — expected at most %d", count,
+                        TN_ALERT_MAX_HEADERS);
         return;
     }
     target->headers = calloc(count + 1, sizeof *target->headers);
     if (target->headers == NULL) {
-        w->out_of_memory = true;
+        w->yaml.out_of_memory = true;
         return;
     }
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = node_at(w, pair->key), *value = node_at(w, pair->value);
-        const char *name = scalar(key) ? scalar(key) : "";
+        const yaml_node_t *key = tn_yaml_node(&w->yaml, pair->key),
+                          *value = tn_yaml_node(&w->yaml, pair->value);
+        const char *name = tn_yaml_scalar(key) ? tn_yaml_scalar(key) : "";
         char here[200];
         snprintf(here, sizeof here, "%.100s.%.60s", where, name);
-        const char *text = expect_text(w, value, here, "the header's value");
+        const char *text = tn_yaml_expect_text(&w->yaml, value, here, "the header's value");
         if (repeated_key(w, node, pair) || !check_header_name(w, key, where, name) || !text)
             continue;
         bool expanded;
         char *expanded_value = expand(w, value, here, text, &expanded);
         if (expanded_value != NULL && strpbrk(expanded_value, "\r\n") != NULL)
-            problem(w, value, here, "holds a line break%s — expected one line",
-                    expanded ? " (after ${…} was expanded)" : "");
+            tn_yaml_problem(&w->yaml, value, here, "holds a line break%s — expected one line",
+                            expanded ? " (after ${…} was expanded)" : "");
         else if (expanded_value != NULL) {
             tn_strbuf line = TN_STRBUF_INIT;
             tn_strbuf_printf(&line, "%s: %s", name, expanded_value);
             if ((target->headers[target->header_count++] = tn_strbuf_detach(&line)) == NULL)
-                w->out_of_memory = true;
+                w->yaml.out_of_memory = true;
         }
         free(expanded_value);
     }
@@ -329,7 +269,7 @@ static void read_target_key(walk *w, tn_alert_target *target, const char *key,
     char here[200];
     snprintf(here, sizeof here, "%.120s.%.20s", where, key);
     if (strcmp(key, "url") == 0) {
-        const char *text = expect_text(w, value, here, "an http:// or https:// URL");
+        const char *text = tn_yaml_expect_text(&w->yaml, value, here, "an http:// or https:// URL");
         bool expanded = false;
         char *url = text != NULL ? expand(w, value, here, text, &expanded) : NULL;
         if (url != NULL)
@@ -337,11 +277,11 @@ static void read_target_key(walk *w, tn_alert_target *target, const char *key,
         free(target->url);
         target->url = url;
     } else if (strcmp(key, "format") == 0) {
-        const char *text = expect_text(w, value, here, "json or slack");
+        const char *text = tn_yaml_expect_text(&w->yaml, value, here, "json or slack");
         if (text != NULL && strcmp(text, "slack") == 0)
             target->format = TN_ALERT_FORMAT_SLACK;
         else if (text != NULL && strcmp(text, "json") != 0)
-            problem(w, value, here, "'%s' — expected json or slack", text);
+            tn_yaml_problem(&w->yaml, value, here, "'%s' — expected json or slack", text);
     } else {
         read_headers(w, target, value, here);
     }
@@ -349,58 +289,63 @@ static void read_target_key(walk *w, tn_alert_target *target, const char *key,
 
 static void read_target(walk *w, tn_alert_target *target, const yaml_node_t *key,
                         const yaml_node_t *node) {
-    const char *name = scalar(key) ? scalar(key) : "?";
+    const char *name = tn_yaml_scalar(key) ? tn_yaml_scalar(key) : "?";
     char where[120];
     snprintf(where, sizeof where, "alerts.targets.%.64s", name);
-    target->name = copy(w, name);
+    target->name = tn_yaml_copy(&w->yaml, name);
     target->line = (int)key->start_mark.line + 1;
     if (!valid_name(name))
-        problem(w, key, "alerts.targets",
-                "'%s' is not a target name — expected letters, digits, -, _ and ., at most 64",
-                name);
-    if (!expect_mapping(w, node, where, "{url: …, format: json or slack, headers: {…}}"))
+        tn_yaml_problem(
+            &w->yaml, key, "alerts.targets",
+            "'%s' is not a target name — expected letters, digits, -, _ and ., at most 64", name);
+    if (!tn_yaml_expect_mapping(&w->yaml, node, where,
+                                "{url: …, format: json or slack, headers: {…}}"))
         return;
     static const char *const known[] = {"url", "format", "headers", NULL};
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *option = node_at(w, pair->key);
+        const yaml_node_t *option = tn_yaml_node(&w->yaml, pair->key);
         if (!repeated_key(w, node, pair) && known_key(w, option, where, known))
-            read_target_key(w, target, scalar(option), node_at(w, pair->value), where);
+            read_target_key(w, target, tn_yaml_scalar(option), tn_yaml_node(&w->yaml, pair->value),
+                            where);
     }
     if (value_of(w, node, "url") == NULL)
-        problem(w, node, where, "lacks url: where does the POST go?");
+        tn_yaml_problem(&w->yaml, node, where, "lacks url: where does the POST go?");
 }
 
 static void read_targets(walk *w, tn_alert_config *config, const yaml_node_t *node) {
-    if (!expect_mapping(w, node, "alerts.targets", "one entry per target: NAME: {url: …}"))
+    if (!tn_yaml_expect_mapping(&w->yaml, node, "alerts.targets",
+                                "one entry per target: NAME: {url: …}"))
         return;
     size_t count = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
     if (count == 0)
-        problem(w, node, "alerts.targets", "is empty: expected at least one target");
+        tn_yaml_problem(&w->yaml, node, "alerts.targets", "is empty: expected at least one target");
     config->targets = calloc(count + 1, sizeof *config->targets);
     if (config->targets == NULL) {
-        w->out_of_memory = true;
+        w->yaml.out_of_memory = true;
         return;
     }
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++)
         if (!repeated_key(w, node, pair))
-            read_target(w, &config->targets[config->target_count++], node_at(w, pair->key),
-                        node_at(w, pair->value));
+            read_target(w, &config->targets[config->target_count++],
+                        tn_yaml_node(&w->yaml, pair->key), tn_yaml_node(&w->yaml, pair->value));
 }
 
 /* ---- delivery -------------------------------------------------------------------------------- */
 
 static void read_delivery(walk *w, tn_alert_config *config, const yaml_node_t *node) {
-    if (!expect_mapping(w, node, "alerts.delivery", "{attempts: N, backoff_ms: N, timeout_ms: N}"))
+    if (!tn_yaml_expect_mapping(&w->yaml, node, "alerts.delivery",
+                                "{attempts: N, backoff_ms: N, timeout_ms: N}"))
         return;
     static const char *const known[] = {"attempts", "backoff_ms", "timeout_ms", NULL};
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = node_at(w, pair->key), *value = node_at(w, pair->value);
+        const yaml_node_t *key = tn_yaml_node(&w->yaml, pair->key),
+                          *value = tn_yaml_node(&w->yaml, pair->value);
         if (repeated_key(w, node, pair) || !known_key(w, key, "alerts.delivery", known))
             continue;
-        const char *name = scalar(key);
+        const char *name = tn_yaml_scalar(key);
         char here[64];
         snprintf(here, sizeof here, "alerts.delivery.%s", name);
         long number;
@@ -437,7 +382,7 @@ static bool read_tier(walk *w, const yaml_node_t *node, const char *where, doubl
     static const char *const tiers[] = {"medium", "high", "critical"};
     const char *expected = "medium, high or critical (entering a tier means reaching it or one "
                            "above it from below it)";
-    const char *text = expect_text(w, node, where, expected);
+    const char *text = tn_yaml_expect_text(&w->yaml, node, where, expected);
     for (int t = 0; text != NULL && t < 3; t++) {
         if (strcmp(text, tiers[t]) == 0) {
             *rank = t + 1;
@@ -445,7 +390,7 @@ static bool read_tier(walk *w, const yaml_node_t *node, const char *where, doubl
         }
     }
     if (text != NULL)
-        problem(w, node, where, "'%s' — expected %s", text, expected);
+        tn_yaml_problem(&w->yaml, node, where, "'%s' — expected %s", text, expected);
     return false;
 }
 
@@ -460,17 +405,19 @@ static void read_plan_tiers(walk *w, tn_alert_when *when, const yaml_node_t *nod
     size_t count =
         list ? (size_t)(node->data.sequence.items.top - node->data.sequence.items.start) : 1;
     if (count == 0)
-        problem(w, node, where, "is empty: expected %s", tn_strbuf_cstr(&expected));
+        tn_yaml_problem(&w->yaml, node, where, "is empty: expected %s", tn_strbuf_cstr(&expected));
     for (size_t i = 0; i < count; i++) {
-        const yaml_node_t *item = list ? node_at(w, node->data.sequence.items.start[i]) : node;
-        const char *plan = expect_text(w, item, where, tn_strbuf_cstr(&expected));
+        const yaml_node_t *item =
+            list ? tn_yaml_node(&w->yaml, node->data.sequence.items.start[i]) : node;
+        const char *plan = tn_yaml_expect_text(&w->yaml, item, where, tn_strbuf_cstr(&expected));
         if (plan != NULL && !tn_contract_accepts(w->plan_tier, plan))
-            problem(w, item, where, "'%s' — expected %s", plan, tn_strbuf_cstr(&expected));
+            tn_yaml_problem(&w->yaml, item, where, "'%s' — expected %s", plan,
+                            tn_strbuf_cstr(&expected));
         else if (plan != NULL)
             tn_strbuf_printf(&plans, "%s%s", plans.length > 0 ? "," : "", plan);
     }
     if (plans.length > 0 && (when->plan_tiers = tn_strbuf_detach(&plans)) == NULL)
-        w->out_of_memory = true;
+        w->yaml.out_of_memory = true;
     tn_strbuf_free(&plans);
     tn_strbuf_free(&expected);
 }
@@ -510,24 +457,26 @@ static void read_condition(walk *w, tn_alert_when *when, tn_alert_condition c,
 
 /* when: {condition: value, …}, at least one. */
 static void read_when(walk *w, tn_alert_when *when, const yaml_node_t *node, const char *where) {
-    if (!expect_mapping(w, node, where, "{condition: value, …}: the conditions, all of them hold"))
+    if (!tn_yaml_expect_mapping(&w->yaml, node, where,
+                                "{condition: value, …}: the conditions, all of them hold"))
         return;
     if (node->data.mapping.pairs.top == node->data.mapping.pairs.start)
-        problem(w, node, where, "is empty: expected at least one condition");
+        tn_yaml_problem(&w->yaml, node, where, "is empty: expected at least one condition");
     const char *known[TN_ALERT_CONDITIONS + 1];
     for (int c = 0; c < TN_ALERT_CONDITIONS; c++)
         known[c] = condition_keys[c];
     known[TN_ALERT_CONDITIONS] = NULL;
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = node_at(w, pair->key);
+        const yaml_node_t *key = tn_yaml_node(&w->yaml, pair->key);
         if (repeated_key(w, node, pair) || !known_key(w, key, where, known))
             continue;
         char here[200];
-        snprintf(here, sizeof here, "%.120s.%.40s", where, scalar(key));
+        snprintf(here, sizeof here, "%.120s.%.40s", where, tn_yaml_scalar(key));
         for (int c = 0; c < TN_ALERT_CONDITIONS; c++)
-            if (strcmp(scalar(key), condition_keys[c]) == 0)
-                read_condition(w, when, (tn_alert_condition)c, node_at(w, pair->value), here);
+            if (strcmp(tn_yaml_scalar(key), condition_keys[c]) == 0)
+                read_condition(w, when, (tn_alert_condition)c, tn_yaml_node(&w->yaml, pair->value),
+                               here);
     }
 }
 
@@ -538,24 +487,27 @@ static void read_to(walk *w, const tn_alert_config *config, tn_alert_rule *rule,
     size_t count =
         list ? (size_t)(node->data.sequence.items.top - node->data.sequence.items.start) : 1;
     if (count == 0)
-        problem(w, node, where, "is empty: expected the name of a target or a list of them");
+        tn_yaml_problem(&w->yaml, node, where,
+                        "is empty: expected the name of a target or a list of them");
     rule->targets = calloc(count + 1, sizeof *rule->targets);
     if (rule->targets == NULL) {
-        w->out_of_memory = true;
+        w->yaml.out_of_memory = true;
         return;
     }
     for (size_t i = 0; i < count; i++) {
-        const yaml_node_t *item = list ? node_at(w, node->data.sequence.items.start[i]) : node;
-        const char *name = expect_text(w, item, where, "the name of a target of alerts.targets");
+        const yaml_node_t *item =
+            list ? tn_yaml_node(&w->yaml, node->data.sequence.items.start[i]) : node;
+        const char *name =
+            tn_yaml_expect_text(&w->yaml, item, where, "the name of a target of alerts.targets");
         const tn_alert_target *target = name ? tn_alert_target_find(config, name) : NULL;
         size_t index = target != NULL ? (size_t)(target - config->targets) : 0;
         bool repeated = false;
         for (size_t j = 0; target != NULL && j < rule->target_count; j++)
             repeated = repeated || rule->targets[j] == index;
         if (name != NULL && target == NULL)
-            problem(w, item, where, "'%s' is not a target of alerts.targets", name);
+            tn_yaml_problem(&w->yaml, item, where, "'%s' is not a target of alerts.targets", name);
         else if (repeated)
-            problem(w, item, where, "'%s' appears twice", name);
+            tn_yaml_problem(&w->yaml, item, where, "'%s' appears twice", name);
         else if (target != NULL)
             rule->targets[rule->target_count++] = index;
     }
@@ -564,24 +516,27 @@ static void read_to(walk *w, const tn_alert_config *config, tn_alert_rule *rule,
 static void read_rule(walk *w, const tn_alert_config *config, tn_alert_rule *rule,
                       const yaml_node_t *node, const char *where) {
     rule->line = (int)node->start_mark.line + 1;
-    if (!expect_mapping(w, node, where, "{name: …, when: {…}, to: [targets]}"))
+    if (!tn_yaml_expect_mapping(&w->yaml, node, where, "{name: …, when: {…}, to: [targets]}"))
         return;
     static const char *const known[] = {"name", "when", "to", NULL};
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = node_at(w, pair->key), *value = node_at(w, pair->value);
-        const char *option = scalar(key);
+        const yaml_node_t *key = tn_yaml_node(&w->yaml, pair->key),
+                          *value = tn_yaml_node(&w->yaml, pair->value);
+        const char *option = tn_yaml_scalar(key);
         if (repeated_key(w, node, pair) || !known_key(w, key, where, known) || option == NULL)
             continue;
         char here[160];
         snprintf(here, sizeof here, "%.120s.%s", where, option);
-        const char *name =
-            strcmp(option, "name") == 0 ? expect_text(w, value, here, "the rule's name") : NULL;
+        const char *name = strcmp(option, "name") == 0
+                               ? tn_yaml_expect_text(&w->yaml, value, here, "the rule's name")
+                               : NULL;
         if (name != NULL && !valid_name(name))
-            problem(w, value, here,
-                    "'%s' — expected a name of letters, digits, -, _ and ., at most 64", name);
+            tn_yaml_problem(&w->yaml, value, here,
+                            "'%s' — expected a name of letters, digits, -, _ and ., at most 64",
+                            name);
         else if (name != NULL)
-            rule->name = copy(w, name);
+            rule->name = tn_yaml_copy(&w->yaml, name);
         else if (strcmp(option, "when") == 0)
             read_when(w, &rule->when, value, here);
         else if (strcmp(option, "to") == 0)
@@ -592,58 +547,59 @@ static void read_rule(walk *w, const tn_alert_config *config, tn_alert_rule *rul
                                       "which change makes an alert?", "where do its alerts go?"};
     for (int k = 0; k < 3; k++)
         if (value_of(w, node, required[k]) == NULL)
-            problem(w, node, where, "lacks %s: %s", required[k], why[k]);
+            tn_yaml_problem(&w->yaml, node, where, "lacks %s: %s", required[k], why[k]);
 }
 
 static void read_rules(walk *w, tn_alert_config *config, const yaml_node_t *node) {
     if (node->type != YAML_SEQUENCE_NODE) {
-        problem(w, node, "alerts.rules", "expected a list of rules: - name: …");
+        tn_yaml_problem(&w->yaml, node, "alerts.rules", "expected a list of rules: - name: …");
         return;
     }
     size_t count = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
     if (count == 0)
-        problem(w, node, "alerts.rules", "is empty: expected at least one rule");
+        tn_yaml_problem(&w->yaml, node, "alerts.rules", "is empty: expected at least one rule");
     config->rules = calloc(count + 1, sizeof *config->rules);
     if (config->rules == NULL) {
-        w->out_of_memory = true;
+        w->yaml.out_of_memory = true;
         return;
     }
     for (size_t i = 0; i < count; i++) {
-        const yaml_node_t *item = node_at(w, node->data.sequence.items.start[i]);
+        const yaml_node_t *item = tn_yaml_node(&w->yaml, node->data.sequence.items.start[i]);
         tn_alert_rule *rule = &config->rules[config->rule_count++];
         char where[48];
         snprintf(where, sizeof where, "alerts.rules[%zu]", i);
         read_rule(w, config, rule, item, where);
         for (size_t j = 0; rule->name != NULL && j + 1 < config->rule_count; j++)
             if (config->rules[j].name != NULL && strcmp(config->rules[j].name, rule->name) == 0)
-                problem(w, value_of(w, item, "name"), where,
-                        "'%s' is the name of rule %zu too — expected a name of its own", rule->name,
-                        j);
+                tn_yaml_problem(&w->yaml, value_of(w, item, "name"), where,
+                                "'%s' is the name of rule %zu too — expected a name of its own",
+                                rule->name, j);
     }
 }
 
 /* alerts: {targets, delivery, rules}; the targets first, for the rules' `to`. */
 static void read_alerts(walk *w, tn_alert_config *config, const yaml_node_t *node) {
     config->present = true;
-    if (!expect_mapping(w, node, "alerts", "targets:, rules: and optionally delivery:"))
+    if (!tn_yaml_expect_mapping(&w->yaml, node, "alerts",
+                                "targets:, rules: and optionally delivery:"))
         return;
     static const char *const known[] = {"targets", "delivery", "rules", NULL};
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++)
         if (!repeated_key(w, node, pair))
-            known_key(w, node_at(w, pair->key), "alerts", known);
+            known_key(w, tn_yaml_node(&w->yaml, pair->key), "alerts", known);
     const yaml_node_t *targets = value_of(w, node, "targets"), *rules = value_of(w, node, "rules"),
                       *delivery = value_of(w, node, "delivery");
     if (targets != NULL)
         read_targets(w, config, targets);
     else
-        problem(w, node, "alerts", "lacks targets: where do alerts go?");
+        tn_yaml_problem(&w->yaml, node, "alerts", "lacks targets: where do alerts go?");
     if (delivery != NULL)
         read_delivery(w, config, delivery);
     if (rules != NULL)
         read_rules(w, config, rules);
     else
-        problem(w, node, "alerts", "lacks rules: which changes make an alert?");
+        tn_yaml_problem(&w->yaml, node, "alerts", "lacks rules: which changes make an alert?");
 }
 
 /* ---- the file -------------------------------------------------------------------------------- */
@@ -652,23 +608,23 @@ static void load_document(walk *w, FILE *file, tn_alert_config *out) {
     yaml_parser_t parser;
     yaml_document_t document;
     if (!yaml_parser_initialize(&parser)) {
-        w->out_of_memory = true;
+        w->yaml.out_of_memory = true;
         return;
     }
     yaml_parser_set_input_file(&parser, file);
     if (!yaml_parser_load(&parser, &document)) {
-        w->problem_count++;
-        tn_strbuf_printf(w->problems, "%s:%zu:%zu: not valid YAML: %s%s%s\n", w->path,
+        w->yaml.problem_count++;
+        tn_strbuf_printf(w->yaml.problems, "%s:%zu:%zu: not valid YAML: %s%s%s\n", w->yaml.path,
                          parser.problem_mark.line + 1, parser.problem_mark.column + 1,
                          parser.problem ? parser.problem : "syntax error",
                          parser.context ? " " : "", parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
         return;
     }
-    w->document = &document;
+    w->yaml.document = &document;
     const yaml_node_t *root = yaml_document_get_root_node(&document);
     if (root != NULL && root->type != YAML_MAPPING_NODE)
-        problem(w, root, "(file)", "expected a mapping: alerts: and the tables");
+        tn_yaml_problem(&w->yaml, root, "(file)", "expected a mapping: alerts: and the tables");
     else if (root != NULL && value_of(w, root, "alerts") != NULL)
         read_alerts(w, out, value_of(w, root, "alerts"));
     yaml_document_delete(&document);
@@ -688,8 +644,7 @@ bool tn_alert_config_load(const char *path, tn_alert_config *out, tn_strbuf *pro
         return false;
     }
     const tn_contract_table *customers = &contract->tables[tn_contract_table_index("customers")];
-    walk w = {.path = path,
-              .problems = problems,
+    walk w = {.yaml = {.path = path, .problems = problems},
               .plan_tier = &customers->columns[tn_contract_column_index(customers, "plan_tier")]};
     FILE *file = fopen(path, "rb");
     bool ok = file != NULL ||
@@ -699,11 +654,11 @@ bool tn_alert_config_load(const char *path, tn_alert_config *out, tn_strbuf *pro
         load_document(&w, file, out);
     if (file != NULL)
         fclose(file);
-    if (ok && (w.out_of_memory || out->path == NULL))
+    if (ok && (w.yaml.out_of_memory || out->path == NULL))
         ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
-    else if (ok && w.problem_count > 0)
+    else if (ok && w.yaml.problem_count > 0)
         ok = tn_error_set(err, TN_ERR_INPUT, "%s: %d problem%s in the alerts", path,
-                          w.problem_count, w.problem_count == 1 ? "" : "s");
+                          w.yaml.problem_count, w.yaml.problem_count == 1 ? "" : "s");
     free(contract);
     if (!ok)
         tn_alert_config_free(out);

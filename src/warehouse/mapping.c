@@ -19,6 +19,7 @@
 #include <yaml.h>
 
 #include "warehouse/load_sql.h"
+#include "warehouse/yaml_walk.h"
 
 /* ---- formats --------------------------------------------------------------------------------- */
 
@@ -126,101 +127,13 @@ bool tn_mapping_format_from_name(const char *name, tn_file_format *format) {
 
 /* What the walk over one file carries: the document, where problems go, how many. */
 typedef struct {
+    tn_yaml_walk yaml;
     const tn_contract *contract;
-    const char *path;
-    yaml_document_t *document;
-    tn_strbuf *problems;
-    int problem_count;
-    bool out_of_memory;
 } walk;
-
-static void problem(walk *w, const yaml_node_t *node, const char *where, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void problem(walk *w, const yaml_node_t *node, const char *where, const char *fmt, ...) {
-    char message[768];
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(message, sizeof message, fmt, args);
-    va_end(args);
-    w->problem_count++;
-    if (node != NULL)
-        tn_strbuf_printf(w->problems, "%s:%zu:%zu: %s: %s\n", w->path, node->start_mark.line + 1,
-                         node->start_mark.column + 1, where, message);
-    else
-        tn_strbuf_printf(w->problems, "%s: %s: %s\n", w->path, where, message);
-}
-
-static yaml_node_t *node_at(walk *w, int index) {
-    return yaml_document_get_node(w->document, index);
-}
-
-/* A scalar's text (owned by the document), or NULL when the node is not a scalar. */
-static const char *scalar(const yaml_node_t *node) {
-    return node != NULL && node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value
-                                                          : NULL;
-}
-
-/* A plain scalar that YAML reads as null: ~, null, or nothing. */
-static bool is_null(const yaml_node_t *node) {
-    const char *text = scalar(node);
-    return text != NULL && node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-           (text[0] == '\0' || strcmp(text, "~") == 0 || strcasecmp(text, "null") == 0);
-}
-
-static bool is_todo(const char *text) {
-    return text != NULL && strncasecmp(text, "TODO", 4) == 0;
-}
-
-static char *copy(walk *w, const char *text) {
-    char *result = strdup(text);
-    if (result == NULL)
-        w->out_of_memory = true;
-    return result;
-}
-
-/* A scalar that must be a non-empty string (not TODO); NULL after reporting a problem. */
-static const char *expect_text(walk *w, const yaml_node_t *node, const char *where,
-                               const char *expected) {
-    const char *text = scalar(node);
-    if (text == NULL || is_null(node)) {
-        problem(w, node, where, "expected %s", expected);
-        return NULL;
-    }
-    if (is_todo(text)) {
-        problem(w, node, where, "still says '%s': expected %s", text, expected);
-        return NULL;
-    }
-    if (text[strspn(text, " \t\r\n")] == '\0') { /* '', or `|` with nothing under it */
-        problem(w, node, where, "is empty: expected %s", expected);
-        return NULL;
-    }
-    return text;
-}
-
-/* The pairs of a mapping node; reports a problem (and returns false) when it is not one. */
-static bool expect_mapping(walk *w, const yaml_node_t *node, const char *where,
-                           const char *expected) {
-    if (node != NULL && node->type == YAML_MAPPING_NODE)
-        return true;
-    problem(w, node, where, "expected %s", expected);
-    return false;
-}
-
-/* The same key twice in one mapping: YAML allows it, a mapping must not. */
-static bool repeated_key(walk *w, const yaml_node_t *mapping, const yaml_node_pair_t *pair) {
-    const char *key = scalar(node_at(w, pair->key));
-    for (const yaml_node_pair_t *p = mapping->data.mapping.pairs.start; p < pair; p++) {
-        const char *other = scalar(node_at(w, p->key));
-        if (key != NULL && other != NULL && strcmp(key, other) == 0)
-            return true;
-    }
-    return false;
-}
 
 static bool single_char(walk *w, const yaml_node_t *node, const char *where, bool allow_empty,
                         const char *expected, char *out) {
-    const char *text = expect_text(w, node, where, expected);
+    const char *text = tn_yaml_expect_text(&w->yaml, node, where, expected);
     if (text == NULL)
         return false;
     if (strcmp(text, "\\t") == 0 || strcasecmp(text, "tab") == 0 || strcmp(text, "\t") == 0) {
@@ -235,26 +148,26 @@ static bool single_char(walk *w, const yaml_node_t *node, const char *where, boo
         *out = 0;
         return true;
     }
-    problem(w, node, where, "'%s' — expected %s", text, expected);
+    tn_yaml_problem(&w->yaml, node, where, "'%s' — expected %s", text, expected);
     return false;
 }
 
 static void read_decimal(walk *w, const yaml_node_t *node, const char *where, char *out) {
-    const char *text = expect_text(w, node, where, "'.' or ','");
+    const char *text = tn_yaml_expect_text(&w->yaml, node, where, "'.' or ','");
     if (text == NULL)
         return;
     if (strcmp(text, ".") == 0 || strcmp(text, ",") == 0)
         *out = text[0];
     else
-        problem(w, node, where, "'%s' — expected '.' or ','", text);
+        tn_yaml_problem(&w->yaml, node, where, "'%s' — expected '.' or ','", text);
 }
 
 static void read_timezone(walk *w, const yaml_node_t *node, const char *where, char **out) {
-    const char *text =
-        expect_text(w, node, where, "a time zone name such as UTC or America/New_York");
+    const char *text = tn_yaml_expect_text(&w->yaml, node, where,
+                                           "a time zone name such as UTC or America/New_York");
     if (text != NULL) {
         free(*out);
-        *out = copy(w, text);
+        *out = tn_yaml_copy(&w->yaml, text);
     }
 }
 
@@ -263,110 +176,120 @@ static void read_timezone(walk *w, const yaml_node_t *node, const char *where, c
 static void read_column_option(walk *w, const tn_contract_column *column, tn_column_source *source,
                                const yaml_node_t *key_node, const yaml_node_t *value,
                                const char *where) {
-    const char *key = scalar(key_node) ? scalar(key_node) : "?";
+    const char *key = tn_yaml_scalar(key_node) ? tn_yaml_scalar(key_node) : "?";
     char here[256];
     snprintf(here, sizeof here, "%.120s.%.120s", where, key);
     if (strcmp(key, "column") == 0 || strcmp(key, "sql") == 0) {
-        const char *text = expect_text(w, value, here,
-                                       strcmp(key, "sql") == 0 ? "a SQL expression"
-                                                               : "the name of a source column");
+        const char *text = tn_yaml_expect_text(
+            &w->yaml, value, here,
+            strcmp(key, "sql") == 0 ? "a SQL expression" : "the name of a source column");
         if (text != NULL)
-            *(strcmp(key, "sql") == 0 ? &source->sql : &source->column) = copy(w, text);
+            *(strcmp(key, "sql") == 0 ? &source->sql : &source->column) =
+                tn_yaml_copy(&w->yaml, text);
     } else if (strcmp(key, "format") == 0) {
-        const char *text = expect_text(w, value, here, "a date or timestamp format");
+        const char *text = tn_yaml_expect_text(&w->yaml, value, here, "a date or timestamp format");
         if (text != NULL && !tn_column_kind_is_time(column->kind))
-            problem(w, value, here, "%s is not a date or timestamp: it takes no format",
-                    column->name);
+            tn_yaml_problem(&w->yaml, value, here,
+                            "%s is not a date or timestamp: it takes no format", column->name);
         else if (text != NULL && !tn_mapping_time_format_known(text))
-            problem(w, value, here,
-                    "'%s' — expected iso, epoch_s, epoch_ms, YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, "
-                    "DD.MM.YYYY, DD-MM-YYYY, YYYY/MM/DD, MM/DD/YY, DD/MM/YY, DD.MM.YY, or a "
-                    "strptime pattern with %% fields",
-                    text);
+            tn_yaml_problem(
+                &w->yaml, value, here,
+                "'%s' — expected iso, epoch_s, epoch_ms, YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, "
+                "DD.MM.YYYY, DD-MM-YYYY, YYYY/MM/DD, MM/DD/YY, DD/MM/YY, DD.MM.YY, or a "
+                "strptime pattern with %% fields",
+                text);
         else if (text != NULL)
-            source->format = copy(w, text);
+            source->format = tn_yaml_copy(&w->yaml, text);
     } else if (strcmp(key, "timezone") == 0) {
         if (column->kind != TN_KIND_TIMESTAMP)
-            problem(w, value, here,
-                    "%s is not a timestamp: it takes no time zone (a date is taken as written; "
-                    "one with an offset such as +02:00 is taken to UTC)",
-                    column->name);
+            tn_yaml_problem(
+                &w->yaml, value, here,
+                "%s is not a timestamp: it takes no time zone (a date is taken as written; "
+                "one with an offset such as +02:00 is taken to UTC)",
+                column->name);
         else
             read_timezone(w, value, here, &source->timezone);
     } else if (strcmp(key, "decimal") == 0) {
         if (!tn_column_kind_is_number(column->kind))
-            problem(w, value, here, "%s is not a number: it takes no decimal separator",
-                    column->name);
+            tn_yaml_problem(&w->yaml, value, here,
+                            "%s is not a number: it takes no decimal separator", column->name);
         else
             read_decimal(w, value, here, &source->decimal);
     } else {
-        problem(w, key_node, where,
-                "unknown key '%s' — expected column, sql, format, timezone or decimal", key);
+        tn_yaml_problem(&w->yaml, key_node, where,
+                        "unknown key '%s' — expected column, sql, format, timezone or decimal",
+                        key);
     }
 }
 
 static void read_column(walk *w, const tn_contract_column *column, tn_column_source *source,
                         const yaml_node_t *node, const char *where) {
     source->line = (int)node->start_mark.line + 1;
-    if (is_null(node)) {
+    if (tn_yaml_is_null(node)) {
         if (!column->optional)
-            problem(w, node, where, "%s is required: %s", column->name, column->description);
+            tn_yaml_problem(&w->yaml, node, where, "%s is required: %s", column->name,
+                            column->description);
         return;
     }
     source->mapped = true;
     if (node->type == YAML_SCALAR_NODE) {
-        const char *text = expect_text(w, node, where, "the name of a source column");
+        const char *text =
+            tn_yaml_expect_text(&w->yaml, node, where, "the name of a source column");
         if (text != NULL)
-            source->column = copy(w, text);
+            source->column = tn_yaml_copy(&w->yaml, text);
         return;
     }
-    if (!expect_mapping(w, node, where,
-                        "a source column's name, or {column: NAME} or {sql: EXPRESSION} "
-                        "with format, timezone or decimal"))
+    if (!tn_yaml_expect_mapping(&w->yaml, node, where,
+                                "a source column's name, or {column: NAME} or {sql: EXPRESSION} "
+                                "with format, timezone or decimal"))
         return;
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = node_at(w, pair->key);
-        if (repeated_key(w, node, pair)) {
-            problem(w, key, where, "'%s' appears twice", scalar(key));
+        const yaml_node_t *key = tn_yaml_node(&w->yaml, pair->key);
+        if (tn_yaml_repeated_key(&w->yaml, node, pair)) {
+            tn_yaml_problem(&w->yaml, key, where, "'%s' appears twice", tn_yaml_scalar(key));
             continue;
         }
-        read_column_option(w, column, source, key, node_at(w, pair->value), where);
+        read_column_option(w, column, source, key, tn_yaml_node(&w->yaml, pair->value), where);
     }
     if (source->column != NULL && source->sql != NULL)
-        problem(w, node, where, "give either column or sql, not both");
+        tn_yaml_problem(&w->yaml, node, where, "give either column or sql, not both");
     else if (source->column == NULL && source->sql == NULL)
-        problem(w, node, where, "lacks column or sql: where do the values come from?");
+        tn_yaml_problem(&w->yaml, node, where,
+                        "lacks column or sql: where do the values come from?");
 }
 
 static void read_columns(walk *w, const tn_contract_table *table, tn_table_source *source,
                          const yaml_node_t *node, const char *where) {
-    if (!expect_mapping(w, node, where, "one entry per contract column: column: Source Column"))
+    if (!tn_yaml_expect_mapping(&w->yaml, node, where,
+                                "one entry per contract column: column: Source Column"))
         return;
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = node_at(w, pair->key);
-        const char *name = scalar(key) ? scalar(key) : "?";
+        const yaml_node_t *key = tn_yaml_node(&w->yaml, pair->key);
+        const char *name = tn_yaml_scalar(key) ? tn_yaml_scalar(key) : "?";
         int c = tn_contract_column_index(table, name);
         char here[256];
         snprintf(here, sizeof here, "%.120s.%.120s", where, name);
-        if (repeated_key(w, node, pair)) {
-            problem(w, key, where, "'%s' appears twice", name);
+        if (tn_yaml_repeated_key(&w->yaml, node, pair)) {
+            tn_yaml_problem(&w->yaml, key, where, "'%s' appears twice", name);
         } else if (c < 0) {
             tn_strbuf known = TN_STRBUF_INIT;
             for (int k = 0; k < table->column_count; k++)
                 tn_strbuf_printf(&known, "%s%s", k ? ", " : "", table->columns[k].name);
-            problem(w, key, where, "'%s' is not a column of %s — expected one of %s", name,
-                    table->name, tn_strbuf_cstr(&known));
+            tn_yaml_problem(&w->yaml, key, where, "'%s' is not a column of %s — expected one of %s",
+                            name, table->name, tn_strbuf_cstr(&known));
             tn_strbuf_free(&known);
         } else {
-            read_column(w, &table->columns[c], &source->columns[c], node_at(w, pair->value), here);
+            read_column(w, &table->columns[c], &source->columns[c],
+                        tn_yaml_node(&w->yaml, pair->value), here);
         }
     }
     for (int c = 0; c < table->column_count; c++) {
         const tn_contract_column *column = &table->columns[c];
         if (!source->columns[c].mapped && source->columns[c].line == 0 && !column->optional)
-            problem(w, node, where, "lacks %s (%s)", column->name, column->description);
+            tn_yaml_problem(&w->yaml, node, where, "lacks %s (%s)", column->name,
+                            column->description);
     }
 }
 
@@ -376,17 +299,17 @@ static void add_rule(walk *w, tn_table_source *source, int column, const char *p
                      const char *value) {
     tn_value_rule *grown = realloc(source->rules, (source->rule_count + 1) * sizeof *grown);
     if (grown == NULL) {
-        w->out_of_memory = true;
+        w->yaml.out_of_memory = true;
         return;
     }
     source->rules = grown;
     tn_value_rule *rule = &source->rules[source->rule_count++];
     rule->column = column;
-    rule->pattern = copy(w, pattern);
+    rule->pattern = tn_yaml_copy(&w->yaml, pattern);
     for (char *c = rule->pattern; c != NULL && *c != '\0'; c++)
         *c = (char)tolower((unsigned char)*c);
     rule->glob = strpbrk(pattern, "*?[") != NULL;
-    rule->value = copy(w, value);
+    rule->value = tn_yaml_copy(&w->yaml, value);
 }
 
 static void accepted_list(const tn_contract_column *column, tn_strbuf *out) {
@@ -397,28 +320,30 @@ static void accepted_list(const tn_contract_column *column, tn_strbuf *out) {
 /* values: {column: {Source Value: contract_value}} */
 static void read_value_map(walk *w, const tn_contract_table *table, tn_table_source *source,
                            const yaml_node_t *node, const char *where) {
-    if (!expect_mapping(w, node, where, "one map per categorical column"))
+    if (!tn_yaml_expect_mapping(&w->yaml, node, where, "one map per categorical column"))
         return;
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
-        const char *name = scalar(node_at(w, pair->key)) ? scalar(node_at(w, pair->key)) : "?";
+        const char *name = tn_yaml_scalar(tn_yaml_node(&w->yaml, pair->key))
+                               ? tn_yaml_scalar(tn_yaml_node(&w->yaml, pair->key))
+                               : "?";
         int c = tn_contract_column_index(table, name);
         char here[256];
         snprintf(here, sizeof here, "%.120s.%.120s", where, name);
         if (c < 0 || table->columns[c].kind != TN_KIND_CATEGORY) {
-            problem(w, node_at(w, pair->key), where,
-                    "'%s' is not a categorical column of %s: only those take a value map", name,
-                    table->name);
+            tn_yaml_problem(&w->yaml, tn_yaml_node(&w->yaml, pair->key), where,
+                            "'%s' is not a categorical column of %s: only those take a value map",
+                            name, table->name);
             continue;
         }
         const tn_contract_column *column = &table->columns[c];
-        const yaml_node_t *map = node_at(w, pair->value);
-        if (!expect_mapping(w, map, here, "Source Value: contract value"))
+        const yaml_node_t *map = tn_yaml_node(&w->yaml, pair->value);
+        if (!tn_yaml_expect_mapping(&w->yaml, map, here, "Source Value: contract value"))
             continue;
         for (yaml_node_pair_t *entry = map->data.mapping.pairs.start;
              entry < map->data.mapping.pairs.top; entry++) {
-            const char *from = scalar(node_at(w, entry->key));
-            const yaml_node_t *to_node = node_at(w, entry->value);
+            const char *from = tn_yaml_scalar(tn_yaml_node(&w->yaml, entry->key));
+            const yaml_node_t *to_node = tn_yaml_node(&w->yaml, entry->value);
             tn_strbuf accepted = TN_STRBUF_INIT;
             accepted_list(column, &accepted);
             char expected[512];
@@ -426,11 +351,11 @@ static void read_value_map(walk *w, const tn_contract_table *table, tn_table_sou
             tn_strbuf_free(&accepted);
             char entry_where[320];
             snprintf(entry_where, sizeof entry_where, "%.200s.%.100s", here, from ? from : "?");
-            const char *to = expect_text(w, to_node, entry_where, expected);
+            const char *to = tn_yaml_expect_text(&w->yaml, to_node, entry_where, expected);
             if (from == NULL || to == NULL)
                 continue;
             if (!tn_contract_accepts(column, to))
-                problem(w, to_node, entry_where, "'%s' — expected %s", to, expected);
+                tn_yaml_problem(&w->yaml, to_node, entry_where, "'%s' — expected %s", to, expected);
             else
                 add_rule(w, source, c, from, to);
         }
@@ -442,38 +367,39 @@ static void read_event_roles(walk *w, const tn_contract_table *table, tn_table_s
                              const yaml_node_t *node, const char *where) {
     int c = tn_contract_column_index(table, "event_type");
     const tn_contract_column *column = &table->columns[c];
-    if (!expect_mapping(w, node, where, "role: [event names]"))
+    if (!tn_yaml_expect_mapping(&w->yaml, node, where, "role: [event names]"))
         return;
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = node_at(w, pair->key);
-        const char *role = scalar(key) ? scalar(key) : "?";
+        const yaml_node_t *key = tn_yaml_node(&w->yaml, pair->key);
+        const char *role = tn_yaml_scalar(key) ? tn_yaml_scalar(key) : "?";
         char here[256];
         snprintf(here, sizeof here, "%.120s.%.120s", where, role);
         if (!tn_contract_accepts(column, role)) {
             tn_strbuf accepted = TN_STRBUF_INIT;
             accepted_list(column, &accepted);
-            problem(w, key, where, "'%s' is not an event role — expected one of %s", role,
-                    tn_strbuf_cstr(&accepted));
+            tn_yaml_problem(&w->yaml, key, where, "'%s' is not an event role — expected one of %s",
+                            role, tn_strbuf_cstr(&accepted));
             tn_strbuf_free(&accepted);
             continue;
         }
-        const yaml_node_t *names = node_at(w, pair->value);
-        if (is_null(names))
+        const yaml_node_t *names = tn_yaml_node(&w->yaml, pair->value);
+        if (tn_yaml_is_null(names))
             continue; /* a role the product has no event for */
         if (names->type == YAML_SCALAR_NODE) {
-            const char *name = expect_text(w, names, here, "an event name");
+            const char *name = tn_yaml_expect_text(&w->yaml, names, here, "an event name");
             if (name != NULL)
                 add_rule(w, source, c, name, role);
             continue;
         }
         if (names->type != YAML_SEQUENCE_NODE) {
-            problem(w, names, here, "expected an event name or a list of them");
+            tn_yaml_problem(&w->yaml, names, here, "expected an event name or a list of them");
             continue;
         }
         for (yaml_node_item_t *item = names->data.sequence.items.start;
              item < names->data.sequence.items.top; item++) {
-            const char *name = expect_text(w, node_at(w, *item), here, "an event name");
+            const char *name =
+                tn_yaml_expect_text(&w->yaml, tn_yaml_node(&w->yaml, *item), here, "an event name");
             if (name != NULL)
                 add_rule(w, source, c, name, role);
         }
@@ -489,24 +415,25 @@ static void read_files(walk *w, tn_table_source *source, const yaml_node_t *node
                        : 1;
     source->files = calloc(count + 1, sizeof *source->files);
     if (source->files == NULL) {
-        w->out_of_memory = true;
+        w->yaml.out_of_memory = true;
         return;
     }
     for (size_t i = 0; i < count; i++) {
         const yaml_node_t *item = node->type == YAML_SEQUENCE_NODE
-                                      ? node_at(w, node->data.sequence.items.start[i])
+                                      ? tn_yaml_node(&w->yaml, node->data.sequence.items.start[i])
                                       : node;
-        const char *text = expect_text(w, item, where, "a file path or glob, or a list of them");
+        const char *text =
+            tn_yaml_expect_text(&w->yaml, item, where, "a file path or glob, or a list of them");
         if (text != NULL)
-            source->files[source->file_count++] = copy(w, text);
+            source->files[source->file_count++] = tn_yaml_copy(&w->yaml, text);
     }
     if (count == 0)
-        problem(w, node, where, "expected at least one file");
+        tn_yaml_problem(&w->yaml, node, where, "expected at least one file");
 }
 
 static void read_format(walk *w, tn_table_source *source, const yaml_node_t *node,
                         const char *where, bool *given) {
-    const char *text = expect_text(w, node, where, "csv, tsv, jsonl or parquet");
+    const char *text = tn_yaml_expect_text(&w->yaml, node, where, "csv, tsv, jsonl or parquet");
     for (size_t f = 0; text != NULL && f < sizeof format_names / sizeof format_names[0]; f++) {
         if (strcasecmp(text, format_names[f]) == 0) {
             source->format = (tn_file_format)f;
@@ -515,12 +442,12 @@ static void read_format(walk *w, tn_table_source *source, const yaml_node_t *nod
         }
     }
     if (text != NULL)
-        problem(w, node, where, "'%s' — expected csv, tsv, jsonl or parquet", text);
+        tn_yaml_problem(&w->yaml, node, where, "'%s' — expected csv, tsv, jsonl or parquet", text);
 }
 
 static void read_encoding(walk *w, tn_table_source *source, const yaml_node_t *node,
                           const char *where) {
-    const char *text = expect_text(w, node, where, "utf-8, latin-1 or utf-16");
+    const char *text = tn_yaml_expect_text(&w->yaml, node, where, "utf-8, latin-1 or utf-16");
     if (text == NULL)
         return;
     const char *known[] = {"utf-8", "latin-1", "utf-16"};
@@ -530,17 +457,17 @@ static void read_encoding(walk *w, tn_table_source *source, const yaml_node_t *n
             return;
         }
     }
-    problem(w, node, where, "'%s' — expected utf-8, latin-1 or utf-16", text);
+    tn_yaml_problem(&w->yaml, node, where, "'%s' — expected utf-8, latin-1 or utf-16", text);
 }
 
 static void read_unmapped(walk *w, tn_table_source *source, const yaml_node_t *node,
                           const char *where, bool *given) {
     const char *expected = "usage (count them as generic usage) or refuse (an error)";
-    const char *text = expect_text(w, node, where, expected);
+    const char *text = tn_yaml_expect_text(&w->yaml, node, where, expected);
     if (text != NULL && strcmp(text, "usage") == 0)
         source->unmapped_usage = true;
     else if (text != NULL && strcmp(text, "refuse") != 0)
-        problem(w, node, where, "'%s' — expected %s", text, expected);
+        tn_yaml_problem(&w->yaml, node, where, "'%s' — expected %s", text, expected);
     *given = text != NULL;
 }
 
@@ -550,10 +477,11 @@ static void infer_format(walk *w, tn_table_source *source, const yaml_node_t *no
     if (source->file_count == 0)
         return;
     if (!tn_mapping_format_from_name(source->files[0], &source->format))
-        problem(w, node, where,
-                "cannot tell the format of '%s' from its name: add format: csv, tsv, jsonl or "
-                "parquet",
-                source->files[0]);
+        tn_yaml_problem(
+            &w->yaml, node, where,
+            "cannot tell the format of '%s' from its name: add format: csv, tsv, jsonl or "
+            "parquet",
+            source->files[0]);
     else if (source->format == TN_FILE_TSV && source->delimiter == ',')
         source->delimiter = '\t';
 }
@@ -603,18 +531,19 @@ static void read_table(walk *w, int t, tn_table_source *source, const yaml_node_
     const tn_contract_table *table = &w->contract->tables[t];
     const char *where = table->name;
     source->line = (int)node->start_mark.line + 1;
-    if (is_null(node) && table->optional)
+    if (tn_yaml_is_null(node) && table->optional)
         return; /* `risk_signals: ~` says the company has none */
-    if (!expect_mapping(w, node, where, "files:, columns: and the table's other keys"))
+    if (!tn_yaml_expect_mapping(&w->yaml, node, where,
+                                "files:, columns: and the table's other keys"))
         return;
     source->present = true;
     table_keys keys = {0};
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = node_at(w, pair->key);
-        const char *name = scalar(key) ? scalar(key) : "?";
-        if (repeated_key(w, node, pair)) {
-            problem(w, key, where, "'%s' appears twice", name);
+        const yaml_node_t *key = tn_yaml_node(&w->yaml, pair->key);
+        const char *name = tn_yaml_scalar(key) ? tn_yaml_scalar(key) : "?";
+        if (tn_yaml_repeated_key(&w->yaml, node, pair)) {
+            tn_yaml_problem(&w->yaml, key, where, "'%s' appears twice", name);
             continue;
         }
         static const char *const known[] = {"files",    "format",   "delimiter",      "quote",
@@ -625,27 +554,29 @@ static void read_table(walk *w, int t, tn_table_source *source, const yaml_node_
             is_known = is_known || strcmp(name, known[k]) == 0;
         if (!is_known || (strcmp(table->name, "usage_events") != 0 &&
                           (strcmp(name, "events") == 0 || strcmp(name, "unmapped_events") == 0))) {
-            problem(w, key, where,
-                    "unknown key '%s' — expected files, format, delimiter, quote, encoding, "
-                    "timezone, decimal, columns, values%s",
-                    name,
-                    strcmp(table->name, "usage_events") == 0 ? ", events, unmapped_events" : "");
+            tn_yaml_problem(
+                &w->yaml, key, where,
+                "unknown key '%s' — expected files, format, delimiter, quote, encoding, "
+                "timezone, decimal, columns, values%s",
+                name, strcmp(table->name, "usage_events") == 0 ? ", events, unmapped_events" : "");
             continue;
         }
-        read_table_key(w, table, source, name, node_at(w, pair->value), where, &keys);
+        read_table_key(w, table, source, name, tn_yaml_node(&w->yaml, pair->value), where, &keys);
     }
     if (keys.files == NULL)
-        problem(w, node, where, "lacks files: which exports hold this table?");
+        tn_yaml_problem(&w->yaml, node, where, "lacks files: which exports hold this table?");
     if (keys.columns == NULL)
-        problem(w, node, where, "lacks columns: how does each contract column come from them?");
+        tn_yaml_problem(&w->yaml, node, where,
+                        "lacks columns: how does each contract column come from them?");
     if (!keys.format_given)
         infer_format(w, source, keys.files != NULL ? keys.files : node, where);
     else if (source->format == TN_FILE_TSV && source->delimiter == ',')
         source->delimiter = '\t';
     if (keys.events != NULL && !keys.unmapped_given && keys.unmapped == NULL)
-        problem(w, keys.events, where,
-                "lacks unmapped_events: say whether event names the roles do not name count as "
-                "generic usage (usage) or are an error (refuse)");
+        tn_yaml_problem(
+            &w->yaml, keys.events, where,
+            "lacks unmapped_events: say whether event names the roles do not name count as "
+            "generic usage (usage) or are an error (refuse)");
 }
 
 /* ---- the whole file -------------------------------------------------------------------------- */
@@ -656,7 +587,7 @@ static void set_table_defaults(tn_table_source *source, const char *timezone, ch
     source->delimiter = ',';
     source->quote = '"';
     snprintf(source->encoding, sizeof source->encoding, "utf-8");
-    source->timezone = copy(w, timezone);
+    source->timezone = tn_yaml_copy(&w->yaml, timezone);
     source->decimal = decimal;
 }
 
@@ -664,49 +595,51 @@ static void set_table_defaults(tn_table_source *source, const char *timezone, ch
 static void read_globals(walk *w, const yaml_node_t *root, char **timezone, char *decimal) {
     for (yaml_node_pair_t *pair = root->data.mapping.pairs.start;
          pair < root->data.mapping.pairs.top; pair++) {
-        const char *key = scalar(node_at(w, pair->key));
+        const char *key = tn_yaml_scalar(tn_yaml_node(&w->yaml, pair->key));
         if (key != NULL && strcmp(key, "timezone") == 0)
-            read_timezone(w, node_at(w, pair->value), "timezone", timezone);
+            read_timezone(w, tn_yaml_node(&w->yaml, pair->value), "timezone", timezone);
         else if (key != NULL && strcmp(key, "decimal") == 0)
-            read_decimal(w, node_at(w, pair->value), "decimal", decimal);
+            read_decimal(w, tn_yaml_node(&w->yaml, pair->value), "decimal", decimal);
     }
 }
 
 static void read_root(walk *w, const yaml_node_t *root, tn_mapping *out) {
     if (root == NULL) {
-        problem(w, NULL, "(file)", "is empty: expected the five tables of the data contract");
+        tn_yaml_problem(&w->yaml, NULL, "(file)",
+                        "is empty: expected the five tables of the data contract");
         return;
     }
-    if (!expect_mapping(w, root, "(file)", "a mapping with one entry per table"))
+    if (!tn_yaml_expect_mapping(&w->yaml, root, "(file)", "a mapping with one entry per table"))
         return;
-    char *timezone = copy(w, "UTC"), decimal = '.';
+    char *timezone = tn_yaml_copy(&w->yaml, "UTC"), decimal = '.';
     read_globals(w, root, &timezone, &decimal);
     bool seen[TN_RAW_TABLE_COUNT] = {false};
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++)
         set_table_defaults(&out->tables[t], timezone ? timezone : "UTC", decimal, w);
     for (yaml_node_pair_t *pair = root->data.mapping.pairs.start;
          pair < root->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = node_at(w, pair->key);
-        const char *name = scalar(key) ? scalar(key) : "?";
+        const yaml_node_t *key = tn_yaml_node(&w->yaml, pair->key);
+        const char *name = tn_yaml_scalar(key) ? tn_yaml_scalar(key) : "?";
         int t = tn_contract_table_index(name);
-        if (repeated_key(w, root, pair)) {
-            problem(w, key, "(file)", "'%s' appears twice", name);
+        if (tn_yaml_repeated_key(&w->yaml, root, pair)) {
+            tn_yaml_problem(&w->yaml, key, "(file)", "'%s' appears twice", name);
         } else if (t >= 0) {
             seen[t] = true;
             /* the table's own time zone replaces the global one when given */
-            read_table(w, t, &out->tables[t], node_at(w, pair->value));
+            read_table(w, t, &out->tables[t], tn_yaml_node(&w->yaml, pair->value));
         } else if (strcmp(name, "timezone") != 0 && strcmp(name, "decimal") != 0 &&
                    strcmp(name, "version") != 0 && strcmp(name, "alerts") != 0) {
-            problem(w, key, "(file)",
-                    "unknown key '%s' — expected customers, usage_events, gtm_opportunities, "
-                    "support_tickets, risk_signals, timezone, decimal, version or alerts",
-                    name);
+            tn_yaml_problem(
+                &w->yaml, key, "(file)",
+                "unknown key '%s' — expected customers, usage_events, gtm_opportunities, "
+                "support_tickets, risk_signals, timezone, decimal, version or alerts",
+                name);
         } /* alerts: is insight/alert_rules.h's to read and check */
     }
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
         if (!seen[t] && !w->contract->tables[t].optional)
-            problem(w, root, "(file)", "lacks %s (%s)", tn_raw_tables[t],
-                    w->contract->tables[t].grain);
+            tn_yaml_problem(&w->yaml, root, "(file)", "lacks %s (%s)", tn_raw_tables[t],
+                            w->contract->tables[t].grain);
     }
     free(timezone);
 }
@@ -715,20 +648,20 @@ static void load_document(walk *w, FILE *file, tn_mapping *out) {
     yaml_parser_t parser;
     yaml_document_t document;
     if (!yaml_parser_initialize(&parser)) {
-        w->out_of_memory = true;
+        w->yaml.out_of_memory = true;
         return;
     }
     yaml_parser_set_input_file(&parser, file);
     if (!yaml_parser_load(&parser, &document)) {
-        w->problem_count++;
-        tn_strbuf_printf(w->problems, "%s:%zu:%zu: not valid YAML: %s%s%s\n", w->path,
+        w->yaml.problem_count++;
+        tn_strbuf_printf(w->yaml.problems, "%s:%zu:%zu: not valid YAML: %s%s%s\n", w->yaml.path,
                          parser.problem_mark.line + 1, parser.problem_mark.column + 1,
                          parser.problem ? parser.problem : "syntax error",
                          parser.context ? " " : "", parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
         return;
     }
-    w->document = &document;
+    w->yaml.document = &document;
     read_root(w, yaml_document_get_root_node(&document), out);
     yaml_document_delete(&document);
     yaml_parser_delete(&parser);
@@ -750,17 +683,17 @@ bool tn_mapping_load(const tn_contract *contract, const char *path, tn_mapping *
     if (file == NULL)
         return tn_error_set(err, errno == ENOENT ? TN_ERR_INPUT : TN_ERR_IO, "%s: %s", path,
                             errno == ENOENT ? "no such project file" : strerror(errno));
-    walk w = {.contract = contract, .path = path, .problems = problems};
+    walk w = {.yaml = {.path = path, .problems = problems}, .contract = contract};
     out->path = strdup(path);
     bool ok = out->path != NULL && set_base_dir(out, path, err);
     if (ok)
         load_document(&w, file, out);
     fclose(file);
-    if (ok && w.out_of_memory)
+    if (ok && w.yaml.out_of_memory)
         ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
-    else if (ok && w.problem_count > 0)
+    else if (ok && w.yaml.problem_count > 0)
         ok = tn_error_set(err, TN_ERR_INPUT, "%s: %d problem%s in the mapping", path,
-                          w.problem_count, w.problem_count == 1 ? "" : "s");
+                          w.yaml.problem_count, w.yaml.problem_count == 1 ? "" : "s");
     if (!ok)
         tn_mapping_free(out);
     return ok;
@@ -770,7 +703,7 @@ bool tn_mapping_canonical(const tn_contract *contract, const char *dir, tn_mappi
                           tn_error *err) {
     memset(out, 0, sizeof *out);
     walk w = {.contract = contract};
-    out->base_dir = copy(&w, dir);
+    out->base_dir = tn_yaml_copy(&w.yaml, dir);
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++) {
         const tn_contract_table *table = &contract->tables[t];
         tn_table_source *source = &out->tables[t];
@@ -781,19 +714,19 @@ bool tn_mapping_canonical(const tn_contract *contract, const char *dir, tn_mappi
         snprintf(file, sizeof file, "%s.csv", table->name);
         source->files = calloc(2, sizeof *source->files);
         if (source->files != NULL)
-            source->files[source->file_count++] = copy(&w, file);
+            source->files[source->file_count++] = tn_yaml_copy(&w.yaml, file);
         else
-            w.out_of_memory = true;
+            w.yaml.out_of_memory = true;
         for (int c = 0; c < table->column_count; c++) {
             tn_column_source *column = &source->columns[c];
             column->mapped = true;
             /* the account columns are new: exports written before them still load */
             column->if_present =
                 strcmp(table->name, "customers") == 0 && table->columns[c].optional;
-            column->column = copy(&w, table->columns[c].name);
+            column->column = tn_yaml_copy(&w.yaml, table->columns[c].name);
         }
     }
-    if (w.out_of_memory || out->base_dir == NULL) {
+    if (w.yaml.out_of_memory || out->base_dir == NULL) {
         tn_mapping_free(out);
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     }
