@@ -1,7 +1,8 @@
 -- random_customers.lua — wrk script for bench/serve.sh: every request asks
 -- about a random active customer, by POST /predictions/churn (mode
 -- "churn"), GET /customers/{id} (mode "customer") or GET
--- /customers/{id}/history (mode "history"); mode "movers" asks GET /movers.
+-- /customers/{id}/history (mode "history"); mode "movers" asks GET /movers,
+-- mode "movers-gzip" the same taking gzip as browsers do.
 --
 --   [WRK_PAUSE_MS=N] wrk -s random_customers.lua URL -- IDS_FILE MODE
 --
@@ -31,6 +32,8 @@ function request()
         return wrk.format("GET", "/customers/" .. id .. "/history")
     elseif mode == "movers" then
         return wrk.format("GET", "/movers")
+    elseif mode == "movers-gzip" then
+        return wrk.format("GET", "/movers", {["Accept-Encoding"] = "gzip, deflate, br"})
     end
     return wrk.format("POST", "/predictions/churn", {["Content-Type"] = "application/json"},
                       '{"customer_id":"' .. id .. '"}')

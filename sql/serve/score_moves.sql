@@ -18,21 +18,20 @@ last_two AS (
 upgrade_pairs AS ( -- an expansion candidate at both scorings
     SELECT customer_id FROM last_two GROUP BY customer_id HAVING count(upgrade_shap) = 2
 ),
-impacts AS (
-    SELECT t.customer_id, t.recency, t.as_of, 'churn' AS model, f.feature, s.impact
-    FROM last_two AS t,
-         LATERAL (SELECT unnest(t.churn_shap) AS impact,
-                         generate_subscripts(t.churn_shap, 1) - 1 AS position) AS s
-    JOIN history.model_features AS f
-      ON f.model_version = t.churn_model_version AND f.position = s.position
+shap AS ( -- one row per scoring, model and feature position (the two unnests go side by side)
+    SELECT customer_id, recency, 'churn' AS model, churn_model_version AS version,
+           unnest(churn_shap) AS impact, unnest(range(len(churn_shap))) AS position
+    FROM last_two
     UNION ALL
-    SELECT t.customer_id, t.recency, t.as_of, 'upgrade' AS model, f.feature, s.impact
-    FROM last_two AS t,
-         LATERAL (SELECT unnest(t.upgrade_shap) AS impact,
-                         generate_subscripts(t.upgrade_shap, 1) - 1 AS position) AS s
-    JOIN history.model_features AS f
-      ON f.model_version = t.expansion_model_version AND f.position = s.position
-    WHERE t.customer_id IN (SELECT customer_id FROM upgrade_pairs)
+    SELECT customer_id, recency, 'upgrade' AS model, expansion_model_version AS version,
+           unnest(upgrade_shap) AS impact, unnest(range(len(upgrade_shap))) AS position
+    FROM last_two
+    WHERE customer_id IN (SELECT customer_id FROM upgrade_pairs)
+),
+impacts AS (
+    SELECT s.customer_id, s.recency, s.model, f.feature, s.impact
+    FROM shap AS s
+    JOIN history.model_features AS f ON f.model_version = s.version AND f.position = s.position
 ),
 paired AS (
     SELECT customer_id, model, feature,

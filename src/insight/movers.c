@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/gzip.h"
 #include "common/json.h"
 #include "common/embedded.h"
 #include "insight/documents.h"
@@ -124,7 +125,9 @@ static bool fill_since(const tn_answer_set *answers, const tn_table *rows, size_
     if (out->head == NULL)
         return false;
     out->head[strlen(out->head) - 1] = '\0'; /* the closing brace: the page adds the rest */
-    return (out->text = tn_movers_page(out, TN_MOVERS_LIMIT_DEFAULT, &out->length)) != NULL;
+    out->text = tn_movers_page(out, TN_MOVERS_LIMIT_DEFAULT, &out->length);
+    out->gzip = out->text != NULL ? tn_gzip(out->text, out->length, &out->gzip_length) : NULL;
+    return out->gzip != NULL;
 }
 
 char *tn_movers_page(const tn_movers_since *since, size_t limit, size_t *length) {
@@ -213,6 +216,7 @@ void tn_movers_free(tn_movers *movers) {
         }
         free(date->head);
         free(date->text);
+        free(date->gzip);
     }
     free(movers->dates);
     memset(movers, 0, sizeof *movers);

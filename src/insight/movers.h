@@ -45,6 +45,8 @@ typedef struct {
     size_t counts[TN_MOVERS_LISTS];
     char *text; /* the page of TN_MOVERS_LIMIT_DEFAULT; owned */
     size_t length;
+    char *gzip; /* the same page gzip'd (common/gzip.h), for clients that take it; owned */
+    size_t gzip_length;
 } tn_movers_since;
 
 typedef struct {

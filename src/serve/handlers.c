@@ -32,6 +32,25 @@ static void borrow(tn_response *response, int status, const char *body, size_t l
     response->length = length;
 }
 
+/* Borrows `text`, or its gzip copy when there is one and the client takes gzip. */
+static void borrow_variant(const tn_request *request, tn_response *response, int status,
+                           const char *text, size_t length, const char *gzip, size_t gzip_length) {
+    borrow(response, status, text, length);
+    if (gzip == NULL)
+        return;
+    response->vary_encoding = true;
+    if (request->accepts_gzip) {
+        borrow(response, status, gzip, gzip_length);
+        response->content_encoding = "gzip";
+    }
+}
+
+static void borrow_body(const tn_request *request, tn_response *response, int status,
+                        const tn_body *body) {
+    borrow_variant(request, response, status, body->text, body->length, body->gzip,
+                   body->gzip_length);
+}
+
 static void own(tn_response *response, int status, tn_strbuf *text) {
     response->status = status;
     response->length = text->length;
@@ -262,7 +281,8 @@ static void movers(const tn_request *request, tn_response *response) {
     if (found == NULL) {
         tn_response_error(response, 422, "movers_unavailable", "%s", why);
     } else if (limit == 0 || limit == TN_MOVERS_LIMIT_DEFAULT) {
-        borrow(response, 200, found->text, found->length);
+        borrow_variant(request, response, 200, found->text, found->length, found->gzip,
+                       found->gzip_length);
     } else { /* another page length: put together from the kept texts */
         response->owned = tn_movers_page(found, (size_t)limit, &response->length);
         if (response->owned != NULL)
@@ -328,16 +348,16 @@ static void asset(const tn_asset *file, tn_response *response) {
     response->content_type = file->content_type;
 }
 
-static void analytics(const tn_snapshot *snapshot, tn_route_id route, tn_response *response) {
-    if (route == TN_ROUTE_PORTFOLIO)
-        borrow(response, 200, snapshot->portfolio.text, snapshot->portfolio.length);
-    else if (route == TN_ROUTE_MODELS)
-        borrow(response, 200, snapshot->models.text, snapshot->models.length);
-    else if (route == TN_ROUTE_MODEL_HEALTH)
-        borrow(response, 200, snapshot->model_health.text, snapshot->model_health.length);
+static void analytics(const tn_request *request, tn_response *response) {
+    const tn_snapshot *snapshot = request->snapshot;
+    if (request->route == TN_ROUTE_PORTFOLIO)
+        borrow_body(request, response, 200, &snapshot->portfolio);
+    else if (request->route == TN_ROUTE_MODELS)
+        borrow_body(request, response, 200, &snapshot->models);
+    else if (request->route == TN_ROUTE_MODEL_HEALTH)
+        borrow_body(request, response, 200, &snapshot->model_health);
     else
-        borrow(response, snapshot->survival_status, snapshot->survival.text,
-               snapshot->survival.length);
+        borrow_body(request, response, snapshot->survival_status, &snapshot->survival);
 }
 
 void tn_handle(tn_server *server, const tn_request *request, tn_response *response) {
@@ -386,7 +406,7 @@ void tn_handle(tn_server *server, const tn_request *request, tn_response *respon
     case TN_ROUTE_SURVIVAL:
     case TN_ROUTE_MODELS:
     case TN_ROUTE_MODEL_HEALTH:
-        analytics(snapshot, request->route, response);
+        analytics(request, response);
         break;
     case TN_ROUTE_PAGE:
         asset(&tn_asset_page, response);

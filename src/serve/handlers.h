@@ -21,10 +21,12 @@ typedef struct {
     int status;
     const char *body; /* borrowed, or == owned */
     size_t length;
-    char *owned;              /* a body made for this response (free()), or NULL */
-    const char *content_type; /* NULL: application/json */
-    const char *allow;        /* the Allow header, or NULL */
-    bool authenticate;        /* send WWW-Authenticate (a 401) */
+    char *owned;                  /* a body made for this response (free()), or NULL */
+    const char *content_type;     /* NULL: application/json */
+    const char *allow;            /* the Allow header, or NULL */
+    bool authenticate;            /* send WWW-Authenticate (a 401) */
+    const char *content_encoding; /* "gzip" when the body is gzip'd, else NULL */
+    bool vary_encoding;           /* the body depends on Accept-Encoding (send Vary) */
 } tn_response;
 
 typedef struct {
@@ -35,6 +37,7 @@ typedef struct {
     const tn_list_query *query;          /* GET /customers, checked */
     const tn_movers_query *movers_query; /* GET /movers, checked */
     tn_snapshot *snapshot;               /* held by the request */
+    bool accepts_gzip;                   /* Accept-Encoding takes gzip (policy.h) */
 } tn_request;
 
 /* Answers a request. */

@@ -80,6 +80,11 @@ static enum MHD_Result send_response(tn_server *server, struct MHD_Connection *c
                                 answer->content_type ? answer->content_type : "application/json");
     if (answer->allow != NULL)
         MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, answer->allow);
+    if (answer->content_encoding != NULL)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_ENCODING,
+                                answer->content_encoding);
+    if (answer->vary_encoding)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
     if (answer->authenticate)
         MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Bearer realm=\"tenure\"");
@@ -222,10 +227,14 @@ static void answer_request(tn_server *server, struct MHD_Connection *connection,
                           reader.problem.message);
         return;
     }
-    tn_request request = {
-        state->route,       state->parameter, state->body.data ? state->body.data : "",
-        state->body.length, &reader.query,    &reader.movers,
-        state->snapshot};
+    tn_request request = {state->route,
+                          state->parameter,
+                          state->body.data ? state->body.data : "",
+                          state->body.length,
+                          &reader.query,
+                          &reader.movers,
+                          state->snapshot,
+                          tn_accepts_gzip(header(connection, MHD_HTTP_HEADER_ACCEPT_ENCODING))};
     tn_handle(server, &request, answer);
 }
 

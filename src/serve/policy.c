@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -74,4 +75,34 @@ bool tn_is_json_content_type(const char *content_type) {
     while (*rest == ' ' || *rest == '\t')
         rest++;
     return *rest == '\0' || *rest == ';';
+}
+
+/* Whether the parameters after a coding (";q=0.5") leave it acceptable: a q of 0 does not. */
+static bool weight_positive(const char *parameters, size_t length) {
+    const char *end = parameters + length;
+    for (const char *p = parameters; p < end; p++) {
+        if (*p != ';')
+            continue;
+        const char *q = p + 1;
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        if (end - q >= 2 && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=')
+            return strtod(q + 2, NULL) > 0;
+    }
+    return true;
+}
+
+bool tn_accepts_gzip(const char *accept_encoding) {
+    int named = -1, any = -1; /* gzip (or x-gzip) and "*": -1 not listed, else acceptable */
+    for (const char *p = accept_encoding; p != NULL && *p != '\0';) {
+        p += strspn(p, " \t,");
+        size_t item = strcspn(p, ",");
+        size_t name = strcspn(p, ";, \t");
+        bool gzip = (name == 4 && strncasecmp(p, "gzip", 4) == 0) ||
+                    (name == 6 && strncasecmp(p, "x-gzip", 6) == 0);
+        if (gzip || (name == 1 && p[0] == '*'))
+            *(gzip ? &named : &any) = weight_positive(p + name, item - name);
+        p += item;
+    }
+    return named >= 0 ? named == 1 : any == 1; /* "gzip;q=0" wins over "*" */
 }

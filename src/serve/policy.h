@@ -31,6 +31,13 @@ bool tn_api_key_accepts(const char *key, const char *authorization);
 /* True when `origin` (the Origin header; NULL when absent) is one of `allowed`. */
 bool tn_cors_allows(const char *const *allowed, size_t count, const char *origin);
 
+/*
+ * True when an Accept-Encoding header value (NULL when absent) accepts gzip:
+ * "gzip", "x-gzip" or "*" among its codings, any case, with no "q=0" (RFC
+ * 9110 §12.5.3); "gzip;q=0" and "identity" alone do not.
+ */
+bool tn_accepts_gzip(const char *accept_encoding);
+
 /* True for "application/json", with any parameters ("; charset=utf-8"), any case. */
 bool tn_is_json_content_type(const char *content_type);
 

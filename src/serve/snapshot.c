@@ -4,6 +4,8 @@
  */
 #include "serve/snapshot.h"
 
+#include "common/gzip.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +28,15 @@ bool tn_body_error(const char *code, const char *message, tn_body *body) {
                              body);
 }
 
+bool tn_body_compress(tn_body *body) {
+    body->gzip = body->text != NULL ? tn_gzip(body->text, body->length, &body->gzip_length) : NULL;
+    return body->gzip != NULL;
+}
+
 static void body_free(tn_body *body) {
     free(body->text);
-    body->text = NULL;
-    body->length = 0;
+    free(body->gzip);
+    memset(body, 0, sizeof *body);
 }
 
 static void snapshot_free(tn_snapshot *snapshot) {

@@ -43,6 +43,8 @@
 typedef struct {
     char *text; /* owned; NUL-terminated JSON */
     size_t length;
+    char *gzip; /* a gzip copy (tn_body_compress) for clients that take it, or NULL; owned */
+    size_t gzip_length;
 } tn_body;
 
 /*
@@ -52,6 +54,9 @@ typedef struct {
  */
 bool tn_body_from_json(json_t *value, tn_body *body);
 bool tn_body_from_json_digits(json_t *value, int digits, tn_body *body);
+
+/* Adds the gzip copy of a large body that many clients ask for. False when memory runs out. */
+bool tn_body_compress(tn_body *body);
 
 /* `{"error":{"code":code,"message":message}}` as a body. False when memory runs out. */
 bool tn_body_error(const char *code, const char *message, tn_body *body);
@@ -100,6 +105,9 @@ typedef struct {
                              */
     double loaded_at;       /* seconds since the epoch */
     double load_seconds;
+    /* Where it went: reading the warehouse and scoring, the model-health checks (drift and
+       the live backtest), and making the documents. */
+    double read_seconds, health_seconds, build_seconds;
 
     tn_serve_customer *customers; /* sorted by id */
     size_t customer_count;

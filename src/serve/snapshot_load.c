@@ -23,6 +23,7 @@
 #include "common/date.h"
 #include "common/embedded.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "ml/model.h"
 #include "ml/model_set.h"
 #include "ml/score.h"
@@ -51,6 +52,7 @@ typedef struct {
                                         score_movers.sql */
     char latest[16];                 /* the latest recorded as-of date, or "" */
     json_t *drift;                   /* the drift check (ml/drift_check.h) */
+    double health_seconds;           /* how long the model-health checks took */
 } sources;
 
 static void sources_free(sources *s) {
@@ -128,9 +130,11 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
         ok = tn_table_query(db, tn_embedded_text(reads[i].sql), reads[i].rows, err);
     ok = ok && read_history(db, source, s, err);
     if (ok) {
+        double started = tn_log_now();
         s->drift = tn_model_health(db, &s->churn, &s->expansion, &source->drift,
                                    info_text(s, "as_of"), err);
         ok = s->drift != NULL;
+        s->health_seconds = tn_log_now() - started;
     }
     tn_db_close(db);
     if (ok && s->facts.rows != s->scores.count)
@@ -144,15 +148,46 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
 typedef json_t *(*row_to_json)(const tn_table *rows, size_t row);
 
 /* The rows of `rows` for each scored customer, as JSON arrays (caller decrefs each). */
+/* What converting the rows of one table shares: each call writes only its own rows. */
+typedef struct {
+    const tn_table *rows;
+    row_to_json convert;
+    json_t **converted; /* [rows] */
+} row_work;
+
+static bool convert_rows(void *context, size_t from, size_t to) {
+    const row_work *work = context;
+    for (size_t r = from; r < to; r++)
+        if ((work->converted[r] = work->convert(work->rows, r)) == NULL)
+            return false;
+    return true;
+}
+
+/*
+ * Each scored customer's rows of `rows`, converted (on every core), as one JSON array per
+ * customer in the scores' order; NULL when memory runs out.
+ */
 static json_t **group_by_customer(const sources *s, const tn_table *rows, row_to_json convert) {
     json_t **lists = calloc(s->scores.count + 1, sizeof *lists);
-    for (size_t i = 0; lists != NULL && i < s->scores.count; i++)
-        lists[i] = json_array();
+    row_work work = {rows, convert, calloc(rows->rows + 1, sizeof *work.converted)};
+    bool ok = lists != NULL && work.converted != NULL &&
+              tn_parallel_for(rows->rows, 0, convert_rows, &work);
+    for (size_t i = 0; ok && i < s->scores.count; i++)
+        ok = (lists[i] = json_array()) != NULL;
     char *const *owners = tn_table_texts(rows, "customer_id");
-    for (size_t r = 0; lists != NULL && owners != NULL && r < rows->rows; r++) {
+    for (size_t r = 0; ok && owners != NULL && r < rows->rows; r++) {
         const tn_customer_score *c = tn_score_find(&s->scores, owners[r] ? owners[r] : "");
         if (c != NULL)
-            json_array_append_new(lists[c - s->scores.customers], convert(rows, r));
+            ok = json_array_append(lists[c - s->scores.customers], work.converted[r]) == 0;
+    }
+    for (size_t r = 0; work.converted != NULL && r < rows->rows; r++)
+        json_decref(work.converted[r]);
+    free(work.converted);
+    if (!ok && lists != NULL) {
+        for (size_t i = 0; i < s->scores.count; i++)
+            json_decref(lists[i]);
+        free(lists);
+        lists = NULL;
     }
     return lists;
 }
@@ -221,44 +256,66 @@ bool tn_serve_customer_build(const tn_answer_context *context, const tn_answer *
 }
 
 /* Every active customer's history body (insight/trend.h). False when memory runs out. */
-static bool build_histories(tn_snapshot *snapshot, const sources *s) {
-    json_t **points = group_by_customer(s, &s->history, tn_trend_point);
-    json_t **moves = group_by_customer(s, &s->moves, tn_trend_move);
-    bool ok = points != NULL && moves != NULL;
-    for (size_t i = 0; ok && i < snapshot->customer_count; i++)
-        ok = tn_body_from_json(tn_document_history(&s->answers.context, &s->answers.answers[i],
-                                                   points[i], moves[i], s->recording),
-                               &snapshot->customers[i].history);
-    free_groups(points, s->scores.count);
-    free_groups(moves, s->scores.count);
-    return ok;
-}
+/* What the document loops below share: each writes only its own customers. */
+typedef struct {
+    tn_snapshot *snapshot;
+    const sources *s;
+    json_t **opportunities, **tickets, **daily; /* per scored customer (group_by_customer) */
+    json_t **points, **moves;
+} document_work;
 
-static bool build_customers(tn_snapshot *snapshot, const sources *s, tn_error *err) {
-    json_t **opportunities = group_by_customer(s, &s->opportunities, tn_document_opportunity);
-    json_t **tickets = group_by_customer(s, &s->tickets, tn_document_ticket);
-    json_t **daily = group_by_customer(s, &s->daily, daily_counts);
-    snapshot->customers = calloc(s->scores.count + 1, sizeof *snapshot->customers);
-    bool ok =
-        opportunities != NULL && tickets != NULL && daily != NULL && snapshot->customers != NULL;
-    if (ok)
-        snapshot->customer_count = s->scores.count;
+/* The Customer 360 and prediction bodies of the facts' rows [from, to). */
+static bool customers_in(void *context, size_t from, size_t to) {
+    const document_work *work = context;
+    const sources *s = work->s;
     char *const *fact_ids = tn_table_texts(&s->facts, "customer_id");
-    for (size_t r = 0; ok && r < s->facts.rows; r++) {
+    for (size_t r = from; r < to; r++) {
         const tn_customer_score *c = tn_score_find(&s->scores, fact_ids[r] ? fact_ids[r] : "");
         if (c == NULL)
             continue; /* caught below: some scored customer then has no facts */
         size_t i = (size_t)(c - s->scores.customers);
         /* daily[i] holds one array (the customer's one row), or none */
-        tn_customer_facts facts = {&s->facts, r, opportunities[i], tickets[i],
-                                   json_array_get(daily[i], 0)};
-        ok = tn_serve_customer_build(&s->answers.context, &s->answers.answers[i], &facts,
-                                     &snapshot->customers[i]);
+        tn_customer_facts facts = {&s->facts, r, work->opportunities[i], work->tickets[i],
+                                   json_array_get(work->daily[i], 0)};
+        if (!tn_serve_customer_build(&s->answers.context, &s->answers.answers[i], &facts,
+                                     &work->snapshot->customers[i]))
+            return false;
     }
-    free_groups(opportunities, s->scores.count);
-    free_groups(tickets, s->scores.count);
-    free_groups(daily, s->scores.count);
-    ok = ok && build_histories(snapshot, s);
+    return true;
+}
+
+/* The history bodies of customers [from, to). */
+static bool histories_in(void *context, size_t from, size_t to) {
+    const document_work *work = context;
+    const sources *s = work->s;
+    for (size_t i = from; i < to; i++)
+        if (!tn_body_from_json(tn_document_history(&s->answers.context, &s->answers.answers[i],
+                                                   work->points[i], work->moves[i], s->recording),
+                               &work->snapshot->customers[i].history))
+            return false;
+    return true;
+}
+
+/* Every customer's bodies, the customers split across the cores (common/parallel.h). */
+static bool build_customers(tn_snapshot *snapshot, const sources *s, tn_error *err) {
+    document_work work = {snapshot, s};
+    work.opportunities = group_by_customer(s, &s->opportunities, tn_document_opportunity);
+    work.tickets = group_by_customer(s, &s->tickets, tn_document_ticket);
+    work.daily = group_by_customer(s, &s->daily, daily_counts);
+    work.points = group_by_customer(s, &s->history, tn_trend_point);
+    work.moves = group_by_customer(s, &s->moves, tn_trend_move);
+    snapshot->customers = calloc(s->scores.count + 1, sizeof *snapshot->customers);
+    bool ok = work.opportunities != NULL && work.tickets != NULL && work.daily != NULL &&
+              work.points != NULL && work.moves != NULL && snapshot->customers != NULL;
+    if (ok)
+        snapshot->customer_count = s->scores.count;
+    ok = ok && tn_parallel_for(s->facts.rows, 0, customers_in, &work) &&
+         tn_parallel_for(snapshot->customer_count, 0, histories_in, &work);
+    free_groups(work.opportunities, s->scores.count);
+    free_groups(work.tickets, s->scores.count);
+    free_groups(work.daily, s->scores.count);
+    free_groups(work.points, s->scores.count);
+    free_groups(work.moves, s->scores.count);
     if (!ok)
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < snapshot->customer_count; i++)
@@ -330,7 +387,9 @@ static bool build_analytics(tn_snapshot *snapshot, const sources *s,
                                                         snapshot->as_of, s->drift),
                                     15, &snapshot->models) &&
            tn_body_from_json_digits(json_incref(s->drift), 15, &snapshot->model_health) &&
-           build_survival(snapshot, reports_dir);
+           build_survival(snapshot, reports_dir) && tn_body_compress(&snapshot->portfolio) &&
+           tn_body_compress(&snapshot->models) && tn_body_compress(&snapshot->model_health) &&
+           tn_body_compress(&snapshot->survival);
 }
 
 static bool assemble(tn_snapshot *snapshot, sources *s, const tn_snapshot_source *source,
@@ -365,8 +424,9 @@ tn_snapshot *tn_snapshot_load(const tn_snapshot_source *source) {
     tn_error err;
     tn_error_clear(&err);
     tn_snapshot *snapshot = tn_snapshot_not_ready("");
-    bool ok =
-        snapshot != NULL && read_sources(source, &s, &err) && assemble(snapshot, &s, source, &err);
+    bool ok = snapshot != NULL && read_sources(source, &s, &err);
+    double read = tn_log_now();
+    ok = ok && assemble(snapshot, &s, source, &err);
     sources_free(&s);
     if (snapshot != NULL && !ok) {
         tn_snapshot_release(snapshot);
@@ -374,6 +434,9 @@ tn_snapshot *tn_snapshot_load(const tn_snapshot_source *source) {
     } else if (snapshot != NULL) {
         snapshot->ready = true;
         snapshot->load_seconds = tn_log_now() - started;
+        snapshot->health_seconds = s.health_seconds;
+        snapshot->read_seconds = read - started - s.health_seconds;
+        snapshot->build_seconds = snapshot->load_seconds - (read - started);
     }
     return snapshot;
 }

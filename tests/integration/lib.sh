@@ -155,7 +155,8 @@ API_CALLS=0
 
 # api_call TEMPLATE METHOD PATH [curl args…] — one request to $BASE. CODE receives the
 # status, $WORK/body and $WORK/headers the answer. Unless TEMPLATE is "unmatched" (no
-# route) or the answer has no body (HEAD, 204, no answer), it is kept for api_validate.
+# route) or the answer has no body (HEAD, 204, no answer), it is kept for api_validate
+# (unpacked, when it came gzip'd).
 api_call() {
     local template=$1 method=$2 path=$3 type
     shift 3
@@ -163,7 +164,11 @@ api_call() {
     API_CALLS=$((API_CALLS + 1))
     type=$(tr -d '\r' <"$WORK/headers" | awk -F': ' 'tolower($1) == "content-type" {print $2}')
     if [[ $method != HEAD && $CODE != 204 && $CODE != 000 && $template != unmatched ]]; then
-        cp "$WORK/body" "$WORK/answer.$API_CALLS"
+        if tr -d '\r' <"$WORK/headers" | grep -qi '^content-encoding: gzip$'; then
+            gzip -dc "$WORK/body" >"$WORK/answer.$API_CALLS" # what the client reads
+        else
+            cp "$WORK/body" "$WORK/answer.$API_CALLS"
+        fi
         echo "$method $template $CODE ${type:-none} $WORK/answer.$API_CALLS" >>"$API_CASES"
     fi
 }

@@ -192,6 +192,14 @@ call /movers "/movers?since=${WEEKS[0]}"
 expect_equal "$(jq -c '[.limit, ([.entered_high_risk, .probability_rose, .expansion_ready, .left_tier] | map(length))]' "$WORK/body")" \
     "$(jq -c '[50, (.counts | [.entered_high_risk, .probability_rose, .expansion_ready, .left_tier] | map([., 50] | min))]' "$WORK/all-movers")" \
     "by default at most 50 per list"
+cp "$WORK/body" "$WORK/default-page"
+api_call /movers GET "/movers?since=${WEEKS[0]}" -H 'Accept-Encoding: deflate, gzip;q=0.8'
+expect_equal "$(tr -d '\r' <"$WORK/headers" | awk -F': ' 'tolower($1) ~ /^(content-encoding|vary)$/ {print tolower($1) "=" $2}' | sort | paste -sd' ')" \
+    "content-encoding=gzip vary=Accept-Encoding" "a client that takes gzip gets the page gzip'd, and Vary says so"
+expect_equal "$(gzip -dc "$WORK/body" | cmp - "$WORK/default-page" && echo same)" same "  which unpacks to the same bytes"
+api_call /movers GET "/movers?since=${WEEKS[0]}" -H 'Accept-Encoding: gzip;q=0, identity'
+expect_equal "$(grep -ci '^content-encoding' "$WORK/headers") $(cmp -s "$WORK/body" "$WORK/default-page" && echo same)" "0 same" \
+    "gzip;q=0: the plain page"
 call /movers "/movers?limit=0"
 expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 invalid_query" "limit=0: 422 invalid_query"
 call /movers "/movers?since=$(query "$DB" "SELECT DATE '${WEEKS[0]}' + 3")"

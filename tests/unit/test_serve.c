@@ -20,8 +20,10 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <zlib.h>
 
 #include "common/embedded.h"
+#include "common/gzip.h"
 #include "common/strbuf.h"
 #include "common/utf8.h"
 #include "insight/actions.h"
@@ -390,6 +392,51 @@ static void test_cors_and_content_types(void **state) {
     assert_false(tn_is_json_content_type("text/plain"));
     assert_false(tn_is_json_content_type("application/x-www-form-urlencoded"));
     assert_false(tn_is_json_content_type(NULL));
+}
+
+/* Accept-Encoding as RFC 9110 §12.5.3 reads it: a coding with q=0 is refused. */
+static void test_accepts_gzip(void **state) {
+    (void)state;
+    assert_true(tn_accepts_gzip("gzip"));
+    assert_true(tn_accepts_gzip("gzip, deflate, br"));           /* what browsers send */
+    assert_true(tn_accepts_gzip("br;q=1.0, GZIP;q=0.5, *;q=0")); /* any case, a weight above 0 */
+    assert_true(tn_accepts_gzip("x-gzip"));
+    assert_true(tn_accepts_gzip("*"));
+    assert_true(tn_accepts_gzip("deflate , gzip ; q=0.001"));
+    assert_false(tn_accepts_gzip(NULL));
+    assert_false(tn_accepts_gzip(""));
+    assert_false(tn_accepts_gzip("identity"));
+    assert_false(tn_accepts_gzip("gzip;q=0"));
+    assert_false(tn_accepts_gzip("gzip; q=0.000, deflate"));
+    assert_false(tn_accepts_gzip("*, gzip;q=0")); /* named beats the wildcard */
+    assert_false(tn_accepts_gzip("gzipped, xgzip"));
+    assert_false(tn_accepts_gzip("*;q=0"));
+}
+
+/* tn_gzip's output inflates, by zlib's own reader, to the text. */
+static void test_gzip_round_trip(void **state) {
+    (void)state;
+    char text[20000];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = "{\"movers\":[1,2,3]}"[i % 18];
+    size_t length = 0;
+    char *packed = tn_gzip(text, sizeof text, &length);
+    assert_non_null(packed);
+    assert_true(length < sizeof text / 10);
+    assert_int_equal((unsigned char)packed[0], 0x1f); /* the gzip magic number */
+    assert_int_equal((unsigned char)packed[1], 0x8b);
+    char back[sizeof text + 16];
+    z_stream stream = {0};
+    assert_int_equal(inflateInit2(&stream, 15 + 16), Z_OK);
+    stream.next_in = (unsigned char *)packed;
+    stream.avail_in = (uInt)length;
+    stream.next_out = (unsigned char *)back;
+    stream.avail_out = sizeof back;
+    assert_int_equal(inflate(&stream, Z_FINISH), Z_STREAM_END);
+    assert_int_equal(stream.total_out, sizeof text);
+    assert_memory_equal(back, text, sizeof text);
+    inflateEnd(&stream);
+    free(packed);
 }
 
 /* ---- actions -------------------------------------------------------------------- */
@@ -926,6 +973,8 @@ int main(void) {
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_api_keys),
         cmocka_unit_test(test_cors_and_content_types),
+        cmocka_unit_test(test_accepts_gzip),
+        cmocka_unit_test(test_gzip_round_trip),
         cmocka_unit_test(test_quadrants_and_high_value),
         cmocka_unit_test(test_actions_name_the_driver),
         cmocka_unit_test(test_actions_of_new_accounts),
