@@ -14,6 +14,12 @@
  * the table maps a column with `sql:` (the user's own SQL, used as
  * written); when a refused file reports no problem; or when a mapped
  * column has both or neither of a source column and an expression.
+ *
+ * The same bytes are read as the file's alerts: section too
+ * (insight/alert_rules.h). It fails when a refused section reports no
+ * problem, or a loaded one holds a rule with no target, a target index out
+ * of range, a value out of its condition's range, or a target whose URL is
+ * not http(s) or whose header lines hold a line break.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +28,7 @@
 
 #include <duckdb.h>
 
+#include "insight/alert_rules.h"
 #include "memfile.h"
 #include "warehouse/contract.h"
 #include "warehouse/load_sql.h"
@@ -101,6 +108,43 @@ static void check_table(int t, const tn_table_source *source) {
     tn_strbuf_free(&text);
 }
 
+/* What a loaded alerts: section promises (alert_rules.h). */
+static void check_alerts(const tn_alert_config *config) {
+    for (size_t t = 0; t < config->target_count; t++) {
+        const tn_alert_target *target = &config->targets[t];
+        if (strncmp(target->url, "http://", 7) != 0 && strncmp(target->url, "https://", 8) != 0)
+            fail("a target's URL is not http(s)", target->name);
+        for (size_t h = 0; h < target->header_count; h++)
+            if (strpbrk(target->headers[h], "\r\n") != NULL)
+                fail("a header line holds a line break", target->headers[h]);
+    }
+    for (size_t r = 0; r < config->rule_count; r++) {
+        const tn_alert_rule *rule = &config->rules[r];
+        if (rule->target_count == 0)
+            fail("a rule without a target", rule->name);
+        for (size_t t = 0; t < rule->target_count; t++)
+            if (rule->targets[t] >= config->target_count)
+                fail("a rule's target is out of range", rule->name);
+        for (int c = TN_ALERT_CHURN_PROBABILITY_CROSSES; c <= TN_ALERT_CHURN_PROBABILITY_RISES_BY;
+             c++)
+            if (rule->when.set[c] && !(rule->when.value[c] > 0 && rule->when.value[c] <= 1))
+                fail("a threshold outside (0, 1]", rule->name);
+    }
+}
+
+static void read_alerts(const char *path) {
+    tn_alert_config config;
+    tn_strbuf problems = TN_STRBUF_INIT;
+    tn_error err;
+    if (tn_alert_config_load(path, &config, &problems, &err)) {
+        check_alerts(&config);
+        tn_alert_config_free(&config);
+    } else if (err.code == TN_ERR_INPUT && problems.length == 0) {
+        fail("a refused alerts: section with no problem reported", err.message);
+    }
+    tn_strbuf_free(&problems);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -117,5 +161,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fail("a refused project file with no problem reported", err.message);
     }
     tn_strbuf_free(&problems);
+    read_alerts(path);
     return 0;
 }
