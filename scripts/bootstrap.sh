@@ -29,7 +29,9 @@ die() { say "$*"; exit 1; }
 # OpenSSL's libcrypto hashes their idempotency keys), and
 # what the tests and benchmarks drive (jq reads JSON in the integration tests;
 # script(1), from bsdutils, gives them a terminal; curl talks to the server;
-# python3-jsonschema validates its answers against api/openapi.json, and its
+# python3-jsonschema validates its answers against api/openapi.json;
+# python3-sklearn (with NumPy) recomputes the models' test figures in
+# test_train.sh from the model files alone, and its
 # python3 runs the alerts' test receiver; wrk loads it in bench/serve.sh;
 # chromium runs the dashboard's browser tests). clang and libclang-rt-dev (its
 # libFuzzer and sanitizer runtimes) build the fuzz targets of tests/fuzz.
@@ -37,7 +39,7 @@ PACKAGES=(
     gcc make cmake pkg-config git ca-certificates clang libclang-rt-dev
     libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev libyaml-dev zlib1g-dev
     libcurl4-openssl-dev libssl-dev
-    jq bsdutils curl python3-jsonschema wrk chromium
+    jq bsdutils curl python3-jsonschema python3-sklearn wrk chromium
 )
 
 package_installed() {
