@@ -167,6 +167,10 @@ static bool about_a_client_error(const char *message) {
         "Not enough memory in pool to",
         "Connection was closed by remote side",
         "Connection socket is closed when reading request",
+        /* a client that went away mid-request or mid-answer (a reset, a flood tool's close) */
+        "Socket has been disconnected when reading request",
+        "Failed to send the response body for the request for",
+        "Failed to send data in request for",
         /* its own error page, after mhd_errors.c answered in JSON and shut the socket */
         "Failed to send the response headers for the request for",
     };

@@ -71,6 +71,7 @@ expect_number "$(sed -n 's/^tenure_connections_open //p' "$WORK/metrics_mid")" "
     "mid-flood the server holds at most 64 connections from the flood"
 expect_contains flood.log "connections refused over the per-address limit (64)" "the log sums up the refusals"
 expect_equal "$(grep -c 'libmicrohttpd' "$WORK/flood.log")" 0 "no libmicrohttpd line per connection in the log"
+grep 'libmicrohttpd' "$WORK/flood.log" | sort | uniq -c | sort -rn | head -5 >&2
 stop_server TERM
 expect_status 0 "the server stops after the flood"
 
