@@ -16,10 +16,10 @@
 #include "common/embedded.h"
 #include "common/json.h"
 #include "insight/documents.h"
+#include "insight/history.h"
 #include "insight/wording.h"
 #include "warehouse/query.h"
 #include "warehouse/table.h"
-#include "warehouse/template.h"
 
 char *tn_alert_key(const char *rule, const char *customer_id, const char *as_of,
                    char out[TN_SHA256_HEX]) {
@@ -36,18 +36,6 @@ char *tn_alert_key(const char *rule, const char *customer_id, const char *as_of,
 
 /* ---- reading the history --------------------------------------------------------------------- */
 
-/* Renders `path` over the history's one scoring per as-of date, and reads it with `params`. */
-static bool read_history_query(tn_db *db, const char *path, const char *const *params, size_t count,
-                               tn_table *rows, tn_error *err) {
-    const tn_template_var vars[] = {
-        {"history", tn_embedded_text("sql/history/latest_per_as_of.sql")}, {NULL, NULL}};
-    tn_strbuf sql = TN_STRBUF_INIT;
-    bool ok = tn_template_render_file(path, vars, &sql, err) &&
-              tn_table_query_params(db, tn_strbuf_cstr(&sql), params, count, rows, err);
-    tn_strbuf_free(&sql);
-    return ok;
-}
-
 static const char *text_at(const tn_table *rows, const char *column, size_t row) {
     char *const *texts = tn_table_texts(rows, column);
     return texts != NULL ? texts[row] : NULL;
@@ -61,12 +49,11 @@ static double number_at(const tn_table *rows, const char *column, size_t row) {
 /* The as-of date to evaluate and the one before it into `out`; TN_ERR_INPUT when there is none. */
 static bool choose_dates(tn_db *db, const char *as_of, tn_alert_plan *out, tn_error *err) {
     bool exists = false;
-    if (!tn_query_table_exists(db, "history", "customer_scores_by_as_of", &exists, err))
+    if (!tn_history_exists(db, &exists, err))
         return false;
     tn_table dates = {0};
     const char *params[] = {as_of};
-    bool ok =
-        exists && read_history_query(db, "sql/alerts/as_of_dates.sql", params, 1, &dates, err);
+    bool ok = exists && tn_history_query(db, "sql/alerts/as_of_dates.sql", params, 1, &dates, err);
     const char *chosen = ok && dates.rows == 1 ? text_at(&dates, "as_of", 0) : NULL;
     const char *latest = ok && dates.rows == 1 ? text_at(&dates, "latest", 0) : NULL;
     if (exists && !ok)
@@ -278,7 +265,7 @@ static bool read_fired(tn_db *db, const tn_alert_rule *rule, const tn_alert_plan
                                                   : values[c];
     }
     bool ok =
-        read_history_query(db, "sql/alerts/fired.sql", params, 2 + TN_ALERT_CONDITIONS, rows, err);
+        tn_history_query(db, "sql/alerts/fired.sql", params, 2 + TN_ALERT_CONDITIONS, rows, err);
     if (!ok)
         tn_error_prefix(err, "alerts: rule %s", rule->name);
     return ok;
