@@ -65,7 +65,11 @@ int tn_alerts_load_config(const char *project, const char *command, tn_alert_con
     tn_strbuf problems = TN_STRBUF_INIT;
     tn_error err;
     tn_error_clear(&err);
-    bool ok = tn_alert_config_load(path, config, &problems, &err);
+    tn_contract *contract = calloc(1, sizeof *contract);
+    bool ok = contract != NULL || tn_error_set(&err, TN_ERR_NOMEM, "out of memory");
+    ok = ok && tn_contract_load(contract, &err) &&
+         tn_alert_config_load(contract, path, config, &problems, &err);
+    free(contract);
     if (!ok) {
         fputs(tn_strbuf_cstr(&problems), stderr);
         tn_log_error("%s: --project %s", command, err.message);

@@ -604,45 +604,25 @@ static void read_alerts(walk *w, tn_alert_config *config, const yaml_node_t *nod
 
 /* ---- the file -------------------------------------------------------------------------------- */
 
-static void load_document(walk *w, FILE *file, tn_alert_config *out) {
-    yaml_parser_t parser;
-    yaml_document_t document;
-    if (!yaml_parser_initialize(&parser)) {
-        w->yaml.out_of_memory = true;
-        return;
-    }
-    yaml_parser_set_input_file(&parser, file);
-    if (!yaml_parser_load(&parser, &document)) {
-        w->yaml.problem_count++;
-        tn_strbuf_printf(w->yaml.problems, "%s:%zu:%zu: not valid YAML: %s%s%s\n", w->yaml.path,
-                         parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-                         parser.problem ? parser.problem : "syntax error",
-                         parser.context ? " " : "", parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
-        return;
-    }
-    w->yaml.document = &document;
-    const yaml_node_t *root = yaml_document_get_root_node(&document);
+typedef struct {
+    walk *w;
+    tn_alert_config *out;
+} alerts_read;
+
+static void read_alerts_root(const yaml_node_t *root, void *context) {
+    alerts_read *read = context;
     if (root != NULL && root->type != YAML_MAPPING_NODE)
-        tn_yaml_problem(&w->yaml, root, "(file)", "expected a mapping: alerts: and the tables");
-    else if (root != NULL && value_of(w, root, "alerts") != NULL)
-        read_alerts(w, out, value_of(w, root, "alerts"));
-    yaml_document_delete(&document);
-    yaml_parser_delete(&parser);
+        tn_yaml_problem(&read->w->yaml, root, "(file)",
+                        "expected a mapping: alerts: and the tables");
+    else if (root != NULL && value_of(read->w, root, "alerts") != NULL)
+        read_alerts(read->w, read->out, value_of(read->w, root, "alerts"));
 }
 
-bool tn_alert_config_load(const char *path, tn_alert_config *out, tn_strbuf *problems,
-                          tn_error *err) {
+bool tn_alert_config_load(const tn_contract *contract, const char *path, tn_alert_config *out,
+                          tn_strbuf *problems, tn_error *err) {
     memset(out, 0, sizeof *out);
     out->policy = (tn_webhook_policy){TN_ALERT_DEFAULT_ATTEMPTS, TN_ALERT_DEFAULT_BACKOFF_MS};
     out->timeout_ms = TN_ALERT_DEFAULT_TIMEOUT_MS;
-    tn_contract *contract = calloc(1, sizeof *contract);
-    if (contract == NULL)
-        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
-    if (!tn_contract_load(contract, err)) {
-        free(contract);
-        return false;
-    }
     const tn_contract_table *customers = &contract->tables[tn_contract_table_index("customers")];
     walk w = {.yaml = {.path = path, .problems = problems},
               .plan_tier = &customers->columns[tn_contract_column_index(customers, "plan_tier")]};
@@ -651,7 +631,7 @@ bool tn_alert_config_load(const char *path, tn_alert_config *out, tn_strbuf *pro
               tn_error_set(err, errno == ENOENT ? TN_ERR_INPUT : TN_ERR_IO, "%s: %s", path,
                            errno == ENOENT ? "no such project file" : strerror(errno));
     if (ok && (out->path = strdup(path)) != NULL)
-        load_document(&w, file, out);
+        tn_yaml_read(&w.yaml, file, read_alerts_root, &(alerts_read){&w, out});
     if (file != NULL)
         fclose(file);
     if (ok && (w.yaml.out_of_memory || out->path == NULL))
@@ -659,7 +639,6 @@ bool tn_alert_config_load(const char *path, tn_alert_config *out, tn_strbuf *pro
     else if (ok && w.yaml.problem_count > 0)
         ok = tn_error_set(err, TN_ERR_INPUT, "%s: %d problem%s in the alerts", path,
                           w.yaml.problem_count, w.yaml.problem_count == 1 ? "" : "s");
-    free(contract);
     if (!ok)
         tn_alert_config_free(out);
     return ok;

@@ -33,6 +33,7 @@
 #include "common/error.h"
 #include "common/strbuf.h"
 #include "insight/webhook.h"
+#include "warehouse/contract.h"
 
 typedef enum {
     TN_ALERT_FORMAT_JSON,  /* the whole alert as a JSON document (docs/alerts.md) */
@@ -98,15 +99,16 @@ typedef struct {
 
 /*
  * Reads the alerts section of the project file at `path` (a file without
- * one loads with present false). Every problem is appended to `problems`
+ * one loads with present false); `contract` gives plan_tier's accepted
+ * values. Every problem is appended to `problems`
  * as a line "tenure.yml:12:7: alerts.rules[0].when.propensity_crosses:
  * '1.5' — expected a number greater than 0 and at most 1", and the call
  * then fails with TN_ERR_INPUT and a one-line summary in `err`. On failure
  * nothing is left allocated in `out`; on success free it with
  * tn_alert_config_free.
  */
-bool tn_alert_config_load(const char *path, tn_alert_config *out, tn_strbuf *problems,
-                          tn_error *err);
+bool tn_alert_config_load(const tn_contract *contract, const char *path, tn_alert_config *out,
+                          tn_strbuf *problems, tn_error *err);
 
 void tn_alert_config_free(tn_alert_config *config);
 

@@ -644,27 +644,14 @@ static void read_root(walk *w, const yaml_node_t *root, tn_mapping *out) {
     free(timezone);
 }
 
-static void load_document(walk *w, FILE *file, tn_mapping *out) {
-    yaml_parser_t parser;
-    yaml_document_t document;
-    if (!yaml_parser_initialize(&parser)) {
-        w->yaml.out_of_memory = true;
-        return;
-    }
-    yaml_parser_set_input_file(&parser, file);
-    if (!yaml_parser_load(&parser, &document)) {
-        w->yaml.problem_count++;
-        tn_strbuf_printf(w->yaml.problems, "%s:%zu:%zu: not valid YAML: %s%s%s\n", w->yaml.path,
-                         parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-                         parser.problem ? parser.problem : "syntax error",
-                         parser.context ? " " : "", parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
-        return;
-    }
-    w->yaml.document = &document;
-    read_root(w, yaml_document_get_root_node(&document), out);
-    yaml_document_delete(&document);
-    yaml_parser_delete(&parser);
+typedef struct {
+    walk *w;
+    tn_mapping *out;
+} mapping_read;
+
+static void read_mapping_root(const yaml_node_t *root, void *context) {
+    mapping_read *read = context;
+    read_root(read->w, root, read->out);
 }
 
 static bool set_base_dir(tn_mapping *out, const char *dir_of, tn_error *err) {
@@ -687,7 +674,7 @@ bool tn_mapping_load(const tn_contract *contract, const char *path, tn_mapping *
     out->path = strdup(path);
     bool ok = out->path != NULL && set_base_dir(out, path, err);
     if (ok)
-        load_document(&w, file, out);
+        tn_yaml_read(&w.yaml, file, read_mapping_root, &(mapping_read){&w, out});
     fclose(file);
     if (ok && w.yaml.out_of_memory)
         ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");

@@ -87,3 +87,28 @@ bool tn_yaml_repeated_key(const tn_yaml_walk *w, const yaml_node_t *mapping,
     }
     return false;
 }
+
+void tn_yaml_read(tn_yaml_walk *w, FILE *file,
+                  void (*read_root)(const yaml_node_t *root, void *context), void *context) {
+    yaml_parser_t parser;
+    yaml_document_t document;
+    if (!yaml_parser_initialize(&parser)) {
+        w->out_of_memory = true;
+        return;
+    }
+    yaml_parser_set_input_file(&parser, file);
+    if (!yaml_parser_load(&parser, &document)) {
+        w->problem_count++;
+        tn_strbuf_printf(w->problems, "%s:%zu:%zu: not valid YAML: %s%s%s\n", w->path,
+                         parser.problem_mark.line + 1, parser.problem_mark.column + 1,
+                         parser.problem ? parser.problem : "syntax error",
+                         parser.context ? " " : "", parser.context ? parser.context : "");
+        yaml_parser_delete(&parser);
+        return;
+    }
+    w->document = &document;
+    read_root(yaml_document_get_root_node(&document), context);
+    w->document = NULL;
+    yaml_document_delete(&document);
+    yaml_parser_delete(&parser);
+}

@@ -8,6 +8,7 @@
 #define TN_WAREHOUSE_YAML_WALK_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include <yaml.h>
 
@@ -21,6 +22,16 @@ typedef struct {
     int problem_count;
     bool out_of_memory; /* set by tn_yaml_copy; the reader fails with TN_ERR_NOMEM */
 } tn_yaml_walk;
+
+/*
+ * Parses `file` as one YAML document into w->document and calls
+ * read_root(context, root) on its root node (NULL for an empty file).
+ * Invalid YAML is reported as a problem at its line:column; a parser that
+ * cannot be set up sets w->out_of_memory. The document lives only for the
+ * call: read_root copies what it keeps.
+ */
+void tn_yaml_read(tn_yaml_walk *w, FILE *file,
+                  void (*read_root)(const yaml_node_t *root, void *context), void *context);
 
 /* Appends "path:line:column: where: message" (without a node: "path: where: message"). */
 void tn_yaml_problem(tn_yaml_walk *w, const yaml_node_t *node, const char *where, const char *fmt,

@@ -136,7 +136,7 @@ static void read_alerts(const char *path) {
     tn_alert_config config;
     tn_strbuf problems = TN_STRBUF_INIT;
     tn_error err;
-    if (tn_alert_config_load(path, &config, &problems, &err)) {
+    if (tn_alert_config_load(&contract, path, &config, &problems, &err)) {
         check_alerts(&config);
         tn_alert_config_free(&config);
     } else if (err.code == TN_ERR_INPUT && problems.length == 0) {

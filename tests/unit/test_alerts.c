@@ -21,6 +21,7 @@
 #include "insight/alert_rules.h"
 #include "insight/alerts.h"
 #include "insight/webhook.h"
+#include "project_file.h"
 
 /* ---- SHA-256 and the key --------------------------------------------------------------------- */
 
@@ -162,22 +163,6 @@ static void test_retry_policy(void **state) {
 
 /* ---- the alerts: section --------------------------------------------------------------------- */
 
-static char path[64];
-
-static void write_yaml(const char *text) {
-    snprintf(path, sizeof path, "/tmp/tenure-alerts-%d.yml", (int)getpid());
-    FILE *file = fopen(path, "w");
-    assert_non_null(file);
-    fputs(text, file);
-    fclose(file);
-}
-
-static int remove_yaml(void **state) {
-    (void)state;
-    unlink(path);
-    return 0;
-}
-
 static const char valid[] =
     "customers: {files: c.csv}\n" /* the tables: mapping.h's to check */
     "alerts:\n"
@@ -208,7 +193,7 @@ static void test_valid_section(void **state) {
     tn_strbuf problems = TN_STRBUF_INIT;
     tn_error err;
     tn_error_clear(&err);
-    bool ok = tn_alert_config_load(path, &config, &problems, &err);
+    bool ok = tn_alert_config_load(&contract, path, &config, &problems, &err);
     if (!ok)
         fprintf(stderr, "%s\n%s", err.message, tn_strbuf_cstr(&problems));
     assert_true(ok);
@@ -251,7 +236,7 @@ static void test_no_section(void **state) {
     tn_alert_config config;
     tn_strbuf problems = TN_STRBUF_INIT;
     tn_error err;
-    assert_true(tn_alert_config_load(path, &config, &problems, &err));
+    assert_true(tn_alert_config_load(&contract, path, &config, &problems, &err));
     assert_false(config.present);
     assert_int_equal(config.rule_count, 0);
     tn_alert_config_free(&config);
@@ -325,7 +310,7 @@ static void test_every_problem_has_its_place(void **state) {
     tn_strbuf problems = TN_STRBUF_INIT;
     tn_error err;
     tn_error_clear(&err);
-    assert_false(tn_alert_config_load(path, &config, &problems, &err));
+    assert_false(tn_alert_config_load(&contract, path, &config, &problems, &err));
     assert_int_equal(err.code, TN_ERR_INPUT);
     const char *text = tn_strbuf_cstr(&problems);
     size_t expected = sizeof bad_problems / sizeof bad_problems[0];
@@ -350,18 +335,18 @@ static void test_yaml_errors_and_empty_sections(void **state) {
     tn_strbuf problems = TN_STRBUF_INIT;
     tn_error err;
     write_yaml("alerts:\n  targets: [a\n");
-    assert_false(tn_alert_config_load(path, &config, &problems, &err));
+    assert_false(tn_alert_config_load(&contract, path, &config, &problems, &err));
     assert_non_null(strstr(tn_strbuf_cstr(&problems), ": not valid YAML: "));
     tn_strbuf_reset(&problems);
     write_yaml("alerts:\n  targets: {}\n  rules: []\n");
-    assert_false(tn_alert_config_load(path, &config, &problems, &err));
+    assert_false(tn_alert_config_load(&contract, path, &config, &problems, &err));
     assert_non_null(strstr(tn_strbuf_cstr(&problems),
                            ":2:12: alerts.targets: is empty: expected at least one target"));
     assert_non_null(strstr(tn_strbuf_cstr(&problems),
                            ":3:10: alerts.rules: is empty: expected at least one rule"));
     tn_strbuf_reset(&problems);
     write_yaml("alerts: ~\n");
-    assert_false(tn_alert_config_load(path, &config, &problems, &err));
+    assert_false(tn_alert_config_load(&contract, path, &config, &problems, &err));
     assert_non_null(strstr(tn_strbuf_cstr(&problems), ":1:9: alerts: expected targets:"));
     tn_strbuf_free(&problems);
 }
@@ -376,5 +361,5 @@ int main(void) {
         cmocka_unit_test_teardown(test_every_problem_has_its_place, remove_yaml),
         cmocka_unit_test_teardown(test_yaml_errors_and_empty_sections, remove_yaml),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, load_contract, NULL);
 }

@@ -16,35 +16,8 @@
 
 #include <cmocka.h>
 
-#include "warehouse/contract.h"
+#include "project_file.h"
 #include "warehouse/mapping.h"
-
-static tn_contract contract;
-static char path[64];
-
-static int load_contract(void **state) {
-    (void)state;
-    tn_error err;
-    if (!tn_contract_load(&contract, &err)) {
-        fprintf(stderr, "%s\n", err.message);
-        return -1;
-    }
-    return 0;
-}
-
-static void write_yaml(const char *text) {
-    snprintf(path, sizeof path, "/tmp/tenure-mapping-%d.yml", (int)getpid());
-    FILE *file = fopen(path, "w");
-    assert_non_null(file);
-    fputs(text, file);
-    fclose(file);
-}
-
-static int remove_yaml(void **state) {
-    (void)state;
-    unlink(path);
-    return 0;
-}
 
 static const char valid[] =
     "timezone: Europe/Berlin\n"
