@@ -480,6 +480,7 @@ function drawPortfolio(p) {
   show(
     sectionTitle('Portfolio', 'As of ' + fmtDate(p.as_of) + ' · ' + fmtInt(p.active) + ' active customers'),
     portfolioKpis(p),
+    forecastCard(p.forecast),
     h('div', {class: 'grid split'}, riskTierCard(p), heatmapCard(p)),
     quadrantCard(p));
 }
@@ -494,6 +495,33 @@ function portfolioKpis(p) {
       fmtPct(p.arr_at_risk / p.arr) + ' of ARR · Σ ARR × churn probability'),
     statCard('kpi-expansion-pipeline', 'Expansion pipeline', fmtMoney(p.expansion_pipeline), p.expansion_pipeline,
       fmtInt(p.expansion_candidates) + ' candidates · Σ expected uplift'));
+}
+
+/* The next 90 days: churned accounts and ARR, expansion and retention, with their intervals. */
+function forecastCard(f) {
+  if (!f) return null;
+  const range = (pair, fmt) => (pair && isNum(pair[0]) ? fmt(pair[0]) + ' – ' + fmt(pair[1]) : '—');
+  const row = (testid, label, interval, fmt) => h('tr', {'data-testid': 'forecast-' + testid},
+    h('th', {scope: 'row'}, label),
+    h('td', {class: 'num', 'data-testid': 'forecast-' + testid + '-expected', 'data-value': isNum(interval.expected) ? String(interval.expected) : null}, fmt(interval.expected)),
+    h('td', {class: 'num', 'data-testid': 'forecast-' + testid + '-p80'}, interval.p80 ? range(interval.p80, fmt) : '—'),
+    h('td', {class: 'num', 'data-testid': 'forecast-' + testid + '-p95'}, interval.p95 ? range(interval.p95, fmt) : '—'));
+  const logos = (n) => fmtInt(n);
+  const decimals = (n) => (isNum(n) ? n.toFixed(1) : '—');
+  return h('section', {class: 'card', 'data-testid': 'forecast'},
+    h('h2', null, 'The next ' + f.horizon_days + ' days'),
+    h('p', {class: 'muted small'}, 'From the calibrated churn probabilities of the ' + fmtInt(f.accounts) +
+      ' active accounts, taken as independent. The 80 % interval should hold the outcome four quarters in five; ' +
+      'expansion counts at its expected value. tenure backtest shows how often these intervals held in the past.'),
+    h('div', {class: 'table-wrap'}, h('table', {'data-testid': 'forecast-table'},
+      h('thead', null, h('tr', null, h('th', {scope: 'col'}, ''), h('th', {scope: 'col', class: 'num'}, 'Expected'),
+        h('th', {scope: 'col', class: 'num'}, '80 % interval'), h('th', {scope: 'col', class: 'num'}, '95 % interval'))),
+      h('tbody', null,
+        row('churned-logos', 'Accounts churning', f.churned_logos, (n) => (Number.isInteger(n) ? logos(n) : decimals(n))),
+        row('churned-arr', 'ARR churning', f.churned_arr, fmtMoney),
+        row('expansion-arr', 'Expansion ARR', f.expansion_arr, fmtMoney),
+        row('grr', 'Gross revenue retention', f.gross_revenue_retention, (x) => fmtPct(x)),
+        row('nrr', 'Net revenue retention', f.net_revenue_retention, (x) => fmtPct(x))))));
 }
 
 /* "5.4 % – 10.8 %": where a tier's probabilities lie, from the cut-offs the answers carry. */

@@ -4,11 +4,13 @@
 #include "insight/analytics.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/json.h"
 #include "insight/actions.h"
 #include "insight/documents.h"
+#include "ml/forecast.h"
 
 enum { MAX_GROUPS = 64, RISK_TIERS = 4, QUADRANTS = 4 };
 
@@ -163,6 +165,27 @@ static size_t churned_count(const tn_table *inactive) {
     return count;
 }
 
+/* The next 90 days (ml/forecast.h) of the answers' customers; null when it cannot be computed. */
+static json_t *forecast_json(const tn_answer_set *answers) {
+    size_t n = answers->count;
+    double *columns = malloc((3 * n + 1) * sizeof *columns);
+    if (columns == NULL)
+        return json_null();
+    double *churn = columns, *arr = columns + n, *uplift = columns + 2 * n;
+    for (size_t i = 0; i < n; i++) {
+        churn[i] = answers->answers[i].score->churn_probability;
+        arr[i] = answers->answers[i].arr;
+        uplift[i] = answers->answers[i].expected_arr_uplift;
+    }
+    tn_forecast forecast;
+    tn_error err;
+    json_t *out = tn_forecast_compute(churn, arr, uplift, n, &forecast, &err)
+                      ? tn_forecast_json(&forecast)
+                      : json_null();
+    free(columns);
+    return out;
+}
+
 json_t *tn_analytics_portfolio(const tn_answer_set *answers, const tn_portfolio_extra *extra) {
     totals sums;
     memset(&sums, 0, sizeof sums);
@@ -191,6 +214,7 @@ json_t *tn_analytics_portfolio(const tn_answer_set *answers, const tn_portfolio_
         "expansion_candidates", (json_int_t)sums.candidates, "risk_tiers", tiers, "heatmap",
         heatmap_json(answers, extra), "quadrants", quadrants, "scatter", scatter);
     json_object_set_new(portfolio, "tiers", tn_document_tiers(&answers->context));
+    json_object_set_new(portfolio, "forecast", forecast_json(answers));
     return portfolio;
 }
 

@@ -6,7 +6,10 @@
  *               probability), expansion pipeline (Σ expected uplift), the
  *               risk-tier distribution, a plan tier × industry heatmap of
  *               mean churn probability, the conflict-matrix quadrants and
- *               the points of the churn × propensity scatter;
+ *               the points of the churn × propensity scatter, and the
+ *               next 90 days' forecast (ml/forecast.h): churned accounts
+ *               and ARR with 80 % and 95 % intervals, expected expansion
+ *               ARR, gross and net revenue retention;
  *   survival  — what `tenure analyze` wrote (analysis.json), cut to what
  *               the charts draw: Kaplan-Meier curves thinned to at most
  *               TN_CURVE_POINTS steps, the smoothed hazard and its peak,

@@ -17,6 +17,7 @@
 #include "common/file.h"
 #include "common/json.h"
 #include "ml/features.h"
+#include "ml/forecast.h"
 #include "ml/model.h"
 #include "ml/model_set.h"
 #include "ml/snapshots.h"
@@ -184,6 +185,47 @@ static json_t *judgement(const double *p, const int *y, const double *mrr, size_
     return out;
 }
 
+static json_t *within_json(const tn_sum_interval *interval, double realized) {
+    return json_pack("{s:b, s:b}", "p80",
+                     realized >= interval->low80 && realized <= interval->high80, "p95",
+                     realized >= interval->low95 && realized <= interval->high95);
+}
+
+/*
+ * The quarter's forecast from the churn probabilities of the date (forecast.h)
+ * beside what happened: the accounts that churned and their ARR, and whether
+ * each fell inside the 80 % and 95 % intervals. NULL with `err` set on failure.
+ */
+static json_t *forecast_check(const double *p, const int *y, const double *mrr, size_t n,
+                              tn_error *err) {
+    double *arr = tn_alloc_array(n + 1, sizeof *arr, "the forecast's ARR", err);
+    if (arr == NULL)
+        return NULL;
+    double logos = 0, lost = 0;
+    for (size_t i = 0; i < n; i++) {
+        arr[i] = mrr[i] * 12;
+        logos += y[i];
+        lost += y[i] ? arr[i] : 0;
+    }
+    tn_forecast forecast;
+    bool ok = tn_forecast_compute(p, arr, NULL, n, &forecast, err);
+    free(arr);
+    if (!ok)
+        return NULL;
+    json_t *out = tn_forecast_json(&forecast);
+    json_object_del(out, "expansion_arr");
+    json_object_del(out, "net_revenue_retention");
+    json_object_set_new(out, "realized",
+                        json_pack("{s:I, s:o, s:o}", "churned_logos", (json_int_t)logos,
+                                  "churned_arr", tn_json_real(lost), "gross_revenue_retention",
+                                  tn_json_real(forecast.arr > 0 ? 1 - lost / forecast.arr : NAN)));
+    json_object_set_new(out, "within",
+                        json_pack("{s:o, s:o}", "churned_logos",
+                                  within_json(&forecast.churned_logos, logos), "churned_arr",
+                                  within_json(&forecast.churned_arr, lost)));
+    return out;
+}
+
 /* Scores the evaluation rows of `table` with `model` and judges them. */
 static bool judge_model(tn_db *db, const tn_ml_model *model, const char *table, json_t **out,
                         tn_error *err) {
@@ -201,8 +243,14 @@ static bool judge_model(tn_db *db, const tn_ml_model *model, const char *table, 
         const double *label = tn_table_numbers(&rows, "label");
         for (size_t i = 0; i < rows.rows; i++)
             y[i] = label[i] > 0.5;
-        *out = judgement(scores.probability, y, tn_table_numbers(&rows, "mrr"), rows.rows, err);
-        ok = *out != NULL;
+        const double *mrr = tn_table_numbers(&rows, "mrr");
+        *out = judgement(scores.probability, y, mrr, rows.rows, err);
+        json_t *forecast = *out != NULL && churn
+                               ? forecast_check(scores.probability, y, mrr, rows.rows, err)
+                               : NULL;
+        ok = *out != NULL && (forecast != NULL || !churn);
+        if (forecast != NULL)
+            json_object_set_new(*out, "forecast", forecast);
     }
     if (ok) {
         json_object_set_new(*out, "model_version", json_string(model->version));
@@ -292,6 +340,35 @@ static bool run_dates(backtest_run *run, const tn_day *dates, size_t count, cons
     return ok;
 }
 
+/* How often the realized value fell inside each interval, over the dates of `document`. */
+static json_t *forecast_coverage(const json_t *document) {
+    const json_t *dates = json_object_get(document, "dates");
+    size_t count = json_array_size(dates);
+    json_t *out = json_pack("{s:I}", "dates", (json_int_t)count);
+    static const char *const measures[] = {"churned_logos", "churned_arr"};
+    static const char *const levels[] = {"p80", "p95"};
+    for (int m = 0; m < 2; m++) {
+        json_t *measure = json_object();
+        for (int l = 0; l < 2; l++) {
+            size_t inside = 0, i;
+            const json_t *date;
+            json_array_foreach(dates, i, date) {
+                const json_t *within = json_object_get(
+                    json_object_get(json_object_get(json_object_get(date, "churn"), "forecast"),
+                                    "within"),
+                    measures[m]);
+                inside += json_is_true(json_object_get(within, levels[l]));
+            }
+            json_object_set_new(
+                measure, levels[l],
+                json_pack("{s:I, s:o}", "within", (json_int_t)inside, "share",
+                          tn_json_real(count ? (double)inside / (double)count : NAN)));
+        }
+        json_object_set_new(out, measures[m], measure);
+    }
+    return out;
+}
+
 bool tn_backtest_run(const tn_backtest_options *options, const tn_backtest_watch *watch,
                      json_t **out, tn_error *err) {
     *out = NULL;
@@ -324,6 +401,8 @@ bool tn_backtest_run(const tn_backtest_options *options, const tn_backtest_watch
                              "unit", options->every.months ? "months" : "days", "horizon_days",
                              TN_LABEL_DAYS, "dates");
         ok = run_dates(&run, dates, count, base, document, err);
+        if (ok)
+            json_object_set_new(document, "forecast_coverage", forecast_coverage(document));
     }
     if (temporary[0] != '\0') /* created: remove it */
         remove_temporary(temporary, dates, count);

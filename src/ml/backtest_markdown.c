@@ -66,6 +66,58 @@ static void model_table(const json_t *dates, const char *model, tn_strbuf *out) 
     }
 }
 
+/* "12.4 (80 %: 9–16)": the expected value and the 80 % interval, with `decimals`. */
+static void put_forecast(tn_strbuf *out, const json_t *interval, int decimals) {
+    const json_t *p80 = json_object_get(interval, "p80");
+    put_number(out, number(interval, "expected"), decimals);
+    tn_strbuf_puts(out, " (");
+    put_number(out, json_number_value(json_array_get(p80, 0)), decimals);
+    tn_strbuf_puts(out, "–");
+    put_number(out, json_number_value(json_array_get(p80, 1)), decimals);
+    tn_strbuf_puts(out, ")");
+}
+
+static const char *inside(const json_t *within, const char *measure, const char *level) {
+    return json_is_true(json_object_get(json_object_get(within, measure), level)) ? "yes" : "no";
+}
+
+/* Per date: the forecast of churned accounts and ARR beside what happened. */
+static void forecast_table(const json_t *document, tn_strbuf *out) {
+    tn_strbuf_puts(out,
+                   "| as of | churned accounts forecast (80 %) | churned | in 80 % | in 95 % | "
+                   "churned ARR forecast (80 %) | churned ARR | in 80 % | in 95 % |\n"
+                   "|---|---:|---:|---|---|---:|---:|---|---|\n");
+    size_t i;
+    const json_t *date;
+    json_array_foreach(json_object_get(document, "dates"), i, date) {
+        const json_t *forecast = json_object_get(json_object_get(date, "churn"), "forecast");
+        const json_t *realized = json_object_get(forecast, "realized");
+        const json_t *within = json_object_get(forecast, "within");
+        tn_strbuf_printf(out, "| %s | ", text(date, "as_of"));
+        put_forecast(out, json_object_get(forecast, "churned_logos"), 1);
+        tn_strbuf_printf(out, " | %.0f | %s | %s | ", number(realized, "churned_logos"),
+                         inside(within, "churned_logos", "p80"),
+                         inside(within, "churned_logos", "p95"));
+        put_forecast(out, json_object_get(forecast, "churned_arr"), 0);
+        tn_strbuf_printf(out, " | %.0f | %s | %s |\n", number(realized, "churned_arr"),
+                         inside(within, "churned_arr", "p80"),
+                         inside(within, "churned_arr", "p95"));
+    }
+    const json_t *coverage = json_object_get(document, "forecast_coverage");
+    static const char *const measures[] = {"churned_logos", "churned_arr"};
+    static const char *const words[] = {"churned accounts", "churned ARR"};
+    tn_strbuf_puts(out, "\n");
+    for (int m = 0; m < 2; m++) {
+        const json_t *measure = json_object_get(coverage, measures[m]);
+        tn_strbuf_printf(out,
+                         "- **%s**: inside the 80 %% interval on %.0f of %.0f dates, inside the "
+                         "95 %% interval on %.0f.\n",
+                         words[m], number(json_object_get(measure, "p80"), "within"),
+                         number(coverage, "dates"),
+                         number(json_object_get(measure, "p95"), "within"));
+    }
+}
+
 /* Deciles down, dates across: "predicted / observed" in each cell. */
 static void calibration_table(const json_t *dates, const char *model, tn_strbuf *out) {
     size_t i;
@@ -106,6 +158,12 @@ void tn_backtest_markdown(const json_t *document, tn_strbuf *out) {
     model_table(dates, "churn", out);
     tn_strbuf_puts(out, "\n## Expansion model\n\n");
     model_table(dates, "expansion", out);
+    tn_strbuf_puts(out, "\n## The quarter's forecast\n\n"
+                        "From the churn probabilities of each date, the number of accounts and the "
+                        "ARR expected to churn in the next 90 days, with the interval that should "
+                        "hold the outcome 80 % of the time, beside what happened. Over many dates "
+                        "an honest 80 % interval misses about one date in five.\n\n");
+    forecast_table(document, out);
     tn_strbuf_puts(out, "\n## Calibration by decile of prediction\n\n"
                         "Deciles run from the lowest predictions (1) to the highest (10). Each "
                         "cell is the mean predicted probability / the rate observed.\n\n"

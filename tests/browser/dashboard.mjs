@@ -247,6 +247,26 @@ async function checkPortfolio(page, log) {
       expect(text && !/NaN|undefined/.test(text), 'kpi ' + name + ' shows "' + text + '"');
     }
   });
+  await check('portfolio: the next-90-days card shows the forecast of GET /analytics/portfolio', async () => {
+    const f = p.forecast;
+    expect(f && f.horizon_days === 90 && f.accounts === p.active, 'the forecast covers ' + (f && f.accounts) + ' of ' + p.active + ' active accounts');
+    const rows = {'churned-logos': f.churned_logos, 'churned-arr': f.churned_arr, 'expansion-arr': f.expansion_arr,
+      grr: f.gross_revenue_retention, nrr: f.net_revenue_retention};
+    for (const [name, interval] of Object.entries(rows)) {
+      const raw = await page.getAttribute('[data-testid=forecast-' + name + '-expected]', 'data-value');
+      expect(Number(raw) === interval.expected, 'forecast ' + name + ' = ' + raw + ', API says ' + interval.expected);
+    }
+    for (const [low, high] of [f.churned_logos.p80, f.churned_logos.p95, f.churned_arr.p80]) {
+      expect(low <= high, 'an interval runs backwards: ' + low + ' – ' + high);
+    }
+    expect(f.churned_logos.p95[0] <= f.churned_logos.p80[0] && f.churned_logos.p80[1] <= f.churned_logos.p95[1], 'the 95 % interval holds the 80 % one');
+    const logos = (await page.textContent('[data-testid=forecast-churned-logos-p80]')).trim();
+    const want = f.churned_logos.p80.map((n) => n.toLocaleString('en-US')).join(' – ');
+    expect(logos === want, 'accounts churning, 80 %: "' + logos + '", expected "' + want + '"');
+    const grr = (await page.textContent('[data-testid=forecast-grr-p80]')).trim();
+    const pct = (v) => (v * 100).toFixed(1) + '\u00a0%';
+    expect(grr === pct(f.gross_revenue_retention.p80[0]) + ' – ' + pct(f.gross_revenue_retention.p80[1]), 'GRR 80 %: "' + grr + '"');
+  });
   await check('portfolio: risk-tier chart, heatmap and quadrant scatter carry the API data', async () => {
     const tiers = await chart(page, 'chart-risk-tiers');
     expectEqual(series(tiers).map((d) => d.n), [3, 3, 3, 3], 'risk-tier points per tier');

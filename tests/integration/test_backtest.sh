@@ -121,7 +121,37 @@ for D in $DATES; do
         "$D: churned ARR held by the top decile = SQL's ($share)"
     expect_equal "$(jq "$entry | [.churn.calibration[].rows] | add" "$BT")" "$(jq "$entry | .churn.customers" "$BT")" \
         "$D: the calibration deciles hold every customer"
+    # the quarter's forecast, recomputed by forecast_figures.py from the same scores
+    query "$WORK/full.duckdb" "
+        SELECT s.churn_probability, s.arr, (c.churn_date IS NOT NULL AND c.churn_date < DATE '$D' + 90)::INTEGER
+        FROM read_csv('$WORK/scores-cut-$D.csv') AS s JOIN raw.customers AS c USING (customer_id)" >"$WORK/accounts-$D.csv"
+    /usr/bin/python3 "$(dirname "$0")/forecast_figures.py" "$WORK/accounts-$D.csv" >"$WORK/forecast-$D.json"
+    F="$WORK/forecast-$D.json"
+    fc="$entry | .churn.forecast"
+    expect_equal "$(jq -c "$fc | [.churned_logos.p80, .churned_logos.p95]" "$BT")" \
+        "$(jq -c '[.logos.p80, .logos.p95]' "$F")" "$D: churned accounts' 80 % and 95 % intervals = the FFT's exact ones"
+    expect_number "$(jq -n --slurpfile b "$BT" --slurpfile f "$F" \
+        "(\$b[0] | $fc.churned_logos.expected) / \$f[0].logos.expected - 1 | fabs")" '<' 1e-6 \
+        "$D: expected churned accounts = the sum of the probabilities"
+    expect_number "$(jq -n --slurpfile b "$BT" --slurpfile f "$F" \
+        "(\$b[0] | $fc.churned_arr.expected) / \$f[0].arr.expected - 1 | fabs")" '<' 1e-6 \
+        "$D: expected churned ARR = the sum of probability × ARR"
+    expect_number "$(jq -n --slurpfile b "$BT" --slurpfile f "$F" "
+        (\$f[0].arr.p95[1] - \$f[0].arr.p95[0]) as \$width
+        | [range(2) as \$i | (\$b[0] | $fc.churned_arr.p80[\$i]) - \$f[0].arr.p80[\$i], (\$b[0] | $fc.churned_arr.p95[\$i]) - \$f[0].arr.p95[\$i]]
+        | map(fabs) | max / \$width")" '<' 0.05 \
+        "$D: churned ARR's intervals agree with 100,000 NumPy simulations (within 5 % of the 95 % width)"
+    expect_equal "$(jq -c "$fc.realized | [.churned_logos, (.churned_arr | round)]" "$BT")" \
+        "$(jq -c '[.realized.logos, (.realized.arr | round)]' "$F")" "$D: the realized churned accounts and ARR"
+    expect_equal "$(jq -c "$fc | [(.realized.churned_logos as \$r | .churned_logos | [\$r >= .p80[0] and \$r <= .p80[1], \$r >= .p95[0] and \$r <= .p95[1]]),
+        (.realized.churned_arr as \$r | .churned_arr | [\$r >= .p80[0] and \$r <= .p80[1], \$r >= .p95[0] and \$r <= .p95[1]])]" "$BT")" \
+        "$(jq -c "$fc.within | [[.churned_logos.p80, .churned_logos.p95], [.churned_arr.p80, .churned_arr.p95]]" "$BT")" \
+        "$D: 'within' says whether the realized value lies in each interval"
 done
+expect_equal "$(jq -c '[.forecast_coverage.dates, ([.dates[] | select(.churn.forecast.within.churned_logos.p80)] | length), .forecast_coverage.churned_logos.p80.within]' "$BT")" \
+    "$(jq -c '[2, ([.dates[] | select(.churn.forecast.within.churned_logos.p80)] | length), ([.dates[] | select(.churn.forecast.within.churned_logos.p80)] | length)]' "$BT")" \
+    "the coverage counts the dates whose realized value fell inside"
+expect_contains_file "$WORK/bt/backtest.md" "## The quarter's forecast" "backtest.md shows the forecast beside what happened"
 expect_contains_file "$WORK/bt/backtest.md" "| 2025-12-14 |" "backtest.md has a row per date"
 expect_contains_file "$WORK/bt/backtest.md" "## How to read it" "backtest.md explains its measures"
 
