@@ -521,7 +521,23 @@ function forecastCard(f) {
         row('churned-arr', 'ARR churning', f.churned_arr, fmtMoney),
         row('expansion-arr', 'Expansion ARR', f.expansion_arr, fmtMoney),
         row('grr', 'Gross revenue retention', f.gross_revenue_retention, (x) => fmtPct(x)),
-        row('nrr', 'Net revenue retention', f.net_revenue_retention, (x) => fmtPct(x))))));
+        row('nrr', 'Net revenue retention', f.net_revenue_retention, (x) => fmtPct(x))))),
+    forecastCoverage(f.backtest));
+}
+
+/* How often the intervals held on the backtest's dates, in words. */
+function forecastCoverage(b) {
+  if (!b) {
+    return h('p', {class: 'muted small', 'data-testid': 'forecast-coverage'},
+      'How often such intervals held in the past: run tenure backtest to find out.');
+  }
+  const held = (m, level) => fmtInt(b[m][level].within) + ' of ' + fmtInt(b.dates);
+  const low = b.churned_logos.p80.share < 0.8 || b.churned_arr.p80.share < 0.8;
+  return h('p', {class: low ? 'banner warn small' : 'muted small', 'data-testid': 'forecast-coverage'},
+    'In the backtest (' + fmtInt(b.dates) + ' dates, ' + fmtDate(b.from) + ' to ' + fmtDate(b.to) + '), the 80 % interval held the accounts that churned on ' +
+    held('churned_logos', 'p80') + ' dates and the churned ARR on ' + held('churned_arr', 'p80') + ' (the 95 % interval: ' +
+    held('churned_logos', 'p95') + ' and ' + held('churned_arr', 'p95') + ').' +
+    (low ? ' That is less often than 80 % promises: read the intervals as too narrow.' : ''));
 }
 
 /* "5.4 % – 10.8 %": where a tier's probabilities lie, from the cut-offs the answers carry. */

@@ -165,8 +165,19 @@ static size_t churned_count(const tn_table *inactive) {
     return count;
 }
 
+/* How often the forecast's intervals held on the backtest's dates; null without a backtest. */
+static json_t *coverage_json(const json_t *backtest) {
+    const json_t *coverage = json_object_get(backtest, "forecast_coverage");
+    if (coverage == NULL)
+        return json_null();
+    json_t *out = json_deep_copy(coverage);
+    json_object_set(out, "from", json_object_get(backtest, "from"));
+    json_object_set(out, "to", json_object_get(backtest, "to"));
+    return out;
+}
+
 /* The next 90 days (ml/forecast.h) of the answers' customers; null when it cannot be computed. */
-static json_t *forecast_json(const tn_answer_set *answers) {
+static json_t *forecast_json(const tn_answer_set *answers, const json_t *backtest) {
     size_t n = answers->count;
     double *columns = malloc((3 * n + 1) * sizeof *columns);
     if (columns == NULL)
@@ -183,6 +194,8 @@ static json_t *forecast_json(const tn_answer_set *answers) {
                       ? tn_forecast_json(&forecast)
                       : json_null();
     free(columns);
+    if (json_is_object(out))
+        json_object_set_new(out, "backtest", coverage_json(backtest));
     return out;
 }
 
@@ -214,7 +227,7 @@ json_t *tn_analytics_portfolio(const tn_answer_set *answers, const tn_portfolio_
         "expansion_candidates", (json_int_t)sums.candidates, "risk_tiers", tiers, "heatmap",
         heatmap_json(answers, extra), "quadrants", quadrants, "scatter", scatter);
     json_object_set_new(portfolio, "tiers", tn_document_tiers(&answers->context));
-    json_object_set_new(portfolio, "forecast", forecast_json(answers));
+    json_object_set_new(portfolio, "forecast", forecast_json(answers, extra->backtest));
     return portfolio;
 }
 

@@ -39,6 +39,7 @@
 typedef struct {
     const tn_table *inactive;   /* sql/serve/inactive_customers.sql: the churned ones count */
     const tn_table *industries; /* sql/insight/industries.sql: their display names */
+    const json_t *backtest;     /* backtest.json as of the same date, or NULL */
 } tn_portfolio_extra;
 
 /* The portfolio of the answers' (active) customers (new reference; NULL when memory runs out). */

@@ -1,5 +1,5 @@
 /*
- * dashboard.h — the survival and models views (analytics.h) from the
+ * dashboard.h — the portfolio, survival and models views (analytics.h) from the
  * files they come from, with the warnings a reader needs: analysis.json
  * and backtest.json in the reports directory, each checked against the
  * warehouse's as-of date. The server's snapshot and the offline report
@@ -12,7 +12,9 @@
 
 #include <jansson.h>
 
+#include "insight/answer.h"
 #include "ml/model.h"
+#include "warehouse/table.h"
 
 /*
  * The survival view of <reports_dir>/analysis.json (new reference), with a
@@ -21,6 +23,15 @@
  */
 json_t *tn_dashboard_survival(const char *reports_dir, const char *as_of, char *problem,
                               size_t size);
+
+/*
+ * The portfolio view (analytics.h; new reference) of `answers`, the churned
+ * customers among `inactive` and the industries' names, with how often the
+ * forecast's intervals held in <reports_dir>/backtest.json when that exists
+ * and is as of the answers' date. All borrowed.
+ */
+json_t *tn_dashboard_portfolio(const tn_answer_set *answers, const tn_table *inactive,
+                               const tn_table *industries, const char *reports_dir);
 
 /*
  * The models view (new reference), with <reports_dir>/backtest.json when

@@ -245,8 +245,8 @@ static bool views_text(const tn_report_source *source, const report_sources *s, 
         tn_dashboard_survival(source->reports_dir, s->as_of, problem, sizeof problem);
     if (survival == NULL)
         return tn_error_set(err, TN_ERR_INPUT, "%s", problem);
-    tn_portfolio_extra extra = {&s->inactive, &s->industries};
-    texts[0] = tn_document_text(tn_analytics_portfolio(&s->answers, &extra), 15);
+    texts[0] = tn_document_text(
+        tn_dashboard_portfolio(&s->answers, &s->inactive, &s->industries, source->reports_dir), 15);
     texts[1] = tn_document_text(survival, 15);
     texts[2] = tn_document_text(
         tn_dashboard_models(&s->churn, &s->expansion, source->reports_dir, s->as_of, s->drift), 15);

@@ -379,10 +379,10 @@ static bool build_survival(tn_snapshot *snapshot, const char *reports_dir) {
 
 static bool build_analytics(tn_snapshot *snapshot, const sources *s,
                             const tn_snapshot_source *source) {
-    tn_portfolio_extra extra = {&s->inactive, &s->industries};
     const char *reports_dir = source->reports_dir ? source->reports_dir : "reports";
-    return tn_body_from_json_digits(tn_analytics_portfolio(&s->answers, &extra), 15,
-                                    &snapshot->portfolio) &&
+    return tn_body_from_json_digits(
+               tn_dashboard_portfolio(&s->answers, &s->inactive, &s->industries, reports_dir), 15,
+               &snapshot->portfolio) &&
            tn_body_from_json_digits(tn_dashboard_models(&s->churn, &s->expansion, reports_dir,
                                                         snapshot->as_of, s->drift),
                                     15, &snapshot->models) &&

@@ -346,8 +346,24 @@ jq -n --slurpfile s "$WORK/scores.json" --slurpfile f "$WORK/facts.json" --slurp
      heatmap: ([$p.heatmap.plan_tiers[] as $plan | [$p.heatmap.industries[].industry as $ind
                  | [$c[] | select(.plan_tier == $plan and $facts[.customer_id].industry == $ind) | .churn_probability]
                  | if length == 0 then null else (add / length * 10000 | round / 10000) end]]
-               == $p.heatmap.mean_churn_probability)}' >"$WORK/portfolio_checks.json"
-for check in arr arr_at_risk pipeline candidates scatter tiers heatmap; do
+               == $p.heatmap.mean_churn_probability),
+     forecast_logos: ((($p.forecast.churned_logos.expected - ([$c[] | .churn_probability] | add)) | fabs) < 1e-6 * ($c | length)),
+     forecast_arr: near($p.forecast.churned_arr.expected; $p.arr_at_risk),
+     forecast_expansion: near($p.forecast.expansion_arr.expected; $p.expansion_pipeline),
+     forecast_retention: ((($p.forecast.gross_revenue_retention.expected - (1 - $p.forecast.churned_arr.expected / $p.forecast.arr)) | fabs) < 1e-9
+        and (($p.forecast.net_revenue_retention.expected - $p.forecast.gross_revenue_retention.expected
+              - $p.forecast.expansion_arr.expected / $p.forecast.arr) | fabs) < 1e-9)}' >"$WORK/portfolio_checks.json"
+# The forecast's intervals, recomputed from the same probabilities by forecast_figures.py
+jq -r --slurpfile f "$WORK/facts.json" '.customers[] | "\(.churn_probability),\($f[0][.customer_id].mrr * 12),0"' \
+    "$WORK/scores.json" >"$WORK/accounts.csv"
+/usr/bin/python3 "$SOURCE_DIR/tests/integration/forecast_figures.py" "$WORK/accounts.csv" >"$WORK/forecast.json"
+expect_equal "$(jq -c '.forecast | [.churned_logos.p80, .churned_logos.p95]' "$WORK/portfolio.json")" \
+    "$(jq -c '[.logos.p80, .logos.p95]' "$WORK/forecast.json")" "portfolio forecast: churned accounts' intervals = the FFT's exact ones"
+expect_number "$(jq -n --slurpfile p "$WORK/portfolio.json" --slurpfile f "$WORK/forecast.json" '
+    ($f[0].arr.p95[1] - $f[0].arr.p95[0]) as $w | $p[0].forecast.churned_arr as $a
+    | [($a.p80[0] - $f[0].arr.p80[0]), ($a.p80[1] - $f[0].arr.p80[1]), ($a.p95[0] - $f[0].arr.p95[0]), ($a.p95[1] - $f[0].arr.p95[1])]
+    | map(fabs) | max / $w')" '<' 0.05 "portfolio forecast: churned ARR's intervals agree with 100,000 NumPy simulations"
+for check in arr arr_at_risk pipeline candidates scatter tiers heatmap forecast_logos forecast_arr forecast_expansion forecast_retention; do
     expect_equal "$(jq ".$check" "$WORK/portfolio_checks.json")" true "portfolio $check equals what the marts and tenure score give"
 done
 
