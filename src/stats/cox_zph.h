@@ -5,8 +5,9 @@
  *
  * If a covariate's effect changes over follow-up, β(t) = β + θ·g(t) for some
  * function g of time: the model gains the p covariates g(t)·x. The test is the
- * score test of θ = 0 at (β̂, 0), without iterating (Therneau & Grambsch 2000,
- * §6.2; the survival package's vignette on cox.zph). With U the score of θ at
+ * score test of θ = 0 at (β̂, 0), without iterating: the test of a trend over
+ * g(t) in the scaled Schoenfeld residuals (Grambsch & Therneau 1994;
+ * Therneau & Grambsch 2000, §6.2). With U the score of θ at
  * that point (the score of β is zero at β̂, and is taken as exactly zero) and
  * the information of (β, θ) there,
  *
