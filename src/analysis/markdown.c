@@ -166,6 +166,67 @@ static void kaplan_meier(tn_strbuf *out, const json_t *section) {
                 json_object_get(section, "by_integration_bucket"));
 }
 
+/* When the test fails: what that means for reading the hazard ratios above it. */
+static void failed_ph_paragraph(tn_strbuf *out, const json_t *test) {
+    tn_strbuf_puts(out, "**What this means for the hazard ratios.** A Cox hazard ratio is one "
+                        "number per covariate: it assumes the covariate multiplies the churn "
+                        "hazard by the same factor at every point of a customer's life. The test "
+                        "says that is not so here");
+    const json_t *failing = json_object_get(test, "failing_terms");
+    size_t count = json_array_size(failing), i;
+    const json_t *name;
+    json_array_foreach(failing, i, name) {
+        tn_strbuf_printf(out, "%s%s",
+                         i == 0           ? (count > 1 ? ": the effects of " : ": the effect of ")
+                         : i + 1 == count ? " and "
+                                          : ", ",
+                         json_string_value(name));
+    }
+    if (count > 0)
+        tn_strbuf_printf(out,
+                         " (p < 0.05 above, largest χ² first) %s stronger at some tenures than "
+                         "at others",
+                         count > 1 ? "are" : "is");
+    else
+        tn_strbuf_puts(out, " for the covariates taken together, though no term fails on its own");
+    tn_strbuf_puts(
+        out, ". Each such hazard ratio is an average of an effect that changes over "
+             "follow-up time, weighted by when the churns happened; the average can hide an "
+             "effect that is strong early and weak late, or one that reverses. Do not read it as "
+             "a constant multiplier (\"so many percent lower hazard at every tenure\"). To see "
+             "how an effect changes, fit it with a time-varying coefficient (an interaction with "
+             "time or log time, or separate models for early and late tenure), or stratify on a "
+             "covariate that fails and is not itself of interest.\n\n");
+}
+
+/* The proportional-hazards test under the Cox table. */
+static void proportional_hazards(tn_strbuf *out, const json_t *test) {
+    tn_strbuf_puts(out, "### Proportional hazards\n\nDoes each hazard ratio hold over the whole "
+                        "follow-up? The score test of R's cox.zph on the Kaplan-Meier time scale: "
+                        "a small p means the covariate's effect changes with time since "
+                        "signup.\n\n");
+    if (not_computable(out, test))
+        return;
+    tn_strbuf_puts(out, "| term | χ² | df | p |\n|---|---:|---:|---:|\n");
+    const json_t *row;
+    size_t i;
+    json_array_foreach(json_object_get(test, "terms"), i, row) {
+        tn_strbuf_printf(out, "| %s | ", json_string_value(json_object_get(row, "term")));
+        put_number(out, json_object_get(row, "chisq"), 2);
+        tn_strbuf_printf(out, " | %lld | ",
+                         (long long)json_integer_value(json_object_get(row, "df")));
+        put_p(out, json_object_get(row, "p"));
+        tn_strbuf_puts(out, " |\n");
+    }
+    tn_strbuf_puts(out, "| global | ");
+    put_number(out, at(test, "global.chisq"), 2);
+    tn_strbuf_printf(out, " | %lld | ", (long long)json_integer_value(at(test, "global.df")));
+    put_p(out, at(test, "global.p"));
+    tn_strbuf_printf(out, " |\n\n%s\n\n", json_string_value(json_object_get(test, "verdict")));
+    if (json_is_true(json_object_get(test, "violated")))
+        failed_ph_paragraph(out, test);
+}
+
 static void cox(tn_strbuf *out, const json_t *section) {
     tn_strbuf_puts(out, "## Cox proportional hazards\n\n");
     if (not_computable(out, section))
@@ -197,6 +258,7 @@ static void cox(tn_strbuf *out, const json_t *section) {
                      (long long)json_integer_value(at(section, "likelihood_ratio_test.df")));
     put_p(out, at(section, "likelihood_ratio_test.p"));
     tn_strbuf_printf(out, ". %s.\n\n", json_string_value(json_object_get(section, "note")));
+    proportional_hazards(out, json_object_get(section, "proportional_hazards"));
 }
 
 static void integration_gate(tn_strbuf *out, const json_t *section) {

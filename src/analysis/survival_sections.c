@@ -1,7 +1,8 @@
 /*
  * survival_sections.c — Kaplan-Meier curves with log-rank tests, the Cox
- * model, and the smoothed hazard (see sections.h). Times are days since
- * signup (marts.customer_survival.duration_days).
+ * model with the test of its proportional-hazards assumption, and the
+ * smoothed hazard (see sections.h). Times are days since signup
+ * (marts.customer_survival.duration_days).
  */
 #include "analysis/sections.h"
 
@@ -11,7 +12,9 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/strbuf.h"
 #include "stats/cox.h"
+#include "stats/cox_zph.h"
 #include "stats/km.h"
 #include "stats/logrank.h"
 
@@ -308,6 +311,105 @@ static json_t *cox_covariates_json(const tn_cox_result *fit, const char *const n
     return rows;
 }
 
+/*
+ * The test of proportional hazards, one term per row of R's cox.zph table:
+ * the plan tier's two indicators are one term (2 df), each feature its own.
+ */
+enum { COX_TERMS = 1 + COX_FEATURES };
+static const double PH_ALPHA = 0.05;
+static const size_t cox_term_of_column[COX_COVARIATES] = {0, 0, 1, 2, 3, 4, 5};
+
+static const char *cox_term_name(size_t term) {
+    return term == 0 ? "plan_tier" : cox_features[term - 1];
+}
+
+/* The terms whose test fails, most violated first; returns how many. */
+static size_t failing_terms(const tn_cox_zph_result *zph, size_t failing[COX_TERMS]) {
+    size_t count = 0;
+    for (size_t t = 0; t < zph->terms; t++) {
+        if (!(zph->p[t] < PH_ALPHA))
+            continue;
+        size_t position = count++;
+        while (position > 0 && zph->chisq[failing[position - 1]] < zph->chisq[t]) {
+            failing[position] = failing[position - 1];
+            position--;
+        }
+        failing[position] = t;
+    }
+    return count;
+}
+
+/* One plain sentence on what the test says about reading the hazard ratios; NULL when out of
+ * memory. */
+static json_t *ph_verdict(const tn_cox_zph_result *zph, const size_t *failing, size_t count) {
+    tn_strbuf text = TN_STRBUF_INIT;
+    if (!(zph->global_p < PH_ALPHA)) {
+        tn_strbuf_printf(&text,
+                         "No evidence against proportional hazards (global p = %.2g): nothing "
+                         "shows the hazard ratios changing over follow-up.",
+                         zph->global_p);
+    } else {
+        tn_strbuf_printf(&text, "Proportional hazards fails (global p = %.2g): the %s ",
+                         zph->global_p, count > 1 ? "effects of" : "effect of");
+        for (size_t i = 0; i < count; i++)
+            tn_strbuf_printf(&text, "%s%s", i == 0 ? "" : (i + 1 == count ? " and " : ", "),
+                             cox_term_name(failing[i]));
+        tn_strbuf_printf(&text,
+                         "%s %s over follow-up time, so each hazard ratio is an average over "
+                         "follow-up, not a constant multiplier.",
+                         count == 0 ? "the covariates taken together" : "",
+                         count > 1 ? "change" : "changes");
+    }
+    json_t *verdict = text.data != NULL ? json_string(text.data) : NULL;
+    tn_strbuf_free(&text);
+    return verdict;
+}
+
+static json_t *ph_terms_json(const tn_cox_zph_result *zph, const char *const names[]) {
+    json_t *rows = json_array();
+    for (size_t t = 0; t < zph->terms; t++) {
+        json_t *covariates = json_array();
+        for (size_t j = 0; j < COX_COVARIATES; j++)
+            if (cox_term_of_column[j] == t)
+                json_array_append_new(covariates, json_string(names[j]));
+        json_array_append_new(rows,
+                              json_pack("{s:s, s:o, s:o, s:i, s:o, s:b}", "term", cox_term_name(t),
+                                        "covariates", covariates, "chisq",
+                                        tn_json_real(zph->chisq[t]), "df", zph->df[t], "p",
+                                        tn_json_real(zph->p[t]), "violated", zph->p[t] < PH_ALPHA));
+    }
+    return rows;
+}
+
+/* The "proportional_hazards" object of the Cox section; NULL (with err) when out of memory. */
+static json_t *proportional_hazards_json(const double *x, const double *time, const int *event,
+                                         size_t m, const tn_cox_result *fit,
+                                         const char *const names[], tn_error *err) {
+    tn_cox_zph_result zph;
+    tn_error reason;
+    if (!tn_cox_zph(x, COX_COVARIATES, time, event, m, fit->coef, cox_term_of_column, &zph,
+                    &reason)) {
+        if (reason.code != TN_ERR_NOMEM)
+            return tn_json_not_computable(reason.message);
+        *err = reason;
+        return NULL;
+    }
+    size_t failing[COX_TERMS];
+    size_t count = failing_terms(&zph, failing);
+    json_t *failing_names = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(failing_names, json_string(cox_term_name(failing[i])));
+    json_t *section = json_pack(
+        "{s:b, s:s, s:s, s:f, s:o, s:{s:o, s:i, s:o}, s:b, s:o, s:o}", "computable", 1, "method",
+        "score test of time-varying coefficients (R survival's cox.zph, >= 3.0)", "transform", "km",
+        "alpha", PH_ALPHA, "terms", ph_terms_json(&zph, names), "global", "chisq",
+        tn_json_real(zph.global_chisq), "df", zph.global_df, "p", tn_json_real(zph.global_p),
+        "violated", zph.global_p < PH_ALPHA, "failing_terms", failing_names, "verdict",
+        ph_verdict(&zph, failing, count));
+    tn_cox_zph_free(&zph);
+    return section;
+}
+
 json_t *tn_section_cox(const tn_analysis_data *data, tn_error *err) {
     if (data->n > SIZE_MAX / COX_COVARIATES) { /* the design's rows × columns would overflow */
         tn_error_set(err, TN_ERR_NOMEM, "out of memory: %zu customers overflow the Cox design",
@@ -346,7 +448,14 @@ json_t *tn_section_cox(const tn_analysis_data *data, tn_error *err) {
             section, "note",
             json_string("Features are measured at the end of each customer's window "
                         "(the churn date for churners): associations, not forecasts"));
+        json_t *ph = proportional_hazards_json(x, time, event, m, &fit, names, err);
         tn_cox_free(&fit);
+        if (ph == NULL) {
+            json_decref(section);
+            section = NULL;
+        } else {
+            json_object_set_new(section, "proportional_hazards", ph);
+        }
     }
     free(x), free(time), free(event);
     return section;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # test_analyze.sh — `tenure analyze` end to end: the documented keys of
 # analysis.json (docs/analysis-json.md), no NaN, the Markdown report, numbers
-# that agree with DuckDB computing them independently, and the degenerate
-# cases (no marts, no customers, a singular Cox design) still writing the rest.
+# that agree with DuckDB computing them independently, the Cox model's
+# proportional-hazards check consistent with itself and with SciPy's chi-square
+# tail, and the degenerate cases (no marts, no customers, a singular Cox design)
+# still writing the rest.
 source "$(dirname "$0")/lib.sh"
 SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 DB="$WORK/w.duckdb"
@@ -30,6 +32,8 @@ for path in .as_of .generated_by .schema_version .population.customers .populati
             .kaplan_meier.by_industry.logrank.p '.kaplan_meier.by_integration_bucket.groups[3].group' \
             '.cox.covariates[0].hazard_ratio' '.cox.covariates[2].scaling.sd' .cox.concordance \
             .cox.likelihood_ratio_test.chisq .cox.loglik .integration_gate.churn_rate_ratio \
+            .cox.proportional_hazards.global.chisq '.cox.proportional_hazards.terms[0].p' \
+            .cox.proportional_hazards.verdict \
             .integration_gate.logrank_below_3_vs_at_least_3.p .integration_gate.chi_square_buckets_by_churn.p \
             '.early_dropout.by_plan_tier[0].rate' '.cohort_retention.cohorts[0].retention' .hazard.smoothed \
             .hazard.peak.day .upgrade_signal.mann_whitney.p_two_sided .upgrade_signal.upgraded.mean; do
@@ -53,6 +57,23 @@ s30=$(query "$DB" "WITH s AS (SELECT duration_days AS t, event FROM marts.custom
     SELECT round(exp(sum(ln(1 - d / n))), 9) FROM days")
 expect_equal "$(jq '.kaplan_meier.by_plan_tier.groups[0].survival_at[0].survival * 1e9 | round / 1e9' "$JSON")" "$s30" \
     "starter S(30) = the product-limit computed in SQL"
+
+# The proportional-hazards check: its numbers are R's cox.zph's in tests/unit/test_survival.c;
+# here its shape, and each p against SciPy's chi-square tail (python3-scipy comes with
+# bootstrap.sh's python3-sklearn).
+expect_equal "$(jq -r '.cox.proportional_hazards.terms | map("\(.term):\(.df)") | join(" ")' "$JSON")" \
+    "plan_tier:2 events_last_30d:1 avg_adoption_score:1 retention_signal_count:1 high_priority_tickets:1 integration_connects_first_30d:1" \
+    "proportional_hazards: one term per covariate, the plan tier's two indicators together"
+expect_equal "$(/usr/bin/python3 "$SOURCE_DIR/tests/integration/ph_consistency.py" "$JSON")" consistent \
+    "proportional_hazards: global df = the 7 covariates, p = the chi-square tail, verdict and failing terms follow"
+expect_contains "reports/analysis.md" "| global | " "analysis.md has the proportional-hazards table"
+if jq -e '.cox.proportional_hazards.violated' "$JSON" >/dev/null; then
+    expect_contains "reports/analysis.md" "**What this means for the hazard ratios.**" \
+        "a failed check says what it means for the hazard ratios"
+else
+    expect_equal "$(grep -c 'What this means for the hazard ratios' "$WORK/reports/analysis.md")" 0 \
+        "a check that passes adds no warning"
+fi
 
 # ---- degenerate populations: the rest of the report is still written ----------
 run "$TENURE" build --db "$DB" --as-of 2020-01-01

@@ -1,6 +1,7 @@
 /*
- * test_survival.c — Kaplan-Meier, log-rank and Cox PH against R's survival
- * package: every reference value comes from tests/fixtures/stats/survival.json,
+ * test_survival.c — Kaplan-Meier, log-rank, Cox PH and its proportional-
+ * hazards test (cox.zph) against R's survival package: every reference value
+ * comes from tests/fixtures/stats/survival.json,
  * written by make_survival_fixtures.R there (R 4.2.2, survival 3.5-3), and is
  * matched to 1e-6 relative.
  */
@@ -15,6 +16,7 @@
 
 #include "fixture.h"
 #include "stats/cox.h"
+#include "stats/cox_zph.h"
 #include "stats/km.h"
 #include "stats/logrank.h"
 
@@ -224,6 +226,112 @@ static void test_cox_singular_design(void **state) {
     assert_non_null(strstr(err.message, "no events"));
 }
 
+/* Fits the case's design with tn_cox_fit and tests it, as `tenure analyze` does; R fitted its own.
+ */
+static void check_zph_case(const json_t *item) {
+    const char *name = json_string_value(json_object_get(item, "name"));
+    size_t n, p = (size_t)fixture_number(item, "ncol"), terms;
+    double *time = fixture_numbers(json_object_get(item, "time"), &n);
+    int *status = fixture_ints(json_object_get(item, "status"), NULL);
+    double *x = fixture_numbers(json_object_get(item, "x"), NULL);
+    double *coef = fixture_numbers(json_object_get(item, "coef"), NULL);
+    double *chisq = fixture_numbers(json_object_get(item, "chisq"), &terms);
+    double *pv = fixture_numbers(json_object_get(item, "p"), NULL);
+    int *df = fixture_ints(json_object_get(item, "df"), NULL);
+    int *term_ints = fixture_ints(json_object_get(item, "term_of_column"), NULL);
+    size_t term_of_column[16];
+    assert_true(p <= 16);
+    for (size_t j = 0; j < p; j++)
+        term_of_column[j] = (size_t)term_ints[j];
+    tn_cox_result fit;
+    tn_cox_zph_result zph;
+    tn_error err;
+    if (!tn_cox_fit(x, p, time, status, n, NULL, &fit, &err))
+        fail_msg("%s: %s", name, err.message);
+    for (size_t a = 0; a < p; a++)
+        assert_close(fit.coef[a], coef[a], name);
+    if (!tn_cox_zph(x, p, time, status, n, fit.coef, term_of_column, &zph, &err))
+        fail_msg("%s: %s", name, err.message);
+    assert_int_equal(zph.terms, terms);
+    for (size_t t = 0; t < terms; t++) {
+        assert_close(zph.chisq[t], chisq[t], name);
+        assert_int_equal(zph.df[t], df[t]);
+        assert_close(zph.p[t], pv[t], name);
+    }
+    assert_close(zph.global_chisq, fixture_number(item, "global_chisq"), name);
+    assert_int_equal(zph.global_df, (int)fixture_number(item, "global_df"));
+    assert_close(zph.global_p, fixture_number(item, "global_p"), name);
+    tn_cox_zph_free(&zph);
+    tn_cox_free(&fit);
+    free(time), free(status), free(x), free(coef), free(chisq), free(pv), free(df), free(term_ints);
+}
+
+static void test_cox_zph_matches_r(void **state) {
+    (void)state;
+    const json_t *cases = json_object_get(survival, "cox_zph");
+    assert_true(json_array_size(cases) >= 5);
+    for (size_t c = 0; c < json_array_size(cases); c++) {
+        const json_t *item = json_array_get(cases, c);
+        assert_string_equal(json_string_value(json_object_get(item, "transform")), "km");
+        check_zph_case(item);
+    }
+}
+
+/* Without terms each column is tested alone: veteran's celltype becomes three 1-df tests. */
+static void test_cox_zph_columns_as_terms(void **state) {
+    (void)state;
+    const json_t *cases = json_object_get(survival, "cox_zph");
+    const json_t *item = NULL;
+    for (size_t c = 0; c < json_array_size(cases); c++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(cases, c), "name")),
+                   "veteran_karno_age_trt_celltype") == 0)
+            item = json_array_get(cases, c);
+    assert_non_null(item);
+    size_t n, p = (size_t)fixture_number(item, "ncol");
+    double *time = fixture_numbers(json_object_get(item, "time"), &n);
+    int *status = fixture_ints(json_object_get(item, "status"), NULL);
+    double *x = fixture_numbers(json_object_get(item, "x"), NULL);
+    double *coef = fixture_numbers(json_object_get(item, "coef"), NULL);
+    tn_cox_zph_result zph;
+    assert_true(tn_cox_zph(x, p, time, status, n, coef, NULL, &zph, NULL));
+    assert_int_equal(zph.terms, p);
+    for (size_t t = 0; t < p; t++)
+        assert_int_equal(zph.df[t], 1);
+    /* the first three columns are their own terms either way; the global test is the same */
+    double *chisq = fixture_numbers(json_object_get(item, "chisq"), NULL);
+    for (size_t t = 0; t < 3; t++)
+        assert_close(zph.chisq[t], chisq[t], "a one-column term");
+    assert_close(zph.global_chisq, fixture_number(item, "global_chisq"), "global");
+    tn_cox_zph_free(&zph);
+    free(time), free(status), free(x), free(coef), free(chisq);
+}
+
+static void test_cox_zph_rejects_what_it_cannot_test(void **state) {
+    (void)state;
+    const double time[] = {1, 2, 3, 4, 5, 6}, coef[] = {0.3, -0.2};
+    const double x[] = {1, 0.5, 0, 0.1, 1, 0.9, 0, 0.3, 1, 0.7, 0, 0.2};
+    const int event[] = {1, 0, 1, 1, 0, 1}, none[] = {0, 0, 0, 0, 0, 0};
+    tn_cox_zph_result zph;
+    tn_error err;
+    assert_false(tn_cox_zph(x, 2, time, none, 6, coef, NULL, &zph, &err));
+    assert_int_equal(err.code, TN_ERR_INPUT);
+    assert_non_null(strstr(err.message, "no events"));
+    const size_t gap[] = {0, 2}, too_big[] = {0, 7};
+    assert_false(tn_cox_zph(x, 2, time, event, 6, coef, gap, &zph, &err));
+    assert_non_null(strstr(err.message, "without gaps"));
+    assert_false(tn_cox_zph(x, 2, time, event, 6, coef, too_big, &zph, &err));
+    const double infinite[] = {INFINITY, 0};
+    assert_false(tn_cox_zph(x, 2, time, event, 6, infinite, NULL, &zph, &err));
+    assert_non_null(strstr(err.message, "not finite"));
+    /* every event at one time: g(t) is one number, θ is not identifiable */
+    const double same_time[] = {2, 2, 2, 5, 5, 5};
+    const int early_events[] = {1, 1, 1, 0, 0, 0};
+    assert_false(tn_cox_zph(x, 2, same_time, early_events, 6, coef, NULL, &zph, &err));
+    assert_int_equal(err.code, TN_ERR_INPUT);
+    assert_non_null(strstr(err.message, "singular"));
+    assert_null(zph.chisq);
+}
+
 static void test_concordance_by_hand(void **state) {
     (void)state;
     /* times 1,2,3,4 (events at 1, 3; 2 and 4 censored); comparable pairs: (1,2) (1,3) (1,4) (3,4).
@@ -256,6 +364,9 @@ int main(void) {
         cmocka_unit_test(test_logrank_degenerate_cases),
         cmocka_unit_test(test_cox_matches_coxph),
         cmocka_unit_test(test_cox_singular_design),
+        cmocka_unit_test(test_cox_zph_matches_r),
+        cmocka_unit_test(test_cox_zph_columns_as_terms),
+        cmocka_unit_test(test_cox_zph_rejects_what_it_cannot_test),
         cmocka_unit_test(test_concordance_by_hand),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
