@@ -195,6 +195,11 @@ static void check_url(walk *w, const yaml_node_t *node, const char *where, const
     else if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)
         tn_yaml_problem(&w->yaml, node, where,
                         "has the scheme %s:%s — expected http:// or https://", scheme, from);
+    else if (strncasecmp(url, scheme, strlen(scheme)) != 0 ||
+             strncmp(url + strlen(scheme), "://", 3) != 0) /* curl reads "https:/host" too */
+        tn_yaml_problem(&w->yaml, node, where,
+                        "does not begin with %s://%s — expected http://HOST/… or https://HOST/…",
+                        scheme, from);
     curl_free(scheme);
     curl_free(host);
     curl_url_cleanup(parsed);

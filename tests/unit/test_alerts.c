@@ -348,6 +348,15 @@ static void test_yaml_errors_and_empty_sections(void **state) {
     write_yaml("alerts: ~\n");
     assert_false(tn_alert_config_load(&contract, path, &config, &problems, &err));
     assert_non_null(strstr(tn_strbuf_cstr(&problems), ":1:9: alerts: expected targets:"));
+    tn_strbuf_reset(&problems);
+    /* curl would read "https:/host/x" as https://host/x: a typo is refused, not guessed at
+       (found by fuzz_mapping) */
+    write_yaml("alerts:\n  targets:\n    cs: {url: \"https:/hooks.example.com/x\"}\n"
+               "  rules:\n    - {name: r, when: {arr_at_least: 1}, to: cs}\n");
+    assert_false(tn_alert_config_load(&contract, path, &config, &problems, &err));
+    assert_non_null(strstr(tn_strbuf_cstr(&problems),
+                           ":3:15: alerts.targets.cs.url: does not begin with https:// — "
+                           "expected http://HOST/… or https://HOST/…"));
     tn_strbuf_free(&problems);
 }
 
