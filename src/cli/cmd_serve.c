@@ -17,6 +17,7 @@ static struct {
     long max_connections, max_connections_per_ip, request_timeout;
     long movers_rise;
     double drift_psi, drift_ks_p;
+    const char *save_rate, *csm_hours;
     tn_arg_list cors_origins;
 } options;
 
@@ -37,6 +38,8 @@ static void set_defaults(void) {
     options.movers_rise = lround(TN_MOVERS_DEFAULT_RISE * 100);
     options.drift_psi = TN_DRIFT_DEFAULT_PSI;
     options.drift_ks_p = TN_DRIFT_DEFAULT_KS_P;
+    options.save_rate = NULL;
+    options.csm_hours = NULL;
 }
 
 static const tn_arg serve_args[] = {
@@ -77,6 +80,14 @@ static const tn_arg serve_args[] = {
      "GET /health/model: a numeric feature whose KS p-value is below P has drifted "
      "(default 0.05)",
      &options.drift_ks_p, 0, 1},
+    {"save-rate", TN_ARG_STRING, "RATES",
+     "GET /analytics/interventions: the share of churning accounts a CSM's effort saves, for "
+     "every tier (0.2) or per tier (starter=0.1,enterprise=0.2); default 0.1",
+     &options.save_rate, 0, 0},
+    {"csm-hours", TN_ARG_STRING, "HOURS",
+     "GET /analytics/interventions: the CSM hours one account takes, per tier "
+     "(default starter=1,growth=3,enterprise=8)",
+     &options.csm_hours, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -101,6 +112,17 @@ static int run_serve(int positional_count, char **positional) {
     };
     tn_error err;
     tn_error_clear(&err);
+    tn_intervention_plan_default(&serve.plan);
+    bool ok =
+        (options.save_rate == NULL ||
+         tn_intervention_parse_tiers(options.save_rate, "--save-rate", 0, 1, serve.plan.save_rate,
+                                     &err)) &&
+        (options.csm_hours == NULL || tn_intervention_parse_tiers(options.csm_hours, "--csm-hours",
+                                                                  0, 1000, serve.plan.hours, &err));
+    if (!ok) {
+        tn_log_error("serve: %s", err.message);
+        return tn_error_exit_status(&err);
+    }
     if (!tn_serve(&serve, &err)) {
         tn_log_error("serve: %s", err.message);
         return tn_error_exit_status(&err);

@@ -20,6 +20,7 @@
 #include "common/strbuf.h"
 #include "common/utf8.h"
 #include "serve/search.h"
+#include "serve/what_if.h"
 #include "insight/documents.h"
 #include "tn_version.h"
 
@@ -394,6 +395,12 @@ void tn_handle(tn_server *server, const tn_request *request, tn_response *respon
     case TN_ROUTE_MOVERS:
         movers(request, response);
         break;
+    case TN_ROUTE_INTERVENTIONS: {
+        tn_strbuf out = TN_STRBUF_INIT;
+        tn_what_if_write(request->snapshot, request->interventions_query, &out);
+        own(response, 200, &out);
+        break;
+    }
     case TN_ROUTE_METRICS:
         metrics(server, snapshot, response);
         break;

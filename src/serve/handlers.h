@@ -34,10 +34,11 @@ typedef struct {
     const char *parameter; /* the {id} of /customers/{id} */
     const char *body;
     size_t body_length;
-    const tn_list_query *query;          /* GET /customers, checked */
-    const tn_movers_query *movers_query; /* GET /movers, checked */
-    tn_snapshot *snapshot;               /* held by the request */
-    bool accepts_gzip;                   /* Accept-Encoding takes gzip (policy.h) */
+    const tn_list_query *query;                        /* GET /customers, checked */
+    const tn_movers_query *movers_query;               /* GET /movers, checked */
+    const tn_interventions_query *interventions_query; /* GET /analytics/interventions, checked */
+    tn_snapshot *snapshot;                             /* held by the request */
+    bool accepts_gzip;                                 /* Accept-Encoding takes gzip (policy.h) */
 } tn_request;
 
 /* Answers a request. */

@@ -186,11 +186,12 @@ static request_state *begin(tn_server *server, const char *url, const char *meth
     return state;
 }
 
-/* Collects the query of GET /customers; false (with `answer` filled) when a parameter is wrong. */
+/* Collects the query of GET /customers, /movers or /analytics/interventions. */
 typedef struct {
-    tn_route_id route; /* GET /customers or GET /movers */
+    tn_route_id route;
     tn_list_query query;
     tn_movers_query movers;
+    tn_interventions_query interventions;
     tn_request_problem problem;
     bool failed;
 } query_reader;
@@ -201,6 +202,8 @@ static enum MHD_Result read_query_parameter(void *cls, enum MHD_ValueKind kind, 
     query_reader *reader = cls;
     bool ok = reader->route == TN_ROUTE_MOVERS
                   ? tn_movers_query_set(&reader->movers, key, value, &reader->problem)
+              : reader->route == TN_ROUTE_INTERVENTIONS
+                  ? tn_interventions_query_set(&reader->interventions, key, value, &reader->problem)
                   : tn_list_query_set(&reader->query, key, value, &reader->problem);
     if (!ok) {
         reader->failed = true;
@@ -218,8 +221,10 @@ static void answer_request(tn_server *server, struct MHD_Connection *connection,
     }
     query_reader reader = {.route = state->route, .failed = false};
     tn_list_query_init(&reader.query);
+    tn_interventions_query_init(&reader.interventions);
     /* Not ready: 503 whatever the query (handlers.c), as for the POST routes whatever the body. */
-    if ((state->route == TN_ROUTE_CUSTOMERS || state->route == TN_ROUTE_MOVERS) &&
+    if ((state->route == TN_ROUTE_CUSTOMERS || state->route == TN_ROUTE_MOVERS ||
+         state->route == TN_ROUTE_INTERVENTIONS) &&
         state->snapshot->ready)
         MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, read_query_parameter, &reader);
     if (reader.failed) {
@@ -233,6 +238,7 @@ static void answer_request(tn_server *server, struct MHD_Connection *connection,
                           state->body.length,
                           &reader.query,
                           &reader.movers,
+                          &reader.interventions,
                           state->snapshot,
                           tn_accepts_gzip(header(connection, MHD_HTTP_HEADER_ACCEPT_ENCODING))};
     tn_handle(server, &request, answer);

@@ -4,6 +4,7 @@
 #include "serve/request.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,6 +236,36 @@ bool tn_list_query_set(tn_list_query *query, const char *key, const char *value,
         return name != NULL;
     }
     }
+}
+
+void tn_interventions_query_init(tn_interventions_query *query) {
+    query->save_rate = NAN;
+    query->accounts = 0;
+}
+
+bool tn_interventions_query_set(tn_interventions_query *query, const char *key, const char *value,
+                                tn_request_problem *problem) {
+    if (!tn_utf8_valid(key, strlen(key)))
+        return refuse(problem, 422, "invalid_query", "query: a parameter name is not UTF-8 text");
+    bool rate = strcmp(key, "save_rate") == 0;
+    if (!rate && strcmp(key, "accounts") != 0)
+        return refuse(problem, 422, "invalid_query",
+                      "query.%.32s: unknown parameter; expected save_rate or accounts", key);
+    if (rate ? !isnan(query->save_rate) : query->accounts != 0)
+        return refuse(problem, 422, "invalid_query", "query.%s: given more than once", key);
+    if (!rate)
+        return parse_count(key, value, 1, TN_INTERVENTIONS_ACCOUNTS_MAX, &query->accounts, problem);
+    char *end;
+    errno = 0;
+    double number = value != NULL && value[0] != '\0' ? strtod(value, &end) : NAN;
+    if (value == NULL || value[0] == '\0' || *end != '\0' || errno != 0 || !(number > 0) ||
+        number > 1)
+        return refuse(problem, 422, "invalid_query",
+                      "query.save_rate: expected a share greater than 0 and at most 1 (0.25 for "
+                      "25 %%), got '%.32s'",
+                      value ? value : "");
+    query->save_rate = number;
+    return true;
 }
 
 bool tn_movers_query_set(tn_movers_query *query, const char *key, const char *value,

@@ -77,6 +77,24 @@ typedef struct {
 bool tn_movers_query_set(tn_movers_query *query, const char *key, const char *value,
                          tn_request_problem *problem);
 
+/* GET /analytics/interventions: how many accounts are reached, and at what save rate. */
+#define TN_INTERVENTIONS_DEFAULT_ACCOUNTS 20
+#define TN_INTERVENTIONS_ACCOUNTS_MAX 1000000
+typedef struct {
+    double save_rate; /* NAN: not given (the plan's rate per tier) */
+    long accounts;    /* 0: not given (TN_INTERVENTIONS_DEFAULT_ACCOUNTS) */
+} tn_interventions_query;
+
+void tn_interventions_query_init(tn_interventions_query *query);
+
+/*
+ * Applies one query parameter of GET /analytics/interventions (`save_rate`,
+ * greater than 0 and at most 1, and `accounts`, 1 to
+ * TN_INTERVENTIONS_ACCOUNTS_MAX, each once); false with a 422 problem.
+ */
+bool tn_interventions_query_set(tn_interventions_query *query, const char *key, const char *value,
+                                tn_request_problem *problem);
+
 /* The name of a sort key as the query spells it ("churn_probability", …). */
 const char *tn_sort_key_name(tn_sort_key key);
 

@@ -22,6 +22,8 @@ static const tn_route routes[TN_ROUTE_COUNT] = {
     [TN_ROUTE_SURVIVAL] = {"/analytics/survival", "GET", false, true, "GET, HEAD, OPTIONS"},
     [TN_ROUTE_MODELS] = {"/analytics/models", "GET", false, true, "GET, HEAD, OPTIONS"},
     [TN_ROUTE_MODEL_HEALTH] = {"/health/model", "GET", false, true, "GET, HEAD, OPTIONS"},
+    [TN_ROUTE_INTERVENTIONS] = {"/analytics/interventions", "GET", false, true,
+                                "GET, HEAD, OPTIONS"},
     [TN_ROUTE_PAGE] = {"/", "GET", true, false, "GET, HEAD, OPTIONS"},
     [TN_ROUTE_ASSET] = {"/assets/{file}", "GET", true, false, "GET, HEAD, OPTIONS"},
 };

@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
+#include "insight/interventions.h"
 #include "ml/drift_check.h"
 #include "serve/access_log.h"
 #include "serve/gate.h"
@@ -49,6 +50,7 @@ typedef struct {
     tn_gate_limits limits;    /* connections and the request deadline (gate.h) */
     double movers_rise;       /* GET /movers: the rise of a churn probability that counts (0–1) */
     tn_drift_thresholds drift; /* GET /health/model: when a feature has drifted */
+    tn_intervention_plan plan; /* GET /analytics/interventions: save rates, CSM hours per tier */
 } tn_serve_options;
 
 typedef struct {

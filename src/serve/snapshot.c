@@ -57,6 +57,10 @@ static void snapshot_free(tn_snapshot *snapshot) {
     free(snapshot->inactive);
     for (int k = 0; k < TN_SORT_COUNT; k++)
         free(snapshot->order[k]);
+    free(snapshot->intervention_at_risk);
+    free(snapshot->intervention_tier);
+    free(snapshot->intervention_order[0]);
+    free(snapshot->intervention_order[1]);
     free(snapshot->slots);
     body_free(&snapshot->ready_body);
     body_free(&snapshot->model_health);
@@ -177,11 +181,33 @@ static bool build_order(tn_snapshot *snapshot, tn_sort_key key) {
     return ok;
 }
 
+/* The inputs of GET /analytics/interventions and its two rankings (snapshot->plan set). */
+static bool build_interventions(tn_snapshot *snapshot) {
+    size_t n = snapshot->customer_count;
+    snapshot->intervention_at_risk = malloc((n + 1) * sizeof(double));
+    snapshot->intervention_tier = malloc((n + 1) * sizeof(int));
+    for (int u = 0; u < 2; u++)
+        snapshot->intervention_order[u] = malloc((n + 1) * sizeof(uint32_t));
+    if (snapshot->intervention_at_risk == NULL || snapshot->intervention_tier == NULL ||
+        snapshot->intervention_order[0] == NULL || snapshot->intervention_order[1] == NULL)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        snapshot->intervention_at_risk[i] = snapshot->customers[i].arr_at_risk;
+        snapshot->intervention_tier[i] = tn_intervention_tier(snapshot->customers[i].plan_tier);
+    }
+    tn_error err;
+    for (int u = 0; u < 2; u++)
+        if (!tn_interventions_rank(snapshot->intervention_at_risk, snapshot->intervention_tier, n,
+                                   &snapshot->plan, u == 1, snapshot->intervention_order[u], &err))
+            return false;
+    return true;
+}
+
 bool tn_snapshot_index(tn_snapshot *snapshot) {
     if (!build_hash(snapshot))
         return false;
     for (int k = 0; k < TN_SORT_COUNT; k++)
         if (!build_order(snapshot, (tn_sort_key)k))
             return false;
-    return true;
+    return build_interventions(snapshot);
 }

@@ -36,6 +36,7 @@
 #include "common/error.h"
 #include "insight/answer.h"
 #include "insight/documents.h"
+#include "insight/interventions.h"
 #include "insight/movers.h"
 #include "ml/drift_check.h"
 
@@ -128,6 +129,14 @@ typedef struct {
     int survival_status; /* 200, or 503 when analysis.json is missing or unreadable */
 
     tn_movers movers; /* GET /movers, per earlier recorded scoring */
+
+    /* GET /analytics/interventions (insight/interventions.h): the plan it was loaded with,
+       each customer's ARR at risk and plan tier (in customer order), and the two rankings:
+       [0] by the plan's save rate per tier, [1] by one save rate for every tier. Owned. */
+    tn_intervention_plan plan;
+    double *intervention_at_risk;
+    int *intervention_tier;
+    uint32_t *intervention_order[2];
 } tn_snapshot;
 
 typedef struct {
@@ -136,6 +145,7 @@ typedef struct {
     const char *reports_dir;   /* where `tenure analyze` wrote analysis.json */
     double movers_rise;        /* the rise of a churn probability a mover needs (0–1) */
     tn_drift_thresholds drift; /* when a feature has drifted */
+    tn_intervention_plan plan; /* save rates and CSM hours per plan tier */
 } tn_snapshot_source;
 
 /*

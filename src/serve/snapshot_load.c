@@ -401,6 +401,7 @@ static bool assemble(tn_snapshot *snapshot, sources *s, const tn_snapshot_source
     snprintf(snapshot->expansion_version, sizeof snapshot->expansion_version, "%s",
              s->expansion.version);
     snapshot->loaded_at = (double)time(NULL);
+    snapshot->plan = source->plan;
     snprintf(snapshot->risk_formula, sizeof snapshot->risk_formula, "%s", s->scores.risk_formula);
     tn_answer_context context;
     tn_answer_context_init(&context, snapshot->as_of, &s->churn, &s->expansion, &s->scores);

@@ -79,8 +79,13 @@ static void check_refusals(const char *method, const char *content_type) {
 }
 
 /* libmicrohttpd's reading of a query: '&' between arguments, '+' for a space, then unescaping. */
-static bool read_query(char *query, tn_route_id route, tn_list_query *list, tn_movers_query *movers,
-                       tn_request_problem *problem) {
+typedef struct {
+    tn_list_query list;
+    tn_movers_query movers;
+    tn_interventions_query interventions;
+} queries;
+
+static bool read_query(char *query, tn_route_id route, queries *q, tn_request_problem *problem) {
     char *save = NULL;
     for (char *argument = strtok_r(query, "&", &save); argument != NULL;
          argument = strtok_r(NULL, "&", &save)) {
@@ -92,8 +97,11 @@ static bool read_query(char *query, tn_route_id route, tn_list_query *list, tn_m
             tn_http_unescape(NULL, NULL, value);
         }
         tn_http_unescape(NULL, NULL, argument);
-        bool ok = route == TN_ROUTE_MOVERS ? tn_movers_query_set(movers, argument, value, problem)
-                                           : tn_list_query_set(list, argument, value, problem);
+        bool ok = route == TN_ROUTE_MOVERS
+                      ? tn_movers_query_set(&q->movers, argument, value, problem)
+                  : route == TN_ROUTE_INTERVENTIONS
+                      ? tn_interventions_query_set(&q->interventions, argument, value, problem)
+                      : tn_list_query_set(&q->list, argument, value, problem);
         if (!ok)
             return false;
     }
@@ -103,18 +111,19 @@ static bool read_query(char *query, tn_route_id route, tn_list_query *list, tn_m
 static void answer(tn_server *server, tn_route_id route, const char *parameter, char *query,
                    const fuzz_request *request) {
     tn_snapshot *snapshot = tn_server_acquire(server);
-    tn_list_query list;
-    tn_movers_query movers = {{0}};
+    queries q = {.movers = {{0}}};
     tn_request_problem problem;
     tn_response response = {0};
-    tn_list_query_init(&list);
-    if ((route == TN_ROUTE_CUSTOMERS || route == TN_ROUTE_MOVERS) && snapshot->ready &&
-        query != NULL && !read_query(query, route, &list, &movers, &problem)) {
+    tn_list_query_init(&q.list);
+    tn_interventions_query_init(&q.interventions);
+    if ((route == TN_ROUTE_CUSTOMERS || route == TN_ROUTE_MOVERS ||
+         route == TN_ROUTE_INTERVENTIONS) &&
+        snapshot->ready && query != NULL && !read_query(query, route, &q, &problem)) {
         tn_response_error(&response, problem.status, problem.code, "%s", problem.message);
     } else {
         char *owned = parameter != NULL ? strndup(parameter, 4 * TN_CUSTOMER_ID_MAX) : NULL;
-        tn_request handled = {route, owned,   request->body, request->body_length,
-                              &list, &movers, snapshot};
+        tn_request handled = {route,   owned,     request->body,    request->body_length,
+                              &q.list, &q.movers, &q.interventions, snapshot};
         tn_handle(server, &handled, &response);
         free(owned);
     }

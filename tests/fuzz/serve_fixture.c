@@ -85,6 +85,7 @@ static tn_snapshot *ready_snapshot(void) {
         snprintf(c->churned, sizeof c->churned, "%s", inactive[s->inactive_count].churned);
         ok = (c->id = strdup(inactive[s->inactive_count].id)) != NULL;
     }
+    tn_intervention_plan_default(&s->plan);
     if (!ok || !tn_snapshot_index(s) ||
         !body(json_pack("{ss,ss}", "status", "ready", "as_of", as_of), &s->ready_body) ||
         !body(json_pack("{ss,si}", "as_of", as_of, "customers", (int)n), &s->portfolio) ||

@@ -375,6 +375,43 @@ expect_equal "$(body --argjson auc "$(jq .metrics.test.auc "$MODELS/churn.meta.j
     "models: the churn model's test AUC, from its metadata"
 expect_equal "$(body '[.models[] | (.test.roc.fpr | length) == (.test.roc.tpr | length) and (.test.roc.fpr | length) > 1] | all')" true "models: ROC curves"
 
+# The interventions what-if, ranked here from tenure score's probabilities and the marts' MRR:
+# ARR at risk × save rate ÷ hours of the tier (defaults 10 %; 1, 3 and 8 hours), ties by id.
+jq -c --slurpfile f "$WORK/facts.json" '[.customers[] | {id: .customer_id, tier: .plan_tier,
+        at_risk: (.churn_probability * $f[0][.customer_id].mrr * 12),
+        hours: ({starter: 1, growth: 3, enterprise: 8}[.plan_tier])}]' "$WORK/scores.json" >"$WORK/reach.json"
+ranked() { # N — the first N of the ranking (one save rate for every tier), as [{id, at_risk, hours}]
+    jq -c --argjson n "$1" 'sort_by([-(.at_risk / .hours), .id]) | .[:$n]' "$WORK/reach.json"
+}
+call /analytics/interventions GET /analytics/interventions
+expect_code 200 "GET /analytics/interventions"
+ranked 20 >"$WORK/top20.json"
+expect_equal "$(body -c '[.accounts_listed[].customer.customer_id]')" "$(jq -c '[.[].id]' "$WORK/top20.json")" \
+    "interventions: the first 20 by expected ARR saved per CSM hour"
+expect_equal "$(body -c '[.requested_accounts, .accounts, .listed, .save_rate, .hours_per_account]')" \
+    '[20,20,20,{"starter":0.1,"growth":0.1,"enterprise":0.1},{"starter":1,"growth":3,"enterprise":8}]' \
+    "interventions: 20 accounts by default, at the default plan"
+expect_number "$(jq -n --slurpfile a "$WORK/body" --slurpfile t "$WORK/top20.json" \
+    '($a[0].expected_arr_saved - ([$t[0][].at_risk] | add) * 0.1) | fabs')" '<' 0.2 \
+    "interventions: ARR kept = 10 % of the ARR at risk reached"
+expect_equal "$(jq -n --slurpfile a "$WORK/body" --slurpfile t "$WORK/top20.json" \
+    '$a[0].hours == ([$t[0][].hours] | add) and $a[0].accounts_listed[-1].cumulative_hours == $a[0].hours')" true \
+    "interventions: the hours it takes, and the running total"
+call /analytics/interventions GET "/analytics/interventions?save_rate=0.25&accounts=150"
+expect_code 200 "interventions at 25 % for 150 accounts"
+ranked 150 >"$WORK/top150.json"
+expect_equal "$(body -c '[.accounts, .listed, .save_rate]')" '[150,100,0.25]' "interventions: 150 reached, 100 listed, 25 %"
+expect_number "$(jq -n --slurpfile a "$WORK/body" --slurpfile t "$WORK/top150.json" \
+    '($a[0].expected_arr_saved - ([$t[0][].at_risk] | add) * 0.25) | fabs')" '<' 1.5 \
+    "interventions: ARR kept = 25 % of the ARR at risk of the first 150"
+call /analytics/interventions GET "/analytics/interventions?accounts=1000000"
+expect_equal "$(body -c '[.accounts, .share_of_arr_at_risk]')" "[$ACTIVE,1]" "interventions: more accounts than there are reaches all of them"
+for query in save_rate=0 save_rate=1.5 save_rate=abc accounts=0 accounts=x "accounts=5&accounts=6" colour=red; do
+    call /analytics/interventions GET "/analytics/interventions?$query"
+    expect_code 422 "interventions?$query"
+done
+expect_contains body "query.colour: unknown parameter; expected save_rate or accounts" "names the unknown parameter"
+
 call /analytics/survival GET /analytics/survival
 expect_code 200 "GET /analytics/survival"
 expect_equal "$(body '[.kaplan_meier.by_plan_tier.groups[].group] | join(" ")')" "starter growth enterprise" "survival: a curve per plan tier"
@@ -459,7 +496,8 @@ ID=$(head -1 "$WORK/stable_ids") # active at the rebuilt warehouse's as-of date
 echo "k-$(date +%s%N)" >"$WORK/key"
 KEY=$(cat "$WORK/key")
 start_server secure --db "$DB" --models "$MODELS" --api-key-file "$WORK/key" \
-    --cors-origin https://crm.example --cors-origin http://localhost:3000
+    --cors-origin https://crm.example --cors-origin http://localhost:3000 \
+    --save-rate 0.2,enterprise=0.3 --csm-hours growth=2.5
 call /health GET /health
 expect_code 200 "/health needs no key"
 call /ready GET /ready
@@ -471,6 +509,10 @@ post /predictions/churn /predictions/churn "{\"customer_id\":\"$ID\"}" -H "Autho
 expect_code 401 "a wrong key"
 post /predictions/churn /predictions/churn "{\"customer_id\":\"$ID\"}" -H "Authorization: Bearer $KEY"
 expect_code 200 "the right key"
+call /analytics/interventions GET /analytics/interventions -H "Authorization: Bearer $KEY"
+expect_equal "$(body -c '[.save_rate, .hours_per_account]')" \
+    '[{"starter":0.2,"growth":0.2,"enterprise":0.3},{"starter":1,"growth":2.5,"enterprise":8}]' \
+    "serve --save-rate and --csm-hours set the plan per tier"
 call /metrics GET /metrics
 expect_code 401 "/metrics needs the key"
 call unmatched GET /no/such/route

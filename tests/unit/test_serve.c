@@ -712,6 +712,7 @@ static void test_snapshot_index(void **state) {
     snprintf(s->inactive[0].churned, sizeof s->inactive[0].churned, "2025-06-01");
     s->inactive[1].id = strdup("later");
     s->inactive_count = 2;
+    tn_intervention_plan_default(&s->plan);
     assert_true(tn_snapshot_index(s));
 
     assert_ptr_equal(tn_snapshot_find(s, "c").active, &s->customers[2]);
