@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <duckdb.h>
 
@@ -112,7 +113,9 @@ static void check_table(int t, const tn_table_source *source) {
 static void check_alerts(const tn_alert_config *config) {
     for (size_t t = 0; t < config->target_count; t++) {
         const tn_alert_target *target = &config->targets[t];
-        if (strncmp(target->url, "http://", 7) != 0 && strncmp(target->url, "https://", 8) != 0)
+        /* a scheme is case-insensitive (RFC 3986 §3.1): HTTPS:// is https:// */
+        if (strncasecmp(target->url, "http://", 7) != 0 &&
+            strncasecmp(target->url, "https://", 8) != 0)
             fail("a target's URL is not http(s)", target->name);
         for (size_t h = 0; h < target->header_count; h++)
             if (strpbrk(target->headers[h], "\r\n") != NULL)
