@@ -481,6 +481,7 @@ function drawPortfolio(p) {
     sectionTitle('Portfolio', 'As of ' + fmtDate(p.as_of) + ' · ' + fmtInt(p.active) + ' active customers'),
     portfolioKpis(p),
     forecastCard(p.forecast),
+    whatIfCard(),
     h('div', {class: 'grid split'}, riskTierCard(p), heatmapCard(p)),
     quadrantCard(p));
 }
@@ -525,6 +526,54 @@ function forecastCard(f) {
     forecastCoverage(f.backtest));
 }
 
+/* "If we reach the top N accounts and save X % of them": GET /analytics/interventions, on the server. */
+function whatIfCard() {
+  const card = h('section', {class: 'card', 'data-testid': 'what-if'}, h('h2', null, 'Where a CSM hour is worth most'));
+  if (REPORT) {
+    card.append(h('p', {class: 'muted small', 'data-testid': 'what-if-offline'},
+      'The what-if asks the server: open this view in the dashboard of tenure serve.'));
+    return card;
+  }
+  const accounts = h('input', {type: 'number', min: 1, max: 1000000, step: 1, value: 20, 'data-testid': 'what-if-accounts', 'aria-label': 'Accounts reached'});
+  const rate = h('input', {type: 'number', min: 1, max: 100, step: 1, placeholder: 'plan', 'data-testid': 'what-if-rate', 'aria-label': 'Save rate, percent'});
+  const answer = h('div', {'data-testid': 'what-if-answer', 'aria-live': 'polite'});
+  card.append(
+    h('p', {class: 'muted small'}, 'Accounts ranked by the ARR a retention effort is expected to save per CSM hour: churn probability × ARR × save rate ÷ the hours the account\'s tier takes. Leave the rate empty for the plan\'s rate per tier (tenure serve --save-rate, --csm-hours).'),
+    h('div', {class: 'controls'}, h('label', null, 'Reach the top ', accounts, ' accounts'), h('label', null, ' and save ', rate, ' % of those who would churn')),
+    answer);
+  let timer = null, asked = 0;
+  const ask = async () => {
+    const n = Math.max(1, Math.round(Number(accounts.value) || 20));
+    const pct = Number(rate.value);
+    const query = 'accounts=' + n + (rate.value !== '' && pct > 0 && pct <= 100 ? '&save_rate=' + pct / 100 : '');
+    const mine = ++asked;
+    try {
+      const w = await api('analytics/interventions?' + query);
+      if (mine === asked) answer.replaceChildren(...whatIfAnswer(w));
+    } catch (err) {
+      if (mine === asked) answer.replaceChildren(h('p', {class: 'banner error', 'data-testid': 'what-if-error'}, err.message));
+    }
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(ask, 250); };
+  accounts.addEventListener('input', later);
+  rate.addEventListener('input', later);
+  ask();
+  return card;
+}
+
+function whatIfAnswer(w) {
+  const rate = typeof w.save_rate === 'number' ? fmtPct(w.save_rate, 0) : 'the plan\'s rate per tier';
+  const rows = w.accounts_listed.slice(0, 10).map((r) => [
+    h('a', {href: '#/account/' + encodeURIComponent(r.customer.customer_id)}, r.customer.name || r.customer.customer_id),
+    r.customer.plan_tier, fmtMoney(r.customer.arr_at_risk), fmtDec(r.hours, 1), fmtMoney(r.expected_arr_saved), fmtMoney(r.arr_saved_per_hour)]);
+  return [
+    h('p', {class: 'what-if-sentence', 'data-testid': 'what-if-sentence', 'data-value': String(w.expected_arr_saved)},
+      'If we reach the top ' + fmtInt(w.accounts) + ' accounts and save ' + rate + ' of those who would churn, we keep ' +
+      fmtMoney(w.expected_arr_saved) + ' ARR, for ' + fmtInt(w.hours) + ' CSM hours (' + fmtPct(w.share_of_arr_at_risk) + ' of the ARR at risk reached).'),
+    table('what-if-table', ['Account', 'Tier', 'ARR at risk', 'Hours', 'ARR saved', 'Per hour'], rows, 'No active accounts.'),
+  ];
+}
+
 /* How often the intervals held on the backtest's dates, in words. */
 function forecastCoverage(b) {
   if (!b) {
@@ -532,12 +581,13 @@ function forecastCoverage(b) {
       'How often such intervals held in the past: run tenure backtest to find out.');
   }
   const held = (m, level) => fmtInt(b[m][level].within) + ' of ' + fmtInt(b.dates);
-  const low = b.churned_logos.p80.share < 0.8 || b.churned_arr.p80.share < 0.8;
+  const low = b.dates >= 5 && (b.churned_logos.p80.share < 0.8 || b.churned_arr.p80.share < 0.8);
   return h('p', {class: low ? 'banner warn small' : 'muted small', 'data-testid': 'forecast-coverage'},
     'In the backtest (' + fmtInt(b.dates) + ' dates, ' + fmtDate(b.from) + ' to ' + fmtDate(b.to) + '), the 80 % interval held the accounts that churned on ' +
     held('churned_logos', 'p80') + ' dates and the churned ARR on ' + held('churned_arr', 'p80') + ' (the 95 % interval: ' +
     held('churned_logos', 'p95') + ' and ' + held('churned_arr', 'p95') + ').' +
-    (low ? ' That is less often than 80 % promises: read the intervals as too narrow.' : ''));
+    (b.dates < 5 ? ' ' + fmtInt(b.dates) + ' dates say little either way; a longer backtest says more.'
+      : low ? ' That is less often than 80 % promises: read the intervals as too narrow.' : ''));
 }
 
 /* "5.4 % – 10.8 %": where a tier's probabilities lie, from the cut-offs the answers carry. */

@@ -267,6 +267,25 @@ async function checkPortfolio(page, log) {
     const pct = (v) => (v * 100).toFixed(1) + '\u00a0%';
     expect(grr === pct(f.gross_revenue_retention.p80[0]) + ' – ' + pct(f.gross_revenue_retention.p80[1]), 'GRR 80 %: "' + grr + '"');
   });
+  await check('portfolio: the what-if shows GET /analytics/interventions for the accounts and rate typed', async () => {
+    const first = await apiOk('/analytics/interventions?accounts=20');
+    await page.waitForFunction((v) => {
+      const n = document.querySelector('[data-testid=what-if-sentence]');
+      return n && n.getAttribute('data-value') === v;
+    }, String(first.expected_arr_saved), { timeout: 5000 });
+    await page.fill('[data-testid=what-if-accounts]', '7');
+    await page.fill('[data-testid=what-if-rate]', '25');
+    const w = await apiOk('/analytics/interventions?accounts=7&save_rate=0.25');
+    await page.waitForFunction((v) => {
+      const n = document.querySelector('[data-testid=what-if-sentence]');
+      return n && n.getAttribute('data-value') === v;
+    }, String(w.expected_arr_saved), { timeout: 5000 });
+    const sentence = (await page.textContent('[data-testid=what-if-sentence]')).trim();
+    expect(sentence.startsWith('If we reach the top 7 accounts and save 25\u00a0% of those who would churn, we keep $'),
+      'the what-if reads "' + sentence + '"');
+    const links = await attrs(page, '[data-testid=what-if-table] tbody tr td:first-child a', 'href');
+    expectEqual(links, w.accounts_listed.map((r) => '#/account/' + encodeURIComponent(r.customer.customer_id)), 'the what-if lists the API\'s accounts in order');
+  });
   await check('portfolio: risk-tier chart, heatmap and quadrant scatter carry the API data', async () => {
     const tiers = await chart(page, 'chart-risk-tiers');
     expectEqual(series(tiers).map((d) => d.n), [3, 3, 3, 3], 'risk-tier points per tier');
@@ -719,6 +738,9 @@ async function checkReport(browser) {
       const banner = await page.textContent('[data-testid=report-banner]');
       expect(banner.includes('Offline report as of'), 'banner "' + banner + '"');
       expect(!(await page.isVisible('[data-testid=nav-queue]')), 'the queue link is visible');
+      expect(await page.isVisible('[data-testid=what-if-offline]'), 'the what-if does not say it needs the server');
+      const logos = await page.getAttribute('[data-testid=forecast-churned-logos-expected]', 'data-value');
+      expect(Number(logos) === data.portfolio.forecast.churned_logos.expected, 'the report\'s forecast: ' + logos);
       expect(!(await page.isVisible('[data-testid=account-search]')), 'the account search is visible');
       expect(Number(await page.getAttribute('[data-testid=kpi-arr-value]', 'data-value')) === data.portfolio.arr, 'ARR');
       const quadrant = await chart(page, 'chart-quadrant');
