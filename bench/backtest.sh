@@ -2,7 +2,9 @@
 # backtest.sh — `tenure backtest` (issue 13) on the default generated company:
 # monthly from 2025-06-14 to 2025-12-14 (7 dates; target ≤ 3 minutes on a
 # 2-core machine), and the backtest's own table of both models' quality at
-# each date. Median of RUNS runs (default 3). Usage: bench/backtest.sh path/to/tenure
+# each date, and the quarter's forecast beside what happened (issue 17: the
+# 80 % interval should hold on at least 80 % of the dates). Median of RUNS
+# runs (default 3). Usage: bench/backtest.sh path/to/tenure
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 TENURE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -53,6 +55,21 @@ body="$WORK/section.md"
     echo
     echo "$header"
     row expansion
+    echo
+    echo "The quarter's forecast from each date's churn probabilities (expected, 80 % interval) beside what happened:"
+    echo
+    echo "| as of | churned accounts | realized | in 80 % / 95 % | churned ARR | realized | in 80 % / 95 % |"
+    echo "|---|---:|---:|---|---:|---:|---|"
+    jq -r '.dates[] | .as_of as $d | .churn.forecast as $f
+        | def yn(b): if b then "yes" else "no" end;
+        def k(x): (x / 1000 | round | tostring) + "k";
+        "| \($d) | \($f.churned_logos.expected * 10 | round / 10) (\($f.churned_logos.p80[0])–\($f.churned_logos.p80[1])) | \($f.realized.churned_logos)"
+        + " | \(yn($f.within.churned_logos.p80)) / \(yn($f.within.churned_logos.p95))"
+        + " | $\(k($f.churned_arr.expected)) ($\(k($f.churned_arr.p80[0]))–$\(k($f.churned_arr.p80[1]))) | $\(k($f.realized.churned_arr))"
+        + " | \(yn($f.within.churned_arr.p80)) / \(yn($f.within.churned_arr.p95)) |"' "$WORK/reports/backtest.json"
+    echo
+    jq -r '.forecast_coverage | "Coverage over \(.dates) dates: churned accounts inside the 80 % interval on \(.churned_logos.p80.within), the 95 % on \(.churned_logos.p95.within); churned ARR inside the 80 % interval on \(.churned_arr.p80.within), the 95 % on \(.churned_arr.p95.within)."' \
+        "$WORK/reports/backtest.json"
 } >"$body"
 write_section backtest "$body"
 cat "$body"

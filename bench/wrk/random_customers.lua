@@ -2,7 +2,9 @@
 -- about a random active customer, by POST /predictions/churn (mode
 -- "churn"), GET /customers/{id} (mode "customer") or GET
 -- /customers/{id}/history (mode "history"); mode "movers" asks GET /movers,
--- mode "movers-gzip" the same taking gzip as browsers do.
+-- mode "movers-gzip" the same taking gzip as browsers do; mode "what-if" asks
+-- GET /analytics/interventions for the top 20 at the plan's rates, mode
+-- "what-if-100" for the top 100 at a random save rate.
 --
 --   [WRK_PAUSE_MS=N] wrk -s random_customers.lua URL -- IDS_FILE MODE
 --
@@ -34,6 +36,10 @@ function request()
         return wrk.format("GET", "/movers")
     elseif mode == "movers-gzip" then
         return wrk.format("GET", "/movers", {["Accept-Encoding"] = "gzip, deflate, br"})
+    elseif mode == "what-if" then
+        return wrk.format("GET", "/analytics/interventions")
+    elseif mode == "what-if-100" then
+        return wrk.format("GET", "/analytics/interventions?accounts=100&save_rate=0." .. math.random(1, 9))
     end
     return wrk.format("POST", "/predictions/churn", {["Content-Type"] = "application/json"},
                       '{"customer_id":"' .. id .. '"}')
