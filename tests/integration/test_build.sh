@@ -161,7 +161,8 @@ run "$TENURE" build --db "$LOADED" --raw "$WORK/export"
 expect_status 0 "build --raw of a generated CSV export"
 for table in raw.customers raw.usage_events raw.gtm_opportunities raw.support_tickets raw.risk_signals \
              marts.mart_customer_churn_features marts.mart_customer_expansion_features \
-             marts.customer_survival marts.customer_risk_inputs marts.customer_accounts; do
+             marts.customer_survival marts.customer_risk_inputs marts.customer_accounts \
+             marts.mart_customer_risk_scores marts.mart_propensity_quadrant; do
     differences=$(query_attached "$LOADED" "ATTACH '$GEN' AS generated (READ_ONLY);
         SELECT (SELECT count(*) FROM (SELECT * FROM $table EXCEPT ALL SELECT * FROM generated.$table))
              + (SELECT count(*) FROM (SELECT * FROM generated.$table EXCEPT ALL SELECT * FROM $table))")
