@@ -1,8 +1,12 @@
 /*
  * bench_stats.c — times the statistics of src/stats on data of the default
  * company's size: Cox PH on 5,000 rows × 8 covariates (Efron ties), and
- * Kaplan-Meier and the log-rank test on 5,000 customers. Prints the median of
- * `runs` timings of each, in milliseconds. Used by bench/analyze.sh.
+ * Kaplan-Meier and the log-rank test on 5,000 customers; and the quarter's
+ * forecast (stats/bernoulli_sum.h) of 5,000 and 50,000 accounts: the exact
+ * count of churned accounts and 5,000 simulated quarters of churned ARR (as the
+ * portfolio computes them, ml/forecast.h).
+ * Prints the median of `runs` timings of each, in milliseconds. Used by
+ * bench/analyze.sh and bench/serve_interventions.sh.
  *
  *   build/bench_stats [runs]
  */
@@ -15,6 +19,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "stats/bernoulli_sum.h"
 #include "stats/cox.h"
 #include "stats/km.h"
 #include "stats/logrank.h"
@@ -35,6 +40,29 @@ static int by_value(const void *a, const void *b) {
 static double median(double *values, int count) {
     qsort(values, (size_t)count, sizeof *values, by_value);
     return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
+}
+
+/* Churn probabilities around 6 % and lognormal ARR, as a portfolio's; times both sums. */
+static void time_forecast(gsl_rng *rng, size_t n, int runs, double *count_ms, double *arr_ms) {
+    double *p = malloc(n * sizeof *p), *arr = malloc(n * sizeof *arr);
+    double count_runs[MAX_RUNS], arr_runs[MAX_RUNS];
+    for (size_t i = 0; i < n; i++) {
+        p[i] = gsl_ran_beta(rng, 0.6, 9.0);
+        arr[i] = 12 * exp(gsl_ran_gaussian(rng, 1.0) + 8.0);
+    }
+    for (int r = 0; r < runs; r++) {
+        tn_sum_interval interval;
+        double start = now();
+        tn_bernoulli_count(p, n, &interval, NULL);
+        count_runs[r] = (now() - start) * 1000.0;
+        start = now();
+        tn_bernoulli_weighted_sum(p, arr, n, 5000, 1, &interval, NULL);
+        arr_runs[r] = (now() - start) * 1000.0;
+    }
+    *count_ms = median(count_runs, runs);
+    *arr_ms = median(arr_runs, runs);
+    free(p);
+    free(arr);
 }
 
 int main(int argc, char **argv) {
@@ -79,6 +107,11 @@ int main(int argc, char **argv) {
     }
     printf("cox_ms %.3f\ncox_iterations %d\nkaplan_meier_ms %.3f\nlogrank_ms %.3f\n",
            median(cox_ms, runs), iterations, median(km_ms, runs), median(logrank_ms, runs));
+    double count_ms, arr_ms;
+    time_forecast(rng, 5000, runs, &count_ms, &arr_ms);
+    printf("forecast_count_5k_ms %.3f\nforecast_arr_5k_ms %.3f\n", count_ms, arr_ms);
+    time_forecast(rng, 50000, runs, &count_ms, &arr_ms);
+    printf("forecast_count_50k_ms %.3f\nforecast_arr_50k_ms %.3f\n", count_ms, arr_ms);
     gsl_rng_free(rng);
     return 0;
 }

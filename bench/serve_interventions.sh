@@ -6,6 +6,8 @@
 # bench/serve.sh runs it (2 threads, 32 connections, DURATION seconds,
 # default 30; paced with a 1 ms pause per connection, and flat out). Target:
 # the API's, p99 ≤ 1 ms at 20,000 requests/s paced, no non-2xx answer.
+# Also the quarter's forecast on the portfolio page (stats/bernoulli_sum.h) for
+# 5,000 and 50,000 accounts (bench/bench_stats.c, median of 21).
 # Medians of RUNS runs (default 3). Usage: bench/serve_interventions.sh path/to/tenure
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -31,10 +33,12 @@ wrk_cases "$WORK/ids" what-if:1 what-if:0 what-if-100:1 what-if-100:0
 kill -INT $SERVER_PID
 wait $SERVER_PID
 SERVER_PID=""
+"$(dirname "$TENURE")/bench_stats" 21 >"$WORK/stats.txt"
+stat() { awk -v k="$1" '$1 == k {print $2}' "$WORK/stats.txt"; }
 
 body="$WORK/section.md"
 {
-    echo "## GET /analytics/interventions"
+    echo "## The quarter's forecast and GET /analytics/interventions"
     echo
     echo "Release build; $(machine_line). Default generated company ($(wc -l <"$WORK/ids") active customers), loopback, wrk 2 threads ×"
     echo "32 connections × ${DURATION} s sharing the 2 cores with the server, \`bench/serve_interventions.sh build/tenure\`."
@@ -47,6 +51,13 @@ body="$WORK/section.md"
     wrk_row what-if:0 "top 20, plan's rates, flat out" "—"
     wrk_row what-if-100:1 "top 100, one random rate, paced" "p99 ≤ 1 ms at ≥ 20,000/s"
     wrk_row what-if-100:0 "top 100, one random rate, flat out" "—"
+    echo
+    echo "The forecast is computed once per snapshot load (\`build/bench_stats 21\`, median of 21):"
+    echo
+    echo "| accounts | churned accounts (exact Poisson-binomial) | churned ARR (5,000 simulated quarters) |"
+    echo "|---|---|---|"
+    echo "| 5,000 | $(stat forecast_count_5k_ms) ms | $(stat forecast_arr_5k_ms) ms |"
+    echo "| 50,000 | $(stat forecast_count_50k_ms) ms | $(stat forecast_arr_50k_ms) ms |"
 } >"$body"
 write_section interventions "$body"
 cat "$body"

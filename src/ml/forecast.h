@@ -31,7 +31,7 @@
 #include "common/error.h"
 #include "stats/bernoulli_sum.h"
 
-#define TN_FORECAST_DRAWS 10000
+#define TN_FORECAST_DRAWS 5000
 #define TN_FORECAST_SEED 20260314u
 
 typedef struct {

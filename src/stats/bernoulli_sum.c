@@ -4,10 +4,12 @@
  */
 #include "stats/bernoulli_sum.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "common/alloc.h"
@@ -23,6 +25,11 @@ static bool check_probabilities(const double *p, size_t n, tn_error *err) {
     return true;
 }
 
+/* Counts further than this from a running mean are not followed (their mass is below 1e-30). */
+static double reach(double variance) {
+    return 12 * sqrt(variance) + 32;
+}
+
 bool tn_poisson_binomial_pmf(const double *p, size_t n, double **pmf, size_t *support,
                              tn_error *err) {
     *pmf = NULL;
@@ -32,17 +39,25 @@ bool tn_poisson_binomial_pmf(const double *p, size_t n, double **pmf, size_t *su
     double mean = 0, variance = 0;
     for (size_t i = 0; i < n; i++)
         mean += p[i], variance += p[i] * (1 - p[i]);
-    double cap = ceil(mean + 12 * sqrt(variance) + 32);
+    double cap = ceil(mean + reach(variance));
     size_t top = cap < (double)n ? (size_t)cap : n; /* the largest count followed */
     double *mass = tn_alloc_array(top + 1, sizeof *mass, "the count's distribution", err);
     if (mass == NULL)
         return false;
+    memset(mass, 0, (top + 1) * sizeof *mass);
     mass[0] = 1;
-    for (size_t i = 0; i < n; i++) { /* after trial i, counts 0..min(i + 1, top) are possible */
-        size_t highest = i + 1 < top ? i + 1 : top;
-        for (size_t k = highest; k >= 1; k--)
+    /* After trial i the count lies in [low, high]: low follows the running mean up */
+    size_t low = 0, high = 0;
+    double running_mean = 0, running_variance = 0;
+    for (size_t i = 0; i < n; i++) {
+        high = high + 1 < top ? high + 1 : top;
+        for (size_t k = high; k > low; k--)
             mass[k] = mass[k] * (1 - p[i]) + mass[k - 1] * p[i];
-        mass[0] *= 1 - p[i];
+        mass[low] *= 1 - p[i];
+        running_mean += p[i], running_variance += p[i] * (1 - p[i]);
+        double floor_now = floor(running_mean - reach(running_variance));
+        for (; floor_now > (double)low && low < high; low++)
+            mass[low] = 0;
     }
     *pmf = mass;
     *support = top + 1;
@@ -88,26 +103,21 @@ static double draw_quantile(const double *sorted, size_t count, double level) {
 }
 
 /*
- * Adds `weight` to totals[j] for every draw j in which a trial of probability
- * p succeeds: the failures before each success are geometric, found from one
- * uniform each (floor(log u / log(1 − p))), in doubles so that a tiny p
- * skips past the end rather than overflowing.
+ * Adds `weight` to totals[j] for every draw j in which trial number `trial`
+ * (probability p) succeeds: how many draws it succeeds in is binomial (GSL),
+ * and which they are a uniform choice of that many distinct draws (Floyd's
+ * algorithm). stamp[j] == trial + 1 marks draw j as chosen for this trial.
  */
-static void add_successes(gsl_rng *rng, double p, double weight, double *totals,
-                          size_t simulations) {
+static void add_successes(gsl_rng *rng, size_t trial, double p, double weight, double *totals,
+                          size_t simulations, size_t *stamp) {
     if (p <= 0)
         return;
-    if (p >= 1) {
-        for (size_t j = 0; j < simulations; j++)
-            totals[j] += weight;
-        return;
-    }
-    double log_failure = log1p(-p), position = -1;
-    for (;;) {
-        position += 1 + floor(log(gsl_rng_uniform_pos(rng)) / log_failure);
-        if (position >= (double)simulations)
-            return;
-        totals[(size_t)position] += weight;
+    size_t count = p >= 1 ? simulations : gsl_ran_binomial(rng, p, (unsigned)simulations);
+    for (size_t j = simulations - count; j < simulations; j++) {
+        size_t t = gsl_rng_uniform_int(rng, j + 1);
+        size_t draw = stamp[t] == trial + 1 ? j : t;
+        stamp[draw] = trial + 1;
+        totals[draw] += weight;
     }
 }
 
@@ -121,22 +131,30 @@ bool tn_bernoulli_weighted_sum(const double *p, const double *weight, size_t n, 
                                 weight[i]);
     if (simulations == 0)
         return tn_error_set(err, TN_ERR_INPUT, "expected at least one simulation");
+    if (simulations > UINT_MAX)
+        return tn_error_set(err, TN_ERR_INPUT, "at most %u simulations", UINT_MAX);
     double *totals = tn_alloc_array(simulations, sizeof *totals, "the simulated sums", err);
-    if (totals == NULL)
-        return false;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    size_t *stamp =
+        totals != NULL ? tn_alloc_array(simulations, sizeof *stamp, "the draws chosen", err) : NULL;
+    gsl_rng *rng = stamp != NULL ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
     if (rng == NULL) {
+        bool memory_reported = stamp == NULL;
         free(totals);
-        return tn_error_set(err, TN_ERR_NOMEM, "out of memory for a random number generator");
+        free(stamp);
+        return memory_reported
+                   ? false
+                   : tn_error_set(err, TN_ERR_NOMEM, "out of memory for a random number generator");
     }
     memset(totals, 0, simulations * sizeof *totals);
+    memset(stamp, 0, simulations * sizeof *stamp);
     gsl_rng_set(rng, seed);
     out->expected = 0;
     for (size_t i = 0; i < n; i++) {
         out->expected += p[i] * weight[i];
-        add_successes(rng, p[i], weight[i], totals, simulations);
+        add_successes(rng, i, p[i], weight[i], totals, simulations, stamp);
     }
     gsl_rng_free(rng);
+    free(stamp);
     qsort(totals, simulations, sizeof *totals, compare_doubles);
     out->low80 = draw_quantile(totals, simulations, 0.10);
     out->high80 = draw_quantile(totals, simulations, 0.90);

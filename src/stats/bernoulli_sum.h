@@ -28,9 +28,10 @@ typedef struct {
 /*
  * The probability mass function of the number of successes among n
  * independent trials with success probabilities p[0..n) (each in [0, 1]),
- * by the exact recurrence over trials. Counts above mean + 12 sd + 32 are
- * not followed (their total mass is below 1e-30): *pmf (malloc'd; the caller
- * frees it) holds P(X = k) for k in [0, *support). TN_ERR_INPUT when a p is
+ * by the exact recurrence over trials. Counts more than 12 sd + 32 from the
+ * mean (of the trials so far, while it runs) are not followed: their mass
+ * is below 1e-30, and the cost is n × (24 sd + 64), not n². *pmf (malloc'd;
+ * the caller frees it) holds P(X = k) for k in [0, *support). TN_ERR_INPUT when a p is
  * outside [0, 1] or not a number.
  */
 bool tn_poisson_binomial_pmf(const double *p, size_t n, double **pmf, size_t *support,
@@ -46,8 +47,9 @@ bool tn_bernoulli_count(const double *p, size_t n, tn_sum_interval *out, tn_erro
  * The sum of weight[i] over the trials that succeed: its exact mean
  * Σ p·weight, and intervals from `simulations` draws of all n trials with a
  * Mersenne Twister seeded with `seed`, so the same input always gives the
- * same answer. Each trial's successes across the draws are found by
- * geometric skips, so the cost is about simulations × Σp, not simulations × n.
+ * same answer. Each trial is visited once: the number of draws it succeeds
+ * in is binomial, and which draws a uniform choice of that many, so the
+ * cost is about n + simulations × Σp, not simulations × n.
  */
 bool tn_bernoulli_weighted_sum(const double *p, const double *weight, size_t n, size_t simulations,
                                uint32_t seed, tn_sum_interval *out, tn_error *err);
