@@ -14,4 +14,9 @@ static inline json_t *tn_json_real(double value) {
     return isfinite(value) ? json_real(value) : json_null();
 }
 
+/* A JSON string, or null when `text` is NULL. */
+static inline json_t *tn_json_text(const char *text) {
+    return text != NULL ? json_string(text) : json_null();
+}
+
 #endif

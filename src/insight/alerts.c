@@ -36,16 +36,6 @@ char *tn_alert_key(const char *rule, const char *customer_id, const char *as_of,
 
 /* ---- reading the history --------------------------------------------------------------------- */
 
-static const char *text_at(const tn_table *rows, const char *column, size_t row) {
-    char *const *texts = tn_table_texts(rows, column);
-    return texts != NULL ? texts[row] : NULL;
-}
-
-static double number_at(const tn_table *rows, const char *column, size_t row) {
-    const double *numbers = tn_table_numbers(rows, column);
-    return numbers != NULL ? numbers[row] : NAN;
-}
-
 /* The as-of date to evaluate and the one before it into `out`; TN_ERR_INPUT when there is none. */
 static bool choose_dates(tn_db *db, const char *as_of, tn_alert_plan *out, tn_error *err) {
     bool exists = false;
@@ -54,21 +44,21 @@ static bool choose_dates(tn_db *db, const char *as_of, tn_alert_plan *out, tn_er
     tn_table dates = {0};
     const char *params[] = {as_of};
     bool ok = exists && tn_history_query(db, "sql/alerts/as_of_dates.sql", params, 1, &dates, err);
-    const char *chosen = ok && dates.rows == 1 ? text_at(&dates, "as_of", 0) : NULL;
-    const char *latest = ok && dates.rows == 1 ? text_at(&dates, "latest", 0) : NULL;
+    const char *chosen = ok && dates.rows == 1 ? tn_table_text_at(&dates, "as_of", 0) : NULL;
+    const char *latest = ok && dates.rows == 1 ? tn_table_text_at(&dates, "latest", 0) : NULL;
     if (exists && !ok)
         tn_error_prefix(err, "the score history");
     else if (!exists || chosen == NULL)
         ok = tn_error_set(err, TN_ERR_INPUT,
                           "the score history is empty: alerts compare scorings, and each "
                           "'tenure score' of a new as-of date records one");
-    else if (number_at(&dates, "recorded", 0) < 1)
+    else if (tn_table_number_at(&dates, "recorded", 0) < 1)
         ok = tn_error_set(err, TN_ERR_INPUT,
                           "--as-of %s: the score history records no scoring as of that date "
                           "(the latest is of %s)",
                           chosen, latest != NULL ? latest : "none");
     if (ok) {
-        const char *previous = text_at(&dates, "previous", 0);
+        const char *previous = tn_table_text_at(&dates, "previous", 0);
         snprintf(out->as_of, sizeof out->as_of, "%s", chosen);
         snprintf(out->previous, sizeof out->previous, "%s", previous != NULL ? previous : "");
     }
@@ -111,8 +101,9 @@ static void change_words(tn_alert_condition c, const tn_alert_rule *rule, const 
     int m = c == TN_ALERT_RISK_TIER_ENTERS || c == TN_ALERT_RISK_SCORE_CROSSES      ? 1
             : c == TN_ALERT_UPGRADE_TIER_ENTERS || c == TN_ALERT_PROPENSITY_CROSSES ? 2
                                                                                     : 0;
-    const char *tier_before = text_at(rows, measures[m].tier_before, r);
-    double from = number_at(rows, measures[m].before, r), to = number_at(rows, measures[m].now, r);
+    const char *tier_before = tn_table_text_at(rows, measures[m].tier_before, r);
+    double from = tn_table_number_at(rows, measures[m].before, r),
+           to = tn_table_number_at(rows, measures[m].now, r);
     char a[24], b[24], x[24];
     const char *format = measures[m].share ? "%.1f %%" : "%.2f";
     double scale = measures[m].share ? 100 : 1;
@@ -122,9 +113,10 @@ static void change_words(tn_alert_condition c, const tn_alert_rule *rule, const 
     if (c <= TN_ALERT_UPGRADE_TIER_ENTERS && before)
         snprintf(out, size, "%s rose from %s to %s", measures[m].what,
                  tier_before != NULL ? tier_before : "none",
-                 text_at(rows, measures[m].tier_now, r));
+                 tn_table_text_at(rows, measures[m].tier_now, r));
     else if (c <= TN_ALERT_UPGRADE_TIER_ENTERS)
-        snprintf(out, size, "%s is %s", measures[m].what, text_at(rows, measures[m].tier_now, r));
+        snprintf(out, size, "%s is %s", measures[m].what,
+                 tn_table_text_at(rows, measures[m].tier_now, r));
     else if (c == TN_ALERT_CHURN_PROBABILITY_RISES_BY)
         snprintf(out, size, "churn probability rose %.1f points, from %s to %s", 100 * (to - from),
                  a, b);
@@ -137,8 +129,9 @@ static void change_words(tn_alert_condition c, const tn_alert_rule *rule, const 
 /* The alert's sentence: who, what changed since the previous as-of, and the standing conditions. */
 static char *reason(const tn_alert_rule *rule, const tn_table *rows, size_t r,
                     const char *previous) {
-    const char *id = text_at(rows, "customer_id", r), *name = text_at(rows, "name", r);
-    bool before = strcmp(text_at(rows, "scored_before", r), "yes") == 0;
+    const char *id = tn_table_text_at(rows, "customer_id", r),
+               *name = tn_table_text_at(rows, "name", r);
+    bool before = strcmp(tn_table_text_at(rows, "scored_before", r), "yes") == 0;
     tn_strbuf out = TN_STRBUF_INIT;
     tn_strbuf_printf(&out, "%s", name != NULL ? name : id);
     if (!before)
@@ -160,8 +153,8 @@ static char *reason(const tn_alert_rule *rule, const tn_table *rows, size_t r,
     if (changes > 0 && before)
         tn_strbuf_printf(&out, " since %s", previous);
     char arr[40];
-    amount(number_at(rows, "arr_now", r), arr, sizeof arr);
-    const char *plan = text_at(rows, "plan_tier", r);
+    amount(tn_table_number_at(rows, "arr_now", r), arr, sizeof arr);
+    const char *plan = tn_table_text_at(rows, "plan_tier", r);
     if (changes == 0)
         tn_strbuf_printf(&out, "ARR is %s USD", arr);
     else
@@ -173,9 +166,9 @@ static char *reason(const tn_alert_rule *rule, const tn_table *rows, size_t r,
 /* {"before": …, "now": …} of two columns, numbers or texts. */
 static json_t *before_now(const tn_table *rows, size_t r, const char *before, const char *now) {
     if (tn_table_numbers(rows, now) != NULL)
-        return json_pack("{s:o, s:o}", "before", tn_json_real(number_at(rows, before, r)), "now",
-                         tn_json_real(number_at(rows, now, r)));
-    const char *a = text_at(rows, before, r), *b = text_at(rows, now, r);
+        return json_pack("{s:o, s:o}", "before", tn_json_real(tn_table_number_at(rows, before, r)),
+                         "now", tn_json_real(tn_table_number_at(rows, now, r)));
+    const char *a = tn_table_text_at(rows, before, r), *b = tn_table_text_at(rows, now, r);
     return json_pack("{s:o, s:o}", "before", a ? json_string(a) : json_null(), "now",
                      b ? json_string(b) : json_null());
 }
@@ -213,7 +206,8 @@ static json_t *conditions(const tn_alert_rule *rule) {
 /* The JSON document of the alert (new reference). */
 static json_t *payload(const tn_alert *alert, const tn_table *rows, size_t r,
                        const tn_alert_plan *plan) {
-    const char *name = text_at(rows, "name", r), *owner = text_at(rows, "owner", r);
+    const char *name = tn_table_text_at(rows, "name", r),
+               *owner = tn_table_text_at(rows, "owner", r);
     return json_pack(
         "{s:s, s:o, s:s, s:s, s:o, s:{s:s, s:o, s:o}, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
         "s:o, s:o}",
@@ -228,14 +222,15 @@ static json_t *payload(const tn_alert *alert, const tn_table *rows, size_t r,
         before_now(rows, r, "risk_before", "risk_now"), "risk_score_tier",
         before_now(rows, r, "risk_tier_before", "risk_tier_now"), "arr",
         before_now(rows, r, "arr_before", "arr_now"), "churn_drivers",
-        drivers(text_at(rows, "churn_drivers", r)), "upgrade_drivers",
-        drivers(text_at(rows, "upgrade_drivers", r)));
+        drivers(tn_table_text_at(rows, "churn_drivers", r)), "upgrade_drivers",
+        drivers(tn_table_text_at(rows, "upgrade_drivers", r)));
 }
 
 /* One alert of `rule` from row r of its fired.sql rows; false when memory runs out. */
 static bool make_alert(const tn_alert_rule *rule, const tn_table *rows, size_t r,
                        const tn_alert_plan *plan, tn_alert *out) {
-    const char *id = text_at(rows, "customer_id", r), *name = text_at(rows, "name", r);
+    const char *id = tn_table_text_at(rows, "customer_id", r),
+               *name = tn_table_text_at(rows, "name", r);
     out->rule = rule;
     tn_alert_key(rule->name, id, plan->as_of, out->key);
     out->customer_id = strdup(id);
@@ -319,10 +314,10 @@ static bool mark_logged(tn_db *db, const tn_alert_config *config, tn_alert_plan 
         const char *key = plan->alerts[delivery->alert].key;
         const char *target = config->targets[delivery->target].name;
         for (size_t r = 0; r < logged.rows; r++) {
-            if (strcmp(text_at(&logged, "idempotency_key", r), key) != 0 ||
-                strcmp(text_at(&logged, "target", r), target) != 0)
+            if (strcmp(tn_table_text_at(&logged, "idempotency_key", r), key) != 0 ||
+                strcmp(tn_table_text_at(&logged, "target", r), target) != 0)
                 continue;
-            bool delivered = strcmp(text_at(&logged, "status", r), "delivered") == 0;
+            bool delivered = strcmp(tn_table_text_at(&logged, "status", r), "delivered") == 0;
             delivery->state = delivered ? TN_DELIVERY_ALREADY : TN_DELIVERY_PENDING;
             delivery->failed_before = !delivered;
         }

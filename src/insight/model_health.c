@@ -15,9 +15,10 @@
 #include "insight/history.h"
 #include "stats/metrics.h"
 
+/* A text cell, "" when it is missing. */
 static const char *text_at(const tn_table *rows, const char *column, size_t row) {
-    char *const *texts = tn_table_texts(rows, column);
-    return texts != NULL && texts[row] != NULL ? texts[row] : "";
+    const char *text = tn_table_text_at(rows, column, row);
+    return text != NULL ? text : "";
 }
 
 /*

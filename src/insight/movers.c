@@ -19,20 +19,6 @@ static const char *const kinds[] = {"entered_high_risk", "probability_rose", "ex
                                     "left_tier"};
 enum { KIND_COUNT = sizeof kinds / sizeof kinds[0] };
 
-static const char *text_at(const tn_table *rows, const char *column, size_t row) {
-    char *const *texts = tn_table_texts(rows, column);
-    return texts != NULL && texts[row] != NULL ? texts[row] : NULL;
-}
-
-static double number_at(const tn_table *rows, const char *column, size_t row) {
-    const double *numbers = tn_table_numbers(rows, column);
-    return numbers != NULL ? numbers[row] : NAN;
-}
-
-static json_t *text_or_null(const char *text) {
-    return text != NULL ? json_string(text) : json_null();
-}
-
 /* "12.3 %" */
 static const char *percent(double p, char *out, size_t size) {
     snprintf(out, size, "%.1f %%", 100 * p);
@@ -41,12 +27,13 @@ static const char *percent(double p, char *out, size_t size) {
 
 /* The reason of one move, in words, into out[size]. */
 static void reason(const tn_table *rows, size_t r, char *out, size_t size) {
-    const char *kind = text_at(rows, "kind", r), *since = text_at(rows, "since", r);
-    bool before = strcmp(text_at(rows, "scored_before", r), "yes") == 0;
-    double churn_before = number_at(rows, "churn_before", r),
-           churn = number_at(rows, "churn_now", r);
-    const char *tier = text_at(rows, "churn_tier_now", r),
-               *tier_before = text_at(rows, "churn_tier_before", r);
+    const char *kind = tn_table_text_at(rows, "kind", r),
+               *since = tn_table_text_at(rows, "since", r);
+    bool before = strcmp(tn_table_text_at(rows, "scored_before", r), "yes") == 0;
+    double churn_before = tn_table_number_at(rows, "churn_before", r),
+           churn = tn_table_number_at(rows, "churn_now", r);
+    const char *tier = tn_table_text_at(rows, "churn_tier_now", r),
+               *tier_before = tn_table_text_at(rows, "churn_tier_before", r);
     char a[24], b[24];
     if (strcmp(kind, "entered_high_risk") == 0 && !before)
         snprintf(out, size,
@@ -63,12 +50,12 @@ static void reason(const tn_table *rows, size_t r, char *out, size_t size) {
     else if (strcmp(kind, "expansion_ready") == 0)
         snprintf(out, size,
                  "Upgrade propensity reached %s%s%s since %s: %s likely to upgrade within 90 days",
-                 text_at(rows, "upgrade_tier_now", r), before ? " from " : "",
-                 before ? (text_at(rows, "upgrade_tier_before", r)
-                               ? text_at(rows, "upgrade_tier_before", r)
+                 tn_table_text_at(rows, "upgrade_tier_now", r), before ? " from " : "",
+                 before ? (tn_table_text_at(rows, "upgrade_tier_before", r)
+                               ? tn_table_text_at(rows, "upgrade_tier_before", r)
                                : "none")
                         : "",
-                 since, percent(number_at(rows, "upgrade_now", r), a, sizeof a));
+                 since, percent(tn_table_number_at(rows, "upgrade_now", r), a, sizeof a));
     else
         snprintf(out, size,
                  "Churn risk fell from %s to %s since %s: %s likely to churn within 90 days",
@@ -83,21 +70,23 @@ static json_t *number_change(double before, double now) {
 
 /* One mover (new reference). */
 static json_t *item(const tn_answer_set *answers, const tn_table *rows, size_t r) {
-    const char *id = text_at(rows, "customer_id", r);
+    const char *id = tn_table_text_at(rows, "customer_id", r);
     const tn_answer *answer = id != NULL ? tn_answers_find(answers, id) : NULL;
     char words[400];
     reason(rows, r, words, sizeof words);
     return json_pack(
         "{s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:o, s:{s:o, s:o}, s:s}", "customer_id",
-        text_or_null(id), "name", text_or_null(answer ? answer->score->name : NULL), "owner",
-        text_or_null(answer ? answer->score->owner : NULL), "arr",
-        tn_json_real(number_at(rows, "arr", r)), "churn_probability",
-        number_change(number_at(rows, "churn_before", r), number_at(rows, "churn_now", r)),
-        "churn_tier", "before", text_or_null(text_at(rows, "churn_tier_before", r)), "now",
-        text_or_null(text_at(rows, "churn_tier_now", r)), "upgrade_propensity",
-        number_change(number_at(rows, "upgrade_before", r), number_at(rows, "upgrade_now", r)),
-        "upgrade_tier", "before", text_or_null(text_at(rows, "upgrade_tier_before", r)), "now",
-        text_or_null(text_at(rows, "upgrade_tier_now", r)), "reason", words);
+        tn_json_text(id), "name", tn_json_text(answer ? answer->score->name : NULL), "owner",
+        tn_json_text(answer ? answer->score->owner : NULL), "arr",
+        tn_json_real(tn_table_number_at(rows, "arr", r)), "churn_probability",
+        number_change(tn_table_number_at(rows, "churn_before", r),
+                      tn_table_number_at(rows, "churn_now", r)),
+        "churn_tier", "before", tn_json_text(tn_table_text_at(rows, "churn_tier_before", r)), "now",
+        tn_json_text(tn_table_text_at(rows, "churn_tier_now", r)), "upgrade_propensity",
+        number_change(tn_table_number_at(rows, "upgrade_before", r),
+                      tn_table_number_at(rows, "upgrade_now", r)),
+        "upgrade_tier", "before", tn_json_text(tn_table_text_at(rows, "upgrade_tier_before", r)),
+        "now", tn_json_text(tn_table_text_at(rows, "upgrade_tier_now", r)), "reason", words);
 }
 
 /* One since date from its rows [first, end): each list's items and the head. */
@@ -109,7 +98,8 @@ static bool fill_since(const tn_answer_set *answers, const tn_table *rows, size_
             return false;
     }
     for (size_t r = first; r < end; r++) {
-        const char *kind = text_at(rows, "kind", r); /* NULL: the date's row without movers */
+        const char *kind =
+            tn_table_text_at(rows, "kind", r); /* NULL: the date's row without movers */
         for (int k = 0; kind != NULL && k < KIND_COUNT; k++)
             if (strcmp(kind, kinds[k]) == 0 &&
                 (out->items[k][out->counts[k]++] =
@@ -168,9 +158,9 @@ bool tn_movers_build(const tn_answer_set *answers, const tn_table *rows, const c
     if (out->dates == NULL)
         return false;
     for (size_t first = 0; first < rows->rows;) {
-        const char *since = text_at(rows, "since", first);
+        const char *since = tn_table_text_at(rows, "since", first);
         size_t end = first;
-        while (end < rows->rows && strcmp(text_at(rows, "since", end), since) == 0)
+        while (end < rows->rows && strcmp(tn_table_text_at(rows, "since", end), since) == 0)
             end++;
         tn_movers_since *date = &out->dates[out->count++];
         snprintf(date->since, sizeof date->since, "%s", since);

@@ -11,20 +11,6 @@
 #include "insight/wording.h"
 
 /* The text cell of `column` at `row`, or NULL. */
-static const char *text_at(const tn_table *rows, const char *column, size_t row) {
-    char *const *texts = tn_table_texts(rows, column);
-    return texts != NULL ? texts[row] : NULL;
-}
-
-static double number_at(const tn_table *rows, const char *column, size_t row) {
-    const double *numbers = tn_table_numbers(rows, column);
-    return numbers != NULL ? numbers[row] : NAN;
-}
-
-static json_t *text_or_null(const char *text) {
-    return text != NULL ? json_string(text) : json_null();
-}
-
 json_t *tn_trend_point(const tn_table *rows, size_t row) {
     static const char *const numbers[] = {"churn_probability", "upgrade_propensity", "risk_score",
                                           "arr"};
@@ -33,26 +19,27 @@ json_t *tn_trend_point(const tn_table *rows, size_t row) {
         "risk_score_tier", "churn_model_version", "expansion_model_version"};
     json_t *point = json_object();
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        json_object_set_new(point, texts[i], text_or_null(text_at(rows, texts[i], row)));
+        json_object_set_new(point, texts[i], tn_json_text(tn_table_text_at(rows, texts[i], row)));
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
-        json_object_set_new(point, numbers[i], tn_json_real(number_at(rows, numbers[i], row)));
+        json_object_set_new(point, numbers[i],
+                            tn_json_real(tn_table_number_at(rows, numbers[i], row)));
     return point;
 }
 
 json_t *tn_trend_move(const tn_table *rows, size_t row) {
-    const char *feature = text_at(rows, "feature", row);
-    const char *model = text_at(rows, "model", row);
-    const char *from = text_at(rows, "from_as_of", row);
-    double change = number_at(rows, "change", row);
+    const char *feature = tn_table_text_at(rows, "feature", row);
+    const char *model = tn_table_text_at(rows, "model", row);
+    const char *from = tn_table_text_at(rows, "from_as_of", row);
+    double change = tn_table_number_at(rows, "change", row);
     char label[96], words[256];
     tn_feature_label(feature != NULL ? feature : "", label, sizeof label);
     snprintf(words, sizeof words, "%s: now pushes the %s %s than on %s", label,
              model != NULL && strcmp(model, "upgrade") == 0 ? "upgrade propensity" : "churn risk",
              change > 0 ? "higher" : "lower", from != NULL ? from : "the scoring before");
-    return json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:s}", "model", text_or_null(model), "feature",
-                     text_or_null(feature), "label", label, "impact_before",
-                     tn_json_real(number_at(rows, "impact_before", row)), "impact_now",
-                     tn_json_real(number_at(rows, "impact_now", row)), "change",
+    return json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:s}", "model", tn_json_text(model), "feature",
+                     tn_json_text(feature), "label", label, "impact_before",
+                     tn_json_real(tn_table_number_at(rows, "impact_before", row)), "impact_now",
+                     tn_json_real(tn_table_number_at(rows, "impact_now", row)), "change",
                      tn_json_real(change), "words", words);
 }
 
@@ -119,7 +106,7 @@ json_t *tn_document_history(const tn_answer_context *context, const tn_answer *a
         context->as_of, "points", list, "latest_recorded_as_of",
         count > 0 ? json_incref(json_object_get(json_array_get(list, count - 1), "as_of"))
                   : json_null(),
-        "changes", changes(list, moves != NULL ? moves : empty), "note", text_or_null(note));
+        "changes", changes(list, moves != NULL ? moves : empty), "note", tn_json_text(note));
     json_decref(empty);
     return document;
 }

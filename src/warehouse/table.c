@@ -127,6 +127,16 @@ char *const *tn_table_texts(const tn_table *table, const char *name) {
     return c < 0 ? NULL : table->texts[c];
 }
 
+const char *tn_table_text_at(const tn_table *table, const char *name, size_t row) {
+    char *const *texts = tn_table_texts(table, name);
+    return texts != NULL ? texts[row] : NULL;
+}
+
+double tn_table_number_at(const tn_table *table, const char *name, size_t row) {
+    const double *numbers = tn_table_numbers(table, name);
+    return numbers != NULL ? numbers[row] : NAN;
+}
+
 void tn_table_free(tn_table *table) {
     for (size_t c = 0; c < table->columns; c++) {
         if (table->names != NULL)

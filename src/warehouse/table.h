@@ -39,6 +39,11 @@ bool tn_table_query_params(tn_db *db, const char *sql, const char *const *params
 const double *tn_table_numbers(const tn_table *table, const char *name);
 char *const *tn_table_texts(const tn_table *table, const char *name);
 
+/* One cell of column `name` at `row` (< table->rows): NULL or NAN when the column is not of that
+ * kind or the value is NULL. */
+const char *tn_table_text_at(const tn_table *table, const char *name, size_t row);
+double tn_table_number_at(const tn_table *table, const char *name, size_t row);
+
 void tn_table_free(tn_table *table);
 
 #endif
