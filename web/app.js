@@ -1384,6 +1384,7 @@ function drawAccount(c) {
       accountFacts(c)),
     h('div', {class: 'grid four'}, churnCard(c.churn), upgradeCard(c), quadrantSummary(c), profileCard(p, c.churn)),
     actionsCard(c),
+    briefCard(c),
     c.history ? historyCard(c.history) : null,
     h('div', {class: 'grid two'},
       accountShapCard('chart-shap-account-churn', 'What drives the churn probability', c.churn.top_shap_features, 'churn'),
@@ -1463,6 +1464,68 @@ function actionsCard(c) {
   return h('section', {class: 'card actions', 'data-testid': 'account-actions'},
     h('h2', null, 'Recommended actions'),
     h('ul', null, items.map(([k, v]) => h('li', null, h('strong', null, k + ': '), v))));
+}
+
+/* The brief's audiences (POST /summaries/customer), as the select offers them. */
+const BRIEF_AUDIENCES = [['csm', 'Customer success'], ['executive', 'Executive'], ['account_executive', 'Account executive']];
+
+/*
+ * The account in five sentences for a chosen audience, as the API writes it
+ * (the text is shown as is: its last line is the watermark), with a button
+ * that copies it; where the browser gives no clipboard, the button selects
+ * the text for Ctrl-C instead.
+ */
+function briefCard(c) {
+  const text = h('p', {class: 'brief-text', 'data-testid': 'brief-text', 'data-state': 'loading'}, 'Writing the brief…');
+  const status = h('span', {class: 'muted small', role: 'status', 'data-testid': 'brief-status'});
+  const copy = h('button', {type: 'button', class: 'button', 'data-testid': 'brief-copy', disabled: true,
+    onclick: () => copyBrief(text, status)}, 'Copy');
+  const audience = h('select', {'data-testid': 'brief-audience', 'aria-label': 'Audience'},
+    BRIEF_AUDIENCES.map(([value, label]) => h('option', {value}, label)));
+  let asked = 0;
+  const load = async () => {
+    const seq = ++asked;
+    text.dataset.state = 'loading';
+    copy.disabled = true;
+    status.textContent = '';
+    let brief;
+    try {
+      brief = await api('summaries/customer', {method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({customer_id: c.customer_id, audience: audience.value})});
+    } catch (err) {
+      if (seq !== asked) return;
+      text.textContent = 'No brief: ' + describeError(err);
+      text.dataset.state = 'error';
+      return;
+    }
+    if (seq !== asked) return; /* another audience was chosen meanwhile */
+    text.textContent = brief.text;
+    text.dataset.audience = brief.audience;
+    text.dataset.state = 'ready';
+    copy.disabled = false;
+  };
+  audience.addEventListener('change', load);
+  load();
+  return h('section', {class: 'card brief', 'data-testid': 'account-brief'},
+    h('div', {class: 'brief-head'}, h('h2', null, 'Brief before a call'),
+      h('label', {class: 'field brief-audience'}, 'For', audience), copy, status),
+    text);
+}
+
+async function copyBrief(text, status) {
+  try {
+    await navigator.clipboard.writeText(text.textContent);
+    status.textContent = 'Copied.';
+    status.dataset.copied = 'clipboard';
+  } catch (err) { /* no clipboard here (plain http, or refused): select the text instead */
+    const range = document.createRange();
+    range.selectNodeContents(text);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    status.textContent = 'Selected: press Ctrl-C (⌘-C) to copy.';
+    status.dataset.copied = 'selection';
+  }
 }
 
 /* "Churn probability 3.1 % → 4.5 % (low → medium) since 7 Mar 2026". */

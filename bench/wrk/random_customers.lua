@@ -1,8 +1,9 @@
 -- random_customers.lua — wrk script for bench/serve.sh: every request asks
 -- about a random active customer, by POST /predictions/churn (mode
--- "churn"), GET /customers/{id} (mode "customer") or GET
--- /customers/{id}/history (mode "history"); mode "movers" asks GET /movers,
--- mode "movers-gzip" the same taking gzip as browsers do; mode "what-if" asks
+-- "churn"), GET /customers/{id} (mode "customer"), GET
+-- /customers/{id}/history (mode "history") or POST /summaries/customer for a
+-- random audience (mode "brief"); mode "movers" asks GET /movers, mode
+-- "movers-gzip" the same taking gzip as browsers do; mode "what-if" asks
 -- GET /analytics/interventions for the top 20 at the plan's rates, mode
 -- "what-if-100" for the top 100 at a random save rate.
 --
@@ -15,6 +16,7 @@
 -- At the end it prints one machine-readable line:
 --   result requests=N seconds=S p50_us=… p90_us=… p99_us=… max_us=… non2xx=N socket_errors=N
 local ids = {}
+local audiences = {"csm", "executive", "account_executive"}
 local mode = "churn"
 local pause_ms = tonumber(os.getenv("WRK_PAUSE_MS") or "0")
 
@@ -32,6 +34,10 @@ function request()
         return wrk.format("GET", "/customers/" .. id)
     elseif mode == "history" then
         return wrk.format("GET", "/customers/" .. id .. "/history")
+    elseif mode == "brief" then
+        return wrk.format("POST", "/summaries/customer", {["Content-Type"] = "application/json"},
+                          '{"customer_id":"' .. id .. '","audience":"' ..
+                          audiences[math.random(#audiences)] .. '"}')
     elseif mode == "movers" then
         return wrk.format("GET", "/movers")
     elseif mode == "movers-gzip" then

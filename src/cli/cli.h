@@ -92,6 +92,7 @@ extern const tn_command tn_cmd_train;
 extern const tn_command tn_cmd_backtest;
 extern const tn_command tn_cmd_report;
 extern const tn_command tn_cmd_score;
+extern const tn_command tn_cmd_brief;
 extern const tn_command tn_cmd_alerts;
 extern const tn_command tn_cmd_serve;
 extern const tn_command tn_cmd_sql;

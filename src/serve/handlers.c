@@ -1,8 +1,8 @@
 /*
  * handlers.c — the routes' answers (see handlers.h).
  *
- * Predictions and the Customer 360 send bodies the snapshot built at load
- * time; the batch and the work-queue page splice those bodies together;
+ * Predictions, the Customer 360 and the briefs send bodies the snapshot
+ * built at load time; the batch and the work-queue page splice those bodies together;
  * errors and /metrics are made per request.
  */
 #include "serve/handlers.h"
@@ -160,6 +160,21 @@ static void predict_one(const tn_request *request, tn_response *response, bool c
         borrow(response, 200, c->churn.text, c->churn.length);
     else
         borrow(response, c->upgrade_status, c->upgrade.text, c->upgrade.length);
+}
+
+/* POST /summaries/customer: the customer's brief for the audience, made at load (insight/brief.h).
+ */
+static void summarize(const tn_request *request, tn_response *response) {
+    char id[TN_CUSTOMER_ID_MAX + 1];
+    tn_audience audience;
+    tn_request_problem problem;
+    if (!tn_request_brief(request->body, request->body_length, id, &audience, &problem)) {
+        refuse(response, &problem);
+        return;
+    }
+    const tn_serve_customer *c = active_customer(request->snapshot, id, response);
+    if (c != NULL)
+        borrow(response, 200, c->brief[audience].text, c->brief[audience].length);
 }
 
 static void batch_item(const tn_snapshot *snapshot, const char *id, tn_strbuf *out) {
@@ -391,6 +406,9 @@ void tn_handle(tn_server *server, const tn_request *request, tn_response *respon
         break;
     case TN_ROUTE_CUSTOMER_HISTORY:
         customer_history(request, response);
+        break;
+    case TN_ROUTE_SUMMARY_CUSTOMER:
+        summarize(request, response);
         break;
     case TN_ROUTE_MOVERS:
         movers(request, response);

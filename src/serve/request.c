@@ -48,8 +48,31 @@ static const char *type_name(const json_t *value) {
     return "a value";
 }
 
-/* Parses the body as one JSON object whose only field is `field`; returns it (new reference). */
-static json_t *parse_object(const char *body, size_t length, const char *field,
+/* "customer_id" or "customer_id and audience": the fields of a body, for messages. */
+static void field_list(const char *const *fields, char *out, size_t size) {
+    out[0] = '\0';
+    for (size_t i = 0; fields[i] != NULL; i++)
+        snprintf(out + strlen(out), size - strlen(out), "%s%s",
+                 i == 0                  ? ""
+                 : fields[i + 1] == NULL ? " and "
+                                         : ", ",
+                 fields[i]);
+}
+
+/* Whether `key` is one of `fields` (NULL-terminated). */
+static bool is_field(const char *key, const char *const *fields) {
+    for (size_t i = 0; fields[i] != NULL; i++)
+        if (strcmp(key, fields[i]) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Parses the body as one JSON object whose fields are all of `fields`
+ * (NULL-terminated), each required and no other allowed; returns it (new
+ * reference).
+ */
+static json_t *parse_object(const char *body, size_t length, const char *const *fields,
                             tn_request_problem *problem) {
     if (length == 0) {
         refuse(problem, 400, "malformed_json", "the request body is empty: expected a JSON object");
@@ -63,24 +86,30 @@ static json_t *parse_object(const char *body, size_t length, const char *field,
                error.line, error.column);
         return NULL;
     }
-    const char *problem_key = NULL;
+    const char *problem_key = NULL, *missing = NULL;
     if (!json_is_object(root)) {
         refuse(problem, 422, "invalid_request", "$: expected an object, got %s", type_name(root));
-    } else {
-        const char *key;
-        json_t *value;
-        json_object_foreach(root, key, value) {
-            if (strcmp(key, field) != 0 && problem_key == NULL)
-                problem_key = key;
-        }
-        if (problem_key != NULL)
-            refuse(problem, 422, "invalid_request", "$.%.64s: unknown field; expected only %s",
-                   problem_key, field);
-        else if (json_object_get(root, field) == NULL)
-            refuse(problem, 422, "invalid_request", "$.%s: required", field);
-        else
-            return root;
+        json_decref(root);
+        return NULL;
     }
+    const char *key;
+    json_t *value;
+    json_object_foreach(root, key, value) {
+        if (!is_field(key, fields) && problem_key == NULL)
+            problem_key = key;
+    }
+    for (size_t i = 0; fields[i] != NULL && missing == NULL; i++)
+        if (json_object_get(root, fields[i]) == NULL)
+            missing = fields[i];
+    char expected[96];
+    field_list(fields, expected, sizeof expected);
+    if (problem_key != NULL)
+        refuse(problem, 422, "invalid_request", "$.%.64s: unknown field; expected only %s",
+               problem_key, expected);
+    else if (missing != NULL)
+        refuse(problem, 422, "invalid_request", "$.%s: required", missing);
+    else
+        return root;
     json_decref(root);
     return NULL;
 }
@@ -101,7 +130,8 @@ static bool check_id(const json_t *value, const char *path, tn_request_problem *
 
 bool tn_request_customer_id(const char *body, size_t length, char *id,
                             tn_request_problem *problem) {
-    json_t *root = parse_object(body, length, "customer_id", problem);
+    static const char *const fields[] = {"customer_id", NULL};
+    json_t *root = parse_object(body, length, fields, problem);
     if (root == NULL)
         return false;
     const json_t *value = json_object_get(root, "customer_id");
@@ -115,7 +145,8 @@ bool tn_request_customer_id(const char *body, size_t length, char *id,
 bool tn_request_customer_ids(const char *body, size_t length, json_t **ids,
                              tn_request_problem *problem) {
     *ids = NULL;
-    json_t *root = parse_object(body, length, "customer_ids", problem);
+    static const char *const fields[] = {"customer_ids", NULL};
+    json_t *root = parse_object(body, length, fields, problem);
     if (root == NULL)
         return false;
     json_t *list = json_object_get(root, "customer_ids");
@@ -134,6 +165,27 @@ bool tn_request_customer_ids(const char *body, size_t length, json_t **ids,
     }
     if (ok)
         *ids = json_incref(list);
+    json_decref(root);
+    return ok;
+}
+
+bool tn_request_brief(const char *body, size_t length, char *id, tn_audience *audience,
+                      tn_request_problem *problem) {
+    static const char *const fields[] = {"customer_id", "audience", NULL};
+    json_t *root = parse_object(body, length, fields, problem);
+    if (root == NULL)
+        return false;
+    const json_t *value = json_object_get(root, "customer_id");
+    const json_t *name = json_object_get(root, "audience");
+    bool ok = check_id(value, "$.customer_id", problem);
+    if (ok && !json_is_string(name))
+        ok = refuse(problem, 422, "invalid_request", "$.audience: expected a string, got %s",
+                    type_name(name));
+    else if (ok && !tn_audience_parse(json_string_value(name), audience))
+        ok = refuse(problem, 422, "invalid_request", "$.audience: expected one of %s, got '%.32s'",
+                    tn_audience_names(), json_string_value(name));
+    if (ok)
+        memcpy(id, json_string_value(value), json_string_length(value) + 1);
     json_decref(root);
     return ok;
 }

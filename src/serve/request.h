@@ -1,6 +1,7 @@
 /*
  * request.h — checking what a client sent, before anything is looked up:
- * the JSON bodies of the prediction routes and the query of GET /customers.
+ * the JSON bodies of the prediction and summary routes and the query of GET
+ * /customers.
  *
  * Malformed JSON is a 400 saying where it broke (line, column); a body that
  * is JSON but not what the route takes is a 422 naming the JSON path
@@ -15,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "insight/brief.h"
 #include "serve/search.h"
 #include "serve/snapshot.h"
 
@@ -35,6 +37,14 @@ typedef struct {
 
 /* `{"customer_id": "…"}` → the id, copied into id[TN_CUSTOMER_ID_MAX + 1]. */
 bool tn_request_customer_id(const char *body, size_t length, char *id, tn_request_problem *problem);
+
+/*
+ * `{"customer_id": "…", "audience": "csm" | "executive" | "account_executive"}`
+ * (POST /summaries/customer) → the id, copied into id[TN_CUSTOMER_ID_MAX + 1],
+ * and the audience. Both fields are required.
+ */
+bool tn_request_brief(const char *body, size_t length, char *id, tn_audience *audience,
+                      tn_request_problem *problem);
 
 /*
  * `{"customer_ids": ["…", …]}` (1 to TN_BATCH_MAX strings) → the array, a new

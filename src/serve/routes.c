@@ -15,6 +15,7 @@ static const tn_route routes[TN_ROUTE_COUNT] = {
     [TN_ROUTE_CUSTOMER] = {"/customers/{id}", "GET", false, true, "GET, HEAD, OPTIONS"},
     [TN_ROUTE_CUSTOMER_HISTORY] = {"/customers/{id}/history", "GET", false, true,
                                    "GET, HEAD, OPTIONS"},
+    [TN_ROUTE_SUMMARY_CUSTOMER] = {"/summaries/customer", "POST", false, true, "POST, OPTIONS"},
     [TN_ROUTE_MOVERS] = {"/movers", "GET", false, true, "GET, HEAD, OPTIONS"},
     [TN_ROUTE_METRICS] = {"/metrics", "GET", false, false, "GET, HEAD, OPTIONS"},
     [TN_ROUTE_OPENAPI] = {"/openapi.json", "GET", false, false, "GET, HEAD, OPTIONS"},

@@ -48,6 +48,8 @@ static void snapshot_free(tn_snapshot *snapshot) {
         body_free(&c->view);
         body_free(&c->item);
         body_free(&c->history);
+        for (int a = 0; a < TN_AUDIENCE_COUNT; a++)
+            body_free(&c->brief[a]);
         free(c->folded_name);
         free(c->crm_id);
     }

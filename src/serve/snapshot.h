@@ -4,11 +4,11 @@
  *
  * Features do not change between rebuilds, so the snapshot holds each
  * active customer's answers ready to send: the JSON bodies of the churn and
- * upgrade predictions, of the Customer 360 and of the customer's line in a
- * work-queue page. A request looks the customer up in a hash index and
- * sends the bytes; nothing is scored, formatted or allocated per request.
- * Customers who are not active at the as-of date are indexed too, so the
- * server can say when they churned.
+ * upgrade predictions, of the Customer 360, of the customer's line in a
+ * work-queue page and of its brief for each audience. A request looks the
+ * customer up in a hash index and sends the bytes; nothing is scored,
+ * formatted or allocated per request. Customers who are not active at the
+ * as-of date are indexed too, so the server can say when they churned.
  *
  * It also holds the dashboard's portfolio, survival and models views
  * (analytics.h), built once.
@@ -35,6 +35,7 @@
 
 #include "common/error.h"
 #include "insight/answer.h"
+#include "insight/brief.h"
 #include "insight/documents.h"
 #include "insight/interventions.h"
 #include "insight/movers.h"
@@ -79,10 +80,13 @@ typedef struct {
     tn_body history;           /* GET /customers/{id}/history (insight/trend.h) */
     char *folded_name;         /* the account's name for searching (search.h); owned, NULL: none */
     char *crm_id;              /* owned; NULL: none */
+    /* POST /summaries/customer, one per audience (insight/brief.h) */
+    tn_body brief[TN_AUDIENCE_COUNT];
 } tn_serve_customer;
 
 /*
- * Fills `out` with one customer's bodies (insight/documents.h), its id and
+ * Fills `out` with one customer's bodies (insight/documents.h; its briefs,
+ * insight/brief.h, written from its Customer 360 document), its id and
  * search fields, and what the sort orders read; its history body is built
  * apart (tn_body_from_json of tn_document_history). False when memory runs
  * out; what was filled is freed with the snapshot.

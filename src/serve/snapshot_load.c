@@ -9,8 +9,9 @@
  * read the Customer 360 facts, daily usage, recent tickets, open opportunities and the inactive
  * customers (sql/serve/); close the warehouse, so `tenure build` can write it while the server
  * runs; turn the scores into answers (insight/answer.h) and every customer's answers into the
- * bodies it serves (insight/documents.h); build the index and the dashboard's views
- * (insight/analytics.h, with analysis.json from the reports directory).
+ * bodies it serves (insight/documents.h; the briefs, insight/brief.h, from its Customer 360);
+ * build the index and the dashboard's views (insight/analytics.h, with analysis.json from the
+ * reports directory).
  */
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include "ml/score.h"
 #include "insight/analytics.h"
 #include "insight/answer.h"
+#include "insight/brief.h"
 #include "insight/history.h"
 #include "insight/model_health.h"
 #include "insight/dashboard.h"
@@ -213,6 +215,17 @@ static json_t *daily_counts(const tn_table *rows, size_t row) {
     return counts;
 }
 
+/*
+ * The Customer 360 body and, written from the same document, the briefs of
+ * every audience (insight/brief.h). Drops the reference to `view`.
+ */
+static bool view_and_briefs(json_t *view, tn_serve_customer *out) {
+    bool ok = view != NULL;
+    for (int a = 0; ok && a < TN_AUDIENCE_COUNT; a++)
+        ok = tn_body_from_json(tn_document_brief(view, (tn_audience)a), &out->brief[a]);
+    return tn_body_from_json(view, &out->view) && ok;
+}
+
 bool tn_serve_customer_build(const tn_answer_context *context, const tn_answer *answer,
                              const tn_customer_facts *facts, tn_serve_customer *out) {
     const tn_customer_score *c = answer->score;
@@ -232,12 +245,12 @@ bool tn_serve_customer_build(const tn_answer_context *context, const tn_answer *
         json_decref(upgrade);
         upgrade = NULL;
     }
-    bool ok = out->id != NULL && (out->folded_name != NULL || c->name == NULL) &&
-              (out->crm_id != NULL || c->crm_id == NULL) && prediction != NULL &&
-              (upgrade != NULL || !c->expansion_candidate) &&
-              tn_body_from_json(tn_document_customer(context, answer, facts, prediction, upgrade),
-                                &out->view) &&
-              tn_body_from_json(tn_document_item(answer, facts), &out->item);
+    bool ok =
+        out->id != NULL && (out->folded_name != NULL || c->name == NULL) &&
+        (out->crm_id != NULL || c->crm_id == NULL) && prediction != NULL &&
+        (upgrade != NULL || !c->expansion_candidate) &&
+        view_and_briefs(tn_document_customer(context, answer, facts, prediction, upgrade), out) &&
+        tn_body_from_json(tn_document_item(answer, facts), &out->item);
     if (ok && upgrade != NULL) {
         out->upgrade_status = 200;
         ok = tn_body_from_json(json_incref(upgrade), &out->upgrade);

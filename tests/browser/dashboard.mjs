@@ -4,7 +4,8 @@
  * (playwright-core from web/node_modules, the system's /usr/bin/chromium) and
  * checks every view against the API's own answers: among them the work
  * queue's account names, owners and search (by a part of a name, by the start
- * of an id) and the Customer 360's account header.
+ * of an id), the Customer 360's account header and its brief (with the copy
+ * button).
  *
  *   node tests/browser/dashboard.mjs --base http://127.0.0.1:8790 \
  *        --report /tmp/dev/reports/index.html --artifacts /tmp/shots [--api-key KEY]
@@ -526,6 +527,50 @@ async function checkAccount(page, log, customers) {
   await shot(page, 'account');
 }
 
+/*
+ * The Customer 360's brief: the API's text for each audience chosen, shown as
+ * it is (the watermark its last line), and the copy button puts it in the
+ * clipboard (granted here, as a user would).
+ */
+async function checkBrief(page, log, context, customers) {
+  const target = customers[Math.min(2, customers.length - 1)];
+  const brief = (audience) => apiOk('/summaries/customer', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ customer_id: target.customer_id, audience }),
+  });
+  const shown = async (audience) => {
+    await page.waitForSelector('[data-testid=brief-text][data-state=ready][data-audience=' + audience + ']', { timeout: 5000 });
+    return page.evaluate(() => document.querySelector('[data-testid=brief-text]').textContent);
+  };
+  await check('account: the brief shows the API\'s text for each audience chosen, watermark last', async () => {
+    await resetLog(log);
+    await visit(page, '#/account/' + encodeURIComponent(target.customer_id));
+    for (const audience of ['csm', 'account_executive', 'executive']) {
+      if (audience !== 'csm') await page.selectOption('[data-testid=brief-audience]', audience);
+      const expected = await brief(audience);
+      expectEqual(await shown(audience), expected.text, audience + ' brief');
+      expect(expected.text.endsWith('\n' + expected.watermark), audience + ': the watermark is not the last line');
+      expectBusinessWords(expected.text, audience + ' brief');
+    }
+    expectClean(log);
+  });
+  await check('account: the copy button puts the brief in the clipboard', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+    await page.selectOption('[data-testid=brief-audience]', 'csm');
+    const text = await shown('csm');
+    await page.click('[data-testid=brief-copy]');
+    await page.waitForSelector('[data-testid=brief-status][data-copied]', { timeout: 5000 });
+    const how = await page.getAttribute('[data-testid=brief-status]', 'data-copied');
+    if (how === 'clipboard') {
+      expectEqual(await page.evaluate(() => navigator.clipboard.readText()), text, 'the clipboard');
+    } else {
+      expectEqual(await page.evaluate(() => String(window.getSelection())), text, 'the selection');
+    }
+    expect(how === 'clipboard', 'the text was selected, not copied: the clipboard was refused');
+    await shot(page, 'account-brief');
+  });
+}
+
 /* An account scored at two as-of dates at least: its probability over time, and what changed in words. */
 async function checkHistory(page, id) {
   await check('account: "Over time" has a point per recorded scoring, and what changed lists the moved drivers in words', async () => {
@@ -800,6 +845,7 @@ async function main() {
     await checkSurvival(page, log);
     const customers = await checkQueue(page, log);
     await checkAccount(page, log, customers);
+    await checkBrief(page, log, context, customers);
     await checkNewAccounts(page, log);
     if (args['history-account']) {
       await checkHistory(page, args['history-account']);

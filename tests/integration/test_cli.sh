@@ -4,7 +4,7 @@
 # stage that is not built.
 source "$(dirname "$0")/lib.sh"
 
-ALL_COMMANDS="generate init validate build check analyze train backtest report score alerts serve sql run"
+ALL_COMMANDS="generate init validate build check analyze train backtest report score brief alerts serve sql run"
 
 run "$TENURE" --help
 expect_status 0 "tenure --help"

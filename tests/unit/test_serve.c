@@ -141,6 +141,53 @@ static void test_single_id_bodies(void **state) {
     assert_string_equal(p.code, "invalid_request");
 }
 
+static int check_brief(const char *body, char *id, tn_audience *audience,
+                       tn_request_problem *problem) {
+    memset(problem, 0, sizeof *problem);
+    return tn_request_brief(body, strlen(body), id, audience, problem) ? 0 : problem->status;
+}
+
+/* POST /summaries/customer: an id and an audience, both required, nothing else. */
+static void test_brief_bodies(void **state) {
+    (void)state;
+    char id[TN_CUSTOMER_ID_MAX + 1];
+    tn_audience audience = TN_AUDIENCE_CSM;
+    tn_request_problem p;
+    assert_int_equal(check_brief("{\"customer_id\": \"c1\", \"audience\": \"account_executive\"}",
+                                 id, &audience, &p),
+                     0);
+    assert_string_equal(id, "c1");
+    assert_int_equal(audience, TN_AUDIENCE_ACCOUNT_EXECUTIVE);
+    assert_int_equal(
+        check_brief("{\"audience\": \"executive\", \"customer_id\": \"c2\"}", id, &audience, &p),
+        0);
+    assert_int_equal(audience, TN_AUDIENCE_EXECUTIVE);
+
+    assert_int_equal(check_brief("{\"customer_id\": \"c1\", \"audience\": ", id, &audience, &p),
+                     400);
+    assert_string_equal(p.code, "malformed_json");
+    assert_int_equal(check_brief("{\"customer_id\": \"c1\"}", id, &audience, &p), 422);
+    assert_string_equal(p.message, "$.audience: required");
+    assert_int_equal(check_brief("{\"audience\": \"csm\"}", id, &audience, &p), 422);
+    assert_string_equal(p.message, "$.customer_id: required");
+    assert_int_equal(
+        check_brief("{\"customer_id\": \"c1\", \"audience\": \"cfo\"}", id, &audience, &p), 422);
+    assert_string_equal(p.message,
+                        "$.audience: expected one of csm, executive, account_executive, got 'cfo'");
+    assert_int_equal(
+        check_brief("{\"customer_id\": \"c1\", \"audience\": [\"csm\"]}", id, &audience, &p), 422);
+    assert_string_equal(p.message, "$.audience: expected a string, got an array");
+    assert_int_equal(check_brief("{\"customer_id\": 7, \"audience\": \"csm\"}", id, &audience, &p),
+                     422);
+    assert_string_equal(p.message, "$.customer_id: expected a string, got a number");
+    assert_int_equal(
+        check_brief("{\"customer_id\": \"c1\", \"audience\": \"csm\", \"tone\": \"warm\"}", id,
+                    &audience, &p),
+        422);
+    assert_string_equal(p.message, "$.tone: unknown field; expected only customer_id and audience");
+    assert_string_equal(p.code, "invalid_request");
+}
+
 static void test_id_length_limit(void **state) {
     (void)state;
     char id[TN_CUSTOMER_ID_MAX + 1], body[400];
@@ -736,6 +783,15 @@ static void test_snapshot_index(void **state) {
     tn_snapshot_release(s);
 }
 
+/* Frees what tn_serve_customer_build made (a snapshot frees it otherwise). */
+static void free_built(tn_serve_customer *c) {
+    free(c->id), free(c->churn.text), free(c->upgrade.text), free(c->view.text);
+    free(c->item.text), free(c->folded_name), free(c->crm_id);
+    for (int a = 0; a < TN_AUDIENCE_COUNT; a++)
+        free(c->brief[a].text);
+    memset(c, 0, sizeof *c);
+}
+
 /* ---- views ---------------------------------------------------------------------- */
 
 static void test_views_of_one_customer(void **state) {
@@ -807,6 +863,16 @@ static void test_views_of_one_customer(void **state) {
         "not upgraded yet\"}}");
 
     json_t *view = json_loads(out.view.text, 0, &error);
+    /* each audience's brief is written from this very Customer 360 (insight/brief.h) */
+    for (int a = 0; a < TN_AUDIENCE_COUNT; a++) {
+        json_t *brief = json_loads(out.brief[a].text, 0, &error);
+        json_t *expected = tn_document_brief(view, (tn_audience)a);
+        assert_true(json_equal(brief, expected));
+        assert_string_equal(json_string_value(json_object_get(brief, "audience")),
+                            tn_audience_name((tn_audience)a));
+        json_decref(brief);
+        json_decref(expected);
+    }
     assert_true(json_is_null(json_object_get(view, "upgrade")));
     /* no account columns in the data: every account field is null, and the keys are there */
     json_t *account = json_object_get(view, "account");
@@ -845,11 +911,7 @@ static void test_views_of_one_customer(void **state) {
 
     assert_null(out.folded_name);
     assert_null(out.crm_id);
-    free(out.id);
-    free(out.churn.text);
-    free(out.upgrade.text);
-    free(out.view.text);
-    free(out.item.text);
+    free_built(&out);
 }
 
 /* The account as people know it, in every answer that names the customer. */
@@ -902,8 +964,7 @@ static void test_views_name_the_account(void **state) {
     json_decref(item);
 
     /* a renewal date without its day count (or the reverse) is no renewal */
-    free(out.id), free(out.churn.text), free(out.upgrade.text), free(out.view.text);
-    free(out.item.text), free(out.folded_name), free(out.crm_id);
+    free_built(&out);
     memset(&out, 0, sizeof out);
     score.days_to_renewal = NAN;
     assert_true(tn_serve_customer_build(&test_context, &answer, &input, &out));
@@ -913,8 +974,7 @@ static void test_views_name_the_account(void **state) {
     assert_true(json_is_null(json_object_get(account, "days_to_renewal")));
     json_decref(view);
     json_decref(opportunities);
-    free(out.id), free(out.churn.text), free(out.upgrade.text), free(out.view.text);
-    free(out.item.text), free(out.folded_name), free(out.crm_id);
+    free_built(&out);
 }
 
 /* ---- the OpenAPI document ------------------------------------------------------- */
@@ -967,6 +1027,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_routes_match_paths_and_methods),
         cmocka_unit_test(test_single_id_bodies),
+        cmocka_unit_test(test_brief_bodies),
         cmocka_unit_test(test_id_length_limit),
         cmocka_unit_test(test_batch_bodies),
         cmocka_unit_test(test_list_query),
