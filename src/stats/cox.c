@@ -116,8 +116,7 @@ static int by_time_descending(const void *a, const void *b) {
     return (x < y) - (x > y);
 }
 
-/* The subjects' indexes ordered by time, longest first. False when out of memory. */
-static bool order_by_time(const double *time, size_t n, size_t *order) {
+bool tn_cox_order_by_time(const double *time, size_t n, size_t *order) {
     timed_index *pairs = malloc((n ? n : 1) * sizeof *pairs);
     if (pairs == NULL)
         return false;
@@ -236,7 +235,7 @@ bool tn_cox_fit(const double *x, size_t p, const double *time, const int *event,
         for (size_t i = 0; i < n; i++)
             centred[i * p + a] = x[i * p + a] - mean;
     }
-    ok = ok && order_by_time(time, n, order);
+    ok = ok && tn_cox_order_by_time(time, n, order);
     cox_data data = {centred, time, event, order, n, p};
     size_t bad = p;
     if (!ok) {
@@ -328,7 +327,7 @@ bool tn_concordance(const double *score, const double *time, const int *event, s
     for (size_t i = 0; i < n; i++)
         if (i == 0 || sorted[i] != sorted[distinct - 1])
             sorted[distinct++] = sorted[i];
-    if (!order_by_time(time, n, order)) {
+    if (!tn_cox_order_by_time(time, n, order)) {
         free(sorted), free(tree), free(order);
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory ordering the survival times");
     }

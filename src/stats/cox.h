@@ -44,6 +44,9 @@ bool tn_cox_fit(const double *x, size_t p, const double *time, const int *event,
 
 void tn_cox_free(tn_cox_result *result);
 
+/* order[0..n) receives the subjects' indexes by time, longest first; false when out of memory. */
+bool tn_cox_order_by_time(const double *time, size_t n, size_t *order);
+
 /*
  * Harrell's concordance index of risk scores `score` (higher = earlier
  * event expected) for the given survival data into *concordance: NAN when

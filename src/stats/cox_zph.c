@@ -25,6 +25,7 @@
 #include <gsl/gsl_linalg.h>
 
 #include "common/alloc.h"
+#include "stats/cox.h"
 #include "stats/km.h"
 
 /* The subjects, ready for the pass. Every array is owned by the caller of prepare(). */
@@ -51,29 +52,6 @@ typedef struct {
 } zph_sums;
 
 /* ---- preparing the data ------------------------------------------------------------ */
-
-typedef struct {
-    double time;
-    size_t index;
-} timed_index;
-
-static int by_time_descending(const void *a, const void *b) {
-    double x = ((const timed_index *)a)->time, y = ((const timed_index *)b)->time;
-    return (x < y) - (x > y);
-}
-
-static bool order_by_time(const double *time, size_t n, size_t *order, tn_error *err) {
-    timed_index *pairs = tn_alloc_array(n, sizeof *pairs, "the order of the survival times", err);
-    if (pairs == NULL)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        pairs[i] = (timed_index){time[i], i};
-    qsort(pairs, n, sizeof *pairs, by_time_descending);
-    for (size_t i = 0; i < n; i++)
-        order[i] = pairs[i].index;
-    free(pairs);
-    return true;
-}
 
 /* How many of the curve's steps come strictly before t. */
 static size_t steps_before(const tn_km_curve *curve, double t) {
@@ -339,7 +317,9 @@ bool tn_cox_zph(const double *x, size_t p, const double *time, const int *event,
         d.x = block, d.risk = block + n * p, d.g = block + n * (p + 1), d.order = order;
         lay_out_sums(&s, p, sums);
         centre_and_score(&d, x, coef);
-        ok = km_time_weights(&d, err) && order_by_time(time, n, order, err);
+        ok = km_time_weights(&d, err) &&
+             (tn_cox_order_by_time(time, n, order) ||
+              tn_error_set(err, TN_ERR_NOMEM, "out of memory ordering the survival times"));
     }
     if (ok) {
         accumulate(&s, &d);
