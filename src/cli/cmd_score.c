@@ -209,10 +209,12 @@ static int record_history(tn_db *db, const tn_answer_set *answers, const tn_scor
 
 /* Answers the scores and writes them, or explains why --customer is not among them. */
 static int answer_and_write(tn_db *db, const char *as_of, const tn_ml_model models[2],
-                            const tn_score_set *scores, double started) {
+                            const tn_survival_model *survival, const tn_score_set *scores,
+                            double started) {
     tn_error err;
     tn_answer_context context;
     tn_answer_context_init(&context, as_of, &models[0], &models[1], scores);
+    context.survival = survival;
     tn_answer_set answers = {0};
     score_output o = {.answers = &answers};
     tn_time_format_utc(time(NULL), o.scored_at);
@@ -267,19 +269,26 @@ static int score(int positional_count, char **positional) {
     tn_ml_model models[2]; /* churn, expansion */
     memset(models, 0, sizeof models);
     tn_score_set scores = {0};
+    tn_survival_model survival = {0};
+    bool has_survival = false;
     tn_day as_of, data_as_of;
     double started = tn_log_now();
-    bool ok = open_warehouse(&db, &err) && tn_build_info_dates(db, &as_of, &data_as_of, &err) &&
-              tn_model_set_load(options.models_dir, &models[0], &models[1], &err) &&
-              tn_score_all(db, &models[0], &models[1], &scores, &err);
+    bool ok =
+        open_warehouse(&db, &err) && tn_build_info_dates(db, &as_of, &data_as_of, &err) &&
+        tn_model_set_load(options.models_dir, &models[0], &models[1], &err) &&
+        tn_model_set_load_survival(options.models_dir, models[0].set, &survival, &has_survival,
+                                   &err) &&
+        tn_score_all(db, &models[0], &models[1], has_survival ? &survival : NULL, &scores, &err);
     if (!ok) {
         tn_log_error("score: %s", err.message);
         status = tn_error_exit_status(&err);
     } else {
         char day[TN_DATE_BUF];
-        status = answer_and_write(db, tn_date_format(as_of, day), models, &scores, started);
+        status = answer_and_write(db, tn_date_format(as_of, day), models,
+                                  has_survival ? &survival : NULL, &scores, started);
     }
     tn_score_set_free(&scores);
+    tn_survival_model_free(&survival);
     tn_ml_model_free(&models[0]);
     tn_ml_model_free(&models[1]);
     tn_db_close(db);

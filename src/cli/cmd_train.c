@@ -74,6 +74,22 @@ static void warn_small_slice(const tn_trained_model *model) {
                 model->auc_before_calibration, model->test_auc);
 }
 
+/* The survival model's line: what was chosen and how it did out of time, or why there is none. */
+static void report_survival(const tn_train_result *result, const char *models_dir) {
+    if (!result->has_survival) {
+        tn_log_warn("train: no survival model: %s", result->survival_skipped);
+        return;
+    }
+    const tn_trained_survival *s = &result->survival;
+    char landmark[TN_DATE_BUF];
+    tn_log_info("train: survival  %s, out of time from %s over %.0f days: integrated Brier %.4f "
+                "(Kaplan-Meier %.4f: %s), C %.3f; 90-day agreement with the churn model: worst "
+                "decile %.3f (%s); %.1f s -> %s/survival.json",
+                s->kind, tn_date_format(s->landmark, landmark), s->horizon, s->ibs, s->ibs_km,
+                s->beats_km ? "beaten" : "NOT beaten", s->concordance, s->agreement_worst,
+                s->agrees ? "agree" : "do not agree", s->seconds, models_dir);
+}
+
 /* "1,2,4" → the multiples, or false (with a message) when they are not three increasing numbers. */
 static bool parse_tiers(const char *text, tn_tier_multiples *out) {
     char *end;
@@ -132,7 +148,8 @@ static int run_train(int positional_count, char **positional) {
                     model->test_rows, options.models_dir, model->name);
         warn_small_slice(model);
     }
-    tn_log_info("train: %zu monthly snapshots, both models in %.1f s, published together as model "
+    report_survival(&result, options.models_dir);
+    tn_log_info("train: %zu monthly snapshots, the models in %.1f s, published together as model "
                 "set %s (%s/current -> sets/%s)",
                 result.snapshots, tn_log_now() - started, result.model_set, options.models_dir,
                 result.model_set);

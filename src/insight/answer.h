@@ -43,6 +43,7 @@ typedef struct {
     const char *churn_version, *expansion_version;
     const char *risk_formula;              /* over the inputs the data has */
     tn_tier_cuts churn_cuts, upgrade_cuts; /* of the probabilities */
+    const tn_survival_model *survival;     /* NULL: no survival curves (a set without one) */
 } tn_answer_context;
 
 typedef struct {

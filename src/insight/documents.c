@@ -102,32 +102,65 @@ static json_t *upgrade_part(const tn_answer_context *context, const tn_answer *a
     return json_null();
 }
 
+/* The customer's survival curve (ml/survival_model.h), or null without a survival model. */
+static json_t *survival_json(const tn_answer_context *context, const tn_customer_score *c,
+                             bool with_curve) {
+    if (context->survival == NULL || !isfinite(c->survival_score))
+        return json_null();
+    tn_survival_summary summary;
+    tn_survival_summarize(context->survival, c->survival_score, c->days_to_renewal, &summary);
+    json_t *out = tn_survival_summary_json(context->survival, &summary, with_curve);
+    if (out == NULL || !with_curve)
+        return out;
+    json_t *curve = json_incref(json_object_get(out, "curve"));
+    json_decref(out);
+    return curve;
+}
+
+/* The prediction's fields, with the survival curve's figures and the models' versions. */
+static json_t *with_survival(const tn_answer_context *context, const tn_customer_score *c,
+                             json_t *prediction) {
+    json_t *versions = json_object_get(prediction, "model_versions");
+    if (prediction == NULL || versions == NULL ||
+        json_object_set_new(prediction, "survival", survival_json(context, c, false)) != 0 ||
+        json_object_set_new(versions, "survival",
+                            context->survival != NULL ? json_string(context->survival->version)
+                                                      : json_null()) != 0) {
+        json_decref(prediction);
+        return NULL;
+    }
+    return prediction;
+}
+
 json_t *tn_document_prediction(const tn_answer_context *context, const tn_answer *answer) {
     const tn_customer_score *c = answer->score;
     json_t *why_not;
     json_t *upgrade = upgrade_part(context, answer, &why_not);
     bool renews = c->renewal_date[0] != '\0';
-    return json_pack(
-        "{s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:o, s:s,"
-        " s:o, s:s, s:o, s:o, s:s,"
-        " s:o, s:s, s:s, s:o,"
-        " s:o, s:o, s:s, s:s, s:o, s:s, s:{s:s, s:s}}",
-        "customer_id", c->customer_id, "name", c->name, "owner", c->owner, "crm_id", c->crm_id,
-        "renewal_date", renews ? c->renewal_date : NULL, "plan_tier", c->plan_tier, "arr",
-        tn_json_real(answer->arr), "as_of", context->as_of,
-        /* churn */
-        "churn_probability", tn_json_real(c->churn_probability), "risk_tier", answer->churn_tier,
-        "arr_at_risk", tn_json_real(answer->arr_at_risk), "top_shap_features",
-        drivers_json(c->churn_drivers), "recommended_action", answer->churn_action,
-        /* the composite risk score */
-        "risk_score", tn_json_real(c->risk_score), "risk_score_tier", answer->risk_score_tier,
-        "risk_score_formula", tn_answer_risk_formula(context, answer), "risk_score_inputs",
-        risk_inputs_json(c),
-        /* upgrade, the conflict matrix, how to read it all */
-        "upgrade", upgrade, "upgrade_unavailable", why_not, "quadrant",
-        tn_quadrant_name(answer->quadrant), "quadrant_action", answer->quadrant_action, "tiers",
-        tn_document_tiers(context), "model_version", context->churn_version, "model_versions",
-        "churn", context->churn_version, "expansion", context->expansion_version);
+    return with_survival(
+        context, c,
+        json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:o, s:s,"
+                  " s:o, s:s, s:o, s:o, s:s,"
+                  " s:o, s:s, s:s, s:o,"
+                  " s:o, s:o, s:s, s:s, s:o, s:s, s:{s:s, s:s}}",
+                  "customer_id", c->customer_id, "name", c->name, "owner", c->owner, "crm_id",
+                  c->crm_id, "renewal_date", renews ? c->renewal_date : NULL, "plan_tier",
+                  c->plan_tier, "arr", tn_json_real(answer->arr), "as_of", context->as_of,
+                  /* churn */
+                  "churn_probability", tn_json_real(c->churn_probability), "risk_tier",
+                  answer->churn_tier, "arr_at_risk", tn_json_real(answer->arr_at_risk),
+                  "top_shap_features", drivers_json(c->churn_drivers), "recommended_action",
+                  answer->churn_action,
+                  /* the composite risk score */
+                  "risk_score", tn_json_real(c->risk_score), "risk_score_tier",
+                  answer->risk_score_tier, "risk_score_formula",
+                  tn_answer_risk_formula(context, answer), "risk_score_inputs", risk_inputs_json(c),
+                  /* upgrade, the conflict matrix, how to read it all */
+                  "upgrade", upgrade, "upgrade_unavailable", why_not, "quadrant",
+                  tn_quadrant_name(answer->quadrant), "quadrant_action", answer->quadrant_action,
+                  "tiers", tn_document_tiers(context), "model_version", context->churn_version,
+                  "model_versions", "churn", context->churn_version, "expansion",
+                  context->expansion_version));
 }
 
 /* A new reference to a borrowed array, or an empty array for NULL. */
@@ -237,14 +270,14 @@ static json_t *account_json(const tn_customer_score *c) {
 json_t *tn_document_customer(const tn_answer_context *context, const tn_answer *answer,
                              const tn_customer_facts *facts, json_t *prediction, json_t *upgrade) {
     const tn_customer_score *c = answer->score;
-    return json_pack("{s:s, s:s, s:o, s:o, s:O, s:O, s:b, s:{s:s, s:s}, s:o, s:o, s:o}",
+    return json_pack("{s:s, s:s, s:o, s:o, s:O, s:O, s:b, s:{s:s, s:s}, s:o, s:o, s:o, s:o}",
                      "customer_id", c->customer_id, "as_of", context->as_of, "account",
                      account_json(c), "profile", profile_json(answer, facts), "churn", prediction,
                      "upgrade", upgrade ? upgrade : json_null(), "expansion_candidate",
                      c->expansion_candidate, "conflict_matrix", "quadrant",
                      tn_quadrant_name(answer->quadrant), "action", answer->quadrant_action, "usage",
                      usage_json(answer, facts), "support", support_json(facts), "gtm",
-                     gtm_json(facts));
+                     gtm_json(facts), "survival_curve", survival_json(context, c, true));
 }
 
 json_t *tn_document_item(const tn_answer *answer, const tn_customer_facts *facts) {

@@ -206,7 +206,7 @@ static bool read_sources(const tn_report_source *source, report_sources *s, tn_e
     bool ok = tn_model_set_load(source->models_dir, &s->churn, &s->expansion, err) &&
               tn_db_open(source->db_path, TN_DB_READ_ONLY, &s->db, err) &&
               tn_build_info_dates(s->db, &as_of, &data_as_of, err) &&
-              tn_score_all(s->db, &s->churn, &s->expansion, &s->scores, err) &&
+              tn_score_all(s->db, &s->churn, &s->expansion, NULL, &s->scores, err) &&
               tn_table_query(s->db, tn_embedded_text("sql/serve/inactive_customers.sql"),
                              &s->inactive, err) &&
               tn_table_query(s->db, tn_embedded_text("sql/insight/industries.sql"), &s->industries,

@@ -18,13 +18,11 @@
 
 #define STAGING_PREFIX ".staging-"
 
-const char *const tn_model_set_files[] = {"churn.json",
-                                          "churn.meta.json",
-                                          "churn.card.md",
-                                          "expansion.json",
-                                          "expansion.meta.json",
-                                          "expansion.card.md",
-                                          NULL};
+const char *const tn_model_set_files[] = {"churn.json",          "churn.meta.json",
+                                          "churn.card.md",       "expansion.json",
+                                          "expansion.meta.json", "expansion.card.md",
+                                          "survival.json",       "survival.trees.json",
+                                          "survival.card.md",    NULL};
 
 enum { PATH_SIZE = TN_FILE_PATH_MAX };
 
@@ -100,14 +98,26 @@ static bool replace_link(const char *dir, const char *name, const char *target, 
 /*
  * models/churn.json -> current/churn.json, and so on: made when missing,
  * and in place of the files of the older layout; a link there (ours, or
- * someone's) and anything else is left alone.
+ * someone's) and anything else is left alone. A file the current set does
+ * not have (the survival model's trees when it is a Cox model) gets no
+ * link, and our link to it is removed.
  */
 static void link_names(const char *models_dir) {
     for (const char *const *name = tn_model_set_files; *name != NULL; name++) {
-        char path[PATH_SIZE], target[PATH_SIZE];
+        char path[PATH_SIZE], target[PATH_SIZE], relative[PATH_SIZE];
         struct stat info;
         snprintf(target, sizeof target, "current/%s", *name);
-        if (join(path, models_dir, *name) && (lstat(path, &info) != 0 || S_ISREG(info.st_mode)))
+        if (!join(path, models_dir, *name) || !join(relative, models_dir, target))
+            continue;
+        char owned[PATH_SIZE];
+        ssize_t length = readlink(path, owned, sizeof owned - 1);
+        bool ours = length > 0 && (owned[length] = '\0', strcmp(owned, target) == 0);
+        if (stat(relative, &info) != 0) {
+            if (ours)
+                unlink(path);
+            continue;
+        }
+        if (lstat(path, &info) != 0 || S_ISREG(info.st_mode))
             replace_link(models_dir, *name, target, NULL);
     }
 }
@@ -255,6 +265,30 @@ bool tn_model_set_load(const char *models_dir, tn_ml_model *churn, tn_ml_model *
         tn_ml_model_free(expansion);
     }
     return ok;
+}
+
+bool tn_model_set_load_survival(const char *models_dir, const char *set, tn_survival_model *out,
+                                bool *found, tn_error *err) {
+    char dir[PATH_SIZE], path[PATH_SIZE];
+    memset(out, 0, sizeof *out);
+    *found = false;
+    if (!current_dir(models_dir, dir, err) || !join(path, dir, "survival.json"))
+        return false;
+    struct stat info;
+    if (stat(path, &info) != 0)
+        return true; /* a set trained without one, or before there were any */
+    if (!tn_survival_model_load(dir, out, err))
+        return false;
+    if (strcmp(out->set, set) != 0) {
+        tn_error_set(err, TN_ERR_MODEL,
+                     "%s: the survival model %s belongs to model set %s, not %s: files were "
+                     "copied; run 'tenure train'",
+                     dir, out->version, out->set, set);
+        tn_survival_model_free(out);
+        return false;
+    }
+    *found = true;
+    return true;
 }
 
 /* Removes `name` in `dir` if it is a symbolic link. */

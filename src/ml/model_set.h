@@ -40,6 +40,7 @@
 
 #include "common/error.h"
 #include "ml/model.h"
+#include "ml/survival_model.h"
 
 #define TN_MODEL_SETS_KEPT 3
 
@@ -89,5 +90,14 @@ bool tn_model_set_load(const char *models_dir, tn_ml_model *churn, tn_ml_model *
  * staging directories and `models_dir` itself. Anything else stays.
  */
 void tn_model_set_remove_dir(const char *models_dir);
+
+/*
+ * The current set's survival model (survival_model.h), when it has one:
+ * *found is false, and nothing is loaded, for a set trained without it.
+ * TN_ERR_MODEL when survival.json is unreadable or from another set than
+ * `set` (the churn model's). Free with tn_survival_model_free.
+ */
+bool tn_model_set_load_survival(const char *models_dir, const char *set, tn_survival_model *out,
+                                bool *found, tn_error *err);
 
 #endif

@@ -64,7 +64,19 @@ static void top_drivers(const tn_ml_model *model, const tn_table *rows, size_t r
     }
 }
 
-static bool score_churn(tn_db *db, const tn_ml_model *churn, tn_score_set *out, tn_error *err) {
+/* Each customer's survival risk score (survival_model.h) from the churn mart's rows. */
+static bool score_survival(const tn_survival_model *survival, const tn_table *rows,
+                           tn_score_set *out, tn_error *err) {
+    double *score = tn_alloc_array(rows->rows + 1, sizeof *score, "the survival scores", err);
+    bool ok = score != NULL && tn_survival_model_score(survival, rows, score, err);
+    for (size_t r = 0; ok && r < rows->rows; r++)
+        out->customers[r].survival_score = score[r];
+    free(score);
+    return ok;
+}
+
+static bool score_churn(tn_db *db, const tn_ml_model *churn, const tn_survival_model *survival,
+                        tn_score_set *out, tn_error *err) {
     tn_table rows = {0};
     tn_ml_scores scores = {0};
     bool ok = read_mart(db, "sql/ml/churn_features.sql", tn_churn_features, TN_CHURN_FEATURES,
@@ -98,7 +110,9 @@ static bool score_churn(tn_db *db, const tn_ml_model *churn, tn_score_set *out, 
         c->upgrade_propensity = NAN;
         c->upgrade_multiplier = NAN;
         c->days_to_renewal = NAN;
+        c->survival_score = NAN;
     }
+    ok = ok && (survival == NULL || score_survival(survival, &rows, out, err));
     if (ok) { /* the SHAP matrix is in the customers' order: the set keeps it */
         out->churn_shap = scores.shap;
         out->churn_shap_count = scores.features;
@@ -241,10 +255,11 @@ static bool read_accounts(tn_db *db, tn_score_set *out, tn_error *err) {
 }
 
 bool tn_score_all(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
-                  tn_score_set *out, tn_error *err) {
+                  const tn_survival_model *survival, tn_score_set *out, tn_error *err) {
     memset(out, 0, sizeof *out);
-    bool ok = score_churn(db, churn, out, err) && score_expansion(db, expansion, out, err) &&
-              read_risk(db, out, err) && read_accounts(db, out, err);
+    bool ok = score_churn(db, churn, survival, out, err) &&
+              score_expansion(db, expansion, out, err) && read_risk(db, out, err) &&
+              read_accounts(db, out, err);
     if (!ok)
         tn_score_set_free(out);
     return ok;

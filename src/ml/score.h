@@ -16,6 +16,7 @@
 
 #include "common/error.h"
 #include "ml/model.h"
+#include "ml/survival_model.h"
 #include "warehouse/db.h"
 #include "warehouse/table.h"
 
@@ -52,6 +53,7 @@ typedef struct {
     char *name, *owner, *crm_id; /* owned */
     char renewal_date[16];       /* "YYYY-MM-DD" */
     double days_to_renewal;      /* renewal_date - as-of date */
+    double survival_score;       /* the survival model's risk score; NAN without one */
 } tn_customer_score;
 
 typedef struct {
@@ -69,9 +71,10 @@ typedef struct {
     size_t churn_shap_count, upgrade_shap_count;
 } tn_score_set;
 
-/* Scores every active customer. */
+/* Scores every active customer; with the survival model's risk score when `survival` is not NULL.
+ */
 bool tn_score_all(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
-                  tn_score_set *out, tn_error *err);
+                  const tn_survival_model *survival, tn_score_set *out, tn_error *err);
 
 /*
  * The current mart's rows of `model` ("churn" or "expansion"): the features

@@ -171,7 +171,8 @@ bool tn_snapshots_read(tn_db *db, tn_day as_of, const char *export_dir, tn_snaps
          read_training(db, "tn_training_churn", tn_churn_features, TN_CHURN_FEATURES, last,
                        &out->churn, export_dir != NULL ? churn_path : NULL, err) &&
          read_training(db, "tn_training_expansion", tn_expansion_features, TN_EXPANSION_FEATURES,
-                       last, &out->expansion, export_dir != NULL ? expansion_path : NULL, err);
+                       last, &out->expansion, export_dir != NULL ? expansion_path : NULL, err) &&
+         tn_table_query(db, tn_embedded_text("sql/ml/churn_dates.sql"), &out->churn_dates, err);
     if (!ok)
         tn_snapshots_free(out);
     return ok;
@@ -216,5 +217,6 @@ void tn_snapshots_free(tn_snapshots *snapshots) {
     free(snapshots->dates);
     tn_table_free(&snapshots->churn);
     tn_table_free(&snapshots->expansion);
+    tn_table_free(&snapshots->churn_dates);
     memset(snapshots, 0, sizeof *snapshots);
 }

@@ -32,8 +32,10 @@
 typedef struct {
     tn_day *dates; /* the snapshot dates, ascending; owned */
     size_t count;
-    tn_table churn;     /* snapshot_day, label, customer_id, and the churn features */
-    tn_table expansion; /* the same with the expansion features */
+    tn_table churn;       /* snapshot_day, label, customer_id, and the churn features */
+    tn_table expansion;   /* the same with the expansion features */
+    tn_table churn_dates; /* customer_id, churn_day (NULL: none) of every customer, by id;
+                             read as they are: the survival model censors them at its as-of */
 } tn_snapshots;
 
 /* Called after each snapshot on the calling thread. */
@@ -50,8 +52,8 @@ bool tn_snapshots_build(tn_db *db, tn_day as_of, tn_day data_as_of, const char *
                         tn_error *err);
 
 /* The two steps of tn_snapshots_build, for a caller that reads several as-of dates. */
-bool tn_snapshots_prepare(tn_db *db, tn_day until, tn_day data_as_of,
-                          tn_snapshot_progress progress, void *context, tn_error *err);
+bool tn_snapshots_prepare(tn_db *db, tn_day until, tn_day data_as_of, tn_snapshot_progress progress,
+                          void *context, tn_error *err);
 /* The prepared snapshots whose label window ends by `as_of` (≤ `until`). */
 bool tn_snapshots_read(tn_db *db, tn_day as_of, const char *export_dir, tn_snapshots *out,
                        tn_error *err);

@@ -17,6 +17,7 @@
 #include "common/alloc.h"
 #include "common/file.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "ml/calibration.h"
 #include "ml/card.h"
 #include "ml/drift_check.h"
@@ -24,6 +25,7 @@
 #include "ml/model.h"
 #include "ml/model_set.h"
 #include "ml/snapshots.h"
+#include "ml/survival_train.h"
 #include "ml/xgb.h"
 #include "stats/metrics.h"
 #include "tn_version.h"
@@ -438,6 +440,22 @@ static bool write_staged(const char *path, const char *text, size_t length, tn_e
     return ok || tn_error_set(err, TN_ERR_IO, "%s: %s", path, strerror(errno));
 }
 
+/* Writes survival.json and survival.card.md into the staging directory. */
+static bool write_survival(const json_t *meta, const char *dir, tn_error *err) {
+    char *text = json_dumps(meta, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    tn_strbuf card = TN_STRBUF_INIT;
+    tn_survival_card(meta, &card);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/survival.json", dir);
+    bool ok = text != NULL ? write_staged(path, text, strlen(text), err)
+                           : tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    snprintf(path, sizeof path, "%s/survival.card.md", dir);
+    ok = ok && write_staged(path, tn_strbuf_cstr(&card), card.length, err);
+    free(text);
+    tn_strbuf_free(&card);
+    return ok;
+}
+
 /* Writes a model's <name>.meta.json and <name>.card.md into the staging directory. */
 static bool write_meta_and_card(json_t *meta, const char *dir, tn_error *err) {
     const char *name = json_string_value(json_object_get(meta, "name"));
@@ -460,20 +478,52 @@ static bool write_meta_and_card(json_t *meta, const char *dir, tn_error *err) {
  * metadata and cards beside the trees in `staging`, and publishes the six
  * files as one set in `models_dir` (model_set.h).
  */
-static bool publish_set(json_t *metas[2], const char *staging, const char *models_dir,
-                        tn_train_result *result, tn_error *err) {
+static bool publish_set(json_t *metas[2], json_t *survival, const char *staging,
+                        const char *models_dir, tn_train_result *result, tn_error *err) {
     char *tiers = json_dumps(json_object_get(json_object_get(metas[0], "tiers"), "multiples"),
                              JSON_COMPACT | JSON_SORT_KEYS);
+    tn_strbuf reading = TN_STRBUF_INIT; /* the tiers, and the survival model's version */
+    tn_strbuf_printf(&reading, "%s%s", tiers ? tiers : "",
+                     survival ? json_string_value(json_object_get(survival, "version")) : "");
     tn_model_set_id(json_string_value(json_object_get(metas[0], "as_of")),
-                    result->models[0].version, result->models[1].version, tiers ? tiers : "",
+                    result->models[0].version, result->models[1].version, tn_strbuf_cstr(&reading),
                     result->model_set, sizeof result->model_set);
     free(tiers);
+    tn_strbuf_free(&reading);
     bool ok = true;
     for (int m = 0; ok && m < 2; m++) {
         json_object_set_new(metas[m], "model_set", json_string(result->model_set));
         ok = write_meta_and_card(metas[m], staging, err);
     }
+    if (ok && survival != NULL) {
+        json_object_set_new(survival, "model_set", json_string(result->model_set));
+        ok = write_survival(survival, staging, err);
+    }
     return ok && tn_model_set_publish(models_dir, staging, result->model_set, err);
+}
+
+/*
+ * The survival model (survival_train.h) on the churn model's snapshots, with its test set for
+ * the agreement at 90 days. Too little history or no churn to learn from is not a failure:
+ * the set is published without it and the result says why.
+ */
+static bool train_survival(const training_run *churn, tn_day as_of, const char *staging,
+                           json_t **meta, tn_train_result *result, tn_error *err) {
+    tn_survival_inputs inputs = {churn->snapshots,        churn->specs,
+                                 churn->feature_count,    as_of,
+                                 churn->split.rows[TEST], churn->test_probability,
+                                 churn->split.count[TEST]};
+    tn_error why = {0};
+    double started = tn_log_now();
+    if (tn_survival_train(&inputs, staging, meta, &result->survival, &why)) {
+        result->survival.seconds = tn_log_now() - started;
+        result->has_survival = true;
+        return true;
+    }
+    if (why.code != TN_ERR_INPUT)
+        return err != NULL ? (*err = why, false) : false;
+    snprintf(result->survival_skipped, sizeof result->survival_skipped, "%s", why.message);
+    return true;
 }
 
 static json_t *params_json(double scale_pos_weight, int best_round, double validation_auc) {
@@ -741,7 +791,7 @@ static json_t *tiers_json(const json_t *meta, const tn_tier_multiples *tiers) {
 }
 
 bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as_of,
-                 const tn_tier_multiples *tiers, const char *models_dir,
+                 const tn_tier_multiples *tiers, bool survival_wanted, const char *models_dir,
                  const tn_train_watch *watch, tn_train_result *result, tn_error *err) {
     memset(result, 0, sizeof *result);
     result->snapshots = snapshots->count;
@@ -754,7 +804,7 @@ bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as
         {"churn", tn_churn_features, TN_CHURN_FEATURES, &snapshots->churn},
         {"expansion", tn_expansion_features, TN_EXPANSION_FEATURES, &snapshots->expansion}};
     char staging[4200];
-    json_t *metas[2] = {NULL, NULL};
+    json_t *metas[2] = {NULL, NULL}, *survival = NULL;
     bool ok = tn_model_set_stage(models_dir, staging, sizeof staging, err);
     bool staged = ok;
     for (int m = 0; ok && m < 2; m++) {
@@ -772,6 +822,11 @@ bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as
         ok = train_model(&run, as_of, staging, &result->models[m], err);
         if (!ok)
             tn_error_prefix(err, "%s model", models[m].name);
+        if (ok && m == 0 && survival_wanted && watch != NULL && watch->step != NULL)
+            watch->step(watch->context, "survival", 1, 2);
+        if (ok && m == 0 && survival_wanted &&
+            !train_survival(&run, as_of, staging, &survival, result, err))
+            ok = false, tn_error_prefix(err, "survival model");
         else
             metas[m] = json_incref(run.meta);
         if (metas[m] != NULL)
@@ -779,11 +834,12 @@ bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as
         run_free(&run);
         json_decref(left_out);
     }
-    ok = ok && publish_set(metas, staging, models_dir, result, err);
+    ok = ok && publish_set(metas, survival, staging, models_dir, result, err);
     if (!ok && staged)
         tn_model_set_discard(staging);
     json_decref(metas[0]);
     json_decref(metas[1]);
+    json_decref(survival);
     return ok;
 }
 
@@ -802,8 +858,8 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
               tn_snapshots_build(db, as_of, data_as_of, options->export_dir, on_snapshot,
                                  (void *)watch, &snapshots, err);
     tn_db_close(db);
-    ok = ok && tn_train_on(&snapshots, missing, as_of, &options->tiers, options->models_dir, watch,
-                           result, err);
+    ok = ok && tn_train_on(&snapshots, missing, as_of, &options->tiers, true, options->models_dir,
+                           watch, result, err);
     json_decref(missing);
     tn_snapshots_free(&snapshots);
     return ok;

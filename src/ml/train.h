@@ -30,6 +30,7 @@
 #include "common/error.h"
 #include "ml/calibration.h"
 #include "ml/snapshots.h"
+#include "ml/survival_train.h"
 #include "warehouse/db.h"
 
 #define TN_TEST_SNAPSHOTS 6
@@ -74,8 +75,11 @@ typedef struct {
 
 typedef struct {
     size_t snapshots;
-    tn_trained_model models[2]; /* churn, expansion */
-    char model_set[64];         /* the id of the set they were published as */
+    tn_trained_model models[2];   /* churn, expansion */
+    bool has_survival;            /* false: published without one, survival_skipped says why */
+    tn_trained_survival survival; /* survival_train.h */
+    char survival_skipped[1024];
+    char model_set[64]; /* the id of the set they were published as */
 } tn_train_result;
 
 /*
@@ -88,10 +92,11 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
 /*
  * Trains both models on `snapshots` (for `as_of`) and publishes them as one
  * set in `models_dir`, which must exist, leaving out the features in `missing` (an array of
- * {feature, because}, as tn_train_missing_features gives), their tiers at `tiers`.
+ * {feature, because}, as tn_train_missing_features gives), their tiers at `tiers`; and the
+ * survival model (survival_train.h) when `survival` (a backtest does without).
  */
 bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as_of,
-                 const tn_tier_multiples *tiers, const char *models_dir,
+                 const tn_tier_multiples *tiers, bool survival, const char *models_dir,
                  const tn_train_watch *watch, tn_train_result *result, tn_error *err);
 
 /*

@@ -33,6 +33,9 @@ tn_xgb_params tn_xgb_default_params(void) {
         .min_child_weight = 5,
         .lambda = 1,
         .scale_pos_weight = 1,
+        .objective = "binary:logistic",
+        .eval_metric = "auc",
+        .maximize = true,
     };
     return p;
 }
@@ -81,8 +84,8 @@ static bool set_params(BoosterHandle booster, const tn_xgb_params *p, tn_error *
         double number;
         const char *text;
     } params[] = {
-        {"objective", 0, "binary:logistic"},
-        {"eval_metric", 0, "auc"},
+        {"objective", 0, p->objective},
+        {"eval_metric", 0, p->eval_metric},
         {"tree_method", 0, "hist"},
         {"eta", p->eta, NULL},
         {"max_depth", p->max_depth, NULL},
@@ -105,10 +108,12 @@ static bool set_params(BoosterHandle booster, const tn_xgb_params *p, tn_error *
     return true;
 }
 
-/* The AUC in XGBoost's evaluation line "[12]\tvalid-auc:0.83". */
-static double parse_auc(const char *line) {
-    const char *at = strstr(line, "valid-auc:");
-    return at != NULL ? strtod(at + strlen("valid-auc:"), NULL) : NAN;
+/* The metric's value in XGBoost's evaluation line "[12]\tvalid-auc:0.83". */
+static double parse_metric(const char *line, const char *metric) {
+    char key[64];
+    snprintf(key, sizeof key, "valid-%s:", metric);
+    const char *at = strstr(line, key);
+    return at != NULL ? strtod(at + strlen(key), NULL) : NAN;
 }
 
 bool tn_xgb_train(const tn_xgb_data *train, const tn_xgb_data *valid, size_t columns,
@@ -132,9 +137,11 @@ bool tn_xgb_train(const tn_xgb_data *train, const tn_xgb_data *valid, size_t col
         ok = !failed(XGBoosterUpdateOneIter(booster, round, dtrain), "training a round", err) &&
              !failed(XGBoosterEvalOneIter(booster, round, evaluated, names, 1, &line), "evaluating",
                      err);
-        double auc = ok ? parse_auc(line) : NAN;
-        if (ok && auc > best_value) {
-            best_value = auc;
+        double value = ok ? parse_metric(line, params->eval_metric) : NAN;
+        if (ok && !params->maximize)
+            value = -value;
+        if (ok && value > best_value) {
+            best_value = value;
             best = round;
         }
         if (ok && round - best >= params->early_stopping_rounds)
@@ -156,7 +163,7 @@ bool tn_xgb_train(const tn_xgb_data *train, const tn_xgb_data *valid, size_t col
     if (best_round != NULL)
         *best_round = best;
     if (best_auc != NULL)
-        *best_auc = best_value;
+        *best_auc = params->maximize ? best_value : -best_value;
     return true;
 }
 

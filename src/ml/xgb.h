@@ -25,12 +25,18 @@ typedef struct {
 typedef struct {
     int max_rounds, early_stopping_rounds, max_depth, seed, threads;
     double eta, subsample, colsample, min_child_weight, lambda, scale_pos_weight;
+    /* "binary:logistic" with "auc" (higher is better) by default; the survival
+       model (survival_train.h) uses "survival:cox" with "cox-nloglik" (lower is
+       better), its labels the times, negative for a censored one. */
+    const char *objective, *eval_metric;
+    bool maximize;
 } tn_xgb_params;
 
 /* The defaults Tenure trains with (see xgb.c). */
 tn_xgb_params tn_xgb_default_params(void);
 
-/* A labelled matrix: rows × columns floats (NAN = missing), labels 0/1. */
+/* A labelled matrix: rows × columns floats (NAN = missing), labels 0/1 (or as the objective wants).
+ */
 typedef struct {
     const float *x;
     const float *label;
@@ -38,9 +44,9 @@ typedef struct {
 } tn_xgb_data;
 
 /*
- * Trains on `train`, stopping when `valid`'s AUC has not improved for
- * early_stopping_rounds rounds; keeps the best round. `best_round` and
- * `best_auc` may be NULL.
+ * Trains on `train`, stopping when `valid`'s evaluation metric (AUC by
+ * default) has not improved for early_stopping_rounds rounds; keeps the best
+ * round. `best_round` and `best_auc` (the metric's best value) may be NULL.
  */
 bool tn_xgb_train(const tn_xgb_data *train, const tn_xgb_data *valid, size_t columns,
                   const tn_xgb_params *params, tn_xgb *out, int *best_round, double *best_auc,

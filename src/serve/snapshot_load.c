@@ -46,6 +46,8 @@
 /* What the warehouse and the models hold, before it becomes a snapshot. */
 typedef struct {
     tn_ml_model churn, expansion;
+    tn_survival_model survival; /* when has_survival: the set has one */
+    bool has_survival;
     tn_score_set scores;
     tn_answer_set answers;
     tn_table info, facts, daily, tickets, opportunities, inactive, industries;
@@ -60,6 +62,7 @@ typedef struct {
 static void sources_free(sources *s) {
     tn_ml_model_free(&s->churn);
     tn_ml_model_free(&s->expansion);
+    tn_survival_model_free(&s->survival);
     tn_score_set_free(&s->scores);
     tn_answers_free(&s->answers);
     tn_table_free(&s->info);
@@ -116,7 +119,11 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
     if (ok && s->info.rows != 1)
         ok = tn_error_set(err, TN_ERR_INPUT, "%s: marts.build_info has %zu rows, expected 1",
                           source->db_path, s->info.rows);
-    ok = ok && tn_score_all(db, &s->churn, &s->expansion, &s->scores, err);
+    ok = ok &&
+         tn_model_set_load_survival(source->models_dir, s->churn.set, &s->survival,
+                                    &s->has_survival, err) &&
+         tn_score_all(db, &s->churn, &s->expansion, s->has_survival ? &s->survival : NULL,
+                      &s->scores, err);
     const struct {
         const char *sql;
         tn_table *rows;
@@ -421,6 +428,7 @@ static bool assemble(tn_snapshot *snapshot, sources *s, const tn_snapshot_source
     context.churn_version = snapshot->churn_version; /* the snapshot's copies outlive `s` */
     context.expansion_version = snapshot->expansion_version;
     context.risk_formula = snapshot->risk_formula;
+    context.survival = s->has_survival ? &s->survival : NULL;
     if (!tn_answers_build(&context, &s->scores, &s->answers, err) ||
         !build_customers(snapshot, s, err) ||
         !tn_movers_build(&s->answers, &s->movers, s->latest, source->movers_rise, &snapshot->movers,
