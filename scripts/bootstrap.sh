@@ -32,6 +32,7 @@ die() { say "$*"; exit 1; }
 # python3-jsonschema validates its answers against api/openapi.json;
 # python3-sklearn (with NumPy) recomputes the models' test figures in
 # test_train.sh from the model files alone, and its
+# python3-xgboost recomputes the served survival curves in test_survival.sh;
 # python3 runs the alerts' test receiver; wrk loads it in bench/serve.sh;
 # chromium runs the dashboard's browser tests). clang and libclang-rt-dev (its
 # libFuzzer and sanitizer runtimes) build the fuzz targets of tests/fuzz.
@@ -39,7 +40,7 @@ PACKAGES=(
     gcc make cmake pkg-config git ca-certificates clang libclang-rt-dev
     libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev libyaml-dev zlib1g-dev
     libcurl4-openssl-dev libssl-dev
-    jq bsdutils curl python3-jsonschema python3-sklearn wrk chromium
+    jq bsdutils curl python3-jsonschema python3-sklearn python3-xgboost wrk chromium
 )
 
 package_installed() {
