@@ -276,8 +276,7 @@ static bool xgb_slice(const survival_context *c, const survival_rows *fit, int w
 
 /*
  * XGBoost's survival:cox trees on `fit`: early stopping on the held-out
- * customers when `rounds` < 0, else exactly `rounds` rounds on every row
- * (the held-out customers are then only evaluated, not used to stop).
+ * customers when `rounds` < 0, else exactly `rounds` rounds on every row.
  */
 static bool fit_xgboost(const survival_context *c, const survival_rows *fit, int rounds,
                         candidate *out, tn_error *err) {
@@ -286,22 +285,20 @@ static bool fit_xgboost(const survival_context *c, const survival_rows *fit, int
     float *train_x = NULL, *train_label = NULL, *valid_x = NULL, *valid_label = NULL;
     size_t train_rows = 0, valid_rows = 0;
     bool early = rounds < 0;
-    bool ok = copy_encoder(&c->encoder, &model->encoder, err) &&
-              xgb_slice(c, fit, early ? FITTING_ROWS : ALL_ROWS, &train_x, &train_label,
-                        &train_rows, err) &&
-              xgb_slice(c, fit, HELD_OUT_ROWS, &valid_x, &valid_label, &valid_rows, err);
+    bool ok =
+        copy_encoder(&c->encoder, &model->encoder, err) &&
+        xgb_slice(c, fit, early ? FITTING_ROWS : ALL_ROWS, &train_x, &train_label, &train_rows,
+                  err) &&
+        (!early || xgb_slice(c, fit, HELD_OUT_ROWS, &valid_x, &valid_label, &valid_rows, err));
     tn_xgb_params params = tn_xgb_default_params();
     params.objective = "survival:cox";
     params.eval_metric = "cox-nloglik";
     params.maximize = false;
-    if (!early) {
-        params.max_rounds = rounds;
-        params.early_stopping_rounds = rounds + 1;
-    }
+    params.exact_rounds = early ? 0 : rounds;
     int best = 0;
     double best_value = NAN;
-    tn_xgb_data train = {train_x, train_label, train_rows},
-                valid = {valid_x, valid_label, valid_rows};
+    tn_xgb_data train = {train_x, train_label, train_rows};
+    tn_xgb_data valid = early ? (tn_xgb_data){valid_x, valid_label, valid_rows} : train;
     ok = ok &&
          tn_xgb_train(&train, &valid, c->columns, &params, &model->trees, &best, &best_value, err);
     free(train_x), free(train_label), free(valid_x), free(valid_label);

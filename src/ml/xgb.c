@@ -131,12 +131,17 @@ bool tn_xgb_train(const tn_xgb_data *train, const tn_xgb_data *valid, size_t col
          set_params(booster, params, err);
     int best = -1, round;
     double best_value = -INFINITY;
-    for (round = 0; ok && round < params->max_rounds; round++) {
+    int rounds = params->exact_rounds > 0 ? params->exact_rounds : params->max_rounds;
+    for (round = 0; ok && round < rounds; round++) {
         const char *names[] = {"valid"}, *line = NULL;
         DMatrixHandle evaluated[] = {dvalid};
-        ok = !failed(XGBoosterUpdateOneIter(booster, round, dtrain), "training a round", err) &&
-             !failed(XGBoosterEvalOneIter(booster, round, evaluated, names, 1, &line), "evaluating",
-                     err);
+        ok = !failed(XGBoosterUpdateOneIter(booster, round, dtrain), "training a round", err);
+        if (ok && params->exact_rounds > 0) {
+            best = round; /* every round is kept */
+            continue;
+        }
+        ok = ok && !failed(XGBoosterEvalOneIter(booster, round, evaluated, names, 1, &line),
+                           "evaluating", err);
         double value = ok ? parse_metric(line, params->eval_metric) : NAN;
         if (ok && !params->maximize)
             value = -value;

@@ -30,6 +30,7 @@ typedef struct {
        better), its labels the times, negative for a censored one. */
     const char *objective, *eval_metric;
     bool maximize;
+    int exact_rounds; /* > 0: grow exactly this many rounds, no early stopping (a refit) */
 } tn_xgb_params;
 
 /* The defaults Tenure trains with (see xgb.c). */
@@ -46,7 +47,9 @@ typedef struct {
 /*
  * Trains on `train`, stopping when `valid`'s evaluation metric (AUC by
  * default) has not improved for early_stopping_rounds rounds; keeps the best
- * round. `best_round` and `best_auc` (the metric's best value) may be NULL.
+ * round; with exact_rounds, grows that many rounds and keeps them all
+ * (`valid` is then unused). `best_round` and `best_auc` (the metric's best
+ * value) may be NULL.
  */
 bool tn_xgb_train(const tn_xgb_data *train, const tn_xgb_data *valid, size_t columns,
                   const tn_xgb_params *params, tn_xgb *out, int *best_round, double *best_auc,
