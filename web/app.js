@@ -289,7 +289,8 @@ function setupCharts() {
   Chart.register(guideLines);
 }
 
-/* Straight reference lines: options.plugins.guideLines.lines = [{axis: 'x'|'y', value, label}] */
+/* Straight reference lines: options.plugins.guideLines.lines = [{axis: 'x'|'y', value, label, colour, bottom}]
+ * (an x line's label goes at the top of the chart, or at its foot with bottom: true). */
 const guideLines = {
   id: 'guideLines',
   afterDatasetsDraw(chart, args, options) {
@@ -315,7 +316,7 @@ const guideLines = {
         ctx.font = '11px ' + Chart.defaults.font.family;
         const leftOfLine = line.axis === 'x' && at - area.left > 50;
         ctx.textAlign = leftOfLine ? 'right' : 'left';
-        if (line.axis === 'x') ctx.fillText(line.label, leftOfLine ? at - 4 : at + 4, area.top + 12);
+        if (line.axis === 'x') ctx.fillText(line.label, leftOfLine ? at - 4 : at + 4, line.bottom ? area.bottom - 6 : area.top + 12);
         else ctx.fillText(line.label, area.left + 4, at - 4);
       }
       ctx.restore();
@@ -1386,6 +1387,7 @@ function drawAccount(c) {
     actionsCard(c),
     briefCard(c),
     c.history ? historyCard(c.history) : null,
+    survivalCurveCard(c),
     h('div', {class: 'grid two'},
       accountShapCard('chart-shap-account-churn', 'What drives the churn probability', c.churn.top_shap_features, 'churn'),
       c.upgrade ? accountShapCard('chart-shap-account-upgrade', 'What drives the upgrade propensity', c.upgrade.top_shap_features, 'upgrade')
@@ -1568,6 +1570,108 @@ function historyCard(hs) {
         x: axis('Scored as of'),
         y: axis('Churn probability', {beginAtZero: true, position: 'left', ticks: {callback: (v) => fmtPct(v, top < 0.1 ? 1 : 0)}}),
         y1: axis('Risk score (0–1 index)', {beginAtZero: true, max: 1, position: 'right', grid: {drawOnChartArea: false}}),
+      },
+    },
+  });
+  return card;
+}
+
+/* The days S(t) is read at, as churn.survival.survival names them, and the x axis's ticks. */
+const SURVIVAL_DAYS = [30, 90, 180, 365];
+const SURVIVAL_TICKS = [0, 30, 90, 180, 270, 365];
+
+/* "in a year" for 365 days, "in 90 days" otherwise. */
+function survivalHorizon(day) {
+  return day === 365 ? 'in a year' : 'in ' + day + ' days';
+}
+
+/* "212 days", or "beyond 365 days" when S stays above 0.5 all year. */
+function survivalMedian(s) {
+  return isNum(s.median_days_to_churn) ? plural(Math.round(s.median_days_to_churn), 'day') : s.median;
+}
+
+/* Why there is no "churn before the renewal": the renewal is today, past, beyond the year or unknown. */
+function renewalGap(a) {
+  const days = a.days_to_renewal;
+  if (!a.renewal_date || !isNum(days)) return 'no renewal date known';
+  if (days === 0) return 'the renewal is today';
+  if (days < 0) return 'the renewal date has passed';
+  return 'the renewal is ' + fmtDaysFromNow(days) + ', beyond the year the curve covers';
+}
+
+/*
+ * "4.2 % chance still a customer in a year; 8.5 % chance of churning before
+ * the renewal in 14 days; median time to churn 68 days."
+ */
+function survivalTakeaway(s) {
+  const parts = [fmtPct(s.survival['365d']) + ' chance still a customer in a year'];
+  if (isNum(s.churn_before_renewal) && isNum(s.renewal_in_days)) {
+    parts.push(fmtPct(s.churn_before_renewal) + ' chance of churning before the renewal ' + fmtDaysFromNow(s.renewal_in_days));
+  }
+  parts.push('median time to churn ' + survivalMedian(s));
+  return parts.join('; ') + '.';
+}
+
+/*
+ * Time to churn: the survival model's S(t) for the account, stepped every 15
+ * days over the coming year, with the renewal marked, and S at 30, 90, 180
+ * and 365 days beside it. Without a survival model (or a curve for this
+ * account) the card says so and the rest of the page is drawn as usual.
+ */
+function survivalCurveCard(c) {
+  const s = c.churn.survival;
+  const curve = c.survival_curve;
+  if (!s || !Array.isArray(curve) || !curve.length) {
+    const hasModel = c.churn.model_versions && c.churn.model_versions.survival;
+    return h('section', {class: 'card', 'data-testid': 'account-survival'},
+      h('h2', null, 'Time to churn'),
+      h('p', {class: 'muted', 'data-testid': 'survival-none'}, hasModel
+        ? 'The survival model gives no curve for this account, so there is no time to churn to show.'
+        : withCode('The model set in use has no survival model (it was trained without one, or before there were any), so ' +
+          'there is no time to churn to show. `tenure train` adds one when the history has churn to learn from.')));
+  }
+  const figure = (testid, text, raw, extra) => h('span', Object.assign({'data-testid': testid,
+    'data-value': isNum(raw) ? String(raw) : null}, extra || {}), text);
+  const renews = isNum(s.churn_before_renewal) && isNum(s.renewal_in_days);
+  const facts = definitionList([
+    ...SURVIVAL_DAYS.map((day) => ['Still a customer ' + survivalHorizon(day),
+      figure('survival-' + day + 'd', fmtPct(s.survival[day + 'd']), s.survival[day + 'd'])]),
+    ['Median time to churn', figure('survival-median', survivalMedian(s), s.median_days_to_churn)],
+    ['Churn before the renewal', renews
+      ? figure('survival-renewal', fmtPct(s.churn_before_renewal) + ' (renewal ' + fmtDaysFromNow(s.renewal_in_days) + ')',
+        s.churn_before_renewal, {'data-days': String(s.renewal_in_days)})
+      : figure('survival-renewal', renewalGap(c.account || {}), null, {class: 'muted'})],
+  ]);
+  const note = h('p', {class: 'muted small', 'data-testid': 'survival-note'},
+    'The survival model (' + s.model + ') is fitted apart from the churn model: its own 90-day churn, ' +
+    fmtPct(s.churn_within_90d) + ', need not match the churn probability above (' + fmtPct(c.churn.churn_probability) +
+    '). S(t) read every 15 days' + (renews ? '; dashed: the renewal.' : '.'));
+  const takeaway = survivalTakeaway(s);
+  const {card, canvas} = chartCard('chart-survival', 'Time to churn', takeaway, 240,
+    h('div', {class: 'chart-side'}, facts, note));
+  card.classList.add('with-side');
+  card.dataset.testid = 'account-survival';
+  canvas.setAttribute('aria-label', 'Time to churn. ' + takeaway + ' Probability of still being a customer: ' +
+    SURVIVAL_DAYS.map((day) => fmtPct(s.survival[day + 'd']) + ' ' + survivalHorizon(day)).join(', ') + '.');
+  makeChart(canvas, {
+    type: 'line',
+    data: {datasets: [{label: 'Still a customer', series: 'survival', data: curve.map(([x, y]) => ({x, y})),
+      stepped: 'before', borderColor: ACCENT, backgroundColor: alpha(ACCENT, 0.1), borderWidth: 2, pointRadius: 0,
+      pointHoverRadius: 3, fill: 'origin'}]},
+    options: {
+      parsing: false,
+      interaction: {mode: 'nearest', axis: 'x', intersect: false},
+      scales: {
+        x: axis('Days from ' + fmtDate(c.as_of), {type: 'linear', min: 0, max: 365,
+          afterBuildTicks: (scale) => { /* 0 and 30 crowd each other on a phone */
+            scale.ticks = SURVIVAL_TICKS.filter((day) => day !== 30 || scale.chart.width >= 480).map((value) => ({value}));
+          }}),
+        y: pctAxis('Still a customer', {min: 0, max: 1}),
+      },
+      plugins: {
+        legend: {display: false},
+        guideLines: {lines: renews ? [{axis: 'x', value: s.renewal_in_days, colour: '#b45309', label: 'renewal', bottom: true}] : []},
+        tooltip: {callbacks: {label: (t) => 'Day ' + t.raw.x + ': ' + fmtPct(t.raw.y) + ' still a customer'}},
       },
     },
   });

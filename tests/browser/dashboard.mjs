@@ -4,8 +4,8 @@
  * (playwright-core from web/node_modules, the system's /usr/bin/chromium) and
  * checks every view against the API's own answers: among them the work
  * queue's account names, owners and search (by a part of a name, by the start
- * of an id), the Customer 360's account header and its brief (with the copy
- * button).
+ * of an id), the Customer 360's account header, its brief (with the copy
+ * button) and its time to churn (the survival curve).
  *
  *   node tests/browser/dashboard.mjs --base http://127.0.0.1:8790 \
  *        --report /tmp/dev/reports/index.html --artifacts /tmp/shots [--api-key KEY]
@@ -515,6 +515,9 @@ async function checkAccount(page, log, customers) {
     const dayBefore = new Date(asOf.getTime() - 86400000).toLocaleDateString('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric' });
     expect(usage.labels[89] === dayBefore, 'last label ' + usage.labels[89] + ', wanted ' + dayBefore);
   });
+  await check('account: "Time to churn" draws the API\'s survival curve with its S(30/90/180/365), median and renewal', async () => {
+    await checkSurvivalCard(page, c360);
+  });
   await check('account: tickets, opportunities and recommended actions are shown', async () => {
     const tickets = c360.support.recent_tickets || [];
     const rows = await page.$$('[data-testid=tickets-table] tbody tr');
@@ -525,6 +528,135 @@ async function checkAccount(page, log, customers) {
     expect(actions.includes(c360.churn.recommended_action) && actions.includes(c360.conflict_matrix.action), 'actions missing');
   });
   await shot(page, 'account');
+}
+
+/* A probability as the page writes it: "12.3 %" (with a no-break space). */
+function pagePct(p) {
+  return (p * 100).toFixed(1) + '\u00a0%';
+}
+
+/* "in 14 days", "in 1 day", as the page writes the days to the renewal. */
+function pageInDays(n) {
+  return 'in ' + n.toLocaleString('en-US') + ' day' + (n === 1 ? '' : 's');
+}
+
+/* What the survival chart's canvas holds: its pixels, its y scale, its guide lines and its label. */
+async function survivalCanvas(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid=chart-survival]');
+    const c = Chart.getChart(canvas);
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    let curve = 0; /* the accent blue of the line */
+    for (let i = 0; i < pixels.length; i += 4) {
+      if (pixels[i + 3] > 0) painted++;
+      if (pixels[i + 3] > 200 && pixels[i] < 90 && pixels[i + 1] < 140 && pixels[i + 2] > 200) curve++;
+    }
+    return {
+      painted, curve, size: canvas.width * canvas.height,
+      y: [c.scales.y.min, c.scales.y.max], x: [c.scales.x.min, c.scales.x.max],
+      lines: ((c.options.plugins.guideLines || {}).lines || []).map((l) => ({ axis: l.axis, value: l.value, label: l.label })),
+      aria: canvas.getAttribute('aria-label'),
+    };
+  });
+}
+
+/*
+ * The Customer 360's "Time to churn" against GET /customers/{id}: the curve
+ * drawn (stepped, 0–100 %, 0–365 days, pixels on the canvas), the four S
+ * values, the median and the churn before the renewal as the page formats
+ * them, the renewal marked on the chart, and the figures in the canvas's label.
+ */
+async function checkSurvivalCard(page, c360) {
+  const s = c360.churn.survival;
+  expect(s && Array.isArray(c360.survival_curve), 'the API gives no survival curve for ' + c360.customer_id);
+  const info = await chart(page, 'chart-survival');
+  const line = series(info)[0];
+  expectEqual(line.data, c360.survival_curve.map(([x, y]) => ({ x, y })), 'the curve');
+  expect(info.xType === 'linear' && line.stepped, 'x axis ' + info.xType + ', stepped ' + line.stepped);
+  const drawn = await survivalCanvas(page);
+  expectEqual(drawn.y, [0, 1], 'the y axis (0–100 %)');
+  expectEqual(drawn.x, [0, 365], 'the x axis (days)');
+  expect(drawn.painted > drawn.size / 20 && drawn.curve > 100, 'the canvas is blank: ' + drawn.painted + ' painted pixels, ' +
+    drawn.curve + ' of the curve, of ' + drawn.size);
+  for (const day of [30, 90, 180, 365]) {
+    const value = s.survival[day + 'd'];
+    const testid = '[data-testid=survival-' + day + 'd]';
+    expectEqual(await page.textContent(testid), pagePct(value), 'S(' + day + ') shown');
+    expectEqual(Number(await page.getAttribute(testid, 'data-value')), value, 'S(' + day + ') data-value');
+    expect(drawn.aria.includes(pagePct(value)), 'the canvas label lacks S(' + day + '): "' + drawn.aria + '"');
+  }
+  expect(info.takeaway.startsWith(pagePct(s.survival['365d']) + ' chance still a customer in a year'), 'takeaway "' + info.takeaway + '"');
+  const median = s.median_days_to_churn === null ? s.median
+    : Math.round(s.median_days_to_churn).toLocaleString('en-US') + (Math.round(s.median_days_to_churn) === 1 ? ' day' : ' days');
+  expect((s.median_days_to_churn === null) === (s.median === 'beyond 365 days'), 'the API median ' + JSON.stringify(s));
+  expectEqual(await page.textContent('[data-testid=survival-median]'), median, 'median shown');
+  expect(info.takeaway.includes('median time to churn ' + median), 'takeaway "' + info.takeaway + '" lacks the median ' + median);
+  const renewal = await page.textContent('[data-testid=survival-renewal]');
+  if (s.renewal_in_days !== null) {
+    const words = pagePct(s.churn_before_renewal) + ' chance of churning before the renewal ' + pageInDays(s.renewal_in_days);
+    expect(info.takeaway.includes(words), 'takeaway "' + info.takeaway + '" lacks "' + words + '"');
+    expectEqual(renewal, pagePct(s.churn_before_renewal) + ' (renewal ' + pageInDays(s.renewal_in_days) + ')', 'churn before the renewal');
+    expectEqual(Number(await page.getAttribute('[data-testid=survival-renewal]', 'data-days')), s.renewal_in_days, 'its data-days');
+    expectEqual(s.renewal_in_days, c360.account.days_to_renewal, 'the API\'s days to the renewal, in the header and the curve');
+    expectEqual(drawn.lines, [{ axis: 'x', value: s.renewal_in_days, label: 'renewal' }], 'the renewal on the chart');
+  } else {
+    expect(s.churn_before_renewal === null, 'the API gives churn before an unknown renewal');
+    expect(!renewal.includes('%') && !info.takeaway.includes('renewal'), 'renewal "' + renewal + '", takeaway "' + info.takeaway + '"');
+    expectEqual(drawn.lines, [], 'guide lines without a renewal');
+  }
+}
+
+/* The 360 of `id` with its answer changed by `edit` (a state this data set does not produce); the card's text. */
+async function visitEdited(page, id, edit) {
+  const hash = '#/account/' + encodeURIComponent(id);
+  const path = '/customers/' + encodeURIComponent(id);
+  const match = (url) => url.pathname === path;
+  await page.route(match, async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    edit(body);
+    await route.fulfill({ response, json: body });
+  });
+  try {
+    await visit(page, hash);
+    return await page.textContent('[data-testid=account-survival]');
+  } finally {
+    await page.unroute(match);
+  }
+}
+
+/* "Time to churn" when the renewal is today (no churn before it), and without a survival model. */
+async function checkSurvivalGaps(page, log, customers) {
+  const target = customers[Math.min(2, customers.length - 1)];
+  const c360 = await apiOk('/customers/' + encodeURIComponent(target.customer_id));
+  await check('account: "Time to churn" with the renewal today says so and marks no renewal', async () => {
+    await resetLog(log);
+    expect(c360.churn.survival, 'the API gives no survival summary');
+    await visitEdited(page, target.customer_id, (body) => {
+      Object.assign(body.churn.survival, { renewal_in_days: null, churn_before_renewal: null });
+      Object.assign(body.account, { renewal_date: body.as_of, days_to_renewal: 0 });
+    });
+    expectEqual(await page.textContent('[data-testid=survival-renewal]'), 'the renewal is today', 'churn before the renewal');
+    const info = await chart(page, 'chart-survival');
+    expect(!info.takeaway.includes('renewal'), 'takeaway "' + info.takeaway + '"');
+    expectEqual((await survivalCanvas(page)).lines, [], 'guide lines');
+    expectEqual(await page.textContent('[data-testid=survival-365d]'), pagePct(c360.churn.survival.survival['365d']), 'S(365)');
+    expectClean(log);
+  });
+  await check('account: without a survival model "Time to churn" says so, and the rest of the 360 is drawn', async () => {
+    await resetLog(log);
+    const text = await visitEdited(page, target.customer_id, (body) => {
+      Object.assign(body, { survival_curve: null });
+      Object.assign(body.churn, { survival: null });
+      Object.assign(body.churn.model_versions, { survival: null });
+    });
+    expect(text.includes('has no survival model'), '"Time to churn" reads "' + text + '"');
+    expect(!(await page.$('[data-testid=chart-survival]')), 'a survival chart is drawn');
+    expectEqual((await chart(page, 'chart-usage')).datasets[0].data, c360.usage.daily_events_last_90d, 'the usage chart');
+    expectClean(log);
+    await shot(page, 'account-no-survival');
+  });
 }
 
 /*
@@ -846,6 +978,7 @@ async function main() {
     const customers = await checkQueue(page, log);
     await checkAccount(page, log, customers);
     await checkBrief(page, log, context, customers);
+    await checkSurvivalGaps(page, log, customers);
     await checkNewAccounts(page, log);
     if (args['history-account']) {
       await checkHistory(page, args['history-account']);
