@@ -42,8 +42,9 @@ body="$WORK/section.md"
     echo
     echo "Release build; $(machine_line). Default generated company ($(wc -l <"$WORK/ids") active customers), loopback, wrk 2 threads ×"
     echo "32 connections × ${DURATION} s sharing the 2 cores with the server, \`bench/serve_interventions.sh build/tenure\`."
-    echo "Median of $RUNS runs; non-2xx and socket errors summed over all runs. The answer is built per request"
-    echo "from the snapshot's two rankings: $bytes_20 bytes for the top 20, $bytes_100 for the top 100."
+    echo "Median of $RUNS runs; non-2xx and socket errors summed over all runs. The default answer (top 20 at the"
+    echo "plan's rates) is made at load; the others are spliced per request from rows made at load, with the"
+    echo "figures that depend on the save rate written per request: $bytes_20 bytes for the top 20, $bytes_100 for the top 100."
     echo
     echo "| request | p50 | p99 | requests/s | non-2xx + errors | target |"
     echo "|---|---|---|---|---|---|"
