@@ -104,6 +104,7 @@ static tn_snapshot *ready_snapshot(void) {
         !body(json_pack("{ss,ss}", "status", "ready", "as_of", as_of), &s->ready_body) ||
         !body(json_pack("{ss,si}", "as_of", as_of, "customers", (int)n), &s->portfolio) ||
         !body(json_pack("{ss}", "churn", "churn-20260301"), &s->models) ||
+        !body(json_pack("{ss}", "status", "ok"), &s->model_health) ||
         !body(json_pack("{s[]}", "curves"), &s->survival)) {
         fprintf(stderr, "serve_fixture: cannot build the snapshot\n");
         abort();
