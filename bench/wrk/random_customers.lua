@@ -4,8 +4,9 @@
 -- /customers/{id}/history (mode "history") or POST /summaries/customer for a
 -- random audience (mode "brief"); mode "movers" asks GET /movers, mode
 -- "movers-gzip" the same taking gzip as browsers do; mode "what-if" asks
--- GET /analytics/interventions for the top 20 at the plan's rates, mode
--- "what-if-100" for the top 100 at a random save rate.
+-- GET /analytics/interventions for the top 20 at the plan's rates,
+-- "what-if-gzip" the same taking gzip, mode "what-if-100" for the top 100 at
+-- a random save rate.
 --
 --   [WRK_PAUSE_MS=N] wrk -s random_customers.lua URL -- IDS_FILE MODE
 --
@@ -44,6 +45,8 @@ function request()
         return wrk.format("GET", "/movers", {["Accept-Encoding"] = "gzip, deflate, br"})
     elseif mode == "what-if" then
         return wrk.format("GET", "/analytics/interventions")
+    elseif mode == "what-if-gzip" then
+        return wrk.format("GET", "/analytics/interventions", {["Accept-Encoding"] = "gzip, deflate, br"})
     elseif mode == "what-if-100" then
         return wrk.format("GET", "/analytics/interventions?accounts=100&save_rate=0." .. math.random(1, 9))
     end

@@ -121,13 +121,26 @@ bool tn_interventions_rank(const double *arr_at_risk, const int *tier, size_t n,
     return true;
 }
 
+double tn_interventions_at_risk_total(const double *arr_at_risk, size_t n) {
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += isfinite(arr_at_risk[i]) ? arr_at_risk[i] : 0;
+    return total;
+}
+
 void tn_interventions_reach(const double *arr_at_risk, const int *tier, size_t n,
                             const uint32_t *order, const tn_intervention_plan *plan,
                             double save_rate, size_t accounts, tn_intervention_row *rows,
                             size_t listed, tn_intervention_totals *out) {
-    double total_at_risk = 0;
-    for (size_t i = 0; i < n; i++)
-        total_at_risk += isfinite(arr_at_risk[i]) ? arr_at_risk[i] : 0;
+    tn_interventions_reach_summed(tn_interventions_at_risk_total(arr_at_risk, n), arr_at_risk, tier,
+                                  n, order, plan, save_rate, accounts, rows, listed, out);
+}
+
+void tn_interventions_reach_summed(double total_at_risk, const double *arr_at_risk, const int *tier,
+                                   size_t n, const uint32_t *order,
+                                   const tn_intervention_plan *plan, double save_rate,
+                                   size_t accounts, tn_intervention_row *rows, size_t listed,
+                                   tn_intervention_totals *out) {
     *out = (tn_intervention_totals){.accounts = accounts < n ? accounts : n};
     for (size_t r = 0; r < out->accounts; r++) {
         uint32_t i = order[r];

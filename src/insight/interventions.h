@@ -85,4 +85,18 @@ void tn_interventions_reach(const double *arr_at_risk, const int *tier, size_t n
                             double save_rate, size_t accounts, tn_intervention_row *rows,
                             size_t listed, tn_intervention_totals *out);
 
+/* The portfolio's ARR at risk: the sum of arr_at_risk[0..n), the non-finite taken as 0. */
+double tn_interventions_at_risk_total(const double *arr_at_risk, size_t n);
+
+/*
+ * tn_interventions_reach with the portfolio's ARR at risk already summed
+ * (tn_interventions_at_risk_total of the same n accounts), in time
+ * proportional to `accounts` rather than to n; the same results, bit for bit.
+ */
+void tn_interventions_reach_summed(double total_at_risk, const double *arr_at_risk, const int *tier,
+                                   size_t n, const uint32_t *order,
+                                   const tn_intervention_plan *plan, double save_rate,
+                                   size_t accounts, tn_intervention_row *rows, size_t listed,
+                                   tn_intervention_totals *out);
+
 #endif

@@ -376,6 +376,22 @@ static void analytics(const tn_request *request, tn_response *response) {
         borrow_body(request, response, snapshot->survival_status, &snapshot->survival);
 }
 
+/* GET /analytics/interventions: the default answer is ready; the others are made here. */
+static void interventions(const tn_request *request, tn_response *response) {
+    const tn_body *ready = tn_what_if_ready(request->snapshot, request->interventions_query);
+    if (ready != NULL) {
+        borrow_body(request, response, 200, ready);
+        return;
+    }
+    tn_strbuf out = TN_STRBUF_INIT;
+    if (tn_what_if_write(request->snapshot, request->interventions_query, &out)) {
+        own(response, 200, &out);
+    } else {
+        tn_strbuf_free(&out);
+        borrow(response, 500, out_of_memory, sizeof out_of_memory - 1);
+    }
+}
+
 void tn_handle(tn_server *server, const tn_request *request, tn_response *response) {
     const tn_snapshot *snapshot = request->snapshot;
     if (tn_route_get(request->route)->needs_snapshot && !snapshot->ready) {
@@ -413,12 +429,9 @@ void tn_handle(tn_server *server, const tn_request *request, tn_response *respon
     case TN_ROUTE_MOVERS:
         movers(request, response);
         break;
-    case TN_ROUTE_INTERVENTIONS: {
-        tn_strbuf out = TN_STRBUF_INIT;
-        tn_what_if_write(request->snapshot, request->interventions_query, &out);
-        own(response, 200, &out);
+    case TN_ROUTE_INTERVENTIONS:
+        interventions(request, response);
         break;
-    }
     case TN_ROUTE_METRICS:
         metrics(server, snapshot, response);
         break;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "insight/documents.h"
+#include "serve/what_if.h"
 
 bool tn_body_from_json_digits(json_t *value, int digits, tn_body *body) {
     body->text = tn_document_text(value, digits);
@@ -63,6 +64,7 @@ static void snapshot_free(tn_snapshot *snapshot) {
     free(snapshot->intervention_tier);
     free(snapshot->intervention_order[0]);
     free(snapshot->intervention_order[1]);
+    tn_what_if_free(snapshot->what_if);
     free(snapshot->slots);
     body_free(&snapshot->ready_body);
     body_free(&snapshot->model_health);
@@ -183,7 +185,7 @@ static bool build_order(tn_snapshot *snapshot, tn_sort_key key) {
     return ok;
 }
 
-/* The inputs of GET /analytics/interventions and its two rankings (snapshot->plan set). */
+/* The inputs of GET /analytics/interventions, its two rankings and its ready parts. */
 static bool build_interventions(tn_snapshot *snapshot) {
     size_t n = snapshot->customer_count;
     snapshot->intervention_at_risk = malloc((n + 1) * sizeof(double));
@@ -202,7 +204,7 @@ static bool build_interventions(tn_snapshot *snapshot) {
         if (!tn_interventions_rank(snapshot->intervention_at_risk, snapshot->intervention_tier, n,
                                    &snapshot->plan, u == 1, snapshot->intervention_order[u], &err))
             return false;
-    return true;
+    return tn_what_if_prepare(snapshot);
 }
 
 bool tn_snapshot_index(tn_snapshot *snapshot) {

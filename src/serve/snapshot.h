@@ -41,6 +41,9 @@
 #include "insight/movers.h"
 #include "ml/drift_check.h"
 
+/* GET /analytics/interventions' answer, made ready at load (what_if.h). */
+typedef struct tn_what_if tn_what_if;
+
 /* A response body kept in the snapshot. */
 typedef struct {
     char *text; /* owned; NUL-terminated JSON */
@@ -136,11 +139,13 @@ typedef struct {
 
     /* GET /analytics/interventions (insight/interventions.h): the plan it was loaded with,
        each customer's ARR at risk and plan tier (in customer order), and the two rankings:
-       [0] by the plan's save rate per tier, [1] by one save rate for every tier. Owned. */
+       [0] by the plan's save rate per tier, [1] by one save rate for every tier; and the
+       parts of the answer made from them (what_if.h). Owned. */
     tn_intervention_plan plan;
     double *intervention_at_risk;
     int *intervention_tier;
     uint32_t *intervention_order[2];
+    tn_what_if *what_if;
 } tn_snapshot;
 
 typedef struct {
@@ -179,8 +184,10 @@ typedef struct {
 tn_lookup tn_snapshot_find(const tn_snapshot *snapshot, const char *id);
 
 /*
- * Builds the hash index and the sort orders of a snapshot whose customers
- * and inactive customers are filled in. False when memory runs out.
+ * Builds the hash index, the sort orders and the interventions' rankings and
+ * ready answers (what_if.h) of a snapshot whose as_of, plan, customers (with
+ * their item bodies) and inactive customers are filled in. False when memory
+ * runs out.
  */
 bool tn_snapshot_index(tn_snapshot *snapshot);
 

@@ -99,17 +99,18 @@ static tn_snapshot *ready_snapshot(void) {
         ok = (c->id = strdup(inactive[s->inactive_count].id)) != NULL;
     }
     tn_intervention_plan_default(&s->plan);
+    snprintf(s->as_of, sizeof s->as_of, "%s", as_of); /* before the index: the what-if says it */
     if (!ok || !tn_snapshot_index(s) ||
         !body(json_pack("{ss,ss}", "status", "ready", "as_of", as_of), &s->ready_body) ||
         !body(json_pack("{ss,si}", "as_of", as_of, "customers", (int)n), &s->portfolio) ||
         !body(json_pack("{ss}", "churn", "churn-20260301"), &s->models) ||
+        !body(json_pack("{ss}", "status", "ok"), &s->model_health) ||
         !body(json_pack("{s[]}", "curves"), &s->survival)) {
         fprintf(stderr, "serve_fixture: cannot build the snapshot\n");
         abort();
     }
     s->ready = true;
     s->survival_status = 200;
-    snprintf(s->as_of, sizeof s->as_of, "%s", as_of);
     snprintf(s->data_as_of, sizeof s->data_as_of, "%s", as_of);
     snprintf(s->churn_version, sizeof s->churn_version, "churn-20260301T020000");
     snprintf(s->expansion_version, sizeof s->expansion_version, "expansion-20260301T020000");
