@@ -8,15 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-static double number(const json_t *object, const char *key) {
-    const json_t *value = json_object_get(object, key);
-    return json_is_number(value) ? json_number_value(value) : NAN;
-}
-
-static const char *text(const json_t *object, const char *key) {
-    const char *value = json_string_value(json_object_get(object, key));
-    return value != NULL ? value : "";
-}
+#include "common/json.h"
 
 /* A number with `decimals`, or "–" when there is none (a class was missing). */
 static void put_number(tn_strbuf *out, double value, int decimals) {
@@ -47,29 +39,30 @@ static void model_table(const json_t *dates, const char *model, tn_strbuf *out) 
     json_array_foreach(dates, i, date) {
         const json_t *m = json_object_get(date, model);
         const json_t *arr = json_object_get(m, "arr");
-        tn_strbuf_printf(out, "| %s | %.0f | %.0f | ", text(date, "as_of"), number(m, "customers"),
-                         number(m, "outcomes"));
-        put_percent(out, number(m, "observed_rate"));
+        tn_strbuf_printf(out, "| %s | %.0f | %.0f | ", tn_json_text_or_empty(date, "as_of"),
+                         tn_json_number_or_nan(m, "customers"),
+                         tn_json_number_or_nan(m, "outcomes"));
+        put_percent(out, tn_json_number_or_nan(m, "observed_rate"));
         tn_strbuf_puts(out, " | ");
-        put_percent(out, number(m, "mean_predicted"));
+        put_percent(out, tn_json_number_or_nan(m, "mean_predicted"));
         tn_strbuf_puts(out, " | ");
-        put_number(out, number(m, "auc"), 3);
+        put_number(out, tn_json_number_or_nan(m, "auc"), 3);
         tn_strbuf_puts(out, " | ");
-        put_number(out, number(m, "brier"), 4);
+        put_number(out, tn_json_number_or_nan(m, "brier"), 4);
         tn_strbuf_puts(out, " | ");
-        put_number(out, number(json_object_get(m, "top_decile"), "lift"), 2);
+        put_number(out, tn_json_number_or_nan(json_object_get(m, "top_decile"), "lift"), 2);
         tn_strbuf_puts(out, " | ");
-        put_number(out, number(m, "max_calibration_error"), 3);
+        put_number(out, tn_json_number_or_nan(m, "max_calibration_error"), 3);
         tn_strbuf_puts(out, " | ");
-        put_percent(out, number(arr, "top_decile_share"));
-        tn_strbuf_printf(out, " of %.0f |\n", number(arr, "outcome_arr"));
+        put_percent(out, tn_json_number_or_nan(arr, "top_decile_share"));
+        tn_strbuf_printf(out, " of %.0f |\n", tn_json_number_or_nan(arr, "outcome_arr"));
     }
 }
 
 /* "12.4 (80 %: 9–16)": the expected value and the 80 % interval, with `decimals`. */
 static void put_forecast(tn_strbuf *out, const json_t *interval, int decimals) {
     const json_t *p80 = json_object_get(interval, "p80");
-    put_number(out, number(interval, "expected"), decimals);
+    put_number(out, tn_json_number_or_nan(interval, "expected"), decimals);
     tn_strbuf_puts(out, " (");
     put_number(out, json_number_value(json_array_get(p80, 0)), decimals);
     tn_strbuf_puts(out, "–");
@@ -93,15 +86,15 @@ static void forecast_table(const json_t *document, tn_strbuf *out) {
         const json_t *forecast = json_object_get(json_object_get(date, "churn"), "forecast");
         const json_t *realized = json_object_get(forecast, "realized");
         const json_t *within = json_object_get(forecast, "within");
-        tn_strbuf_printf(out, "| %s | ", text(date, "as_of"));
+        tn_strbuf_printf(out, "| %s | ", tn_json_text_or_empty(date, "as_of"));
         put_forecast(out, json_object_get(forecast, "churned_logos"), 1);
-        tn_strbuf_printf(out, " | %.0f | %s | %s | ", number(realized, "churned_logos"),
-                         inside(within, "churned_logos", "p80"),
-                         inside(within, "churned_logos", "p95"));
+        tn_strbuf_printf(
+            out, " | %.0f | %s | %s | ", tn_json_number_or_nan(realized, "churned_logos"),
+            inside(within, "churned_logos", "p80"), inside(within, "churned_logos", "p95"));
         put_forecast(out, json_object_get(forecast, "churned_arr"), 0);
-        tn_strbuf_printf(out, " | %.0f | %s | %s |\n", number(realized, "churned_arr"),
-                         inside(within, "churned_arr", "p80"),
-                         inside(within, "churned_arr", "p95"));
+        tn_strbuf_printf(
+            out, " | %.0f | %s | %s |\n", tn_json_number_or_nan(realized, "churned_arr"),
+            inside(within, "churned_arr", "p80"), inside(within, "churned_arr", "p95"));
     }
     const json_t *coverage = json_object_get(document, "forecast_coverage");
     static const char *const measures[] = {"churned_logos", "churned_arr"};
@@ -112,9 +105,9 @@ static void forecast_table(const json_t *document, tn_strbuf *out) {
         tn_strbuf_printf(out,
                          "- **%s**: inside the 80 %% interval on %.0f of %.0f dates, inside the "
                          "95 %% interval on %.0f.\n",
-                         words[m], number(json_object_get(measure, "p80"), "within"),
-                         number(coverage, "dates"),
-                         number(json_object_get(measure, "p95"), "within"));
+                         words[m], tn_json_number_or_nan(json_object_get(measure, "p80"), "within"),
+                         tn_json_number_or_nan(coverage, "dates"),
+                         tn_json_number_or_nan(json_object_get(measure, "p95"), "within"));
     }
 }
 
@@ -123,7 +116,8 @@ static void calibration_table(const json_t *dates, const char *model, tn_strbuf 
     size_t i;
     const json_t *date;
     tn_strbuf_puts(out, "| decile |");
-    json_array_foreach(dates, i, date) tn_strbuf_printf(out, " %s |", text(date, "as_of"));
+    json_array_foreach(dates, i, date)
+        tn_strbuf_printf(out, " %s |", tn_json_text_or_empty(date, "as_of"));
     tn_strbuf_puts(out, "\n|---|");
     for (i = 0; i < json_array_size(dates); i++)
         tn_strbuf_puts(out, "---:|");
@@ -134,9 +128,9 @@ static void calibration_table(const json_t *dates, const char *model, tn_strbuf 
             const json_t *bin =
                 json_array_get(json_object_get(json_object_get(date, model), "calibration"), d);
             tn_strbuf_puts(out, " ");
-            put_percent(out, number(bin, "mean_predicted"));
+            put_percent(out, tn_json_number_or_nan(bin, "mean_predicted"));
             tn_strbuf_puts(out, " / ");
-            put_percent(out, number(bin, "observed_rate"));
+            put_percent(out, tn_json_number_or_nan(bin, "observed_rate"));
             tn_strbuf_puts(out, " |");
         }
         tn_strbuf_puts(out, "\n");
@@ -154,7 +148,8 @@ void tn_backtest_markdown(const json_t *document, tn_strbuf *out) {
         "with nothing dated on or after D read. They then scored the customers of D, and the "
         "scores are compared with what happened in the 90 days from D.\n\n"
         "## Churn model\n\n",
-        text(document, "generated_by"), text(document, "warehouse"), text(document, "as_of"));
+        tn_json_text_or_empty(document, "generated_by"),
+        tn_json_text_or_empty(document, "warehouse"), tn_json_text_or_empty(document, "as_of"));
     model_table(dates, "churn", out);
     tn_strbuf_puts(out, "\n## Expansion model\n\n");
     model_table(dates, "expansion", out);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
+
 static const struct {
     const char *name, *title;
 } methods[] = {
@@ -153,22 +155,14 @@ json_t *tn_calibration_to_json(const tn_calibration *calibration) {
     return json;
 }
 
-/* A JSON array of numbers into a malloc'd array of `count`; false if it is not one. */
+/* A JSON array of `count` numbers (at least one) into a malloc'd array; false if it is not one. */
 static bool numbers_from_json(const json_t *array, size_t count, double **out) {
+    size_t found = 0;
+    if (tn_json_numbers(array, out, &found) && found == count && count > 0)
+        return true;
+    free(*out);
     *out = NULL;
-    if (json_array_size(array) != count || count == 0)
-        return false;
-    *out = malloc(count * sizeof **out);
-    for (size_t i = 0; *out != NULL && i < count; i++) {
-        const json_t *item = json_array_get(array, i);
-        if (!json_is_number(item)) {
-            free(*out);
-            *out = NULL;
-            return false;
-        }
-        (*out)[i] = json_number_value(item);
-    }
-    return *out != NULL;
+    return false;
 }
 
 static bool isotonic_from_json(const json_t *json, tn_isotonic *out, tn_error *err) {

@@ -8,26 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "common/strbuf.h"
 #include "ml/survival_train.h"
 
-static double number(const json_t *object, const char *key) {
-    const json_t *value = json_object_get(object, key);
-    return json_is_number(value) ? json_number_value(value) : NAN;
-}
-
-static const char *text(const json_t *object, const char *key) {
-    const char *value = json_string_value(json_object_get(object, key));
-    return value != NULL ? value : "";
-}
-
 static void metrics_row(tn_strbuf *out, const char *name, const json_t *m) {
     if (json_object_get(m, "error") != NULL) {
-        tn_strbuf_printf(out, "| %s | could not be fitted: %s | | |\n", name, text(m, "error"));
+        tn_strbuf_printf(out, "| %s | could not be fitted: %s | | |\n", name,
+                         tn_json_text_or_empty(m, "error"));
         return;
     }
-    tn_strbuf_printf(out, "| %s | %.4f | %.3f | %.3f |\n", name, number(m, "integrated_brier"),
-                     number(m, "concordance"), number(m, "concordance_90d"));
+    tn_strbuf_printf(
+        out, "| %s | %.4f | %.3f | %.3f |\n", name, tn_json_number_or_nan(m, "integrated_brier"),
+        tn_json_number_or_nan(m, "concordance"), tn_json_number_or_nan(m, "concordance_90d"));
 }
 
 static void evaluation_section(const json_t *e, tn_strbuf *out) {
@@ -40,24 +33,27 @@ static void evaluation_section(const json_t *e, tn_strbuf *out) {
         "%s, followed to the as-of date (%.0f churns). Horizon: %.0f days.\n\n"
         "| model | integrated Brier score (lower is better) | C up to the horizon | C up to 90 "
         "days |\n|---|---|---|---|\n",
-        text(e, "landmark"), number(fit, "rows"), number(fit, "events"), number(test, "rows"),
-        text(e, "landmark"), number(test, "events"), number(e, "horizon_days"));
+        tn_json_text_or_empty(e, "landmark"), tn_json_number_or_nan(fit, "rows"),
+        tn_json_number_or_nan(fit, "events"), tn_json_number_or_nan(test, "rows"),
+        tn_json_text_or_empty(e, "landmark"), tn_json_number_or_nan(test, "events"),
+        tn_json_number_or_nan(e, "horizon_days"));
     metrics_row(out, "Kaplan-Meier of the fitting rows (the baseline)",
                 json_object_get(e, "kaplan_meier"));
     const json_t *candidates = json_object_get(e, "candidates");
     for (size_t i = 0; i < json_array_size(candidates); i++) {
         const json_t *c = json_array_get(candidates, i);
         metrics_row(out,
-                    strcmp(text(c, "kind"), "cox") == 0 ? "Cox (Efron), encoded churn features"
-                                                        : "XGBoost survival:cox",
+                    strcmp(tn_json_text_or_empty(c, "kind"), "cox") == 0
+                        ? "Cox (Efron), encoded churn features"
+                        : "XGBoost survival:cox",
                     c);
     }
     bool beats = json_is_true(json_object_get(e, "beats_kaplan_meier"));
     tn_strbuf_printf(out,
                      "\nChosen: **%s**, the lower integrated Brier score. It %s the Kaplan-Meier "
                      "baseline (%+.1f %% of its integrated Brier score).\n\n",
-                     text(e, "chosen"), beats ? "beats" : "does **not** beat",
-                     100 * number(e, "ibs_improvement"));
+                     tn_json_text_or_empty(e, "chosen"), beats ? "beats" : "does **not** beat",
+                     100 * tn_json_number_or_nan(e, "ibs_improvement"));
 }
 
 static void agreement_section(const json_t *a, tn_strbuf *out) {
@@ -69,14 +65,16 @@ static void agreement_section(const json_t *a, tn_strbuf *out) {
         "calibrated probability, by decile of the latter. Worst decile difference %.3f against "
         "a tolerance of %.2f: they %s.\n\n| decile | rows | churn model | survival model | "
         "observed |\n|---|---|---|---|---|\n",
-        text(a, "on"), number(a, "rows"), number(a, "worst_decile_difference"),
-        number(a, "tolerance"), agrees ? "agree" : "do **not** agree");
+        tn_json_text_or_empty(a, "on"), tn_json_number_or_nan(a, "rows"),
+        tn_json_number_or_nan(a, "worst_decile_difference"), tn_json_number_or_nan(a, "tolerance"),
+        agrees ? "agree" : "do **not** agree");
     const json_t *deciles = json_object_get(a, "deciles");
     for (size_t d = 0; d < json_array_size(deciles); d++) {
         const json_t *row = json_array_get(deciles, d);
-        tn_strbuf_printf(out, "| %zu | %.0f | %.3f | %.3f | %.3f |\n", d + 1, number(row, "rows"),
-                         number(row, "churn_model"), number(row, "survival_model"),
-                         number(row, "observed"));
+        tn_strbuf_printf(
+            out, "| %zu | %.0f | %.3f | %.3f | %.3f |\n", d + 1, tn_json_number_or_nan(row, "rows"),
+            tn_json_number_or_nan(row, "churn_model"), tn_json_number_or_nan(row, "survival_model"),
+            tn_json_number_or_nan(row, "observed"));
     }
     if (!agrees)
         tn_strbuf_puts(out, "\nWhere they differ, the observed column says which model is off: "
@@ -97,8 +95,10 @@ void tn_survival_card(const json_t *meta, tn_strbuf *out) {
         "days after the as-of date, up to 365 days: S at 30, 90, 180 and 365 days, the median "
         "time to churn (or \"beyond 365 days\"), and the probability of churning before the "
         "renewal where the renewal date is known.\n\n",
-        text(meta, "version"), text(meta, "model_set"), text(meta, "as_of"), text(meta, "kind"),
-        text(meta, "population"), text(meta, "time"), text(meta, "features_as_of"));
+        tn_json_text_or_empty(meta, "version"), tn_json_text_or_empty(meta, "model_set"),
+        tn_json_text_or_empty(meta, "as_of"), tn_json_text_or_empty(meta, "kind"),
+        tn_json_text_or_empty(meta, "population"), tn_json_text_or_empty(meta, "time"),
+        tn_json_text_or_empty(meta, "features_as_of"));
     evaluation_section(json_object_get(meta, "evaluation"), out);
     tn_strbuf_printf(
         out,
@@ -107,7 +107,7 @@ void tn_survival_card(const json_t *meta, tn_strbuf *out) {
         "%.0f churns): the evaluated fit stops a year earlier, and the served curve should know "
         "the latest year's churn. Its figures are those of the evaluation above, which used "
         "the same procedure on older data.\n\n",
-        number(rows, "rows"), number(rows, "events"));
+        tn_json_number_or_nan(rows, "rows"), tn_json_number_or_nan(rows, "events"));
     agreement_section(json_object_get(meta, "agreement_90d"), out);
     tn_strbuf_puts(
         out, "## Caveats\n\n"

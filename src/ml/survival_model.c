@@ -18,19 +18,6 @@ static bool bad(tn_error *err, const char *path, const char *what) {
     return tn_error_set(err, TN_ERR_MODEL, "%s: %s (train again with 'tenure train')", path, what);
 }
 
-/* `values` (a JSON array of numbers) into a new array of `*count` doubles. */
-static bool numbers(const json_t *values, double **out, size_t *count) {
-    *count = json_array_size(values);
-    *out = malloc((*count + 1) * sizeof **out);
-    for (size_t i = 0; *out != NULL && i < *count; i++) {
-        const json_t *value = json_array_get(values, i);
-        if (!json_is_number(value))
-            return false;
-        (*out)[i] = json_number_value(value);
-    }
-    return *out != NULL && json_is_array(values);
-}
-
 /* The baseline on the score: coef 1, the stored centre, times and cumulative hazards. */
 static bool read_baseline(const json_t *json, const char *path, tn_cox_baseline *out,
                           tn_error *err) {
@@ -41,8 +28,8 @@ static bool read_baseline(const json_t *json, const char *path, tn_cox_baseline 
     out->center = malloc(sizeof *out->center);
     bool ok = out->coef != NULL && out->center != NULL &&
               json_is_number(json_object_get(json, "centre")) &&
-              numbers(json_object_get(json, "time"), &out->time, &times) &&
-              numbers(json_object_get(json, "cumulative_hazard"), &out->cumhaz, &hazards) &&
+              tn_json_numbers(json_object_get(json, "time"), &out->time, &times) &&
+              tn_json_numbers(json_object_get(json, "cumulative_hazard"), &out->cumhaz, &hazards) &&
               times == hazards && times > 0;
     for (size_t k = 1; ok && k < times; k++)
         ok = out->time[k] > out->time[k - 1] && out->cumhaz[k] >= out->cumhaz[k - 1];
