@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fnv.h"
 #include "common/file.h"
 #include "tn_version.h"
 
@@ -56,14 +57,11 @@ void tn_model_set_discard(const char *staging) {
 
 void tn_model_set_id(const char *as_of, const char *churn_version, const char *expansion_version,
                      const char *reading, char *id, size_t size) {
-    unsigned long long hash = 1469598103934665603ULL; /* FNV-1a */
+    uint64_t hash = TN_FNV1A_SEED;
     const char *parts[4] = {churn_version, expansion_version, TN_VERSION, reading};
-    for (int p = 0; p < 4; p++) {
-        for (const char *c = parts[p]; *c != '\0'; c++)
-            hash = (hash ^ (unsigned char)*c) * 1099511628211ULL;
-        hash = (hash ^ (unsigned char)'\n') * 1099511628211ULL;
-    }
-    snprintf(id, size, "%s-%012llx", as_of, hash & 0xffffffffffffULL);
+    for (int p = 0; p < 4; p++)
+        hash = tn_fnv1a(tn_fnv1a_text(hash, parts[p]), "\n", 1);
+    snprintf(id, size, "%s-%012llx", as_of, (unsigned long long)(hash & 0xffffffffffffULL));
 }
 
 /* Flushes a file or directory to the disk, so a crash cannot publish an empty set. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fnv.h"
 #include "common/alloc.h"
 #include "common/json.h"
 #include "ml/survival_model.h"
@@ -248,10 +249,7 @@ static bool fit_cox(const survival_context *c, const survival_rows *fit, candida
 
 /* One customer in five, by a hash of the id: the early-stopping rows. */
 static bool held_out(const char *customer) {
-    unsigned long long hash = 1469598103934665603ULL; /* FNV-1a */
-    for (const char *at = customer != NULL ? customer : ""; *at != '\0'; at++)
-        hash = (hash ^ (unsigned char)*at) * 1099511628211ULL;
-    return hash % 5 == 0;
+    return tn_fnv1a_text(TN_FNV1A_SEED, customer) % 5 == 0;
 }
 
 enum { ALL_ROWS = -1, FITTING_ROWS = 0, HELD_OUT_ROWS = 1 };
@@ -547,13 +545,11 @@ static json_t *evaluation_json(const survival_context *c, const evaluation *e) {
 /* "survival-<as-of>-<hash of the fitted model>". */
 static void version_of(const json_t *meta, tn_day as_of, char *out, size_t size) {
     char *text = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
-    unsigned long long hash = 1469598103934665603ULL; /* FNV-1a */
-    for (const char *at = text != NULL ? text : ""; *at != '\0'; at++)
-        hash = (hash ^ (unsigned char)*at) * 1099511628211ULL;
+    uint64_t hash = tn_fnv1a_text(TN_FNV1A_SEED, text);
     free(text);
     char day[TN_DATE_BUF];
     snprintf(out, size, "survival-%s-%012llx", tn_date_format(as_of, day),
-             hash & 0xffffffffffffULL);
+             (unsigned long long)(hash & 0xffffffffffffULL));
 }
 
 /* The served model's document: the refitted model, the evaluation and the agreement. */

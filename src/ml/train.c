@@ -14,6 +14,7 @@
 #include <duckdb.h>
 #include <jansson.h>
 
+#include "common/fnv.h"
 #include "common/alloc.h"
 #include "common/file.h"
 #include "common/json.h"
@@ -405,11 +406,12 @@ static bool leakage_guard(training_run *run, tn_error *err) {
 
 /* 64-bit FNV-1a of a file, for the model version. */
 static unsigned long long file_hash(const char *path) {
-    unsigned long long hash = 1469598103934665603ULL;
+    uint64_t hash = TN_FNV1A_SEED;
     FILE *file = fopen(path, "rb");
-    int c;
-    while (file != NULL && (c = fgetc(file)) != EOF)
-        hash = (hash ^ (unsigned char)c) * 1099511628211ULL;
+    unsigned char chunk[8192];
+    size_t read;
+    while (file != NULL && (read = fread(chunk, 1, sizeof chunk, file)) > 0)
+        hash = tn_fnv1a(hash, chunk, read);
     if (file != NULL)
         fclose(file);
     return hash;

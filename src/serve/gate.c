@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fnv.h"
 #include "common/log.h"
 #include "serve/wire.h"
 
@@ -96,10 +97,7 @@ static void key_text(const address_key key, char *out, size_t size) {
 }
 
 static size_t key_hash(const address_key key) {
-    uint64_t hash = 1469598103934665603ull; /* FNV-1a */
-    for (int i = 0; i < 16; i++)
-        hash = (hash ^ key[i]) * 1099511628211ull;
-    return (size_t)hash;
+    return (size_t)tn_fnv1a(TN_FNV1A_SEED, key, 16);
 }
 
 /* The slot holding `key`, or the empty slot where it would go. */

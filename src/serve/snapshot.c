@@ -4,6 +4,7 @@
  */
 #include "serve/snapshot.h"
 
+#include "common/fnv.h"
 #include "common/gzip.h"
 
 #include <math.h>
@@ -96,10 +97,7 @@ void tn_snapshot_release(tn_snapshot *snapshot) {
 
 /* FNV-1a: ids are short, and the table is sized at least twice the ids. */
 static uint64_t hash_id(const char *id) {
-    uint64_t hash = 14695981039346656037ull;
-    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-        hash = (hash ^ *p) * 1099511628211ull;
-    return hash;
+    return tn_fnv1a_text(TN_FNV1A_OFFSET_BASIS, id);
 }
 
 static const char *id_at(const tn_snapshot *snapshot, uint32_t entry) {
