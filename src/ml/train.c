@@ -442,35 +442,42 @@ static bool write_staged(const char *path, const char *text, size_t length, tn_e
     return ok || tn_error_set(err, TN_ERR_IO, "%s: %s", path, strerror(errno));
 }
 
-/* Writes survival.json and survival.card.md into the staging directory. */
-static bool write_survival(const json_t *meta, const char *dir, tn_error *err) {
-    char *text = json_dumps(meta, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    tn_strbuf card = TN_STRBUF_INIT;
-    tn_survival_card(meta, &card);
+/*
+ * Writes a document as `json_name` (reals to `digits` significant digits) and
+ * its card as `card_name` into the staging directory.
+ */
+static bool write_document(const json_t *meta, int digits, const tn_strbuf *card, const char *dir,
+                           const char *json_name, const char *card_name, tn_error *err) {
+    char *text =
+        json_dumps(meta, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(digits));
     char path[4300];
-    snprintf(path, sizeof path, "%s/survival.json", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, json_name);
     bool ok = text != NULL ? write_staged(path, text, strlen(text), err)
                            : tn_error_set(err, TN_ERR_NOMEM, "out of memory");
-    snprintf(path, sizeof path, "%s/survival.card.md", dir);
-    ok = ok && write_staged(path, tn_strbuf_cstr(&card), card.length, err);
+    snprintf(path, sizeof path, "%s/%s", dir, card_name);
+    ok = ok && write_staged(path, tn_strbuf_cstr(card), card->length, err);
     free(text);
+    return ok;
+}
+
+/* survival.json, to 17 digits (its baseline is read back exactly), and survival.card.md. */
+static bool write_survival(const json_t *meta, const char *dir, tn_error *err) {
+    tn_strbuf card = TN_STRBUF_INIT;
+    tn_survival_card(meta, &card);
+    bool ok = write_document(meta, 17, &card, dir, "survival.json", "survival.card.md", err);
     tn_strbuf_free(&card);
     return ok;
 }
 
-/* Writes a model's <name>.meta.json and <name>.card.md into the staging directory. */
+/* A model's <name>.meta.json and <name>.card.md. */
 static bool write_meta_and_card(json_t *meta, const char *dir, tn_error *err) {
     const char *name = json_string_value(json_object_get(meta, "name"));
-    char *text = json_dumps(meta, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    char json_name[128], card_name[128];
+    snprintf(json_name, sizeof json_name, "%s.meta.json", name);
+    snprintf(card_name, sizeof card_name, "%s.card.md", name);
     tn_strbuf card = TN_STRBUF_INIT;
     tn_model_card(meta, &card);
-    char path[4300];
-    snprintf(path, sizeof path, "%s/%s.meta.json", dir, name);
-    bool ok = text != NULL ? write_staged(path, text, strlen(text), err)
-                           : tn_error_set(err, TN_ERR_NOMEM, "out of memory");
-    snprintf(path, sizeof path, "%s/%s.card.md", dir, name);
-    ok = ok && write_staged(path, tn_strbuf_cstr(&card), card.length, err);
-    free(text);
+    bool ok = write_document(meta, 12, &card, dir, json_name, card_name, err);
     tn_strbuf_free(&card);
     return ok;
 }
