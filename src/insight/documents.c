@@ -102,19 +102,23 @@ static json_t *upgrade_part(const tn_answer_context *context, const tn_answer *a
     return json_null();
 }
 
-/* The customer's survival curve (ml/survival_model.h), or null without a survival model. */
-static json_t *survival_json(const tn_answer_context *context, const tn_customer_score *c,
-                             bool with_curve) {
-    if (context->survival == NULL || !isfinite(c->survival_score))
+static bool has_survival(const tn_answer_context *context, const tn_customer_score *c) {
+    return context->survival != NULL && isfinite(c->survival_score);
+}
+
+/* The customer's survival figures (ml/survival_model.h), or null without a survival model. */
+static json_t *survival_json(const tn_answer_context *context, const tn_customer_score *c) {
+    if (!has_survival(context, c))
         return json_null();
     tn_survival_summary summary;
     tn_survival_summarize(context->survival, c->survival_score, c->days_to_renewal, &summary);
-    json_t *out = tn_survival_summary_json(context->survival, &summary, with_curve);
-    if (out == NULL || !with_curve)
-        return out;
-    json_t *curve = json_incref(json_object_get(out, "curve"));
-    json_decref(out);
-    return curve;
+    return tn_survival_summary_json(context->survival, &summary);
+}
+
+/* The customer's survival curve, or null without a survival model. */
+static json_t *survival_curve_json(const tn_answer_context *context, const tn_customer_score *c) {
+    return has_survival(context, c) ? tn_survival_curve_json(context->survival, c->survival_score)
+                                    : json_null();
 }
 
 /* The prediction's fields, with the survival curve's figures and the models' versions. */
@@ -122,7 +126,7 @@ static json_t *with_survival(const tn_answer_context *context, const tn_customer
                              json_t *prediction) {
     json_t *versions = json_object_get(prediction, "model_versions");
     if (prediction == NULL || versions == NULL ||
-        json_object_set_new(prediction, "survival", survival_json(context, c, false)) != 0 ||
+        json_object_set_new(prediction, "survival", survival_json(context, c)) != 0 ||
         json_object_set_new(versions, "survival",
                             context->survival != NULL ? json_string(context->survival->version)
                                                       : json_null()) != 0) {
@@ -277,7 +281,7 @@ json_t *tn_document_customer(const tn_answer_context *context, const tn_answer *
                      c->expansion_candidate, "conflict_matrix", "quadrant",
                      tn_quadrant_name(answer->quadrant), "action", answer->quadrant_action, "usage",
                      usage_json(answer, facts), "support", support_json(facts), "gtm",
-                     gtm_json(facts), "survival_curve", survival_json(context, c, true));
+                     gtm_json(facts), "survival_curve", survival_curve_json(context, c));
 }
 
 json_t *tn_document_item(const tn_answer *answer, const tn_customer_facts *facts) {

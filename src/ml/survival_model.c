@@ -147,30 +147,33 @@ bool tn_survival_model_score(const tn_survival_model *model, const tn_table *row
     return ok;
 }
 
+/* r = exp(score − centre): how many times the baseline's hazard the account's is. */
+static double relative_risk(const tn_survival_model *model, double score) {
+    return exp(score - model->baseline.center_lp);
+}
+
 void tn_survival_summarize(const tn_survival_model *model, double score, double days_to_renewal,
                            tn_survival_summary *out) {
-    out->relative_risk = exp(score - model->baseline.center_lp);
+    double r = relative_risk(model, score);
     for (int k = 0; k < TN_SURVIVAL_POINTS; k++)
-        out->survival[k] =
-            tn_cox_survival(&model->baseline, out->relative_risk, tn_survival_points[k]);
-    if (!tn_cox_median(&model->baseline, out->relative_risk, TN_SURVIVAL_HORIZON,
-                       &out->median_days))
+        out->survival[k] = tn_cox_survival(&model->baseline, r, tn_survival_points[k]);
+    if (!tn_cox_median(&model->baseline, r, TN_SURVIVAL_HORIZON, &out->median_days))
         out->median_days = INFINITY;
     bool renews =
         isfinite(days_to_renewal) && days_to_renewal > 0 && days_to_renewal <= TN_SURVIVAL_HORIZON;
     out->renewal_days = renews ? days_to_renewal : NAN;
     /* churning before the renewal day: on days 1 .. renewal − 1 of what follows */
     out->churn_before_renewal =
-        renews ? 1 - tn_cox_survival(&model->baseline, out->relative_risk, days_to_renewal - 1)
-               : NAN;
+        renews ? 1 - tn_cox_survival(&model->baseline, r, days_to_renewal - 1) : NAN;
 }
 
-static json_t *curve_json(const tn_survival_model *model, double relative_risk) {
+json_t *tn_survival_curve_json(const tn_survival_model *model, double score) {
+    double r = relative_risk(model, score);
     json_t *points = json_array();
     for (int day = 0; points != NULL; day += TN_SURVIVAL_CURVE_STEP) {
         if (day > TN_SURVIVAL_HORIZON)
             day = TN_SURVIVAL_HORIZON;
-        double s = tn_cox_survival(&model->baseline, relative_risk, day);
+        double s = tn_cox_survival(&model->baseline, r, day);
         if (json_array_append_new(points, json_pack("[i, o]", day, tn_json_real(s))) != 0) {
             json_decref(points);
             return NULL;
@@ -181,12 +184,12 @@ static json_t *curve_json(const tn_survival_model *model, double relative_risk) 
     return points;
 }
 
-json_t *tn_survival_summary_json(const tn_survival_model *model, const tn_survival_summary *summary,
-                                 bool with_curve) {
+json_t *tn_survival_summary_json(const tn_survival_model *model,
+                                 const tn_survival_summary *summary) {
     const double *s = summary->survival;
     bool reached = isfinite(summary->median_days);
     bool renews = isfinite(summary->renewal_days);
-    json_t *out = json_pack(
+    return json_pack(
         "{s:s, s:{s:o, s:o, s:o, s:o}, s:o, s:s, s:o, s:o, s:o}", "model", model->version,
         "survival", "30d", tn_json_real(s[0]), "90d", tn_json_real(s[1]), "180d",
         tn_json_real(s[2]), "365d", tn_json_real(s[3]), "median_days_to_churn",
@@ -194,10 +197,4 @@ json_t *tn_survival_summary_json(const tn_survival_model *model, const tn_surviv
         reached ? "within 365 days" : "beyond 365 days", "churn_within_90d", tn_json_real(1 - s[1]),
         "churn_before_renewal", renews ? tn_json_real(summary->churn_before_renewal) : json_null(),
         "renewal_in_days", renews ? json_integer((json_int_t)summary->renewal_days) : json_null());
-    json_t *curve = out != NULL && with_curve ? curve_json(model, summary->relative_risk) : NULL;
-    if (out != NULL && with_curve && (curve == NULL || json_object_set_new(out, "curve", curve))) {
-        json_decref(out);
-        return NULL;
-    }
-    return out;
 }

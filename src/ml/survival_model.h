@@ -76,7 +76,6 @@ typedef struct {
     double median_days;                  /* INFINITY: beyond the horizon */
     double renewal_days;                 /* days to the renewal; NAN: none within the horizon */
     double churn_before_renewal;         /* 1 − S(renewal_days); NAN with it */
-    double relative_risk;                /* exp(score − centre) */
 } tn_survival_summary;
 
 /*
@@ -87,11 +86,15 @@ typedef struct {
 void tn_survival_summarize(const tn_survival_model *model, double score, double days_to_renewal,
                            tn_survival_summary *out);
 
+/* The summary as JSON (a new reference; NULL when memory runs out). */
+json_t *tn_survival_summary_json(const tn_survival_model *model,
+                                 const tn_survival_summary *summary);
+
 /*
- * The summary as JSON (a new reference; NULL when memory runs out), with the
- * curve's points [[day, S], ...] when `with_curve`.
+ * The curve of an account with this score as JSON points [[day, S], ...],
+ * every TN_SURVIVAL_CURVE_STEP days and at the horizon (a new reference;
+ * NULL when memory runs out).
  */
-json_t *tn_survival_summary_json(const tn_survival_model *model, const tn_survival_summary *summary,
-                                 bool with_curve);
+json_t *tn_survival_curve_json(const tn_survival_model *model, double score);
 
 #endif

@@ -122,15 +122,15 @@ static void test_curve_points_and_median(void **state) {
     tn_survival_model_free(&model);
 }
 
-static void test_json_has_the_curve(void **state) {
+static void test_json_and_the_curve(void **state) {
     (void)state;
     tn_survival_model model;
     load_good(&model);
     tn_survival_summary s;
     tn_survival_summarize(&model, 0.3, 100, &s);
-    json_t *json = tn_survival_summary_json(&model, &s, true);
+    json_t *json = tn_survival_summary_json(&model, &s);
+    json_t *curve = tn_survival_curve_json(&model, 0.3);
     assert_non_null(json);
-    const json_t *curve = json_object_get(json, "curve");
     assert_int_equal(json_array_size(curve), 26);
     const json_t *last = json_array_get(curve, 25);
     assert_int_equal(json_integer_value(json_array_get(last, 0)), 365);
@@ -140,6 +140,7 @@ static void test_json_has_the_curve(void **state) {
     assert_true(json_is_null(json_object_get(json, "median_days_to_churn")));
     assert_int_equal(json_integer_value(json_object_get(json, "renewal_in_days")), 100);
     json_decref(json);
+    json_decref(curve);
     tn_survival_model_free(&model);
 }
 
@@ -175,7 +176,7 @@ static void test_broken_files_are_refused(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_curve_points_and_median),
-        cmocka_unit_test(test_json_has_the_curve),
+        cmocka_unit_test(test_json_and_the_curve),
         cmocka_unit_test(test_broken_files_are_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
