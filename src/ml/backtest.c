@@ -283,14 +283,14 @@ static bool one_date(backtest_run *run, tn_day day, const char *dir, json_t **ou
     json_t *missing = NULL;
     tn_train_result trained;
     tn_train_watch train_watch = {NULL, NULL};
-    bool ok = tn_snapshots_read(run->db, day, NULL, &snapshots, err) &&
-              tn_snapshots_mart_at(run->db, "feature_availability", day, run->data_as_of,
-                                   "tn_backtest_availability", err) &&
-              tn_train_missing_features(run->db, "tn_backtest_availability", &missing, err) &&
-              tn_train_on(&snapshots, missing, day, &default_tiers, false, dir, &train_watch,
-                          &trained, err) &&
-              tn_snapshots_at(run->db, day, run->data_as_of, "tn_backtest_churn",
-                              "tn_backtest_expansion", err);
+    bool ok =
+        tn_snapshots_read(run->db, day, NULL, &snapshots, err) &&
+        tn_snapshots_mart_at(run->db, "feature_availability", day, run->data_as_of,
+                             "tn_backtest_availability", err) &&
+        tn_train_missing_features(run->db, "tn_backtest_availability", &missing, err) &&
+        tn_train_on(&snapshots, missing, day, &default_tiers, dir, &train_watch, &trained, err) &&
+        tn_snapshots_at(run->db, day, run->data_as_of, "tn_backtest_churn", "tn_backtest_expansion",
+                        err);
     json_t *churn = NULL, *expansion = NULL;
     tn_ml_model churn_model = {0}, expansion_model = {0};
     ok = ok && tn_model_set_load(dir, &churn_model, &expansion_model, err) &&

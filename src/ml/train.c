@@ -800,7 +800,7 @@ static json_t *tiers_json(const json_t *meta, const tn_tier_multiples *tiers) {
 }
 
 bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as_of,
-                 const tn_tier_multiples *tiers, bool survival_wanted, const char *models_dir,
+                 const tn_tier_multiples *tiers, const char *models_dir,
                  const tn_train_watch *watch, tn_train_result *result, tn_error *err) {
     memset(result, 0, sizeof *result);
     result->snapshots = snapshots->count;
@@ -831,10 +831,9 @@ bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as
         ok = train_model(&run, as_of, staging, &result->models[m], err);
         if (!ok)
             tn_error_prefix(err, "%s model", models[m].name);
-        if (ok && m == 0 && survival_wanted && watch != NULL && watch->step != NULL)
+        if (ok && m == 0 && watch != NULL && watch->step != NULL)
             watch->step(watch->context, "survival", 1, 2);
-        if (ok && m == 0 && survival_wanted &&
-            !train_survival(&run, as_of, staging, &survival, result, err))
+        if (ok && m == 0 && !train_survival(&run, as_of, staging, &survival, result, err))
             ok = false, tn_error_prefix(err, "survival model");
         else
             metas[m] = json_incref(run.meta);
@@ -867,8 +866,8 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
               tn_snapshots_build(db, as_of, data_as_of, options->export_dir, on_snapshot,
                                  (void *)watch, &snapshots, err);
     tn_db_close(db);
-    ok = ok && tn_train_on(&snapshots, missing, as_of, &options->tiers, true, options->models_dir,
-                           watch, result, err);
+    ok = ok && tn_train_on(&snapshots, missing, as_of, &options->tiers, options->models_dir, watch,
+                           result, err);
     json_decref(missing);
     tn_snapshots_free(&snapshots);
     return ok;

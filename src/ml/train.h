@@ -93,10 +93,10 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
  * Trains both models on `snapshots` (for `as_of`) and publishes them as one
  * set in `models_dir`, which must exist, leaving out the features in `missing` (an array of
  * {feature, because}, as tn_train_missing_features gives), their tiers at `tiers`; and the
- * survival model (survival_train.h) when `survival` (a backtest does without).
+ * survival model (survival_train.h) with them.
  */
 bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as_of,
-                 const tn_tier_multiples *tiers, bool survival, const char *models_dir,
+                 const tn_tier_multiples *tiers, const char *models_dir,
                  const tn_train_watch *watch, tn_train_result *result, tn_error *err);
 
 /*
