@@ -275,9 +275,8 @@ static int score(int positional_count, char **positional) {
     double started = tn_log_now();
     bool ok =
         open_warehouse(&db, &err) && tn_build_info_dates(db, &as_of, &data_as_of, &err) &&
-        tn_model_set_load(options.models_dir, &models[0], &models[1], &err) &&
-        tn_model_set_load_survival(options.models_dir, models[0].set, &survival, &has_survival,
-                                   &err) &&
+        tn_model_set_load_with_survival(options.models_dir, &models[0], &models[1], &survival,
+                                        &has_survival, &err) &&
         tn_score_all(db, &models[0], &models[1], has_survival ? &survival : NULL, &scores, &err);
     if (!ok) {
         tn_log_error("score: %s", err.message);

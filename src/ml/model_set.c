@@ -250,12 +250,11 @@ static bool check_one_set(const char *dir, const tn_ml_model *churn, const tn_ml
                         dir, churn->version, expansion->version, why);
 }
 
-bool tn_model_set_load(const char *models_dir, tn_ml_model *churn, tn_ml_model *expansion,
-                       tn_error *err) {
-    char dir[PATH_SIZE];
+/* Both models of the set in `dir`; on failure both are left empty. */
+static bool load_pair(const char *dir, tn_ml_model *churn, tn_ml_model *expansion, tn_error *err) {
     memset(churn, 0, sizeof *churn);
     memset(expansion, 0, sizeof *expansion);
-    bool ok = current_dir(models_dir, dir, err) && tn_ml_model_load(dir, "churn", churn, err) &&
+    bool ok = tn_ml_model_load(dir, "churn", churn, err) &&
               tn_ml_model_load(dir, "expansion", expansion, err) &&
               check_one_set(dir, churn, expansion, err);
     if (!ok) {
@@ -265,14 +264,21 @@ bool tn_model_set_load(const char *models_dir, tn_ml_model *churn, tn_ml_model *
     return ok;
 }
 
-bool tn_model_set_load_survival(const char *models_dir, const char *set, tn_survival_model *out,
-                                bool *found, tn_error *err) {
-    char dir[PATH_SIZE], path[PATH_SIZE];
-    memset(out, 0, sizeof *out);
-    *found = false;
-    if (!current_dir(models_dir, dir, err) || !join(path, dir, "survival.json"))
-        return false;
+bool tn_model_set_load(const char *models_dir, tn_ml_model *churn, tn_ml_model *expansion,
+                       tn_error *err) {
+    char dir[PATH_SIZE];
+    memset(churn, 0, sizeof *churn);
+    memset(expansion, 0, sizeof *expansion);
+    return current_dir(models_dir, dir, err) && load_pair(dir, churn, expansion, err);
+}
+
+/* The survival model of the set in `dir`, when it has one, of the set `set`. */
+static bool load_survival(const char *dir, const char *set, tn_survival_model *out, bool *found,
+                          tn_error *err) {
+    char path[PATH_SIZE];
     struct stat info;
+    if (!join(path, dir, "survival.json"))
+        return too_long(dir, err);
     if (stat(path, &info) != 0)
         return true; /* a set trained without one, or before there were any */
     if (!tn_survival_model_load(dir, out, err))
@@ -287,6 +293,23 @@ bool tn_model_set_load_survival(const char *models_dir, const char *set, tn_surv
     }
     *found = true;
     return true;
+}
+
+bool tn_model_set_load_with_survival(const char *models_dir, tn_ml_model *churn,
+                                     tn_ml_model *expansion, tn_survival_model *survival,
+                                     bool *found, tn_error *err) {
+    char dir[PATH_SIZE];
+    memset(churn, 0, sizeof *churn);
+    memset(expansion, 0, sizeof *expansion);
+    memset(survival, 0, sizeof *survival);
+    *found = false;
+    if (!current_dir(models_dir, dir, err) || !load_pair(dir, churn, expansion, err))
+        return false;
+    if (load_survival(dir, churn->set, survival, found, err))
+        return true;
+    tn_ml_model_free(churn);
+    tn_ml_model_free(expansion);
+    return false;
 }
 
 /* Removes `name` in `dir` if it is a symbolic link. */

@@ -92,12 +92,15 @@ bool tn_model_set_load(const char *models_dir, tn_ml_model *churn, tn_ml_model *
 void tn_model_set_remove_dir(const char *models_dir);
 
 /*
- * The current set's survival model (survival_model.h), when it has one:
- * *found is false, and nothing is loaded, for a set trained without it.
- * TN_ERR_MODEL when survival.json is unreadable or from another set than
- * `set` (the churn model's). Free with tn_survival_model_free.
+ * tn_model_set_load, and the same set's survival model (survival_model.h)
+ * when it has one: *found is false, and nothing is loaded into `survival`,
+ * for a set trained without it. `current` is read once, so all three come
+ * from one set even while a train publishes another. TN_ERR_MODEL when
+ * survival.json is unreadable or names another set than the churn model's.
+ * On failure nothing is left loaded; free each with its _free function.
  */
-bool tn_model_set_load_survival(const char *models_dir, const char *set, tn_survival_model *out,
-                                bool *found, tn_error *err);
+bool tn_model_set_load_with_survival(const char *models_dir, tn_ml_model *churn,
+                                     tn_ml_model *expansion, tn_survival_model *survival,
+                                     bool *found, tn_error *err);
 
 #endif

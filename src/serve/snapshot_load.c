@@ -111,7 +111,8 @@ static const char *info_text(const sources *s, const char *column) {
 static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {
     tn_db *db = NULL;
     tn_error model_error;
-    bool models = tn_model_set_load(source->models_dir, &s->churn, &s->expansion, &model_error);
+    bool models = tn_model_set_load_with_survival(source->models_dir, &s->churn, &s->expansion,
+                                                  &s->survival, &s->has_survival, &model_error);
     bool ok = tn_db_open(source->db_path, TN_DB_READ_ONLY, &db, err); /* its problem first */
     if (ok && !models)
         ok = err != NULL ? (*err = model_error, false) : false;
@@ -119,11 +120,8 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
     if (ok && s->info.rows != 1)
         ok = tn_error_set(err, TN_ERR_INPUT, "%s: marts.build_info has %zu rows, expected 1",
                           source->db_path, s->info.rows);
-    ok = ok &&
-         tn_model_set_load_survival(source->models_dir, s->churn.set, &s->survival,
-                                    &s->has_survival, err) &&
-         tn_score_all(db, &s->churn, &s->expansion, s->has_survival ? &s->survival : NULL,
-                      &s->scores, err);
+    ok = ok && tn_score_all(db, &s->churn, &s->expansion, s->has_survival ? &s->survival : NULL,
+                            &s->scores, err);
     const struct {
         const char *sql;
         tn_table *rows;
