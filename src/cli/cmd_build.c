@@ -82,7 +82,7 @@ static void on_step(void *context, const char *what, double percent) {
             tn_progress_end(&state->progress);
         snprintf(state->step, sizeof state->step, "%s", what);
         char label[200];
-        snprintf(label, sizeof label, "build: %s (%%)", what);
+        snprintf(label, sizeof label, "build: %s", what); /* counted in percent */
         tn_progress_begin(&state->progress, label, 100);
         state->started = true;
     }

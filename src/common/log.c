@@ -1,9 +1,13 @@
 /*
  * log.c — stderr messages and the in-place progress line (see log.h).
  *
- * The progress line is drawn as "\r<label>: <done> / <total> (<pct>%)  <secs> s"
- * followed by the ANSI "erase to end of line" sequence, and erased before any
- * other message so the two never interleave on one line.
+ * The progress line is drawn as
+ * "\r<label>: <done> / <total> (<pct>%)  <secs> s, about <eta> left" followed by
+ * the ANSI "erase to end of line" sequence, and erased before any other
+ * message so the two never interleave on one line. Off a terminal, a phase that
+ * took a second or more leaves one line when it ends:
+ * "<label>: <done> / <total> (100%) in <secs> s" when all of it was done (or
+ * "<label>: <done> in <secs> s" with no total), else "<label> in <secs> s".
  */
 #include "common/log.h"
 
@@ -102,18 +106,41 @@ void tn_progress_begin(tn_progress *progress, const char *label, uint64_t total)
     progress->last_drawn = -1.0;
 }
 
-static void draw_progress(const tn_progress *progress, double elapsed) {
-    FILE *out = log_stream();
+/* " (about 1 min 20 s left)": the time to go at the pace so far; "" when it cannot be told. */
+static void format_time_left(const tn_progress *progress, double elapsed, char *out, size_t size) {
+    out[0] = '\0';
+    if (progress->total == 0 || progress->done == 0 || progress->done >= progress->total)
+        return;
+    double left = elapsed * (double)(progress->total - progress->done) / (double)progress->done;
+    if (left < 60.0)
+        snprintf(out, size, ", about %.0f s left", left < 1.0 ? 1.0 : left);
+    else if (left < 3600.0)
+        snprintf(out, size, ", about %d min %02d s left", (int)(left / 60.0), (int)left % 60);
+    else
+        snprintf(out, size, ", about %d h %02d min left", (int)(left / 3600.0),
+                 (int)(left / 60.0) % 60);
+}
+
+/* "<label>: <done> / <total> (<pct>%)" or "<label>: <done>", without a line end. */
+static void write_counts(FILE *out, const tn_progress *progress) {
     char done[16], total[16];
     tn_format_count(progress->done, done);
     if (progress->total > 0) {
         double percent = 100.0 * (double)progress->done / (double)progress->total;
-        fprintf(out, "\r%s: %s / %s (%.0f%%)  %.1f s\033[K", progress->label, done,
-                tn_format_count(progress->total, total), percent > 100.0 ? 100.0 : percent,
-                elapsed);
+        fprintf(out, "%s: %s / %s (%.0f%%)", progress->label, done,
+                tn_format_count(progress->total, total), percent > 100.0 ? 100.0 : percent);
     } else {
-        fprintf(out, "\r%s: %s  %.1f s\033[K", progress->label, done, elapsed);
+        fprintf(out, "%s: %s", progress->label, done);
     }
+}
+
+static void draw_progress(const tn_progress *progress, double elapsed) {
+    FILE *out = log_stream();
+    char left[64];
+    format_time_left(progress, elapsed, left, sizeof left);
+    fputc('\r', out);
+    write_counts(out, progress);
+    fprintf(out, "  %.1f s%s\033[K", elapsed, left);
     fflush(out);
     log_state.line_drawn = true;
 }
@@ -133,8 +160,20 @@ void tn_progress_update(tn_progress *progress, uint64_t done) {
 }
 
 double tn_progress_end(tn_progress *progress) {
+    double elapsed = log_state.clock() - progress->started;
     erase_progress_line();
-    return log_state.clock() - progress->started;
+    if (!log_state.quiet && !log_state.is_tty && elapsed * 1000.0 >= PROGRESS_DELAY_MS) {
+        FILE *out = log_stream(); /* a log or a pipe: one line for the phase, once it is over */
+        bool counted =
+            progress->done > 0 && (progress->total == 0 || progress->done == progress->total);
+        if (counted) /* the work's own count says what was done; a part of it would not */
+            write_counts(out, progress);
+        else
+            fputs(progress->label, out);
+        fprintf(out, " in %.1f s\n", elapsed);
+        fflush(out);
+    }
+    return elapsed;
 }
 
 char *tn_format_count(uint64_t count, char *out) {

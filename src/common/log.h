@@ -4,10 +4,12 @@
  * Three kinds of output:
  *   - errors and warnings, always printed, prefixed "tenure: ";
  *   - information lines (what a command did), silenced by --quiet;
- *   - a progress line for long work, redrawn in place with '\r'. It appears
- *     only once the work has taken more than a second, at most ten times a
- *     second, and never when stderr is not a terminal or --quiet was given,
- *     so logs and pipes stay clean.
+ *   - a progress line for long work, redrawn in place with '\r', with the
+ *     time left at the pace so far. It appears only once the work has taken
+ *     more than a second, at most ten times a second, and never with --quiet.
+ *     When stderr is not a terminal (a log, a pipe) nothing is redrawn: a
+ *     phase that took a second or more writes one line when it ends, so a
+ *     log still says where the time went.
  *
  * Only the command layer (src/cli) and long-running loops call these; library
  * functions report failures through tn_error instead. The module keeps one
@@ -62,7 +64,8 @@ void tn_progress_begin(tn_progress *progress, const char *label, uint64_t total)
 /* Records `done` units and redraws the line when it is due (see above). Cheap to call often. */
 void tn_progress_update(tn_progress *progress, uint64_t done);
 
-/* Erases the progress line if one was drawn. Returns the seconds since tn_progress_begin. */
+/* Erases the progress line if one was drawn (off a terminal: writes the phase's one line, when
+ * it took a second or more). Returns the seconds since tn_progress_begin. */
 double tn_progress_end(tn_progress *progress);
 
 /*

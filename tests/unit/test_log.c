@@ -76,13 +76,17 @@ static void test_progress_waits_one_second_then_draws(void **state) {
     assert_string_equal(contents(stream), ""); /* under a second: nothing */
     fake_now += 1.0;
     tn_progress_update(&progress, 500);
-    assert_string_equal(contents(stream), "\rusage events: 500 / 1.00k (50%)  1.5 s\033[K");
+    /* 1.5 s for half the work: as long again to go (%.0f rounds 1.5 to even, 2) */
+    assert_string_equal(contents(stream),
+                        "\rusage events: 500 / 1.00k (50%)  1.5 s, about 2 s left\033[K");
     fake_now += 0.0625;
     tn_progress_update(&progress, 550); /* within 100 ms of the last draw: not redrawn */
     assert_null(strstr(contents(stream), "550"));
     fake_now += 0.125;
     tn_progress_update(&progress, 600);
-    assert_non_null(strstr(contents(stream), "\rusage events: 600 / 1.00k (60%)  1.7 s"));
+    /* 1.6875 s for 600: 400 more at that pace take 1.125 s */
+    assert_non_null(
+        strstr(contents(stream), "\rusage events: 600 / 1.00k (60%)  1.7 s, about 1 s left\033[K"));
     double elapsed = tn_progress_end(&progress);
     assert_true(elapsed == 1.6875);
     const char *text = contents(stream);
@@ -100,20 +104,63 @@ static void test_progress_unknown_total(void **state) {
     tn_progress_end(&progress);
 }
 
-static void test_progress_silent_when_not_a_terminal_or_quiet(void **state) {
+static void test_progress_off_a_terminal_one_line_per_phase(void **state) {
     FILE *stream = *state;
     tn_progress progress;
     tn_log_configure(stream, false, false, fake_clock); /* not a TTY */
     tn_progress_begin(&progress, "events", 10);
     fake_now += 5.0;
     tn_progress_update(&progress, 5);
+    assert_string_equal(contents(stream), ""); /* nothing redrawn while it runs */
     tn_progress_end(&progress);
+    assert_string_equal(contents(stream), "events in 5.0 s\n"); /* half of it: no count */
+    tn_progress_begin(&progress, "quick", 10);                  /* under a second: no line */
+    fake_now += 0.5;
+    tn_progress_update(&progress, 10);
+    tn_progress_end(&progress);
+    tn_progress_begin(&progress, "rows", 0); /* no total known */
+    fake_now += 90.0;
+    tn_progress_update(&progress, 2500);
+    tn_progress_end(&progress);
+    tn_progress_begin(&progress, "all", 10); /* all of it done: the count */
+    fake_now += 2.0;
+    tn_progress_update(&progress, 10);
+    tn_progress_end(&progress);
+    assert_string_equal(contents(stream),
+                        "events in 5.0 s\nrows: 2.50k in 90.0 s\nall: 10 / 10 (100%) in 2.0 s\n");
+}
+
+static void test_progress_silent_when_quiet(void **state) {
+    FILE *stream = *state;
+    tn_progress progress;
     tn_log_configure(stream, true, true, fake_clock); /* a TTY, but --quiet */
     tn_progress_begin(&progress, "events", 10);
     fake_now += 5.0;
     tn_progress_update(&progress, 5);
     tn_progress_end(&progress);
+    tn_log_configure(stream, true, false, fake_clock); /* --quiet in a log */
+    tn_progress_begin(&progress, "events", 10);
+    fake_now += 5.0;
+    tn_progress_update(&progress, 5);
+    tn_progress_end(&progress);
     assert_string_equal(contents(stream), "");
+}
+
+static void test_progress_time_left_in_minutes_and_hours(void **state) {
+    FILE *stream = *state;
+    tn_log_configure(stream, false, true, fake_clock);
+    tn_progress progress;
+    tn_progress_begin(&progress, "events", 100);
+    fake_now += 10.0;
+    tn_progress_update(&progress, 10); /* 10 s for 10: 90 more take 90 s */
+    assert_non_null(strstr(contents(stream), "(10%)  10.0 s, about 1 min 30 s left\033[K"));
+    fake_now += 110.0;
+    tn_progress_update(&progress, 3); /* 120 s for 3: 97 more take 3880 s */
+    assert_non_null(strstr(contents(stream), "(3%)  120.0 s, about 1 h 04 min left\033[K"));
+    fake_now += 1.0;
+    tn_progress_update(&progress, 100); /* done: no time left is shown */
+    assert_non_null(strstr(contents(stream), "(100%)  121.0 s\033[K"));
+    tn_progress_end(&progress);
 }
 
 static void test_message_erases_progress_line_first(void **state) {
@@ -124,8 +171,10 @@ static void test_message_erases_progress_line_first(void **state) {
     fake_now += 2.0;
     tn_progress_update(&progress, 5);
     tn_log_warn("slow disk");
-    assert_string_equal(contents(stream),
-                        "\revents: 5 / 10 (50%)  2.0 s\033[K\r\033[Ktenure: warning: slow disk\n");
+    assert_string_equal(
+        contents(stream),
+        "\revents: 5 / 10 (50%)  2.0 s, about 2 s left\033[K\r\033[Ktenure: warning: slow "
+        "disk\n");
     tn_progress_end(&progress); /* nothing left to erase */
     assert_string_equal(contents(stream) + strlen(contents(stream)) - 5, "disk\n");
 }
@@ -167,8 +216,11 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_quiet_silences_info_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_waits_one_second_then_draws, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_unknown_total, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_progress_silent_when_not_a_terminal_or_quiet, setup,
+        cmocka_unit_test_setup_teardown(test_progress_off_a_terminal_one_line_per_phase, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_progress_time_left_in_minutes_and_hours, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_progress_silent_when_quiet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_message_erases_progress_line_first, setup, teardown),
         cmocka_unit_test(test_init_and_now),
         cmocka_unit_test(test_format_count),
