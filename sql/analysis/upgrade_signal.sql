@@ -12,12 +12,12 @@ WITH ends AS (
 )
 SELECT
     e.upgraded::DOUBLE AS upgraded,
-    count(u.event_id)::DOUBLE AS premium_feature_trials_30d
+    coalesce(sum(u.premium_feature_trials), 0)::DOUBLE AS premium_feature_trials_30d
 FROM ends AS e
-LEFT JOIN staging.stg_usage_events AS u
+LEFT JOIN marts.usage_daily AS u
     ON u.customer_id = e.customer_id
-   AND u.event_type = 'premium_feature_trial'
-   AND u.event_at >= e.window_end - INTERVAL 30 DAY
-   AND u.event_at < e.window_end
+   AND u.premium_feature_trials > 0
+   AND u.day >= e.window_end - 30
+   AND u.day < e.window_end
 GROUP BY e.customer_id, e.upgraded
 ORDER BY e.customer_id

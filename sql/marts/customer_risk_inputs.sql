@@ -18,10 +18,10 @@ WITH params AS (
 ),
 
 previous AS (
-    SELECT e.customer_id, count(*) AS events_prev_30d
-    FROM {{ ref('stg_usage_events') }} AS e, params AS p
-    WHERE e.event_at >= p.as_of - INTERVAL 60 DAY AND e.event_at < p.as_of - INTERVAL 30 DAY
-    GROUP BY e.customer_id
+    SELECT u.customer_id, sum(u.events) AS events_prev_30d
+    FROM {{ ref('usage_daily') }} AS u, params AS p
+    WHERE u.day >= p.as_of - 60 AND u.day < p.as_of - 30
+    GROUP BY u.customer_id
 ),
 
 inputs AS (

@@ -20,16 +20,15 @@ customers AS (
 
 events AS (
     SELECT
-        e.customer_id,
-        count(*) FILTER (e.event_at >= c.end_date - INTERVAL 30 DAY) AS events_last_30d,
-        count(*) FILTER (e.is_retention_signal) AS retention_signal_count,
-        count(*) FILTER (e.event_type = 'integration_connect'
-                         AND e.event_at < c.signup_date + INTERVAL 30 DAY) AS integration_connects_first_30d,
-        avg(e.feature_adoption_score) AS avg_adoption_score
-    FROM {{ ref('stg_usage_events') }} AS e
+        u.customer_id,
+        sum(u.events) FILTER (u.day >= c.end_date - 30) AS events_last_30d,
+        sum(u.retention_signals) AS retention_signal_count,
+        sum(u.integration_connects) FILTER (u.day < c.signup_date + 30) AS integration_connects_first_30d,
+        sum(u.adoption_score_sum) / nullif(sum(u.adoption_scores), 0) AS avg_adoption_score
+    FROM {{ ref('usage_daily') }} AS u
     JOIN customers AS c USING (customer_id)
-    WHERE e.event_at < c.end_date
-    GROUP BY e.customer_id
+    WHERE u.day < c.end_date
+    GROUP BY u.customer_id
 ),
 
 tickets AS (

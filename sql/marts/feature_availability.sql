@@ -11,8 +11,8 @@ WITH params AS (
 
 has AS (
     SELECT
-        EXISTS (SELECT 1 FROM {{ ref('stg_usage_events') }} AS e, params AS p
-                WHERE e.feature_adoption_score IS NOT NULL AND e.event_at < p.as_of) AS adoption_scores,
+        EXISTS (SELECT 1 FROM {{ ref('usage_daily') }} AS u, params AS p
+                WHERE u.adoption_scores > 0 AND u.day < p.as_of) AS adoption_scores,
         EXISTS (SELECT 1 FROM {{ ref('stg_risk_signals') }}) AS risk_signals
 ),
 

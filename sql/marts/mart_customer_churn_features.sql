@@ -5,7 +5,9 @@
 --
 -- Point in time: only data dated before the as-of date is read (events and
 -- tickets before it, tickets' resolution times only once resolved), and
--- every window is half-open, [as_of - N days, as_of).
+-- every window is half-open, [as_of - N days, as_of). Usage is read from
+-- usage_daily, the events rolled up per customer and day: the windows are
+-- whole days, so the counts are the events'.
 WITH params AS (
     SELECT DATE '{{ var('as_of') }}' AS as_of
 ),
@@ -19,19 +21,18 @@ active AS (
 
 events AS (
     SELECT
-        e.customer_id,
-        count(*) AS total_events,
-        count(*) FILTER (e.event_at >= a.as_of - INTERVAL 30 DAY) AS events_last_30d,
-        count(*) FILTER (e.event_at >= a.as_of - INTERVAL 7 DAY) AS events_last_7d,
-        avg(e.feature_adoption_score) AS avg_adoption_score,
-        max(e.event_at) AS last_event_at,
-        count(*) FILTER (e.is_retention_signal) AS retention_signal_count,
-        count(*) FILTER (e.event_type = 'integration_connect'
-                         AND e.event_at < a.signup_date + INTERVAL 30 DAY) AS integration_connects_first_30d
-    FROM {{ ref('stg_usage_events') }} AS e
+        u.customer_id,
+        sum(u.events) AS total_events,
+        sum(u.events) FILTER (u.day >= a.as_of - 30) AS events_last_30d,
+        sum(u.events) FILTER (u.day >= a.as_of - 7) AS events_last_7d,
+        sum(u.adoption_score_sum) / nullif(sum(u.adoption_scores), 0) AS avg_adoption_score,
+        max(u.last_event_at) AS last_event_at,
+        sum(u.retention_signals) AS retention_signal_count,
+        sum(u.integration_connects) FILTER (u.day < a.signup_date + 30) AS integration_connects_first_30d
+    FROM {{ ref('usage_daily') }} AS u
     JOIN active AS a USING (customer_id)
-    WHERE e.event_at < a.as_of
-    GROUP BY e.customer_id
+    WHERE u.day < a.as_of
+    GROUP BY u.customer_id
 ),
 
 tickets AS (

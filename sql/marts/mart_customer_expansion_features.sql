@@ -19,11 +19,11 @@ candidates AS (
 ),
 
 trials AS (
-    SELECT e.customer_id, count(*) AS premium_feature_trials_30d
-    FROM {{ ref('stg_usage_events') }} AS e, params AS p
-    WHERE e.event_type = 'premium_feature_trial'
-      AND e.event_at >= p.as_of - INTERVAL 30 DAY AND e.event_at < p.as_of
-    GROUP BY e.customer_id
+    SELECT u.customer_id, sum(u.premium_feature_trials) AS premium_feature_trials_30d
+    FROM {{ ref('usage_daily') }} AS u, params AS p
+    WHERE u.premium_feature_trials > 0
+      AND u.day >= p.as_of - 30 AND u.day < p.as_of
+    GROUP BY u.customer_id
 ),
 
 requests AS (

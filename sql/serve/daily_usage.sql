@@ -1,7 +1,8 @@
 -- serve/daily_usage.sql — each active customer's product events per day over
 -- the 90 days before the as-of date, oldest day first, as text
 -- ("0,3,5,…", 90 numbers) for the Customer 360's usage chart. Days are
--- [as_of - 90, as_of), like every window.
+-- [as_of - 90, as_of), like every window; read from the daily roll-up
+-- marts.usage_daily, not the events.
 WITH b AS (
     SELECT as_of FROM marts.build_info
 ),
@@ -11,10 +12,9 @@ days AS (
 ),
 
 counts AS (
-    SELECT e.customer_id, (b.as_of - CAST(e.event_at AS DATE))::INTEGER AS days_before, count(*) AS events
-    FROM staging.stg_usage_events AS e, b
-    WHERE e.event_at >= b.as_of - INTERVAL 90 DAY AND e.event_at < b.as_of
-    GROUP BY ALL
+    SELECT u.customer_id, (b.as_of - u.day)::INTEGER AS days_before, u.events
+    FROM marts.usage_daily AS u, b
+    WHERE u.day >= b.as_of - 90 AND u.day < b.as_of
 )
 
 SELECT
