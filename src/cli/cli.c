@@ -5,8 +5,10 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/budget.h"
 #include "common/log.h"
 
 /* The order of `tenure --help`: the pipeline's stages first, then the tools. */
@@ -59,6 +61,23 @@ static void print_main_help(FILE *out) {
           out);
 }
 
+/*
+ * The memory budget: --memory-limit, else $TENURE_MEMORY_LIMIT (same
+ * syntax), else the default (common/budget.h). A bad value in the
+ * environment is TN_ERR_INPUT naming the variable.
+ */
+static bool set_memory_budget(const char *command, uint64_t option, tn_error *err) {
+    const char *environment = getenv(TN_BUDGET_ENV);
+    uint64_t bytes = option;
+    if (bytes == 0 && environment != NULL &&
+        !tn_budget_parse(environment, tn_budget_physical_ram(), &bytes, err)) {
+        tn_error_prefix(err, "tenure %s: %s", command, TN_BUDGET_ENV);
+        return false;
+    }
+    tn_budget_set(bytes); /* 0: the default */
+    return true;
+}
+
 int tn_cli_dispatch(int argc, char **argv) {
     const tn_command *command = tn_cli_find(argv[0]);
     if (command == NULL) {
@@ -75,21 +94,22 @@ int tn_cli_dispatch(int argc, char **argv) {
     }
     if (command->set_defaults != NULL)
         command->set_defaults();
-    bool quiet = tn_log_is_quiet();
+    tn_args_common common = {.quiet = tn_log_is_quiet(), .memory_limit = 0};
     int positional_count = 0;
     tn_error err;
     tn_error_clear(&err);
     tn_args_result parsed =
-        tn_args_parse(&command->spec, argc, argv, &positional_count, &quiet, &err);
-    if (parsed == TN_ARGS_ERROR) {
-        fprintf(stderr, "%s\n", err.message);
-        return tn_error_exit_status(&err);
-    }
+        tn_args_parse(&command->spec, argc, argv, &positional_count, &common, &err);
     if (parsed == TN_ARGS_HELP) {
         print_command_help(command, stdout);
         return 0;
     }
-    if (quiet && !tn_log_is_quiet())
+    if (parsed == TN_ARGS_ERROR ||
+        !set_memory_budget(command->spec.command, common.memory_limit, &err)) {
+        fprintf(stderr, "%s\n", err.message);
+        return tn_error_exit_status(&err);
+    }
+    if (common.quiet && !tn_log_is_quiet())
         tn_log_init(true);
     return command->run(positional_count, argv + 1);
 }

@@ -9,8 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/budget.h"
+
 /* The options every command accepts, shown at the end of each help screen. */
 static const tn_arg common_args[] = {
+    {"memory-limit", TN_ARG_STRING, "SIZE",
+     "memory DuckDB may use, then it spills to disk: 1GB, 512MB, 1.5GiB or 25% of RAM "
+     "(default 40% of RAM, or $" TN_BUDGET_ENV ")",
+     NULL, 0, 0},
     {"quiet", TN_ARG_FLAG, NULL, "no progress or information lines on stderr", NULL, 0, 0},
     {"help", TN_ARG_FLAG, NULL, "show this help and exit", NULL, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
@@ -99,6 +105,16 @@ static bool store_value(const tn_arg_spec *spec, const tn_arg *arg, const char *
                         spec->command, arg->name);
 }
 
+/* --memory-limit SIZE: a size, or a share of physical RAM, into common->memory_limit. */
+static bool store_memory_limit(const tn_arg_spec *spec, const char *value, tn_args_common *common,
+                               tn_error *err) {
+    if (!tn_budget_parse(value, tn_budget_physical_ram(), &common->memory_limit, err)) {
+        tn_error_prefix(err, "tenure %s: --memory-limit", spec->command);
+        return false;
+    }
+    return true;
+}
+
 bool tn_args_wants_help(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0)
@@ -114,18 +130,22 @@ bool tn_args_wants_help(int argc, char **argv) {
  * the next argument as its value when needed.
  */
 static tn_args_result parse_option(const tn_arg_spec *spec, int argc, char **argv, int *index,
-                                   bool *quiet, tn_error *err) {
+                                   tn_args_common *common, tn_error *err) {
     const char *text = argv[*index];
     if (strcmp(text, "-h") == 0 || strcmp(text, "--help") == 0)
         return TN_ARGS_HELP;
     if (strcmp(text, "-q") == 0 || strcmp(text, "--quiet") == 0) {
-        *quiet = true;
+        common->quiet = true;
         return TN_ARGS_OK;
     }
     const char *name = text + 2;
     const char *equals = strchr(name, '=');
     size_t name_length = equals != NULL ? (size_t)(equals - name) : strlen(name);
     const tn_arg *arg = text[1] == '-' ? find_arg(spec, name, name_length) : NULL;
+    bool memory_limit = text[1] == '-' && name_length == strlen("memory-limit") &&
+                        strncmp(name, "memory-limit", name_length) == 0;
+    if (memory_limit)
+        arg = &common_args[0]; /* every command's, parsed by store_memory_limit */
     if (arg == NULL) {
         tn_error_set(err, TN_ERR_USAGE, "tenure %s: unknown option '%.*s' (see 'tenure %s --help')",
                      spec->command, (int)(equals != NULL ? equals - text : (long)strlen(text)),
@@ -151,11 +171,13 @@ static tn_args_result parse_option(const tn_arg_spec *spec, int argc, char **arg
         }
         value = argv[++*index];
     }
+    if (memory_limit)
+        return store_memory_limit(spec, value, common, err) ? TN_ARGS_OK : TN_ARGS_ERROR;
     return store_value(spec, arg, value, err) ? TN_ARGS_OK : TN_ARGS_ERROR;
 }
 
 tn_args_result tn_args_parse(const tn_arg_spec *spec, int argc, char **argv, int *positional_count,
-                             bool *quiet, tn_error *err) {
+                             tn_args_common *common, tn_error *err) {
     int positionals = 0;
     bool options_ended = false;
     for (int i = 1; i < argc; i++) {
@@ -165,7 +187,7 @@ tn_args_result tn_args_parse(const tn_arg_spec *spec, int argc, char **argv, int
             continue;
         }
         if (!options_ended && text[0] == '-' && text[1] != '\0') {
-            tn_args_result result = parse_option(spec, argc, argv, &i, quiet, err);
+            tn_args_result result = parse_option(spec, argc, argv, &i, common, err);
             if (result != TN_ARGS_OK)
                 return result;
             continue;

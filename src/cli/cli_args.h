@@ -4,8 +4,8 @@
  * Each subcommand describes its options once, in a table of tn_arg, and the
  * same table drives parsing, validation and the --help screen, so the two can
  * never disagree. Options are long-form (`--customers 500` or
- * `--customers=500`); `-h`/`--help` and `-q`/`--quiet` are accepted by every
- * command; `--` ends the options.
+ * `--customers=500`); `-h`/`--help`, `-q`/`--quiet` and `--memory-limit SIZE`
+ * (common/budget.h) are accepted by every command; `--` ends the options.
  *
  * Mistakes in the command line itself (an unknown option, a missing value, too
  * many arguments) are TN_ERR_USAGE (exit 2); a value of the wrong form
@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "common/date.h"
@@ -59,6 +60,12 @@ typedef struct {
     int max_positional;     /* how many are allowed */
 } tn_arg_spec;
 
+/* What the options every command accepts asked for. */
+typedef struct {
+    bool quiet;            /* -q/--quiet was given */
+    uint64_t memory_limit; /* --memory-limit SIZE, in bytes; 0 when not given */
+} tn_args_common;
+
 typedef enum {
     TN_ARGS_OK,    /* parsed; targets hold the values */
     TN_ARGS_HELP,  /* -h/--help was given; print help and exit 0 */
@@ -68,15 +75,18 @@ typedef enum {
 /*
  * Parses argv[1..argc) (argv[0] is the command name) into the targets of
  * `spec`. Positional arguments are moved, in order, to argv[1..*positional_count].
- * `*quiet` is set when -q/--quiet is given (it is left alone otherwise).
+ * The options every command accepts go to *common: quiet is set when
+ * -q/--quiet is given, memory_limit when --memory-limit is (each is left
+ * alone otherwise). A --memory-limit that is not a SIZE, or too small, is
+ * TN_ERR_INPUT.
  */
 tn_args_result tn_args_parse(const tn_arg_spec *spec, int argc, char **argv, int *positional_count,
-                             bool *quiet, tn_error *err);
+                             tn_args_common *common, tn_error *err);
 
 /* True when argv[1..argc) asks for help (-h or --help before any "--"). */
 bool tn_args_wants_help(int argc, char **argv);
 
-/* Prints the "Options:" block of `spec` (including --quiet and --help) to `out`. */
+/* Prints the "Options:" block of `spec` (including the common options) to `out`. */
 void tn_args_print_options(const tn_arg_spec *spec, FILE *out);
 
 /* Prints "tenure <command> [options] <positional>" to `out`, without a newline. */

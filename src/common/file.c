@@ -282,3 +282,38 @@ bool tn_file_remove_named(const char *dir, void *names) {
     }
     return rmdir(dir) == 0;
 }
+
+/* Whether every entry of `dir` is a regular file whose name starts with `prefix`. */
+static bool holds_only_prefixed(const char *dir, const char *prefix) {
+    DIR *listing = opendir(dir);
+    struct dirent *entry;
+    bool only = listing != NULL;
+    while (only && (entry = readdir(listing)) != NULL) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+            continue;
+        char path[TN_FILE_PATH_MAX];
+        struct stat info;
+        only = strncmp(entry->d_name, prefix, strlen(prefix)) == 0 &&
+               join(path, sizeof path, dir, entry->d_name) && lstat(path, &info) == 0 &&
+               S_ISREG(info.st_mode);
+    }
+    if (listing != NULL)
+        closedir(listing);
+    return only;
+}
+
+bool tn_file_remove_prefixed(const char *dir, void *prefix) {
+    if (!holds_only_prefixed(dir, prefix))
+        return false;
+    DIR *listing = opendir(dir);
+    struct dirent *entry;
+    while (listing != NULL && (entry = readdir(listing)) != NULL) {
+        char path[TN_FILE_PATH_MAX];
+        if (strncmp(entry->d_name, prefix, strlen(prefix)) == 0 &&
+            join(path, sizeof path, dir, entry->d_name))
+            unlink(path);
+    }
+    if (listing != NULL)
+        closedir(listing);
+    return rmdir(dir) == 0;
+}

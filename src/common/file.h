@@ -119,4 +119,11 @@ size_t tn_file_remove_stale(const char *parent, const char *prefix, tn_file_remo
  */
 bool tn_file_remove_named(const char *dir, void *names);
 
+/*
+ * A tn_file_remover for a directory of files another library names: when
+ * `dir` holds nothing but regular files whose names start with `prefix` (a
+ * const char *), removes them and then `dir`; otherwise removes nothing.
+ */
+bool tn_file_remove_prefixed(const char *dir, void *prefix);
+
 #endif

@@ -173,7 +173,7 @@ static bool run_models(build_job *job, tn_db *db, const tn_template_var *vars, t
                          tn_layer_schema(model->layer), model->name);
         ok = tn_model_render(&job->models, i, vars, &sql, err) &&
              tn_db_exec(db, tn_strbuf_cstr(&sql), err);
-        if (!ok && err != NULL && err->code == TN_ERR_DB)
+        if (!ok && err != NULL && (err->code == TN_ERR_DB || err->code == TN_ERR_NOMEM))
             tn_error_prefix(err, "%s", model->path);
     }
     tn_strbuf_free(&sql);

@@ -1,5 +1,11 @@
 /*
  * db.c — opening, querying and closing the DuckDB warehouse (see db.h).
+ *
+ * Every database is opened with the process's memory budget as DuckDB's
+ * memory_limit (common/budget.h) and a spill directory of its own as
+ * temp_directory (warehouse/spill.h). DuckDB's "Out of Memory Error" (the
+ * budget and the disk to spill to both exhausted) becomes a message that
+ * says so, names the budget and the spill directory, and what to do.
  */
 #include "warehouse/db.h"
 
@@ -13,10 +19,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/budget.h"
+#include "warehouse/spill.h"
+
 struct tn_db {
     duckdb_database database;
     duckdb_connection connection;
     char *path;
+    uint64_t memory_limit;   /* DuckDB's memory_limit in bytes; 0: DuckDB's default */
+    tn_spill spill;          /* DuckDB's temp_directory */
     atomic_bool interrupted; /* set by tn_db_run_watched: statements fail from now on */
 };
 
@@ -54,12 +65,32 @@ static double seconds_now(void) {
     return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
 }
 
-static bool open_database(const char *path, tn_db_mode mode, const tn_db_wait *wait,
-                          duckdb_database *database, tn_error *err) {
+/* The configuration of every open: the access mode, the memory budget, the spill directory. */
+static bool make_config(const tn_db *db, tn_db_mode mode, duckdb_config *config, tn_error *err) {
+    if (duckdb_create_config(config) != DuckDBSuccess)
+        return tn_error_set(err, TN_ERR_DB, "%s: could not create a DuckDB configuration",
+                            db->path);
+    char limit[32];
+    snprintf(limit, sizeof limit, "%lluB", (unsigned long long)db->memory_limit);
+    bool ok =
+        duckdb_set_config(*config, "access_mode",
+                          mode == TN_DB_READ_ONLY ? "READ_ONLY" : "READ_WRITE") == DuckDBSuccess &&
+        (db->memory_limit == 0 ||
+         duckdb_set_config(*config, "memory_limit", limit) == DuckDBSuccess) &&
+        duckdb_set_config(*config, "temp_directory", db->spill.dir) == DuckDBSuccess;
+    if (!ok) {
+        duckdb_destroy_config(config);
+        return tn_error_set(err, TN_ERR_INTERNAL, "%s: DuckDB refused the configuration", db->path);
+    }
+    return true;
+}
+
+static bool open_database(tn_db *db, tn_db_mode mode, const tn_db_wait *wait, tn_error *err) {
+    const char *path = db->path;
+    duckdb_database *database = &db->database;
     duckdb_config config = NULL;
-    if (duckdb_create_config(&config) != DuckDBSuccess)
-        return tn_error_set(err, TN_ERR_DB, "%s: could not create a DuckDB configuration", path);
-    duckdb_set_config(config, "access_mode", mode == TN_DB_READ_ONLY ? "READ_ONLY" : "READ_WRITE");
+    if (!make_config(db, mode, &config, err))
+        return false;
     char *message = NULL, holder[512];
     double started = seconds_now();
     duckdb_state state;
@@ -108,7 +139,9 @@ bool tn_db_open_waiting(const char *path, tn_db_mode mode, const tn_db_wait *wai
         free(db);
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     }
-    if (!open_database(path, mode, wait, &db->database, err)) {
+    db->memory_limit = tn_budget_bytes();
+    if (!tn_spill_open(&db->spill, path, err) || !open_database(db, mode, wait, err)) {
+        tn_spill_close(&db->spill);
         free(db->path);
         free(db);
         return false;
@@ -128,6 +161,7 @@ void tn_db_close(tn_db *db) {
         duckdb_disconnect(&db->connection);
     if (db->database != NULL)
         duckdb_close(&db->database);
+    tn_spill_close(&db->spill); /* after DuckDB has deleted its temporary files */
     free(db->path);
     free(db);
 }
@@ -164,9 +198,36 @@ static void trace_statement(int trace, const struct timespec *start, const char 
             trace > 1 ? (int)strlen(sql) : 100, sql);
 }
 
-static bool result_error(duckdb_result *result, tn_error *err) {
-    const char *message = duckdb_result_error(result);
-    return tn_error_set(err, TN_ERR_DB, "%s", message != NULL ? message : "unknown DuckDB error");
+/* DuckDB's exception type for a budget exhausted, memory and spill disk alike. */
+#define OUT_OF_MEMORY "Out of Memory Error"
+
+bool tn_db_is_out_of_memory(const char *message) {
+    return message != NULL && strstr(message, OUT_OF_MEMORY) != NULL;
+}
+
+bool tn_db_error(const tn_db *db, const char *message, tn_error *err) {
+    if (message == NULL)
+        return tn_error_set(err, TN_ERR_DB, "unknown DuckDB error");
+    if (!tn_db_is_out_of_memory(message))
+        return tn_error_set(err, TN_ERR_DB, "%s", message);
+    /* DuckDB's first line says what it could not allocate; the rest suggests SET commands */
+    const char *first = strstr(message, OUT_OF_MEMORY);
+    int first_length = (int)strcspn(first, "\n");
+    char budget[TN_BUDGET_TEXT];
+    if (db->memory_limit > 0)
+        tn_budget_format(db->memory_limit, budget);
+    else
+        snprintf(budget, sizeof budget, "DuckDB's default");
+    bool in_memory = strcmp(db->path, ":memory:") == 0;
+    return tn_error_set(err, TN_ERR_NOMEM,
+                        "%s: DuckDB ran out of its memory budget (--memory-limit %s): %.*s; raise "
+                        "--memory-limit or free disk for %s",
+                        in_memory ? "the working database" : db->path, budget, first_length, first,
+                        db->spill.parent);
+}
+
+static bool result_error(tn_db *db, duckdb_result *result, tn_error *err) {
+    return tn_db_error(db, duckdb_result_error(result), err);
 }
 
 bool tn_db_query(tn_db *db, const char *sql, duckdb_result *result, tn_error *err) {
@@ -179,7 +240,7 @@ bool tn_db_query(tn_db *db, const char *sql, duckdb_result *result, tn_error *er
     duckdb_state state = duckdb_query(db->connection, sql, result);
     if (trace)
         trace_statement(trace, &start, sql);
-    return state == DuckDBSuccess || result_error(result, err);
+    return state == DuckDBSuccess || result_error(db, result, err);
 }
 
 bool tn_db_exec(tn_db *db, const char *sql, tn_error *err) {
@@ -220,13 +281,11 @@ bool tn_db_query_params(tn_db *db, const char *sql, const char *const *params, s
         clock_gettime(CLOCK_MONOTONIC, &start);
     duckdb_prepared_statement statement = NULL;
     bool ok = true;
-    if (duckdb_prepare(db->connection, sql, &statement) != DuckDBSuccess) {
-        const char *message = duckdb_prepare_error(statement);
-        ok = tn_error_set(err, TN_ERR_DB, "%s", message != NULL ? message : "unknown DuckDB error");
-    }
+    if (duckdb_prepare(db->connection, sql, &statement) != DuckDBSuccess)
+        ok = tn_db_error(db, duckdb_prepare_error(statement), err);
     ok = ok && bind_params(statement, params, count, err);
     if (ok && duckdb_execute_prepared(statement, result) != DuckDBSuccess)
-        ok = result_error(result, err);
+        ok = result_error(db, result, err);
     duckdb_destroy_prepare(&statement);
     if (trace)
         trace_statement(trace, &start, sql);
@@ -252,6 +311,23 @@ bool tn_db_commit(tn_db *db, tn_error *err) {
 void tn_db_rollback(tn_db *db) {
     tn_error ignored;
     tn_db_exec(db, "ROLLBACK", &ignored); /* tn_db_query lets exactly this through an interrupt */
+}
+
+bool tn_db_set_memory_limit(tn_db *db, uint64_t bytes, tn_error *err) {
+    char limit[32];
+    snprintf(limit, sizeof limit, "%lluB", (unsigned long long)bytes);
+    if (!tn_db_set(db, "memory_limit", limit, err))
+        return false;
+    db->memory_limit = bytes;
+    return true;
+}
+
+uint64_t tn_db_memory_limit(const tn_db *db) {
+    return db->memory_limit;
+}
+
+const char *tn_db_spill_dir(const tn_db *db) {
+    return db->spill.dir;
 }
 
 bool tn_db_set(tn_db *db, const char *name, const char *value, tn_error *err) {

@@ -7,11 +7,17 @@
  * messages that name the file, and closes everything in one call. A writer
  * can wait, for a bounded time, while another process holds the file
  * (tn_db_open_waiting).
+ *
+ * Each database gets the process's memory budget (common/budget.h) as
+ * DuckDB's memory_limit, and a spill directory of its own beside the
+ * warehouse as its temp_directory (warehouse/spill.h), so a query larger
+ * than the budget spills to disk; one that cannot is an error saying so.
  */
 #ifndef TN_WAREHOUSE_DB_H
 #define TN_WAREHOUSE_DB_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <duckdb.h>
 
@@ -58,8 +64,23 @@ duckdb_connection tn_db_connection(tn_db *db);
 /* The path the warehouse was opened from (owned by `db`). */
 const char *tn_db_path(const tn_db *db);
 
+/*
+ * Sets `err` from DuckDB's error `message` (NULL: unknown) on `db`:
+ * TN_ERR_DB with the message, or, when DuckDB ran out of its memory budget
+ * (and of disk to spill to), TN_ERR_NOMEM with a message that says so, the
+ * budget, DuckDB's own account and where it spills: "W: DuckDB ran out of
+ * its memory budget (--memory-limit 1.0 GB): Out of Memory Error: …; raise
+ * --memory-limit or free disk for W.tmp". So a caller that takes DuckDB's
+ * refusals for a problem of the data (a file it cannot read) does not take
+ * this for one. Returns false.
+ */
+bool tn_db_error(const tn_db *db, const char *message, tn_error *err);
+
+/* Whether DuckDB's error `message` (NULL allowed) says it ran out of its memory budget. */
+bool tn_db_is_out_of_memory(const char *message);
+
 /* Runs one or more statements and discards their results. TN_ERR_DB with DuckDB's message on
- * failure. */
+ * failure (TN_ERR_NOMEM when it ran out of memory: tn_db_error). */
 bool tn_db_exec(tn_db *db, const char *sql, tn_error *err);
 
 /*
@@ -94,6 +115,18 @@ bool tn_db_exec_params(tn_db *db, const char *sql, const char *const *params, si
 bool tn_db_begin(tn_db *db, tn_error *err);
 bool tn_db_commit(tn_db *db, tn_error *err);
 void tn_db_rollback(tn_db *db);
+
+/*
+ * Sets DuckDB's memory_limit to `bytes` for this database (what error
+ * messages then name). tn_db_open gives it the process's budget.
+ */
+bool tn_db_set_memory_limit(tn_db *db, uint64_t bytes, tn_error *err);
+
+/* DuckDB's memory_limit for this database, in bytes (0: DuckDB's default). */
+uint64_t tn_db_memory_limit(const tn_db *db);
+
+/* The directory this database spills into (owned by `db`; removed by tn_db_close). */
+const char *tn_db_spill_dir(const tn_db *db);
 
 /* Sets a DuckDB option (`SET name = value`, the value bound) for this connection's database. */
 bool tn_db_set(tn_db *db, const char *name, const char *value, tn_error *err);

@@ -340,8 +340,8 @@ static bool read_file(tn_raw_load *load, tn_db *db, int t, size_t k, bool table_
         load->summary.files++;
         return true;
     }
-    if (read_error.code != TN_ERR_DB)
-        return tn_error_set(err, read_error.code, "%s", read_error.message);
+    if (read_error.code != TN_ERR_DB) /* not the file's fault: out of memory, interrupted */
+        return tn_error_set(err, read_error.code, "%s: %s", file->display, read_error.message);
     return add_problem(db, t, (int)k, -1, "(file)", "", "unreadable file", read_error.message, err);
 }
 

@@ -170,8 +170,14 @@ static const char *refused(duckdb_statement_type type) {
     }
 }
 
-/* DuckDB's refusal of a file, with what Tenure allows. */
-static bool db_error(const char *message, const char *where, tn_error *err) {
+/* DuckDB's refusal of a file, with what Tenure allows; running out of memory as tn_db_error. */
+static bool db_error(const tn_db *db, const char *message, const char *where, tn_error *err) {
+    if (tn_db_is_out_of_memory(message)) {
+        tn_db_error(db, message, err);
+        if (where[0] != '\0')
+            tn_error_prefix(err, "%.*s", (int)strlen(where) - 2, where); /* without its ": " */
+        return false;
+    }
     const char *hint = message != NULL && strstr(message, "disabled by configuration") != NULL
                            ? "\n(tenure sql reads the warehouse, and other files only with "
                              "--allow-files PATH; it writes nothing)"
@@ -187,7 +193,7 @@ static bool run_statement(tn_db *db, duckdb_extracted_statements statements, idx
     bool ok;
     if (duckdb_prepare_extracted_statement(tn_db_connection(db), statements, index, &prepared) !=
         DuckDBSuccess) {
-        ok = db_error(duckdb_prepare_error(prepared), where, err);
+        ok = db_error(db, duckdb_prepare_error(prepared), where, err);
     } else if (refused(duckdb_prepared_statement_type(prepared)) != NULL) {
         ok = tn_error_set(err, TN_ERR_INPUT,
                           "%s%s is refused: tenure sql only reads the warehouse (no COPY, "
@@ -195,7 +201,7 @@ static bool run_statement(tn_db *db, duckdb_extracted_statements statements, idx
                           where, refused(duckdb_prepared_statement_type(prepared)));
     } else {
         ok = duckdb_execute_prepared(prepared, result) == DuckDBSuccess ||
-             db_error(duckdb_result_error(result), where, err);
+             db_error(db, duckdb_result_error(result), where, err);
     }
     duckdb_destroy_prepare(&prepared);
     return ok;
@@ -209,7 +215,7 @@ bool tn_sandbox_query(tn_db *db, const char *sql, duckdb_result *result, tn_erro
     if (!ok) {
         const char *message = duckdb_extract_statements_error(statements);
         if (message != NULL)
-            db_error(message, "", err);
+            db_error(db, message, "", err);
         else
             tn_error_set(err, TN_ERR_INPUT, "no SQL statement to run");
     }

@@ -44,12 +44,13 @@ static int reset(void **state) {
 }
 
 /* Parses a NULL-terminated list of words (the command name first). */
-static tn_args_result parse(char **words, int *positional_count, bool *quiet, tn_error *err) {
+static tn_args_result parse(char **words, int *positional_count, tn_args_common *common,
+                            tn_error *err) {
     int argc = 0;
     while (words[argc] != NULL)
         argc++;
     tn_error_clear(err);
-    return tn_args_parse(&spec, argc, words, positional_count, quiet, err);
+    return tn_args_parse(&spec, argc, words, positional_count, common, err);
 }
 
 static void test_every_kind_of_value(void **state) {
@@ -59,9 +60,9 @@ static void test_every_kind_of_value(void **state) {
         "--lenient", "--cors-origin", "http://a", "--cors-origin=http://b", "--share", "0.05",
         NULL};
     int count = -1;
-    bool quiet = false;
+    tn_args_common common = {false, 0};
     tn_error err;
-    assert_int_equal(parse(words, &count, &quiet, &err), TN_ARGS_OK);
+    assert_int_equal(parse(words, &count, &common, &err), TN_ARGS_OK);
     assert_int_equal(opts.customers, 250);
     assert_string_equal(opts.db, "data/w.duckdb");
     assert_int_equal(opts.as_of, 19782);
@@ -71,16 +72,16 @@ static void test_every_kind_of_value(void **state) {
     assert_string_equal(opts.origins.items[1], "http://b");
     assert_true(opts.share == 0.05);
     assert_int_equal(count, 0);
-    assert_false(quiet);
+    assert_false(common.quiet);
 }
 
 static void test_defaults_survive_when_not_given(void **state) {
     (void)state;
     char *words[] = {"demo", NULL};
     int count;
-    bool quiet = false;
+    tn_args_common common = {false, 0};
     tn_error err;
-    assert_int_equal(parse(words, &count, &quiet, &err), TN_ARGS_OK);
+    assert_int_equal(parse(words, &count, &common, &err), TN_ARGS_OK);
     assert_int_equal(opts.customers, 5000);
     assert_null(opts.db);
 }
@@ -89,9 +90,9 @@ static void test_positionals_are_collected_in_order(void **state) {
     (void)state;
     char *words[] = {"demo", "--lenient", "SELECT 1", "--", NULL};
     int count = 0;
-    bool quiet = false;
+    tn_args_common common = {false, 0};
     tn_error err;
-    assert_int_equal(parse(words, &count, &quiet, &err), TN_ARGS_OK);
+    assert_int_equal(parse(words, &count, &common, &err), TN_ARGS_OK);
     assert_int_equal(count, 1);
     assert_string_equal(words[1], "SELECT 1");
 }
@@ -100,9 +101,9 @@ static void test_double_dash_ends_options(void **state) {
     (void)state;
     char *words[] = {"demo", "--", "--lenient", NULL};
     int count = 0;
-    bool quiet = false;
+    tn_args_common common = {false, 0};
     tn_error err;
-    assert_int_equal(parse(words, &count, &quiet, &err), TN_ARGS_OK);
+    assert_int_equal(parse(words, &count, &common, &err), TN_ARGS_OK);
     assert_int_equal(count, 1);
     assert_string_equal(words[1], "--lenient");
     assert_false(opts.lenient);
@@ -113,11 +114,11 @@ static void test_quiet_and_help(void **state) {
     char *quiet_words[] = {"demo", "-q", NULL};
     char *help_words[] = {"demo", "--customers", "3", "--help", NULL};
     int count;
-    bool quiet = false;
+    tn_args_common common = {false, 0};
     tn_error err;
-    assert_int_equal(parse(quiet_words, &count, &quiet, &err), TN_ARGS_OK);
-    assert_true(quiet);
-    assert_int_equal(parse(help_words, &count, &quiet, &err), TN_ARGS_HELP);
+    assert_int_equal(parse(quiet_words, &count, &common, &err), TN_ARGS_OK);
+    assert_true(common.quiet);
+    assert_int_equal(parse(help_words, &count, &common, &err), TN_ARGS_HELP);
     assert_true(tn_args_wants_help(4, help_words));
     char *not_help[] = {"demo", "--", "--help", NULL};
     assert_false(tn_args_wants_help(3, not_help));
@@ -127,9 +128,9 @@ static void test_quiet_and_help(void **state) {
 static void assert_rejected(char **words, tn_error_code code, const char *needle1,
                             const char *needle2) {
     int count;
-    bool quiet = false;
+    tn_args_common common = {false, 0};
     tn_error err;
-    assert_int_equal(parse(words, &count, &quiet, &err), TN_ARGS_ERROR);
+    assert_int_equal(parse(words, &count, &common, &err), TN_ARGS_ERROR);
     assert_int_equal(err.code, code);
     if (strstr(err.message, needle1) == NULL || strstr(err.message, needle2) == NULL)
         fail_msg("message \"%s\" lacks \"%s\" or \"%s\"", err.message, needle1, needle2);
@@ -173,6 +174,28 @@ static void test_bad_values_name_option_and_value(void **state) {
     assert_rejected(half, TN_ERR_INPUT, "--share", "got '0.5x'");
 }
 
+/* --memory-limit is every command's: parsed to bytes, refused with the option and the value. */
+static void test_memory_limit(void **state) {
+    (void)state;
+    char *words[] = {"demo", "--memory-limit", "1.5GiB", "--customers", "7", NULL};
+    int count;
+    tn_args_common common = {false, 0};
+    tn_error err;
+    assert_int_equal(parse(words, &count, &common, &err), TN_ARGS_OK);
+    assert_true(common.memory_limit == 1610612736ULL);
+    assert_int_equal(opts.customers, 7);
+    char *equals[] = {"demo", "--memory-limit=512MB", NULL};
+    assert_int_equal(parse(equals, &count, &common, &err), TN_ARGS_OK);
+    assert_true(common.memory_limit == 512000000ULL);
+    char *unit_missing[] = {"demo", "--memory-limit", "1024", NULL};
+    assert_rejected(unit_missing, TN_ERR_INPUT, "tenure demo: --memory-limit: expected a size",
+                    "got '1024'");
+    char *tiny[] = {"demo", "--memory-limit", "10MB", NULL};
+    assert_rejected(tiny, TN_ERR_INPUT, "tenure demo: --memory-limit: '10MB'", "at least 64 MB");
+    char *missing[] = {"demo", "--memory-limit", NULL};
+    assert_rejected(missing, TN_ERR_USAGE, "--memory-limit needs a value", "(SIZE)");
+}
+
 static void test_list_limit(void **state) {
     (void)state;
     char *words[2 + 2 * (TN_ARG_LIST_MAX + 1) + 1];
@@ -191,10 +214,10 @@ static void test_required_positional(void **state) {
     static const tn_arg_spec needs_sql = {"sql", NULL, "\"SELECT ...\"", 1, 1};
     char *words[] = {"sql", NULL};
     int count;
-    bool quiet = false;
+    tn_args_common common = {false, 0};
     tn_error err;
     tn_error_clear(&err);
-    assert_int_equal(tn_args_parse(&needs_sql, 1, words, &count, &quiet, &err), TN_ARGS_ERROR);
+    assert_int_equal(tn_args_parse(&needs_sql, 1, words, &count, &common, &err), TN_ARGS_ERROR);
     assert_int_equal(err.code, TN_ERR_USAGE);
     assert_non_null(strstr(err.message, "missing \"SELECT ...\""));
 }
@@ -221,6 +244,8 @@ static void test_help_lists_every_option(void **state) {
     }
     assert_non_null(strstr(text, "-q, --quiet"));
     assert_non_null(strstr(text, "-h, --help"));
+    assert_non_null(strstr(text, "--memory-limit SIZE"));
+    assert_non_null(strstr(text, "TENURE_MEMORY_LIMIT"));
 }
 
 int main(void) {
@@ -232,6 +257,7 @@ int main(void) {
         cmocka_unit_test_setup(test_quiet_and_help, reset),
         cmocka_unit_test_setup(test_usage_errors, reset),
         cmocka_unit_test_setup(test_bad_values_name_option_and_value, reset),
+        cmocka_unit_test_setup(test_memory_limit, reset),
         cmocka_unit_test_setup(test_list_limit, reset),
         cmocka_unit_test_setup(test_required_positional, reset),
         cmocka_unit_test_setup(test_help_lists_every_option, reset),
