@@ -246,8 +246,11 @@ static void metrics(const json_t *meta, tn_strbuf *out) {
 }
 
 static void features(const json_t *meta, tn_strbuf *out) {
-    tn_strbuf_puts(out, "## What drives it (mean |SHAP| on the test set, log-odds)\n\n| feature | "
-                        "mean abs SHAP |\n|---|---:|\n");
+    const char *on = json_string_value(get(get(meta, "shap", NULL), "on", NULL));
+    tn_strbuf_printf(out,
+                     "## What drives it (mean |SHAP| on %s, log-odds)\n\n| feature | "
+                     "mean abs SHAP |\n|---|---:|\n",
+                     on != NULL ? on : "the test set");
     const json_t *row;
     size_t i;
     json_array_foreach(get(get(meta, "shap", NULL), "mean_abs", NULL), i, row) {

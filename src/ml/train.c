@@ -298,20 +298,42 @@ static json_t *by_tier_json(const training_run *run) {
 }
 
 /* Mean |SHAP| per feature over the test set (log-odds), sorted largest first in the JSON. */
+/*
+ * Mean |SHAP| is an average over the test set: an evenly spaced sample of at
+ * most this many of its rows (ordered by snapshot and customer, so every
+ * snapshot is in it) estimates it within a few thousandths of the largest
+ * value, at a fixed cost. Exact TreeSHAP on every test row was half of
+ * `tenure train` at 50,000 customers (170,000 test rows).
+ */
+enum { SHAP_SAMPLE_ROWS = 10000 };
+
+/* The rows of the test set the mean |SHAP| is taken over, as a copy of their features. */
+static float *shap_sample(const slice_data *test, size_t columns, size_t *rows, tn_error *err) {
+    *rows = test->rows < SHAP_SAMPLE_ROWS ? test->rows : SHAP_SAMPLE_ROWS;
+    float *x = tn_alloc_array(*rows * columns + 1, sizeof *x, "the SHAP sample", err);
+    for (size_t i = 0; x != NULL && i < *rows; i++) {
+        size_t row = (size_t)((double)i * (double)test->rows / (double)*rows);
+        memcpy(x + i * columns, test->x + row * columns, columns * sizeof *x);
+    }
+    return x;
+}
+
 static bool shap_json(training_run *run, json_t **out, tn_error *err) {
     const slice_data *test = &run->slices[TEST];
-    size_t columns = run->encoder.column_count, features = run->encoder.feature_count;
-    double *contributions = malloc((test->rows * (columns + 1) + 1) * sizeof *contributions);
+    size_t columns = run->encoder.column_count, features = run->encoder.feature_count, rows = 0;
+    float *x = shap_sample(test, columns, &rows, err);
+    double *contributions = malloc((rows * (columns + 1) + 1) * sizeof *contributions);
     double *per_feature = malloc((features + 1) * sizeof *per_feature);
     run->mean_abs_shap = calloc(features + 1, sizeof *run->mean_abs_shap);
-    bool ok = contributions && per_feature && run->mean_abs_shap &&
-              tn_xgb_contributions(&run->trees, test->x, test->rows, contributions, err);
-    for (size_t r = 0; ok && r < test->rows; r++) {
+    bool ok = x && contributions && per_feature && run->mean_abs_shap &&
+              tn_xgb_contributions(&run->trees, x, rows, contributions, err);
+    for (size_t r = 0; ok && r < rows; r++) {
         tn_encoder_feature_contributions(&run->encoder, contributions + r * (columns + 1),
                                          per_feature);
         for (size_t f = 0; f < features; f++)
-            run->mean_abs_shap[f] += fabs(per_feature[f]) / (double)test->rows;
+            run->mean_abs_shap[f] += fabs(per_feature[f]) / (double)rows;
     }
+    free(x);
     size_t *order = ok ? tn_alloc_array(features, sizeof *order, "the features' order", err) : NULL;
     ok = ok && order != NULL;
     for (size_t f = 0; ok && f < features; f++) { /* insertion sort by mean |SHAP|, descending */
@@ -327,8 +349,14 @@ static bool shap_json(training_run *run, json_t **out, tn_error *err) {
         json_array_append_new(list, json_pack("{s:s, s:o}", "feature",
                                               run->encoder.features[order[i]].name, "mean_abs_shap",
                                               tn_json_real(run->mean_abs_shap[order[i]])));
+    char on[128];
+    if (rows == test->rows)
+        snprintf(on, sizeof on, "the test set");
+    else
+        snprintf(on, sizeof on, "an evenly spaced sample of %zu of the test set's %zu rows", rows,
+                 test->rows);
     *out = json_pack("{s:s, s:s, s:o}", "units", "log-odds (XGBoost pred_contribs, exact TreeSHAP)",
-                     "on", "the test set", "mean_abs", list);
+                     "on", on, "mean_abs", list);
     free(order), free(contributions), free(per_feature);
     return ok;
 }
