@@ -145,6 +145,20 @@ run "$TENURE" check --db "$GEN"
 expect_status 0 "check passes on a generated warehouse"
 expect_equal "$(grep -c '^PASS' "$WORK/stdout")" "$(ls "$SOURCE_DIR"/sql/checks/*.sql | wc -l)" "one PASS line per contract"
 
+# Shared and missing event ids: usage_events_key_unique finds them by hash, then reports only
+# ids really shared (the first id given a second event, and an event with no id), nothing else.
+cp "$GEN" "$WORK/dupes.duckdb"
+"$TN_DUCKDB_EXEC" "$WORK/dupes.duckdb" "INSERT INTO raw.usage_events
+    SELECT * REPLACE (\"timestamp\" + INTERVAL 1 SECOND AS \"timestamp\") FROM raw.usage_events
+    WHERE event_id = (SELECT min(event_id) FROM raw.usage_events);
+    INSERT INTO raw.usage_events SELECT * REPLACE (NULL AS event_id) FROM raw.usage_events
+    WHERE event_id = (SELECT max(event_id) FROM raw.usage_events)" >/dev/null
+run "$TENURE" check --db "$WORK/dupes.duckdb"
+expect_status 1 "check fails on shared and missing event ids"
+expect_contains stdout "FAIL  usage_events_key_unique: 2 rows" "two keys: the shared id and the missing one"
+expect_equal "$(query "$WORK/dupes.duckdb" "SELECT count(*) FROM (SELECT event_id FROM raw.usage_events
+    GROUP BY event_id HAVING event_id IS NULL OR count(*) > 1)")" 2 "(the plain GROUP BY agrees)"
+
 # A warehouse made before the account columns existed still rebuilds: they are added, empty.
 cp "$GEN" "$WORK/older.duckdb"
 "$TN_DUCKDB_EXEC" "$WORK/older.duckdb" "ALTER TABLE raw.customers DROP COLUMN name; ALTER TABLE raw.customers DROP COLUMN owner;
