@@ -53,6 +53,8 @@ static tn_snapshot *load_snapshot(const tn_serve_options *options) {
                                  options->movers_rise, options->drift,      options->plan};
     tn_snapshot *snapshot = tn_snapshot_load(&source);
     malloc_trim(0);
+    if (snapshot != NULL)
+        tn_snapshot_warm(snapshot); /* the customers' bodies, on idle cores */
     return snapshot;
 }
 
