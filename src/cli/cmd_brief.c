@@ -107,6 +107,7 @@ static int run_brief(int positional_count, char **positional) {
         .models_dir = options.models_dir,
         .movers_rise = TN_MOVERS_DEFAULT_RISE,
         .drift = {TN_DRIFT_DEFAULT_PSI, TN_DRIFT_DEFAULT_KS_P},
+        .reuse_shap = true,
     };
     tn_snapshot *snapshot = tn_snapshot_load(&source);
     if (snapshot == NULL) {
@@ -118,7 +119,10 @@ static int run_brief(int positional_count, char **positional) {
     if (!snapshot->ready) {
         tn_log_error("brief: %s", snapshot->reason);
     } else if ((customer = find_customer(snapshot)) != NULL) {
-        if (print_brief(&customer->brief[audience]) && fflush(stdout) == 0)
+        tn_serve_customer scratch; /* this thread is the only one: the customer itself */
+        if ((customer = tn_snapshot_bodies(snapshot, customer, &scratch)) == NULL)
+            tn_log_error("brief: out of memory");
+        else if (print_brief(&customer->brief[audience]) && fflush(stdout) == 0)
             status = 0;
         else
             tn_log_error("brief: cannot write the brief to stdout: %s", strerror(errno));

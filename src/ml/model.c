@@ -60,14 +60,15 @@ void tn_ml_model_free(tn_ml_model *model) {
     model->meta = NULL;
 }
 
-bool tn_ml_model_score(const tn_ml_model *model, const tn_table *rows, tn_ml_scores *out,
+/* The scores of every row; their SHAP values (and bias) too when `shap`, else NAN. */
+static bool score_rows(const tn_ml_model *model, const tn_table *rows, bool shap, tn_ml_scores *out,
                        tn_error *err) {
     memset(out, 0, sizeof *out);
     size_t n = rows->rows, columns = model->encoder.column_count;
     out->rows = n;
     out->features = model->encoder.feature_count;
     float *x = malloc((n * columns + 1) * sizeof *x);
-    double *contributions = malloc((n * (columns + 1) + 1) * sizeof *contributions);
+    double *contributions = malloc(((shap ? n : 0) * (columns + 1) + 1) * sizeof *contributions);
     out->probability = malloc((n + 1) * sizeof *out->probability);
     out->raw = malloc((n + 1) * sizeof *out->raw);
     out->margin = malloc((n + 1) * sizeof *out->margin);
@@ -80,19 +81,35 @@ bool tn_ml_model_score(const tn_ml_model *model, const tn_table *rows, tn_ml_sco
     ok = ok && tn_encoder_encode(&model->encoder, rows, x, err) &&
          tn_xgb_predict(&model->xgb, x, n, out->raw, err) &&
          tn_xgb_margin(&model->xgb, x, n, out->margin, err) &&
-         tn_xgb_contributions(&model->xgb, x, n, contributions, err);
+         (!shap || tn_xgb_contributions(&model->xgb, x, n, contributions, err));
     for (size_t r = 0; ok && r < n; r++) {
         out->probability[r] =
             tn_calibrated_probability(&model->calibration, out->raw[r], out->margin[r]);
-        tn_encoder_feature_contributions(&model->encoder, contributions + r * (columns + 1),
-                                         out->shap + r * out->features);
-        out->bias[r] = contributions[r * (columns + 1) + columns];
+        if (shap) {
+            tn_encoder_feature_contributions(&model->encoder, contributions + r * (columns + 1),
+                                             out->shap + r * out->features);
+            out->bias[r] = contributions[r * (columns + 1) + columns];
+        } else {
+            for (size_t f = 0; f < out->features; f++)
+                out->shap[r * out->features + f] = NAN;
+            out->bias[r] = NAN;
+        }
     }
     free(x);
     free(contributions);
     if (!ok)
         tn_ml_scores_free(out);
     return ok;
+}
+
+bool tn_ml_model_score(const tn_ml_model *model, const tn_table *rows, tn_ml_scores *out,
+                       tn_error *err) {
+    return score_rows(model, rows, true, out, err);
+}
+
+bool tn_ml_model_predict(const tn_ml_model *model, const tn_table *rows, tn_ml_scores *out,
+                         tn_error *err) {
+    return score_rows(model, rows, false, out, err);
 }
 
 void tn_ml_scores_free(tn_ml_scores *scores) {

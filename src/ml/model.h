@@ -57,6 +57,10 @@ void tn_ml_model_free(tn_ml_model *model);
 bool tn_ml_model_score(const tn_ml_model *model, const tn_table *rows, tn_ml_scores *out,
                        tn_error *err);
 
+/* The same without the SHAP values (TreeSHAP is most of scoring's time): shap and bias are NAN. */
+bool tn_ml_model_predict(const tn_ml_model *model, const tn_table *rows, tn_ml_scores *out,
+                         tn_error *err);
+
 void tn_ml_scores_free(tn_ml_scores *scores);
 
 #endif

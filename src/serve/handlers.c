@@ -2,7 +2,8 @@
  * handlers.c — the routes' answers (see handlers.h).
  *
  * Predictions, the Customer 360 and the briefs send bodies the snapshot
- * built at load time; the batch and the work-queue page splice those bodies together;
+ * made (at load, or on the customer's first request: snapshot.h); the batch
+ * and the work-queue page splice those bodies together;
  * errors and /metrics are made per request.
  */
 #include "serve/handlers.h"
@@ -142,6 +143,36 @@ static const tn_serve_customer *active_customer(const tn_snapshot *snapshot, con
     return NULL;
 }
 
+/*
+ * The active customer `id` with its bodies made (snapshot.h: made on first
+ * use), or NULL after answering why not. When another thread was making
+ * them at that moment, the answer is `scratch`, a copy: send_body frees it.
+ */
+static const tn_serve_customer *customer_with_bodies(const tn_snapshot *snapshot, const char *id,
+                                                     tn_serve_customer *scratch,
+                                                     tn_response *response) {
+    const tn_serve_customer *c = active_customer(snapshot, id, response);
+    if (c == NULL)
+        return NULL;
+    const tn_serve_customer *made = tn_snapshot_bodies(snapshot, c, scratch);
+    if (made == NULL)
+        borrow(response, 500, out_of_memory, sizeof out_of_memory - 1);
+    return made;
+}
+
+/* Sends `body` of `made` (from customer_with_bodies): borrowed, or copied out of `scratch`. */
+static void send_body(tn_response *response, int status, const tn_serve_customer *made,
+                      tn_serve_customer *scratch, const tn_body *body) {
+    if (made != scratch) {
+        borrow(response, status, body->text, body->length);
+        return;
+    }
+    tn_strbuf out = TN_STRBUF_INIT;
+    tn_strbuf_append(&out, body->text, body->length);
+    tn_serve_customer_free_bodies(scratch);
+    own(response, status, &out);
+}
+
 static void refuse(tn_response *response, const tn_request_problem *problem) {
     tn_response_error(response, problem->status, problem->code, "%s", problem->message);
 }
@@ -153,13 +184,14 @@ static void predict_one(const tn_request *request, tn_response *response, bool c
         refuse(response, &problem);
         return;
     }
-    const tn_serve_customer *c = active_customer(request->snapshot, id, response);
+    tn_serve_customer scratch;
+    const tn_serve_customer *c = customer_with_bodies(request->snapshot, id, &scratch, response);
     if (c == NULL)
         return;
     if (churn)
-        borrow(response, 200, c->churn.text, c->churn.length);
+        send_body(response, 200, c, &scratch, &c->churn);
     else
-        borrow(response, c->upgrade_status, c->upgrade.text, c->upgrade.length);
+        send_body(response, c->upgrade_status, c, &scratch, &c->upgrade);
 }
 
 /* POST /summaries/customer: the customer's brief for the audience, made at load (insight/brief.h).
@@ -172,20 +204,28 @@ static void summarize(const tn_request *request, tn_response *response) {
         refuse(response, &problem);
         return;
     }
-    const tn_serve_customer *c = active_customer(request->snapshot, id, response);
+    tn_serve_customer scratch;
+    const tn_serve_customer *c = customer_with_bodies(request->snapshot, id, &scratch, response);
     if (c != NULL)
-        borrow(response, 200, c->brief[audience].text, c->brief[audience].length);
+        send_body(response, 200, c, &scratch, &c->brief[audience]);
 }
 
-static void batch_item(const tn_snapshot *snapshot, const char *id, tn_strbuf *out) {
+/* One id's result in a batch; false when memory ran out making the customer's bodies. */
+static bool batch_item(const tn_snapshot *snapshot, const char *id, tn_strbuf *out) {
     tn_lookup found = tn_snapshot_find(snapshot, id);
     tn_strbuf_puts(out, "{\"customer_id\":");
     put_json_string(out, id);
     if (found.active != NULL) {
+        tn_serve_customer scratch;
+        const tn_serve_customer *c = tn_snapshot_bodies(snapshot, found.active, &scratch);
+        if (c == NULL)
+            return false;
         tn_strbuf_puts(out, ",\"churn\":");
-        put_body(out, &found.active->churn);
+        put_body(out, &c->churn);
         tn_strbuf_puts(out, ",\"upgrade\":");
-        put_body(out, &found.active->upgrade);
+        put_body(out, &c->upgrade);
+        if (c == &scratch)
+            tn_serve_customer_free_bodies(&scratch);
     } else {
         const char *code;
         char message[512];
@@ -195,6 +235,7 @@ static void batch_item(const tn_snapshot *snapshot, const char *id, tn_strbuf *o
         tn_strbuf_putc(out, '}');
     }
     tn_strbuf_putc(out, '}');
+    return true;
 }
 
 static void predict_batch(const tn_request *request, tn_response *response) {
@@ -208,14 +249,20 @@ static void predict_batch(const tn_request *request, tn_response *response) {
     tn_strbuf out = TN_STRBUF_INIT;
     tn_strbuf_printf(&out, "{\"as_of\":\"%s\",\"count\":%zu,\"results\":[", snapshot->as_of,
                      json_array_size(ids));
-    for (size_t i = 0; i < json_array_size(ids); i++) {
+    bool ok = true;
+    for (size_t i = 0; ok && i < json_array_size(ids); i++) {
         if (i > 0)
             tn_strbuf_putc(&out, ',');
-        batch_item(snapshot, json_string_value(json_array_get(ids, i)), &out);
+        ok = batch_item(snapshot, json_string_value(json_array_get(ids, i)), &out);
     }
     tn_strbuf_puts(&out, "]}");
     json_decref(ids);
-    own(response, 200, &out);
+    if (ok) {
+        own(response, 200, &out);
+    } else {
+        tn_strbuf_free(&out);
+        borrow(response, 500, out_of_memory, sizeof out_of_memory - 1);
+    }
 }
 
 /* Whether a customer passes the filters and, when there is one (`search` not NULL), the search. */
@@ -276,15 +323,19 @@ static void list_customers(const tn_request *request, tn_response *response) {
 }
 
 static void customer_view(const tn_request *request, tn_response *response) {
-    const tn_serve_customer *c = active_customer(request->snapshot, request->parameter, response);
+    tn_serve_customer scratch;
+    const tn_serve_customer *c =
+        customer_with_bodies(request->snapshot, request->parameter, &scratch, response);
     if (c != NULL)
-        borrow(response, 200, c->view.text, c->view.length);
+        send_body(response, 200, c, &scratch, &c->view);
 }
 
 static void customer_history(const tn_request *request, tn_response *response) {
-    const tn_serve_customer *c = active_customer(request->snapshot, request->parameter, response);
+    tn_serve_customer scratch;
+    const tn_serve_customer *c =
+        customer_with_bodies(request->snapshot, request->parameter, &scratch, response);
     if (c != NULL)
-        borrow(response, 200, c->history.text, c->history.length);
+        send_body(response, 200, c, &scratch, &c->history);
 }
 
 /* GET /movers: who moved since an earlier scoring (insight/movers.h). */

@@ -1,6 +1,7 @@
 /*
  * snapshot.c — the snapshot's lifetime, hash index and sort orders (see
- * snapshot.h). Loading it from the warehouse is snapshot_load.c.
+ * snapshot.h). Loading it from the warehouse is snapshot_load.c; making the
+ * customers' bodies after the load, snapshot_bodies.c.
  */
 #include "serve/snapshot.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "insight/documents.h"
+#include "serve/snapshot_bodies.h"
 #include "serve/what_if.h"
 
 bool tn_body_from_json_digits(json_t *value, int digits, tn_body *body) {
@@ -41,17 +43,23 @@ static void body_free(tn_body *body) {
     memset(body, 0, sizeof *body);
 }
 
+void tn_serve_customer_free_bodies(tn_serve_customer *c) {
+    body_free(&c->churn);
+    body_free(&c->upgrade);
+    body_free(&c->view);
+    body_free(&c->history);
+    for (int a = 0; a < TN_AUDIENCE_COUNT; a++)
+        body_free(&c->brief[a]);
+}
+
 static void snapshot_free(tn_snapshot *snapshot) {
+    tn_snapshot_stop_warming(snapshot);
+    tn_snapshot_sources_free(snapshot->sources);
     for (size_t i = 0; i < snapshot->customer_count; i++) {
         tn_serve_customer *c = &snapshot->customers[i];
         free(c->id);
-        body_free(&c->churn);
-        body_free(&c->upgrade);
-        body_free(&c->view);
+        tn_serve_customer_free_bodies(c);
         body_free(&c->item);
-        body_free(&c->history);
-        for (int a = 0; a < TN_AUDIENCE_COUNT; a++)
-            body_free(&c->brief[a]);
         free(c->folded_name);
         free(c->crm_id);
     }

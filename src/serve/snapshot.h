@@ -6,9 +6,15 @@
  * active customer's answers ready to send: the JSON bodies of the churn and
  * upgrade predictions, of the Customer 360, of the customer's line in a
  * work-queue page and of its brief for each audience. A request looks the
- * customer up in a hash index and sends the bytes; nothing is scored,
- * formatted or allocated per request. Customers who are not active at the
- * as-of date are indexed too, so the server can say when they churned.
+ * customer up in a hash index and sends the bytes; nothing is scored per
+ * request. Customers who are not active at the as-of date are indexed too,
+ * so the server can say when they churned.
+ *
+ * The line in a work-queue page is made at load; the other bodies of a
+ * customer are made from what the load read (snapshot_bodies.h) the first
+ * time they are asked for, or before by background threads that run only
+ * on otherwise idle cores, so that loading 50,000 customers takes seconds.
+ * Made once, they never change.
  *
  * It also holds the dashboard's portfolio, survival and models views
  * (analytics.h), built once.
@@ -26,6 +32,7 @@
 #ifndef TN_SERVE_SNAPSHOT_H
 #define TN_SERVE_SNAPSHOT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -68,9 +75,17 @@ bool tn_body_error(const char *code, const char *message, tn_body *body);
 
 typedef enum { TN_SORT_CHURN, TN_SORT_ARR_AT_RISK, TN_SORT_PROPENSITY, TN_SORT_COUNT } tn_sort_key;
 
-/* One customer active at the as-of date. */
+/* Where a customer's lazily made bodies are (tn_serve_customer.bodies). */
+enum { TN_BODIES_NONE, TN_BODIES_MAKING, TN_BODIES_MADE };
+
+/*
+ * One customer active at the as-of date. churn, upgrade, upgrade_status,
+ * view, history and brief are valid once `bodies` is TN_BODIES_MADE (read it
+ * with acquire order, or ask tn_snapshot_bodies); the rest is made at load.
+ */
 typedef struct {
-    char *id; /* owned */
+    atomic_int bodies; /* TN_BODIES_* */
+    char *id;          /* owned */
     char plan_tier[16];
     char risk_tier[16]; /* of the churn probability */
     double churn_probability, arr_at_risk;
@@ -93,9 +108,19 @@ typedef struct {
  * search fields, and what the sort orders read; its history body is built
  * apart (tn_body_from_json of tn_document_history). False when memory runs
  * out; what was filled is freed with the snapshot.
+ * tn_serve_customer_build is tn_serve_customer_fields (the id, search and
+ * sort fields and the item body, made at load) then tn_serve_customer_bodies
+ * (the churn, upgrade and Customer 360 bodies and the briefs, made lazily).
  */
 bool tn_serve_customer_build(const tn_answer_context *context, const tn_answer *answer,
                              const tn_customer_facts *facts, tn_serve_customer *out);
+bool tn_serve_customer_fields(const tn_answer *answer, const tn_customer_facts *facts,
+                              tn_serve_customer *out);
+bool tn_serve_customer_bodies(const tn_answer_context *context, const tn_answer *answer,
+                              const tn_customer_facts *facts, tn_serve_customer *out);
+
+/* Frees the lazily made bodies of `c` (churn, upgrade, view, history, briefs). */
+void tn_serve_customer_free_bodies(tn_serve_customer *c);
 
 /* A customer the warehouse knows but who is not active at the as-of date. */
 typedef struct {
@@ -116,6 +141,8 @@ typedef struct {
     /* Where it went: reading the warehouse and scoring, the model-health checks (drift and
        the live backtest), and making the documents. */
     double read_seconds, health_seconds, build_seconds;
+    /* "computed", "read from the score history" or, when one model's were, which */
+    char shap_source[64];
 
     tn_serve_customer *customers; /* sorted by id */
     size_t customer_count;
@@ -146,6 +173,13 @@ typedef struct {
     int *intervention_tier;
     uint32_t *intervention_order[2];
     tn_what_if *what_if;
+
+    /* What the customers' bodies are made from (snapshot_bodies.h); owned. */
+    struct tn_snapshot_sources *sources;
+    /* The threads making every customer's bodies in the background (tn_snapshot_warm). */
+    pthread_t warmers[4];
+    size_t warmer_count;
+    atomic_bool stop_warming;
 } tn_snapshot;
 
 typedef struct {
@@ -155,6 +189,9 @@ typedef struct {
     double movers_rise;        /* the rise of a churn probability a mover needs (0–1) */
     tn_drift_thresholds drift; /* when a feature has drifted */
     tn_intervention_plan plan; /* save rates and CSM hours per plan tier */
+    /* read the SHAP values from the score history when it recorded this very scoring
+       (ml/recorded_shap.h) instead of computing them */
+    bool reuse_shap;
 } tn_snapshot_source;
 
 /*
@@ -190,5 +227,23 @@ tn_lookup tn_snapshot_find(const tn_snapshot *snapshot, const char *id);
  * runs out.
  */
 bool tn_snapshot_index(tn_snapshot *snapshot);
+
+/*
+ * `c` (a customer of `snapshot`) with its bodies made: `c` itself, once they
+ * are made (by this call, which makes them when no thread has, or before);
+ * or `scratch`, filled with a copy of them, when another thread is making
+ * them at this moment (no request waits for another; the caller frees
+ * scratch with tn_serve_customer_free_bodies). NULL when memory runs out.
+ */
+const tn_serve_customer *tn_snapshot_bodies(const tn_snapshot *snapshot, const tn_serve_customer *c,
+                                            tn_serve_customer *scratch);
+
+/*
+ * Starts the threads that make every customer's bodies in the background,
+ * at the lowest priority (SCHED_IDLE: they run only when a core would be
+ * idle). They stop when the snapshot is freed. Does nothing for a snapshot
+ * that is not ready.
+ */
+void tn_snapshot_warm(tn_snapshot *snapshot);
 
 #endif
