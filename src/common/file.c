@@ -254,24 +254,33 @@ size_t tn_file_remove_stale(const char *parent, const char *prefix, tn_file_remo
     return removed;
 }
 
-/* Whether every entry of `dir` is one of `names`. */
-static bool holds_only(const char *dir, const char *const *names) {
+/* Whether `accept` says yes to every entry of `dir` but "." and ".." (false if it cannot be read).
+ */
+static bool every_entry(const char *dir,
+                        bool (*accept)(const char *dir, const char *name, const void *context),
+                        const void *context) {
     DIR *listing = opendir(dir);
     struct dirent *entry;
-    bool only = listing != NULL;
-    while (only && (entry = readdir(listing)) != NULL) {
-        bool known = strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0;
-        for (const char *const *name = names; !known && *name != NULL; name++)
-            known = strcmp(entry->d_name, *name) == 0;
-        only = known;
-    }
+    bool every = listing != NULL;
+    while (every && (entry = readdir(listing)) != NULL)
+        every = strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0 ||
+                accept(dir, entry->d_name, context);
     if (listing != NULL)
         closedir(listing);
-    return only;
+    return every;
+}
+
+/* An entry that is one of `names` (a NULL-terminated const char *const *). */
+static bool is_named(const char *dir, const char *name, const void *names) {
+    (void)dir;
+    for (const char *const *known = names; *known != NULL; known++)
+        if (strcmp(name, *known) == 0)
+            return true;
+    return false;
 }
 
 bool tn_file_remove_named(const char *dir, void *names) {
-    if (!holds_only(dir, names))
+    if (!every_entry(dir, is_named, names))
         return false;
     for (const char *const *name = names; *name != NULL; name++) {
         char path[TN_FILE_PATH_MAX];
@@ -283,27 +292,16 @@ bool tn_file_remove_named(const char *dir, void *names) {
     return rmdir(dir) == 0;
 }
 
-/* Whether every entry of `dir` is a regular file whose name starts with `prefix`. */
-static bool holds_only_prefixed(const char *dir, const char *prefix) {
-    DIR *listing = opendir(dir);
-    struct dirent *entry;
-    bool only = listing != NULL;
-    while (only && (entry = readdir(listing)) != NULL) {
-        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-            continue;
-        char path[TN_FILE_PATH_MAX];
-        struct stat info;
-        only = strncmp(entry->d_name, prefix, strlen(prefix)) == 0 &&
-               join(path, sizeof path, dir, entry->d_name) && lstat(path, &info) == 0 &&
-               S_ISREG(info.st_mode);
-    }
-    if (listing != NULL)
-        closedir(listing);
-    return only;
+/* An entry that is a regular file whose name starts with `prefix` (a const char *). */
+static bool is_prefixed_file(const char *dir, const char *name, const void *prefix) {
+    char path[TN_FILE_PATH_MAX];
+    struct stat info;
+    return strncmp(name, prefix, strlen(prefix)) == 0 && join(path, sizeof path, dir, name) &&
+           lstat(path, &info) == 0 && S_ISREG(info.st_mode);
 }
 
 bool tn_file_remove_prefixed(const char *dir, void *prefix) {
-    if (!holds_only_prefixed(dir, prefix))
+    if (!every_entry(dir, is_prefixed_file, prefix))
         return false;
     DIR *listing = opendir(dir);
     struct dirent *entry;
