@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "warehouse/build.h"
 #include "warehouse/models.h"
+#include "warehouse/shared_hashes.h"
 #include "warehouse/template.h"
 #include "warehouse/value_text.h"
 
@@ -79,8 +80,11 @@ static int run_checks(tn_db *db, const tn_model_set *models, const tn_template_v
         tn_error err;
         tn_error_clear(&err);
         uint64_t count = 0;
+        tn_progress progress;
+        tn_progress_begin(&progress, model->name, 0);
         bool ran = tn_model_render(models, i, vars, &sql, &err) &&
                    run_check(db, tn_strbuf_cstr(&sql), &count, &keys, &err);
+        tn_progress_end(&progress);
         if (!ran) {
             printf("ERROR %s: %s\n", model->name, err.message);
             failed++;
@@ -99,6 +103,21 @@ static int run_checks(tn_db *db, const tn_model_set *models, const tn_template_v
     return failed;
 }
 
+/* The table of the hashes more than one usage event's id has: var('shared_event_id_hashes'). */
+#define SHARED_EVENT_ID_HASHES "tn_shared_event_id_hashes"
+
+/* Finds them (warehouse/shared_hashes.h), before the contracts run. */
+static bool find_shared_event_ids(tn_db *db, tn_error *err) {
+    tn_progress progress;
+    tn_progress_begin(&progress, "usage event ids hashed", 0);
+    bool ok = tn_shared_hashes_find(db, "raw.usage_events", "event_id", SHARED_EVENT_ID_HASHES,
+                                    NULL, err);
+    tn_progress_end(&progress);
+    if (!ok)
+        tn_error_prefix(err, "usage event ids");
+    return ok;
+}
+
 static int run_check_command(int positional_count, char **positional) {
     (void)positional_count;
     (void)positional;
@@ -110,7 +129,7 @@ static int run_check_command(int positional_count, char **positional) {
     tn_day as_of, data_as_of;
     bool ok = tn_db_open(options.db_path, TN_DB_READ_ONLY, &db, &err) &&
               tn_build_info_dates(db, &as_of, &data_as_of, &err) &&
-              tn_models_load(layers, &models, &err);
+              tn_models_load(layers, &models, &err) && find_shared_event_ids(db, &err);
     if (!ok) {
         tn_log_error("check: %s", err.message);
         tn_db_close(db);
@@ -119,6 +138,7 @@ static int run_check_command(int positional_count, char **positional) {
     char as_of_text[TN_DATE_BUF], data_text[TN_DATE_BUF];
     const tn_template_var vars[] = {{"as_of", tn_date_format(as_of, as_of_text)},
                                     {"data_as_of", tn_date_format(data_as_of, data_text)},
+                                    {"shared_event_id_hashes", SHARED_EVENT_ID_HASHES},
                                     {NULL, NULL}};
     int failed = run_checks(db, &models, vars);
     tn_models_free(&models);

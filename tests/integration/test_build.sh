@@ -159,6 +159,40 @@ expect_contains stdout "FAIL  usage_events_key_unique: 2 rows" "two keys: the sh
 expect_equal "$(query "$WORK/dupes.duckdb" "SELECT count(*) FROM (SELECT event_id FROM raw.usage_events
     GROUP BY event_id HAVING event_id IS NULL OR count(*) > 1)")" 2 "(the plain GROUP BY agrees)"
 
+# The event contracts read the events per customer or per type first and the events themselves
+# only where that finds something. Break each once and compare with the plain one-pass form of
+# the contract (written here, as the contracts were first written): an unknown customer, no
+# customer, an event a day before its customer's signup, and an event type outside the seven.
+cp "$GEN" "$WORK/events.duckdb"
+"$TN_DUCKDB_EXEC" "$WORK/events.duckdb" "CREATE TEMP TABLE one AS SELECT * FROM raw.usage_events
+    WHERE event_id = (SELECT min(event_id) FROM raw.usage_events);
+    INSERT INTO raw.usage_events SELECT * REPLACE ('x-ghost' AS event_id, 'ghost' AS customer_id) FROM one;
+    INSERT INTO raw.usage_events SELECT * REPLACE ('x-nobody' AS event_id, NULL AS customer_id) FROM one;
+    INSERT INTO raw.usage_events SELECT * REPLACE ('x-early' AS event_id, (SELECT signup_date FROM raw.customers AS c
+        WHERE c.customer_id = one.customer_id) - INTERVAL 1 DAY AS \"timestamp\") FROM one;
+    INSERT INTO raw.usage_events SELECT * REPLACE ('x-type' AS event_id, 'page_view' AS event_type) FROM one" >/dev/null
+run "$TENURE" check --db "$WORK/events.duckdb"
+expect_status 1 "check fails on the broken events"
+plain_keys() { query "$WORK/events.duckdb" "SELECT count(*) || ' row' || CASE WHEN count(*) = 1 THEN '' ELSE 's' END
+    || ', e.g. ' || string_agg(key, ', ' ORDER BY key) FROM ($1)" | sed 's/^"//; s/"$//'; }
+expect_contains stdout "FAIL  usage_events_customer_exists: $(plain_keys "SELECT event_id AS key FROM raw.usage_events AS e
+    WHERE NOT EXISTS (SELECT 1 FROM raw.customers AS c WHERE c.customer_id = e.customer_id)")" "unknown and missing customers"
+expect_contains stdout "FAIL  usage_events_customer_exists: 2 rows, e.g. x-ghost, x-nobody" "(both of them)"
+expect_contains stdout "FAIL  usage_events_inside_customer_lifetime: $(plain_keys "SELECT e.event_id AS key
+    FROM raw.usage_events AS e JOIN raw.customers AS c USING (customer_id)
+    WHERE e.\"timestamp\" < c.signup_date OR e.\"timestamp\" >= c.churn_date")" "the event before signup"
+expect_contains stdout "FAIL  usage_events_inside_customer_lifetime: 1 row, e.g. x-early" "(that one)"
+expect_contains stdout "FAIL  accepted_event_type: $(plain_keys "SELECT event_id || ': ' || event_type AS key
+    FROM raw.usage_events WHERE event_type NOT IN ('evidence_upload', 'monitoring_run', 'report_view',
+    'user_invite', 'integration_connect', 'api_call', 'premium_feature_trial')")" "the unaccepted type"
+expect_contains stdout "FAIL  accepted_event_type: 1 row, e.g. x-type: page_view" "(that one)"
+expect_contains stdout "PASS  usage_events_key_unique" "no id is shared"
+expect_contains stdout "FAIL  churn_mart_events_match_raw: 1 row, e.g. mart $(query "$WORK/events.duckdb" \
+    "SELECT sum(total_events) FROM marts.mart_customer_churn_features") vs raw $(query "$WORK/events.duckdb" \
+    "SELECT count(*) FROM raw.usage_events AS e JOIN marts.mart_customer_churn_features AS f USING (customer_id)
+     WHERE e.\"timestamp\" < (SELECT as_of FROM marts.build_info)")" "the mart's event total against the plain count"
+expect_equal "$(grep -c '^FAIL' "$WORK/stdout")" 4 "those four fail, nothing else"
+
 # A warehouse made before the account columns existed still rebuilds: they are added, empty.
 cp "$GEN" "$WORK/older.duckdb"
 "$TN_DUCKDB_EXEC" "$WORK/older.duckdb" "ALTER TABLE raw.customers DROP COLUMN name; ALTER TABLE raw.customers DROP COLUMN owner;
