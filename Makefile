@@ -24,7 +24,7 @@ CMAKE_QUIET    := --log-level=WARNING
 # Keep the nested make that CMake runs from announcing every directory.
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all build run test bench fuzz clean format bootstrap
+.PHONY: all build run test bench bench-huge fuzz clean format bootstrap
 
 all: build
 
@@ -45,6 +45,10 @@ test: bootstrap
 
 bench: build
 	@bench/run.sh $(BUILD_DIR)/tenure
+
+# Half a million customers, about a billion events: an hour or more and about 45 GB of disk.
+bench-huge: build
+	@bench/huge.sh $(BUILD_DIR)/tenure
 
 # FUZZ_TARGETS="request values" runs only those (tests/fuzz/targets.cmake lists them all).
 fuzz: bootstrap
