@@ -20,6 +20,9 @@
 
 #include <xgboost/c_api.h>
 
+#include "common/alloc.h"
+#include "ml/tree_shap.h"
+
 tn_xgb_params tn_xgb_default_params(void) {
     tn_xgb_params p = (tn_xgb_params){
         .max_rounds = 600,
@@ -76,6 +79,8 @@ static bool make_matrix(const float *x, const float *label, size_t rows, size_t 
     }
     return true;
 }
+
+static bool make_shap_tables(tn_xgb *model, tn_error *err);
 
 static bool set_params(BoosterHandle booster, const tn_xgb_params *p, tn_error *err) {
     char value[32];
@@ -165,6 +170,11 @@ bool tn_xgb_train(const tn_xgb_data *train, const tn_xgb_data *valid, size_t col
         return false;
     out->booster = sliced;
     out->columns = columns;
+    out->tables = NULL;
+    if (!make_shap_tables(out, err)) {
+        tn_xgb_free(out);
+        return false;
+    }
     if (best_round != NULL)
         *best_round = best;
     if (best_auc != NULL)
@@ -206,9 +216,53 @@ bool tn_xgb_margin(const tn_xgb *model, const float *x, size_t rows, double *out
     return predict_kind(model, x, rows, 1, 1, out, err);
 }
 
+bool tn_xgb_contributions_by_xgboost(const tn_xgb *model, const float *x, size_t rows, double *out,
+                                     tn_error *err) {
+    return predict_kind(model, x, rows, 2, model->columns + 1, out, err);
+}
+
 bool tn_xgb_contributions(const tn_xgb *model, const float *x, size_t rows, double *out,
                           tn_error *err) {
-    return predict_kind(model, x, rows, 2, model->columns + 1, out, err);
+    if (model->tables == NULL)
+        return tn_xgb_contributions_by_xgboost(model, x, rows, out, err);
+    tn_tree_shap_contributions(model->tables, x, rows, out);
+    return true;
+}
+
+bool tn_xgb_has_shap_tables(const tn_xgb *model) {
+    return model->tables != NULL;
+}
+
+/*
+ * Makes model->tables from the booster's trees (left NULL when they are not
+ * for tables), with the base margin read off a row of missing values:
+ * XGBoost's margin less the leaves that row reaches.
+ */
+static bool make_shap_tables(tn_xgb *model, tn_error *err) {
+    bst_ulong length = 0;
+    const char *json = NULL;
+    if (failed(XGBoosterSaveModelToBuffer(model->booster, "{\"format\": \"json\"}", &length, &json),
+               "reading the trees", err))
+        return false;
+    tn_tree_shap *tables = NULL;
+    if (!tn_tree_shap_build(json, (size_t)length, model->columns, &tables, err))
+        return false;
+    if (tables == NULL)
+        return true;
+    float *missing = tn_alloc_array(model->columns, sizeof *missing, "a row", err);
+    double margin = 0;
+    bool ok = missing != NULL;
+    for (size_t c = 0; ok && c < model->columns; c++)
+        missing[c] = NAN;
+    ok = ok && tn_xgb_margin(model, missing, 1, &margin, err);
+    if (ok) {
+        tn_tree_shap_set_base(tables, margin - tn_tree_shap_leaf_sum(tables, missing));
+        model->tables = tables;
+    } else {
+        tn_tree_shap_free(tables);
+    }
+    free(missing);
+    return ok;
 }
 
 bool tn_xgb_save(const tn_xgb *model, const char *path, tn_error *err) {
@@ -236,6 +290,10 @@ bool tn_xgb_load(const char *path, tn_xgb *out, tn_error *err) {
     }
     out->booster = booster;
     out->columns = (size_t)columns;
+    if (!make_shap_tables(out, err)) {
+        tn_xgb_free(out);
+        return false;
+    }
     return true;
 }
 
@@ -243,6 +301,8 @@ void tn_xgb_free(tn_xgb *model) {
     if (model->booster != NULL)
         XGBoosterFree(model->booster);
     model->booster = NULL;
+    tn_tree_shap_free(model->tables);
+    model->tables = NULL;
 }
 
 void tn_xgb_version(char *out, size_t size) {

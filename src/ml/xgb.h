@@ -5,9 +5,9 @@
  * method, grown round by round with early stopping on a validation set's
  * AUC, then cut back to the best round. Predictions are probabilities;
  * contributions are exact TreeSHAP values in log-odds (XGBoost's
- * pred_contribs), one per column plus the bias in the last place, summing to
- * the margin. A fixed seed and thread count make the same data give the same
- * model file.
+ * pred_contribs, or the same from ml/tree_shap.h's tables), one per column
+ * plus the bias in the last place, summing to the margin. A fixed seed and thread count make the
+ * same data give the same model file.
  */
 #ifndef TN_ML_XGB_H
 #define TN_ML_XGB_H
@@ -17,9 +17,12 @@
 
 #include "common/error.h"
 
+struct tn_tree_shap;
+
 typedef struct {
     void *booster; /* BoosterHandle, owned */
     size_t columns;
+    struct tn_tree_shap *tables; /* TreeSHAP tables (ml/tree_shap.h), owned; NULL: XGBoost's */
 } tn_xgb;
 
 typedef struct {
@@ -61,9 +64,20 @@ bool tn_xgb_predict(const tn_xgb *model, const float *x, size_t rows, double *ou
 /* Margins (log-odds) of `rows` rows. */
 bool tn_xgb_margin(const tn_xgb *model, const float *x, size_t rows, double *out, tn_error *err);
 
-/* SHAP contributions: rows × (columns + 1) values, the bias last. */
+/*
+ * SHAP contributions: rows × (columns + 1) values, the bias last. From the
+ * model's TreeSHAP tables when it has them (ml/tree_shap.h: the same values,
+ * many times faster), else from XGBoost.
+ */
 bool tn_xgb_contributions(const tn_xgb *model, const float *x, size_t rows, double *out,
                           tn_error *err);
+
+/* The same values from XGBoost's own TreeSHAP (pred_contribs), whatever the model has. */
+bool tn_xgb_contributions_by_xgboost(const tn_xgb *model, const float *x, size_t rows, double *out,
+                                     tn_error *err);
+
+/* Whether tn_xgb_contributions uses the tables (made on load and after training) or XGBoost. */
+bool tn_xgb_has_shap_tables(const tn_xgb *model);
 
 /* Saves XGBoost's JSON model format (path ending ".json"). */
 bool tn_xgb_save(const tn_xgb *model, const char *path, tn_error *err);
