@@ -41,10 +41,25 @@ typedef struct {
     uint8_t features;
 } leaf;
 
+/*
+ * One tree. A tree of at most PATTERN_NODES splits also has one table for
+ * the whole tree, indexed by which way the row goes at each split (2^splits
+ * rows of one number per feature the tree tests): a row then costs a lookup
+ * instead of a pass over the leaves. Tenure's depth-3 trees have 7 splits,
+ * so 128 rows.
+ */
+enum { PATTERN_NODES = 10 };
+
 typedef struct {
     uint32_t first_node, nodes;
     uint32_t first_leaf, leaves;
-    double expected; /* the tree's mean over the training cover */
+    double expected;                    /* the tree's mean over the training cover */
+    bool patterned;                     /* has the whole-tree table */
+    uint8_t splits;                     /* its split nodes, ... */
+    uint8_t features;                   /* ... and the features they test */
+    uint16_t split_node[PATTERN_NODES]; /* the split nodes, bit i of the pattern for the i-th */
+    uint16_t feature[PATTERN_NODES];    /* column of each of the table's numbers in a row */
+    uint32_t table;                     /* offset into tn_tree_shap.numbers */
 } tree;
 
 /* Everything is owned by the struct, in arrays grown while reading. */
@@ -245,6 +260,62 @@ static bool walk(tn_tree_shap *shap, const node *nodes, int at, path *p, double 
     return ok;
 }
 
+/* Adds every leaf of `tr` to out (by column), for a row that goes left where left[node] says. */
+static void add_leaves(const tn_tree_shap *shap, const tree *tr, const bool *left, double *out) {
+    for (uint32_t l = tr->first_leaf; l < tr->first_leaf + tr->leaves; l++) {
+        const leaf *lf = &shap->leaves[l];
+        const path_test *tests = shap->tests + lf->first_test;
+        size_t mask = ((size_t)1 << lf->features) - 1;
+        for (uint32_t i = 0; i < lf->tests; i++)
+            if (left[tests[i].node] != tests[i].left)
+                mask &= ~((size_t)1 << tests[i].slot);
+        const double *values = shap->numbers + lf->table + mask * lf->features;
+        const uint16_t *features = shap->features + lf->first_feature;
+        for (uint8_t k = 0; k < lf->features; k++)
+            out[features[k]] += values[k];
+    }
+}
+
+/*
+ * Gives tree `tr` (its leaves' tables made) its whole-tree table when it has
+ * at most PATTERN_NODES splits: for each way a row can go at the splits, the
+ * sum of the leaves' rows, by feature. `sums` is a zeroed scratch of
+ * columns + 1 numbers, left zeroed. False only when memory ran out.
+ */
+static bool add_pattern_table(tn_tree_shap *shap, tree *tr, double *sums, size_t *capacity) {
+    const node *nodes = shap->nodes + tr->first_node;
+    tr->splits = tr->features = 0;
+    for (uint32_t n = 0; n < tr->nodes; n++) {
+        if (nodes[n].left < 0)
+            continue;
+        if (tr->splits == PATTERN_NODES)
+            return true; /* too many: the leaves' tables serve */
+        tr->split_node[tr->splits++] = (uint16_t)n;
+        uint8_t k = 0;
+        while (k < tr->features && tr->feature[k] != nodes[n].feature)
+            k++;
+        if (k == tr->features)
+            tr->feature[tr->features++] = (uint16_t)nodes[n].feature;
+    }
+    const size_t patterns = (size_t)1 << tr->splits, numbers = patterns * tr->features;
+    if (shap->number_count + numbers > MAX_TABLE_NUMBERS ||
+        !reserve((void **)&shap->numbers, sizeof(double), shap->number_count, numbers, capacity))
+        return shap->number_count + numbers > MAX_TABLE_NUMBERS;
+    bool left[MAX_NODES] = {false};
+    tr->table = (uint32_t)shap->number_count;
+    for (size_t pattern = 0; pattern < patterns; pattern++) {
+        for (uint8_t i = 0; i < tr->splits; i++)
+            left[tr->split_node[i]] = (pattern >> i) & 1;
+        add_leaves(shap, tr, left, sums);
+        for (uint8_t k = 0; k < tr->features; k++) {
+            shap->numbers[shap->number_count++] = sums[tr->feature[k]];
+            sums[tr->feature[k]] = 0.0;
+        }
+    }
+    tr->patterned = true;
+    return true;
+}
+
 /* The trees array of a gbtree model with one output, or NULL. */
 static const json_t *model_trees(const json_t *root) {
     const json_t *learner = json_object_get(root, "learner");
@@ -261,7 +332,8 @@ static const json_t *model_trees(const json_t *root) {
 }
 
 /* Reads every tree and makes its tables; false when one is not for tables (or memory ran out). */
-static bool add_trees(tn_tree_shap *shap, const json_t *trees, node *scratch, path *p) {
+static bool add_trees(tn_tree_shap *shap, const json_t *trees, node *scratch, path *p,
+                      double *sums) {
     size_t capacities[5] = {0, 0, 0, 0, 0}; /* leaves, tests, features, numbers, nodes */
     shap->tree_count = json_array_size(trees);
     shap->trees = calloc(shap->tree_count ? shap->tree_count : 1, sizeof *shap->trees);
@@ -274,13 +346,18 @@ static bool add_trees(tn_tree_shap *shap, const json_t *trees, node *scratch, pa
             return false;
         memcpy(shap->nodes + shap->node_count, scratch, n * sizeof *scratch);
         tree *out = &shap->trees[t];
-        *out = (tree){(uint32_t)shap->node_count, (uint32_t)n, (uint32_t)shap->leaf_count, 0, 0};
+        memset(out, 0, sizeof *out);
+        out->first_node = (uint32_t)shap->node_count;
+        out->nodes = (uint32_t)n;
+        out->first_leaf = (uint32_t)shap->leaf_count;
         shap->node_count += n;
         memset(p, 0, sizeof *p);
         p->cover_share = 1.0;
         if (!walk(shap, scratch, 0, p, &out->expected, capacities))
             return false;
         out->leaves = (uint32_t)(shap->leaf_count - out->first_leaf);
+        if (!add_pattern_table(shap, out, sums, &capacities[3]))
+            return false;
     }
     return true;
 }
@@ -297,12 +374,14 @@ bool tn_tree_shap_build(const char *json, size_t length, size_t columns, tn_tree
     tn_tree_shap *shap = calloc(1, sizeof *shap);
     node *scratch = tn_alloc_array(MAX_NODES, sizeof *scratch, "a tree's nodes", err);
     path *p = tn_alloc_array(1, sizeof *p, "a tree path", err);
-    bool made = trees != NULL && shap != NULL && scratch != NULL && p != NULL;
+    double *sums = tn_alloc_array(columns + 1, sizeof *sums, "a row of SHAP values", err);
+    bool made = trees != NULL && shap != NULL && scratch != NULL && p != NULL && sums != NULL;
     if (made) {
         shap->columns = columns;
-        made = add_trees(shap, trees, scratch, p);
+        made = add_trees(shap, trees, scratch, p, sums);
     }
-    bool ok = scratch != NULL && p != NULL && shap != NULL;
+    bool ok = scratch != NULL && p != NULL && shap != NULL && sums != NULL;
+    free(sums);
     if (shap == NULL)
         tn_error_set(err, TN_ERR_NOMEM, "out of memory for the SHAP tables");
     free(scratch);
@@ -347,21 +426,19 @@ static void row_contributions(const tn_tree_shap *shap, const float *row, double
     for (size_t t = 0; t < shap->tree_count; t++) {
         const tree *tr = &shap->trees[t];
         const node *nodes = shap->nodes + tr->first_node;
+        bias += tr->expected;
+        if (tr->patterned) {
+            size_t pattern = 0;
+            for (uint8_t i = 0; i < tr->splits; i++)
+                pattern |= (size_t)goes_left(&nodes[tr->split_node[i]], row) << i;
+            const double *values = shap->numbers + tr->table + pattern * tr->features;
+            for (uint8_t k = 0; k < tr->features; k++)
+                out[tr->feature[k]] += values[k];
+            continue;
+        }
         for (uint32_t n = 0; n < tr->nodes; n++)
             left[n] = nodes[n].left >= 0 && goes_left(&nodes[n], row);
-        for (uint32_t l = tr->first_leaf; l < tr->first_leaf + tr->leaves; l++) {
-            const leaf *lf = &shap->leaves[l];
-            const path_test *tests = shap->tests + lf->first_test;
-            size_t mask = ((size_t)1 << lf->features) - 1;
-            for (uint32_t i = 0; i < lf->tests; i++)
-                if (left[tests[i].node] != tests[i].left)
-                    mask &= ~((size_t)1 << tests[i].slot);
-            const double *values = shap->numbers + lf->table + mask * lf->features;
-            const uint16_t *features = shap->features + lf->first_feature;
-            for (uint8_t k = 0; k < lf->features; k++)
-                out[features[k]] += values[k];
-        }
-        bias += tr->expected;
+        add_leaves(shap, tr, left, out);
     }
     out[shap->columns] = bias;
 }
