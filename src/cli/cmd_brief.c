@@ -107,7 +107,6 @@ static int run_brief(int positional_count, char **positional) {
         .models_dir = options.models_dir,
         .movers_rise = TN_MOVERS_DEFAULT_RISE,
         .drift = {TN_DRIFT_DEFAULT_PSI, TN_DRIFT_DEFAULT_KS_P},
-        .reuse_shap = true,
     };
     tn_snapshot *snapshot = tn_snapshot_load(&source);
     if (snapshot == NULL) {

@@ -18,7 +18,6 @@ static struct {
     long movers_rise;
     double drift_psi, drift_ks_p;
     const char *save_rate, *csm_hours;
-    bool recompute_shap;
     tn_arg_list cors_origins;
 } options;
 
@@ -41,7 +40,6 @@ static void set_defaults(void) {
     options.drift_ks_p = TN_DRIFT_DEFAULT_KS_P;
     options.save_rate = NULL;
     options.csm_hours = NULL;
-    options.recompute_shap = false;
 }
 
 static const tn_arg serve_args[] = {
@@ -90,10 +88,6 @@ static const tn_arg serve_args[] = {
      "GET /analytics/interventions: the CSM hours one account takes, per tier "
      "(default starter=1,growth=3,enterprise=8)",
      &options.csm_hours, 0, 0},
-    {"recompute-shap", TN_ARG_FLAG, NULL,
-     "compute every SHAP value at load even when 'tenure score' recorded this as-of date with "
-     "these models in the score history (slower, the same answers)",
-     &options.recompute_shap, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -115,7 +109,6 @@ static int run_serve(int positional_count, char **positional) {
                    options.request_timeout},
         .movers_rise = (double)options.movers_rise / 100,
         .drift = {options.drift_psi, options.drift_ks_p},
-        .recompute_shap = options.recompute_shap,
     };
     tn_error err;
     tn_error_clear(&err);

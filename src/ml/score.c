@@ -11,7 +11,6 @@
 #include "common/alloc.h"
 #include "common/embedded.h"
 #include "ml/features.h"
-#include "ml/recorded_shap.h"
 #include "warehouse/query.h"
 #include "warehouse/table.h"
 #include "warehouse/template.h"
@@ -76,31 +75,13 @@ static bool score_survival(const tn_survival_model *survival, const tn_table *ro
     return ok;
 }
 
-/*
- * The model's scores of `rows`, with the SHAP values `recorded` holds when it
- * holds them for every row (recorded_shap.h: *used), else computed.
- */
-static bool model_scores(const tn_ml_model *model, const tn_table *rows,
-                         const tn_recorded_shap *recorded, bool churn, tn_ml_scores *scores,
-                         bool *used, tn_error *err) {
-    *used = false;
-    if (recorded != NULL && recorded->rows.rows > 0) {
-        if (!tn_ml_model_predict(model, rows, scores, err))
-            return false;
-        if (tn_recorded_shap_fill(recorded, churn, rows, scores))
-            return *used = true;
-        tn_ml_scores_free(scores);
-    }
-    return tn_ml_model_score(model, rows, scores, err);
-}
-
 static bool score_churn(tn_db *db, const tn_ml_model *churn, const tn_survival_model *survival,
-                        const tn_recorded_shap *recorded, tn_score_set *out, tn_error *err) {
+                        tn_score_set *out, tn_error *err) {
     tn_table rows = {0};
     tn_ml_scores scores = {0};
     bool ok = read_mart(db, "sql/ml/churn_features.sql", tn_churn_features, TN_CHURN_FEATURES,
                         &rows, err) &&
-              model_scores(churn, &rows, recorded, true, &scores, &out->churn_shap_recorded, err);
+              tn_ml_model_score(churn, &rows, &scores, err);
     if (ok) {
         out->count = rows.rows;
         out->customers = calloc(rows.rows + 1, sizeof *out->customers);
@@ -142,14 +123,13 @@ static bool score_churn(tn_db *db, const tn_ml_model *churn, const tn_survival_m
     return ok;
 }
 
-static bool score_expansion(tn_db *db, const tn_ml_model *expansion,
-                            const tn_recorded_shap *recorded, tn_score_set *out, tn_error *err) {
+static bool score_expansion(tn_db *db, const tn_ml_model *expansion, tn_score_set *out,
+                            tn_error *err) {
     tn_table rows = {0};
     tn_ml_scores scores = {0};
-    bool ok =
-        read_mart(db, "sql/ml/expansion_features.sql", tn_expansion_features, TN_EXPANSION_FEATURES,
-                  &rows, err) &&
-        model_scores(expansion, &rows, recorded, false, &scores, &out->upgrade_shap_recorded, err);
+    bool ok = read_mart(db, "sql/ml/expansion_features.sql", tn_expansion_features,
+                        TN_EXPANSION_FEATURES, &rows, err) &&
+              tn_ml_model_score(expansion, &rows, &scores, err);
     char *const *ids = tn_table_texts(&rows, "customer_id");
     char *const *next = tn_table_texts(&rows, "next_tier");
     const double *multiplier = tn_table_numbers(&rows, "multiplier");
@@ -274,24 +254,15 @@ static bool read_accounts(tn_db *db, tn_score_set *out, tn_error *err) {
     return ok;
 }
 
-bool tn_score_all_reusing(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
-                          const tn_survival_model *survival, bool reuse, tn_score_set *out,
-                          tn_error *err) {
+bool tn_score_all(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
+                  const tn_survival_model *survival, tn_score_set *out, tn_error *err) {
     memset(out, 0, sizeof *out);
-    tn_recorded_shap recorded = {0};
-    bool ok = (!reuse || tn_recorded_shap_read(db, churn, expansion, &recorded, err)) &&
-              score_churn(db, churn, survival, reuse ? &recorded : NULL, out, err) &&
-              score_expansion(db, expansion, reuse ? &recorded : NULL, out, err) &&
-              read_risk(db, out, err) && read_accounts(db, out, err);
-    tn_recorded_shap_free(&recorded);
+    bool ok = score_churn(db, churn, survival, out, err) &&
+              score_expansion(db, expansion, out, err) && read_risk(db, out, err) &&
+              read_accounts(db, out, err);
     if (!ok)
         tn_score_set_free(out);
     return ok;
-}
-
-bool tn_score_all(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
-                  const tn_survival_model *survival, tn_score_set *out, tn_error *err) {
-    return tn_score_all_reusing(db, churn, expansion, survival, false, out, err);
 }
 
 const tn_customer_score *tn_score_find(const tn_score_set *set, const char *customer_id) {

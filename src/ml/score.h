@@ -69,23 +69,12 @@ typedef struct {
        NAN for a customer who is no expansion candidate. Owned. */
     double *churn_shap, *upgrade_shap;
     size_t churn_shap_count, upgrade_shap_count;
-    /* Whether each model's SHAP values were read from the score history (recorded_shap.h). */
-    bool churn_shap_recorded, upgrade_shap_recorded;
 } tn_score_set;
 
 /* Scores every active customer; with the survival model's risk score when `survival` is not NULL.
  */
 bool tn_score_all(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
                   const tn_survival_model *survival, tn_score_set *out, tn_error *err);
-
-/*
- * The same; with `reuse`, each model's SHAP values are read from the score
- * history when it recorded exactly this scoring (recorded_shap.h), instead
- * of recomputed: the same numbers, without TreeSHAP's time.
- */
-bool tn_score_all_reusing(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
-                          const tn_survival_model *survival, bool reuse, tn_score_set *out,
-                          tn_error *err);
 
 /*
  * The current mart's rows of `model` ("churn" or "expansion"): the features

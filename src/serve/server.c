@@ -49,9 +49,8 @@ static void swap_snapshot(tn_server *server, tn_snapshot *next) {
  * resident size is what the snapshot holds.
  */
 static tn_snapshot *load_snapshot(const tn_serve_options *options) {
-    tn_snapshot_source source = {options->db_path,        options->models_dir, options->reports_dir,
-                                 options->movers_rise,    options->drift,      options->plan,
-                                 !options->recompute_shap};
+    tn_snapshot_source source = {options->db_path,     options->models_dir, options->reports_dir,
+                                 options->movers_rise, options->drift,      options->plan};
     tn_snapshot *snapshot = tn_snapshot_load(&source);
     malloc_trim(0);
     if (snapshot != NULL)
@@ -62,11 +61,10 @@ static tn_snapshot *load_snapshot(const tn_serve_options *options) {
 static void describe(const tn_snapshot *snapshot, const char *what) {
     if (snapshot->ready)
         tn_log_info("serve: %s %zu active customers as of %s in %.2f s (models %s, %s; reading "
-                    "and scoring %.2f s, drift and the live backtest %.2f s, documents %.2f s; "
-                    "SHAP values %s)",
+                    "and scoring %.2f s, drift and the live backtest %.2f s, documents %.2f s)",
                     what, snapshot->customer_count, snapshot->as_of, snapshot->load_seconds,
                     snapshot->churn_version, snapshot->expansion_version, snapshot->read_seconds,
-                    snapshot->health_seconds, snapshot->build_seconds, snapshot->shap_source);
+                    snapshot->health_seconds, snapshot->build_seconds);
     else
         tn_log_warn("serve: not ready: %s; /ready answers 503 until a reload (SIGHUP) finds the "
                     "marts and models",

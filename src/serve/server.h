@@ -51,7 +51,6 @@ typedef struct {
     double movers_rise;       /* GET /movers: the rise of a churn probability that counts (0–1) */
     tn_drift_thresholds drift; /* GET /health/model: when a feature has drifted */
     tn_intervention_plan plan; /* GET /analytics/interventions: save rates, CSM hours per tier */
-    bool recompute_shap; /* compute every SHAP value even when the score history recorded them */
 } tn_serve_options;
 
 typedef struct {

@@ -141,8 +141,6 @@ typedef struct {
     /* Where it went: reading the warehouse and scoring, the model-health checks (drift and
        the live backtest), and making the documents. */
     double read_seconds, health_seconds, build_seconds;
-    /* "computed", "read from the score history" or, when one model's were, which */
-    char shap_source[64];
 
     tn_serve_customer *customers; /* sorted by id */
     size_t customer_count;
@@ -189,9 +187,6 @@ typedef struct {
     double movers_rise;        /* the rise of a churn probability a mover needs (0–1) */
     tn_drift_thresholds drift; /* when a feature has drifted */
     tn_intervention_plan plan; /* save rates and CSM hours per plan tier */
-    /* read the SHAP values from the score history when it recorded this very scoring
-       (ml/recorded_shap.h) instead of computing them */
-    bool reuse_shap;
 } tn_snapshot_source;
 
 /*

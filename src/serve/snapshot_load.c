@@ -115,9 +115,8 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
     if (ok && s->info.rows != 1)
         ok = tn_error_set(err, TN_ERR_INPUT, "%s: marts.build_info has %zu rows, expected 1",
                           source->db_path, s->info.rows);
-    ok = ok &&
-         tn_score_all_reusing(db, &k->churn, &k->expansion, k->has_survival ? &k->survival : NULL,
-                              source->reuse_shap, &k->scores, err);
+    ok = ok && tn_score_all(db, &k->churn, &k->expansion, k->has_survival ? &k->survival : NULL,
+                            &k->scores, err);
     const struct {
         const char *sql;
         tn_table *rows;
@@ -325,13 +324,6 @@ static bool assemble(tn_snapshot *snapshot, sources *s, const tn_snapshot_source
              s->kept->expansion.version);
     snapshot->loaded_at = (double)time(NULL);
     snapshot->plan = source->plan;
-    bool churn = s->kept->scores.churn_shap_recorded,
-         upgrade = s->kept->scores.upgrade_shap_recorded;
-    snprintf(snapshot->shap_source, sizeof snapshot->shap_source, "%s",
-             churn && upgrade ? "read from the score history"
-             : churn          ? "churn's read from the score history, upgrade's computed"
-             : upgrade        ? "upgrade's read from the score history, churn's computed"
-                              : "computed");
     snprintf(snapshot->risk_formula, sizeof snapshot->risk_formula, "%s",
              s->kept->scores.risk_formula);
     tn_answer_context context;

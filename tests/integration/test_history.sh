@@ -10,8 +10,8 @@
 # indexing, not the server's unnest), and says why when there is nothing to
 # show. GET /movers lists who entered high risk, whose probability rose, who
 # became expansion-ready and who fell a tier, equal to SQL written here.
-# Serving the scored as-of with the recorded SHAP values answers the same
-# bytes as computing them (--recompute-shap); after a rebuild they are not used.
+# The server's drivers for the scored as-of are the ones `tenure score`
+# recorded.
 # Every answer is validated against api/openapi.json.
 source "$(dirname "$0")/lib.sh"
 SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -215,36 +215,25 @@ expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 invalid_query" "sinc
 call /movers "/movers?from=${WEEKS[0]}"
 expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 invalid_query" "an unknown parameter: 422 invalid_query"
 
-# ---- the SHAP values of the recorded scoring: the same answers as computing them -------------------
-# The last as-of was scored with these models after the last build: the server reads that scoring's
-# SHAP values (ml/recorded_shap.h). Every customer's answers are byte-identical to a server that
-# computes them (--recompute-shap), and to them after a rebuild, which makes the scoring stale.
-expect_contains_file() { grep -qF "$2" "$1" && pass "$3" || fail "$3: $(head -c 600 "$1")"; }
-expect_contains_file "$WORK/history.log" "SHAP values read from the score history" "serve reads the recorded SHAP values"
-save_answers() { # DIR: every body a customer has, for 60 active customers
-    mkdir -p "$1"
-    while read -r id; do
-        curl -s "$BASE/customers/$id" >"$1/$id.view"
-        curl -s "$BASE/customers/$id/history" >"$1/$id.history"
-        curl -s -H 'Content-Type: application/json' -d "{\"customer_id\":\"$id\"}" "$BASE/predictions/churn" >"$1/$id.churn"
-        curl -s -H 'Content-Type: application/json' -d "{\"customer_id\":\"$id\"}" "$BASE/predictions/upgrade" >"$1/$id.upgrade"
-        curl -s -H 'Content-Type: application/json' -d "{\"customer_id\":\"$id\",\"audience\":\"csm\"}" \
-            "$BASE/summaries/customer" >"$1/$id.brief"
-    done <"$WORK/active"
-    curl -s "$BASE/customers?limit=100" >"$1/list"
-}
+# ---- the server explains as the recorded scoring did ------------------------------------------------
+# The last as-of was scored with these models after the last build. The server computes its own SHAP
+# values; for 60 active customers its churn and upgrade drivers are the ones `tenure score` recorded.
 query "$DB" "SELECT customer_id FROM marts.mart_customer_churn_features ORDER BY hash(customer_id) LIMIT 60" >"$WORK/active"
-save_answers "$WORK/recorded"
-stop_server
-start_server computed --db "$DB" --models "$MODELS" --recompute-shap
-expect_contains_file "$WORK/computed.log" "SHAP values computed" "--recompute-shap computes them"
-save_answers "$WORK/computed"
-stop_server
-expect_equal "$(diff -r "$WORK/recorded" "$WORK/computed" | head -c 300)" "" \
-    "$(wc -l <"$WORK/active") customers: the same bytes from the recorded SHAP values as computed"
-"$TENURE" build --quiet --db "$DB"
-start_server rebuilt --db "$DB" --models "$MODELS"
-expect_contains_file "$WORK/rebuilt.log" "SHAP values computed" "after a rebuild the recorded scoring is not used"
+query "$DB" "SELECT customer_id || ' ' || array_to_string(churn_top_drivers, ';') || ' '
+        || coalesce(array_to_string(upgrade_top_drivers, ';'), '-')
+    FROM history.customer_scores_by_as_of
+    QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY as_of DESC, scored_at DESC) = 1" \
+    | sort >"$WORK/recorded"
+while read -r id; do
+    churn=$(curl -s -H 'Content-Type: application/json' -d "{\"customer_id\":\"$id\"}" "$BASE/predictions/churn" \
+        | jq -r '[.top_shap_features[].feature] | join(";")')
+    upgrade=$(curl -s -H 'Content-Type: application/json' -d "{\"customer_id\":\"$id\"}" "$BASE/predictions/upgrade" \
+        | jq -r 'if .top_shap_features then [.top_shap_features[].feature] | join(";") else "-" end')
+    echo "$id $churn $upgrade"
+done <"$WORK/active" | sort >"$WORK/served"
+expect_equal "$(join "$WORK/served" "$WORK/recorded" | wc -l)" 60 "the 60 customers are in the recorded scoring"
+expect_equal "$(comm -23 "$WORK/served" "$WORK/recorded" | head -c 300)" "" \
+    "60 customers: the server's churn and upgrade drivers are the ones recorded"
 stop_server
 
 # ---- a warehouse with no history yet ----------------------------------------------------------------
