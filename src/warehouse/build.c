@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/embedded.h"
 #include "common/strbuf.h"
@@ -473,12 +474,25 @@ static bool run_job(build_job *job, tn_db *db, tn_db_work work, const tn_build_w
     return ok;
 }
 
+/*
+ * After a build that failed into a warehouse it created: the files DuckDB
+ * made (the database, its write-ahead log), so that nothing half-made is
+ * left where the next command would take it for a warehouse.
+ */
+static void remove_new_warehouse(const char *path) {
+    char wal[4096];
+    snprintf(wal, sizeof wal, "%s.wal", path);
+    unlink(path);
+    unlink(wal);
+}
+
 bool tn_build(const tn_build_options *options, const tn_build_watch *watch, tn_build_result *result,
               tn_error *err) {
     build_job *job = job_create(options, result);
     if (job == NULL)
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     struct stat info;
+    const bool existed = stat(options->db_path, &info) == 0;
     bool ok = true;
     if (!result->loaded && stat(options->db_path, &info) != 0)
         ok = tn_error_set(err, TN_ERR_INPUT,
@@ -500,8 +514,11 @@ bool tn_build(const tn_build_options *options, const tn_build_watch *watch, tn_b
         tn_error_prefix(err, "--db");
         ok = false;
     }
+    const bool created = db != NULL && !existed;
     ok = ok && run_job(job, db, build_work, watch, options->db_path, err);
     tn_db_close(db);
+    if (!ok && created)
+        remove_new_warehouse(options->db_path);
     job_destroy(job);
     return ok;
 }

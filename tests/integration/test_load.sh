@@ -32,6 +32,9 @@ for i in 1 2 3 4 5; do
     done
 done
 expect_equal "$crashes" 0 "an unterminated quote never crashes the loader (10 runs, strict and lenient)"
+run "$TENURE" build --db "$WORK/never.duckdb" --raw "$WORK/quote"
+expect_status 1 "an unterminated quote is an error (into a new warehouse)"
+expect_equal "$(cd "$WORK" && ls -d never.duckdb* 2>/dev/null)" "" "the failed load leaves no warehouse file behind"
 run "$TENURE" build --db "$DB" --raw "$WORK/quote"
 expect_status 1 "an unterminated quote is an error"
 expect_contains stderr "customers.csv:2: industry: '' — expected a closing quote: the quote opened here is not closed on its line, so the lines after it were read as part of this value" \
