@@ -35,11 +35,32 @@ static const size_unit units[] = {
 /* Larger than any machine's memory, small enough that no conversion overflows. */
 #define MAX_BUDGET_BYTES 4e18
 
+/* A limit file's number, or 0 when it has none (missing, "max", or too large to be a limit). */
+static uint64_t limit_in(const char *path) {
+    FILE *file = path != NULL ? fopen(path, "r") : NULL;
+    if (file == NULL)
+        return 0;
+    char text[64] = "";
+    bool read = fgets(text, sizeof text, file) != NULL;
+    fclose(file);
+    char *end = NULL;
+    unsigned long long value =
+        read && isdigit((unsigned char)text[0]) ? strtoull(text, &end, 10) : 0;
+    return value >= (1ULL << 60) ? 0 : (uint64_t)value; /* v1 writes about 2^63 for none */
+}
+
+uint64_t tn_budget_cgroup_limit(const char *v2_path, const char *v1_path) {
+    uint64_t limit = limit_in(v2_path);
+    return limit != 0 ? limit : limit_in(v1_path);
+}
+
 uint64_t tn_budget_physical_ram(void) {
     long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
     if (pages <= 0 || page_size <= 0)
         return 0;
-    return (uint64_t)pages * (uint64_t)page_size;
+    uint64_t ram = (uint64_t)pages * (uint64_t)page_size;
+    uint64_t limit = tn_budget_cgroup_limit(TN_BUDGET_CGROUP_V2, TN_BUDGET_CGROUP_V1);
+    return limit != 0 && limit < ram ? limit : ram;
 }
 
 /* Reads a plain decimal number (digits, optionally a point and digits) at *text; advances it. */

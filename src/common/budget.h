@@ -5,8 +5,9 @@
  * (warehouse/db.c), so a big join or aggregate spills to disk instead of
  * growing past it. The budget comes from `--memory-limit SIZE` or the
  * TENURE_MEMORY_LIMIT environment variable (the option wins), parsed here;
- * without either it is 40 % of physical RAM, which leaves room for a server
- * running beside a nightly build (DuckDB's own default is 80 %).
+ * without either it is 40 % of physical RAM (or of a container's lower memory
+ * limit), which leaves room for a server running beside a nightly build
+ * (DuckDB's own default is 80 %).
  *
  * A SIZE is a number and a unit: B, KB, MB, GB, TB (powers of 1,000, as
  * DuckDB reads them), KiB, MiB, GiB, TiB (powers of 1,024), case-insensitive,
@@ -40,8 +41,23 @@
 /* The environment variable read when --memory-limit is not given. */
 #define TN_BUDGET_ENV "TENURE_MEMORY_LIMIT"
 
-/* Physical RAM in bytes (the kernel's MemTotal), or 0 when it cannot be told. */
+/*
+ * The RAM this process may use, in bytes: physical RAM (the kernel's
+ * MemTotal), or its control group's memory limit when that is lower (a
+ * container's, read from the files below); 0 when it cannot be told.
+ */
 uint64_t tn_budget_physical_ram(void);
+
+/* Where the control group's limit is read: cgroup v2, then v1. */
+#define TN_BUDGET_CGROUP_V2 "/sys/fs/cgroup/memory.max"
+#define TN_BUDGET_CGROUP_V1 "/sys/fs/cgroup/memory/memory.limit_in_bytes"
+
+/*
+ * The memory limit in the first of `v2_path` and `v1_path` that holds one,
+ * in bytes; 0 when neither exists or both say there is none ("max", or
+ * v1's page-rounded 2^63 - 1).
+ */
+uint64_t tn_budget_cgroup_limit(const char *v2_path, const char *v1_path);
 
 /*
  * Parses SIZE `text` into *bytes; a percentage is of `ram` bytes. A text

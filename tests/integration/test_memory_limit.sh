@@ -52,6 +52,14 @@ expect_absent "$DB.tmp" "and both are gone once the command ends"
 
 # ---- (c) the default: 40 % of physical RAM ----------------------------------------------------
 ram_kb=$(awk '$1 == "MemTotal:" {print $2}' /proc/meminfo)
+# ... or the container's limit when it is lower (cgroup v2, else v1; "max" or ~2^63 is none)
+for limit_file in /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory/memory.limit_in_bytes; do
+    limit=$(cat "$limit_file" 2>/dev/null || true)
+    if [[ $limit =~ ^[0-9]+$ ]] && ((${#limit} < 19 && limit < 1152921504606846976)); then
+        ((limit / 1024 < ram_kb)) && ram_kb=$((limit / 1024))
+        break
+    fi
+done
 expect_equal "$(setting "$DB" memory_limit)" "$(duckdb_bytes $((ram_kb * 1024 * 40 / 100)))" \
     "without --memory-limit: 40 % of MemTotal ($ram_kb kB)"
 expect_equal "$(setting "$DB" memory_limit --memory-limit 25%)" "$(duckdb_bytes $((ram_kb * 1024 * 25 / 100)))" \

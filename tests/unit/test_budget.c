@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -124,6 +125,40 @@ static void test_default_and_set(void **state) {
     tn_budget_set(0);
 }
 
+/* Writes `text` to a new file under /tmp and returns its path (static). */
+static const char *limit_file(const char *name, const char *text) {
+    static char paths[2][96];
+    char *path = paths[name[1] == '2'];
+    snprintf(path, sizeof paths[0], "/tmp/tenure-test-budget-%d-%s", (int)getpid(), name);
+    FILE *file = fopen(path, "w");
+    assert_non_null(file);
+    fputs(text, file);
+    fclose(file);
+    return path;
+}
+
+static void test_cgroup_limit(void **state) {
+    (void)state;
+    const char *none = "/tmp/tenure-test-budget-no-such-file";
+    /* v2: a number, or "max" for none */
+    assert_true(tn_budget_cgroup_limit(limit_file("v2", "2147483648\n"), none) == 2147483648ULL);
+    assert_true(tn_budget_cgroup_limit(limit_file("v2", "max\n"), none) == 0);
+    /* v1, when v2 says nothing: its "no limit" is 2^63 - 1 rounded down to a page */
+    assert_true(tn_budget_cgroup_limit(none, limit_file("v1", "1073741824\n")) == 1073741824ULL);
+    assert_true(tn_budget_cgroup_limit(limit_file("v2", "max\n"),
+                                       limit_file("v1", "1073741824\n")) == 1073741824ULL);
+    assert_true(tn_budget_cgroup_limit(none, limit_file("v1", "9223372036854771712\n")) == 0);
+    assert_true(tn_budget_cgroup_limit(none, none) == 0);
+    /* the RAM the default takes its share of is never more than a limit that is set */
+    uint64_t limit = tn_budget_cgroup_limit(TN_BUDGET_CGROUP_V2, TN_BUDGET_CGROUP_V1);
+    assert_true(limit == 0 || tn_budget_physical_ram() <= limit);
+    char path[96];
+    snprintf(path, sizeof path, "/tmp/tenure-test-budget-%d-v1", (int)getpid());
+    remove(path);
+    snprintf(path, sizeof path, "/tmp/tenure-test-budget-%d-v2", (int)getpid());
+    remove(path);
+}
+
 static void test_format(void **state) {
     (void)state;
     char text[TN_BUDGET_TEXT];
@@ -145,6 +180,7 @@ int main(void) {
         cmocka_unit_test(test_spelling),        cmocka_unit_test(test_share_of_ram),
         cmocka_unit_test(test_refusals),        cmocka_unit_test(test_least_and_most),
         cmocka_unit_test(test_default_and_set), cmocka_unit_test(test_format),
+        cmocka_unit_test(test_cgroup_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
