@@ -2,21 +2,27 @@
  * shared_hashes.c — the hashes of a column that more than one row has (see
  * shared_hashes.h).
  *
- * One pass: DuckDB streams hash(column) for the rows whose hash falls in
- * the pass's range (its top PASS_BITS bits); each hash is put in the bucket
- * of its next BUCKET_BITS bits, so a bucket holds about rows / passes /
- * 4,096 hashes. Each bucket is then swept with an open-addressing set the
- * size of the largest bucket (a few hundred kilobytes at a hundred million
- * rows), and every hash met a second time is appended to the table once.
+ * DuckDB streams hash(column) once. When every hash fits the memory they
+ * may take, each goes into the bucket of its top BUCKET_BITS bits. When
+ * not, each goes first to the file of its pass (its top bits: 2, 4, …, 256
+ * passes) in the database's spill directory, and each pass then reads its
+ * file back into the buckets, by the BUCKET_BITS bits after the pass's. A
+ * bucket holds about rows / passes / 4,096 hashes; each is swept with an
+ * open-addressing set the size of the largest bucket (a few hundred
+ * kilobytes at a hundred million rows), and every hash met a second time is
+ * appended to the table once.
  */
 #include "warehouse/shared_hashes.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/alloc.h"
 #include "common/budget.h"
+#include "common/file.h"
 #include "warehouse/query.h"
 #include "warehouse/template.h"
 
@@ -60,10 +66,12 @@ static unsigned pass_bits_for(uint64_t rows, uint64_t memory) {
     return bits;
 }
 
-/* Streams the hashes whose top byte is in [first, last] (sql/cli/shared_hashes_scan.sql, `sql`)
- * into the buckets, by the BUCKET_BITS bits after the pass's `pass_bits`. */
-static bool stream_pass(tn_db *db, const char *sql, uint64_t first, uint64_t last,
-                        unsigned pass_bits, bucket *buckets, uint64_t *rows, tn_error *err) {
+/* Where streamed hashes go: a function given each chunk's (false: stop, err set). */
+typedef bool (*hash_sink)(void *context, const uint64_t *hashes, size_t count, tn_error *err);
+
+/* Streams every hash of sql/cli/shared_hashes_scan.sql (`sql`) to `sink`, counting them. */
+static bool stream_hashes(tn_db *db, const char *sql, hash_sink sink, void *context, uint64_t *rows,
+                          tn_error *err) {
     duckdb_prepared_statement statement = NULL;
     duckdb_pending_result pending = NULL;
     duckdb_result result;
@@ -71,25 +79,17 @@ static bool stream_pass(tn_db *db, const char *sql, uint64_t first, uint64_t las
     bool ok = true;
     if (duckdb_prepare(tn_db_connection(db), sql, &statement) != DuckDBSuccess)
         ok = tn_db_error(db, duckdb_prepare_error(statement), err);
-    else if (duckdb_bind_uint64(statement, 1, first) != DuckDBSuccess ||
-             duckdb_bind_uint64(statement, 2, last) != DuckDBSuccess)
-        ok = tn_error_set(err, TN_ERR_INTERNAL, "shared_hashes_scan.sql takes two parameters");
     else if (duckdb_pending_prepared_streaming(statement, &pending) != DuckDBSuccess ||
              duckdb_execute_pending(pending, &result) != DuckDBSuccess)
         ok = tn_db_error(db, duckdb_pending_error(pending), err);
-    const unsigned shift = 64 - pass_bits - BUCKET_BITS;
     duckdb_data_chunk chunk;
     while (ok && (chunk = duckdb_stream_fetch_chunk(result)) != NULL) {
         idx_t count = duckdb_data_chunk_get_size(chunk);
-        const uint64_t *hashes = duckdb_vector_get_data(duckdb_data_chunk_get_vector(chunk, 0));
-        for (idx_t i = 0; ok && i < count; i++)
-            ok = bucket_push(&buckets[(hashes[i] >> shift) & (BUCKETS - 1)], hashes[i]);
+        ok = sink(context, duckdb_vector_get_data(duckdb_data_chunk_get_vector(chunk, 0)),
+                  (size_t)count, err);
         *rows += count;
         duckdb_destroy_data_chunk(&chunk);
-        if (!ok)
-            tn_error_set(err, TN_ERR_NOMEM, "out of memory holding %llu hashes",
-                         (unsigned long long)*rows);
-        else if (count == 0)
+        if (count == 0)
             break;
     }
     if (ok && duckdb_result_error(&result) != NULL)
@@ -98,6 +98,58 @@ static bool stream_pass(tn_db *db, const char *sql, uint64_t first, uint64_t las
     duckdb_destroy_pending(&pending);
     duckdb_destroy_prepare(&statement);
     return ok;
+}
+
+/* Hashes into buckets, by the BUCKET_BITS bits after the top `pass_bits`. */
+typedef struct {
+    bucket *buckets;
+    unsigned shift;
+    uint64_t held;
+} bucket_sink;
+
+static bool to_buckets(void *context, const uint64_t *hashes, size_t count, tn_error *err) {
+    bucket_sink *sink = context;
+    for (size_t i = 0; i < count; i++)
+        if (!bucket_push(&sink->buckets[(hashes[i] >> sink->shift) & (BUCKETS - 1)], hashes[i]))
+            return tn_error_set(err, TN_ERR_NOMEM, "out of memory holding %llu hashes",
+                                (unsigned long long)(sink->held + i));
+    sink->held += count;
+    return true;
+}
+
+/*
+ * Hashes into one file per pass (by their top `pass_bits`), in the database's
+ * spill directory, through a buffer per file: one scan of the column, then
+ * each pass reads its file back.
+ */
+enum { FILE_BUFFER = 4096 };
+
+typedef struct {
+    FILE **files;
+    uint64_t *buffer; /* FILE_BUFFER per file */
+    size_t *buffered;
+    unsigned pass_bits;
+} file_sink;
+
+static bool flush_file(file_sink *sink, size_t part, tn_error *err) {
+    size_t n = sink->buffered[part];
+    sink->buffered[part] = 0;
+    if (n > 0 &&
+        fwrite(sink->buffer + part * FILE_BUFFER, sizeof(uint64_t), n, sink->files[part]) != n)
+        return tn_error_set(err, TN_ERR_IO, "writing hashes to the spill directory: %s",
+                            strerror(errno));
+    return true;
+}
+
+static bool to_files(void *context, const uint64_t *hashes, size_t count, tn_error *err) {
+    file_sink *sink = context;
+    for (size_t i = 0; i < count; i++) {
+        size_t part = (size_t)(hashes[i] >> (64 - sink->pass_bits));
+        sink->buffer[part * FILE_BUFFER + sink->buffered[part]++] = hashes[i];
+        if (sink->buffered[part] == FILE_BUFFER && !flush_file(sink, part, err))
+            return false;
+    }
+    return true;
 }
 
 /* A set of hashes in one bucket: slots, and per slot 0 (empty), 1 (seen once), 2 (repeated). */
@@ -171,20 +223,83 @@ static bool render(const char *name, const char *relation, const char *column, c
     return tn_template_render_file(path, vars, sql, err);
 }
 
-/* The passes: each streams its share of the hashes and stores its repeats. */
+/* A new file in `dir` for pass `k`'s hashes, unlinked at once so that it goes when closed. */
+static FILE *tmpfile_in(const char *dir, size_t k) {
+    char path[TN_FILE_PATH_MAX];
+    snprintf(path, sizeof path, "%s/tn-hashes-%zu-XXXXXX", dir, k);
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    unlink(path);
+    FILE *file = fdopen(fd, "w+b");
+    if (file == NULL)
+        close(fd);
+    return file;
+}
+
+/* One pass held whole in memory: the only pass, when every hash fits. */
+static bool one_pass(tn_db *db, const char *scan_sql, const char *into, bucket *buckets,
+                     tn_shared_hashes_stats *stats, tn_error *err) {
+    bucket_sink sink = {buckets, 64 - BUCKET_BITS, 0};
+    return stream_hashes(db, scan_sql, to_buckets, &sink, &stats->rows, err) &&
+           store_repeats(db, into, buckets, &stats->shared, err);
+}
+
+/* Reads one pass's file back into the buckets and stores its repeats. */
+static bool file_pass(tn_db *db, const char *into, FILE *file, unsigned pass_bits, bucket *buckets,
+                      uint64_t *chunk, tn_shared_hashes_stats *stats, tn_error *err) {
+    bucket_sink sink = {buckets, 64 - pass_bits - BUCKET_BITS, 0};
+    rewind(file);
+    size_t n;
+    bool ok = true;
+    while (ok && (n = fread(chunk, sizeof *chunk, FILE_BUFFER, file)) > 0)
+        ok = to_buckets(&sink, chunk, n, err);
+    if (ok && ferror(file))
+        ok = tn_error_set(err, TN_ERR_IO, "reading hashes back from the spill directory");
+    return ok && store_repeats(db, into, buckets, &stats->shared, err);
+}
+
+/* Every hash to its pass's file in one scan, then the passes one by one from the files. */
+static bool passes_through_files(tn_db *db, const char *scan_sql, const char *into,
+                                 unsigned pass_bits, bucket *buckets, tn_shared_hashes_stats *stats,
+                                 tn_error *err) {
+    const size_t passes = (size_t)1 << pass_bits;
+    file_sink sink = {tn_alloc_array(passes, sizeof(FILE *), "hash files", err),
+                      tn_alloc_array(passes * FILE_BUFFER, sizeof(uint64_t), "hash buffers", err),
+                      tn_alloc_array(passes, sizeof(size_t), "hash buffers", err), pass_bits};
+    bool ok = sink.files != NULL && sink.buffer != NULL && sink.buffered != NULL;
+    for (size_t k = 0; ok && k < passes; k++)
+        if ((sink.files[k] = tmpfile_in(tn_db_spill_dir(db), k)) == NULL)
+            ok = tn_error_set(err, TN_ERR_IO, "%s: cannot make a file for hashes: %s",
+                              tn_db_spill_dir(db), strerror(errno));
+    ok = ok && stream_hashes(db, scan_sql, to_files, &sink, &stats->rows, err);
+    for (size_t k = 0; ok && k < passes; k++)
+        ok = flush_file(&sink, k, err);
+    for (size_t k = 0; ok && k < passes; k++) {
+        ok = file_pass(db, into, sink.files[k], pass_bits, buckets, sink.buffer, stats, err);
+        buckets_empty(buckets);
+    }
+    for (size_t k = 0; sink.files != NULL && k < passes; k++)
+        if (sink.files[k] != NULL)
+            fclose(sink.files[k]);
+    free(sink.files);
+    free(sink.buffer);
+    free(sink.buffered);
+    return ok;
+}
+
+/* The passes: one in memory, or several through files. */
 static bool run_passes(tn_db *db, const char *scan_sql, const char *into, unsigned pass_bits,
                        tn_shared_hashes_stats *stats, tn_error *err) {
     bucket *buckets = tn_alloc_array(BUCKETS, sizeof *buckets, "hash buckets", err);
-    bool ok = buckets != NULL;
-    const uint64_t passes = 1u << pass_bits, width = 256 / passes;
-    for (uint64_t pass = 0; ok && pass < passes; pass++) {
-        ok = stream_pass(db, scan_sql, pass * width, (pass + 1) * width - 1, pass_bits, buckets,
-                         &stats->rows, err) &&
-             store_repeats(db, into, buckets, &stats->shared, err);
+    bool ok =
+        buckets != NULL &&
+        (pass_bits == 0 ? one_pass(db, scan_sql, into, buckets, stats, err)
+                        : passes_through_files(db, scan_sql, into, pass_bits, buckets, stats, err));
+    if (buckets != NULL)
         buckets_empty(buckets);
-    }
     free(buckets);
-    stats->passes = (unsigned)passes;
+    stats->passes = 1u << pass_bits;
     return ok;
 }
 

@@ -16,8 +16,10 @@
  * Memory: the hashes take 8 bytes a row and a little slack. They may use
  * half the database's memory limit; DuckDB's limit is lowered by that much
  * while they are held, so the two together stay within the budget. When
- * the rows do not fit, the hashes are taken in passes, each over a range of
- * hash values (one more scan of the column per pass).
+ * the rows do not fit, the one scan parks the hashes in files in the
+ * database's spill directory, one per range of hash values, and the ranges
+ * are then taken one at a time (8 bytes of disk a row, given back at the
+ * end).
  */
 #ifndef TN_WAREHOUSE_SHARED_HASHES_H
 #define TN_WAREHOUSE_SHARED_HASHES_H
@@ -32,7 +34,7 @@
 typedef struct {
     uint64_t rows;   /* rows with a value in the column */
     uint64_t shared; /* distinct hashes more than one of them has */
-    unsigned passes; /* scans of the column it took */
+    unsigned passes; /* ranges the hashes were taken in (1: all at once, in memory) */
 } tn_shared_hashes_stats;
 
 /*
