@@ -100,6 +100,31 @@ static const char *info_text(const sources *s, const char *column) {
     return values != NULL && values[0] != NULL ? values[0] : "";
 }
 
+/*
+ * Whether the warehouse was built, and built by a version that makes the
+ * marts the server reads (earlier ones did not make the newer marts); if
+ * not, a message that says to build.
+ */
+static bool marts_present(tn_db *db, const char *db_path, tn_error *err) {
+    static const char *const newer[] = {"customer_recent_tickets", "customer_usage_90d"};
+    bool exists = false;
+    if (!tn_query_table_exists(db, "marts", "build_info", &exists, err))
+        return false;
+    if (!exists)
+        return tn_error_set(err, TN_ERR_INPUT, "%s has no marts yet: run 'tenure build' first",
+                            db_path);
+    for (size_t i = 0; i < sizeof newer / sizeof newer[0]; i++) {
+        if (!tn_query_table_exists(db, "marts", newer[i], &exists, err))
+            return false;
+        if (!exists)
+            return tn_error_set(err, TN_ERR_INPUT,
+                                "%s has no marts.%s: it was built by an earlier version of Tenure; "
+                                "run 'tenure build' again",
+                                db_path, newer[i]);
+    }
+    return true;
+}
+
 static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {
     tn_db *db = NULL;
     tn_error model_error;
@@ -111,7 +136,8 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
     bool ok = tn_db_open(source->db_path, TN_DB_READ_ONLY, &db, err); /* its problem first */
     if (ok && !models)
         ok = err != NULL ? (*err = model_error, false) : false;
-    ok = ok && tn_table_query(db, tn_embedded_text("sql/serve/snapshot_info.sql"), &s->info, err);
+    ok = ok && marts_present(db, source->db_path, err) &&
+         tn_table_query(db, tn_embedded_text("sql/serve/snapshot_info.sql"), &s->info, err);
     if (ok && s->info.rows != 1)
         ok = tn_error_set(err, TN_ERR_INPUT, "%s: marts.build_info has %zu rows, expected 1",
                           source->db_path, s->info.rows);

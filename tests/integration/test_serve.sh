@@ -47,6 +47,16 @@ expect_contains "empty.log" "serve: not ready" "the log says it is not ready"
 stop_server TERM
 expect_status 0 "SIGTERM stops the server"
 
+# A warehouse built by an earlier version lacks the marts the server now reads: it says to build.
+cp "$DB" "$WORK/older.duckdb"
+"$TN_DUCKDB_EXEC" "$WORK/older.duckdb" "DROP TABLE marts.customer_usage_90d" >/dev/null
+start_server older --db "$WORK/older.duckdb" --models "$MODELS"
+call /ready GET /ready
+expect_code 503 "GET /ready on a warehouse built by an earlier version"
+expect_contains body "older.duckdb has no marts.customer_usage_90d: it was built by an earlier version of Tenure; run 'tenure build' again" \
+    "/ready names the missing mart and what to do"
+stop_server
+
 # ---- the main server ------------------------------------------------------------------
 CALLS_BEFORE_MAIN=$API_CALLS
 "$TENURE" analyze --quiet --db "$DB" --out "$WORK/reports"
