@@ -80,9 +80,12 @@ struct tn_tree_shap {
     size_t number_count;
 };
 
-/* Grows *array (of `size`-byte items, *count used) to hold `more` more; false when it cannot. */
+/*
+ * Grows *array (of `size`-byte items, *count used) to hold `more` more; false when it cannot.
+ * Never leaves it NULL, even for none more (a tree of one leaf adds no tests or numbers).
+ */
 static bool reserve(void **array, size_t size, size_t count, size_t more, size_t *capacity) {
-    if (count + more <= *capacity)
+    if (count + more <= *capacity && *array != NULL)
         return true;
     size_t grown = *capacity ? *capacity : 64;
     while (grown < count + more)

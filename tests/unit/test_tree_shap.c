@@ -127,6 +127,16 @@ static void test_depth_3_cox(void **state) {
     tn_xgb_free(&model);
 }
 
+/* Nothing to learn from a label that never changes: trees of a single leaf, no split at all. */
+static void test_trees_of_one_leaf(void **state) {
+    (void)state;
+    static float zeros[ROWS];
+    tn_xgb model;
+    train_on(zeros, 3, 5, false, &model);
+    assert_same_as_xgboost(&model);
+    tn_xgb_free(&model);
+}
+
 /* Saved and loaded, a model gets its tables again. */
 static void test_loaded_model_has_tables(void **state) {
     (void)state;
@@ -162,6 +172,7 @@ int main(void) {
         cmocka_unit_test(test_depth_3_logistic),
         cmocka_unit_test(test_depth_6_logistic),
         cmocka_unit_test(test_depth_3_cox),
+        cmocka_unit_test(test_trees_of_one_leaf),
         cmocka_unit_test(test_loaded_model_has_tables),
         cmocka_unit_test(test_too_many_features_on_a_path_is_xgboosts),
     };
