@@ -106,8 +106,22 @@ static int run_checks(tn_db *db, const tn_model_set *models, const tn_template_v
 /* The table of the hashes more than one usage event's id has: var('shared_event_id_hashes'). */
 #define SHARED_EVENT_ID_HASHES "tn_shared_event_id_hashes"
 
-/* Finds them (warehouse/shared_hashes.h), before the contracts run. */
-static bool find_shared_event_ids(tn_db *db, tn_error *err) {
+/* Whether a contract of `models` reads var('shared_event_id_hashes'). */
+static bool hashes_wanted(const tn_model_set *models) {
+    for (size_t m = 0; m < models->count; m++)
+        if (models->models[m].layer == TN_LAYER_CHECKS &&
+            strstr(models->models[m].sql, "shared_event_id_hashes") != NULL)
+            return true;
+    return false;
+}
+
+/*
+ * Finds them (warehouse/shared_hashes.h), before the contracts run: one pass
+ * over every event, so only when a contract asks for them.
+ */
+static bool find_shared_event_ids(tn_db *db, const tn_model_set *models, tn_error *err) {
+    if (!hashes_wanted(models))
+        return true;
     tn_progress progress;
     tn_progress_begin(&progress, "usage event ids hashed", 0);
     bool ok = tn_shared_hashes_find(db, "raw.usage_events", "event_id", SHARED_EVENT_ID_HASHES,
@@ -129,7 +143,7 @@ static int run_check_command(int positional_count, char **positional) {
     tn_day as_of, data_as_of;
     bool ok = tn_db_open(options.db_path, TN_DB_READ_ONLY, &db, &err) &&
               tn_build_info_dates(db, &as_of, &data_as_of, &err) &&
-              tn_models_load(layers, &models, &err) && find_shared_event_ids(db, &err);
+              tn_models_load(layers, &models, &err) && find_shared_event_ids(db, &models, &err);
     if (!ok) {
         tn_log_error("check: %s", err.message);
         tn_db_close(db);

@@ -9,8 +9,12 @@
 
 char *tn_gzip(const char *text, size_t length, size_t *out_length) {
     z_stream stream = {0};
-    /* 15 window bits + 16: a gzip header and trailer around the deflate stream. */
-    if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) !=
+    /*
+     * 15 window bits + 16: a gzip header and trailer around the deflate stream.
+     * zlib's default level (6): on the 480 KB portfolio of 50,000 customers it
+     * takes a tenth of level 9's time for a body 6 % larger.
+     */
+    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) !=
         Z_OK)
         return NULL;
     uLong bound = deflateBound(&stream, (uLong)length);

@@ -79,9 +79,9 @@ static bool score_rows(const tn_ml_model *model, const tn_table *rows, bool shap
     if (!ok)
         tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     ok = ok && tn_encoder_encode(&model->encoder, rows, x, err) &&
-         tn_xgb_predict(&model->xgb, x, n, out->raw, err) &&
-         tn_xgb_margin(&model->xgb, x, n, out->margin, err) &&
-         (!shap || tn_xgb_contributions(&model->xgb, x, n, contributions, err));
+         (shap ? tn_xgb_predict_explained(&model->xgb, x, n, out->raw, out->margin, contributions,
+                                          err)
+               : tn_xgb_predict_with_margin(&model->xgb, x, n, out->raw, out->margin, err));
     for (size_t r = 0; ok && r < n; r++) {
         out->probability[r] =
             tn_calibrated_probability(&model->calibration, out->raw[r], out->margin[r]);

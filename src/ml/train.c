@@ -655,8 +655,8 @@ static bool evaluate(training_run *run, tn_error *err) {
     for (size_t i = 0; ok && i < n; i++)
         label[i] = calibration->label[i];
     ok = ok && tn_calibration_fit(margin, label, group, n, &run->calibration, err) &&
-         tn_xgb_predict(&run->trees, test->x, test->rows, run->test_raw, err) &&
-         tn_xgb_margin(&run->trees, test->x, test->rows, run->test_margin, err);
+         tn_xgb_predict_with_margin(&run->trees, test->x, test->rows, run->test_raw,
+                                    run->test_margin, err);
     for (size_t i = 0; ok && i < test->rows; i++)
         run->test_probability[i] =
             tn_calibrated_probability(&run->calibration, run->test_raw[i], run->test_margin[i]);

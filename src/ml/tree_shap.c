@@ -60,6 +60,7 @@ typedef struct {
     uint16_t split_node[PATTERN_NODES]; /* the split nodes, bit i of the pattern for the i-th */
     uint16_t feature[PATTERN_NODES];    /* column of each of the table's numbers in a row */
     uint32_t table;                     /* offset into tn_tree_shap.numbers */
+    uint32_t leaf_values;               /* offset into tn_tree_shap.pattern_leaves */
 } tree;
 
 /* Everything is owned by the struct, in arrays grown while reading. */
@@ -78,6 +79,8 @@ struct tn_tree_shap {
     size_t feature_count;
     double *numbers;
     size_t number_count;
+    float *pattern_leaves; /* per patterned tree, the leaf value each pattern reaches */
+    size_t pattern_leaf_count, pattern_leaf_capacity;
 };
 
 /*
@@ -107,6 +110,7 @@ void tn_tree_shap_free(tn_tree_shap *shap) {
     free(shap->tests);
     free(shap->features);
     free(shap->numbers);
+    free(shap->pattern_leaves);
     free(shap);
 }
 
@@ -304,11 +308,19 @@ static bool add_pattern_table(tn_tree_shap *shap, tree *tr, double *sums, size_t
     if (shap->number_count + numbers > MAX_TABLE_NUMBERS ||
         !reserve((void **)&shap->numbers, sizeof(double), shap->number_count, numbers, capacity))
         return shap->number_count + numbers > MAX_TABLE_NUMBERS;
+    if (!reserve((void **)&shap->pattern_leaves, sizeof(float), shap->pattern_leaf_count, patterns,
+                 &shap->pattern_leaf_capacity))
+        return false;
     bool left[MAX_NODES] = {false};
     tr->table = (uint32_t)shap->number_count;
+    tr->leaf_values = (uint32_t)shap->pattern_leaf_count;
     for (size_t pattern = 0; pattern < patterns; pattern++) {
         for (uint8_t i = 0; i < tr->splits; i++)
             left[tr->split_node[i]] = (pattern >> i) & 1;
+        int at = 0;
+        while (nodes[at].left >= 0)
+            at = left[at] ? nodes[at].left : nodes[at].right;
+        shap->pattern_leaves[shap->pattern_leaf_count++] = (float)nodes[at].value;
         add_leaves(shap, tr, left, sums);
         for (uint8_t k = 0; k < tr->features; k++) {
             shap->numbers[shap->number_count++] = sums[tr->feature[k]];
@@ -417,52 +429,159 @@ double tn_tree_shap_leaf_sum(const tn_tree_shap *shap, const float *row) {
     return sum;
 }
 
+/* Where `row` goes at tree `tr`'s splits, bit i for its i-th split (a patterned tree). */
+static inline size_t pattern_of(const tree *tr, const node *nodes, const float *row) {
+    size_t pattern = 0;
+    for (uint8_t i = 0; i < tr->splits; i++)
+        pattern |= (size_t)goes_left(&nodes[tr->split_node[i]], row) << i;
+    return pattern;
+}
+
+/* The value of the leaf `row` reaches in tree `tr`. */
+static inline float leaf_value(const tn_tree_shap *shap, const tree *tr, const float *row) {
+    const node *nodes = shap->nodes + tr->first_node;
+    if (tr->patterned)
+        return shap->pattern_leaves[tr->leaf_values + pattern_of(tr, nodes, row)];
+    int at = 0;
+    while (nodes[at].left >= 0)
+        at = goes_left(&nodes[at], row) ? nodes[at].left : nodes[at].right;
+    return (float)nodes[at].value;
+}
+
+enum { MARGIN_BLOCK = 64 }; /* rows a tree is walked for while its nodes are in the cache */
+
+typedef struct {
+    const tn_tree_shap *shap;
+    float start;
+    const float *x;
+    float *out;
+} margins_job;
+
+static bool margins_range(void *context, size_t from, size_t to) {
+    const margins_job *job = context;
+    const tn_tree_shap *shap = job->shap;
+    for (size_t first = from; first < to; first += MARGIN_BLOCK) {
+        size_t end = first + MARGIN_BLOCK < to ? first + MARGIN_BLOCK : to;
+        for (size_t r = first; r < end; r++)
+            job->out[r] = job->start;
+        for (size_t t = 0; t < shap->tree_count; t++)
+            for (size_t r = first; r < end; r++)
+                job->out[r] += leaf_value(shap, &shap->trees[t], job->x + r * shap->columns);
+    }
+    return true;
+}
+
+void tn_tree_shap_margins(const tn_tree_shap *shap, float start, const float *x, size_t rows,
+                          float *out) {
+    margins_job job = {shap, start, x, out};
+    tn_parallel_for(rows, rows >= 4096 ? 0 : 1, margins_range, &job);
+}
+
+/* A step of a 64-bit linear congruential sequence (Knuth's MMIX constants), high bits returned. */
+static uint32_t next_probe(uint64_t *state) {
+    *state = *state * 6364136223846793005u + 1442695040888963407u;
+    return (uint32_t)(*state >> 33);
+}
+
+bool tn_tree_shap_probe_rows(const tn_tree_shap *shap, size_t rows, float *out) {
+    size_t columns = shap->columns;
+    size_t *first =
+        calloc(columns + 1, sizeof *first); /* column c's thresholds: [first[c], first[c+1]) */
+    float *thresholds = malloc((shap->node_count + 1) * sizeof *thresholds);
+    bool ok = first != NULL && thresholds != NULL;
+    for (size_t n = 0; ok && n < shap->node_count; n++)
+        if (shap->nodes[n].left >= 0)
+            first[shap->nodes[n].feature + 1]++;
+    for (size_t c = 0; ok && c < columns; c++)
+        first[c + 1] += first[c];
+    size_t *filled = ok ? calloc(columns + 1, sizeof *filled) : NULL;
+    ok = ok && filled != NULL;
+    for (size_t n = 0; ok && n < shap->node_count; n++) {
+        const node *d = &shap->nodes[n];
+        if (d->left >= 0)
+            thresholds[first[d->feature] + filled[d->feature]++] = d->threshold;
+    }
+    uint64_t state = 20261203;
+    for (size_t r = 0; ok && r < rows; r++)
+        for (size_t c = 0; c < columns; c++) {
+            uint32_t pick = next_probe(&state);
+            size_t count = first[c + 1] - first[c];
+            float *value = &out[r * columns + c];
+            if (count == 0 || pick % 4 == 0) {
+                *value = count == 0 ? 0.0f : NAN;
+                continue;
+            }
+            float threshold = thresholds[first[c] + (pick / 4) % count];
+            *value = pick % 4 == 1 ? threshold : nextafterf(threshold, -INFINITY);
+        }
+    free(first);
+    free(filled);
+    free(thresholds);
+    return ok;
+}
+
+double tn_tree_shap_base(const tn_tree_shap *shap) {
+    return shap->base;
+}
+
 void tn_tree_shap_set_base(tn_tree_shap *shap, double base_margin) {
     shap->base = base_margin;
 }
 
-/* One row's values into out (columns + 1, zeroed here). */
-static void row_contributions(const tn_tree_shap *shap, const float *row, double *out) {
+/*
+ * One row's values into out (columns + 1, zeroed here), and its margin from
+ * `start` into *margin (unless NULL), added in float in tree order as
+ * tn_tree_shap_margins does.
+ */
+static void row_contributions(const tn_tree_shap *shap, const float *row, double *out, float start,
+                              float *margin) {
     bool left[MAX_NODES];
     memset(out, 0, (shap->columns + 1) * sizeof *out);
     double bias = shap->base;
+    float sum = start;
     for (size_t t = 0; t < shap->tree_count; t++) {
         const tree *tr = &shap->trees[t];
         const node *nodes = shap->nodes + tr->first_node;
         bias += tr->expected;
         if (tr->patterned) {
-            size_t pattern = 0;
-            for (uint8_t i = 0; i < tr->splits; i++)
-                pattern |= (size_t)goes_left(&nodes[tr->split_node[i]], row) << i;
+            size_t pattern = pattern_of(tr, nodes, row);
             const double *values = shap->numbers + tr->table + pattern * tr->features;
             for (uint8_t k = 0; k < tr->features; k++)
                 out[tr->feature[k]] += values[k];
+            sum += shap->pattern_leaves[tr->leaf_values + pattern];
             continue;
         }
         for (uint32_t n = 0; n < tr->nodes; n++)
             left[n] = nodes[n].left >= 0 && goes_left(&nodes[n], row);
         add_leaves(shap, tr, left, out);
+        if (margin != NULL)
+            sum += leaf_value(shap, tr, row);
     }
     out[shap->columns] = bias;
+    if (margin != NULL)
+        *margin = sum;
 }
 
 typedef struct {
     const tn_tree_shap *shap;
     const float *x;
     double *out;
+    float start;
+    float *margins; /* or NULL */
 } rows_job;
 
 static bool rows_range(void *context, size_t from, size_t to) {
     const rows_job *job = context;
     const size_t width = job->shap->columns;
     for (size_t r = from; r < to; r++)
-        row_contributions(job->shap, job->x + r * width, job->out + r * (width + 1));
+        row_contributions(job->shap, job->x + r * width, job->out + r * (width + 1), job->start,
+                          job->margins != NULL ? job->margins + r : NULL);
     return true;
 }
 
-void tn_tree_shap_contributions(const tn_tree_shap *shap, const float *x, size_t rows,
-                                double *out) {
-    rows_job job = {shap, x, out};
+void tn_tree_shap_contributions(const tn_tree_shap *shap, const float *x, size_t rows, double *out,
+                                float start, float *margins) {
+    rows_job job = {shap, x, out, start, margins};
     /* a thread is worth starting for a few hundred rows, not for one customer */
     tn_parallel_for(rows, rows >= 256 ? 0 : 1, rows_range, &job);
 }

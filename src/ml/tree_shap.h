@@ -59,15 +59,39 @@ bool tn_tree_shap_build(const char *json, size_t length, size_t columns, tn_tree
  */
 double tn_tree_shap_leaf_sum(const tn_tree_shap *shap, const float *row);
 
+/*
+ * The margins of `rows` rows of `x` into `out`, as XGBoost works them out:
+ * `start` (the model's base margin, as a float) plus each tree's leaf value
+ * in tree order, added in float. They equal XGBoost's own margins bit for
+ * bit when `start` is right; ml/xgb.c finds `start` and checks that on probe
+ * rows. Like XGBoost, it goes tree by tree over blocks of rows, so a tree's
+ * nodes stay in the cache; rows are shared among the cores.
+ */
+void tn_tree_shap_margins(const tn_tree_shap *shap, float start, const float *x, size_t rows,
+                          float *out);
+
+/*
+ * `rows` rows of made-up values into `out` (rows × columns floats) that go
+ * both ways at the trees' splits: each value is missing, a split threshold of
+ * its column, or the float just below one; chosen by a fixed sequence, so
+ * the same model gives the same rows.
+ */
+bool tn_tree_shap_probe_rows(const tn_tree_shap *shap, size_t rows, float *out);
+
+/* The model's base margin as the tables were made with it (tn_tree_shap_set_base). */
+double tn_tree_shap_base(const tn_tree_shap *shap);
+
 /* Sets the model's base margin (the margin less tn_tree_shap_leaf_sum, the same for every row). */
 void tn_tree_shap_set_base(tn_tree_shap *shap, double base_margin);
 
 /*
  * The SHAP values of `rows` rows of `x` into `out`: columns + 1 numbers a
- * row, the bias last, summing to the row's margin. Rows are shared among
- * the machine's cores.
+ * row, the bias last, summing to the row's margin. Unless `margins` is
+ * NULL, the rows' margins from `start` too, as tn_tree_shap_margins gives
+ * them, from the same walk. Rows are shared among the machine's cores.
  */
-void tn_tree_shap_contributions(const tn_tree_shap *shap, const float *x, size_t rows, double *out);
+void tn_tree_shap_contributions(const tn_tree_shap *shap, const float *x, size_t rows, double *out,
+                                float start, float *margins);
 
 void tn_tree_shap_free(tn_tree_shap *shap);
 

@@ -19,10 +19,24 @@
 
 struct tn_tree_shap;
 
+/* How a margin becomes the objective's value (XGBoost's prediction of type 0). */
+typedef enum {
+    TN_XGB_OWN_NONE,     /* predictions are XGBoost's */
+    TN_XGB_OWN_IDENTITY, /* the value is the margin */
+    TN_XGB_OWN_LOGISTIC, /* 1 / (1 + e^-margin), in float (binary:logistic) */
+    TN_XGB_OWN_EXP,      /* e^margin, in float (survival:cox) */
+} tn_xgb_own;
+
 typedef struct {
     void *booster; /* BoosterHandle, owned */
     size_t columns;
     struct tn_tree_shap *tables; /* TreeSHAP tables (ml/tree_shap.h), owned; NULL: XGBoost's */
+    /*
+     * Predictions from the tables' trees instead of a DMatrix: only when, on
+     * probe rows, they equal XGBoost's bit for bit (make_own_predictions).
+     */
+    tn_xgb_own own;
+    float own_start; /* the base margin the float sums start from */
 } tn_xgb;
 
 typedef struct {
@@ -71,6 +85,25 @@ bool tn_xgb_margin(const tn_xgb *model, const float *x, size_t rows, double *out
  */
 bool tn_xgb_contributions(const tn_xgb *model, const float *x, size_t rows, double *out,
                           tn_error *err);
+
+/* tn_xgb_predict and tn_xgb_margin in one pass over the trees. */
+bool tn_xgb_predict_with_margin(const tn_xgb *model, const float *x, size_t rows, double *value,
+                                double *margin, tn_error *err);
+
+/*
+ * tn_xgb_predict_with_margin and tn_xgb_contributions together: from one
+ * walk over the trees when the tables make both.
+ */
+bool tn_xgb_predict_explained(const tn_xgb *model, const float *x, size_t rows, double *value,
+                              double *margin, double *contributions, tn_error *err);
+
+/*
+ * XGBoost's own predictions through a DMatrix (the values, or the margins
+ * when `margin`), whatever tn_xgb_predict and tn_xgb_margin use: the
+ * reference the tables' predictions are checked against.
+ */
+bool tn_xgb_predict_by_xgboost(const tn_xgb *model, const float *x, size_t rows, bool margin,
+                               double *out, tn_error *err);
 
 /* The same values from XGBoost's own TreeSHAP (pred_contribs), whatever the model has. */
 bool tn_xgb_contributions_by_xgboost(const tn_xgb *model, const float *x, size_t rows, double *out,

@@ -372,6 +372,15 @@ static void ready(const tn_snapshot *snapshot, tn_response *response) {
     own(response, 503, &out);
 }
 
+/* The customers whose bodies are made (snapshot_bodies.h). */
+static uint64_t customers_answered(const tn_snapshot *snapshot) {
+    uint64_t made = 0;
+    for (size_t i = 0; i < snapshot->customer_count; i++)
+        made += atomic_load_explicit(&snapshot->customers[i].bodies, memory_order_relaxed) ==
+                TN_BODIES_MADE;
+    return made;
+}
+
 static void metrics(tn_server *server, const tn_snapshot *snapshot, tn_response *response) {
     tn_gate_stats gate = {0};
     if (server->gate != NULL)
@@ -381,6 +390,7 @@ static void metrics(tn_server *server, const tn_snapshot *snapshot, tn_response 
             snapshot->ready ? difftime(time(NULL), (time_t)snapshot->loaded_at) : 0,
         .snapshot_load_seconds = snapshot->load_seconds,
         .customers_loaded = snapshot->customer_count,
+        .customers_answered = customers_answered(snapshot),
         .ready = snapshot->ready,
         .reloads_ok = atomic_load(&server->reloads_ok),
         .reloads_failed = atomic_load(&server->reloads_failed),

@@ -127,6 +127,10 @@ void tn_metrics_render(const tn_metrics *metrics, const tn_metrics_gauges *gauge
           gauges->snapshot_load_seconds);
     gauge(out, "tenure_customers_loaded", "Active customers in the snapshot.", "gauge",
           (double)gauges->customers_loaded);
+    gauge(out, "tenure_customers_answered",
+          "Active customers whose answers are all made (the rest are made in the background, or "
+          "by their first request).",
+          "gauge", (double)gauges->customers_answered);
     tn_strbuf_printf(out,
                      "# HELP tenure_snapshot_reloads_total Reloads (SIGHUP), by result.\n"
                      "# TYPE tenure_snapshot_reloads_total counter\n"

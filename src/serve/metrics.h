@@ -33,6 +33,7 @@ typedef struct {
     double snapshot_age_seconds;
     double snapshot_load_seconds;
     uint64_t customers_loaded;
+    uint64_t customers_answered; /* of them, those whose every answer is made (warmed) */
     int ready;
     uint64_t reloads_ok, reloads_failed;
     uint64_t in_flight;

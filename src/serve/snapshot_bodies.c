@@ -31,10 +31,15 @@ static bool row_lists_build(const tn_score_set *scores, const tn_table *rows, tn
     for (size_t i = 0; ok && i < scores->count; i++)
         out->first[i] = last[i] = SIZE_MAX;
     char *const *owners = tn_table_texts(rows, "customer_id");
+    const tn_customer_score *c = NULL;
     for (size_t r = 0; ok && r < rows->rows; r++) {
         out->next[r] = SIZE_MAX;
-        const tn_customer_score *c =
-            owners != NULL ? tn_score_find(scores, owners[r] ? owners[r] : "") : NULL;
+        const char *owner = owners != NULL && owners[r] != NULL ? owners[r] : "";
+        /* the rows come grouped by customer: a run of one customer's is looked up once */
+        bool same = r > 0 && owners != NULL && owners[r - 1] != NULL && c != NULL &&
+                    strcmp(owners[r - 1], owner) == 0;
+        if (!same)
+            c = owners != NULL ? tn_score_find(scores, owner) : NULL;
         if (c == NULL)
             continue;
         size_t i = (size_t)(c - scores->customers);

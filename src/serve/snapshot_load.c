@@ -15,6 +15,7 @@
  * the history) are made from it when first asked for (snapshot_bodies.h).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@
 #include "serve/search.h"
 #include "serve/snapshot_bodies.h"
 #include "serve/snapshot.h"
+#include "warehouse/build.h"
 #include "warehouse/db.h"
 #include "warehouse/query.h"
 #include "warehouse/table.h"
@@ -101,28 +103,80 @@ static const char *info_text(const sources *s, const char *column) {
 }
 
 /*
- * Whether the warehouse was built, and built by a version that makes the
- * marts the server reads (earlier ones did not make the newer marts); if
- * not, a message that says to build.
+ * The rows the customers' bodies and the dashboard are made from besides the
+ * scores, and the drift check, on a second connection (warehouse/db.h) and a
+ * thread of their own while the first connection's thread scores.
  */
-static bool marts_present(tn_db *db, const char *db_path, tn_error *err) {
-    static const char *const newer[] = {"customer_recent_tickets", "customer_usage_90d"};
-    bool exists = false;
-    if (!tn_query_table_exists(db, "marts", "build_info", &exists, err))
-        return false;
-    if (!exists)
-        return tn_error_set(err, TN_ERR_INPUT, "%s has no marts yet: run 'tenure build' first",
-                            db_path);
-    for (size_t i = 0; i < sizeof newer / sizeof newer[0]; i++) {
-        if (!tn_query_table_exists(db, "marts", newer[i], &exists, err))
-            return false;
-        if (!exists)
-            return tn_error_set(err, TN_ERR_INPUT,
-                                "%s has no marts.%s: it was built by an earlier version of Tenure; "
-                                "run 'tenure build' again",
-                                db_path, newer[i]);
+typedef struct {
+    tn_db *db; /* the second connection, owned */
+    const tn_snapshot_source *source;
+    sources *s; /* writes only the tables named in run_reads and read_history's */
+    bool ok;
+    tn_error err;
+} side_reads;
+
+static void *run_reads(void *arg) {
+    side_reads *r = arg;
+    tn_snapshot_sources *k = r->s->kept;
+    const struct {
+        const char *sql;
+        tn_table *rows;
+    } reads[] = {
+        {"sql/serve/customer_360.sql", &k->facts},
+        {"sql/serve/daily_usage.sql", &k->daily},
+        {"sql/serve/recent_tickets.sql", &k->tickets},
+        {"sql/serve/open_opportunities.sql", &k->opportunities},
+        {"sql/serve/inactive_customers.sql", &r->s->inactive},
+        {"sql/insight/industries.sql", &r->s->industries},
+    };
+    r->ok = true;
+    for (size_t i = 0; r->ok && i < sizeof reads / sizeof reads[0]; i++)
+        r->ok = tn_table_query(r->db, tn_embedded_text(reads[i].sql), reads[i].rows, &r->err);
+    r->ok = r->ok && read_history(r->db, r->source, r->s, &r->err);
+    if (r->ok) {
+        double started = tn_log_now();
+        r->s->drift = tn_model_health(r->db, &k->churn, &k->expansion, &r->source->drift,
+                                      info_text(r->s, "as_of"), &r->err);
+        r->ok = r->s->drift != NULL;
+        r->s->health_seconds = tn_log_now() - started;
     }
-    return true;
+    return NULL;
+}
+
+/* Starts run_reads on its own thread, or runs it here when no thread or connection can be had. */
+static bool start_reads(tn_db *db, side_reads *reads, pthread_t *thread) {
+    tn_error_clear(&reads->err);
+    if (tn_db_connect_again(db, &reads->db, NULL) &&
+        pthread_create(thread, NULL, run_reads, reads) == 0)
+        return true;
+    tn_db *second = reads->db;
+    reads->db = db;
+    run_reads(reads);
+    reads->db = second;
+    return false;
+}
+
+/* The warehouse's build, scores and rows, read on two connections at once. */
+static bool read_warehouse(tn_db *db, const tn_snapshot_source *source, sources *s, tn_error *err) {
+    bool ok = tn_build_marts_complete(db, err) &&
+              tn_table_query(db, tn_embedded_text("sql/serve/snapshot_info.sql"), &s->info, err);
+    if (ok && s->info.rows != 1)
+        ok = tn_error_set(err, TN_ERR_INPUT, "%s: marts.build_info has %zu rows, expected 1",
+                          source->db_path, s->info.rows);
+    if (!ok)
+        return false;
+    side_reads reads = {.source = source, .s = s};
+    pthread_t thread;
+    bool threaded = start_reads(db, &reads, &thread);
+    tn_snapshot_sources *k = s->kept;
+    ok = tn_score_all(db, &k->churn, &k->expansion, k->has_survival ? &k->survival : NULL,
+                      &k->scores, err);
+    if (threaded)
+        pthread_join(thread, NULL);
+    tn_db_close(reads.db);
+    if (ok && !reads.ok && err != NULL)
+        *err = reads.err;
+    return ok && reads.ok;
 }
 
 static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {
@@ -136,34 +190,7 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
     bool ok = tn_db_open(source->db_path, TN_DB_READ_ONLY, &db, err); /* its problem first */
     if (ok && !models)
         ok = err != NULL ? (*err = model_error, false) : false;
-    ok = ok && marts_present(db, source->db_path, err) &&
-         tn_table_query(db, tn_embedded_text("sql/serve/snapshot_info.sql"), &s->info, err);
-    if (ok && s->info.rows != 1)
-        ok = tn_error_set(err, TN_ERR_INPUT, "%s: marts.build_info has %zu rows, expected 1",
-                          source->db_path, s->info.rows);
-    ok = ok && tn_score_all(db, &k->churn, &k->expansion, k->has_survival ? &k->survival : NULL,
-                            &k->scores, err);
-    const struct {
-        const char *sql;
-        tn_table *rows;
-    } reads[] = {
-        {"sql/serve/customer_360.sql", &k->facts},
-        {"sql/serve/daily_usage.sql", &k->daily},
-        {"sql/serve/recent_tickets.sql", &k->tickets},
-        {"sql/serve/open_opportunities.sql", &k->opportunities},
-        {"sql/serve/inactive_customers.sql", &s->inactive},
-        {"sql/insight/industries.sql", &s->industries},
-    };
-    for (size_t i = 0; ok && i < sizeof reads / sizeof reads[0]; i++)
-        ok = tn_table_query(db, tn_embedded_text(reads[i].sql), reads[i].rows, err);
-    ok = ok && read_history(db, source, s, err);
-    if (ok) {
-        double started = tn_log_now();
-        s->drift = tn_model_health(db, &k->churn, &k->expansion, &source->drift,
-                                   info_text(s, "as_of"), err);
-        ok = s->drift != NULL;
-        s->health_seconds = tn_log_now() - started;
-    }
+    ok = ok && read_warehouse(db, source, s, err);
     tn_db_close(db);
     if (ok && k->facts.rows != k->scores.count)
         ok = tn_error_set(err, TN_ERR_INTERNAL,
@@ -340,6 +367,24 @@ static bool build_analytics(tn_snapshot *snapshot, const sources *s,
            tn_body_compress(&snapshot->survival);
 }
 
+/*
+ * The dashboard's bodies (build_analytics), made on a thread of their own
+ * beside the customers' fields: they read the answers and write only the
+ * snapshot's portfolio, models, model-health and survival bodies.
+ */
+typedef struct {
+    tn_snapshot *snapshot;
+    const sources *s;
+    const tn_snapshot_source *source;
+    bool ok;
+} analytics_work;
+
+static void *run_analytics(void *arg) {
+    analytics_work *work = arg;
+    work->ok = build_analytics(work->snapshot, work->s, work->source);
+    return NULL;
+}
+
 static bool assemble(tn_snapshot *snapshot, sources *s, const tn_snapshot_source *source,
                      tn_error *err) {
     snprintf(snapshot->as_of, sizeof snapshot->as_of, "%s", info_text(s, "as_of"));
@@ -359,13 +404,24 @@ static bool assemble(tn_snapshot *snapshot, sources *s, const tn_snapshot_source
     context.expansion_version = snapshot->expansion_version;
     context.risk_formula = snapshot->risk_formula;
     context.survival = s->kept->has_survival ? &s->kept->survival : NULL;
-    if (!tn_answers_build(&context, &s->kept->scores, &s->kept->answers, err) ||
-        !build_customers(snapshot, s, err) ||
-        !tn_movers_build(&s->kept->answers, &s->movers, s->latest, source->movers_rise,
-                         &snapshot->movers, err))
+    if (!tn_answers_build(&context, &s->kept->scores, &s->kept->answers, err))
         return false;
-    if (!build_inactive(snapshot, s) || !tn_snapshot_index(snapshot) ||
-        !build_ready_body(snapshot, s) || !build_analytics(snapshot, s, source))
+    analytics_work analytics = {snapshot, s, source, false};
+    pthread_t thread;
+    bool threaded = pthread_create(&thread, NULL, run_analytics, &analytics) == 0;
+    bool ok = build_customers(snapshot, s, err) &&
+              tn_movers_build(&s->kept->answers, &s->movers, s->latest, source->movers_rise,
+                              &snapshot->movers, err);
+    if (ok && !(build_inactive(snapshot, s) && tn_snapshot_index(snapshot) &&
+                build_ready_body(snapshot, s)))
+        ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    if (threaded)
+        pthread_join(thread, NULL);
+    else
+        run_analytics(&analytics);
+    if (!ok)
+        return false;
+    if (!analytics.ok)
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     snapshot->sources = s->kept; /* the customers' bodies are made from it */
     s->kept = NULL;
@@ -389,7 +445,7 @@ tn_snapshot *tn_snapshot_load(const tn_snapshot_source *source) {
         snapshot->ready = true;
         snapshot->load_seconds = tn_log_now() - started;
         snapshot->health_seconds = s.health_seconds;
-        snapshot->read_seconds = read - started - s.health_seconds;
+        snapshot->read_seconds = read - started;
         snapshot->build_seconds = snapshot->load_seconds - (read - started);
     }
     return snapshot;

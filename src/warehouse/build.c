@@ -611,3 +611,35 @@ bool tn_build_info_dates(tn_db *db, tn_day *as_of, tn_day *data_as_of, tn_error 
     tn_strbuf_free(&cells);
     return ok;
 }
+
+/* Whether `name` is one of the `rows` NUL-separated names in `names`. */
+static bool listed(const tn_strbuf *names, size_t rows, const char *name) {
+    const char *at = names->data;
+    for (size_t r = 0; at != NULL && r < rows; r++, at += strlen(at) + 1)
+        if (strcmp(at, name) == 0)
+            return true;
+    return false;
+}
+
+bool tn_build_marts_complete(tn_db *db, tn_error *err) {
+    tn_strbuf names = TN_STRBUF_INIT;
+    size_t rows = 0;
+    if (!tn_query_cells(db, tn_embedded_text("sql/build/mart_tables.sql"), &names, &rows, 1, err))
+        return false;
+    bool ok = listed(&names, rows, "build_info") ||
+              tn_error_set(err, TN_ERR_INPUT, "%s has no marts yet: run 'tenure build' first",
+                           tn_db_path(db));
+    /* the marts ref() the staging models: both are read, only the marts looked for */
+    bool layers[TN_LAYER_COUNT] = {[TN_LAYER_STAGING] = true, [TN_LAYER_MARTS] = true};
+    tn_model_set marts = {0};
+    ok = ok && tn_models_load(layers, &marts, err);
+    for (size_t m = 0; ok && m < marts.count; m++)
+        if (marts.models[m].layer == TN_LAYER_MARTS && !listed(&names, rows, marts.models[m].name))
+            ok = tn_error_set(err, TN_ERR_INPUT,
+                              "%s has no marts.%s: it was built by an earlier version of Tenure; "
+                              "run 'tenure build' again",
+                              tn_db_path(db), marts.models[m].name);
+    tn_models_free(&marts);
+    tn_strbuf_free(&names);
+    return ok;
+}

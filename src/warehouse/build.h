@@ -92,4 +92,12 @@ void tn_build_result_free(tn_build_result *result);
  */
 bool tn_build_info_dates(tn_db *db, tn_day *as_of, tn_day *data_as_of, tn_error *err);
 
+/*
+ * Whether the warehouse has every mart this version's build makes (each
+ * model of sql/marts, and marts.build_info). TN_ERR_INPUT otherwise: to run
+ * `tenure build` first when it was never built, or again when an earlier
+ * version built it and a newer mart is missing (named).
+ */
+bool tn_build_marts_complete(tn_db *db, tn_error *err);
+
 #endif

@@ -29,6 +29,7 @@ struct tn_db {
     uint64_t memory_limit;   /* DuckDB's memory_limit in bytes; 0: DuckDB's default */
     tn_spill spill;          /* DuckDB's temp_directory */
     atomic_bool interrupted; /* set by tn_db_run_watched: statements fail from now on */
+    bool borrowed;           /* another tn_db owns `database` (tn_db_connect_again) */
 };
 
 /* The directory part of `path` must exist for DuckDB to create the file. */
@@ -154,11 +155,35 @@ bool tn_db_open_waiting(const char *path, tn_db_mode mode, const tn_db_wait *wai
     return true;
 }
 
+bool tn_db_connect_again(tn_db *db, tn_db **out, tn_error *err) {
+    tn_db *again = *out = calloc(1, sizeof *again);
+    if (again == NULL || (again->path = strdup(db->path)) == NULL) {
+        free(again);
+        *out = NULL;
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    }
+    again->database = db->database;
+    again->memory_limit = db->memory_limit;
+    again->spill = db->spill; /* for messages: the owner removes it */
+    again->borrowed = true;
+    if (duckdb_connect(db->database, &again->connection) != DuckDBSuccess) {
+        tn_db_close(again);
+        *out = NULL;
+        return tn_error_set(err, TN_ERR_DB, "%s: cannot connect to the warehouse again", db->path);
+    }
+    return true;
+}
+
 void tn_db_close(tn_db *db) {
     if (db == NULL)
         return;
     if (db->connection != NULL)
         duckdb_disconnect(&db->connection);
+    if (db->borrowed) {
+        free(db->path);
+        free(db);
+        return;
+    }
     if (db->database != NULL)
         duckdb_close(&db->database);
     tn_spill_close(&db->spill); /* after DuckDB has deleted its temporary files */

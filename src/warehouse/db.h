@@ -55,7 +55,15 @@ typedef struct {
 bool tn_db_open_waiting(const char *path, tn_db_mode mode, const tn_db_wait *wait, tn_db **out,
                         tn_error *err);
 
-/* Closes the connection and the database. NULL is allowed. */
+/*
+ * Another connection to `db`'s open database, for queries on another thread
+ * (a DuckDB connection serves one thread at a time). *out borrows the
+ * database and its budget: close it with tn_db_close() before `db`.
+ */
+bool tn_db_connect_again(tn_db *db, tn_db **out, tn_error *err);
+
+/* Closes the connection and, unless borrowed (tn_db_connect_again), the database. NULL is allowed.
+ */
 void tn_db_close(tn_db *db);
 
 /* The connection, for the DuckDB C API (owned by `db`). */

@@ -49,11 +49,11 @@ expect_status 0 "SIGTERM stops the server"
 
 # A warehouse built by an earlier version lacks the marts the server now reads: it says to build.
 cp "$DB" "$WORK/older.duckdb"
-"$TN_DUCKDB_EXEC" "$WORK/older.duckdb" "DROP TABLE marts.customer_usage_90d" >/dev/null
+"$TN_DUCKDB_EXEC" "$WORK/older.duckdb" "DROP TABLE marts.customer_risk_inputs" >/dev/null
 start_server older --db "$WORK/older.duckdb" --models "$MODELS"
 call /ready GET /ready
 expect_code 503 "GET /ready on a warehouse built by an earlier version"
-expect_contains body "older.duckdb has no marts.customer_usage_90d: it was built by an earlier version of Tenure; run 'tenure build' again" \
+expect_contains body "older.duckdb has no marts.customer_risk_inputs: it was built by an earlier version of Tenure; run 'tenure build' again" \
     "/ready names the missing mart and what to do"
 stop_server
 
@@ -327,6 +327,15 @@ expect_code 200 "GET /metrics"
 expect_contains body 'tenure_http_requests_total{route="/predictions/churn",status="422"}' "metrics count per route and status"
 expect_contains body 'tenure_http_request_duration_seconds_bucket{route="/predictions/batch",status="200",le="+Inf"}' "latency histograms"
 expect_contains body "tenure_customers_loaded $ACTIVE" "customers loaded"
+# every customer's answers are made in the background: the gauge reaches the active count
+answered=""
+for _ in $(seq 1 120); do
+    call /metrics GET /metrics
+    answered=$(sed -n 's/^tenure_customers_answered \([0-9]*\)$/\1/p' "$WORK/body")
+    [[ $answered == "$ACTIVE" ]] && break
+    sleep 1
+done
+expect_equal "$answered" "$ACTIVE" "/metrics counts the customers whose answers are all made, up to every active one"
 expect_contains body "tenure_snapshot_age_seconds" "snapshot age"
 call /openapi.json GET /openapi.json
 expect_code 200 "GET /openapi.json"

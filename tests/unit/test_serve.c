@@ -666,6 +666,7 @@ static void test_metrics_text(void **state) {
     tn_metrics_record(&metrics, TN_ROUTE_HEALTH, 418, 0.001);
     tn_metrics_gauges gauges = {.snapshot_age_seconds = 12,
                                 .customers_loaded = 3565,
+                                .customers_answered = 1200,
                                 .ready = 1,
                                 .reloads_ok = 2,
                                 .as_of = "2026-03-14",
@@ -692,6 +693,7 @@ static void test_metrics_text(void **state) {
         "3\n",
         "# TYPE tenure_http_request_duration_seconds histogram\n",
         "tenure_customers_loaded 3565\n",
+        "tenure_customers_answered 1200\n",
         "tenure_snapshot_age_seconds 12\n",
         "tenure_snapshot_reloads_total{result=\"ok\"} 2\n",
         "tenure_build_info{version=\"0.1.0\",as_of=\"2026-03-14\",churn_model=\"churn-x\","

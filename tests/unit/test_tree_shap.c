@@ -5,7 +5,8 @@
  * on a path and interactions, for the logistic and the Cox objective: every
  * value of every row agrees to float rounding, the bias included, and the
  * values add up to the margin. A model whose paths test more features than
- * the tables are made for is left to XGBoost.
+ * the tables are made for is left to XGBoost. The predictions and margins
+ * walked from the same trees are XGBoost's bit for bit.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -97,6 +98,20 @@ static void assert_same_as_xgboost(const tn_xgb *model) {
         if (fabs(sum - margin[r]) > 1e-4 + 1e-5 * fabs(margin[r]))
             fail_msg("row %zu: values add up to %.9g, margin %.9g", r, sum, margin[r]);
     }
+    /* the margins and values from the tables' trees are XGBoost's, to the last bit */
+    static double value[ROWS], reference_margin[ROWS], reference_value[ROWS];
+    assert_int_not_equal(model->own, TN_XGB_OWN_NONE);
+    assert_true(tn_xgb_predict(model, x, ROWS, value, &err));
+    assert_true(tn_xgb_predict_by_xgboost(model, x, ROWS, true, reference_margin, &err));
+    assert_true(tn_xgb_predict_by_xgboost(model, x, ROWS, false, reference_value, &err));
+    assert_memory_equal(margin, reference_margin, sizeof margin);
+    assert_memory_equal(value, reference_value, sizeof value);
+    /* and from the walk that makes the SHAP values too */
+    static double explained[ROWS * (COLUMNS + 1)], value_too[ROWS], margin_too[ROWS];
+    assert_true(tn_xgb_predict_explained(model, x, ROWS, value_too, margin_too, explained, &err));
+    assert_memory_equal(margin_too, reference_margin, sizeof margin_too);
+    assert_memory_equal(value_too, reference_value, sizeof value_too);
+    assert_memory_equal(explained, fast, sizeof explained);
     /* one row alone (the server's case, on the calling thread) gives the same numbers */
     double one[COLUMNS + 1];
     assert_true(tn_xgb_contributions(model, x + 17 * COLUMNS, 1, one, &err));
@@ -164,6 +179,7 @@ static void test_too_many_features_on_a_path_is_xgboosts(void **state) {
     assert_true(tn_xgb_contributions(&model, x, ROWS, via, &err));
     assert_true(tn_xgb_contributions_by_xgboost(&model, x, ROWS, reference, &err));
     assert_memory_equal(via, reference, sizeof via);
+    assert_int_equal(model.own, TN_XGB_OWN_NONE); /* without tables, predictions are XGBoost's */
     tn_xgb_free(&model);
 }
 
