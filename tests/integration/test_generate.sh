@@ -65,16 +65,19 @@ for table in customers usage_events gtm_opportunities support_tickets risk_signa
 done
 
 # ---- referential integrity and value domains ------------------------------
+# The pattern is a literal: DuckDB compiles a pattern that comes from a subquery again for every
+# row (26 s on this company's 400k events, against 0.3 s).
+UUID_V4='^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
 integrity=$(query "$DB" "
-WITH c AS (SELECT * FROM raw.customers), uuid AS (SELECT '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' AS re)
+WITH c AS (SELECT * FROM raw.customers)
 SELECT 'duplicate keys', (SELECT count(*) - count(DISTINCT customer_id) FROM c) + (SELECT count(*) - count(DISTINCT event_id) FROM raw.usage_events)
     + (SELECT count(*) - count(DISTINCT opp_id) FROM raw.gtm_opportunities) + (SELECT count(*) - count(DISTINCT ticket_id) FROM raw.support_tickets)
 UNION ALL SELECT 'orphans', (SELECT count(*) FROM raw.usage_events WHERE customer_id NOT IN (SELECT customer_id FROM c))
     + (SELECT count(*) FROM raw.gtm_opportunities WHERE customer_id NOT IN (SELECT customer_id FROM c))
     + (SELECT count(*) FROM raw.support_tickets WHERE customer_id NOT IN (SELECT customer_id FROM c))
     + (SELECT count(*) FROM raw.risk_signals WHERE customer_id NOT IN (SELECT customer_id FROM c))
-UNION ALL SELECT 'not uuid v4', (SELECT count(*) FROM c WHERE NOT regexp_matches(customer_id, (SELECT re FROM uuid)))
-    + (SELECT count(*) FROM raw.usage_events WHERE NOT regexp_matches(event_id, (SELECT re FROM uuid)))
+UNION ALL SELECT 'not uuid v4', (SELECT count(*) FROM c WHERE NOT regexp_matches(customer_id, '$UUID_V4'))
+    + (SELECT count(*) FROM raw.usage_events WHERE NOT regexp_matches(event_id, '$UUID_V4'))
 UNION ALL SELECT 'risk rows per customer', (SELECT count(*) FROM c LEFT JOIN raw.risk_signals r USING (customer_id) WHERE r.customer_id IS NULL)
     + (SELECT count(*) - count(DISTINCT customer_id) FROM raw.risk_signals)
 UNION ALL SELECT 'bad tier/industry', (SELECT count(*) FROM c WHERE plan_tier NOT IN ('starter', 'growth', 'enterprise')
