@@ -267,6 +267,14 @@ static bool walk(tn_tree_shap *shap, const node *nodes, int at, path *p, double 
     return ok;
 }
 
+/* The leaf a row reaches that goes left where left[node] says. */
+static int leaf_by(const node *nodes, const bool *left) {
+    int at = 0;
+    while (nodes[at].left >= 0)
+        at = left[at] ? nodes[at].left : nodes[at].right;
+    return at;
+}
+
 /* Adds every leaf of `tr` to out (by column), for a row that goes left where left[node] says. */
 static void add_leaves(const tn_tree_shap *shap, const tree *tr, const bool *left, double *out) {
     for (uint32_t l = tr->first_leaf; l < tr->first_leaf + tr->leaves; l++) {
@@ -317,10 +325,7 @@ static bool add_pattern_table(tn_tree_shap *shap, tree *tr, double *sums, size_t
     for (size_t pattern = 0; pattern < patterns; pattern++) {
         for (uint8_t i = 0; i < tr->splits; i++)
             left[tr->split_node[i]] = (pattern >> i) & 1;
-        int at = 0;
-        while (nodes[at].left >= 0)
-            at = left[at] ? nodes[at].left : nodes[at].right;
-        shap->pattern_leaves[shap->pattern_leaf_count++] = (float)nodes[at].value;
+        shap->pattern_leaves[shap->pattern_leaf_count++] = (float)nodes[leaf_by(nodes, left)].value;
         add_leaves(shap, tr, left, sums);
         for (uint8_t k = 0; k < tr->features; k++) {
             shap->numbers[shap->number_count++] = sums[tr->feature[k]];
@@ -417,14 +422,19 @@ static inline bool goes_left(const node *d, const float *row) {
     return isnan(value) ? d->default_left : value < d->threshold;
 }
 
+/* The leaf `row` reaches from the root of `nodes` (one tree's). */
+static inline int leaf_reached(const node *nodes, const float *row) {
+    int at = 0;
+    while (nodes[at].left >= 0)
+        at = goes_left(&nodes[at], row) ? nodes[at].left : nodes[at].right;
+    return at;
+}
+
 double tn_tree_shap_leaf_sum(const tn_tree_shap *shap, const float *row) {
     double sum = 0.0;
     for (size_t t = 0; t < shap->tree_count; t++) {
         const node *nodes = shap->nodes + shap->trees[t].first_node;
-        int at = 0;
-        while (nodes[at].left >= 0)
-            at = goes_left(&nodes[at], row) ? nodes[at].left : nodes[at].right;
-        sum += nodes[at].value;
+        sum += nodes[leaf_reached(nodes, row)].value;
     }
     return sum;
 }
@@ -442,10 +452,7 @@ static inline float leaf_value(const tn_tree_shap *shap, const tree *tr, const f
     const node *nodes = shap->nodes + tr->first_node;
     if (tr->patterned)
         return shap->pattern_leaves[tr->leaf_values + pattern_of(tr, nodes, row)];
-    int at = 0;
-    while (nodes[at].left >= 0)
-        at = goes_left(&nodes[at], row) ? nodes[at].left : nodes[at].right;
-    return (float)nodes[at].value;
+    return (float)nodes[leaf_reached(nodes, row)].value;
 }
 
 enum { MARGIN_BLOCK = 64 }; /* rows a tree is walked for while its nodes are in the cache */
@@ -554,8 +561,7 @@ static void row_contributions(const tn_tree_shap *shap, const float *row, double
         for (uint32_t n = 0; n < tr->nodes; n++)
             left[n] = nodes[n].left >= 0 && goes_left(&nodes[n], row);
         add_leaves(shap, tr, left, out);
-        if (margin != NULL)
-            sum += leaf_value(shap, tr, row);
+        sum += (float)nodes[leaf_by(nodes, left)].value; /* the tests made above, not again */
     }
     out[shap->columns] = bias;
     if (margin != NULL)

@@ -226,6 +226,17 @@ static float own_value(tn_xgb_own own, float margin) {
     return margin;
 }
 
+/* The values and margins (into either unless NULL) of `rows` float margins. */
+static void own_outputs(const tn_xgb *model, const float *margins, size_t rows, double *value,
+                        double *margin) {
+    for (size_t r = 0; r < rows; r++) {
+        if (value != NULL)
+            value[r] = own_value(model->own, margins[r]);
+        if (margin != NULL)
+            margin[r] = margins[r];
+    }
+}
+
 /*
  * The values (into `value`, unless NULL) and margins (into `margin`, unless
  * NULL) of `rows` rows: from the tables' trees when they are XGBoost's own,
@@ -240,12 +251,7 @@ static bool predict_own(const tn_xgb *model, const float *x, size_t rows, double
     if (margins == NULL)
         return false;
     tn_tree_shap_margins(model->tables, model->own_start, x, rows, margins);
-    for (size_t r = 0; r < rows; r++) {
-        if (value != NULL)
-            value[r] = own_value(model->own, margins[r]);
-        if (margin != NULL)
-            margin[r] = margins[r];
-    }
+    own_outputs(model, margins, rows, value, margin);
     free(margins);
     return true;
 }
@@ -290,10 +296,7 @@ bool tn_xgb_predict_explained(const tn_xgb *model, const float *x, size_t rows, 
     if (margins == NULL)
         return false;
     tn_tree_shap_contributions(model->tables, x, rows, contributions, model->own_start, margins);
-    for (size_t r = 0; r < rows; r++) {
-        value[r] = own_value(model->own, margins[r]);
-        margin[r] = margins[r];
-    }
+    own_outputs(model, margins, rows, value, margin);
     free(margins);
     return true;
 }
@@ -324,10 +327,12 @@ static float base_score(const tn_xgb *model) {
     return value;
 }
 
-/* Whether every probe row's margin from `start` is XGBoost's (`margins`), to the bit. */
+/*
+ * Whether every probe row's margin from `start` (into `own`) is XGBoost's
+ * (`margins`), to the bit.
+ */
 static bool start_matches(const tn_xgb *model, const float *probes, const double *margins,
-                          float start) {
-    float own[PROBE_ROWS];
+                          float start, float own[PROBE_ROWS]) {
     tn_tree_shap_margins(model->tables, start, probes, PROBE_ROWS, own);
     for (size_t r = 0; r < PROBE_ROWS; r++)
         if (own[r] != (float)margins[r])
@@ -339,10 +344,11 @@ static bool start_matches(const tn_xgb *model, const float *probes, const double
  * The float the margins start from: the base_score in margin units (as the
  * logistic, the exponential or no link gives it) or the base margin the
  * tables hold, or a float a few steps from one of them, whichever makes
- * every probe row's margin equal XGBoost's; false when none does.
+ * every probe row's margin equal XGBoost's (those margins into `own`);
+ * false when none does.
  */
 static bool find_own_start(const tn_xgb *model, const float *probes, const double *margins,
-                           float *start) {
+                           float *start, float own[PROBE_ROWS]) {
     float score = base_score(model);
     const float guesses[] = {-logf(1.0f / score - 1.0f), logf(score), score,
                              (float)tn_tree_shap_base(model->tables)};
@@ -353,7 +359,7 @@ static bool find_own_start(const tn_xgb *model, const float *probes, const doubl
         for (int step = 0; step < 4; step++)
             candidate = nextafterf(candidate, -INFINITY);
         for (int step = 0; step < 9; step++, candidate = nextafterf(candidate, INFINITY))
-            if (start_matches(model, probes, margins, candidate)) {
+            if (start_matches(model, probes, margins, candidate, own)) {
                 *start = candidate;
                 return true;
             }
@@ -361,12 +367,12 @@ static bool find_own_start(const tn_xgb *model, const float *probes, const doubl
     return false;
 }
 
-/* The transform whose values equal XGBoost's (`values`) on every probe row, or TN_XGB_OWN_NONE. */
-static tn_xgb_own find_own_transform(const tn_xgb *model, const float *probes,
-                                     const double *values) {
+/*
+ * The transform that turns the probe rows' `margins` into XGBoost's `values`
+ * on every row, or TN_XGB_OWN_NONE.
+ */
+static tn_xgb_own find_own_transform(const float *margins, const double *values) {
     const tn_xgb_own kinds[] = {TN_XGB_OWN_LOGISTIC, TN_XGB_OWN_EXP, TN_XGB_OWN_IDENTITY};
-    float margins[PROBE_ROWS];
-    tn_tree_shap_margins(model->tables, model->own_start, probes, PROBE_ROWS, margins);
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         bool all = true;
         for (size_t r = 0; all && r < PROBE_ROWS; r++)
@@ -396,8 +402,9 @@ static bool make_own_predictions(tn_xgb *model, tn_error *err) {
                tn_error_set(err, TN_ERR_NOMEM, "out of memory for the probe rows")) &&
               predict_kind(model, probes, PROBE_ROWS, 1, 1, margins, err) &&
               predict_kind(model, probes, PROBE_ROWS, 0, 1, margins + PROBE_ROWS, err);
-    if (ok && find_own_start(model, probes, margins, &model->own_start))
-        model->own = find_own_transform(model, probes, margins + PROBE_ROWS);
+    float own[PROBE_ROWS];
+    if (ok && find_own_start(model, probes, margins, &model->own_start, own))
+        model->own = find_own_transform(own, margins + PROBE_ROWS);
     free(probes);
     free(margins);
     return ok;

@@ -593,13 +593,18 @@ void tn_build_result_free(tn_build_result *result) {
     result->problem_report = NULL;
 }
 
+/* The error of a warehouse without marts.build_info: never built. */
+static bool never_built(tn_db *db, tn_error *err) {
+    return tn_error_set(err, TN_ERR_INPUT, "%s has no marts yet: run 'tenure build' first",
+                        tn_db_path(db));
+}
+
 bool tn_build_info_dates(tn_db *db, tn_day *as_of, tn_day *data_as_of, tn_error *err) {
     bool exists = false;
     if (!tn_query_table_exists(db, "marts", "build_info", &exists, err))
         return false;
     if (!exists)
-        return tn_error_set(err, TN_ERR_INPUT, "%s has no marts yet: run 'tenure build' first",
-                            tn_db_path(db));
+        return never_built(db, err);
     tn_strbuf cells = TN_STRBUF_INIT;
     size_t rows = 0;
     bool ok = tn_query_cells(db, tn_embedded_text("sql/build/build_info_dates.sql"), &cells, &rows,
@@ -626,9 +631,7 @@ bool tn_build_marts_complete(tn_db *db, tn_error *err) {
     size_t rows = 0;
     if (!tn_query_cells(db, tn_embedded_text("sql/build/mart_tables.sql"), &names, &rows, 1, err))
         return false;
-    bool ok = listed(&names, rows, "build_info") ||
-              tn_error_set(err, TN_ERR_INPUT, "%s has no marts yet: run 'tenure build' first",
-                           tn_db_path(db));
+    bool ok = listed(&names, rows, "build_info") || never_built(db, err);
     /* the marts ref() the staging models: both are read, only the marts looked for */
     bool layers[TN_LAYER_COUNT] = {[TN_LAYER_STAGING] = true, [TN_LAYER_MARTS] = true};
     tn_model_set marts = {0};
