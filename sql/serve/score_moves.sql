@@ -5,15 +5,17 @@
 -- the upgrade model's only when the customer was a candidate both times.
 -- Features are matched by name, so two scorings by different model
 -- versions compare too.
-WITH scorings AS ({{ var('history') }}),
-ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY as_of DESC) AS recency
+WITH scorings AS NOT MATERIALIZED ({{ var('history') }}),
+last_dates AS ( -- the as-of dates of each customer's last two scorings (the narrow columns only)
+    SELECT customer_id, max(as_of, 2) AS latest
     FROM scorings
+    GROUP BY customer_id
+    HAVING count(*) >= 2
 ),
-last_two AS (
-    SELECT * FROM ranked
-    WHERE recency <= 2
-      AND customer_id IN (SELECT customer_id FROM ranked WHERE recency = 2)
+last_two AS ( -- the two scorings themselves, recency 1 the latest
+    SELECT s.*, CASE WHEN s.as_of = d.latest[1] THEN 1 ELSE 2 END AS recency
+    FROM scorings AS s
+    JOIN last_dates AS d ON d.customer_id = s.customer_id AND s.as_of IN (d.latest[1], d.latest[2])
 ),
 upgrade_pairs AS ( -- an expansion candidate at both scorings
     SELECT customer_id FROM last_two GROUP BY customer_id HAVING count(upgrade_shap) = 2

@@ -4,6 +4,7 @@
 #include "ml/features.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,24 +176,56 @@ bool tn_encoder_encode(const tn_encoder *encoder, const tn_table *rows, float *m
     return true;
 }
 
-void tn_encoder_value_text(const tn_encoder *encoder, const tn_table *rows, size_t row,
-                           size_t feature, tn_strbuf *out) {
-    const tn_encoded_feature *f = &encoder->features[feature];
+void tn_encoder_columns(const tn_encoder *encoder, const tn_table *rows, tn_feature_column *out) {
+    for (size_t f = 0; f < encoder->feature_count; f++) {
+        const tn_encoded_feature *feature = &encoder->features[f];
+        bool category = feature->kind == TN_FEATURE_CATEGORY;
+        out[f].texts = category ? tn_table_texts(rows, feature->name) : NULL;
+        out[f].numbers = category ? NULL : tn_table_numbers(rows, feature->name);
+    }
+}
+
+/* `text` into `out` of `size` bytes, cut to fit. */
+static void put_text(const char *text, char *out, size_t size) {
+    if (size == 0)
+        return;
+    size_t length = strlen(text);
+    length = length < size - 1 ? length : size - 1;
+    memcpy(out, text, length);
+    out[length] = '\0';
+}
+
+/* A whole number |value| < 1e15 in decimal, as "%.0f" writes it ("-0" for negative zero). */
+static void write_whole(double value, char *out, size_t size) {
+    char digits[24];
+    size_t at = sizeof digits;
+    unsigned long long magnitude = (unsigned long long)fabs(value);
+    digits[--at] = '\0';
+    do {
+        digits[--at] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude > 0);
+    if (signbit(value))
+        digits[--at] = '-';
+    put_text(digits + at, out, size);
+}
+
+void tn_encoder_value_write(const tn_encoded_feature *f, const tn_feature_column *column,
+                            size_t row, char *out, size_t size) {
     if (f->kind == TN_FEATURE_CATEGORY) {
-        char *const *values = tn_table_texts(rows, f->name);
-        tn_strbuf_puts(out, values != NULL && values[row] != NULL ? values[row] : "");
+        const char *text = column->texts != NULL ? column->texts[row] : NULL;
+        put_text(text != NULL ? text : "", out, size);
         return;
     }
-    const double *values = tn_table_numbers(rows, f->name);
-    double value = values != NULL ? values[row] : NAN;
+    double value = column->numbers != NULL ? column->numbers[row] : NAN;
     if (isnan(value))
-        tn_strbuf_puts(out, "");
+        put_text("", out, size);
     else if (f->kind == TN_FEATURE_BOOL)
-        tn_strbuf_puts(out, value != 0 ? "true" : "false");
+        put_text(value != 0 ? "true" : "false", out, size);
     else if (value == floor(value) && fabs(value) < 1e15)
-        tn_strbuf_printf(out, "%.0f", value);
+        write_whole(value, out, size);
     else
-        tn_strbuf_printf(out, "%.4g", value);
+        snprintf(out, size, "%.4g", value);
 }
 
 void tn_encoder_feature_contributions(const tn_encoder *encoder, const double *columns,

@@ -62,9 +62,23 @@ bool tn_encoder_fit(const tn_feature_spec *specs, size_t count, const tn_table *
 bool tn_encoder_encode(const tn_encoder *encoder, const tn_table *rows, float *matrix,
                        tn_error *err);
 
-/* The feature's value in `row` as text (for explanations): "starter", "42", "0.57", "true". */
-void tn_encoder_value_text(const tn_encoder *encoder, const tn_table *rows, size_t row,
-                           size_t feature, tn_strbuf *out);
+/* Where one feature's values are in a table: `texts` for a category, `numbers` otherwise; both
+   NULL when the table lacks the column. Borrowed from the table. */
+typedef struct {
+    char *const *texts;
+    const double *numbers;
+} tn_feature_column;
+
+/* Finds every feature's column in `rows` once: `out` has encoder->feature_count entries. */
+void tn_encoder_columns(const tn_encoder *encoder, const tn_table *rows, tn_feature_column *out);
+
+/*
+ * Writes feature `f`'s value in `row` as text (for explanations) into `out` of `size` bytes,
+ * cut to fit: "starter", "42", "0.57", "true"; "" when missing. A whole number below 1e15 is
+ * written without decimals, any other number with 4 significant digits (printf's "%.4g").
+ */
+void tn_encoder_value_write(const tn_encoded_feature *f, const tn_feature_column *column,
+                            size_t row, char *out, size_t size);
 
 /* Adds a row's SHAP values of the columns of each feature: per-feature contributions. */
 void tn_encoder_feature_contributions(const tn_encoder *encoder, const double *columns,

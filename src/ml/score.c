@@ -36,8 +36,8 @@ bool tn_score_read_features(tn_db *db, const tn_ml_model *model, tn_table *out, 
                      churn ? TN_CHURN_FEATURES : TN_EXPANSION_FEATURES, out, err);
 }
 
-/* The k largest |SHAP| of one row, with the features' values. */
-static void top_drivers(const tn_ml_model *model, const tn_table *rows, size_t row,
+/* The k largest |SHAP| of one row, with the features' values (`columns`: tn_encoder_columns). */
+static void top_drivers(const tn_ml_model *model, const tn_feature_column *columns, size_t row,
                         const double *shap, tn_driver drivers[TN_MAX_DRIVERS]) {
     size_t features = model->encoder.feature_count;
     bool used[64] = {false};
@@ -50,18 +50,25 @@ static void top_drivers(const tn_ml_model *model, const tn_table *rows, size_t r
         if (best < 0)
             continue;
         used[best] = true;
-        tn_strbuf value = TN_STRBUF_INIT;
-        tn_encoder_value_text(&model->encoder, rows, row, (size_t)best, &value);
         const tn_encoded_feature *feature = &model->encoder.features[best];
-        const double *numbers =
-            feature->kind == TN_FEATURE_CATEGORY ? NULL : tn_table_numbers(rows, feature->name);
+        const double *numbers = columns[best].numbers;
+        tn_encoder_value_write(feature, &columns[best], row, drivers[d].value,
+                               sizeof drivers[d].value);
         drivers[d].feature = feature->name;
         drivers[d].kind = feature->kind;
         drivers[d].number = numbers != NULL ? numbers[row] : NAN;
-        snprintf(drivers[d].value, sizeof drivers[d].value, "%s", tn_strbuf_cstr(&value));
         drivers[d].impact = shap[best];
-        tn_strbuf_free(&value);
     }
+}
+
+/* Where each of the model's features is in `rows` (tn_encoder_columns); the caller frees it. */
+static tn_feature_column *feature_columns(const tn_ml_model *model, const tn_table *rows,
+                                          tn_error *err) {
+    tn_feature_column *columns = tn_alloc_array(model->encoder.feature_count + 1, sizeof *columns,
+                                                "the features' columns", err);
+    if (columns != NULL)
+        tn_encoder_columns(&model->encoder, rows, columns);
+    return columns;
 }
 
 /* Each customer's survival risk score (survival_model.h) from the churn mart's rows. */
@@ -82,6 +89,8 @@ static bool score_churn(tn_db *db, const tn_ml_model *churn, const tn_survival_m
     bool ok = read_mart(db, "sql/ml/churn_features.sql", tn_churn_features, TN_CHURN_FEATURES,
                         &rows, err) &&
               tn_ml_model_score(churn, &rows, &scores, err);
+    tn_feature_column *columns = ok ? feature_columns(churn, &rows, err) : NULL;
+    ok = ok && columns != NULL;
     if (ok) {
         out->count = rows.rows;
         out->customers = calloc(rows.rows + 1, sizeof *out->customers);
@@ -106,7 +115,7 @@ static bool score_churn(tn_db *db, const tn_ml_model *churn, const tn_survival_m
         c->tenure_days = tenure != NULL ? tenure[r] : NAN;
         c->total_events = events != NULL ? events[r] : NAN;
         c->churn_probability = scores.probability[r];
-        top_drivers(churn, &rows, r, scores.shap + r * scores.features, c->churn_drivers);
+        top_drivers(churn, columns, r, scores.shap + r * scores.features, c->churn_drivers);
         c->upgrade_propensity = NAN;
         c->upgrade_multiplier = NAN;
         c->days_to_renewal = NAN;
@@ -118,6 +127,7 @@ static bool score_churn(tn_db *db, const tn_ml_model *churn, const tn_survival_m
         out->churn_shap_count = scores.features;
         scores.shap = NULL;
     }
+    free(columns);
     tn_ml_scores_free(&scores);
     tn_table_free(&rows);
     return ok;
@@ -130,6 +140,8 @@ static bool score_expansion(tn_db *db, const tn_ml_model *expansion, tn_score_se
     bool ok = read_mart(db, "sql/ml/expansion_features.sql", tn_expansion_features,
                         TN_EXPANSION_FEATURES, &rows, err) &&
               tn_ml_model_score(expansion, &rows, &scores, err);
+    tn_feature_column *columns = ok ? feature_columns(expansion, &rows, err) : NULL;
+    ok = ok && columns != NULL;
     char *const *ids = tn_table_texts(&rows, "customer_id");
     char *const *next = tn_table_texts(&rows, "next_tier");
     const double *multiplier = tn_table_numbers(&rows, "multiplier");
@@ -152,12 +164,13 @@ static bool score_expansion(tn_db *db, const tn_ml_model *expansion, tn_score_se
         }
         c->expansion_candidate = true;
         c->upgrade_propensity = scores.probability[r];
-        top_drivers(expansion, &rows, r, scores.shap + r * scores.features, c->upgrade_drivers);
+        top_drivers(expansion, columns, r, scores.shap + r * scores.features, c->upgrade_drivers);
         snprintf(c->target_tier, sizeof c->target_tier, "%s", next[r] ? next[r] : "");
         c->upgrade_multiplier = multiplier[r];
         memcpy(out->upgrade_shap + (size_t)(c - out->customers) * scores.features,
                scores.shap + r * scores.features, scores.features * sizeof *scores.shap);
     }
+    free(columns);
     tn_ml_scores_free(&scores);
     tn_table_free(&rows);
     return ok;

@@ -30,6 +30,20 @@ static double reach(double variance) {
     return 12 * sqrt(variance) + 32;
 }
 
+/*
+ * One trial with success probability `p` over the counts [low, high]: `next`
+ * gets cur's distribution convolved with the trial (what passes `high` is
+ * dropped: it lies beyond the counts followed). Separate arrays let the
+ * compiler vectorise the loop; each element is computed as in place.
+ */
+static void add_trial(const double *restrict cur, double *restrict next, size_t low, size_t high,
+                      double p) {
+    double q = 1 - p;
+    for (size_t k = low + 1; k <= high; k++)
+        next[k] = cur[k] * q + cur[k - 1] * p;
+    next[low] = cur[low] * q;
+}
+
 bool tn_poisson_binomial_pmf(const double *p, size_t n, double **pmf, size_t *support,
                              tn_error *err) {
     *pmf = NULL;
@@ -41,24 +55,28 @@ bool tn_poisson_binomial_pmf(const double *p, size_t n, double **pmf, size_t *su
         mean += p[i], variance += p[i] * (1 - p[i]);
     double cap = ceil(mean + reach(variance));
     size_t top = cap < (double)n ? (size_t)cap : n; /* the largest count followed */
-    double *mass = tn_alloc_array(top + 1, sizeof *mass, "the count's distribution", err);
+    double *mass = tn_alloc_array(2 * (top + 1), sizeof *mass, "the count's distribution", err);
     if (mass == NULL)
         return false;
-    memset(mass, 0, (top + 1) * sizeof *mass);
-    mass[0] = 1;
+    memset(mass, 0, 2 * (top + 1) * sizeof *mass);
+    double *cur = mass, *next = mass + top + 1; /* counts above `high` stay 0 in both */
+    cur[0] = 1;
     /* After trial i the count lies in [low, high]: low follows the running mean up */
     size_t low = 0, high = 0;
     double running_mean = 0, running_variance = 0;
     for (size_t i = 0; i < n; i++) {
         high = high + 1 < top ? high + 1 : top;
-        for (size_t k = high; k > low; k--)
-            mass[k] = mass[k] * (1 - p[i]) + mass[k - 1] * p[i];
-        mass[low] *= 1 - p[i];
+        add_trial(cur, next, low, high, p[i]);
+        double *swap = cur;
+        cur = next, next = swap;
         running_mean += p[i], running_variance += p[i] * (1 - p[i]);
         double floor_now = floor(running_mean - reach(running_variance));
-        for (; floor_now > (double)low && low < high; low++)
-            mass[low] = 0;
+        while (floor_now > (double)low && low < high)
+            low++;
     }
+    memset(mass, 0, low * sizeof *mass); /* below `low`: not followed, 0 */
+    if (cur != mass)
+        memcpy(mass + low, cur + low, (top + 1 - low) * sizeof *mass);
     *pmf = mass;
     *support = top + 1;
     return true;

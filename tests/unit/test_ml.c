@@ -199,6 +199,44 @@ static void test_one_hot_encoding(void **state) {
     tn_table_free(&serving);
 }
 
+/* The value texts of the drivers: expected texts written out by hand from the rule in features.h
+   (whole numbers below 1e15 without decimals, as "%.0f"; the rest with 4 significant digits). */
+static void test_value_texts(void **state) {
+    (void)state;
+    const tn_encoded_feature number = {.name = "mrr", .kind = TN_FEATURE_NUMBER};
+    const tn_encoded_feature flag = {.name = "is_early_stage", .kind = TN_FEATURE_BOOL};
+    const tn_encoded_feature category = {.name = "plan_tier", .kind = TN_FEATURE_CATEGORY};
+    const double numbers[] = {42,           -7,  0.0, -0.0, 999999999999999, 1e15, 0.41271, 1234.5,
+                              -0.000123456, NAN, 1,   0};
+    const char *expected[] = {"42",    "-7",     "0",    "-0",         "999999999999999",
+                              "1e+15", "0.4127", "1234", "-0.0001235", ""};
+    const tn_feature_column numeric = {NULL, numbers};
+    char text[40];
+    for (size_t r = 0; r < sizeof expected / sizeof expected[0]; r++) {
+        tn_encoder_value_write(&number, &numeric, r, text, sizeof text);
+        assert_string_equal(text, expected[r]);
+    }
+    tn_encoder_value_write(&flag, &numeric, 10, text, sizeof text);
+    assert_string_equal(text, "true");
+    tn_encoder_value_write(&flag, &numeric, 11, text, sizeof text);
+    assert_string_equal(text, "false");
+    tn_encoder_value_write(&flag, &numeric, 9, text, sizeof text);
+    assert_string_equal(text, "");                         /* a missing flag */
+    tn_encoder_value_write(&number, &numeric, 4, text, 6); /* cut to the buffer */
+    assert_string_equal(text, "99999");
+    char *tiers[] = {"enterprise", NULL};
+    const tn_feature_column texts = {tiers, NULL};
+    tn_encoder_value_write(&category, &texts, 0, text, sizeof text);
+    assert_string_equal(text, "enterprise");
+    tn_encoder_value_write(&category, &texts, 1, text, sizeof text);
+    assert_string_equal(text, "");
+    const tn_feature_column absent = {NULL, NULL};
+    tn_encoder_value_write(&number, &absent, 0, text, sizeof text);
+    assert_string_equal(text, ""); /* a column the table lacks */
+    tn_encoder_value_write(&category, &absent, 0, text, sizeof text);
+    assert_string_equal(text, "");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deterministic_label_is_learned_and_explained),
@@ -206,6 +244,7 @@ int main(void) {
         cmocka_unit_test(test_save_load_gives_identical_predictions),
         cmocka_unit_test(test_missing_and_corrupt_model_files),
         cmocka_unit_test(test_one_hot_encoding),
+        cmocka_unit_test(test_value_texts),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
