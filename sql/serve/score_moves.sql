@@ -5,6 +5,10 @@
 -- the upgrade model's only when the customer was a candidate both times.
 -- Features are matched by name, so two scorings by different model
 -- versions compare too.
+--
+-- Each pair is compared inside its lists (one row per customer and model)
+-- rather than by unnesting every impact and grouping on the customer's id:
+-- at 36k customers scored twice that grouping was most of serve's history.
 WITH scorings AS NOT MATERIALIZED ({{ var('history') }}),
 last_dates AS ( -- the as-of dates of each customer's last two scorings (the narrow columns only)
     SELECT customer_id, max(as_of, 2) AS latest
@@ -20,27 +24,43 @@ last_two AS ( -- the two scorings themselves, recency 1 the latest
 upgrade_pairs AS ( -- an expansion candidate at both scorings
     SELECT customer_id FROM last_two GROUP BY customer_id HAVING count(upgrade_shap) = 2
 ),
-shap AS ( -- one row per scoring, model and feature position (the two unnests go side by side)
-    SELECT customer_id, recency, 'churn' AS model, churn_model_version AS version,
-           unnest(churn_shap) AS impact, unnest(range(len(churn_shap))) AS position
-    FROM last_two
+features AS ( -- each model version's features, in the order of its SHAP lists
+    SELECT model_version, list(feature ORDER BY position) AS names
+    FROM history.model_features
+    GROUP BY model_version
+),
+sides AS ( -- one row per scoring and model: its features and their impacts
+    SELECT l.customer_id, l.recency, 'churn' AS model, l.churn_shap AS impacts,
+           coalesce(f.names, []) AS names
+    FROM last_two AS l
+    LEFT JOIN features AS f ON f.model_version = l.churn_model_version
     UNION ALL
-    SELECT customer_id, recency, 'upgrade' AS model, expansion_model_version AS version,
-           unnest(upgrade_shap) AS impact, unnest(range(len(upgrade_shap))) AS position
-    FROM last_two
-    WHERE customer_id IN (SELECT customer_id FROM upgrade_pairs)
+    SELECT l.customer_id, l.recency, 'upgrade', l.upgrade_shap, coalesce(f.names, [])
+    FROM last_two AS l
+    LEFT JOIN features AS f ON f.model_version = l.expansion_model_version
+    WHERE l.customer_id IN (SELECT customer_id FROM upgrade_pairs)
 ),
-impacts AS (
-    SELECT s.customer_id, s.recency, s.model, f.feature, s.impact
-    FROM shap AS s
-    JOIN history.model_features AS f ON f.model_version = s.version AND f.position = s.position
+compared AS ( -- per customer and model, every feature of either side: impact then and now
+    SELECT n.customer_id, n.model,
+           list_transform(list_distinct(list_concat(n.names, b.names)), name -> {
+               'impact_before': coalesce(b.impacts[list_position(b.names, name)], 0),
+               'impact_now': coalesce(n.impacts[list_position(n.names, name)], 0),
+               'feature': name}) AS impacts
+    FROM sides AS n
+    JOIN sides AS b ON b.customer_id = n.customer_id AND b.model = n.model AND b.recency = 2
+    WHERE n.recency = 1
 ),
-paired AS (
-    SELECT customer_id, model, feature,
-           coalesce(max(impact) FILTER (WHERE recency = 2), 0) AS impact_before,
-           coalesce(max(impact) FILTER (WHERE recency = 1), 0) AS impact_now
-    FROM impacts
-    GROUP BY customer_id, model, feature
+top_moves AS ( -- the three that moved most (ties by feature name), as a list sorted by that
+    SELECT customer_id, model,
+           list_sort(list_transform(
+               list_filter(impacts, i -> i.impact_now <> i.impact_before),
+               i -> {'order': -abs(i.impact_now - i.impact_before), 'feature': i.feature,
+                     'impact_before': i.impact_before, 'impact_now': i.impact_now}))[1:3] AS moved
+    FROM compared
+),
+moves AS (
+    SELECT customer_id, model, unnest(moved, recursive := true)
+    FROM top_moves
 ),
 dates AS (
     SELECT customer_id,
@@ -49,13 +69,8 @@ dates AS (
     FROM last_two
     GROUP BY customer_id
 )
-SELECT p.customer_id, d.from_as_of, d.to_as_of, p.model, p.feature,
-       p.impact_before, p.impact_now, p.impact_now - p.impact_before AS change
-FROM paired AS p
+SELECT m.customer_id, d.from_as_of, d.to_as_of, m.model, m.feature,
+       m.impact_before, m.impact_now, m.impact_now - m.impact_before AS change
+FROM moves AS m
 JOIN dates AS d USING (customer_id)
-WHERE p.impact_now <> p.impact_before
-QUALIFY row_number() OVER (
-    PARTITION BY p.customer_id, p.model
-    ORDER BY abs(p.impact_now - p.impact_before) DESC, p.feature
-) <= 3
-ORDER BY p.customer_id, p.model, abs(change) DESC, p.feature
+ORDER BY m.customer_id, m.model, abs(change) DESC, m.feature
