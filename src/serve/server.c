@@ -60,9 +60,8 @@ static tn_snapshot *load_snapshot(const tn_serve_options *options) {
 
 static void describe(const tn_snapshot *snapshot, const char *what) {
     if (snapshot->ready)
-        tn_log_info("serve: %s %zu active customers as of %s in %.2f s (models %s, %s; loading the "
-                    "models, reading and scoring %.2f s, with the drift check and the live "
-                    "backtest (%.2f s) "
+        tn_log_info("serve: %s %zu active customers as of %s in %.2f s (models %s, %s; reading "
+                    "and scoring %.2f s, with the drift check and the live backtest (%.2f s) "
                     "beside the scoring; documents %.2f s)",
                     what, snapshot->customer_count, snapshot->as_of, snapshot->load_seconds,
                     snapshot->churn_version, snapshot->expansion_version, snapshot->read_seconds,

@@ -138,9 +138,8 @@ typedef struct {
                              */
     double loaded_at;       /* seconds since the epoch */
     double load_seconds;
-    /* Where it went: loading the models, reading the warehouse and scoring, of which the
-       model-health checks (drift and the live backtest, run beside the scoring), and making the
-       documents. */
+    /* Where it went: reading the warehouse and scoring, of which the model-health checks
+       (drift and the live backtest, run beside the scoring), and making the documents. */
     double read_seconds, health_seconds, build_seconds;
 
     tn_serve_customer *customers; /* sorted by id */

@@ -2,17 +2,17 @@
  * snapshot_load.c — reading a serving snapshot from the warehouse and the
  * models (see snapshot.h).
  *
- * Steps: open the warehouse read-only and read its build (as-of date); on a second connection
- * and thread, read the Customer 360 facts, daily usage, recent tickets, open opportunities, the
- * inactive customers and the score history (sql/serve/), while this thread loads both models (one
- * set: ml/model_set.h) and scores every active customer with the code path `tenure score` uses
- * (ml/score.h, which also names each account: name, owner, renewal, CRM id); the drift check runs
- * on the second thread once the models are loaded. Then close the warehouse, so `tenure build`
- * can write it while the server runs; turn the scores into answers (insight/answer.h) and every
- * customer's answers into its line in a work-queue page (insight/documents.h); build the index and
- * the dashboard's views (insight/analytics.h, with analysis.json from the reports directory). The
- * snapshot keeps what was read, and a customer's other bodies (the predictions, the Customer 360,
- * the briefs from it, the history) are made from it when first asked for (snapshot_bodies.h).
+ * Steps: load both models (one set: ml/model_set.h), before the warehouse
+ * is opened, so the file is held no longer than reading it takes; open the
+ * warehouse read-only; read its build (as-of date); score every active customer with the code path
+ * `tenure score` uses (ml/score.h, which also names each account: name, owner, renewal, CRM id);
+ * read the Customer 360 facts, daily usage, recent tickets, open opportunities and the inactive
+ * customers (sql/serve/); close the warehouse, so `tenure build` can write it while the server
+ * runs; turn the scores into answers (insight/answer.h) and every customer's answers into its
+ * line in a work-queue page (insight/documents.h); build the index and the dashboard's views
+ * (insight/analytics.h, with analysis.json from the reports directory). The snapshot keeps what
+ * was read, and a customer's other bodies (the predictions, the Customer 360, the briefs from it,
+ * the history) are made from it when first asked for (snapshot_bodies.h).
  */
 #include <math.h>
 #include <pthread.h>
@@ -105,37 +105,15 @@ static const char *info_text(const sources *s, const char *column) {
 /*
  * The rows the customers' bodies and the dashboard are made from besides the
  * scores, and the drift check, on a second connection (warehouse/db.h) and a
- * thread of their own. They start before the models are loaded; the drift
- * check, which needs the models, waits until the first thread says they are
- * (models_ready), and is skipped when they could not be loaded.
+ * thread of their own while the first connection's thread scores.
  */
 typedef struct {
     tn_db *db; /* the second connection, owned */
     const tn_snapshot_source *source;
     sources *s; /* writes only the tables named in run_reads and read_history's */
-    pthread_mutex_t lock;
-    pthread_cond_t models_known;
-    int models; /* under `lock`: 0 while loading, 1 loaded, -1 not loaded */
     bool ok;
     tn_error err;
 } side_reads;
-
-/* Says whether the models loaded (`loaded`), to a run_reads waiting for them. */
-static void models_ready(side_reads *r, bool loaded) {
-    pthread_mutex_lock(&r->lock);
-    r->models = loaded ? 1 : -1;
-    pthread_cond_signal(&r->models_known);
-    pthread_mutex_unlock(&r->lock);
-}
-
-static bool wait_for_models(side_reads *r) {
-    pthread_mutex_lock(&r->lock);
-    while (r->models == 0)
-        pthread_cond_wait(&r->models_known, &r->lock);
-    bool loaded = r->models > 0;
-    pthread_mutex_unlock(&r->lock);
-    return loaded;
-}
 
 static void *run_reads(void *arg) {
     side_reads *r = arg;
@@ -155,7 +133,7 @@ static void *run_reads(void *arg) {
     for (size_t i = 0; r->ok && i < sizeof reads / sizeof reads[0]; i++)
         r->ok = tn_table_query(r->db, tn_embedded_text(reads[i].sql), reads[i].rows, &r->err);
     r->ok = r->ok && read_history(r->db, r->source, r->s, &r->err);
-    if (wait_for_models(r) && r->ok) {
+    if (r->ok) {
         double started = tn_log_now();
         r->s->drift = tn_model_health(r->db, &k->churn, &k->expansion, &r->source->drift,
                                       info_text(r->s, "as_of"), &r->err);
@@ -165,71 +143,54 @@ static void *run_reads(void *arg) {
     return NULL;
 }
 
-/* Starts run_reads on its own thread on a second connection; false when neither can be had. */
+/* Starts run_reads on its own thread, or runs it here when no thread or connection can be had. */
 static bool start_reads(tn_db *db, side_reads *reads, pthread_t *thread) {
     tn_error_clear(&reads->err);
     if (tn_db_connect_again(db, &reads->db, NULL) &&
         pthread_create(thread, NULL, run_reads, reads) == 0)
         return true;
-    tn_db_close(reads->db);
-    reads->db = NULL;
+    tn_db *second = reads->db;
+    reads->db = db;
+    run_reads(reads);
+    reads->db = second;
     return false;
 }
 
-/* Loads both models and the survival model (one set: ml/model_set.h) into `k`. */
-static bool load_models(const tn_snapshot_source *source, tn_snapshot_sources *k, tn_error *err) {
-    return tn_model_set_load_with_survival(source->models_dir, &k->churn, &k->expansion,
-                                           &k->survival, &k->has_survival, err);
-}
-
-/*
- * The models, then the scores, on this thread; the warehouse's other rows and
- * the drift check on a second (run_reads), or here after the scores when no
- * second thread can be had.
- */
-static bool read_with_models(tn_db *db, const tn_snapshot_source *source, sources *s,
-                             tn_error *err) {
-    side_reads reads = {.source = source, .s = s};
-    pthread_mutex_init(&reads.lock, NULL);
-    pthread_cond_init(&reads.models_known, NULL);
-    pthread_t thread;
-    bool threaded = start_reads(db, &reads, &thread);
-    tn_snapshot_sources *k = s->kept;
-    bool ok = load_models(source, k, err);
-    models_ready(&reads, ok);
-    ok = ok && tn_score_all(db, &k->churn, &k->expansion, k->has_survival ? &k->survival : NULL,
-                            &k->scores, err);
-    if (threaded) {
-        pthread_join(thread, NULL);
-        tn_db_close(reads.db);
-    } else if (ok) {
-        reads.db = db;
-        run_reads(&reads);
-    }
-    pthread_cond_destroy(&reads.models_known);
-    pthread_mutex_destroy(&reads.lock);
-    if (ok && !reads.ok && err != NULL)
-        *err = reads.err;
-    return ok && reads.ok;
-}
-
-/* The warehouse's build, the models, the scores and the rows, read on two connections at once. */
+/* The warehouse's build, scores and rows, read on two connections at once. */
 static bool read_warehouse(tn_db *db, const tn_snapshot_source *source, sources *s, tn_error *err) {
     bool ok = tn_build_marts_complete(db, err) &&
               tn_table_query(db, tn_embedded_text("sql/serve/snapshot_info.sql"), &s->info, err);
     if (ok && s->info.rows != 1)
         ok = tn_error_set(err, TN_ERR_INPUT, "%s: marts.build_info has %zu rows, expected 1",
                           source->db_path, s->info.rows);
-    return ok && read_with_models(db, source, s, err);
+    if (!ok)
+        return false;
+    side_reads reads = {.source = source, .s = s};
+    pthread_t thread;
+    bool threaded = start_reads(db, &reads, &thread);
+    tn_snapshot_sources *k = s->kept;
+    ok = tn_score_all(db, &k->churn, &k->expansion, k->has_survival ? &k->survival : NULL,
+                      &k->scores, err);
+    if (threaded)
+        pthread_join(thread, NULL);
+    tn_db_close(reads.db);
+    if (ok && !reads.ok && err != NULL)
+        *err = reads.err;
+    return ok && reads.ok;
 }
 
 static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {
     tn_db *db = NULL;
+    tn_error model_error;
     tn_snapshot_sources *k = s->kept = calloc(1, sizeof *s->kept);
     if (k == NULL)
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
-    bool ok = tn_db_open(source->db_path, TN_DB_READ_ONLY, &db, err) &&
-              read_warehouse(db, source, s, err);
+    bool models = tn_model_set_load_with_survival(source->models_dir, &k->churn, &k->expansion,
+                                                  &k->survival, &k->has_survival, &model_error);
+    bool ok = tn_db_open(source->db_path, TN_DB_READ_ONLY, &db, err); /* its problem first */
+    if (ok && !models)
+        ok = err != NULL ? (*err = model_error, false) : false;
+    ok = ok && read_warehouse(db, source, s, err);
     tn_db_close(db);
     if (ok && k->facts.rows != k->scores.count)
         ok = tn_error_set(err, TN_ERR_INTERNAL,
