@@ -55,7 +55,12 @@ serve_kb=$(awk '/VmHWM/ {print $2}' /proc/$SERVER_PID/status)
 kill -TERM $SERVER_PID
 wait $SERVER_PID || true
 SERVER_PID=""
-awk -v s="$(echo "$ready - $started" | bc)" -v kb="$serve_kb" 'BEGIN {printf "| `serve` to /ready | completed | %.2f s | %.0f MB |\n", s, kb / 1024}' >>"$rows"
+if compgen -G "$WORK/*.tmp" >/dev/null; then
+    failed=1
+    echo "| \`serve\` to /ready | failed (spill directory left behind) | – | – |" >>"$rows"
+else
+    awk -v s="$(echo "$ready - $started" | bc)" -v kb="$serve_kb" 'BEGIN {printf "| `serve` to /ready | completed | %.2f s | %.0f MB |\n", s, kb / 1024}' >>"$rows"
+fi
 events=$("$TENURE" sql --csv --db "$DB" "SELECT count(*) FROM raw.usage_events" | tail -n 1)
 
 body="$WORK/section.md"

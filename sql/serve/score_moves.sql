@@ -61,16 +61,10 @@ top_moves AS ( -- the three that moved most (ties by feature name), as a list so
 moves AS (
     SELECT customer_id, model, unnest(moved, recursive := true)
     FROM top_moves
-),
-dates AS (
-    SELECT customer_id,
-           strftime(max(as_of) FILTER (WHERE recency = 2), '%Y-%m-%d') AS from_as_of,
-           strftime(max(as_of) FILTER (WHERE recency = 1), '%Y-%m-%d') AS to_as_of
-    FROM last_two
-    GROUP BY customer_id
 )
-SELECT m.customer_id, d.from_as_of, d.to_as_of, m.model, m.feature,
+SELECT m.customer_id, strftime(d.latest[2], '%Y-%m-%d') AS from_as_of,
+       strftime(d.latest[1], '%Y-%m-%d') AS to_as_of, m.model, m.feature,
        m.impact_before, m.impact_now, m.impact_now - m.impact_before AS change
 FROM moves AS m
-JOIN dates AS d USING (customer_id)
+JOIN last_dates AS d USING (customer_id)
 ORDER BY m.customer_id, m.model, abs(change) DESC, m.feature
