@@ -106,6 +106,7 @@ static int run_brief(int positional_count, char **positional) {
         .db_path = options.db_path,
         .models_dir = options.models_dir,
         .movers_rise = TN_MOVERS_DEFAULT_RISE,
+        .history_scorings = TN_SERVE_HISTORY_SCORINGS,
         .drift = {TN_DRIFT_DEFAULT_PSI, TN_DRIFT_DEFAULT_KS_P},
     };
     tn_snapshot *snapshot = tn_snapshot_load(&source);

@@ -15,7 +15,7 @@ static struct {
     const char *db_path, *models_dir, *reports_dir, *host, *api_key_file, *access_log;
     long port, threads;
     long max_connections, max_connections_per_ip, request_timeout;
-    long movers_rise;
+    long movers_rise, history_scorings;
     double drift_psi, drift_ks_p;
     const char *save_rate, *csm_hours;
     tn_arg_list cors_origins;
@@ -36,6 +36,7 @@ static void set_defaults(void) {
     options.max_connections_per_ip = 64;
     options.request_timeout = 10;
     options.movers_rise = lround(TN_MOVERS_DEFAULT_RISE * 100);
+    options.history_scorings = TN_SERVE_HISTORY_SCORINGS;
     options.drift_psi = TN_DRIFT_DEFAULT_PSI;
     options.drift_ks_p = TN_DRIFT_DEFAULT_KS_P;
     options.save_rate = NULL;
@@ -73,6 +74,10 @@ static const tn_arg serve_args[] = {
      "GET /movers lists a customer whose churn probability rose by more than POINTS "
      "percentage points (default 5)",
      &options.movers_rise, 1, 100},
+    {"history-scorings", TN_ARG_INT, "N",
+     "keep the score history's last N recorded as-of dates for GET /customers/{id}/history "
+     "and GET /movers (default 13)",
+     &options.history_scorings, 2, 100000},
     {"drift-psi", TN_ARG_NUMBER, "X",
      "GET /health/model: a feature whose PSI is at least X has drifted (default 0.2)",
      &options.drift_psi, 0, 100},
@@ -108,6 +113,7 @@ static int run_serve(int positional_count, char **positional) {
         .limits = {options.max_connections, options.max_connections_per_ip,
                    options.request_timeout},
         .movers_rise = (double)options.movers_rise / 100,
+        .history_scorings = (size_t)options.history_scorings,
         .drift = {options.drift_psi, options.drift_ks_p},
     };
     tn_error err;

@@ -178,14 +178,58 @@ bool tn_history_exists(tn_db *db, bool *exists, tn_error *err) {
     return tn_query_table_exists(db, "history", "customer_scores_by_as_of", exists, err);
 }
 
+/* Whether `text` is a date as strftime's "%Y-%m-%d" writes it (it goes into SQL as a literal). */
+static bool is_iso_date(const char *text) {
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? text[i] != '-' : (text[i] < '0' || text[i] > '9'))
+            return false;
+    return text[10] == '\0';
+}
+
+bool tn_history_query_window(tn_db *db, const char *path, const tn_history_window *window,
+                             const char *const *params, size_t count, tn_table *rows,
+                             tn_error *err) {
+    char from[32] = "DATE '-infinity'";
+    if (window != NULL && window->from[0] != '\0') {
+        if (!is_iso_date(window->from))
+            return tn_error_set(err, TN_ERR_INTERNAL, "the history window starts at '%s'",
+                                window->from);
+        snprintf(from, sizeof from, "DATE '%s'", window->from);
+    }
+    const tn_template_var from_var[] = {{"from", from}, {NULL, NULL}};
+    tn_strbuf history = TN_STRBUF_INIT, sql = TN_STRBUF_INIT;
+    bool ok = tn_template_render_file("sql/history/latest_per_as_of.sql", from_var, &history, err);
+    const tn_template_var vars[] = {{"history", tn_strbuf_cstr(&history)}, {NULL, NULL}};
+    ok = ok && tn_template_render_file(path, vars, &sql, err) &&
+         tn_table_query_params(db, tn_strbuf_cstr(&sql), params, count, rows, err);
+    tn_strbuf_free(&history);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
 bool tn_history_query(tn_db *db, const char *path, const char *const *params, size_t count,
                       tn_table *rows, tn_error *err) {
-    const tn_template_var vars[] = {
-        {"history", tn_embedded_text("sql/history/latest_per_as_of.sql")}, {NULL, NULL}};
-    tn_strbuf sql = TN_STRBUF_INIT;
-    bool ok = tn_template_render_file(path, vars, &sql, err) &&
-              tn_table_query_params(db, tn_strbuf_cstr(&sql), params, count, rows, err);
-    tn_strbuf_free(&sql);
+    return tn_history_query_window(db, path, NULL, params, count, rows, err);
+}
+
+bool tn_history_window_find(tn_db *db, size_t scorings, tn_history_window *out, tn_error *err) {
+    memset(out, 0, sizeof *out);
+    char limit[24];
+    snprintf(limit, sizeof limit, "%zu", scorings > 0 ? scorings : 1);
+    const char *params[] = {limit};
+    tn_table found = {0};
+    bool ok = tn_table_query_params(db, tn_embedded_text("sql/history/window.sql"), params, 1,
+                                    &found, err);
+    if (ok && found.rows == 1) {
+        const char *first = tn_table_text_at(&found, "first_kept", 0);
+        double kept = tn_table_number_at(&found, "kept", 0),
+               older = tn_table_number_at(&found, "older", 0);
+        if (first != NULL)
+            snprintf(out->from, sizeof out->from, "%s", first);
+        out->kept = kept > 0 ? (size_t)kept : 0;
+        out->older = older > 0 ? (size_t)older : 0;
+    }
+    tn_table_free(&found);
     return ok;
 }
 

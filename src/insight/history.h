@@ -55,6 +55,28 @@ bool tn_history_exists(tn_db *db, bool *exists, tn_error *err);
 bool tn_history_query(tn_db *db, const char *path, const char *const *params, size_t count,
                       tn_table *rows, tn_error *err);
 
+/*
+ * The part of the history a reader keeps: its last recorded as-of dates
+ * (sql/history/window.sql), so that `tenure serve` loads the same work
+ * however long the history grows.
+ */
+typedef struct {
+    char from[16]; /* the first kept as-of date, "YYYY-MM-DD"; "" when none is recorded */
+    size_t kept;   /* recorded as-of dates kept */
+    size_t older;  /* recorded as-of dates before `from`, left out */
+} tn_history_window;
+
+/* The window of the last `scorings` (at least 1) recorded as-of dates of `db`'s history. */
+bool tn_history_window_find(tn_db *db, size_t scorings, tn_history_window *out, tn_error *err);
+
+/*
+ * As tn_history_query, over the scorings of `window` only (NULL: the whole
+ * history).
+ */
+bool tn_history_query_window(tn_db *db, const char *path, const tn_history_window *window,
+                             const char *const *params, size_t count, tn_table *rows,
+                             tn_error *err);
+
 /* The latest as-of date the history records, in latest[16] ("" when it records none). */
 bool tn_history_latest(tn_db *db, char latest[16], tn_error *err);
 

@@ -4,6 +4,7 @@
 #include "insight/movers.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,22 @@ static json_t *item(const tn_answer_set *answers, const tn_table *rows, size_t r
         "now", tn_json_text(tn_table_text_at(rows, "upgrade_tier_now", r)), "reason", words);
 }
 
+/* Frees what fill_since made of `date` and marks nothing made; its since and rows stay. */
+static void free_since(tn_movers_since *date) {
+    for (int k = 0; k < KIND_COUNT; k++) {
+        for (size_t j = 0; date->items[k] != NULL && j < date->counts[k]; j++)
+            free(date->items[k][j]);
+        free(date->items[k]);
+        date->items[k] = NULL;
+        date->counts[k] = 0;
+    }
+    free(date->head);
+    free(date->text);
+    free(date->gzip);
+    date->head = date->text = date->gzip = NULL;
+    date->length = date->gzip_length = 0;
+}
+
 /* One since date from its rows [first, end): each list's items and the head. */
 static bool fill_since(const tn_answer_set *answers, const tn_table *rows, size_t first, size_t end,
                        const char *latest, double rise, tn_movers_since *out) {
@@ -140,39 +157,79 @@ char *tn_movers_page(const tn_movers_since *since, size_t limit, size_t *length)
     return tn_strbuf_detach(&page);
 }
 
-bool tn_movers_read_rows(tn_db *db, double rise, tn_table *rows, tn_error *err) {
+bool tn_movers_read_rows(tn_db *db, double rise, const tn_history_window *window, tn_table *rows,
+                         tn_error *err) {
     char threshold[32];
     snprintf(threshold, sizeof threshold, "%.17g", rise);
     const char *params[] = {threshold};
-    bool ok = tn_history_query(db, "sql/serve/score_movers.sql", params, 1, rows, err);
+    bool ok =
+        tn_history_query_window(db, "sql/serve/score_movers.sql", window, params, 1, rows, err);
     if (!ok)
         tn_error_prefix(err, "the movers of the score history");
     return ok;
 }
 
-bool tn_movers_build(const tn_answer_set *answers, const tn_table *rows, const char *latest,
-                     double rise, tn_movers *out, tn_error *err) {
+struct tn_movers_making {
+    tn_table rows;                /* sql/serve/score_movers.sql's rows */
+    const tn_answer_set *answers; /* borrowed */
+    double rise;
+    pthread_mutex_t lock; /* held while a date is made */
+};
+
+/* Makes `date` unless it is made; false when memory runs out (then it stays unmade). */
+static bool make_date(const tn_movers *movers, tn_movers_since *date) {
+    if (atomic_load_explicit(&date->made, memory_order_acquire))
+        return true;
+    tn_movers_making *m = movers->making;
+    pthread_mutex_lock(&m->lock);
+    bool ok =
+        atomic_load_explicit(&date->made, memory_order_relaxed) ||
+        fill_since(m->answers, &m->rows, date->first, date->end, movers->latest, m->rise, date);
+    if (!ok)
+        free_since(date);
+    else
+        atomic_store_explicit(&date->made, true, memory_order_release);
+    pthread_mutex_unlock(&m->lock);
+    return ok;
+}
+
+bool tn_movers_build(const tn_answer_set *answers, tn_table *rows, const char *latest, double rise,
+                     size_t older, tn_movers *out, tn_error *err) {
     memset(out, 0, sizeof *out);
+    out->older = older;
     snprintf(out->latest, sizeof out->latest, "%s", latest != NULL ? latest : "");
-    out->dates = tn_alloc_array(rows->rows + 1, sizeof *out->dates, "the movers", err);
+    out->making = tn_alloc_array(1, sizeof *out->making, "the movers", err);
+    if (out->making == NULL)
+        return false;
+    pthread_mutex_init(&out->making->lock, NULL);
+    out->making->rows = *rows;
+    memset(rows, 0, sizeof *rows);
+    out->making->answers = answers;
+    out->making->rise = rise;
+    const tn_table *kept = &out->making->rows;
+    out->dates = tn_alloc_array(kept->rows + 1, sizeof *out->dates, "the movers", err);
     if (out->dates == NULL)
         return false;
-    for (size_t first = 0; first < rows->rows;) {
-        const char *since = tn_table_text_at(rows, "since", first);
+    for (size_t first = 0; first < kept->rows;) {
+        const char *since = tn_table_text_at(kept, "since", first);
         size_t end = first;
-        while (end < rows->rows && strcmp(tn_table_text_at(rows, "since", end), since) == 0)
+        while (end < kept->rows && strcmp(tn_table_text_at(kept, "since", end), since) == 0)
             end++;
         tn_movers_since *date = &out->dates[out->count++];
         snprintf(date->since, sizeof date->since, "%s", since);
-        if (!fill_since(answers, rows, first, end, out->latest, rise, date))
-            return tn_error_set(err, TN_ERR_NOMEM, "out of memory for the movers");
+        date->first = first;
+        date->end = end;
         first = end;
     }
+    if (out->count > 0 && !make_date(out, &out->dates[out->count - 1]))
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory for the movers");
     return true;
 }
 
 const tn_movers_since *tn_movers_find(const tn_movers *movers, const char *since, char *why,
-                                      size_t size) {
+                                      size_t size, bool *no_memory) {
+    *no_memory = false;
+    tn_movers_since *found = NULL;
     if (movers->count == 0) {
         snprintf(why, size,
                  "movers need two recorded scorings and the history has %s: each 'tenure score' "
@@ -180,34 +237,42 @@ const tn_movers_since *tn_movers_find(const tn_movers *movers, const char *since
                  movers->latest[0] != '\0' ? "one" : "none");
         return NULL;
     }
-    if (since == NULL)
-        return &movers->dates[movers->count - 1];
-    if (strcmp(since, movers->latest) >= 0) {
+    if (since == NULL) {
+        found = &movers->dates[movers->count - 1];
+    } else if (strcmp(since, movers->latest) >= 0) {
         snprintf(why, size, "since %s is not before the latest recorded scoring, of %s", since,
                  movers->latest);
         return NULL;
     }
-    const tn_movers_since *found = NULL;
-    for (size_t i = 0; i < movers->count && strcmp(movers->dates[i].since, since) <= 0; i++)
+    for (size_t i = 0;
+         since != NULL && i < movers->count && strcmp(movers->dates[i].since, since) <= 0; i++)
         found = &movers->dates[i];
-    if (found == NULL)
+    if (found == NULL && movers->older > 0)
+        snprintf(why, size,
+                 "the server keeps the scorings from %s on, and %zu earlier recorded one%s %s "
+                 "left out of its window: none on or before %s is kept (tenure serve "
+                 "--history-scorings keeps more)",
+                 movers->dates[0].since, movers->older, movers->older == 1 ? "" : "s",
+                 movers->older == 1 ? "is" : "are", since);
+    else if (found == NULL)
         snprintf(why, size, "no scoring is recorded on or before %s: the first is of %s", since,
                  movers->dates[0].since);
+    if (found != NULL && !make_date(movers, found)) {
+        snprintf(why, size, "out of memory making the movers since %s", found->since);
+        *no_memory = true;
+        return NULL;
+    }
     return found;
 }
 
 void tn_movers_free(tn_movers *movers) {
-    for (size_t i = 0; i < movers->count; i++) {
-        tn_movers_since *date = &movers->dates[i];
-        for (int k = 0; k < KIND_COUNT; k++) {
-            for (size_t j = 0; date->items[k] != NULL && j < date->counts[k]; j++)
-                free(date->items[k][j]);
-            free(date->items[k]);
-        }
-        free(date->head);
-        free(date->text);
-        free(date->gzip);
-    }
+    for (size_t i = 0; i < movers->count; i++)
+        free_since(&movers->dates[i]);
     free(movers->dates);
+    if (movers->making != NULL) {
+        tn_table_free(&movers->making->rows);
+        pthread_mutex_destroy(&movers->making->lock);
+        free(movers->making);
+    }
     memset(movers, 0, sizeof *movers);
 }

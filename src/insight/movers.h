@@ -9,15 +9,22 @@
  * expansion-ready (upgrade tier high or critical), and those whose churn
  * tier fell. Each item has the numbers before and now and the reason in
  * business words; each list is ordered by ARR, largest first.
+ *
+ * The documents of the scoring before the latest (the default) are made
+ * when the movers are built; those of every other since date the first time
+ * one is asked for (tn_movers_find), so a long history does not lengthen a
+ * server's load. Finding is safe from any number of threads.
  */
 #ifndef TN_INSIGHT_MOVERS_H
 #define TN_INSIGHT_MOVERS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "common/error.h"
 #include "insight/answer.h"
+#include "insight/history.h"
 #include "warehouse/db.h"
 #include "warehouse/table.h"
 
@@ -39,8 +46,10 @@ enum { TN_MOVERS_LISTS = 4 };
  * of TN_MOVERS_LIMIT_DEFAULT ready to send.
  */
 typedef struct {
-    char since[16]; /* "YYYY-MM-DD" */
-    char *head;     /* {"since",…,"counts":{…} without its closing brace; owned */
+    char since[16];    /* "YYYY-MM-DD" */
+    size_t first, end; /* its rows of tn_movers' rows: [first, end) */
+    atomic_bool made;  /* what follows is made (written before it is set) */
+    char *head;        /* {"since",…,"counts":{…} without its closing brace; owned */
     char **items[TN_MOVERS_LISTS]; /* each list's movers as JSON texts, by ARR; owned */
     size_t counts[TN_MOVERS_LISTS];
     char *text; /* the page of TN_MOVERS_LIMIT_DEFAULT; owned */
@@ -49,37 +58,49 @@ typedef struct {
     size_t gzip_length;
 } tn_movers_since;
 
+/* What the since dates not yet made are made from, and the lock of making them. */
+typedef struct tn_movers_making tn_movers_making;
+
 typedef struct {
     tn_movers_since *dates; /* by since, oldest first; owned */
     size_t count;
-    char latest[16]; /* the latest recorded as-of date; "" without a history */
+    char latest[16];          /* the latest recorded as-of date; "" without a history */
+    size_t older;             /* recorded as-of dates before the first since date, left out of the
+                                 reader's window (insight/history.h) */
+    tn_movers_making *making; /* owned */
 } tn_movers;
 
 /*
  * Reads what the movers are built from: the rows of sql/serve/score_movers.sql
- * with `rise` (0–1) into `rows` (the caller frees them with tn_table_free
- * either way). The warehouse must have a score history (tn_history_exists).
+ * with `rise` (0–1) over the scorings of `window` (NULL: the whole history)
+ * into `rows` (the caller frees them with tn_table_free either way). The
+ * warehouse must have a score history (tn_history_exists).
  */
-bool tn_movers_read_rows(tn_db *db, double rise, tn_table *rows, tn_error *err);
+bool tn_movers_read_rows(tn_db *db, double rise, const tn_history_window *window, tn_table *rows,
+                         tn_error *err);
 
 /*
- * The movers documents of every since date in `rows` (rows of
- * sql/serve/score_movers.sql, ordered by since) up to the latest recorded
- * scoring `latest`, with `rise` the threshold of a probability rise (0–1);
- * the accounts' names and owners come from `answers` (borrowed). False
- * with `err` set when memory runs out; free with tn_movers_free either way.
+ * The movers of every since date in `rows` (rows of sql/serve/score_movers.sql,
+ * ordered by since; taken: `rows` is left empty) up to the latest recorded
+ * scoring `latest`, with `rise` the threshold of a probability rise (0–1)
+ * and `older` the recorded as-of dates before the rows' window (0: the rows
+ * cover the whole history); the accounts' names and owners come from
+ * `answers` (borrowed: it must outlive the movers). Makes the default
+ * date's documents. False with `err` set when memory runs out; free with
+ * tn_movers_free either way.
  */
-bool tn_movers_build(const tn_answer_set *answers, const tn_table *rows, const char *latest,
-                     double rise, tn_movers *out, tn_error *err);
+bool tn_movers_build(const tn_answer_set *answers, tn_table *rows, const char *latest, double rise,
+                     size_t older, tn_movers *out, tn_error *err);
 
 /*
  * The movers of the latest recorded since date on or before `since`
- * ("YYYY-MM-DD"; NULL: the scoring before the latest), or NULL when there
- * is none (fewer than two scorings, `since` before the first or not before
- * the latest); then `why` (size bytes) says why in words.
+ * ("YYYY-MM-DD"; NULL: the scoring before the latest), made if they were
+ * not, or NULL when there is none (fewer than two scorings, `since` before
+ * the first or not before the latest) or memory runs out making them; then
+ * `why` (size bytes) says why in words and `*no_memory` which.
  */
 const tn_movers_since *tn_movers_find(const tn_movers *movers, const char *since, char *why,
-                                      size_t size);
+                                      size_t size, bool *no_memory);
 
 /*
  * The document of `since` with at most `limit` movers in each list ("limit"

@@ -196,8 +196,9 @@ static bool read_movers(report_sources *s, tn_error *err) {
     bool recording = false;
     s->latest[0] = '\0';
     return tn_history_exists(s->db, &recording, err) &&
-           (!recording || (tn_history_latest(s->db, s->latest, err) &&
-                           tn_movers_read_rows(s->db, TN_MOVERS_DEFAULT_RISE, &s->movers, err)));
+           (!recording ||
+            (tn_history_latest(s->db, s->latest, err) &&
+             tn_movers_read_rows(s->db, TN_MOVERS_DEFAULT_RISE, NULL, &s->movers, err)));
 }
 
 /* The models first, then the warehouse: its as-of date, the scores and the portfolio's extras. */
@@ -225,12 +226,15 @@ static bool read_sources(const tn_report_source *source, report_sources *s, tn_e
 }
 
 /* The movers since the scoring before the latest, as text (malloc'd), or NULL without two. */
-static bool movers_text(const report_sources *s, char **text, tn_error *err) {
+static bool movers_text(report_sources *s, char **text, tn_error *err) {
     tn_movers movers;
     char why[256];
-    bool ok =
-        tn_movers_build(&s->answers, &s->movers, s->latest, TN_MOVERS_DEFAULT_RISE, &movers, err);
-    const tn_movers_since *found = ok ? tn_movers_find(&movers, NULL, why, sizeof why) : NULL;
+    bool no_memory = false;
+    bool ok = tn_movers_build(&s->answers, &s->movers, s->latest, TN_MOVERS_DEFAULT_RISE, 0,
+                              &movers, err);
+    const tn_movers_since *found =
+        ok ? tn_movers_find(&movers, NULL, why, sizeof why, &no_memory) : NULL;
+    ok = ok && (!no_memory || tn_error_set(err, TN_ERR_NOMEM, "%s", why));
     *text = found != NULL ? strdup(found->text) : NULL;
     tn_movers_free(&movers);
     return ok && (found == NULL || *text != NULL ||
@@ -238,7 +242,7 @@ static bool movers_text(const report_sources *s, char **text, tn_error *err) {
 }
 
 /* The four views as text (each malloc'd; the movers NULL without two scorings), or false. */
-static bool views_text(const tn_report_source *source, const report_sources *s, char *texts[4],
+static bool views_text(const tn_report_source *source, report_sources *s, char *texts[4],
                        tn_error *err) {
     char problem[4400];
     json_t *survival =

@@ -89,24 +89,46 @@ static json_t *changes(json_t *points, json_t *moves) {
                      moves_of(moves, "churn"), "upgrade_drivers", moves_of(moves, "upgrade"));
 }
 
+/* Why points or changes are missing, or that earlier scorings are left out; NULL: nothing to say.
+ */
+static const char *history_note(bool recording, size_t count, const tn_history_window *window,
+                                char *buffer, size_t size) {
+    if (!recording)
+        return "No scoring is recorded in this warehouse yet: each 'tenure score' records one per "
+               "as-of date.";
+    if (window != NULL && window->older > 0) {
+        snprintf(buffer, size,
+                 "%s The server keeps the last %zu recorded scorings, from %s on; %zu earlier "
+                 "one%s %s left out ('tenure serve --history-scorings' keeps more).",
+                 count == 0   ? "No scoring of this customer is among them."
+                 : count == 1 ? "One scoring of this customer is among them: what changed shows "
+                                "from the second one on."
+                              : "",
+                 window->kept, window->from, window->older, window->older == 1 ? "" : "s",
+                 window->older == 1 ? "is" : "are");
+        return buffer[0] == ' ' ? buffer + 1 : buffer;
+    }
+    return count == 0 ? "No scoring of this customer is recorded yet: each 'tenure score' records "
+                        "one per as-of date."
+           : count == 1 ? "One scoring is recorded: what changed shows from the second one on."
+                        : NULL;
+}
+
 json_t *tn_document_history(const tn_answer_context *context, const tn_answer *answer,
-                            json_t *points, json_t *moves, bool recording) {
+                            json_t *points, json_t *moves, bool recording,
+                            const tn_history_window *window) {
     json_t *empty = json_array();
     json_t *list = points != NULL ? points : empty;
     size_t count = json_array_size(list);
-    const char *note =
-        !recording   ? "No scoring is recorded in this warehouse yet: each 'tenure score' records "
-                       "one per as-of date."
-        : count == 0 ? "No scoring of this customer is recorded yet: each 'tenure score' records "
-                       "one per as-of date."
-        : count == 1 ? "One scoring is recorded: what changed shows from the second one on."
-                     : NULL;
-    json_t *document = json_pack(
-        "{s:s, s:s, s:O, s:o, s:o, s:o}", "customer_id", answer->score->customer_id, "as_of",
-        context->as_of, "points", list, "latest_recorded_as_of",
-        count > 0 ? json_incref(json_object_get(json_array_get(list, count - 1), "as_of"))
-                  : json_null(),
-        "changes", changes(list, moves != NULL ? moves : empty), "note", tn_json_text(note));
+    char buffer[512];
+    const char *note = history_note(recording, count, window, buffer, sizeof buffer);
+    json_t *document =
+        json_pack("{s:s, s:s, s:O, s:o, s:I, s:o, s:o}", "customer_id", answer->score->customer_id,
+                  "as_of", context->as_of, "points", list, "latest_recorded_as_of",
+                  count > 0 ? json_incref(json_object_get(json_array_get(list, count - 1), "as_of"))
+                            : json_null(),
+                  "scorings_left_out", (json_int_t)(window != NULL ? window->older : 0), "changes",
+                  changes(list, moves != NULL ? moves : empty), "note", tn_json_text(note));
     json_decref(empty);
     return document;
 }

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "insight/answer.h"
+#include "insight/history.h"
 #include "warehouse/table.h"
 
 /* One row of sql/serve/score_history.sql as a point of the trend (new reference). */
@@ -28,9 +29,11 @@ json_t *tn_trend_move(const tn_table *rows, size_t row);
  * The history document of the customer of `answer` (new reference; NULL when
  * memory runs out): `points` and `moves` are its arrays of tn_trend_point
  * and tn_trend_move (borrowed; NULL: none), `recording` whether the
- * warehouse has a score history at all.
+ * warehouse has a score history at all, `window` the part of it read (NULL:
+ * all of it).
  */
 json_t *tn_document_history(const tn_answer_context *context, const tn_answer *answer,
-                            json_t *points, json_t *moves, bool recording);
+                            json_t *points, json_t *moves, bool recording,
+                            const tn_history_window *window);
 
 #endif

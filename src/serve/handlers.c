@@ -342,10 +342,13 @@ static void customer_history(const tn_request *request, tn_response *response) {
 static void movers(const tn_request *request, tn_response *response) {
     const char *since = request->movers_query->since;
     char why[256];
-    const tn_movers_since *found =
-        tn_movers_find(&request->snapshot->movers, since[0] ? since : NULL, why, sizeof why);
+    bool no_memory;
+    const tn_movers_since *found = tn_movers_find(
+        &request->snapshot->movers, since[0] ? since : NULL, why, sizeof why, &no_memory);
     long limit = request->movers_query->limit;
-    if (found == NULL) {
+    if (no_memory) {
+        borrow(response, 500, out_of_memory, sizeof out_of_memory - 1);
+    } else if (found == NULL) {
         tn_response_error(response, 422, "movers_unavailable", "%s", why);
     } else if (limit == 0 || limit == TN_MOVERS_LIMIT_DEFAULT) {
         borrow_variant(request, response, 200, found->text, found->length, found->gzip,

@@ -49,8 +49,13 @@ static void swap_snapshot(tn_server *server, tn_snapshot *next) {
  * resident size is what the snapshot holds.
  */
 static tn_snapshot *load_snapshot(const tn_serve_options *options) {
-    tn_snapshot_source source = {options->db_path,     options->models_dir, options->reports_dir,
-                                 options->movers_rise, options->drift,      options->plan};
+    tn_snapshot_source source = {.db_path = options->db_path,
+                                 .models_dir = options->models_dir,
+                                 .reports_dir = options->reports_dir,
+                                 .movers_rise = options->movers_rise,
+                                 .history_scorings = options->history_scorings,
+                                 .drift = options->drift,
+                                 .plan = options->plan};
     tn_snapshot *snapshot = tn_snapshot_load(&source);
     malloc_trim(0);
     if (snapshot != NULL)

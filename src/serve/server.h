@@ -49,6 +49,7 @@ typedef struct {
     const char *access_log;   /* NULL: no access log; "-": stderr */
     tn_gate_limits limits;    /* connections and the request deadline (gate.h) */
     double movers_rise;       /* GET /movers: the rise of a churn probability that counts (0–1) */
+    size_t history_scorings;  /* the recorded as-of dates of the score history kept (≥ 2) */
     tn_drift_thresholds drift; /* GET /health/model: when a feature has drifted */
     tn_intervention_plan plan; /* GET /analytics/interventions: save rates, CSM hours per tier */
 } tn_serve_options;

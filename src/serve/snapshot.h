@@ -180,11 +180,16 @@ typedef struct {
     atomic_bool stop_warming;
 } tn_snapshot;
 
+/* The recorded as-of dates of the score history serve keeps unless told otherwise: a quarter
+   of weekly scorings. Each costs about 0.3 s of loading at 50,000 customers (BENCHMARKS.md). */
+#define TN_SERVE_HISTORY_SCORINGS 13
+
 typedef struct {
     const char *db_path;
     const char *models_dir;
     const char *reports_dir;   /* where `tenure analyze` wrote analysis.json */
     double movers_rise;        /* the rise of a churn probability a mover needs (0–1) */
+    size_t history_scorings;   /* the last recorded as-of dates of the score history read */
     tn_drift_thresholds drift; /* when a feature has drifted */
     tn_intervention_plan plan; /* save rates and CSM hours per plan tier */
 } tn_snapshot_source;

@@ -151,9 +151,9 @@ bool tn_snapshot_make_bodies(const tn_snapshot_sources *s, size_t i, tn_serve_cu
     tn_customer_facts facts = {&s->facts, s->fact_row[i], opportunities, tickets, daily};
     bool ok = opportunities != NULL && tickets != NULL && daily != NULL && points != NULL &&
               moves != NULL && tn_serve_customer_bodies(&s->answers.context, answer, &facts, out) &&
-              tn_body_from_json(
-                  tn_document_history(&s->answers.context, answer, points, moves, s->recording),
-                  &out->history);
+              tn_body_from_json(tn_document_history(&s->answers.context, answer, points, moves,
+                                                    s->recording, s->recording ? &s->window : NULL),
+                                &out->history);
     json_decref(opportunities);
     json_decref(tickets);
     json_decref(daily);

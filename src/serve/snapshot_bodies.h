@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "insight/answer.h"
+#include "insight/history.h"
 #include "ml/model.h"
 #include "ml/score.h"
 #include "ml/survival_model.h"
@@ -41,8 +42,9 @@ typedef struct tn_snapshot_sources {
     /* sql/serve/: customer_360, daily_usage (sparse), recent_tickets, open_opportunities;
        score_history and score_moves when recording */
     tn_table facts, daily, tickets, opportunities, history, moves;
-    bool recording;   /* the warehouse has a score history */
-    size_t *fact_row; /* [customers]: the customer's row of facts; owned */
+    bool recording;           /* the warehouse has a score history */
+    tn_history_window window; /* when recording: the part of it read (insight/history.h) */
+    size_t *fact_row;         /* [customers]: the customer's row of facts; owned */
     tn_row_lists daily_rows, ticket_rows, opportunity_rows, point_rows, move_rows;
 } tn_snapshot_sources;
 

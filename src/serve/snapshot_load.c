@@ -87,14 +87,17 @@ static bool read_history(tn_db *db, const tn_snapshot_source *source, sources *s
         return false;
     if (!k->recording)
         return true;
-    bool ok = tn_history_query(db, "sql/serve/score_history.sql", NULL, 0, &k->history, err) &&
-              tn_history_query(db, "sql/serve/score_moves.sql", NULL, 0, &k->moves, err);
+    bool ok = tn_history_window_find(db, source->history_scorings, &k->window, err) &&
+              tn_history_query_window(db, "sql/serve/score_history.sql", &k->window, NULL, 0,
+                                      &k->history, err) &&
+              tn_history_query_window(db, "sql/serve/score_moves.sql", &k->window, NULL, 0,
+                                      &k->moves, err);
     if (!ok) {
         tn_error_prefix(err, "the score history");
         return false;
     }
     latest_point(&k->history, s->latest);
-    return tn_movers_read_rows(db, source->movers_rise, &s->movers, err);
+    return tn_movers_read_rows(db, source->movers_rise, &k->window, &s->movers, err);
 }
 
 static const char *info_text(const sources *s, const char *column) {
@@ -411,7 +414,7 @@ static bool assemble(tn_snapshot *snapshot, sources *s, const tn_snapshot_source
     bool threaded = pthread_create(&thread, NULL, run_analytics, &analytics) == 0;
     bool ok = build_customers(snapshot, s, err) &&
               tn_movers_build(&s->kept->answers, &s->movers, s->latest, source->movers_rise,
-                              &snapshot->movers, err);
+                              s->kept->window.older, &snapshot->movers, err);
     if (ok && !(build_inactive(snapshot, s) && tn_snapshot_index(snapshot) &&
                 build_ready_body(snapshot, s)))
         ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");

@@ -214,6 +214,12 @@ call /movers "/movers?since=last-week"
 expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 invalid_query" "since that is no date: 422 invalid_query"
 call /movers "/movers?from=${WEEKS[0]}"
 expect_equal "$CODE $(jq -r .error.code "$WORK/body")" "422 invalid_query" "an unknown parameter: 422 invalid_query"
+call /movers "/movers?limit=10000"
+cp "$WORK/body" "$WORK/movers-whole"
+call /customers/{id}/history "/customers/${CUSTOMERS[0]}/history"
+cp "$WORK/body" "$WORK/history-whole"
+expect_equal "$(jq -c '[.scorings_left_out, .note]' "$WORK/history-whole")" '[0,null]' \
+    "four scorings, all within the default window: none left out, nothing to note"
 
 # ---- the server explains as the recorded scoring did ------------------------------------------------
 # The last as-of was scored with these models after the last build. The server computes its own SHAP
@@ -235,6 +241,27 @@ expect_equal "$(join "$WORK/served" "$WORK/recorded" | wc -l)" 60 "the 60 custom
 expect_equal "$(comm -23 "$WORK/served" "$WORK/recorded" | head -c 300)" "" \
     "60 customers: the server's churn and upgrade drivers are the ones recorded"
 stop_server
+
+# ---- a server that keeps the last two scorings: the same latest answers, the older ones refused ----
+start_server window --db "$DB" --models "$MODELS" --history-scorings 2
+call /customers/{id}/history "/customers/${CUSTOMERS[0]}/history"
+expect_equal "$(jq -r '[.points[].as_of] | join(" ")' "$WORK/body")" "${WEEKS[2]} $LAST" \
+    "--history-scorings 2: the last two points"
+expect_equal "$(jq -c '[.points, .changes, .latest_recorded_as_of]' "$WORK/body")" \
+    "$(jq -c '[.points[-2:], .changes, .latest_recorded_as_of]' "$WORK/history-whole")" \
+    "  equal to the whole history's last two points, and the same changes"
+expect_equal "$(jq -r '"\(.scorings_left_out) \(.note | test("last 2 recorded scorings, from '"${WEEKS[2]}"' on; 2 earlier ones are left out.*--history-scorings"))"' "$WORK/body")" \
+    "2 true" "  two earlier scorings left out, and the note says so"
+call /movers "/movers?limit=10000"
+expect_equal "$(cmp -s "$WORK/body" "$WORK/movers-whole" && echo same)" same \
+    "the default movers (since ${WEEKS[2]}) are the whole history's, byte for byte"
+call /movers "/movers?since=${WEEKS[1]}"
+expect_equal "$CODE $(jq -r '.error.code + " " + (.error.message | test("from '"${WEEKS[2]}"' on, and 2 earlier recorded ones are left out.*--history-scorings") | tostring)' "$WORK/body")" \
+    "422 movers_unavailable true" "since a scoring outside the window: 422, and why"
+stop_server
+expect_equal "$("$TENURE" serve --db "$DB" --models "$MODELS" --history-scorings 1 2>&1 >/dev/null; echo "exit $?")" \
+    "$(printf '%s\n' "tenure serve: --history-scorings: expected a whole number from 2 to 100000, got '1'" 'exit 1')" \
+    "--history-scorings 1: refused"
 
 # ---- a warehouse with no history yet ----------------------------------------------------------------
 "$TENURE" generate --quiet --customers 400 --seed 11 --db "$WORK/fresh.duckdb"

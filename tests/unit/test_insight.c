@@ -27,22 +27,32 @@
  */
 static void test_movers_since(void **state) {
     (void)state;
-    tn_movers_since dates[3] = {
-        {.since = "2026-02-21"}, {.since = "2026-02-28"}, {.since = "2026-03-07"}};
-    tn_movers movers = {dates, 3, "2026-03-14"};
+    tn_movers_since dates[3] = {{.since = "2026-02-21", .made = true},
+                                {.since = "2026-02-28", .made = true},
+                                {.since = "2026-03-07", .made = true}};
+    tn_movers movers = {.dates = dates, .count = 3, .latest = "2026-03-14"};
     char why[256] = "";
-    assert_ptr_equal(tn_movers_find(&movers, NULL, why, sizeof why), &dates[2]);
-    assert_ptr_equal(tn_movers_find(&movers, "2026-02-21", why, sizeof why), &dates[0]);
-    assert_ptr_equal(tn_movers_find(&movers, "2026-02-27", why, sizeof why), &dates[0]);
-    assert_ptr_equal(tn_movers_find(&movers, "2026-03-13", why, sizeof why), &dates[2]);
-    assert_null(tn_movers_find(&movers, "2026-03-14", why, sizeof why));
+    bool no_memory = true;
+    assert_ptr_equal(tn_movers_find(&movers, NULL, why, sizeof why, &no_memory), &dates[2]);
+    assert_false(no_memory);
+    assert_ptr_equal(tn_movers_find(&movers, "2026-02-21", why, sizeof why, &no_memory), &dates[0]);
+    assert_ptr_equal(tn_movers_find(&movers, "2026-02-27", why, sizeof why, &no_memory), &dates[0]);
+    assert_ptr_equal(tn_movers_find(&movers, "2026-03-13", why, sizeof why, &no_memory), &dates[2]);
+    assert_null(tn_movers_find(&movers, "2026-03-14", why, sizeof why, &no_memory));
     assert_non_null(strstr(why, "not before the latest recorded scoring, of 2026-03-14"));
-    assert_null(tn_movers_find(&movers, "2026-01-01", why, sizeof why));
+    assert_null(tn_movers_find(&movers, "2026-01-01", why, sizeof why, &no_memory));
     assert_non_null(strstr(why, "the first is of 2026-02-21"));
-    tn_movers one = {NULL, 0, "2026-03-14"}, none = {NULL, 0, ""};
-    assert_null(tn_movers_find(&one, NULL, why, sizeof why));
+    assert_false(no_memory);
+    /* a reader's window that left earlier scorings out says so, and how to keep more */
+    movers.older = 3;
+    assert_null(tn_movers_find(&movers, "2026-01-01", why, sizeof why, &no_memory));
+    assert_string_equal(why, "the server keeps the scorings from 2026-02-21 on, and 3 earlier "
+                             "recorded ones are left out of its window: none on or before "
+                             "2026-01-01 is kept (tenure serve --history-scorings keeps more)");
+    tn_movers one = {.latest = "2026-03-14"}, none = {.latest = ""};
+    assert_null(tn_movers_find(&one, NULL, why, sizeof why, &no_memory));
     assert_non_null(strstr(why, "two recorded scorings and the history has one"));
-    assert_null(tn_movers_find(&none, NULL, why, sizeof why));
+    assert_null(tn_movers_find(&none, NULL, why, sizeof why, &no_memory));
     assert_non_null(strstr(why, "the history has none"));
 }
 
@@ -54,8 +64,11 @@ static void test_movers_page(void **state) {
     char *entered[] = {"{\"customer_id\":\"a\"}", "{\"customer_id\":\"b\"}",
                        "{\"customer_id\":\"c\"}"};
     char *ready[] = {"{\"customer_id\":\"d\"}"};
-    tn_movers_since since = {"2026-03-07", head, {entered, NULL, ready, NULL},
-                             {3, 0, 1, 0}, NULL, 0};
+    tn_movers_since since = {.since = "2026-03-07",
+                             .made = true,
+                             .head = head,
+                             .items = {entered, NULL, ready, NULL},
+                             .counts = {3, 0, 1, 0}};
     size_t length = 0;
     char *page = tn_movers_page(&since, 2, &length);
     assert_non_null(page);
