@@ -212,13 +212,15 @@ bool tn_history_query(tn_db *db, const char *path, const char *const *params, si
     return tn_history_query_window(db, path, NULL, params, count, rows, err);
 }
 
-bool tn_history_window_find(tn_db *db, size_t scorings, tn_history_window *out, tn_error *err) {
+bool tn_history_window_find(tn_db *db, size_t scorings, int horizon_days, tn_history_window *out,
+                            tn_error *err) {
     memset(out, 0, sizeof *out);
-    char limit[24];
+    char limit[24], horizon[24];
     snprintf(limit, sizeof limit, "%zu", scorings > 0 ? scorings : 1);
-    const char *params[] = {limit};
+    snprintf(horizon, sizeof horizon, "%d", horizon_days);
+    const char *params[] = {limit, horizon};
     tn_table found = {0};
-    bool ok = tn_table_query_params(db, tn_embedded_text("sql/history/window.sql"), params, 1,
+    bool ok = tn_table_query_params(db, tn_embedded_text("sql/history/window.sql"), params, 2,
                                     &found, err);
     if (ok && found.rows == 1) {
         const char *first = tn_table_text_at(&found, "first_kept", 0);

@@ -66,8 +66,13 @@ typedef struct {
     size_t older;  /* recorded as-of dates before `from`, left out */
 } tn_history_window;
 
-/* The window of the last `scorings` (at least 1) recorded as-of dates of `db`'s history. */
-bool tn_history_window_find(tn_db *db, size_t scorings, tn_history_window *out, tn_error *err);
+/*
+ * The window of the last `scorings` (at least 1) recorded as-of dates of
+ * `db`'s history whose `horizon_days` have passed by the warehouse's as-of
+ * date (0: every recorded as-of date).
+ */
+bool tn_history_window_find(tn_db *db, size_t scorings, int horizon_days, tn_history_window *out,
+                            tn_error *err);
 
 /*
  * As tn_history_query, over the scorings of `window` only (NULL: the whole

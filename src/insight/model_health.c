@@ -127,15 +127,30 @@ json_t *tn_realized_json(const tn_table *realized, const tn_table *pending, tn_e
     return out;
 }
 
-/* The live backtest of `db`'s score history (empty without one). */
-static json_t *realized_of(tn_db *db, tn_error *err) {
+/*
+ * The live backtest of `db`'s score history (empty without one), over its
+ * last `scorings` judged as-of dates (0: all of them) and every pending one.
+ */
+static json_t *realized_of(tn_db *db, size_t scorings, tn_error *err) {
     bool recording = false;
     tn_table realized = {0}, pending = {0};
-    bool ok =
-        tn_history_exists(db, &recording, err) &&
-        (!recording || (tn_history_query(db, "sql/history/realized.sql", NULL, 0, &realized, err) &&
-                        tn_history_query(db, "sql/history/pending.sql", NULL, 0, &pending, err)));
+    tn_history_window window = {0};
+    bool ok = tn_history_exists(db, &recording, err);
+    if (ok && recording && scorings > 0)
+        ok = tn_history_window_find(db, scorings, TN_REALIZED_HORIZON_DAYS, &window, err);
+    /* the pending dates all follow the judged ones, so the window holds them too */
+    const tn_history_window *kept = window.from[0] != '\0' ? &window : NULL;
+    ok = ok &&
+         (!recording ||
+          (tn_history_query_window(db, "sql/history/realized.sql", kept, NULL, 0, &realized, err) &&
+           tn_history_query_window(db, "sql/history/pending.sql", kept, NULL, 0, &pending, err)));
     json_t *out = ok ? tn_realized_json(&realized, &pending, err) : NULL;
+    if (out != NULL &&
+        json_object_set_new(out, "as_ofs_left_out", json_integer((json_int_t)window.older)) != 0) {
+        json_decref(out);
+        out = NULL;
+        tn_error_set(err, TN_ERR_NOMEM, "out of memory for the live backtest");
+    }
     if (!ok)
         tn_error_prefix(err, "the live backtest");
     tn_table_free(&realized);
@@ -144,9 +159,10 @@ static json_t *realized_of(tn_db *db, tn_error *err) {
 }
 
 json_t *tn_model_health(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
-                        const tn_drift_thresholds *thresholds, const char *as_of, tn_error *err) {
+                        const tn_drift_thresholds *thresholds, const char *as_of, size_t scorings,
+                        tn_error *err) {
     json_t *health = tn_drift_check_set(db, churn, expansion, thresholds, as_of, err);
-    json_t *realized = health != NULL ? realized_of(db, err) : NULL;
+    json_t *realized = health != NULL ? realized_of(db, scorings, err) : NULL;
     if (realized == NULL || json_object_set_new(health, "realized", realized) != 0) {
         json_decref(health);
         return NULL;

@@ -41,9 +41,12 @@ json_t *tn_realized_json(const tn_table *realized, const tn_table *pending, tn_e
 /*
  * GET /health/model for both models of a set against `db` (open): the drift
  * document (tn_drift_check_set) with "realized" added (empty without a
- * score history). New reference, or NULL with `err` set.
+ * score history): the last `scorings` as-of dates whose outcomes are known
+ * (0: all of them), with "as_ofs_left_out" the earlier ones not judged
+ * here. New reference, or NULL with `err` set.
  */
 json_t *tn_model_health(tn_db *db, const tn_ml_model *churn, const tn_ml_model *expansion,
-                        const tn_drift_thresholds *thresholds, const char *as_of, tn_error *err);
+                        const tn_drift_thresholds *thresholds, const char *as_of, size_t scorings,
+                        tn_error *err);
 
 #endif

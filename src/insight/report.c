@@ -217,7 +217,7 @@ static bool read_sources(const tn_report_source *source, report_sources *s, tn_e
         return false;
     tn_date_format(as_of, s->as_of);
     s->drift = tn_model_health(s->db, &s->churn, &s->expansion, &TN_DRIFT_THRESHOLDS_DEFAULT,
-                               s->as_of, err);
+                               s->as_of, 0, err);
     if (s->drift == NULL)
         return false;
     tn_answer_context context;

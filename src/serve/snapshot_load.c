@@ -87,7 +87,7 @@ static bool read_history(tn_db *db, const tn_snapshot_source *source, sources *s
         return false;
     if (!k->recording)
         return true;
-    bool ok = tn_history_window_find(db, source->history_scorings, &k->window, err) &&
+    bool ok = tn_history_window_find(db, source->history_scorings, 0, &k->window, err) &&
               tn_history_query_window(db, "sql/serve/score_history.sql", &k->window, NULL, 0,
                                       &k->history, err) &&
               tn_history_query_window(db, "sql/serve/score_moves.sql", &k->window, NULL, 0,
@@ -138,8 +138,9 @@ static void *run_reads(void *arg) {
     r->ok = r->ok && read_history(r->db, r->source, r->s, &r->err);
     if (r->ok) {
         double started = tn_log_now();
-        r->s->drift = tn_model_health(r->db, &k->churn, &k->expansion, &r->source->drift,
-                                      info_text(r->s, "as_of"), &r->err);
+        r->s->drift =
+            tn_model_health(r->db, &k->churn, &k->expansion, &r->source->drift,
+                            info_text(r->s, "as_of"), r->source->history_scorings, &r->err);
         r->ok = r->s->drift != NULL;
         r->s->health_seconds = tn_log_now() - started;
     }

@@ -173,6 +173,29 @@ expect_equal "$(served expansion candidates | awk '{printf "%d %.9f %.9f %.9f %.
     "$(live_sql upgrade_propensity upgrade_date | awk '{printf "%d %.9f %.9f %.9f %.9f", $1, $2, $3, $4, $5}')" \
     "expansion: candidates, observed and predicted rates, AUC and Brier equal SQL written here"
 stop_server
+cp "$WORK/body" "$WORK/live-all.json"
+
+# ---- a server judges only its window's last scorings ----------------------------------
+# Two more judged as-of dates, a week and two before $EARLY: copies of its scoring (written by
+# the duckdb_exec test tool: `tenure sql` only reads).
+query_attached "$DB" "INSERT INTO history.customer_scores_by_as_of
+    SELECT h.* REPLACE (CAST(h.as_of - CAST(7 * w.k AS INTEGER) AS DATE) AS as_of)
+    FROM history.customer_scores_by_as_of AS h, range(1, 3) AS w(k) WHERE h.as_of = DATE '$EARLY'" >/dev/null
+WEEK1=$(query "$DB" "SELECT DATE '$EARLY' - 7")
+WEEK2=$(query "$DB" "SELECT DATE '$EARLY' - 14")
+start_server window --db "$DB" --models "$MODELS"
+api_call /health/model GET /health/model
+expect_equal "$(jq -r '[(.realized.as_ofs | map(.as_of) | join(",")), .realized.as_ofs_left_out] | join(" ")' "$WORK/body")" \
+    "$WEEK2,$WEEK1,$EARLY 0" "three judged scorings, all within the default window"
+stop_server
+start_server window2 --db "$DB" --models "$MODELS" --history-scorings 2
+api_call /health/model GET /health/model
+expect_equal "$(jq -r '[(.realized.as_ofs | map(.as_of) | join(",")), .realized.as_ofs_left_out,
+    (.realized.pending | map(.as_of) | join(","))] | join(" ")' "$WORK/body")" \
+    "$WEEK1,$EARLY 1 $AS_OF" "--history-scorings 2: the last two judged, one left out, the pending one still listed"
+expect_equal "$(jq -c '.realized.as_ofs[-1]' "$WORK/body")" "$(jq -c '.realized.as_ofs[-1]' "$WORK/live-all.json")" \
+    "  $EARLY judged as by the whole history"
+stop_server
 
 api_validate
 finish
