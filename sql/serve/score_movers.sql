@@ -13,8 +13,9 @@
 --                      lower at `since` (or not scored then)
 --   left_tier          the churn tier is lower now than at `since`
 WITH scorings AS ({{ var('history') }}),
-ranked AS (
-    SELECT *,
+ranked AS ( -- the narrow columns only: the SHAP lists are not read
+    SELECT customer_id, as_of, arr, churn_probability, churn_tier, upgrade_propensity,
+           upgrade_tier,
            CASE churn_tier WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2
                            WHEN 'critical' THEN 3 END AS churn_rank,
            CASE upgrade_tier WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2

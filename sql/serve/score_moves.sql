@@ -9,6 +9,8 @@
 -- Each pair is compared inside its lists (one row per customer and model)
 -- rather than by unnesting every impact and grouping on the customer's id:
 -- at 36k customers scored twice that grouping was most of serve's history.
+-- Features are matched by name once per pair of model versions
+-- (position_maps); each customer's impacts are then taken by position.
 WITH scorings AS NOT MATERIALIZED ({{ var('history') }}),
 last_dates AS ( -- the as-of dates of each customer's last two scorings (the narrow columns only)
     SELECT customer_id, max(as_of, 2) AS latest
@@ -29,26 +31,42 @@ features AS ( -- each model version's features, in the order of its SHAP lists
     FROM history.model_features
     GROUP BY model_version
 ),
-sides AS ( -- one row per scoring and model: its features and their impacts
-    SELECT l.customer_id, l.recency, 'churn' AS model, l.churn_shap AS impacts,
-           coalesce(f.names, []) AS names
-    FROM last_two AS l
-    LEFT JOIN features AS f ON f.model_version = l.churn_model_version
+sides AS ( -- one row per scoring and model: its model version and impacts
+    SELECT customer_id, recency, 'churn' AS model, churn_model_version AS version,
+           churn_shap AS impacts
+    FROM last_two
     UNION ALL
-    SELECT l.customer_id, l.recency, 'upgrade', l.upgrade_shap, coalesce(f.names, [])
-    FROM last_two AS l
-    LEFT JOIN features AS f ON f.model_version = l.expansion_model_version
-    WHERE l.customer_id IN (SELECT customer_id FROM upgrade_pairs)
+    SELECT customer_id, recency, 'upgrade', expansion_model_version, upgrade_shap
+    FROM last_two
+    WHERE customer_id IN (SELECT customer_id FROM upgrade_pairs)
 ),
-compared AS ( -- per customer and model, every feature of either side: impact then and now
-    SELECT n.customer_id, n.model,
-           list_transform(list_distinct(list_concat(n.names, b.names)), name -> {
-               'impact_before': coalesce(b.impacts[list_position(b.names, name)], 0),
-               'impact_now': coalesce(n.impacts[list_position(n.names, name)], 0),
-               'feature': name}) AS impacts
+paired AS ( -- per customer and model, the scoring now (n) beside the one before (b)
+    SELECT n.customer_id, n.model, n.version AS version_now, b.version AS version_before,
+           n.impacts AS impacts_now, b.impacts AS impacts_before
     FROM sides AS n
     JOIN sides AS b ON b.customer_id = n.customer_id AND b.model = n.model AND b.recency = 2
     WHERE n.recency = 1
+),
+position_maps AS ( -- per pair of versions compared: every feature of either, and where each
+                   -- version's list has it (NULL: it lacks it). Matched by name once per pair,
+                   -- not once per customer.
+    SELECT v.version_now, v.version_before,
+           list_transform(list_distinct(list_concat(coalesce(fn.names, []), coalesce(fb.names, []))),
+               name -> {'feature': name,
+                        'at_now': list_position(coalesce(fn.names, []), name),
+                        'at_before': list_position(coalesce(fb.names, []), name)}) AS features
+    FROM (SELECT DISTINCT version_now, version_before FROM paired) AS v
+    LEFT JOIN features AS fn ON fn.model_version = v.version_now
+    LEFT JOIN features AS fb ON fb.model_version = v.version_before
+),
+compared AS ( -- per customer and model, every feature of either side: impact then and now
+    SELECT p.customer_id, p.model,
+           list_transform(m.features, f -> {
+               'impact_before': coalesce(p.impacts_before[f.at_before], 0),
+               'impact_now': coalesce(p.impacts_now[f.at_now], 0),
+               'feature': f.feature}) AS impacts
+    FROM paired AS p
+    JOIN position_maps AS m USING (version_now, version_before)
 ),
 top_moves AS ( -- the three that moved most (ties by feature name), as a list sorted by that
     SELECT customer_id, model,

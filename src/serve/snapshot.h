@@ -181,7 +181,7 @@ typedef struct {
 } tn_snapshot;
 
 /* The recorded as-of dates of the score history serve keeps unless told otherwise: a quarter
-   of weekly scorings. Each costs about 0.35 s of loading at 50,000 customers (BENCHMARKS.md). */
+   of weekly scorings. Each costs about 0.25 s of loading at 50,000 customers (BENCHMARKS.md). */
 #define TN_SERVE_HISTORY_SCORINGS 13
 
 typedef struct {
