@@ -62,8 +62,9 @@ static bool failed(int status, const char *what, tn_error *err) {
     return true;
 }
 
+/* XGBoost keeps its global configuration per thread, so each thread silences its own. */
 static void quiet(void) {
-    static bool done = false;
+    static _Thread_local bool done = false;
     if (!done) {
         XGBSetGlobalConfig("{\"verbosity\": 0}");
         done = true;
