@@ -107,13 +107,15 @@ static const char *info_text(const sources *s, const char *column) {
 
 /*
  * The rows the customers' bodies and the dashboard are made from besides the
- * scores, and the drift check, on a second connection (warehouse/db.h) and a
- * thread of their own while the first connection's thread scores.
+ * scores, and the drift check, on a connection of their own (warehouse/db.h)
+ * and a thread of their own while the first connection's thread scores; the
+ * score history on a third, beside both.
  */
 typedef struct {
-    tn_db *db; /* the second connection, owned */
+    void *(*run)(void *);
+    tn_db *db; /* its connection, owned */
     const tn_snapshot_source *source;
-    sources *s; /* writes only the tables named in run_reads and read_history's */
+    sources *s; /* writes only the tables its run names */
     bool ok;
     tn_error err;
 } side_reads;
@@ -135,7 +137,6 @@ static void *run_reads(void *arg) {
     r->ok = true;
     for (size_t i = 0; r->ok && i < sizeof reads / sizeof reads[0]; i++)
         r->ok = tn_table_query(r->db, tn_embedded_text(reads[i].sql), reads[i].rows, &r->err);
-    r->ok = r->ok && read_history(r->db, r->source, r->s, &r->err);
     if (r->ok) {
         double started = tn_log_now();
         r->s->drift =
@@ -147,20 +148,26 @@ static void *run_reads(void *arg) {
     return NULL;
 }
 
-/* Starts run_reads on its own thread, or runs it here when no thread or connection can be had. */
-static bool start_reads(tn_db *db, side_reads *reads, pthread_t *thread) {
-    tn_error_clear(&reads->err);
-    if (tn_db_connect_again(db, &reads->db, NULL) &&
-        pthread_create(thread, NULL, run_reads, reads) == 0)
+/* read_history on its own connection: the points, moves and movers (window, recording, latest). */
+static void *run_history(void *arg) {
+    side_reads *r = arg;
+    r->ok = read_history(r->db, r->source, r->s, &r->err);
+    return NULL;
+}
+
+/* Starts r->run on its own thread, or runs it here when no thread or connection can be had. */
+static bool start_side(tn_db *db, side_reads *r, pthread_t *thread) {
+    tn_error_clear(&r->err);
+    if (tn_db_connect_again(db, &r->db, NULL) && pthread_create(thread, NULL, r->run, r) == 0)
         return true;
-    tn_db *second = reads->db;
-    reads->db = db;
-    run_reads(reads);
-    reads->db = second;
+    tn_db *second = r->db;
+    r->db = db;
+    r->run(r);
+    r->db = second;
     return false;
 }
 
-/* The warehouse's build, scores and rows, read on two connections at once. */
+/* The warehouse's build, scores and rows, read on three connections at once. */
 static bool read_warehouse(tn_db *db, const tn_snapshot_source *source, sources *s, tn_error *err) {
     bool ok = tn_build_marts_complete(db, err) &&
               tn_table_query(db, tn_embedded_text("sql/serve/snapshot_info.sql"), &s->info, err);
@@ -169,18 +176,25 @@ static bool read_warehouse(tn_db *db, const tn_snapshot_source *source, sources 
                           source->db_path, s->info.rows);
     if (!ok)
         return false;
-    side_reads reads = {.source = source, .s = s};
-    pthread_t thread;
-    bool threaded = start_reads(db, &reads, &thread);
+    side_reads sides[] = {{.run = run_reads, .source = source, .s = s},
+                          {.run = run_history, .source = source, .s = s}};
+    enum { SIDES = sizeof sides / sizeof sides[0] };
+    pthread_t threads[SIDES];
+    bool threaded[SIDES];
+    for (size_t i = 0; i < SIDES; i++)
+        threaded[i] = start_side(db, &sides[i], &threads[i]);
     tn_snapshot_sources *k = s->kept;
     ok = tn_score_all(db, &k->churn, &k->expansion, k->has_survival ? &k->survival : NULL,
                       &k->scores, err);
-    if (threaded)
-        pthread_join(thread, NULL);
-    tn_db_close(reads.db);
-    if (ok && !reads.ok && err != NULL)
-        *err = reads.err;
-    return ok && reads.ok;
+    for (size_t i = 0; i < SIDES; i++) {
+        if (threaded[i])
+            pthread_join(threads[i], NULL);
+        tn_db_close(sides[i].db);
+        if (ok && !sides[i].ok && err != NULL)
+            *err = sides[i].err;
+        ok = ok && sides[i].ok;
+    }
+    return ok;
 }
 
 static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error *err) {
