@@ -7,6 +7,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A query's texts are copied into blocks rather than one allocation each:
+ * a serve load reads millions of cells (the score history's points, the
+ * facts), and a malloc and a free per cell cost more than the copy. A
+ * cell equal to the one above it (the as-of date, a tier, a model version
+ * of row after row) is not copied again.
+ */
+struct tn_text_block {
+    tn_text_block *next;
+    size_t used, size;
+    char data[];
+};
+
+enum { TEXT_BLOCK_SIZE = 256 * 1024 };
+
+/* A copy of text[0, length) with its NUL in the table's blocks, or NULL when memory runs out. */
+static char *keep_text(tn_table *table, const char *text, size_t length) {
+    tn_text_block *block = table->blocks;
+    if (block == NULL || block->size - block->used < length + 1) {
+        size_t size = length + 1 > TEXT_BLOCK_SIZE ? length + 1 : TEXT_BLOCK_SIZE;
+        tn_text_block *added = malloc(sizeof *added + size);
+        if (added == NULL)
+            return NULL;
+        added->next = block;
+        added->used = 0;
+        added->size = size;
+        table->blocks = block = added;
+    }
+    char *kept = block->data + block->used;
+    memcpy(kept, text, length);
+    kept[length] = '\0';
+    block->used += length + 1;
+    return kept;
+}
+
 static bool grow_columns(tn_table *table, size_t capacity) {
     for (size_t c = 0; c < table->columns; c++) {
         if (table->is_text[c]) {
@@ -57,9 +92,16 @@ static bool copy_chunk(duckdb_data_chunk chunk, idx_t size, tn_table *table) {
             size_t row = table->rows + r;
             if (table->is_text[c]) {
                 duckdb_string_t *text = &((duckdb_string_t *)data)[r];
-                table->texts[c][row] =
-                    valid ? strndup(duckdb_string_t_data(text), duckdb_string_t_length(*text))
-                          : NULL;
+                const char *chars = valid ? duckdb_string_t_data(text) : NULL;
+                size_t length = valid ? duckdb_string_t_length(*text) : 0;
+                const char *above = row > 0 ? table->texts[c][row - 1] : NULL;
+                if (!valid)
+                    table->texts[c][row] = NULL;
+                else if (above != NULL && strnlen(above, length + 1) == length &&
+                         memcmp(above, chars, length) == 0)
+                    table->texts[c][row] = (char *)above;
+                else
+                    table->texts[c][row] = keep_text(table, chars, length);
                 ok = ok && (!valid || table->texts[c][row] != NULL);
             } else {
                 table->numbers[c][row] = valid ? ((double *)data)[r] : NAN;
@@ -142,13 +184,17 @@ void tn_table_free(tn_table *table) {
         if (table->names != NULL)
             free(table->names[c]);
         if (table->texts != NULL && table->texts[c] != NULL) {
-            for (size_t r = 0; r < table->rows; r++)
-                free(table->texts[c][r]);
+            for (size_t r = 0; table->blocks == NULL && r < table->rows; r++)
+                free(table->texts[c][r]); /* a table built by hand */
             free(table->texts[c]);
         }
         if (table->numbers != NULL)
             free(table->numbers[c]);
     }
     free(table->names), free(table->is_text), free(table->numbers), free(table->texts);
+    for (tn_text_block *block = table->blocks, *next; block != NULL; block = next) {
+        next = block->next;
+        free(block);
+    }
     memset(table, 0, sizeof *table);
 }

@@ -12,12 +12,19 @@
 #include "common/error.h"
 #include "warehouse/db.h"
 
+/* The blocks a query's texts are copied into (table.c); owned by the table. */
+typedef struct tn_text_block tn_text_block;
+
 typedef struct {
     size_t rows, columns;
     char **names;     /* [columns] */
     bool *is_text;    /* [columns] */
     double **numbers; /* [columns][rows], for number columns */
     char ***texts;    /* [columns][rows], for text columns; NULL cells for SQL NULL */
+    /* Where a query's texts live: a cell equal to the one above it in its column points to
+       the same text. NULL in a table built by hand, whose cells tn_table_free frees one by
+       one. */
+    tn_text_block *blocks;
 } tn_table;
 
 /*

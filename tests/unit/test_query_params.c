@@ -3,6 +3,8 @@
  * query.h): values arrive as data whatever quotes they hold, NULL binds SQL
  * NULL, DuckDB casts them where the SQL says, and a wrong parameter count,
  * a statement that does not prepare or more than one statement is an error.
+ * A table's texts (table.h) are copied whole, whatever their length, and a
+ * cell equal to the one above it shares its copy.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -110,6 +112,40 @@ static void test_wrong_parameter_count_is_internal(void **state) {
     assert_int_equal(err.code, TN_ERR_INTERNAL);
 }
 
+/* Texts kept in the table's blocks: whole, NULLs kept, a repeat of the cell above shared. */
+static void test_table_texts(void **state) {
+    tn_db *db = *state;
+    tn_error err;
+    tn_table t = {0};
+    /* rows 0-4 as written here; 5000 rows of 'same' then; a text longer than a block */
+    bool ok = tn_table_query(db,
+                             "SELECT CAST(i AS DOUBLE) AS i, t FROM ("
+                             "SELECT * FROM (VALUES (0, 'tier'), (1, 'tier'), (2, NULL), "
+                             "(3, 'tier'), (4, ''), (5, 'tie')) AS v(i, t) "
+                             "UNION ALL SELECT 10 + i, 'same' FROM range(5000) AS r(i) "
+                             "UNION ALL SELECT 9000, repeat('x', 300000)) ORDER BY i",
+                             &t, &err);
+    if (!ok)
+        tn_table_free(&t);
+    assert_true(ok);
+    assert_int_equal(t.rows, 5007);
+    char *const *texts = tn_table_texts(&t, "t");
+    assert_non_null(texts);
+    assert_string_equal(texts[0], "tier");
+    assert_ptr_equal(texts[1], texts[0]); /* equal to the cell above: shared */
+    assert_null(texts[2]);
+    assert_string_equal(texts[3], "tier"); /* above it is NULL: a copy of its own */
+    assert_ptr_not_equal(texts[3], texts[0]);
+    assert_string_equal(texts[4], "");
+    assert_string_equal(texts[5], "tie"); /* a prefix of the cell two above is not equal */
+    for (size_t r = 6; r < 5006; r++)
+        assert_string_equal(texts[r], "same");
+    assert_ptr_equal(texts[5005], texts[6]);
+    assert_int_equal(strlen(texts[5006]), 300000);
+    assert_int_equal(strspn(texts[5006], "x"), 300000);
+    tn_table_free(&t);
+}
+
 static void test_bad_statement_is_a_database_error(void **state) {
     tn_db *db = *state;
     tn_error err;
@@ -138,6 +174,7 @@ int main(void) {
         cmocka_unit_test(test_numbers_are_cast_where_the_sql_says),
         cmocka_unit_test(test_wrong_parameter_count_is_internal),
         cmocka_unit_test(test_bad_statement_is_a_database_error),
+        cmocka_unit_test(test_table_texts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
