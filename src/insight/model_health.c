@@ -138,7 +138,8 @@ static json_t *realized_of(tn_db *db, size_t scorings, tn_error *err) {
     bool ok = tn_history_exists(db, &recording, err);
     if (ok && recording && scorings > 0)
         ok = tn_history_window_find(db, scorings, TN_REALIZED_HORIZON_DAYS, &window, err);
-    /* the pending dates all follow the judged ones, so the window holds them too */
+    /* The pending dates all follow the judged ones, so the window holds them too. With none
+       judged yet, the whole history is read: it is then at most 90 days of scorings. */
     const tn_history_window *kept = window.from[0] != '\0' ? &window : NULL;
     ok = ok &&
          (!recording ||

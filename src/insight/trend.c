@@ -89,8 +89,7 @@ static json_t *changes(json_t *points, json_t *moves) {
                      moves_of(moves, "churn"), "upgrade_drivers", moves_of(moves, "upgrade"));
 }
 
-/* Why points or changes are missing, or that earlier scorings are left out; NULL: nothing to say.
- */
+/* Why points or changes are missing, or that earlier ones are left out; NULL: nothing to say. */
 static const char *history_note(bool recording, size_t count, const tn_history_window *window,
                                 char *buffer, size_t size) {
     if (!recording)
