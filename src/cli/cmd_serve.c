@@ -75,8 +75,9 @@ static const tn_arg serve_args[] = {
      "percentage points (default 5)",
      &options.movers_rise, 1, 100},
     {"history-scorings", TN_ARG_INT, "N",
-     "keep the score history's last N recorded as-of dates for GET /customers/{id}/history "
-     "and GET /movers (default 13)",
+     "keep the score history's last N recorded as-of dates (GET /customers/{id}/history, "
+     "GET /movers) and judge the last N whose 90 days have passed (GET /health/model); "
+     "default 13",
      &options.history_scorings, 2, 100000},
     {"drift-psi", TN_ARG_NUMBER, "X",
      "GET /health/model: a feature whose PSI is at least X has drifted (default 0.2)",
