@@ -96,16 +96,16 @@ static const char *history_note(bool recording, size_t count, const tn_history_w
         return "No scoring is recorded in this warehouse yet: each 'tenure score' records one per "
                "as-of date.";
     if (window != NULL && window->older > 0) {
+        const char *about = count == 0   ? "No scoring of this customer is among them. "
+                            : count == 1 ? "One scoring of this customer is among them: what "
+                                           "changed shows from the second one on. "
+                                         : "";
         snprintf(buffer, size,
-                 "%s The server keeps the last %zu recorded scorings, from %s on; %zu earlier "
+                 "%sThe server keeps the last %zu recorded scorings, from %s on; %zu earlier "
                  "one%s %s left out ('tenure serve --history-scorings' keeps more).",
-                 count == 0   ? "No scoring of this customer is among them."
-                 : count == 1 ? "One scoring of this customer is among them: what changed shows "
-                                "from the second one on."
-                              : "",
-                 window->kept, window->from, window->older, window->older == 1 ? "" : "s",
+                 about, window->kept, window->from, window->older, window->older == 1 ? "" : "s",
                  window->older == 1 ? "is" : "are");
-        return buffer[0] == ' ' ? buffer + 1 : buffer;
+        return buffer;
     }
     return count == 0 ? "No scoring of this customer is recorded yet: each 'tenure score' records "
                         "one per as-of date."
