@@ -25,6 +25,7 @@
 #include "common/embedded.h"
 #include "common/strbuf.h"
 #include "tn_version.h"
+#include "warehouse/contract.h"
 #include "warehouse/db.h"
 #include "warehouse/template.h"
 
@@ -230,7 +231,7 @@ static bool insert_table(generation_job *job, int index) {
 static void *run_transaction(void *argument) {
     generation_job *job = argument;
     bool ok = tn_db_begin(job->db, &job->error) &&
-              tn_db_exec(job->db, tn_embedded_text("sql/raw/schema.sql"), &job->error);
+              tn_raw_schema_create(job->db, TN_EVENTS_CUSTOMER_BY_CUSTOMER, &job->error);
     for (int i = 0; ok && i < TN_GEN_TABLE_COUNT; i++)
         ok = check_schema(job->db, tn_gen_tables[i], &job->error);
     for (int i = 0; ok && i < TN_GEN_TABLE_COUNT; i++)

@@ -261,7 +261,7 @@ static bool write_raw(build_job *job, tn_db *db, tn_error *err) {
         return tn_raw_load_merge(job->load, db, job->result->merged, err);
     }
     set_step(job, "%s", "replacing the raw tables");
-    return tn_db_exec(db, tn_embedded_text("sql/raw/schema.sql"), err) &&
+    return tn_raw_schema_create(db, TN_EVENTS_ANY_ORDER, err) &&
            tn_raw_load_commit(job->load, db, err);
 }
 

@@ -9,6 +9,7 @@
 #include "common/embedded.h"
 #include "common/strbuf.h"
 #include "warehouse/db.h"
+#include "warehouse/template.h"
 #include "warehouse/value_text.h"
 
 const char *const tn_raw_tables[TN_RAW_TABLE_COUNT] = {
@@ -166,6 +167,18 @@ static bool read_tables(tn_db *db, tn_contract *out, tn_error *err) {
     return ok;
 }
 
+bool tn_raw_schema_create(tn_db *db, tn_events_order order, tn_error *err) {
+    const tn_template_var vars[] = {
+        {"events_customer_id_storage",
+         order == TN_EVENTS_CUSTOMER_BY_CUSTOMER ? "USING COMPRESSION dictionary" : ""},
+        {NULL, NULL}};
+    tn_strbuf sql = TN_STRBUF_INIT;
+    bool ok = tn_template_render_file("sql/raw/schema.sql", vars, &sql, err) &&
+              tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
 bool tn_contract_load(tn_contract *out, tn_error *err) {
     memset(out, 0, sizeof *out);
     for (int t = 0; t < TN_RAW_TABLE_COUNT; t++)
@@ -173,7 +186,7 @@ bool tn_contract_load(tn_contract *out, tn_error *err) {
     tn_db *scratch = NULL;
     if (!tn_db_open(":memory:", TN_DB_READ_WRITE, &scratch, err))
         return false;
-    bool ok = tn_db_exec(scratch, tn_embedded_text("sql/raw/schema.sql"), err) &&
+    bool ok = tn_raw_schema_create(scratch, TN_EVENTS_ANY_ORDER, err) &&
               tn_db_exec(scratch, tn_embedded_text("sql/load/contract.sql"), err) &&
               check_complete(scratch, err) && read_columns(scratch, out, err) &&
               read_tables(scratch, out, err);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "common/error.h"
+#include "warehouse/db.h"
 
 #define TN_RAW_TABLE_COUNT 5
 #define TN_CONTRACT_MAX_COLUMNS 12
@@ -60,6 +61,18 @@ typedef struct {
 typedef struct {
     tn_contract_table tables[TN_RAW_TABLE_COUNT]; /* in tn_raw_tables order */
 } tn_contract;
+
+/* How the rows of raw.usage_events will arrive, for how its strings are stored. */
+typedef enum {
+    TN_EVENTS_ANY_ORDER,           /* a company's export: DuckDB picks the customer ids' storage */
+    TN_EVENTS_CUSTOMER_BY_CUSTOMER /* `tenure generate`: a dictionary of customer ids */
+} tn_events_order;
+
+/*
+ * Runs sql/raw/schema.sql on `db`: the five raw tables, replaced empty. The
+ * column types are the same whatever `order` is; only the storage differs.
+ */
+bool tn_raw_schema_create(tn_db *db, tn_events_order order, tn_error *err);
 
 /* Reads sql/raw/schema.sql and sql/load/contract.sql (in a scratch in-memory DuckDB). */
 bool tn_contract_load(tn_contract *out, tn_error *err);
