@@ -67,10 +67,17 @@ WITH keys AS (
     UNION ALL SELECT 'support_tickets', 'ticket_id', _file, _row, ticket_id FROM tn_load_support_tickets
     UNION ALL SELECT 'risk_signals', 'customer_id', _file, _row, customer_id FROM tn_load_risk_signals
 ),
+-- The events' ids are too many to group by the id (100M at 50,000 customers:
+-- a hash table of 7 GB). The loader has found the 64-bit hashes more than
+-- one id has (tn_load_shared_event_hashes, warehouse/shared_hashes.h); only
+-- the events with such a hash are candidates, and a shared hash of two
+-- different ids is left out by the grouping below.
 event_keys AS (
     SELECT 'usage_events' AS table_name, 'event_id' AS column_name, _file, _row, event_id AS key
     FROM tn_load_usage_events
-    WHERE event_id IN (SELECT event_id FROM tn_load_usage_events GROUP BY 1 HAVING count(*) > 1)
+    WHERE event_id IS NOT NULL
+      AND hash(event_id) IN (SELECT id_hash FROM tn_load_shared_event_hashes)
+    QUALIFY count(*) OVER (PARTITION BY event_id) > 1
 ),
 repeated AS (
     SELECT * FROM keys WHERE key IS NOT NULL

@@ -203,7 +203,7 @@ static bool value_problems(tn_db *db, const tn_contract_table *table, const tn_t
 /* Each line of file k of table t (JSON lines) that is not a JSON object. */
 static bool invalid_json_problems(tn_db *db, int t, size_t k, tn_error *err) {
     char load[64], index[24];
-    snprintf(load, sizeof load, "tn_load_%d_%zu", t, k);
+    snprintf(load, sizeof load, TN_LOAD_FILE_TABLE, t, k);
     snprintf(index, sizeof index, "%zu", k);
     const tn_template_var vars[] = {{"load", load}, {NULL, NULL}};
     const char *params[] = {tn_raw_tables[t], index};

@@ -75,7 +75,7 @@ static bool locate_file(const tn_load_state *load, tn_db *db, int t, size_t k, t
     uint64_t accepted = 0;
     tn_csv_dialect dialect = file_dialect(&load->mapping->tables[t]);
     char table[64];
-    snprintf(table, sizeof table, "tn_load_%d_%zu", t, k);
+    snprintf(table, sizeof table, TN_LOAD_FILE_TABLE, t, k);
     const tn_template_var vars[] = {{"table", table}, {NULL, NULL}};
     tn_strbuf count_sql = TN_STRBUF_INIT;
     ok = ok &&

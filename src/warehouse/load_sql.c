@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "warehouse/load_state.h"
+
 void tn_load_sql_string(tn_strbuf *out, const char *text) {
     tn_strbuf_putc(out, '\'');
     for (const char *c = text; *c != '\0'; c++) {
@@ -394,7 +396,7 @@ static void parsed_column(tn_strbuf *out, int c, const char *name, bool time) {
 void tn_load_sql_create(const tn_contract_table *table, const tn_table_source *source,
                         int table_index, size_t file_index, const tn_load_file *file,
                         bool structured, tn_strbuf *out) {
-    tn_strbuf_printf(out, "CREATE OR REPLACE TEMP TABLE tn_load_%d_%zu AS\nSELECT ", table_index,
+    tn_strbuf_printf(out, "CREATE OR REPLACE TABLE " TN_LOAD_FILE_TABLE " AS\nSELECT ", table_index,
                      file_index);
     for (int c = 0; c < table->column_count; c++) { /* L4 */
         const char *name = table->columns[c].name;

@@ -11,6 +11,16 @@
 #include "warehouse/load_files.h"
 #include "warehouse/mapping.h"
 
+/*
+ * The load table of file k of table t: tn_scratch.tn_load_<t>_<k>, in the
+ * load's scratch database (sql/load/scratch.sql), a DuckDB file of its own
+ * in the warehouse's spill directory. Its tables are stored compressed, as
+ * a warehouse's are, and read back through DuckDB's buffer pool, where a
+ * temporary table would be held uncompressed in memory and spilled as it
+ * is: about 190 bytes per event row against 30, 19 GB for 100M events.
+ */
+#define TN_LOAD_FILE_TABLE "tn_scratch.tn_load_%d_%zu"
+
 typedef struct {
     const tn_contract *contract;
     const tn_mapping *mapping;

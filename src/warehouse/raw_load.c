@@ -1,18 +1,23 @@
 /*
  * raw_load.c — loading and checking a company's exports (see raw_load.h).
  *
- * Names used in SQL: tn_load_<t>_<k> is file k of table t (t indexes
- * tn_raw_tables), tn_load_<table> the view over all files of a table (with
+ * Names used in SQL: tn_scratch.tn_load_<t>_<k> is file k of table t (t
+ * indexes tn_raw_tables; load_state.h), in the load's scratch database;
+ * tn_load_<table> the view over all files of a table (with
  * _file and _row), tn_rejects the view over DuckDB's rejects of every file.
  * File index -1 stands for the project file itself, where the problems of
  * the mapping are reported.
  */
 #include "warehouse/raw_load.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/embedded.h"
+#include "common/file.h"
 #include "common/strbuf.h"
 #include "warehouse/event_keys.h"
 #include "warehouse/load_checks.h"
@@ -23,6 +28,7 @@
 #include "warehouse/load_sql.h"
 #include "warehouse/load_state.h"
 #include "warehouse/query.h"
+#include "warehouse/shared_hashes.h"
 #include "warehouse/template.h"
 
 struct tn_raw_load {
@@ -109,11 +115,34 @@ static bool record_column_sources(tn_raw_load *load, tn_db *db, tn_error *err) {
     return ok;
 }
 
+/*
+ * The load's scratch database (sql/load/scratch.sql), a new file each time:
+ * named with DuckDB's prefix for its temporary files, so that it is removed
+ * with the spill directory even after a killed run (warehouse/spill.h).
+ */
+static bool attach_scratch(tn_db *db, tn_error *err) {
+    char path[TN_FILE_PATH_MAX + 64], wal[sizeof path + 8];
+    snprintf(path, sizeof path, "%s/duckdb_temp_tenure_load.duckdb", tn_db_spill_dir(db));
+    snprintf(wal, sizeof wal, "%s.wal", path);
+    if (!tn_db_exec(db, tn_embedded_text("sql/load/scratch_detach.sql"), err))
+        return false;
+    if ((unlink(path) != 0 && errno != ENOENT) || (unlink(wal) != 0 && errno != ENOENT))
+        return tn_error_set(err, TN_ERR_IO, "%s: %s", path, strerror(errno));
+    tn_strbuf quoted = TN_STRBUF_INIT, sql = TN_STRBUF_INIT;
+    tn_load_sql_string(&quoted, path);
+    const tn_template_var vars[] = {{"path", tn_strbuf_cstr(&quoted)}, {NULL, NULL}};
+    bool ok = tn_template_render_file("sql/load/scratch.sql", vars, &sql, err) &&
+              tn_db_exec(db, tn_strbuf_cstr(&sql), err);
+    tn_strbuf_free(&quoted);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
 static bool set_up(tn_raw_load *load, tn_db *db, const tn_load_limits *limits, tn_error *err) {
     char today[TN_DATE_BUF], as_of[TN_DATE_BUF];
     const char *params[] = {tn_date_format(limits->today, today),
                             limits->as_of_given ? tn_date_format(limits->as_of, as_of) : NULL};
-    if (!tn_db_exec(db, tn_embedded_text("sql/load/setup.sql"), err) ||
+    if (!attach_scratch(db, err) || !tn_db_exec(db, tn_embedded_text("sql/load/setup.sql"), err) ||
         !tn_db_exec(db, tn_embedded_text("sql/load/parse.sql"), err) ||
         !tn_db_exec_params(db, tn_embedded_text("sql/load/params.sql"), params, 2, err) ||
         !record_column_sources(load, db, err))
@@ -365,7 +394,7 @@ static bool check_json_paths(tn_raw_load *load, tn_db *db, int t, size_t k, tn_e
         else
             tn_strbuf_printf(&sql, ", count(\"%s\")", name);
     }
-    tn_strbuf_printf(&sql, " FROM tn_load_%d_%zu", t, k);
+    tn_strbuf_printf(&sql, " FROM " TN_LOAD_FILE_TABLE, t, k);
     size_t rows = 0;
     int64_t *counts =
         tn_query_numbers(db, tn_strbuf_cstr(&sql), (size_t)path_count + 1, &rows, err);
@@ -399,13 +428,13 @@ static bool create_table_view(tn_raw_load *load, tn_db *db, int t, tn_error *err
         if (!set->files[k].loaded)
             continue;
         tn_strbuf_printf(&sql,
-                         "%sSELECT %zu AS _file, rowid AS _row, * FROM tn_load_%d_%zu "
+                         "%sSELECT %zu AS _file, rowid AS _row, * FROM " TN_LOAD_FILE_TABLE " "
                          "WHERE NOT _invalid",
                          any ? " UNION ALL " : "", k, t, k);
         any = true;
     }
     if (!any)
-        tn_strbuf_printf(&sql, "SELECT %zu AS _file, rowid AS _row, * FROM tn_load_%d_%zu",
+        tn_strbuf_printf(&sql, "SELECT %zu AS _file, rowid AS _row, * FROM " TN_LOAD_FILE_TABLE,
                          set->count, t, set->count);
     bool ok = tn_db_exec(db, tn_strbuf_cstr(&sql), err);
     tn_strbuf_free(&sql);
@@ -493,8 +522,9 @@ static bool drop_bad_columns(tn_raw_load *load, tn_db *db, tn_error *err) {
             any_loaded = any_loaded || loaded;
             for (int c = 0; loaded && c < table->column_count; c++) {
                 if (tn_load_sql_is_parsed(table->columns[c].kind))
-                    tn_strbuf_printf(&sql, "ALTER TABLE tn_load_%d_%zu DROP COLUMN \"%s__bad\";\n",
-                                     t, k, table->columns[c].name);
+                    tn_strbuf_printf(
+                        &sql, "ALTER TABLE " TN_LOAD_FILE_TABLE " DROP COLUMN \"%s__bad\";\n", t, k,
+                        table->columns[c].name);
             }
         }
     }
@@ -508,10 +538,19 @@ static bool drop_bad_columns(tn_raw_load *load, tn_db *db, tn_error *err) {
 
 /* ---- the whole stage ------------------------------------------------------------------------- */
 
+/* The hashes more than one loaded event id has, for sql/load/problems.sql's duplicate keys. */
+static bool find_shared_event_ids(tn_db *db, tn_error *err) {
+    bool ok = tn_shared_hashes_find(db, "tn_load_usage_events", "event_id",
+                                    "tn_load_shared_event_hashes", NULL, err);
+    if (!ok)
+        tn_error_prefix(err, "usage event ids");
+    return ok;
+}
+
 /* The rows DuckDB read from file k of table t (its load table). */
 static bool count_file_rows(tn_db *db, int t, size_t k, uint64_t *rows, tn_error *err) {
     char table[64];
-    snprintf(table, sizeof table, "tn_load_%d_%zu", t, k);
+    snprintf(table, sizeof table, TN_LOAD_FILE_TABLE, t, k);
     const tn_template_var vars[] = {{"table", table}, {NULL, NULL}};
     tn_strbuf sql = TN_STRBUF_INIT;
     bool ok = tn_template_render_file("sql/load/file_rows.sql", vars, &sql, err) &&
@@ -581,6 +620,7 @@ bool tn_raw_load_stage(tn_raw_load *load, tn_db *db, const tn_load_limits *limit
         step(context, "checking the rows");
     ok = ok && create_rejects_view(load, db, err) && tn_load_check_values(&load->state, db, err) &&
          drop_bad_columns(load, db, err) && read_stored(load, db, step, context, err) &&
+         find_shared_event_ids(db, err) &&
          tn_db_exec(db, tn_embedded_text("sql/load/problems.sql"), err) &&
          count_summary(load, db, err);
     if (ok && load->summary.problems + load->summary.consequences > 0) {

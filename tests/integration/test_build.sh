@@ -266,6 +266,12 @@ bad_case "score outside [0,1]" usage_events.csv '3s/0.7000/1.7000/' \
     "usage_events.csv:3: feature_adoption_score: '1.7' — expected a score from 0 to 1"
 bad_case "duplicate primary key" usage_events.csv '9s/^e08,/e07,/' \
     "usage_events.csv:9: event_id: 'e07' — expected a unique event_id"
+# three rows share an id (found by hash first, then grouped by the id): the first keeps it
+bad_case "an event id three times" usage_events.csv '3s/^e02,/e10,/; 13s/^e13,/e10,/' \
+    "usage_events.csv:11: event_id: 'e10' — expected a unique event_id"
+expect_contains stderr "usage_events.csv:13: event_id: 'e10' — expected a unique event_id" \
+    "an event id three times: the third row is reported too"
+expect_not_contains stderr "usage_events.csv:3: event_id" "an event id three times: the first row keeps it"
 bad_case "customer_id not in customers" support_tickets.csv '2s/,c1,/,c99,/' \
     "support_tickets.csv:2: customer_id: 'c99' — expected a customer_id that the customers table has"
 bad_case "churn_date before signup_date" customers.csv '3s/2026-01-15/2025-01-15/' \
