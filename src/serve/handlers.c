@@ -18,6 +18,7 @@
 
 #include "common/assets.h"
 #include "common/embedded.h"
+#include "common/gzip.h"
 #include "common/strbuf.h"
 #include "common/utf8.h"
 #include "serve/search.h"
@@ -171,6 +172,38 @@ static void send_body(tn_response *response, int status, const tn_serve_customer
     tn_strbuf_append(&out, body->text, body->length);
     tn_serve_customer_free_bodies(scratch);
     own(response, status, &out);
+}
+
+/*
+ * A packed body (tn_body_pack): its gzip to a client that takes gzip, else
+ * the text inflated for this answer. Borrowed from `made`, owned when made
+ * for this request (scratch).
+ */
+static void send_packed(const tn_request *request, tn_response *response, int status,
+                        const tn_serve_customer *made, tn_serve_customer *scratch,
+                        const tn_body *body) {
+    tn_strbuf out = TN_STRBUF_INIT;
+    char *text = NULL;
+    if (request->accepts_gzip && made != scratch) {
+        borrow(response, status, body->gzip, body->gzip_length);
+    } else if (request->accepts_gzip) {
+        if (tn_strbuf_append(&out, body->gzip, body->gzip_length))
+            own(response, status, &out);
+    } else if ((text = tn_gunzip(body->gzip, body->gzip_length, body->length)) != NULL) {
+        response->status = status;
+        response->length = body->length;
+        response->owned = text;
+        response->body = text;
+    }
+    if (made == scratch)
+        tn_serve_customer_free_bodies(scratch);
+    if (response->body == NULL) {
+        borrow(response, 500, out_of_memory, sizeof out_of_memory - 1);
+        return;
+    }
+    response->vary_encoding = true;
+    if (request->accepts_gzip)
+        response->content_encoding = "gzip";
 }
 
 static void refuse(tn_response *response, const tn_request_problem *problem) {
@@ -335,7 +368,7 @@ static void customer_history(const tn_request *request, tn_response *response) {
     const tn_serve_customer *c =
         customer_with_bodies(request->snapshot, request->parameter, &scratch, response);
     if (c != NULL)
-        send_body(response, 200, c, &scratch, &c->history);
+        send_packed(request, response, 200, c, &scratch, &c->history);
 }
 
 /* GET /movers: who moved since an earlier scoring (insight/movers.h). */

@@ -37,6 +37,14 @@ bool tn_body_compress(tn_body *body) {
     return body->gzip != NULL;
 }
 
+bool tn_body_pack(tn_body *body) {
+    if (!tn_body_compress(body))
+        return false;
+    free(body->text);
+    body->text = NULL;
+    return true;
+}
+
 static void body_free(tn_body *body) {
     free(body->text);
     free(body->gzip);

@@ -51,9 +51,13 @@
 /* GET /analytics/interventions' answer, made ready at load (what_if.h). */
 typedef struct tn_what_if tn_what_if;
 
-/* A response body kept in the snapshot. */
+/*
+ * A response body kept in the snapshot. A body kept only compressed
+ * (tn_body_pack) has no text: its gzip is sent to clients that take gzip
+ * and inflated for the others; length is still the text's.
+ */
 typedef struct {
-    char *text; /* owned; NUL-terminated JSON */
+    char *text; /* owned; NUL-terminated JSON; NULL when kept only as gzip */
     size_t length;
     char *gzip; /* a gzip copy (tn_body_compress) for clients that take it, or NULL; owned */
     size_t gzip_length;
@@ -69,6 +73,13 @@ bool tn_body_from_json_digits(json_t *value, int digits, tn_body *body);
 
 /* Adds the gzip copy of a large body that many clients ask for. False when memory runs out. */
 bool tn_body_compress(tn_body *body);
+
+/*
+ * Keeps a body only as gzip, for one kept per customer and asked for less
+ * often than it takes room (a history of 13 scorings is 5 KB of JSON, 0.8 KB
+ * of gzip). False when memory runs out (the body is then as it was).
+ */
+bool tn_body_pack(tn_body *body);
 
 /* `{"error":{"code":code,"message":message}}` as a body. False when memory runs out. */
 bool tn_body_error(const char *code, const char *message, tn_body *body);
@@ -95,7 +106,7 @@ typedef struct {
     int upgrade_status;        /* 200, or 422 when not an expansion candidate */
     tn_body view;              /* GET /customers/{id} */
     tn_body item;              /* the customer's object in GET /customers */
-    tn_body history;           /* GET /customers/{id}/history (insight/trend.h) */
+    tn_body history;           /* GET /customers/{id}/history (insight/trend.h); packed */
     char *folded_name;         /* the account's name for searching (search.h); owned, NULL: none */
     char *crm_id;              /* owned; NULL: none */
     /* POST /summaries/customer, one per audience (insight/brief.h) */

@@ -153,7 +153,8 @@ bool tn_snapshot_make_bodies(const tn_snapshot_sources *s, size_t i, tn_serve_cu
               moves != NULL && tn_serve_customer_bodies(&s->answers.context, answer, &facts, out) &&
               tn_body_from_json(tn_document_history(&s->answers.context, answer, points, moves,
                                                     s->recording, s->recording ? &s->window : NULL),
-                                &out->history);
+                                &out->history) &&
+              tn_body_pack(&out->history);
     json_decref(opportunities);
     json_decref(tickets);
     json_decref(daily);

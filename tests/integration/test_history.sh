@@ -129,6 +129,19 @@ for id in "${CUSTOMERS[@]}"; do
         true "$id: each move in words"
 done
 
+# the history is kept gzip'd (a body per customer): a client that takes gzip gets it as it is, the
+# others the same text inflated; either way the answer says it varies with Accept-Encoding
+id=${CUSTOMERS[0]}
+curl -s -D "$WORK/plain.headers" -o "$WORK/plain.json" "$BASE/customers/$id/history"
+curl -s -D "$WORK/gzip.headers" -o "$WORK/gzip.body" -H 'Accept-Encoding: gzip' "$BASE/customers/$id/history"
+expect_equal "$(tr -d '\r' <"$WORK/gzip.headers" | awk -F': ' 'tolower($1) == "content-encoding" {print $2}')" gzip \
+    "history with Accept-Encoding: gzip is sent gzip'd"
+expect_equal "$(gzip -dc "$WORK/gzip.body" | md5sum)" "$(md5sum <"$WORK/plain.json")" \
+    "and inflates to the plain answer, byte for byte"
+expect_equal "$(jq -r '.customer_id' "$WORK/plain.json")" "$id" "the plain answer is JSON"
+expect_equal "$(tr -d '\r' <"$WORK/plain.headers" | grep -ci '^vary: accept-encoding$')" 1 "the plain answer sends Vary"
+expect_equal "$(tr -d '\r' <"$WORK/plain.headers" | grep -ci '^content-encoding:')" 0 "and no Content-Encoding"
+
 # a customer who signed up in the last week has one point, and no changes yet
 newcomer=$(query "$DB" "SELECT customer_id FROM $HISTORY GROUP BY customer_id HAVING min(as_of) = DATE '$LAST' LIMIT 1")
 if [[ -n $newcomer ]]; then

@@ -486,6 +486,35 @@ static void test_gzip_round_trip(void **state) {
     free(packed);
 }
 
+/*
+ * tn_gunzip reads what zlib's own writer made (not only tn_gzip's output),
+ * and refuses a length other than the text's, a cut stream and bytes that
+ * are not gzip.
+ */
+static void test_gunzip(void **state) {
+    (void)state;
+    const char text[] = "{\"points\":[{\"as_of\":\"2026-03-07\"},{\"as_of\":\"2026-03-14\"}]}";
+    size_t length = sizeof text - 1;
+    unsigned char packed[256];
+    z_stream stream = {0};
+    assert_int_equal(deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    stream.next_in = (unsigned char *)text;
+    stream.avail_in = (uInt)length;
+    stream.next_out = packed;
+    stream.avail_out = sizeof packed;
+    assert_int_equal(deflate(&stream, Z_FINISH), Z_STREAM_END);
+    size_t packed_length = stream.total_out;
+    deflateEnd(&stream);
+    char *back = tn_gunzip((const char *)packed, packed_length, length);
+    assert_non_null(back);
+    assert_string_equal(back, text); /* and a NUL after it */
+    free(back);
+    assert_null(tn_gunzip((const char *)packed, packed_length, length - 1)); /* longer than said */
+    assert_null(tn_gunzip((const char *)packed, packed_length, length + 1)); /* shorter than said */
+    assert_null(tn_gunzip((const char *)packed, packed_length - 4, length)); /* the trailer cut */
+    assert_null(tn_gunzip(text, length, length));                            /* not gzip at all */
+}
+
 /* ---- actions -------------------------------------------------------------------- */
 
 /* A starter customer of $1,000 MRR; moving to growth triples it. */
@@ -1039,6 +1068,7 @@ int main(void) {
         cmocka_unit_test(test_cors_and_content_types),
         cmocka_unit_test(test_accepts_gzip),
         cmocka_unit_test(test_gzip_round_trip),
+        cmocka_unit_test(test_gunzip),
         cmocka_unit_test(test_quadrants_and_high_value),
         cmocka_unit_test(test_actions_name_the_driver),
         cmocka_unit_test(test_actions_of_new_accounts),
