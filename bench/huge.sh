@@ -30,10 +30,10 @@ DB="$DIR/w.duckdb"
 stages=(generate build check analyze train score serve)
 [[ ${RAW:-0} == 1 ]] && stages+=(export load)
 if [[ $CUSTOMERS == 500000 ]]; then
-    section=huge heading="A billion events: $CUSTOMERS customers on one machine"
+    section=huge heading="## A billion events: $CUSTOMERS customers on one machine"
     make_target=' (`make bench-huge`)'
 else
-    section="stages-$CUSTOMERS" heading="Every stage at $CUSTOMERS customers" make_target=""
+    section="stages-$CUSTOMERS" heading="### Every stage at $CUSTOMERS customers" make_target=""
 fi
 load_note=""
 [[ ${RAW:-0} == 1 ]] && load_note='; export is `generate --csv`, load is `build --raw` of it into a new warehouse'
@@ -116,7 +116,7 @@ write_report() {
     local events body="$DIR/section.md"
     events=$("$TENURE" sql --quiet --csv --db "$DB" "SELECT count(*) FROM raw.usage_events" 2>/dev/null | tail -1 || echo "?")
     {
-        echo "## $heading"
+        echo "$heading"
         echo
         echo "Release build; $(machine_line). One run of each stage, in order, with the default memory"
         echo "budget; ${events:-?} usage events. Disk used: $(du -sh "$DIR" | cut -f1)."
