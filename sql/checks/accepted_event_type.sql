@@ -4,10 +4,10 @@
 -- from its dictionary: a hundred million string comparisons cost seconds),
 -- and only the events of a type outside the seven are then read; with none,
 -- the second step reads nothing. The type is taken out of the group with
--- any_value so that the test stays on the groups rather than being pushed
--- down to every event.
+-- an aggregate (min: any_value is not in PostgreSQL 15) so that the test
+-- stays on the groups rather than being pushed down to every event.
 WITH types_present AS (
-    SELECT any_value(event_type) AS event_type
+    SELECT min(event_type) AS event_type
     FROM {{ source('raw', 'usage_events') }}
     GROUP BY event_type
 ),

@@ -21,7 +21,7 @@ SELECT
     r.created_date,
     r.priority,
     r.topic,
-    CASE WHEN r.resolved THEN r.resolution_hours END::DOUBLE AS resolution_hours
+    CASE WHEN r.resolved THEN r.resolution_hours END::DOUBLE PRECISION AS resolution_hours
 FROM ranked AS r
 JOIN {{ ref('mart_customer_churn_features') }} AS f USING (customer_id)
 WHERE r.recency <= 10

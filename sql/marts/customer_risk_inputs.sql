@@ -29,7 +29,7 @@ inputs AS (
         f.customer_id,
         f.tenure_days,
         f.total_events,
-        coalesce(r.compliance_gap_score, 0)::DOUBLE AS compliance_gap_score,
+        coalesce(r.compliance_gap_score, 0)::DOUBLE PRECISION AS compliance_gap_score,
         coalesce(r.vendor_risk_flags, 0)::INTEGER AS vendor_risk_flags,
         f.events_last_30d,
         coalesce(pr.events_prev_30d, 0)::INTEGER AS events_prev_30d
@@ -43,7 +43,7 @@ history AS (
         *,
         CASE
             WHEN total_events = 0 THEN 'no events yet: there is no usage to decay'
-            WHEN tenure_days < 60 THEN printf('the account is %d days old: its previous 30 days are not all in its life', tenure_days)
+            WHEN tenure_days < 60 THEN 'the account is ' || tenure_days || ' days old: its previous 30 days are not all in its life'
         END AS usage_decay_unknown
     FROM inputs
 ),
@@ -54,8 +54,8 @@ decay AS (
         CASE
             WHEN usage_decay_unknown IS NOT NULL THEN NULL
             WHEN events_prev_30d = 0 THEN CASE WHEN events_last_30d > 0 THEN 0.0 ELSE 1.0 END
-            ELSE greatest(0.0, 1.0 - events_last_30d / events_prev_30d)
-        END::DOUBLE AS usage_decay_score,
+            ELSE greatest(0.0, 1.0 - CAST(events_last_30d AS DOUBLE PRECISION) / events_prev_30d)
+        END::DOUBLE PRECISION AS usage_decay_score,
         least(vendor_risk_flags / 5.0, 1.0) AS vendor_term
     FROM history
 )
@@ -75,15 +75,17 @@ SELECT
         WHEN w.compliance_gap_weight + w.vendor_flags_weight > 0
             THEN (w.compliance_gap_weight * d.compliance_gap_score + w.vendor_flags_weight * d.vendor_term)
                  / (w.compliance_gap_weight + w.vendor_flags_weight)
-    END::DOUBLE AS risk_score,
+    END::DOUBLE PRECISION AS risk_score,
     CASE
         WHEN d.usage_decay_score IS NOT NULL THEN w.formula
         WHEN w.compliance_gap_weight + w.vendor_flags_weight > 0
-            THEN printf('%.2f·compliance_gap + %.2f·min(vendor_risk_flags/5, 1) (usage decay unknown: %s)',
-                        w.compliance_gap_weight / (w.compliance_gap_weight + w.vendor_flags_weight),
-                        w.vendor_flags_weight / (w.compliance_gap_weight + w.vendor_flags_weight),
-                        d.usage_decay_unknown)
-        ELSE printf('unknown: no risk_signals loaded, and usage decay unknown (%s)', d.usage_decay_unknown)
+            THEN CAST(CAST(w.compliance_gap_weight / (w.compliance_gap_weight + w.vendor_flags_weight)
+                           AS DECIMAL(4, 2)) AS VARCHAR)
+                 || '·compliance_gap + '
+                 || CAST(CAST(w.vendor_flags_weight / (w.compliance_gap_weight + w.vendor_flags_weight)
+                              AS DECIMAL(4, 2)) AS VARCHAR)
+                 || '·min(vendor_risk_flags/5, 1) (usage decay unknown: ' || d.usage_decay_unknown || ')'
+        ELSE 'unknown: no risk_signals loaded, and usage decay unknown (' || d.usage_decay_unknown || ')'
     END AS risk_score_formula
 FROM decay AS d, {{ ref('risk_score_weights') }} AS w
 ORDER BY d.customer_id

@@ -13,7 +13,7 @@ customers AS (
     SELECT
         c.*,
         c.churn_date IS NOT NULL AND c.churn_date < p.as_of AS churned,
-        CASE WHEN churned THEN c.churn_date ELSE p.as_of END AS end_date
+        CASE WHEN c.churn_date IS NOT NULL AND c.churn_date < p.as_of THEN c.churn_date ELSE p.as_of END AS end_date
     FROM {{ ref('stg_customers') }} AS c, params AS p
     WHERE c.signup_date < p.as_of
 ),
@@ -21,9 +21,9 @@ customers AS (
 events AS (
     SELECT
         u.customer_id,
-        sum(u.events) FILTER (u.day >= c.end_date - 30) AS events_last_30d,
+        sum(u.events) FILTER (WHERE u.day >= c.end_date - 30) AS events_last_30d,
         sum(u.retention_signals) AS retention_signal_count,
-        sum(u.integration_connects) FILTER (u.day < c.signup_date + 30) AS integration_connects_first_30d,
+        sum(u.integration_connects) FILTER (WHERE u.day < c.signup_date + 30) AS integration_connects_first_30d,
         sum(u.adoption_score_sum) / nullif(sum(u.adoption_scores), 0) AS avg_adoption_score
     FROM {{ ref('usage_daily') }} AS u
     JOIN customers AS c USING (customer_id)
@@ -32,7 +32,7 @@ events AS (
 ),
 
 tickets AS (
-    SELECT t.customer_id, count(*) FILTER (t.is_high_priority) AS high_priority_tickets
+    SELECT t.customer_id, count(*) FILTER (WHERE t.is_high_priority) AS high_priority_tickets
     FROM {{ ref('stg_support_tickets') }} AS t
     JOIN customers AS c USING (customer_id)
     WHERE t.created_date < c.end_date
@@ -57,7 +57,7 @@ SELECT
         WHEN e.integration_connects_first_30d <= 5 THEN '3–5'
         ELSE '6+'
     END AS integration_bucket,
-    e.avg_adoption_score::DOUBLE AS avg_adoption_score,
+    e.avg_adoption_score::DOUBLE PRECISION AS avg_adoption_score,
     coalesce(t.high_priority_tickets, 0)::INTEGER AS high_priority_tickets
 FROM customers AS c
 LEFT JOIN events AS e USING (customer_id)

@@ -23,12 +23,12 @@ events AS (
     SELECT
         u.customer_id,
         sum(u.events) AS total_events,
-        sum(u.events) FILTER (u.day >= a.as_of - 30) AS events_last_30d,
-        sum(u.events) FILTER (u.day >= a.as_of - 7) AS events_last_7d,
+        sum(u.events) FILTER (WHERE u.day >= a.as_of - 30) AS events_last_30d,
+        sum(u.events) FILTER (WHERE u.day >= a.as_of - 7) AS events_last_7d,
         sum(u.adoption_score_sum) / nullif(sum(u.adoption_scores), 0) AS avg_adoption_score,
         max(u.last_event_at) AS last_event_at,
         sum(u.retention_signals) AS retention_signal_count,
-        sum(u.integration_connects) FILTER (u.day < a.signup_date + 30) AS integration_connects_first_30d
+        sum(u.integration_connects) FILTER (WHERE u.day < a.signup_date + 30) AS integration_connects_first_30d
     FROM {{ ref('usage_daily') }} AS u
     JOIN active AS a USING (customer_id)
     WHERE u.day < a.as_of
@@ -38,9 +38,9 @@ events AS (
 tickets AS (
     SELECT
         t.customer_id,
-        count(*) FILTER (t.created_date >= a.as_of - 30) AS tickets_last_30d,
-        count(*) FILTER (t.is_high_priority) AS high_priority_tickets,
-        avg(t.resolution_hours) FILTER (t.resolved_at <= a.as_of) AS avg_resolution_hours
+        count(*) FILTER (WHERE t.created_date >= a.as_of - 30) AS tickets_last_30d,
+        count(*) FILTER (WHERE t.is_high_priority) AS high_priority_tickets,
+        avg(t.resolution_hours) FILTER (WHERE t.resolved_at <= a.as_of) AS avg_resolution_hours
     FROM {{ ref('stg_support_tickets') }} AS t
     JOIN active AS a USING (customer_id)
     WHERE t.created_date < a.as_of
@@ -56,14 +56,14 @@ SELECT
     coalesce(e.total_events, 0)::INTEGER AS total_events,
     coalesce(e.events_last_30d, 0)::INTEGER AS events_last_30d,
     coalesce(e.events_last_7d, 0)::INTEGER AS events_last_7d,
-    e.avg_adoption_score::DOUBLE AS avg_adoption_score,
+    e.avg_adoption_score::DOUBLE PRECISION AS avg_adoption_score,
     -- no events at all: the whole tenure has passed without one (never a 999 sentinel)
     coalesce((a.as_of - CAST(e.last_event_at AS DATE))::INTEGER, a.tenure_days) AS days_since_last_event,
     coalesce(e.retention_signal_count, 0)::INTEGER AS retention_signal_count,
     coalesce(e.integration_connects_first_30d, 0)::INTEGER AS integration_connects_first_30d,
     coalesce(t.tickets_last_30d, 0)::INTEGER AS tickets_last_30d,
     coalesce(t.high_priority_tickets, 0)::INTEGER AS high_priority_tickets,
-    t.avg_resolution_hours::DOUBLE AS avg_resolution_hours,
+    t.avg_resolution_hours::DOUBLE PRECISION AS avg_resolution_hours,
     a.tenure_days <= 90 AS is_early_stage
 FROM active AS a
 LEFT JOIN events AS e USING (customer_id)

@@ -47,7 +47,7 @@ SELECT
     coalesce(rq.feature_request_tickets_90d, 0)::INTEGER AS feature_request_tickets_90d,
     pl.customer_id IS NOT NULL AS has_open_expansion_opp,
     coalesce(pl.expansion_opp_amount, 0)::DECIMAL(14, 2) AS expansion_opp_amount,
-    least(1.0, greatest(0.0, (c.mrr - tier.mrr_floor) / (tier.mrr_ceiling - tier.mrr_floor)))::DOUBLE
+    least(1.0, greatest(0.0, (c.mrr - tier.mrr_floor) / (tier.mrr_ceiling - tier.mrr_floor)))::DOUBLE PRECISION
         AS mrr_tier_ceiling_pct
 FROM candidates AS c
 JOIN {{ ref('stg_plan_tiers') }} AS tier USING (plan_tier)

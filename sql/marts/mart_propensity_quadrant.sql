@@ -53,11 +53,12 @@ proxies AS (
         -- rounded to 6 decimals, so that an account exactly at the cut (as
         -- whole-dollar MRRs at three quarters of a band can be) is not moved
         -- to either side of it by the rounding errors of binary fractions
-        round(least(1.0, greatest(0.0,
+        -- (as a DECIMAL: rounding a double to decimals is DuckDB's alone)
+        round(CAST(least(1.0, greatest(0.0,
             (0.30 * premium_trial_norm
              + 0.15 * feature_request_norm
              + 0.20 * CASE WHEN has_open_expansion_opp THEN 1 ELSE 0 END
-             + 0.10 * mrr_tier_ceiling_pct) / 0.75)), 6)::DOUBLE AS upgrade_propensity_proxy
+             + 0.10 * mrr_tier_ceiling_pct) / 0.75)) AS DECIMAL(18, 9)), 6)::DOUBLE PRECISION AS upgrade_propensity_proxy
     FROM candidates
 ),
 
@@ -68,10 +69,10 @@ axes AS (
         r.arr,
         p.customer_id IS NOT NULL AS is_expansion_candidate,
         p.premium_feature_trials_30d,
-        p.premium_trial_norm::DOUBLE AS premium_trial_norm,
-        NULL::DOUBLE AS usage_limit_norm,
+        p.premium_trial_norm::DOUBLE PRECISION AS premium_trial_norm,
+        NULL::DOUBLE PRECISION AS usage_limit_norm,
         p.feature_request_tickets_90d,
-        p.feature_request_norm::DOUBLE AS feature_request_norm,
+        p.feature_request_norm::DOUBLE PRECISION AS feature_request_norm,
         p.has_open_expansion_opp,
         p.mrr_tier_ceiling_pct,
         p.upgrade_propensity_proxy,
@@ -91,7 +92,7 @@ SELECT
         ELSE 'Stable Base'
     END AS quadrant,
     CASE WHEN a.is_expansion_candidate THEN t.next_tier END AS next_tier,
-    round(a.arr * (t.next_tier_multiplier - 1) * a.upgrade_propensity_proxy, 2)::DECIMAL(14, 2)
+    round(CAST(a.arr * (t.next_tier_multiplier - 1) * a.upgrade_propensity_proxy AS DECIMAL(18, 6)), 2)::DECIMAL(14, 2)
         AS proxy_expected_arr_uplift
 FROM axes AS a
 LEFT JOIN {{ ref('stg_plan_tiers') }} AS t USING (plan_tier)

@@ -2,7 +2,8 @@
 -- (design: 0.50 usage decay, 0.35 compliance gaps, 0.15 vendor flags) over
 -- the inputs the data has, renormalised to sum to 1, and the formula as
 -- text, which every answer that carries a risk score states. Without
--- risk_signals the score is the usage decay alone.
+-- risk_signals the score is the usage decay alone. The weights are written
+-- to two decimals by a DECIMAL cast (printf is DuckDB's alone).
 WITH inputs AS (
     SELECT bool_and(available) AS risk_signals
     FROM {{ ref('feature_availability') }}
@@ -20,9 +21,9 @@ raw_weights AS (
 
 weights AS (
     SELECT
-        (usage_decay / (usage_decay + compliance_gap + vendor_flags))::DOUBLE AS usage_decay_weight,
-        (compliance_gap / (usage_decay + compliance_gap + vendor_flags))::DOUBLE AS compliance_gap_weight,
-        (vendor_flags / (usage_decay + compliance_gap + vendor_flags))::DOUBLE AS vendor_flags_weight,
+        (usage_decay / (usage_decay + compliance_gap + vendor_flags))::DOUBLE PRECISION AS usage_decay_weight,
+        (compliance_gap / (usage_decay + compliance_gap + vendor_flags))::DOUBLE PRECISION AS compliance_gap_weight,
+        (vendor_flags / (usage_decay + compliance_gap + vendor_flags))::DOUBLE PRECISION AS vendor_flags_weight,
         risk_signals
     FROM raw_weights
 )
@@ -32,9 +33,10 @@ SELECT
     compliance_gap_weight,
     vendor_flags_weight,
     CASE WHEN risk_signals
-         THEN printf('%.2f·usage_decay + %.2f·compliance_gap + %.2f·min(vendor_risk_flags/5, 1)',
-                     usage_decay_weight, compliance_gap_weight, vendor_flags_weight)
-         ELSE printf('%.2f·usage_decay (no risk_signals loaded: compliance gaps and vendor flags are not in the score)',
-                     usage_decay_weight)
+         THEN CAST(CAST(usage_decay_weight AS DECIMAL(4, 2)) AS VARCHAR) || '·usage_decay + '
+              || CAST(CAST(compliance_gap_weight AS DECIMAL(4, 2)) AS VARCHAR) || '·compliance_gap + '
+              || CAST(CAST(vendor_flags_weight AS DECIMAL(4, 2)) AS VARCHAR) || '·min(vendor_risk_flags/5, 1)'
+         ELSE CAST(CAST(usage_decay_weight AS DECIMAL(4, 2)) AS VARCHAR)
+              || '·usage_decay (no risk_signals loaded: compliance gaps and vendor flags are not in the score)'
     END AS formula
 FROM weights
