@@ -161,49 +161,30 @@ static const tn_serve_customer *customer_with_bodies(const tn_snapshot *snapshot
     return made;
 }
 
-/* Sends `body` of `made` (from customer_with_bodies): borrowed, or copied out of `scratch`. */
-static void send_body(tn_response *response, int status, const tn_serve_customer *made,
-                      tn_serve_customer *scratch, const tn_body *body) {
-    if (made != scratch) {
-        borrow(response, status, body->text, body->length);
-        return;
-    }
-    tn_strbuf out = TN_STRBUF_INIT;
-    tn_strbuf_append(&out, body->text, body->length);
-    tn_serve_customer_free_bodies(scratch);
-    own(response, status, &out);
-}
-
 /*
- * A packed body (tn_body_pack): its gzip to a client that takes gzip, else
- * the text inflated for this answer. Borrowed from `made`, owned when made
- * for this request (scratch).
+ * Sends `body` of `made` (from customer_with_bodies) as borrow_body chooses
+ * it: borrowed, or copied out of `scratch`, which is then freed. A packed
+ * body (tn_body_pack) goes as its gzip to a client that takes gzip and is
+ * inflated for the others.
  */
-static void send_packed(const tn_request *request, tn_response *response, int status,
-                        const tn_serve_customer *made, tn_serve_customer *scratch,
-                        const tn_body *body) {
+static void send_body(const tn_request *request, tn_response *response, int status,
+                      const tn_serve_customer *made, tn_serve_customer *scratch,
+                      const tn_body *body) {
+    borrow_body(request, response, status, body);
+    bool inflate = response->body == NULL; /* packed, and the client does not take gzip */
     tn_strbuf out = TN_STRBUF_INIT;
-    char *text = NULL;
-    if (request->accepts_gzip && made != scratch) {
-        borrow(response, status, body->gzip, body->gzip_length);
-    } else if (request->accepts_gzip) {
-        if (tn_strbuf_append(&out, body->gzip, body->gzip_length))
-            own(response, status, &out);
-    } else if ((text = tn_gunzip(body->gzip, body->gzip_length, body->length)) != NULL) {
-        response->status = status;
-        response->length = body->length;
-        response->owned = text;
-        response->body = text;
-    }
+    if (inflate)
+        response->owned = tn_gunzip(body->gzip, body->gzip_length, body->length);
+    else if (made == scratch && tn_strbuf_append(&out, response->body, response->length))
+        response->owned = tn_strbuf_detach(&out);
+    if (inflate || made == scratch)
+        response->body = response->owned; /* NULL when out of memory */
     if (made == scratch)
         tn_serve_customer_free_bodies(scratch);
     if (response->body == NULL) {
         borrow(response, 500, out_of_memory, sizeof out_of_memory - 1);
-        return;
+        response->content_encoding = NULL;
     }
-    response->vary_encoding = true;
-    if (request->accepts_gzip)
-        response->content_encoding = "gzip";
 }
 
 static void refuse(tn_response *response, const tn_request_problem *problem) {
@@ -222,9 +203,9 @@ static void predict_one(const tn_request *request, tn_response *response, bool c
     if (c == NULL)
         return;
     if (churn)
-        send_body(response, 200, c, &scratch, &c->churn);
+        send_body(request, response, 200, c, &scratch, &c->churn);
     else
-        send_body(response, c->upgrade_status, c, &scratch, &c->upgrade);
+        send_body(request, response, c->upgrade_status, c, &scratch, &c->upgrade);
 }
 
 /* POST /summaries/customer: the customer's brief for the audience, made at load (insight/brief.h).
@@ -240,7 +221,7 @@ static void summarize(const tn_request *request, tn_response *response) {
     tn_serve_customer scratch;
     const tn_serve_customer *c = customer_with_bodies(request->snapshot, id, &scratch, response);
     if (c != NULL)
-        send_body(response, 200, c, &scratch, &c->brief[audience]);
+        send_body(request, response, 200, c, &scratch, &c->brief[audience]);
 }
 
 /* One id's result in a batch; false when memory ran out making the customer's bodies. */
@@ -360,7 +341,7 @@ static void customer_view(const tn_request *request, tn_response *response) {
     const tn_serve_customer *c =
         customer_with_bodies(request->snapshot, request->parameter, &scratch, response);
     if (c != NULL)
-        send_body(response, 200, c, &scratch, &c->view);
+        send_body(request, response, 200, c, &scratch, &c->view);
 }
 
 static void customer_history(const tn_request *request, tn_response *response) {
@@ -368,7 +349,7 @@ static void customer_history(const tn_request *request, tn_response *response) {
     const tn_serve_customer *c =
         customer_with_bodies(request->snapshot, request->parameter, &scratch, response);
     if (c != NULL)
-        send_packed(request, response, 200, c, &scratch, &c->history);
+        send_body(request, response, 200, c, &scratch, &c->history);
 }
 
 /* GET /movers: who moved since an earlier scoring (insight/movers.h). */
