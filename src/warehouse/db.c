@@ -230,11 +230,20 @@ bool tn_db_is_out_of_memory(const char *message) {
     return message != NULL && strstr(message, OUT_OF_MEMORY) != NULL;
 }
 
+/* Where DuckDB starts the stack trace it appends to an internal error. */
+#define STACK_TRACE "\n\nStack Trace:"
+
 bool tn_db_error(const tn_db *db, const char *message, tn_error *err) {
     if (message == NULL)
         return tn_error_set(err, TN_ERR_DB, "unknown DuckDB error");
-    if (!tn_db_is_out_of_memory(message))
-        return tn_error_set(err, TN_ERR_DB, "%s", message);
+    if (!tn_db_is_out_of_memory(message)) {
+        /* an internal error carries a C++ stack trace that says nothing to a user */
+        const char *trace = strstr(message, STACK_TRACE);
+        int length = trace != NULL ? (int)(trace - message) : (int)strlen(message);
+        while (length > 0 && (message[length - 1] == '\n' || message[length - 1] == ' '))
+            length--;
+        return tn_error_set(err, TN_ERR_DB, "%.*s", length, message);
+    }
     /* DuckDB's first line says what it could not allocate; the rest suggests SET commands */
     const char *first = strstr(message, OUT_OF_MEMORY);
     int first_length = (int)strcspn(first, "\n");

@@ -4,7 +4,8 @@
  * NULL, DuckDB casts them where the SQL says, and a wrong parameter count,
  * a statement that does not prepare or more than one statement is an error.
  * A table's texts (table.h) are copied whole, whatever their length, and a
- * cell equal to the one above it shares its copy.
+ * cell equal to the one above it shares its copy. DuckDB's stack trace is left
+ * out of an error's message.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -167,6 +168,24 @@ static void test_bad_statement_is_a_database_error(void **state) {
     assert_int_equal(tables, 1);
 }
 
+/* DuckDB appends a C++ stack trace to an internal error; the user is given the message alone. */
+static void test_stack_trace_left_out(void **state) {
+    tn_db *db = *state;
+    tn_error err;
+    tn_error_clear(&err);
+    assert_false(
+        tn_db_error(db,
+                    "INTERNAL Error: Attempted to access index 0 within vector of size 0"
+                    "\n\nStack Trace:\n\n/lib/libduckdb.so(duckdb::Exception::ToJSON)+0x241",
+                    &err));
+    assert_int_equal(err.code, TN_ERR_DB);
+    assert_string_equal(err.message,
+                        "INTERNAL Error: Attempted to access index 0 within vector of size 0");
+    /* a message without one is kept whole, its lines included */
+    assert_false(tn_db_error(db, "Binder Error: no column x\n\nLINE 1: SELECT x", &err));
+    assert_string_equal(err.message, "Binder Error: no column x\n\nLINE 1: SELECT x");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values_with_quotes_are_data),
@@ -175,6 +194,7 @@ int main(void) {
         cmocka_unit_test(test_wrong_parameter_count_is_internal),
         cmocka_unit_test(test_bad_statement_is_a_database_error),
         cmocka_unit_test(test_table_texts),
+        cmocka_unit_test(test_stack_trace_left_out),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
