@@ -7,7 +7,7 @@ WITH mart AS (SELECT sum(total_events) AS events FROM {{ ref('mart_customer_chur
 per_customer AS (
     SELECT customer_id, count(*) AS events
     FROM {{ source('raw', 'usage_events') }}
-    WHERE "timestamp" < DATE '{{ var('as_of') }}'
+    WHERE "timestamp" < {{ date_literal(var('as_of')) }}
     GROUP BY customer_id
 ),
 raw_events AS (

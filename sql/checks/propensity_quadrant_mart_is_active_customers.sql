@@ -1,8 +1,8 @@
 -- mart_propensity_quadrant holds exactly the customers active at the as-of date, once each.
 WITH active AS (
     SELECT customer_id FROM {{ source('raw', 'customers') }}
-    WHERE signup_date < DATE '{{ var('as_of') }}'
-      AND (churn_date IS NULL OR churn_date >= DATE '{{ var('as_of') }}')
+    WHERE signup_date < {{ date_literal(var('as_of')) }}
+      AND (churn_date IS NULL OR churn_date >= {{ date_literal(var('as_of')) }})
 ),
 mart AS (SELECT customer_id FROM {{ ref('mart_propensity_quadrant') }})
 SELECT coalesce(a.customer_id, m.customer_id) || CASE WHEN a.customer_id IS NULL THEN ' (not active)' ELSE ' (missing)' END AS key

@@ -1,8 +1,8 @@
 -- customer_survival holds every customer signed up before the as-of date, once, with event = 1 exactly for those who churned before it.
 WITH expected AS (
-    SELECT customer_id, (churn_date IS NOT NULL AND churn_date < DATE '{{ var('as_of') }}')::INTEGER AS event
+    SELECT customer_id, (churn_date IS NOT NULL AND churn_date < {{ date_literal(var('as_of')) }})::INTEGER AS event
     FROM {{ source('raw', 'customers') }}
-    WHERE signup_date < DATE '{{ var('as_of') }}'
+    WHERE signup_date < {{ date_literal(var('as_of')) }}
 )
 SELECT coalesce(x.customer_id, s.customer_id) AS key
 FROM expected AS x FULL OUTER JOIN {{ ref('customer_survival') }} AS s USING (customer_id)

@@ -9,7 +9,7 @@
 -- None of these is a model feature: the churn and expansion marts keep the
 -- data dictionary's columns only.
 WITH params AS (
-    SELECT DATE '{{ var('as_of') }}' AS as_of
+    SELECT {{ date_literal(var('as_of')) }} AS as_of
 )
 
 SELECT
@@ -20,7 +20,7 @@ SELECT
     c.crm_id,
     c.industry_name,
     c.plan_tier,
-    (c.renewal_date - p.as_of)::INTEGER AS days_to_renewal
+    {{ datediff('day', 'p.as_of', 'c.renewal_date') }}::INTEGER AS days_to_renewal
 FROM {{ ref('stg_customers') }} AS c, params AS p
 WHERE c.signup_date < p.as_of
 ORDER BY c.customer_id

@@ -8,10 +8,10 @@
 WITH ranked AS (
     SELECT
         t.*,
-        t.resolved_at <= DATE '{{ var('as_of') }}' AS resolved,
+        t.resolved_at <= {{ date_literal(var('as_of')) }} AS resolved,
         row_number() OVER (PARTITION BY t.customer_id ORDER BY t.created_date DESC, t.ticket_id) AS recency
     FROM {{ ref('stg_support_tickets') }} AS t
-    WHERE t.created_date < DATE '{{ var('as_of') }}'
+    WHERE t.created_date < {{ date_literal(var('as_of')) }}
 )
 
 SELECT

@@ -14,13 +14,13 @@
 -- is unknown the score uses the inputs that are known, their weights
 -- renormalised, and risk_score_formula says so; with none known it is NULL.
 WITH params AS (
-    SELECT DATE '{{ var('as_of') }}' AS as_of
+    SELECT {{ date_literal(var('as_of')) }} AS as_of
 ),
 
 previous AS (
     SELECT u.customer_id, sum(u.events) AS events_prev_30d
     FROM {{ ref('usage_daily') }} AS u, params AS p
-    WHERE u.day >= p.as_of - 60 AND u.day < p.as_of - 30
+    WHERE u.day >= {{ dateadd('day', -60, 'p.as_of') }} AND u.day < {{ dateadd('day', -30, 'p.as_of') }}
     GROUP BY u.customer_id
 ),
 

@@ -6,7 +6,7 @@
 -- date, else at the as-of date (right-censored). Every feature reads only
 -- data before that end; windows are half-open, [end - N days, end).
 WITH params AS (
-    SELECT DATE '{{ var('as_of') }}' AS as_of
+    SELECT {{ date_literal(var('as_of')) }} AS as_of
 ),
 
 customers AS (
@@ -21,9 +21,9 @@ customers AS (
 events AS (
     SELECT
         u.customer_id,
-        sum(u.events) FILTER (WHERE u.day >= c.end_date - 30) AS events_last_30d,
+        sum(u.events) FILTER (WHERE u.day >= {{ dateadd('day', -30, 'c.end_date') }}) AS events_last_30d,
         sum(u.retention_signals) AS retention_signal_count,
-        sum(u.integration_connects) FILTER (WHERE u.day < c.signup_date + 30) AS integration_connects_first_30d,
+        sum(u.integration_connects) FILTER (WHERE u.day < {{ dateadd('day', 30, 'c.signup_date') }}) AS integration_connects_first_30d,
         sum(u.adoption_score_sum) / nullif(sum(u.adoption_scores), 0) AS avg_adoption_score
     FROM {{ ref('usage_daily') }} AS u
     JOIN customers AS c USING (customer_id)
@@ -46,7 +46,7 @@ SELECT
     c.signup_date,
     CASE WHEN c.churned THEN c.churn_date END AS churn_date,
     CASE WHEN c.upgrade_date < c.end_date THEN c.upgrade_date END AS upgrade_date,
-    (c.end_date - c.signup_date)::INTEGER AS duration_days,
+    {{ datediff('day', 'c.signup_date', 'c.end_date') }}::INTEGER AS duration_days,
     c.churned::INTEGER AS event,
     coalesce(e.integration_connects_first_30d, 0)::INTEGER AS integration_connects_first_30d,
     coalesce(e.retention_signal_count, 0)::INTEGER AS retention_signal_count,

@@ -6,7 +6,7 @@
 -- feed (their cards list the features used), and the risk score uses the
 -- inputs it has (risk_score_weights).
 WITH params AS (
-    SELECT DATE '{{ var('as_of') }}' AS as_of
+    SELECT {{ date_literal(var('as_of')) }} AS as_of
 ),
 
 has AS (

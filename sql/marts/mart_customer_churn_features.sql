@@ -9,11 +9,11 @@
 -- usage_daily, the events rolled up per customer and day: the windows are
 -- whole days, so the counts are the events'.
 WITH params AS (
-    SELECT DATE '{{ var('as_of') }}' AS as_of
+    SELECT {{ date_literal(var('as_of')) }} AS as_of
 ),
 
 active AS (
-    SELECT c.*, p.as_of, (p.as_of - c.signup_date)::INTEGER AS tenure_days
+    SELECT c.*, p.as_of, {{ datediff('day', 'c.signup_date', 'p.as_of') }}::INTEGER AS tenure_days
     FROM {{ ref('stg_customers') }} AS c, params AS p
     WHERE c.signup_date < p.as_of
       AND (c.churn_date IS NULL OR c.churn_date >= p.as_of)
@@ -23,12 +23,12 @@ events AS (
     SELECT
         u.customer_id,
         sum(u.events) AS total_events,
-        sum(u.events) FILTER (WHERE u.day >= a.as_of - 30) AS events_last_30d,
-        sum(u.events) FILTER (WHERE u.day >= a.as_of - 7) AS events_last_7d,
+        sum(u.events) FILTER (WHERE u.day >= {{ dateadd('day', -30, 'a.as_of') }}) AS events_last_30d,
+        sum(u.events) FILTER (WHERE u.day >= {{ dateadd('day', -7, 'a.as_of') }}) AS events_last_7d,
         sum(u.adoption_score_sum) / nullif(sum(u.adoption_scores), 0) AS avg_adoption_score,
         max(u.last_event_at) AS last_event_at,
         sum(u.retention_signals) AS retention_signal_count,
-        sum(u.integration_connects) FILTER (WHERE u.day < a.signup_date + 30) AS integration_connects_first_30d
+        sum(u.integration_connects) FILTER (WHERE u.day < {{ dateadd('day', 30, 'a.signup_date') }}) AS integration_connects_first_30d
     FROM {{ ref('usage_daily') }} AS u
     JOIN active AS a USING (customer_id)
     WHERE u.day < a.as_of
@@ -38,7 +38,7 @@ events AS (
 tickets AS (
     SELECT
         t.customer_id,
-        count(*) FILTER (WHERE t.created_date >= a.as_of - 30) AS tickets_last_30d,
+        count(*) FILTER (WHERE t.created_date >= {{ dateadd('day', -30, 'a.as_of') }}) AS tickets_last_30d,
         count(*) FILTER (WHERE t.is_high_priority) AS high_priority_tickets,
         avg(t.resolution_hours) FILTER (WHERE t.resolved_at <= a.as_of) AS avg_resolution_hours
     FROM {{ ref('stg_support_tickets') }} AS t
@@ -58,7 +58,7 @@ SELECT
     coalesce(e.events_last_7d, 0)::INTEGER AS events_last_7d,
     e.avg_adoption_score::DOUBLE PRECISION AS avg_adoption_score,
     -- no events at all: the whole tenure has passed without one (never a 999 sentinel)
-    coalesce((a.as_of - CAST(e.last_event_at AS DATE))::INTEGER, a.tenure_days) AS days_since_last_event,
+    coalesce({{ datediff('day', 'e.last_event_at', 'a.as_of') }}::INTEGER, a.tenure_days) AS days_since_last_event,
     coalesce(e.retention_signal_count, 0)::INTEGER AS retention_signal_count,
     coalesce(e.integration_connects_first_30d, 0)::INTEGER AS integration_connects_first_30d,
     coalesce(t.tickets_last_30d, 0)::INTEGER AS tickets_last_30d,

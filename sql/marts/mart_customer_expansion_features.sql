@@ -8,7 +8,7 @@
 -- earlier day: evaluated at an earlier as-of date (training snapshots) the
 -- pipeline signals are empty rather than borrowed from the future.
 WITH params AS (
-    SELECT DATE '{{ var('as_of') }}' AS as_of, DATE '{{ var('data_as_of') }}' AS data_as_of
+    SELECT {{ date_literal(var('as_of')) }} AS as_of, {{ date_literal(var('data_as_of')) }} AS data_as_of
 ),
 
 candidates AS (
@@ -22,7 +22,7 @@ trials AS (
     SELECT u.customer_id, sum(u.premium_feature_trials) AS premium_feature_trials_30d
     FROM {{ ref('usage_daily') }} AS u, params AS p
     WHERE u.premium_feature_trials > 0
-      AND u.day >= p.as_of - 30 AND u.day < p.as_of
+      AND u.day >= {{ dateadd('day', -30, 'p.as_of') }} AND u.day < p.as_of
     GROUP BY u.customer_id
 ),
 
@@ -30,7 +30,7 @@ requests AS (
     SELECT t.customer_id, count(*) AS feature_request_tickets_90d
     FROM {{ ref('stg_support_tickets') }} AS t, params AS p
     WHERE t.topic = 'feature_request'
-      AND t.created_date >= p.as_of - 90 AND t.created_date < p.as_of
+      AND t.created_date >= {{ dateadd('day', -90, 'p.as_of') }} AND t.created_date < p.as_of
     GROUP BY t.customer_id
 ),
 

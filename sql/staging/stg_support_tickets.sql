@@ -8,6 +8,6 @@ SELECT
     priority,
     priority IN ('high', 'critical') AS is_high_priority,
     resolution_time AS resolution_hours,
-    created_date + resolution_time * INTERVAL '1 hour' AS resolved_at,
+    {{ dateadd('hour', 'resolution_time', 'created_date') }} AS resolved_at,
     topic
 FROM {{ source('raw', 'support_tickets') }}

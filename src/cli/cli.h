@@ -96,6 +96,7 @@ extern const tn_command tn_cmd_brief;
 extern const tn_command tn_cmd_alerts;
 extern const tn_command tn_cmd_serve;
 extern const tn_command tn_cmd_sql;
+extern const tn_command tn_cmd_render;
 extern const tn_command tn_cmd_run;
 
 #endif

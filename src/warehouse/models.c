@@ -372,11 +372,17 @@ static bool resolve(void *context, const tn_template_expression *expression, tn_
                         render->model->path, expression->line, expression->first);
 }
 
+bool tn_model_render_for(const tn_model_set *set, size_t index, tn_dialect dialect,
+                         const tn_template_var *vars, const tn_ref_override *overrides,
+                         tn_strbuf *out, tn_error *err) {
+    render_context context = {set, &set->models[index], vars, overrides};
+    return tn_template_render(set->models[index].path, set->models[index].sql, dialect, resolve,
+                              &context, out, err);
+}
+
 bool tn_model_render_with(const tn_model_set *set, size_t index, const tn_template_var *vars,
                           const tn_ref_override *overrides, tn_strbuf *out, tn_error *err) {
-    render_context context = {set, &set->models[index], vars, overrides};
-    return tn_template_render(set->models[index].path, set->models[index].sql, resolve, &context,
-                              out, err);
+    return tn_model_render_for(set, index, TN_DIALECT_DUCKDB, vars, overrides, out, err);
 }
 
 bool tn_model_render(const tn_model_set *set, size_t index, const tn_template_var *vars,

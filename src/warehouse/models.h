@@ -61,9 +61,10 @@ void tn_models_free(tn_model_set *set);
 const char *tn_layer_schema(tn_layer layer);
 
 /*
- * Renders model `index` of `set` into runnable SQL: refs become
+ * Renders model `index` of `set` into SQL DuckDB runs: refs become
  * schema.name, sources raw.table, vars their values from `vars` (a
- * NULL-name-terminated list). Unknown vars are errors naming file and line.
+ * NULL-name-terminated list), macros DuckDB's SQL. Unknown vars are errors
+ * naming file and line.
  */
 bool tn_model_render(const tn_model_set *set, size_t index, const tn_template_var *vars,
                      tn_strbuf *out, tn_error *err);
@@ -77,6 +78,11 @@ typedef struct {
 /* As tn_model_render, with refs to the models in `overrides` (NULL-model-terminated) redirected. */
 bool tn_model_render_with(const tn_model_set *set, size_t index, const tn_template_var *vars,
                           const tn_ref_override *overrides, tn_strbuf *out, tn_error *err);
+
+/* As tn_model_render_with, for another engine than DuckDB (`tenure render`). */
+bool tn_model_render_for(const tn_model_set *set, size_t index, tn_dialect dialect,
+                         const tn_template_var *vars, const tn_ref_override *overrides,
+                         tn_strbuf *out, tn_error *err);
 
 /* The index of the model (or check, or training query) called `name` in `layer`, or -1. */
 long tn_models_find(const tn_model_set *set, tn_layer layer, const char *name);
