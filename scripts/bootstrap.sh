@@ -36,14 +36,15 @@ die() { say "$*"; exit 1; }
 # python3 runs the alerts' test receiver; wrk loads it in bench/serve.sh;
 # chromium runs the dashboard's browser tests; postgresql is the second real
 # engine test_postgres.sh runs the models on, a server the test starts and
-# stops itself). clang and libclang-rt-dev (its libFuzzer and sanitizer
+# stops itself, and python3-jinja2 with python3-yaml render the dbt project
+# there as dbt would). clang and libclang-rt-dev (its libFuzzer and sanitizer
 # runtimes) build the fuzz targets of tests/fuzz.
 PACKAGES=(
     gcc make cmake pkg-config git ca-certificates clang libclang-rt-dev
     libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev libyaml-dev zlib1g-dev
     libcurl4-openssl-dev libssl-dev
     jq bsdutils curl python3-jsonschema python3-sklearn python3-xgboost wrk chromium
-    postgresql
+    postgresql python3-jinja2 python3-yaml
 )
 
 package_installed() {

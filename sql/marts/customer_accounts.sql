@@ -20,7 +20,7 @@ SELECT
     c.crm_id,
     c.industry_name,
     c.plan_tier,
-    {{ datediff('day', 'p.as_of', 'c.renewal_date') }}::INTEGER AS days_to_renewal
+    {{ datediff('p.as_of', 'c.renewal_date', 'day') }}::INTEGER AS days_to_renewal
 FROM {{ ref('stg_customers') }} AS c, params AS p
 WHERE c.signup_date < p.as_of
 ORDER BY c.customer_id

@@ -46,7 +46,7 @@ SELECT
     c.signup_date,
     CASE WHEN c.churned THEN c.churn_date END AS churn_date,
     CASE WHEN c.upgrade_date < c.end_date THEN c.upgrade_date END AS upgrade_date,
-    {{ datediff('day', 'c.signup_date', 'c.end_date') }}::INTEGER AS duration_days,
+    {{ datediff('c.signup_date', 'c.end_date', 'day') }}::INTEGER AS duration_days,
     c.churned::INTEGER AS event,
     coalesce(e.integration_connects_first_30d, 0)::INTEGER AS integration_connects_first_30d,
     coalesce(e.retention_signal_count, 0)::INTEGER AS retention_signal_count,

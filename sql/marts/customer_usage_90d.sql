@@ -7,7 +7,7 @@
 -- daily roll-up, so the server reads one row per customer at start-up.
 SELECT
     u.customer_id,
-    string_agg({{ datediff('day', 'u.day', date_literal(var('as_of'))) }}::INTEGER || ':' || u.events, ',' ORDER BY u.day DESC)
+    string_agg({{ datediff('u.day', date_literal(var('as_of')), 'day') }}::INTEGER || ':' || u.events, ',' ORDER BY u.day DESC)
         AS daily_events
 FROM {{ ref('usage_daily') }} AS u
 WHERE u.day >= {{ dateadd('day', -90, date_literal(var('as_of'))) }} AND u.day < {{ date_literal(var('as_of')) }}

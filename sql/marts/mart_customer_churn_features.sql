@@ -13,7 +13,7 @@ WITH params AS (
 ),
 
 active AS (
-    SELECT c.*, p.as_of, {{ datediff('day', 'c.signup_date', 'p.as_of') }}::INTEGER AS tenure_days
+    SELECT c.*, p.as_of, {{ datediff('c.signup_date', 'p.as_of', 'day') }}::INTEGER AS tenure_days
     FROM {{ ref('stg_customers') }} AS c, params AS p
     WHERE c.signup_date < p.as_of
       AND (c.churn_date IS NULL OR c.churn_date >= p.as_of)
@@ -58,7 +58,7 @@ SELECT
     coalesce(e.events_last_7d, 0)::INTEGER AS events_last_7d,
     e.avg_adoption_score::DOUBLE PRECISION AS avg_adoption_score,
     -- no events at all: the whole tenure has passed without one (never a 999 sentinel)
-    coalesce({{ datediff('day', 'e.last_event_at', 'a.as_of') }}::INTEGER, a.tenure_days) AS days_since_last_event,
+    coalesce({{ datediff('e.last_event_at', 'a.as_of', 'day') }}::INTEGER, a.tenure_days) AS days_since_last_event,
     coalesce(e.retention_signal_count, 0)::INTEGER AS retention_signal_count,
     coalesce(e.integration_connects_first_30d, 0)::INTEGER AS integration_connects_first_30d,
     coalesce(t.tickets_last_30d, 0)::INTEGER AS tickets_last_30d,

@@ -86,13 +86,16 @@ static bool expand_dateadd(const char *const *arguments, tn_strbuf *out, tn_erro
     return ok || out_of_memory(err);
 }
 
-/* datediff('day', first, second): whole days from the first date to the second, an integer. */
+/*
+ * datediff(first, second, 'day'), in dbt's order: whole days from the first
+ * date to the second, an integer.
+ */
 static bool expand_datediff(const char *const *arguments, tn_strbuf *out, tn_error *err) {
-    if (strcmp(arguments[0], "day") != 0)
+    if (strcmp(arguments[2], "day") != 0)
         return tn_error_set(err, TN_ERR_INPUT,
-                            "datediff() takes the date part 'day' only, not '%s'", arguments[0]);
-    return tn_strbuf_printf(out, "(CAST(%s AS DATE) - CAST(%s AS DATE))", arguments[2],
-                            arguments[1]) ||
+                            "datediff() takes the date part 'day' only, not '%s'", arguments[2]);
+    return tn_strbuf_printf(out, "(CAST(%s AS DATE) - CAST(%s AS DATE))", arguments[1],
+                            arguments[0]) ||
            out_of_memory(err);
 }
 

@@ -8,13 +8,13 @@
  *
  *   {{ dateadd('day', -30, 'p.as_of') }}        a date moved by a number of days
  *                                               (or 'hour', 'month', 'year')
- *   {{ datediff('day', 'c.signup_date', 'p.as_of') }}
+ *   {{ datediff('c.signup_date', 'p.as_of', 'day') }}
  *                                               whole days from the first date to the second
  *   {{ date_literal(var('as_of')) }}            a date constant: DATE '2026-03-14'
  *   {{ hash64('event_id') }}                    a 64-bit hash of a text
  *
  * The arguments are quoted SQL, bare numbers, or var() (as in dbt, where
- * they are Jinja strings). dateadd by days keeps a DATE a DATE on both
+ * they are Jinja strings), in the order of dbt's macros of the same names. dateadd by days keeps a DATE a DATE on both
  * engines, so the marts' types are the same whichever engine built them.
  */
 #ifndef TN_WAREHOUSE_DIALECT_H

@@ -9,7 +9,10 @@
 # staging, mart and check model there, with one training snapshot. Each mart
 # and the snapshot must equal DuckDB's row for row (numbers within 1e-9
 # relative), each column of the same kind on both engines, and every contract
-# must hold on PostgreSQL too. The comparison is pg_compare.py's, not Tenure's.
+# must hold on PostgreSQL too. The dbt project (dbt_project.yml, dbt/macros),
+# rendered with Jinja2 as dbt would (dbt_render.py: dbt itself cannot be
+# installed here), must build the same marts in a second database. The
+# comparisons are pg_compare.py's, not Tenure's.
 source "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 DUCKDB_EXEC=${TN_DUCKDB_EXEC:?TN_DUCKDB_EXEC must name the duckdb_exec tool}
@@ -41,7 +44,7 @@ as_server "$PG_BIN/pg_ctl" -D "$PG/data" -l "$PG/server.log" -w -t 60 \
     -o "-p 5432 -k $PG -c listen_addresses='' -c fsync=off" start >"$WORK/pg_ctl.log" 2>&1
 expect_equal "$?" 0 "a PostgreSQL server on a private socket"
 export PGOPTIONS="-c client_min_messages=warning"
-pg() { psql -X -q -v ON_ERROR_STOP=1 -h "$PG" -p 5432 -U tenure -d postgres "$@"; }
+pg() { psql -X -q -v ON_ERROR_STOP=1 -h "$PG" -p 5432 -U tenure -d "${PG_DB:-postgres}" "$@"; }
 expect_contains_text() { # TEXT NEEDLE DESCRIPTION
     CHECKS=$((CHECKS + 1))
     if grep -qF -- "$2" <<<"$1"; then pass "$3"; else fail "$3: '$2' not in: $1"; fi
@@ -85,6 +88,10 @@ expect_equal "$loaded" "$(wc -w <<<"$TABLES")" "every raw table copied into Post
 expect_equal "$(pg -At -c 'SELECT count(*) FROM raw.usage_events')" \
     "$(query "$DB" 'SELECT count(*) FROM raw.usage_events')" "every usage event arrived"
 
+# a second database with the same raw tables, for the dbt project's rendering below
+pg -c "CREATE DATABASE dbt_run TEMPLATE postgres"
+expect_equal "$?" 0 "a copy of the raw tables for the dbt project"
+
 # ---- the models, rendered for PostgreSQL ----------------------------------------------------
 run "$TENURE" render --dialect postgres --as-of "$AS_OF" --data-as-of "$DATA_AS_OF" \
     --snapshot "$SNAPSHOT" --checks --out "$WORK/postgres.sql"
@@ -121,6 +128,26 @@ python3 "$HERE/pg_compare.py" types "$WORK/duckdb_types.csv" "$WORK/postgres_typ
 STATUS=$?
 cat "$WORK/compare.out"
 expect_status 0 "every staging and mart column of the same kind on both engines"
+
+# ---- the dbt project, rendered by Jinja2 as dbt would, computes the same marts --------------
+# (dbt itself cannot be installed here: dbt_render.py renders the project's models with
+# its macros and configuration, and PostgreSQL runs them)
+/usr/bin/python3 "$HERE/dbt_render.py" "$HERE/../.." "$AS_OF" "$DATA_AS_OF" >"$WORK/dbt.sql"
+expect_equal "$?" 0 "the dbt project renders (Jinja2, the project's macros, dbt_project.yml)"
+expect_equal "$(PG_DB=dbt_run pg -At -c 'SELECT current_database()')" dbt_run "the dbt project runs in its own database"
+PG_DB=dbt_run pg -At -F ' ' -f "$WORK/dbt.sql" >"$WORK/dbt_tests.out" 2>"$WORK/dbt.err"
+expect_equal "$?" 0 "the dbt project's models and tests run on PostgreSQL"
+expect_equal "$(wc -l <"$WORK/dbt_tests.out")" "$((CONTRACTS - 1))" \
+    "every contract but usage_events_key_unique is a dbt test (sources.yml has unique event_id)"
+expect_equal "$(awk '$2 != 0' "$WORK/dbt_tests.out")" "" "every dbt test passes"
+same_marts=0
+for mart in $MARTS; do
+    PG_DB=dbt_run pg -c "\\copy marts.$mart TO '$WORK/dbt_$mart.csv' CSV HEADER"
+    python3 "$HERE/pg_compare.py" rows "dbt $mart" "$WORK/postgres_$mart.csv" "$WORK/dbt_$mart.csv" >>"$WORK/dbt_compare.out" &&
+        same_marts=$((same_marts + 1))
+done
+cat "$WORK/dbt_compare.out"
+expect_equal "$same_marts" "$(wc -w <<<"$MARTS")" "every mart of the dbt project equals Tenure's render's"
 
 # ---- the contracts find what is wrong on PostgreSQL too ------------------------------------
 # an event id used twice (found through hash64(): hashtextextended) and a customer gone

@@ -142,7 +142,7 @@ static void test_macros_for_each_dialect(void **state) {
         assert_renders_for(both[d], "{{dateadd(\"day\",'n + 1','d')}}", "(d + (n + 1))");
         assert_renders_for(both[d], "{{ dateadd('hour', 'resolution_time', 'created_date') }}",
                            "(created_date + (resolution_time) * INTERVAL '1 hour')");
-        assert_renders_for(both[d], "{{ datediff('day', 'c.signup_date', 'p.as_of') }}",
+        assert_renders_for(both[d], "{{ datediff('c.signup_date', 'p.as_of', 'day') }}",
                            "(CAST(p.as_of AS DATE) - CAST(c.signup_date AS DATE))");
         assert_renders_for(both[d], "x < {{ date_literal(var('as_of')) }};",
                            "x < DATE '2026-03-14';");
@@ -157,7 +157,7 @@ static void test_macro_misuse_names_file_and_line(void **state) {
     (void)state;
     assert_macro_rejected("\n{{ dateadd('week', 1, 'd') }}",
                           "sql/marts/m.sql:2: dateadd() takes the date part 'day'");
-    assert_macro_rejected("{{ datediff('month', 'a', 'b') }}",
+    assert_macro_rejected("{{ datediff('a', 'b', 'month') }}",
                           "datediff() takes the date part 'day' only");
     assert_macro_rejected("{{ date_literal('14/03/2026') }}", "YYYY-MM-DD, not '14/03/2026'");
     assert_macro_rejected("{{ dateadd('day', 1) }}", "dateadd() takes 3 arguments");
