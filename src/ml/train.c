@@ -903,9 +903,11 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
     tn_day as_of, data_as_of;
     tn_snapshots snapshots = {0};
     json_t *missing = NULL;
-    bool ok = tn_file_make_dir("--models", options->models_dir, err) &&
+    /* the inputs first: a refused Parquet file leaves no new directory behind */
+    bool ok = open_inputs(options, &db, err) &&
+              tn_file_make_dir("--models", options->models_dir, err) &&
               tn_file_make_dir("--export", options->export_dir, err) &&
-              open_inputs(options, &db, err) && tn_build_info_dates(db, &as_of, &data_as_of, err) &&
+              tn_build_info_dates(db, &as_of, &data_as_of, err) &&
               tn_train_missing_features(db, "marts.feature_availability", &missing, err) &&
               (options->parquet_dir != NULL
                    ? tn_snapshots_adopt(db, as_of, &exported_snapshots, err) &&
