@@ -27,6 +27,10 @@
 
 #define TEMPORARY_PREFIX ".tenure-export-"
 
+/* Room for a directory's path, and for a file's path inside it (a contract file's name). */
+#define DIR_SIZE 4096
+#define PATH_SIZE (DIR_SIZE + 320)
+
 static const char *const subdirectories[] = {"marts", "staging", "training"};
 enum { SUBDIRECTORIES = sizeof subdirectories / sizeof subdirectories[0] };
 
@@ -36,7 +40,7 @@ static void remove_parquet_files(const char *dir) {
     if (listing == NULL)
         return;
     struct dirent *entry;
-    char path[4200];
+    char path[PATH_SIZE];
     while ((entry = readdir(listing)) != NULL) {
         size_t length = strlen(entry->d_name);
         struct stat info;
@@ -56,7 +60,7 @@ static void remove_parquet_files(const char *dir) {
  */
 static bool remove_export(const char *dir, void *context) {
     (void)context;
-    char path[4200];
+    char path[PATH_SIZE];
     for (size_t s = 0; s < SUBDIRECTORIES; s++) {
         snprintf(path, sizeof path, "%s/%s", dir, subdirectories[s]);
         remove_parquet_files(path);
@@ -74,7 +78,7 @@ static bool check_target(const tn_export_options *options, bool *replace, tn_err
     if (lstat(options->out_dir, &info) != 0)
         return errno == ENOENT ||
                tn_error_set(err, TN_ERR_IO, "--out %s: %s", options->out_dir, strerror(errno));
-    char manifest[4200];
+    char manifest[PATH_SIZE];
     snprintf(manifest, sizeof manifest, "%s/manifest.json", options->out_dir);
     if (!S_ISDIR(info.st_mode) || access(manifest, F_OK) != 0)
         return tn_error_set(err, TN_ERR_INPUT,
@@ -127,7 +131,7 @@ static json_t *describe_file(tn_db *db, const tn_parquet_file *file, const char 
 /* COPYs one relation into `dir`/file->file and adds its entry to `files`. */
 static bool write_file(tn_db *db, const tn_parquet_file *file, const char *dir, json_t *files,
                        tn_export_result *result, tn_error *err) {
-    char path[4200];
+    char path[PATH_SIZE];
     snprintf(path, sizeof path, "%s/%s", dir, file->file);
     tn_strbuf literal = TN_STRBUF_INIT, sql = TN_STRBUF_INIT;
     tn_load_sql_string(&literal, path);
@@ -153,7 +157,7 @@ static bool write_file(tn_db *db, const tn_parquet_file *file, const char *dir, 
 /* Writes the manifest of `files` into `dir`. */
 static bool write_manifest(const char *dir, const tn_export_options *options, tn_day as_of,
                            tn_day data_as_of, json_t *files, tn_error *err) {
-    char as_of_text[TN_DATE_BUF], data_text[TN_DATE_BUF], path[4200];
+    char as_of_text[TN_DATE_BUF], data_text[TN_DATE_BUF], path[PATH_SIZE];
     json_t *manifest =
         json_pack("{s:s, s:s, s:s, s:s, s:O}", "tenure_version", TN_VERSION, "warehouse",
                   options->db_path, "as_of", tn_date_format(as_of, as_of_text), "data_as_of",
@@ -177,7 +181,7 @@ static bool write_manifest(const char *dir, const tn_export_options *options, tn
 
 /* The subdirectories of a new export directory `dir`, readable as a directory made by mkdir. */
 static bool make_layout(const char *dir, tn_error *err) {
-    char path[4200];
+    char path[PATH_SIZE];
     if (chmod(dir, 0755) != 0)
         return tn_error_set(err, TN_ERR_IO, "%s: %s", dir, strerror(errno));
     for (size_t s = 0; s < SUBDIRECTORIES; s++) {
@@ -209,7 +213,7 @@ static bool write_files(tn_db *db, const tn_export_options *options, const char 
 /* Puts the finished export `staged` at out_dir, replacing an earlier one when `replace`. */
 static bool put_in_place(const char *staged, const char *parent, const tn_export_options *options,
                          bool replace, tn_error *err) {
-    char old[4200] = "";
+    char old[DIR_SIZE] = "";
     if (replace && !tn_file_make_temporary_dir(parent, TEMPORARY_PREFIX, old, sizeof old, err))
         return false;
     /* the earlier export moves into the new empty directory's place: rename(2) replaces it */
@@ -248,7 +252,7 @@ static void count_snapshot(void *context, size_t done, size_t total) {
 bool tn_export(const tn_export_options *options, const tn_export_watch *watch,
                tn_export_result *result, tn_error *err) {
     memset(result, 0, sizeof *result);
-    char parent_buffer[4200], staged[4200] = "";
+    char parent_buffer[DIR_SIZE], staged[DIR_SIZE] = "";
     snprintf(parent_buffer, sizeof parent_buffer, "%s", options->out_dir);
     const char *parent = dirname(parent_buffer);
     tn_db *db = NULL;
