@@ -71,10 +71,17 @@ static bool remove_export(const char *dir, void *context) {
     return access(dir, F_OK) != 0;
 }
 
-/* An error unless `out_dir` is free, or replaceable with --force (an earlier export). */
-static bool check_target(const tn_export_options *options, bool *replace, tn_error *err) {
+/*
+ * An error unless `out_dir` is free (in an existing directory `parent`), or
+ * replaceable with --force (an earlier export). Checked before any work.
+ */
+static bool check_target(const tn_export_options *options, const char *parent, bool *replace,
+                         tn_error *err) {
     struct stat info;
     *replace = false;
+    if (stat(parent, &info) != 0 || !S_ISDIR(info.st_mode))
+        return tn_error_set(err, TN_ERR_IO, "--out %s: %s is not a directory", options->out_dir,
+                            parent);
     if (lstat(options->out_dir, &info) != 0)
         return errno == ENOENT ||
                tn_error_set(err, TN_ERR_IO, "--out %s: %s", options->out_dir, strerror(errno));
@@ -259,7 +266,7 @@ bool tn_export(const tn_export_options *options, const tn_export_watch *watch,
     tn_day as_of = 0, data_as_of = 0;
     bool replace = false;
     snapshot_count count = {watch, 0};
-    bool ok = check_target(options, &replace, err) &&
+    bool ok = check_target(options, parent, &replace, err) &&
               tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err) &&
               tn_build_info_dates(db, &as_of, &data_as_of, err) &&
               tn_build_marts_complete(db, err) &&

@@ -23,6 +23,9 @@ trap '[[ -n $SERVER_PID ]] && kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$WORK"
 "$TENURE" analyze --quiet --db "$DB" --out "$WORK/reports"
 
 # ---- 2. exported ------------------------------------------------------------------------
+# what a killed export leaves (a process that no longer exists): the next export removes it
+STALE="$WORK/.tenure-export-999999999-abcdef"
+mkdir -p "$STALE/marts" && touch "$STALE/marts/usage_daily.parquet" "$STALE/build_info.parquet"
 run "$TENURE" export --db "$DB" --out "$EXPORT"
 expect_status 0 "export"
 expect_contains stderr "Parquet files" "export says what it wrote"
