@@ -19,6 +19,7 @@
 #include "common/file.h"
 #include "tn_version.h"
 #include "warehouse/build.h"
+#include "warehouse/parquet_inputs.h"
 
 /* The columns the sections read, by name; false (with err) when the SQL lacks one. */
 static bool bind_columns(const tn_table *survival, const tn_table *upgrades, tn_analysis_data *data,
@@ -164,14 +165,19 @@ bool tn_analyze(const tn_analyze_options *options, tn_analyze_result *result, tn
     tn_table survival = {0}, upgrades = {0};
     tn_analysis_data data = {0};
     tn_day data_as_of;
+    /* what the document names as its source: the warehouse, or the Parquet inputs */
+    const char *source = options->parquet_dir != NULL ? options->parquet_dir : options->db_path;
     bool ok =
-        tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err) &&
+        (options->parquet_dir != NULL
+             ? tn_parquet_inputs_open(":memory:", TN_DB_READ_WRITE, options->parquet_dir,
+                                      TN_PARQUET_MARTS, &db, err)
+             : tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err)) &&
         tn_build_info_dates(db, &data.as_of, &data_as_of, err) &&
         tn_table_query(db, tn_embedded_text("sql/analysis/survival_data.sql"), &survival, err) &&
         tn_table_query(db, tn_embedded_text("sql/analysis/upgrade_signal.sql"), &upgrades, err) &&
         bind_columns(&survival, &upgrades, &data, err);
     tn_db_close(db);
-    json_t *document = ok ? build_document(&data, options->db_path, err) : NULL;
+    json_t *document = ok ? build_document(&data, source, err) : NULL;
     ok = ok && document != NULL;
     if (ok) {
         result->sections = (int)json_object_size(document) - 4;

@@ -18,6 +18,8 @@
 typedef struct {
     const char *db_path;
     const char *out_dir; /* created when missing; its parent must exist */
+    /* NULL, or the Parquet inputs (warehouse/parquet_inputs.h): db_path is then not read */
+    const char *parquet_dir;
 } tn_analyze_options;
 
 typedef struct {

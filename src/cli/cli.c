@@ -13,10 +13,10 @@
 
 /* The order of `tenure --help`: the pipeline's stages first, then the tools. */
 static const tn_command *const all_commands[] = {
-    &tn_cmd_generate, &tn_cmd_init,    &tn_cmd_validate, &tn_cmd_build,
-    &tn_cmd_check,    &tn_cmd_analyze, &tn_cmd_train,    &tn_cmd_backtest,
-    &tn_cmd_report,   &tn_cmd_score,   &tn_cmd_brief,    &tn_cmd_alerts,
-    &tn_cmd_serve,    &tn_cmd_sql,     &tn_cmd_render,   &tn_cmd_run,
+    &tn_cmd_generate, &tn_cmd_init,    &tn_cmd_validate, &tn_cmd_build,    &tn_cmd_check,
+    &tn_cmd_export,   &tn_cmd_analyze, &tn_cmd_train,    &tn_cmd_backtest, &tn_cmd_report,
+    &tn_cmd_score,    &tn_cmd_brief,   &tn_cmd_alerts,   &tn_cmd_serve,    &tn_cmd_sql,
+    &tn_cmd_render,   &tn_cmd_run,
 };
 
 const tn_command *const *tn_cli_commands(size_t *count) {

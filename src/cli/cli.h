@@ -87,6 +87,7 @@ extern const tn_command tn_cmd_init;
 extern const tn_command tn_cmd_build;
 extern const tn_command tn_cmd_validate;
 extern const tn_command tn_cmd_check;
+extern const tn_command tn_cmd_export;
 extern const tn_command tn_cmd_analyze;
 extern const tn_command tn_cmd_train;
 extern const tn_command tn_cmd_backtest;

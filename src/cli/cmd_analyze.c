@@ -14,11 +14,13 @@
 static struct {
     const char *db_path;
     const char *out_dir;
+    const char *parquet_dir; /* NULL: the warehouse's own marts */
 } options;
 
 static void set_defaults(void) {
     options.db_path = "data/warehouse.duckdb";
     options.out_dir = "reports";
+    options.parquet_dir = NULL;
 }
 
 static const tn_arg analyze_args[] = {
@@ -26,13 +28,17 @@ static const tn_arg analyze_args[] = {
      &options.db_path, 0, 0},
     {"out", TN_ARG_STRING, "DIR", "where analysis.json and analysis.md go (default reports)",
      &options.out_dir, 0, 0},
+    {"parquet", TN_ARG_STRING, "DIR",
+     "read the marts from the Parquet files of DIR ('tenure export', docs/export.md)\n"
+     "instead of --db, which is then not read",
+     &options.parquet_dir, 0, 0},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
 static int run_analyze(int positional_count, char **positional) {
     (void)positional_count;
     (void)positional;
-    tn_analyze_options analysis = {options.db_path, options.out_dir};
+    tn_analyze_options analysis = {options.db_path, options.out_dir, options.parquet_dir};
     tn_analyze_result result;
     tn_error err;
     tn_error_clear(&err);

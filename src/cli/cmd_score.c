@@ -29,10 +29,12 @@
 #include "ml/model_set.h"
 #include "ml/score.h"
 #include "warehouse/build.h"
+#include "warehouse/parquet_inputs.h"
 #include "warehouse/table.h"
 
 static struct {
     const char *db_path, *models_dir, *customer, *format, *out, *project;
+    const char *parquet_dir; /* NULL: the warehouse's own marts */
     bool all, no_record;
     long lock_wait;
 } options;
@@ -54,6 +56,7 @@ static void set_defaults(void) {
     options.no_record = false;
     options.lock_wait = 30;
     options.project = NULL;
+    options.parquet_dir = NULL;
 }
 
 static const tn_arg score_args[] = {
@@ -71,6 +74,10 @@ static const tn_arg score_args[] = {
     {"lock-wait", TN_ARG_INT, "SECONDS",
      "while another process holds the warehouse, wait this long to record (default 30)",
      &options.lock_wait, 0, 3600},
+    {"parquet", TN_ARG_STRING, "DIR",
+     "read the marts from the Parquet files of DIR ('tenure export', docs/export.md); --db\n"
+     "then only holds the score history, and is created when missing",
+     &options.parquet_dir, 0, 0},
     {"project", TN_ARG_STRING, "FILE",
      "after recording a new as-of date, send the alerts of FILE's alerts: section "
      "(a directory means DIR/tenure.yml; see tenure alerts)",
@@ -177,6 +184,11 @@ static int check_options(void) {
                      "--no-record records nothing: give one of them");
         return 2;
     }
+    if (options.project != NULL && options.parquet_dir != NULL) {
+        tn_log_error("score: --project's alerts read the warehouse's own staging models, which "
+                     "--parquet replaces: send them with 'tenure alerts' on the warehouse");
+        return 2;
+    }
     return options.project != NULL ? tn_alerts_load_config(options.project, "score", &alerts.config)
                                    : 0;
 }
@@ -257,6 +269,28 @@ static bool open_warehouse(tn_db **db, tn_error *err) {
     return tn_db_open_waiting(options.db_path, TN_DB_READ_WRITE, &wait, db, err);
 }
 
+/*
+ * With --parquet: the database that records the history (created when
+ * missing, but only once the Parquet files passed their check, so a refused
+ * input leaves nothing behind), with the inputs attached; with --no-record,
+ * read-only, or an in-memory database when there is no file.
+ */
+static bool open_parquet_inputs(tn_db **db, tn_error *err) {
+    const char *dir = options.parquet_dir;
+    if (options.no_record)
+        return tn_parquet_inputs_open(options.db_path, TN_DB_READ_ONLY, dir, TN_PARQUET_MARTS, db,
+                                      err);
+    if (access(options.db_path, F_OK) != 0) {
+        if (!tn_parquet_inputs_open(":memory:", TN_DB_READ_WRITE, dir, TN_PARQUET_MARTS, db, err))
+            return false;
+        tn_db_close(*db);
+        *db = NULL;
+    }
+    const tn_db_wait wait = {(double)options.lock_wait, NULL, on_waiting};
+    return tn_db_open_waiting(options.db_path, TN_DB_READ_WRITE, &wait, db, err) &&
+           tn_parquet_inputs_attach(*db, dir, TN_PARQUET_MARTS, err);
+}
+
 static int score(int positional_count, char **positional) {
     (void)positional_count;
     (void)positional;
@@ -274,7 +308,9 @@ static int score(int positional_count, char **positional) {
     tn_day as_of, data_as_of;
     double started = tn_log_now();
     bool ok =
-        open_warehouse(&db, &err) && tn_build_info_dates(db, &as_of, &data_as_of, &err) &&
+        (options.parquet_dir != NULL ? open_parquet_inputs(&db, &err)
+                                     : open_warehouse(&db, &err)) &&
+        tn_build_info_dates(db, &as_of, &data_as_of, &err) &&
         tn_model_set_load_with_survival(options.models_dir, &models[0], &models[1], &survival,
                                         &has_survival, &err) &&
         tn_score_all(db, &models[0], &models[1], has_survival ? &survival : NULL, &scores, &err);

@@ -13,6 +13,7 @@
 
 static struct {
     const char *db_path, *models_dir, *reports_dir, *host, *api_key_file, *access_log;
+    const char *parquet_dir; /* NULL: the warehouse's own marts */
     long port, threads;
     long max_connections, max_connections_per_ip, request_timeout;
     long movers_rise, history_scorings;
@@ -25,6 +26,7 @@ static void set_defaults(void) {
     options.db_path = "data/warehouse.duckdb";
     options.models_dir = "models";
     options.reports_dir = "reports";
+    options.parquet_dir = NULL;
     options.host = "127.0.0.1";
     options.api_key_file = NULL;
     options.access_log = NULL;
@@ -47,6 +49,10 @@ static const tn_arg serve_args[] = {
     {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)",
      &options.db_path, 0, 0},
     {"models", TN_ARG_STRING, "DIR", "model directory (default models)", &options.models_dir, 0, 0},
+    {"parquet", TN_ARG_STRING, "DIR",
+     "read the marts from the Parquet files of DIR ('tenure export', docs/export.md); --db\n"
+     "then only holds the score history, and may be missing",
+     &options.parquet_dir, 0, 0},
     {"reports", TN_ARG_STRING, "DIR",
      "where 'tenure analyze' wrote analysis.json (default reports)", &options.reports_dir, 0, 0},
     {"host", TN_ARG_STRING, "ADDR", "address to listen on (default 127.0.0.1)", &options.host, 0,
@@ -102,6 +108,7 @@ static int run_serve(int positional_count, char **positional) {
     (void)positional;
     tn_serve_options serve = {
         .db_path = options.db_path,
+        .parquet_dir = options.parquet_dir,
         .models_dir = options.models_dir,
         .reports_dir = options.reports_dir,
         .host = options.host,

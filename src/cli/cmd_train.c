@@ -14,7 +14,8 @@ static struct {
     const char *db_path;
     const char *models_dir;
     const char *export_dir;
-    const char *tiers; /* "M,H,C": multiples of the base rate */
+    const char *tiers;       /* "M,H,C": multiples of the base rate */
+    const char *parquet_dir; /* NULL: the warehouse's own marts and snapshots */
 } options;
 
 static void set_defaults(void) {
@@ -22,6 +23,7 @@ static void set_defaults(void) {
     options.models_dir = "models";
     options.export_dir = NULL;
     options.tiers = "1,2,4";
+    options.parquet_dir = NULL;
 }
 
 static const tn_arg train_args[] = {
@@ -31,6 +33,10 @@ static const tn_arg train_args[] = {
      0},
     {"export", TN_ARG_STRING, "DIR", "also write the training snapshots as CSV into DIR",
      &options.export_dir, 0, 0},
+    {"parquet", TN_ARG_STRING, "DIR",
+     "read the marts and the training snapshots from the Parquet files of DIR ('tenure\n"
+     "export', docs/export.md) instead of --db, which is then not read",
+     &options.parquet_dir, 0, 0},
     {"tier-multiples", TN_ARG_STRING, "M,H,C",
      "a probability's tier begins at these multiples of the model's base rate: medium (at most\n"
      "1, so nothing above the base rate is low), high, critical (default 1,2,4)",
@@ -121,7 +127,7 @@ static int run_train(int positional_count, char **positional) {
     (void)positional_count;
     (void)positional;
     tn_train_options train = {options.db_path, options.models_dir, options.export_dir,
-                              TN_TIER_MULTIPLES_DEFAULT};
+                              TN_TIER_MULTIPLES_DEFAULT, options.parquet_dir};
     if (!parse_tiers(options.tiers, &train.tiers))
         return 2;
     train_watch_state state = {.started = false};

@@ -178,6 +178,52 @@ bool tn_snapshots_read(tn_db *db, tn_day as_of, const char *export_dir, tn_snaps
     return ok;
 }
 
+/* An error unless `table` holds exactly the snapshot dates `expected` (exported rows). */
+static bool same_dates(tn_db *db, const char *table, const char *what, const tn_snapshots *expected,
+                       tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    tn_table days = {0};
+    const tn_template_var vars[] = {{"table", table}, {NULL, NULL}};
+    bool ok = tn_template_render_file("sql/ml/snapshot_days.sql", vars, &sql, err) &&
+              tn_table_query(db, tn_strbuf_cstr(&sql), &days, err);
+    const double *found = ok ? tn_table_numbers(&days, "day") : NULL;
+    bool same = ok && days.rows == expected->count;
+    for (size_t i = 0; same && i < days.rows; i++)
+        same = found[i] == (double)expected->dates[i];
+    char first[TN_DATE_BUF], last[TN_DATE_BUF];
+    if (ok && !same)
+        ok = tn_error_set(err, TN_ERR_INPUT,
+                          "%s: the snapshot dates are not the %zu month starts from %s to %s "
+                          "that 'tenure train' takes from staging.stg_customers and the as-of "
+                          "date (the file has %zu dates)",
+                          what, expected->count, tn_date_format(expected->dates[0], first),
+                          tn_date_format(expected->dates[expected->count - 1], last), days.rows);
+    tn_table_free(&days);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+/* Copies the exported rows of `from` into the training table `into`, checked by same_dates. */
+static bool adopt_one(tn_db *db, const char *from, const char *into, const char *what,
+                      const tn_snapshots *dates, tn_error *err) {
+    tn_strbuf sql = TN_STRBUF_INIT;
+    const tn_template_var vars[] = {{"into", into}, {"from", from}, {NULL, NULL}};
+    bool ok = tn_template_render_file("sql/ml/adopt_training.sql", vars, &sql, err) &&
+              tn_db_exec(db, tn_strbuf_cstr(&sql), err) && same_dates(db, into, what, dates, err);
+    tn_strbuf_free(&sql);
+    return ok;
+}
+
+bool tn_snapshots_adopt(tn_db *db, tn_day until, const tn_snapshot_relations *from, tn_error *err) {
+    tn_snapshots dates = {0};
+    bool ok =
+        snapshot_dates(db, until, &dates, err) &&
+        adopt_one(db, from->churn, "tn_training_churn", from->churn_what, &dates, err) &&
+        adopt_one(db, from->expansion, "tn_training_expansion", from->expansion_what, &dates, err);
+    tn_snapshots_free(&dates);
+    return ok;
+}
+
 bool tn_snapshots_build(tn_db *db, tn_day as_of, tn_day data_as_of, const char *export_dir,
                         tn_snapshot_progress progress, void *context, tn_snapshots *out,
                         tn_error *err) {

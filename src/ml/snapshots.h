@@ -54,6 +54,21 @@ bool tn_snapshots_build(tn_db *db, tn_day as_of, tn_day data_as_of, const char *
 /* The two steps of tn_snapshots_build, for a caller that reads several as-of dates. */
 bool tn_snapshots_prepare(tn_db *db, tn_day until, tn_day data_as_of, tn_snapshot_progress progress,
                           void *context, tn_error *err);
+/* Relations holding exported training snapshot rows, and how messages name them. */
+typedef struct {
+    const char *churn, *churn_what;         /* "training.churn_snapshots", its file */
+    const char *expansion, *expansion_what; /* "training.expansion_snapshots", its file */
+} tn_snapshot_relations;
+
+/*
+ * In place of tn_snapshots_prepare, for `tenure train --parquet`: the
+ * training tables from relations that hold every snapshot row already (the
+ * columns of sql/training/churn_snapshot.sql and expansion_snapshot.sql).
+ * Their snapshot dates must be the month starts tn_snapshots_prepare would
+ * compute up to `until`; otherwise TN_ERR_INPUT naming the relation's `what`.
+ */
+bool tn_snapshots_adopt(tn_db *db, tn_day until, const tn_snapshot_relations *from, tn_error *err);
+
 /* The prepared snapshots whose label window ends by `as_of` (≤ `until`). */
 bool tn_snapshots_read(tn_db *db, tn_day as_of, const char *export_dir, tn_snapshots *out,
                        tn_error *err);

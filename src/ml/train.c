@@ -31,6 +31,7 @@
 #include "stats/metrics.h"
 #include "tn_version.h"
 #include "warehouse/build.h"
+#include "warehouse/parquet_inputs.h"
 #include "warehouse/query.h"
 #include "warehouse/template.h"
 
@@ -879,6 +880,22 @@ bool tn_train_on(const tn_snapshots *snapshots, const json_t *missing, tn_day as
     return ok;
 }
 
+/* The exported snapshot rows of `tenure train --parquet` (warehouse/parquet_inputs.h). */
+static const tn_snapshot_relations exported_snapshots = {
+    "training.churn_snapshots", "--parquet training/churn_snapshots.parquet",
+    "training.expansion_snapshots", "--parquet training/expansion_snapshots.parquet"};
+
+/*
+ * The warehouse, read-only; with --parquet, an in-memory database whose
+ * marts, staging models and training snapshots are the Parquet files.
+ */
+static bool open_inputs(const tn_train_options *options, tn_db **db, tn_error *err) {
+    if (options->parquet_dir == NULL)
+        return tn_db_open(options->db_path, TN_DB_READ_ONLY, db, err);
+    return tn_parquet_inputs_open(":memory:", TN_DB_READ_WRITE, options->parquet_dir,
+                                  TN_PARQUET_TRAINING, db, err);
+}
+
 bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_train_result *result,
               tn_error *err) {
     memset(result, 0, sizeof *result);
@@ -886,13 +903,17 @@ bool tn_train(const tn_train_options *options, const tn_train_watch *watch, tn_t
     tn_day as_of, data_as_of;
     tn_snapshots snapshots = {0};
     json_t *missing = NULL;
-    bool ok = tn_file_make_dir("--models", options->models_dir, err) &&
+    /* the inputs first: a refused Parquet file leaves no new directory behind */
+    bool ok = open_inputs(options, &db, err) &&
+              tn_file_make_dir("--models", options->models_dir, err) &&
               tn_file_make_dir("--export", options->export_dir, err) &&
-              tn_db_open(options->db_path, TN_DB_READ_ONLY, &db, err) &&
               tn_build_info_dates(db, &as_of, &data_as_of, err) &&
               tn_train_missing_features(db, "marts.feature_availability", &missing, err) &&
-              tn_snapshots_build(db, as_of, data_as_of, options->export_dir, on_snapshot,
-                                 (void *)watch, &snapshots, err);
+              (options->parquet_dir != NULL
+                   ? tn_snapshots_adopt(db, as_of, &exported_snapshots, err) &&
+                         tn_snapshots_read(db, as_of, options->export_dir, &snapshots, err)
+                   : tn_snapshots_build(db, as_of, data_as_of, options->export_dir, on_snapshot,
+                                        (void *)watch, &snapshots, err));
     tn_db_close(db);
     ok = ok && tn_train_on(&snapshots, missing, as_of, &options->tiers, options->models_dir, watch,
                            result, err);

@@ -54,6 +54,8 @@ typedef struct {
     const char *models_dir; /* created when missing; its parent must exist */
     const char *export_dir; /* NULL, or where to write the snapshot tables as CSV */
     tn_tier_multiples tiers;
+    /* NULL, or the Parquet inputs (warehouse/parquet_inputs.h): db_path is then not read */
+    const char *parquet_dir;
 } tn_train_options;
 
 /* What the caller shows while training runs (on the calling thread). */

@@ -50,6 +50,7 @@ static void swap_snapshot(tn_server *server, tn_snapshot *next) {
  */
 static tn_snapshot *load_snapshot(const tn_serve_options *options) {
     tn_snapshot_source source = {.db_path = options->db_path,
+                                 .parquet_dir = options->parquet_dir,
                                  .models_dir = options->models_dir,
                                  .reports_dir = options->reports_dir,
                                  .movers_rise = options->movers_rise,

@@ -40,6 +40,7 @@
 
 typedef struct {
     const char *db_path, *models_dir, *reports_dir;
+    const char *parquet_dir; /* NULL, or the Parquet inputs (warehouse/parquet_inputs.h) */
     const char *host;
     long port; /* 0: any free port (logged) */
     long threads;

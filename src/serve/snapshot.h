@@ -197,6 +197,7 @@ typedef struct {
 
 typedef struct {
     const char *db_path;
+    const char *parquet_dir; /* NULL, or where the marts come from (warehouse/parquet_inputs.h) */
     const char *models_dir;
     const char *reports_dir;   /* where `tenure analyze` wrote analysis.json */
     double movers_rise;        /* the rise of a churn probability a mover needs (0–1) */

@@ -43,6 +43,7 @@
 #include "serve/snapshot.h"
 #include "warehouse/build.h"
 #include "warehouse/db.h"
+#include "warehouse/parquet_inputs.h"
 #include "warehouse/query.h"
 #include "warehouse/table.h"
 #include "warehouse/template.h"
@@ -205,7 +206,10 @@ static bool read_sources(const tn_snapshot_source *source, sources *s, tn_error 
         return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     bool models = tn_model_set_load_with_survival(source->models_dir, &k->churn, &k->expansion,
                                                   &k->survival, &k->has_survival, &model_error);
-    bool ok = tn_db_open(source->db_path, TN_DB_READ_ONLY, &db, err); /* its problem first */
+    bool ok = source->parquet_dir != NULL /* its problem first */
+                  ? tn_parquet_inputs_open(source->db_path, TN_DB_READ_ONLY, source->parquet_dir,
+                                           TN_PARQUET_MARTS, &db, err)
+                  : tn_db_open(source->db_path, TN_DB_READ_ONLY, &db, err);
     if (ok && !models)
         ok = err != NULL ? (*err = model_error, false) : false;
     ok = ok && read_warehouse(db, source, s, err);
