@@ -1,7 +1,8 @@
 -- cli/check.sql — how `tenure check` runs one contract: var('check') is a
 -- file of sql/checks, rendered, which selects the rows that break the
--- contract (key first). Each of the first var('limit') of them comes with
--- how many there are in all.
+-- contract (key first). The first var('limit') of them, in the order of
+-- their keys (so the same rows are named every run), each come with how many
+-- there are in all.
 --
 -- The count is a scalar subquery, not count(*) OVER (): DuckDB 1.4.4 sometimes
 -- fails a window over a FULL OUTER JOIN with "INTERNAL Error: Attempted to
@@ -11,4 +12,4 @@
 WITH broken AS (
 {{ var('check') }}
 )
-SELECT (SELECT count(*) FROM broken), * FROM broken LIMIT {{ var('limit') }}
+SELECT (SELECT count(*) FROM broken), * FROM broken ORDER BY 2 LIMIT {{ var('limit') }}
