@@ -34,13 +34,15 @@ die() { say "$*"; exit 1; }
 # test_train.sh from the model files alone, and its
 # python3-xgboost recomputes the served survival curves in test_survival.sh;
 # python3 runs the alerts' test receiver; wrk loads it in bench/serve.sh;
-# chromium runs the dashboard's browser tests). clang and libclang-rt-dev (its
+# nginx-light is the load balancer in front of two replicas in
+# test_replicas.sh and bench/replicas.sh (started by them, unprivileged, on
+# loopback); chromium runs the dashboard's browser tests). clang and libclang-rt-dev (its
 # libFuzzer and sanitizer runtimes) build the fuzz targets of tests/fuzz.
 PACKAGES=(
     gcc make cmake pkg-config git ca-certificates clang libclang-rt-dev
     libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev libyaml-dev zlib1g-dev
     libcurl4-openssl-dev libssl-dev
-    jq bsdutils curl python3-jsonschema python3-sklearn python3-xgboost wrk chromium
+    jq bsdutils curl python3-jsonschema python3-sklearn python3-xgboost wrk nginx-light chromium
 )
 
 package_installed() {
