@@ -16,8 +16,10 @@ SOURCE_DIR=${TN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 LUA="$SOURCE_DIR/tests/integration/replicas.lua"
 DB="$WORK/w.duckdb"
 MODELS="$WORK/models"
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
+PIDS=() NGINX_PID=""
+# nginx's master stops its workers on TERM (killed, it would leave them running).
+trap '[[ -n $NGINX_PID ]] && kill -TERM $NGINX_PID 2>/dev/null && wait $NGINX_PID
+      for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
 
 "$TENURE" generate --quiet --customers 600 --seed 11 --db "$DB"
 "$TENURE" build --quiet --db "$DB"
@@ -142,7 +144,6 @@ http {
 EOF
 nginx -p "$WORK/nginx" -e "$WORK/nginx/error.log" -c "$WORK/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!
-PIDS+=($NGINX_PID)
 LB="http://127.0.0.1:$NGINX_PORT"
 for _ in $(seq 1 100); do [[ $(curl -s -o /dev/null -w '%{http_code}' "$LB/ready") == 200 ]] && break; sleep 0.05; done
 expect_equal "$(curl -s -o /dev/null -w '%{http_code}' "$LB/ready")" 200 "nginx answers through the replicas"
@@ -220,5 +221,5 @@ expect_equal "$(curl -s -o /dev/null -w '%{http_code}' "$LB/ready")" 200 "nginx 
 
 kill -TERM "$PID_2" "$NGINX_PID"
 wait "$PID_2" "$NGINX_PID"
-PIDS=()
+PIDS=() NGINX_PID=""
 finish
