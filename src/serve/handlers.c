@@ -387,7 +387,7 @@ static void movers(const tn_request *request, tn_response *response) {
 static void ready(tn_server *server, const tn_snapshot *snapshot, tn_response *response) {
     bool stopping = atomic_load(&server->stopping), loading = atomic_load(&server->loading);
     tn_strbuf out = TN_STRBUF_INIT;
-    if (snapshot->ready && !stopping) {
+    if (snapshot->ready && !stopping) { /* the snapshot's object without its closing brace */
         tn_strbuf_append(&out, snapshot->ready_body.text, snapshot->ready_body.length - 1);
     } else {
         tn_strbuf_printf(&out, "{\"status\":\"%s\",\"error\":{\"code\":\"not_ready\",\"message\":",
