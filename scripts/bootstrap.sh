@@ -35,8 +35,9 @@ die() { say "$*"; exit 1; }
 # python3-xgboost recomputes the served survival curves in test_survival.sh;
 # python3 runs the alerts' test receiver; wrk loads it in bench/serve.sh;
 # nginx-light is the load balancer in front of two replicas in
-# test_replicas.sh and bench/replicas.sh (started by them, unprivileged, on
-# loopback); chromium runs the dashboard's browser tests). clang and libclang-rt-dev (its
+# test_replicas.sh and bench/replicas.sh (started by them with their own
+# configuration, on loopback; Debian's own nginx service, which its package
+# may start on port 80, is not used); chromium runs the dashboard's browser tests). clang and libclang-rt-dev (its
 # libFuzzer and sanitizer runtimes) build the fuzz targets of tests/fuzz.
 PACKAGES=(
     gcc make cmake pkg-config git ca-certificates clang libclang-rt-dev
