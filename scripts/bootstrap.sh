@@ -34,16 +34,20 @@ die() { say "$*"; exit 1; }
 # test_train.sh from the model files alone, and its
 # python3-xgboost recomputes the served survival curves in test_survival.sh;
 # python3 runs the alerts' test receiver; wrk loads it in bench/serve.sh;
-# chromium runs the dashboard's browser tests; postgresql is the second real
-# engine test_postgres.sh runs the models on, a server the test starts and
-# stops itself, and python3-jinja2 with python3-yaml render the dbt project
-# there as dbt would). clang and libclang-rt-dev (its libFuzzer and sanitizer
-# runtimes) build the fuzz targets of tests/fuzz.
+# nginx-light is the load balancer in front of two replicas in
+# test_replicas.sh and bench/replicas.sh (started by them with their own
+# configuration, on loopback; Debian's own nginx service, which its package
+# may start on port 80, is not used); chromium runs the dashboard's browser
+# tests; postgresql is the second real engine test_postgres.sh runs the models
+# on, a server the test starts and stops itself, and python3-jinja2 with
+# python3-yaml render the dbt project there as dbt would). clang and
+# libclang-rt-dev (its libFuzzer and sanitizer runtimes) build the fuzz
+# targets of tests/fuzz.
 PACKAGES=(
     gcc make cmake pkg-config git ca-certificates clang libclang-rt-dev
     libxgboost-dev libmicrohttpd-dev libjansson-dev libgsl-dev libcmocka-dev libyaml-dev zlib1g-dev
     libcurl4-openssl-dev libssl-dev
-    jq bsdutils curl python3-jsonschema python3-sklearn python3-xgboost wrk chromium
+    jq bsdutils curl python3-jsonschema python3-sklearn python3-xgboost wrk nginx-light chromium
     postgresql python3-jinja2 python3-yaml
 )
 

@@ -16,7 +16,7 @@ static struct {
     const char *parquet_dir; /* NULL: the warehouse's own marts */
     long port, threads;
     long max_connections, max_connections_per_ip, request_timeout;
-    long movers_rise, history_scorings;
+    long movers_rise, history_scorings, drain_grace;
     double drift_psi, drift_ks_p;
     const char *save_rate, *csm_hours;
     tn_arg_list cors_origins;
@@ -43,6 +43,7 @@ static void set_defaults(void) {
     options.drift_ks_p = TN_DRIFT_DEFAULT_KS_P;
     options.save_rate = NULL;
     options.csm_hours = NULL;
+    options.drain_grace = 0;
 }
 
 static const tn_arg serve_args[] = {
@@ -100,6 +101,10 @@ static const tn_arg serve_args[] = {
      "GET /analytics/interventions: the CSM hours one account takes, per tier "
      "(default starter=1,growth=3,enterprise=8)",
      &options.csm_hours, 0, 0},
+    {"drain-grace", TN_ARG_INT, "SECONDS",
+     "after SIGTERM, keep accepting for SECONDS while /ready answers 503, so a load balancer "
+     "sees it before the listening socket closes (default 0)",
+     &options.drain_grace, 0, 300},
     {NULL, TN_ARG_FLAG, NULL, NULL, NULL, 0, 0},
 };
 
@@ -123,6 +128,7 @@ static int run_serve(int positional_count, char **positional) {
         .movers_rise = (double)options.movers_rise / 100,
         .history_scorings = (size_t)options.history_scorings,
         .drift = {options.drift_psi, options.drift_ks_p},
+        .drain_grace = options.drain_grace,
     };
     tn_error err;
     tn_error_clear(&err);
@@ -151,8 +157,10 @@ const tn_command tn_cmd_serve = {
         "predictions with their SHAP drivers, Customer 360, work queues, /metrics and\n"
         "/openapi.json, and the dashboard at /. Starts even without marts or models (then\n"
         "/ready answers 503).\n"
-        "SIGHUP reloads after 'tenure build' or 'tenure train'; Ctrl-C or SIGTERM stops\n"
-        "after the requests in flight.\n"
+        "SIGHUP reloads after 'tenure build' or 'tenure train' (GET /ready counts the\n"
+        "reloads done); Ctrl-C or SIGTERM makes /ready answer 503, then stops after the\n"
+        "requests in flight. Several servers can serve one warehouse behind a load\n"
+        "balancer (docs/scale-out.md).\n"
         "Under a flood of connections from one address, others are still answered: each\n"
         "address may hold --max-connections-per-ip connections, all of them\n"
         "--max-connections, and a request that has not arrived within --request-timeout\n"

@@ -376,17 +376,33 @@ static void movers(const tn_request *request, tn_response *response) {
     }
 }
 
-static void ready(const tn_snapshot *snapshot, tn_response *response) {
-    if (snapshot->ready) {
-        borrow(response, 200, snapshot->ready_body.text, snapshot->ready_body.length);
-        return;
-    }
+/*
+ * GET /ready: 200 with the snapshot's description while it answers; 503
+ * while the first snapshot loads ("loading"), after SIGINT/SIGTERM
+ * ("stopping", so a load balancer stops sending) and when none could be
+ * loaded ("not_ready", with the reason). Every answer ends with the reloads
+ * done so far: a caller that sent SIGHUP knows the reload has finished when
+ * their sum grows.
+ */
+static void ready(tn_server *server, const tn_snapshot *snapshot, tn_response *response) {
+    bool stopping = atomic_load(&server->stopping), loading = atomic_load(&server->loading);
     tn_strbuf out = TN_STRBUF_INIT;
-    tn_strbuf_puts(&out,
-                   "{\"status\":\"not_ready\",\"error\":{\"code\":\"not_ready\",\"message\":");
-    put_json_string(&out, snapshot->reason);
-    tn_strbuf_puts(&out, "}}");
-    own(response, 503, &out);
+    if (snapshot->ready && !stopping) { /* the snapshot's object without its closing brace */
+        tn_strbuf_append(&out, snapshot->ready_body.text, snapshot->ready_body.length - 1);
+    } else {
+        tn_strbuf_printf(&out, "{\"status\":\"%s\",\"error\":{\"code\":\"not_ready\",\"message\":",
+                         stopping  ? "stopping"
+                         : loading ? "loading"
+                                   : "not_ready");
+        put_json_string(&out, stopping ? "stopping: the server finishes the requests in flight, "
+                                         "then exits"
+                                       : snapshot->reason);
+        tn_strbuf_putc(&out, '}');
+    }
+    tn_strbuf_printf(&out, ",\"reloads\":{\"ok\":%llu,\"failed\":%llu}}",
+                     (unsigned long long)atomic_load(&server->reloads_ok),
+                     (unsigned long long)atomic_load(&server->reloads_failed));
+    own(response, snapshot->ready && !stopping ? 200 : 503, &out);
 }
 
 /* The customers whose bodies are made (snapshot_bodies.h). */
@@ -481,7 +497,7 @@ void tn_handle(tn_server *server, const tn_request *request, tn_response *respon
         borrow(response, 200, server->health_body, strlen(server->health_body));
         break;
     case TN_ROUTE_READY:
-        ready(snapshot, response);
+        ready(server, snapshot, response);
         break;
     case TN_ROUTE_PREDICT_CHURN:
         predict_one(request, response, true);

@@ -23,7 +23,14 @@
 #include "serve/mhd_errors.h"
 #include "tn_version.h"
 
-enum { LISTEN_BACKLOG = 1024, CONNECTION_TIMEOUT_SECONDS = 30, DRAIN_SECONDS = 10 };
+/* SETTLE_MS: how long the drain waits at least after the listening socket closes, so that a
+ * request on a connection accepted just before has arrived and counts as in flight. */
+enum {
+    LISTEN_BACKLOG = 1024,
+    CONNECTION_TIMEOUT_SECONDS = 30,
+    DRAIN_SECONDS = 10,
+    SETTLE_MS = 200
+};
 
 tn_snapshot *tn_server_acquire(tn_server *server) {
     pthread_mutex_lock(&server->snapshot_lock);
@@ -219,13 +226,23 @@ static struct MHD_Daemon *start_daemon(tn_server *server) {
         (unsigned)CONNECTION_TIMEOUT_SECONDS, MHD_OPTION_END);
 }
 
-/* SIGINT/SIGTERM: stop accepting, let requests in flight finish, stop the workers. */
+/*
+ * SIGINT/SIGTERM: /ready answers 503 and every answer says "Connection:
+ * close" from here on; after the drain grace (a load balancer's health check
+ * sees the 503 meanwhile), stop accepting, let requests in flight finish,
+ * stop the workers.
+ */
 static void drain_and_stop(tn_server *server, struct MHD_Daemon *daemon) {
     atomic_store(&server->stopping, true);
+    if (server->options->drain_grace > 0) {
+        tn_log_info("serve: /ready answers 503; still accepting for %ld s (--drain-grace)",
+                    server->options->drain_grace);
+        nanosleep(&(struct timespec){server->options->drain_grace, 0}, NULL);
+    }
     tn_gate_stop_accepting(server->gate);
     struct timespec pause = {0, 10 * 1000000L};
     for (int waited = 0; waited < DRAIN_SECONDS * 100; waited++) {
-        if (atomic_load(&server->in_flight) == 0)
+        if (atomic_load(&server->in_flight) == 0 && waited * 10 >= SETTLE_MS)
             break;
         nanosleep(&pause, NULL);
     }
@@ -244,6 +261,7 @@ static bool server_init(tn_server *server, const tn_serve_options *options, tn_e
     atomic_init(&server->in_flight, 0);
     atomic_init(&server->reloads_ok, 0);
     atomic_init(&server->reloads_failed, 0);
+    atomic_init(&server->loading, true);
     atomic_init(&server->stopping, false);
     server->require_key = options->api_key_file != NULL;
     if (server->require_key && !tn_api_key_read(options->api_key_file, server->api_key, err))
@@ -313,6 +331,22 @@ static void announce(const tn_server *server, const char *address) {
                 address);
 }
 
+/*
+ * Answers from a not-ready snapshot while the first one loads, so a load
+ * balancer's health check gets 503 rather than a connection that hangs.
+ * False (with `err`) when memory runs out.
+ */
+static bool load_first_snapshot(tn_server *server, const char *address, tn_error *err) {
+    tn_log_info("serve: answering on %s while the snapshot loads (/ready: 503, \"loading\")",
+                address);
+    tn_snapshot *first = load_snapshot(server->options);
+    if (first == NULL)
+        return tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+    swap_snapshot(server, first);
+    atomic_store(&server->loading, false);
+    return true;
+}
+
 bool tn_serve(const tn_serve_options *options, tn_error *err) {
     /* Blocked in every thread started from here on (DuckDB's, libmicrohttpd's, the log writer):
      * only sigwait() on this thread sees them. */
@@ -331,7 +365,8 @@ bool tn_serve(const tn_serve_options *options, tn_error *err) {
     bool ok = server_init(&server, options, err) &&
               open_listener(options, &fd, &ipv6, address, sizeof address, err);
     if (ok) {
-        server.snapshot = load_snapshot(options);
+        server.snapshot = tn_snapshot_not_ready("loading: the server is loading its snapshot of "
+                                                "the warehouse and the models");
         ok = server.snapshot != NULL || tn_error_set(err, TN_ERR_NOMEM, "out of memory");
     }
     struct MHD_Daemon *daemon = NULL;
@@ -340,9 +375,12 @@ bool tn_serve(const tn_serve_options *options, tn_error *err) {
         fd = -1; /* the gate's now */
         ok = daemon != NULL;
     }
-    if (ok) {
+    bool serving = ok;
+    if (ok && (ok = load_first_snapshot(&server, address, err))) {
         announce(&server, address);
         wait_for_signals(&server, &signals);
+    }
+    if (serving) {
         drain_and_stop(&server, daemon);
         tn_log_info("serve: stopped");
     } else if (fd >= 0) {

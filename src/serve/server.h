@@ -1,13 +1,19 @@
 /*
  * server.h — `tenure serve`: the HTTP server's state and its life.
  *
- * Life: load the snapshot (a server without marts or models still starts,
- * not ready); bind the listening socket; start libmicrohttpd with a pool of
- * worker threads, each on its own epoll loop; then wait for signals on the
- * main thread. SIGHUP loads a new snapshot beside the old one and swaps it
- * in (snapshot.h says why no request fails); SIGINT or SIGTERM stops
- * accepting connections, lets the requests in flight finish (up to 10 s),
- * stops the workers and returns.
+ * Life: bind the listening socket; start libmicrohttpd with a pool of
+ * worker threads, each on its own epoll loop, answering from a not-ready
+ * snapshot (/ready: 503, "loading"); load the snapshot (a server without
+ * marts or models still starts, not ready) and swap it in; then wait for
+ * signals on the main thread. SIGHUP loads a new snapshot beside the old one
+ * and swaps it in (snapshot.h says why no request fails); /ready counts the
+ * reloads done, so a caller can tell when one has finished. SIGINT or
+ * SIGTERM makes /ready answer 503 ("stopping") and every answer carry
+ * "Connection: close", keeps accepting for the drain grace (--drain-grace,
+ * default 0 s) so that a load balancer's health check sees it, then closes
+ * the listening socket, lets the requests in flight finish (up to 10 s),
+ * stops the workers and returns. Nothing a client sees depends on which
+ * process answered (docs/scale-out.md): N of them can serve one warehouse.
  *
  * Connections come in through the gate (gate.h), which enforces the
  * connection limits and the request deadline; errors libmicrohttpd answers
@@ -53,6 +59,7 @@ typedef struct {
     size_t history_scorings;  /* the recorded as-of dates of the score history kept (≥ 2) */
     tn_drift_thresholds drift; /* GET /health/model: when a feature has drifted */
     tn_intervention_plan plan; /* GET /analytics/interventions: save rates, CSM hours per tier */
+    long drain_grace; /* seconds to keep accepting after SIGINT/SIGTERM, /ready answering 503 */
 } tn_serve_options;
 
 typedef struct {
@@ -69,7 +76,8 @@ typedef struct {
 
     atomic_uint_fast64_t in_flight;
     atomic_uint_fast64_t reloads_ok, reloads_failed;
-    atomic_bool stopping; /* after SIGINT/SIGTERM: answers say "Connection: close" */
+    atomic_bool loading;  /* until the first snapshot is loaded: /ready says "loading" */
+    atomic_bool stopping; /* after SIGINT/SIGTERM: answers say "Connection: close", /ready 503 */
 } tn_server;
 
 /* The current snapshot, with a reference the caller releases (tn_snapshot_release). */

@@ -30,6 +30,7 @@
 #include "insight/answer.h"
 #include "insight/documents.h"
 #include "serve/access_log.h"
+#include "serve/handlers.h"
 #include "serve/metrics.h"
 #include "serve/policy.h"
 #include "serve/request.h"
@@ -814,6 +815,50 @@ static void test_snapshot_index(void **state) {
     tn_snapshot_release(s);
 }
 
+/* GET /ready's answer in each state of a server's life, with the reloads it has done. */
+static void ready_answer(tn_server *server, tn_snapshot *snapshot, int status,
+                         const char *expected) {
+    tn_request request = {.route = TN_ROUTE_READY, .snapshot = snapshot};
+    tn_response response = {0};
+    tn_handle(server, &request, &response);
+    assert_int_equal(response.status, status);
+    assert_int_equal(response.length, strlen(expected));
+    assert_string_equal(response.body, expected);
+    tn_response_free(&response);
+}
+
+static void test_ready_states(void **state) {
+    (void)state;
+    tn_server server;
+    memset(&server, 0, sizeof server);
+    atomic_init(&server.loading, true);
+    tn_snapshot *loading = tn_snapshot_not_ready("loading: the snapshot");
+    ready_answer(&server, loading, 503,
+                 "{\"status\":\"loading\",\"error\":{\"code\":\"not_ready\",\"message\":"
+                 "\"loading: the snapshot\"},\"reloads\":{\"ok\":0,\"failed\":0}}");
+    atomic_store(&server.loading, false);
+    atomic_store(&server.reloads_failed, 2);
+    ready_answer(&server, loading, 503,
+                 "{\"status\":\"not_ready\",\"error\":{\"code\":\"not_ready\",\"message\":"
+                 "\"loading: the snapshot\"},\"reloads\":{\"ok\":0,\"failed\":2}}");
+    tn_snapshot_release(loading);
+
+    tn_snapshot *ready = tn_snapshot_not_ready("");
+    ready->ready = true;
+    ready->ready_body.text = strdup("{\"status\":\"ready\",\"as_of\":\"2026-03-14\"}");
+    ready->ready_body.length = strlen(ready->ready_body.text);
+    atomic_store(&server.reloads_ok, 3);
+    ready_answer(&server, ready, 200,
+                 "{\"status\":\"ready\",\"as_of\":\"2026-03-14\",\"reloads\":{\"ok\":3,"
+                 "\"failed\":2}}");
+    atomic_store(&server.stopping, true); /* SIGTERM: out of the load balancer's rotation */
+    ready_answer(&server, ready, 503,
+                 "{\"status\":\"stopping\",\"error\":{\"code\":\"not_ready\",\"message\":"
+                 "\"stopping: the server finishes the requests in flight, then exits\"},"
+                 "\"reloads\":{\"ok\":3,\"failed\":2}}");
+    tn_snapshot_release(ready);
+}
+
 /* Frees what tn_serve_customer_build made (a snapshot frees it otherwise). */
 static void free_built(tn_serve_customer *c) {
     free(c->id), free(c->churn.text), free(c->upgrade.text), free(c->view.text);
@@ -1075,6 +1120,7 @@ int main(void) {
         cmocka_unit_test(test_metrics_text),
         cmocka_unit_test(test_access_log_lines),
         cmocka_unit_test(test_snapshot_index),
+        cmocka_unit_test(test_ready_states),
         cmocka_unit_test(test_views_of_one_customer),
         cmocka_unit_test(test_views_name_the_account),
         cmocka_unit_test(test_openapi_describes_every_route),
