@@ -85,7 +85,7 @@ http {
             proxy_pass http://tenure;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
-            proxy_next_upstream error timeout http_503;
+            proxy_next_upstream error timeout http_503 non_idempotent;
         }
     }
 }

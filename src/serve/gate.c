@@ -29,6 +29,7 @@ enum {
     SPARE_DESCRIPTORS = 64, /* beyond the connections: the listener, epoll, logs, DuckDB's files */
     FD_TABLE_SPARE = 1024,  /* descriptors above --max-connections a connection may still get */
     ACCEPT_BATCH = 64,      /* accepts in a row before the loop looks at the clock again */
+    BACKLOG_ROUNDS = 17,    /* ACCEPT_BATCHes that take a whole listen backlog (1,024) */
 };
 
 /* A connection's state; see gate.h. */
@@ -196,13 +197,20 @@ static bool admit(tn_gate *gate, int fd, const address_key key) {
     return !busy && !over;
 }
 
-/* Accepts what is waiting, up to ACCEPT_BATCH; false when out of descriptors or memory. */
-static bool accept_waiting(tn_gate *gate) {
+/*
+ * Accepts what is waiting, up to ACCEPT_BATCH; false when out of descriptors
+ * or memory. `*emptied` (may be NULL) says whether nothing was left waiting.
+ */
+static bool accept_waiting(tn_gate *gate, bool *emptied) {
+    if (emptied != NULL)
+        *emptied = false;
     for (int i = 0; i < ACCEPT_BATCH; i++) {
         struct sockaddr_storage address;
         socklen_t length = sizeof address;
         int fd = accept4(gate->listen_fd, (struct sockaddr *)&address, &length,
                          SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0 && emptied != NULL)
+            *emptied = errno == EAGAIN || errno == EWOULDBLOCK;
         if (fd < 0)
             return errno != EMFILE && errno != ENFILE && errno != ENOBUFS && errno != ENOMEM;
         address_key key;
@@ -267,12 +275,22 @@ static void report(tn_gate *gate, long long now) {
     gate->reported_ms = now;
 }
 
-/* Closes the listening socket once tn_gate_stop_accepting asked. */
+/*
+ * Closes the listening socket once tn_gate_stop_accepting asked. The
+ * connections the kernel has already completed are taken first: closed with
+ * the socket, they would be reset, and a client (a load balancer) may have
+ * sent its request on one already. A connection completed in the moment
+ * between the last accept and the close is still reset.
+ */
 static void close_listener(tn_gate *gate) {
     uint64_t value;
     if (read(gate->wake_fd, &value, sizeof value) < 0 && errno != EAGAIN)
         return;
     if (!atomic_load(&gate->accepting) && gate->listen_fd >= 0) {
+        bool emptied = false;
+        for (int round = 0; round < BACKLOG_ROUNDS && !emptied; round++)
+            if (!accept_waiting(gate, &emptied))
+                break;
         close(gate->listen_fd);
         gate->listen_fd = -1;
         atomic_store(&gate->listen_closed, true);
@@ -291,7 +309,8 @@ static void *gate_main(void *argument) {
             break;
         if (fds[0].revents & POLLIN)
             close_listener(gate);
-        if (listen && gate->listen_fd >= 0 && (fds[1].revents & POLLIN) && !accept_waiting(gate))
+        if (listen && gate->listen_fd >= 0 && (fds[1].revents & POLLIN) &&
+            !accept_waiting(gate, NULL))
             backoff_until = now_ms() + SWEEP_MS; /* out of descriptors: let some close first */
         if ((now = now_ms()) - swept >= SWEEP_MS) {
             sweep(gate, now);

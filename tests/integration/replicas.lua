@@ -1,8 +1,9 @@
 -- replicas.lua — wrk script for test_replicas.sh and bench/replicas.sh: GET
 -- requests over the API's read routes, for the customers in IDS_FILE, in a
 -- fixed rotation (a customer's Customer 360 and history, a work-queue page,
--- the portfolio, the models' view, the model health, the interventions), and a
--- count of every answer that is not 2xx.
+-- the portfolio, the models' view, the model health, the interventions, and a
+-- POST of the customer's churn prediction), and a count of every answer that
+-- is not 2xx.
 --
 --   wrk -s replicas.lua URL -- IDS_FILE [MODE]
 --
@@ -32,7 +33,7 @@ function init(args)
 end
 
 local function mixed(id)
-    turn = turn % 8 + 1
+    turn = turn % 9 + 1
     if turn == 1 or turn == 2 then
         return "/customers/" .. id
     elseif turn == 3 then
@@ -45,13 +46,21 @@ local function mixed(id)
         return "/analytics/models"
     elseif turn == 7 then
         return "/health/model"
+    elseif turn == 8 then
+        return "/analytics/interventions"
     end
-    return "/analytics/interventions"
+    return nil -- a POST: the customer's churn prediction
 end
+
+local json_headers = {["Content-Type"] = "application/json"}
 
 function request()
     local id = ids[math.random(#ids)]
     local path = mode == "customer" and "/customers/" .. id or mixed(id)
+    if path == nil then
+        return wrk.format("POST", "/predictions/churn", json_headers,
+                          '{"customer_id":"' .. id .. '"}')
+    end
     return wrk.format("GET", path)
 end
 
