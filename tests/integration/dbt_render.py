@@ -5,8 +5,9 @@
 
 dbt itself cannot be installed where Tenure is built (no PyPI), so this stands
 in for `dbt build` against a postgres target, as far as rendering goes: it
-reads ROOT/dbt_project.yml, loads the project's macros (dbt/macros) into a
-real Jinja2 environment, and renders every model and enabled singular test
+reads ROOT/dbt_project.yml and the sources.yml of its model paths (every
+source() a model calls must be declared there), loads the project's macros
+(dbt/macros) into a real Jinja2 environment, and renders every model and enabled singular test
 with dbt's ref(), source(), var(), return() and adapter.dispatch() (the
 postgres__ implementation, else default__). dbt's own cross-database macros
 that the project's macros fall back to are given as dbt-postgres writes them
@@ -87,6 +88,19 @@ def main(argv):
 
     env = jinja2.Environment(undefined=jinja2.StrictUndefined)
     macros = {}
+    declared = set()  # (source, table) of the sources.yml files in the model paths
+    for path in project["model-paths"]:
+        for file in sorted(os.listdir(os.path.join(root, path))):
+            if file.endswith(".yml"):
+                for source in yaml.safe_load(open(os.path.join(root, path, file))).get("sources", []):
+                    declared.update((source["name"], table["name"]) for table in source["tables"])
+    if not declared:
+        raise SystemExit("dbt_render: no sources.yml in the model paths declares a source")
+
+    def source(name, table):
+        if (name, table) not in declared:
+            raise SystemExit(f"dbt_render: source('{name}', '{table}') is not declared in sources.yml")
+        return f"{name}.{table}"
 
     def var(name):
         if name not in variables:
@@ -103,7 +117,7 @@ def main(argv):
         "adapter": Dispatcher(macros),
         "dbt": DbtMacros,
         "target": {"schema": "public"},
-        "source": lambda source, table: f"{source}.{table}",
+        "source": source,
         "ref": lambda name: f"{config_of(name, 'schema')}.{name}",
     })
     for path in project["macro-paths"]:
