@@ -7,7 +7,8 @@
  * prints the customer's brief from it, so the text is the one POST
  * /summaries/customer answers, byte for byte: --format json prints that
  * answer whole, --format text its "text" (the sentences, then the
- * watermark line).
+ * watermark line). With --parquet DIR the marts come from the Parquet files
+ * of `tenure export`, as `tenure serve --parquet` reads them.
  */
 #include "cli/cli.h"
 
@@ -25,11 +26,14 @@
 #include "ml/drift_check.h"
 #include "serve/snapshot.h"
 
-static struct { const char *db_path, *models_dir, *customer, *audience, *format; } options;
+static struct {
+    const char *db_path, *models_dir, *parquet_dir, *customer, *audience, *format;
+} options;
 
 static void set_defaults(void) {
     options.db_path = "data/warehouse.duckdb";
     options.models_dir = "models";
+    options.parquet_dir = NULL;
     options.customer = NULL;
     options.audience = "csm";
     options.format = "text";
@@ -42,6 +46,10 @@ static const tn_arg brief_args[] = {
     {"db", TN_ARG_STRING, "FILE", "DuckDB warehouse (default data/warehouse.duckdb)",
      &options.db_path, 0, 0},
     {"models", TN_ARG_STRING, "DIR", "model directory (default models)", &options.models_dir, 0, 0},
+    {"parquet", TN_ARG_STRING, "DIR",
+     "read the marts from the Parquet files of DIR ('tenure export', docs/export.md); --db\n"
+     "then only holds the score history, and may be missing",
+     &options.parquet_dir, 0, 0},
     {"format", TN_ARG_STRING, "FMT",
      "text (the brief) or json (what POST /summaries/customer answers) (default text)",
      &options.format, 0, 0},
@@ -105,6 +113,7 @@ static int run_brief(int positional_count, char **positional) {
     tn_snapshot_source source = {
         .db_path = options.db_path,
         .models_dir = options.models_dir,
+        .parquet_dir = options.parquet_dir,
         .movers_rise = TN_MOVERS_DEFAULT_RISE,
         .history_scorings = TN_SERVE_HISTORY_SCORINGS,
         .drift = {TN_DRIFT_DEFAULT_PSI, TN_DRIFT_DEFAULT_KS_P},

@@ -86,6 +86,13 @@ expect_status 0 "analyze --parquet"
 expect_equal "$(jq -S 'del(.warehouse)' "$WORK/reports-pq/analysis.json" | sha256sum)" \
     "$(jq -S 'del(.warehouse)' "$WORK/reports/analysis.json" | sha256sum)" "the same analysis (but for its source's name)"
 
+ID=$(sed -n 2p "$WORK/scores.csv" | cut -d, -f1)
+"$TENURE" brief --db "$DB" --models "$WORK/models" --customer "$ID" --format json >"$WORK/brief.json" 2>/dev/null
+run "$TENURE" brief --parquet "$EXPORT" --db "$NEW" --models "$WORK/models-pq" --customer "$ID" --format json
+expect_status 0 "brief --parquet"
+expect_equal "$(sha256sum <"$WORK/stdout")" "$(sha256sum <"$WORK/brief.json")" "the same brief from the Parquet files"
+expect_number "$(wc -c <"$WORK/brief.json")" ">" 200 "(a brief, not an empty answer)"
+
 # ---- serve both: the same answers --------------------------------------------------------
 start_server warehouse --db "$DB" --models "$WORK/models" --reports "$WORK/reports" --threads 2
 WAREHOUSE_PID=$SERVER_PID WAREHOUSE=$BASE
