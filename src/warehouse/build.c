@@ -169,10 +169,7 @@ static bool run_models(build_job *job, tn_db *db, const tn_template_var *vars, t
         const tn_model *model = &job->models.models[i];
         set_step(job, "building %s", model->name);
         tn_strbuf_reset(&sql);
-        tn_strbuf_printf(&sql, "CREATE %s %s.%s AS\n",
-                         model->layer == TN_LAYER_STAGING ? "VIEW" : "TABLE",
-                         tn_layer_schema(model->layer), model->name);
-        ok = tn_model_render(&job->models, i, vars, &sql, err) &&
+        ok = tn_model_create(&job->models, i, TN_DIALECT_DUCKDB, vars, NULL, NULL, &sql, err) &&
              tn_db_exec(db, tn_strbuf_cstr(&sql), err);
         if (!ok && err != NULL && (err->code == TN_ERR_DB || err->code == TN_ERR_NOMEM))
             tn_error_prefix(err, "%s", model->path);

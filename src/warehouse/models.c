@@ -385,6 +385,26 @@ bool tn_model_render_with(const tn_model_set *set, size_t index, const tn_templa
     return tn_model_render_for(set, index, TN_DIALECT_DUCKDB, vars, overrides, out, err);
 }
 
+bool tn_model_create(const tn_model_set *set, size_t index, tn_dialect dialect,
+                     const tn_template_var *vars, const tn_ref_override *overrides,
+                     const char *relation, tn_strbuf *out, tn_error *err) {
+    const tn_model *model = &set->models[index];
+    char name[256];
+    if (relation == NULL) {
+        snprintf(name, sizeof name, "%s.%s", tn_layer_schema(model->layer), model->name);
+        relation = name;
+    }
+    tn_strbuf body = TN_STRBUF_INIT;
+    bool ok = tn_model_render_for(set, index, dialect, vars, overrides, &body, err);
+    const tn_template_var create[] = {{"kind", model->layer == TN_LAYER_STAGING ? "VIEW" : "TABLE"},
+                                      {"relation", relation},
+                                      {"body", tn_strbuf_cstr(&body)},
+                                      {NULL, NULL}};
+    ok = ok && tn_template_render_file("sql/build/create_model.sql", create, out, err);
+    tn_strbuf_free(&body);
+    return ok;
+}
+
 bool tn_model_render(const tn_model_set *set, size_t index, const tn_template_var *vars,
                      tn_strbuf *out, tn_error *err) {
     return tn_model_render_with(set, index, vars, NULL, out, err);

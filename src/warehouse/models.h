@@ -84,6 +84,16 @@ bool tn_model_render_for(const tn_model_set *set, size_t index, tn_dialect diale
                          const tn_template_var *vars, const tn_ref_override *overrides,
                          tn_strbuf *out, tn_error *err);
 
+/*
+ * Appends the statement that makes model `index` a relation (sql/build/
+ * create_model.sql): a view for a staging model, a table for the others,
+ * rendered for `dialect` with `vars` and `overrides` (may be NULL). It is
+ * named `relation`, or schema.name of its layer when `relation` is NULL.
+ */
+bool tn_model_create(const tn_model_set *set, size_t index, tn_dialect dialect,
+                     const tn_template_var *vars, const tn_ref_override *overrides,
+                     const char *relation, tn_strbuf *out, tn_error *err);
+
 /* The index of the model (or check, or training query) called `name` in `layer`, or -1. */
 long tn_models_find(const tn_model_set *set, tn_layer layer, const char *name);
 

@@ -23,16 +23,6 @@ const char *const tn_parquet_staging_models[] = {"stg_customers", "stg_gtm_oppor
 /* Any date will do: the models are built on empty tables for their columns only. */
 #define CONTRACT_DAY "2000-01-01"
 
-/* The statement that makes model `model` a relation of the scratch database. */
-static void create_prefix(const tn_model *model, tn_strbuf *sql) {
-    if (model->layer == TN_LAYER_TRAINING) /* churn_snapshot → training.churn_snapshots */
-        tn_strbuf_printf(sql, "CREATE VIEW training.%ss AS\n", model->name);
-    else
-        tn_strbuf_printf(sql, "CREATE %s %s.%s AS\n",
-                         model->layer == TN_LAYER_STAGING ? "VIEW" : "TABLE",
-                         tn_layer_schema(model->layer), model->name);
-}
-
 /* The staging, mart and training models and marts.build_info, built on empty raw tables. */
 static bool build_empty(tn_db *db, tn_error *err) {
     const bool layers[TN_LAYER_COUNT] = {
@@ -45,9 +35,12 @@ static bool build_empty(tn_db *db, tn_error *err) {
               tn_db_exec(db, tn_embedded_text("sql/export/contract_schemas.sql"), err) &&
               tn_models_load(layers, &models, err);
     for (size_t i = 0; ok && i < models.count; i++) {
+        const tn_model *model = &models.models[i];
+        char training[160]; /* churn_snapshot → training.churn_snapshots */
+        snprintf(training, sizeof training, "training.%ss", model->name);
         tn_strbuf_reset(&sql);
-        create_prefix(&models.models[i], &sql);
-        ok = tn_model_render(&models, i, vars, &sql, err) &&
+        ok = tn_model_create(&models, i, TN_DIALECT_DUCKDB, vars, NULL,
+                             model->layer == TN_LAYER_TRAINING ? training : NULL, &sql, err) &&
              tn_db_exec(db, tn_strbuf_cstr(&sql), err);
         if (!ok)
             tn_error_prefix(err, "%s", models.models[i].path);

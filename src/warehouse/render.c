@@ -17,34 +17,23 @@ static const tn_ref_override SNAPSHOT_OVERRIDES[] = {
     {NULL, NULL},
 };
 
-/* Renders sql/render/<file> with `vars` and appends it. */
-static bool add_statement(const char *file, const tn_template_var *vars, tn_strbuf *out,
-                          tn_error *err) {
-    char path[64];
-    snprintf(path, sizeof path, "sql/render/%s", file);
-    return tn_template_render_file(path, vars, out, err);
-}
-
 static bool add_schema(const char *schema, tn_strbuf *out, tn_error *err) {
     const tn_template_var vars[] = {{"schema", schema}, {NULL, NULL}};
-    return add_statement("schema.sql", vars, out, err);
+    return tn_template_render_file("sql/render/schema.sql", vars, out, err);
 }
 
-/* Model `index` rendered for the plan's dialect, wrapped by sql/render/<wrapper> as `relation`. */
+/* The path of model `index` as a comment. */
+static bool add_header(const tn_model_set *models, size_t index, tn_strbuf *out, tn_error *err) {
+    return tn_strbuf_printf(out, "\n-- %s\n", models->models[index].path) ||
+           tn_error_set(err, TN_ERR_NOMEM, "out of memory");
+}
+
+/* Model `index` made a relation (a view or a table, as `tenure build` makes it). */
 static bool add_model(const tn_model_set *models, size_t index, const tn_render_plan *plan,
                       const tn_template_var *vars, const tn_ref_override *overrides,
-                      const char *wrapper, const char *relation, tn_strbuf *out, tn_error *err) {
-    tn_strbuf body = TN_STRBUF_INIT;
-    bool ok = tn_model_render_for(models, index, plan->dialect, vars, overrides, &body, err);
-    const tn_template_var wrap[] = {{"relation", relation},
-                                    {"name", models->models[index].name},
-                                    {"body", tn_strbuf_cstr(&body)},
-                                    {NULL, NULL}};
-    if (ok && !tn_strbuf_printf(out, "\n-- %s\n", models->models[index].path))
-        ok = tn_error_set(err, TN_ERR_NOMEM, "out of memory");
-    ok = ok && add_statement(wrapper, wrap, out, err);
-    tn_strbuf_free(&body);
-    return ok;
+                      const char *relation, tn_strbuf *out, tn_error *err) {
+    return add_header(models, index, out, err) &&
+           tn_model_create(models, index, plan->dialect, vars, overrides, relation, out, err);
 }
 
 /* The staging views and the mart tables, in dependency order. */
@@ -55,11 +44,7 @@ static bool add_models(const tn_model_set *models, const tn_render_plan *plan,
         tn_layer layer = models->models[i].layer;
         if (layer != TN_LAYER_STAGING && layer != TN_LAYER_MARTS)
             continue;
-        char relation[160];
-        snprintf(relation, sizeof relation, "%s.%s", tn_layer_schema(layer),
-                 models->models[i].name);
-        ok = add_model(models, i, plan, vars, NULL,
-                       layer == TN_LAYER_STAGING ? "view.sql" : "table.sql", relation, out, err);
+        ok = add_model(models, i, plan, vars, NULL, NULL, out, err);
     }
     return ok;
 }
@@ -71,8 +56,7 @@ static bool add_named(const tn_model_set *models, tn_layer layer, const char *na
     long index = tn_models_find(models, layer, name);
     if (index < 0)
         return tn_error_set(err, TN_ERR_INTERNAL, "the SQL model '%s' is missing", name);
-    return add_model(models, (size_t)index, plan, vars, SNAPSHOT_OVERRIDES, "table.sql", relation,
-                     out, err);
+    return add_model(models, (size_t)index, plan, vars, SNAPSHOT_OVERRIDES, relation, out, err);
 }
 
 /* The features as of the snapshot date, then the labelled rows, as `tenure train` makes them. */
@@ -91,6 +75,19 @@ static bool add_snapshot(const tn_model_set *models, const tn_render_plan *plan,
                      "training.churn_snapshot", out, err) &&
            add_named(models, TN_LAYER_TRAINING, "expansion_snapshot", plan, vars,
                      "training.expansion_snapshot", out, err);
+}
+
+/* Contract `index` as a SELECT of how many rows break it (sql/render/check.sql). */
+static bool add_check(const tn_model_set *models, size_t index, const tn_render_plan *plan,
+                      const tn_template_var *vars, tn_strbuf *out, tn_error *err) {
+    tn_strbuf body = TN_STRBUF_INIT;
+    bool ok = tn_model_render_for(models, index, plan->dialect, vars, NULL, &body, err);
+    const tn_template_var check[] = {
+        {"name", models->models[index].name}, {"body", tn_strbuf_cstr(&body)}, {NULL, NULL}};
+    ok = ok && add_header(models, index, out, err) &&
+         tn_template_render_file("sql/render/check.sql", check, out, err);
+    tn_strbuf_free(&body);
+    return ok;
 }
 
 /* source('raw', t) as raw.t: all the shared-hashes subquery reads. */
@@ -115,7 +112,7 @@ static bool add_checks(const tn_model_set *models, const tn_render_plan *plan,
     check_vars[3] = (tn_template_var){NULL, NULL};
     for (size_t i = 0; ok && i < models->count; i++)
         if (models->models[i].layer == TN_LAYER_CHECKS)
-            ok = add_model(models, i, plan, check_vars, NULL, "check.sql", NULL, out, err);
+            ok = add_check(models, i, plan, check_vars, out, err);
     tn_strbuf_free(&hashes);
     return ok;
 }
