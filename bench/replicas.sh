@@ -60,36 +60,12 @@ done
 # start_nginx NAME HOST:PORT… — nginx on a free loopback port in front of the upstreams given;
 # sets NGINX_PID and lb.
 start_nginx() {
-    local name=$1 port upstreams=""
+    local name=$1 port
     shift
     port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    for host in "$@"; do upstreams+="server $host; "; done
     mkdir -p "$WORK/$name"
-    cat >"$WORK/$name/nginx.conf" <<EOF
-$([[ $(id -u) -eq 0 ]] && echo "user root;")
-worker_processes $NGINX_WORKERS;
-error_log $WORK/$name/error.log warn;
-pid $WORK/$name/nginx.pid;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/$name/client_body;
-    proxy_temp_path $WORK/$name/proxy;
-    fastcgi_temp_path $WORK/$name/fastcgi;
-    uwsgi_temp_path $WORK/$name/uwsgi;
-    scgi_temp_path $WORK/$name/scgi;
-    upstream tenure { $upstreams keepalive 32; }
-    server {
-        listen 127.0.0.1:$port;
-        location / {
-            proxy_pass http://tenure;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_next_upstream error timeout http_503 non_idempotent;
-        }
-    }
-}
-EOF
+    "$BENCH_ROOT/tests/tools/nginx_conf.sh" "$WORK/$name" "$port" "$NGINX_WORKERS" 32 off "$@" \
+        >"$WORK/$name/nginx.conf"
     nginx -p "$WORK/$name" -e "$WORK/$name/error.log" -c "$WORK/$name/nginx.conf" -g 'daemon off;' &
     NGINX_PID=$!
     NGINX_PIDS+=("$NGINX_PID")

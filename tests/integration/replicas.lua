@@ -1,21 +1,18 @@
--- replicas.lua — wrk script for test_replicas.sh and bench/replicas.sh: GET
--- requests over the API's read routes, for the customers in IDS_FILE, in a
--- fixed rotation (a customer's Customer 360 and history, a work-queue page,
--- the portfolio, the models' view, the model health, the interventions, and a
--- POST of the customer's churn prediction), and a count of every answer that
--- is not 2xx.
+-- replicas.lua — wrk script for test_replicas.sh: requests over the API's
+-- routes, for random customers of IDS_FILE, in a fixed rotation (a customer's
+-- Customer 360 and history, a work-queue page, the portfolio, the models'
+-- view, the model health, the interventions, and a POST of the customer's
+-- churn prediction), and a count of every answer that is not 2xx.
+-- (bench/replicas.sh measures one route with bench/wrk/random_customers.lua.)
 --
---   wrk -s replicas.lua URL -- IDS_FILE [MODE]
+--   wrk -s replicas.lua URL -- IDS_FILE
 --
--- MODE "mixed" (the default) rotates over the routes above; "customer" asks
--- only GET /customers/{id}, for a random customer (what bench/serve.sh
--- measures). At the end it prints one line:
---   replicas: requests=N non2xx=N first_bad=STATUS p50_us=… p90_us=… p99_us=… seconds=S
+-- At the end it prints one line:
+--   replicas: requests=N non2xx=N first_bad=STATUS
 -- (first_bad is 0 when every answer was 2xx). wrk's own "Socket errors" and
 -- "Non-2xx or 3xx responses" lines come before it when there were any.
 local threads = {}
 local ids = {}
-local mode = "mixed"
 local turn = 0
 non2xx = 0
 first_bad = 0
@@ -28,7 +25,6 @@ function init(args)
     for line in io.lines(args[1]) do
         if #line > 0 then ids[#ids + 1] = line end
     end
-    mode = args[2] or mode
     math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 100000)
 end
 
@@ -56,7 +52,7 @@ local json_headers = {["Content-Type"] = "application/json"}
 
 function request()
     local id = ids[math.random(#ids)]
-    local path = mode == "customer" and "/customers/" .. id or mixed(id)
+    local path = mixed(id)
     if path == nil then
         return wrk.format("POST", "/predictions/churn", json_headers,
                           '{"customer_id":"' .. id .. '"}')
@@ -77,8 +73,6 @@ function done(summary, latency, requests)
         bad = bad + thread:get("non2xx")
         if first == 0 then first = thread:get("first_bad") end
     end
-    io.write(string.format(
-        "replicas: requests=%d non2xx=%d first_bad=%d p50_us=%d p90_us=%d p99_us=%d seconds=%.3f\n",
-        summary.requests, bad, first, latency:percentile(50), latency:percentile(90),
-        latency:percentile(99), summary.duration / 1e6))
+    io.write(string.format("replicas: requests=%d non2xx=%d first_bad=%d\n", summary.requests, bad,
+                           first))
 end

@@ -118,40 +118,8 @@ expect_equal "$(curl -s "$BASE_1/customers?limit=5" | jq .next_offset)" 5 \
 # ---- nginx in front of both --------------------------------------------------------------
 NGINX_PORT=$(free_port)
 mkdir -p "$WORK/nginx"
-USER_LINE=""
-[[ $(id -u) -eq 0 ]] && USER_LINE="user root;" # its workers would otherwise be nobody, shut out of $WORK
-cat >"$WORK/nginx.conf" <<EOF
-$USER_LINE
-worker_processes 1;
-error_log $WORK/nginx/error.log warn;
-pid $WORK/nginx/nginx.pid;
-events { worker_connections 1024; }
-http {
-    log_format upstreams '\$status \$upstream_addr \$upstream_status';
-    access_log $WORK/nginx/access.log upstreams;
-    client_body_temp_path $WORK/nginx/client_body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    upstream tenure {
-        server ${BASE_1#http://};
-        server ${BASE_2#http://};
-        keepalive 16;
-    }
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        location / {
-            proxy_pass http://tenure;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            # every route of the API is free of side effects (a POST computes an
-            # answer and changes nothing), so nginx may retry any request elsewhere
-            proxy_next_upstream error timeout http_503 non_idempotent;
-        }
-    }
-}
-EOF
+"$SOURCE_DIR/tests/tools/nginx_conf.sh" "$WORK/nginx" "$NGINX_PORT" 1 16 "$WORK/nginx/access.log" \
+    "${BASE_1#http://}" "${BASE_2#http://}" >"$WORK/nginx.conf"
 nginx -p "$WORK/nginx" -e "$WORK/nginx/error.log" -c "$WORK/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!
 LB="http://127.0.0.1:$NGINX_PORT"
