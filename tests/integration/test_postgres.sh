@@ -45,11 +45,8 @@ as_server "$PG_BIN/pg_ctl" -D "$PG/data" -l "$PG/server.log" -w -t 60 \
 expect_equal "$?" 0 "a PostgreSQL server on a private socket"
 export PGOPTIONS="-c client_min_messages=warning"
 pg() { psql -X -q -v ON_ERROR_STOP=1 -h "$PG" -p 5432 -U tenure -d "${PG_DB:-postgres}" "$@"; }
-expect_contains_text() { # TEXT NEEDLE DESCRIPTION
-    CHECKS=$((CHECKS + 1))
-    if grep -qF -- "$2" <<<"$1"; then pass "$3"; else fail "$3: '$2' not in: $1"; fi
-}
-expect_contains_text "$(pg -At -c 'SELECT version()')" "PostgreSQL" "psql reaches the server"
+run pg -At -c 'SELECT version()'
+expect_contains stdout "PostgreSQL" "psql reaches the server"
 
 # ---- the company, in DuckDB ----------------------------------------------------------------
 DB=$WORK/warehouse.duckdb
