@@ -59,6 +59,12 @@ finish() {
     [[ $FAILURES -eq 0 ]]
 }
 
+# expect_same_file A B DESCRIPTION — the files A and B hold the same bytes.
+expect_same_file() {
+    CHECKS=$((CHECKS + 1))
+    if cmp -s "$1" "$2"; then pass "$3"; else fail "$3: $1 and $2 differ"; fi
+}
+
 # expect_absent PATH DESCRIPTION — nothing exists at PATH.
 expect_absent() {
     CHECKS=$((CHECKS + 1))

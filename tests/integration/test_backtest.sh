@@ -49,12 +49,8 @@ for D in $DATES; do
     done
     expect_equal "$(jq -r .as_of "$WORK/models-whole-$D/churn.meta.json")" "$D" "$D: the model is as of D"
     for file in $MODEL_FILES; do
-        CHECKS=$((CHECKS + 1))
-        if cmp -s "$WORK/models-whole-$D/$file" "$WORK/models-cut-$D/$file"; then
-            pass "$D: $file byte-identical with and without the later data"
-        else
-            fail "$D: $file differs between the whole and the truncated warehouse"
-        fi
+        expect_same_file "$WORK/models-whole-$D/$file" "$WORK/models-cut-$D/$file" \
+            "$D: $file byte-identical with and without the later data"
     done
     expect_equal "$(readlink "$WORK/models-whole-$D/current")" "$(readlink "$WORK/models-cut-$D/current")" \
         "$D: the same model set (models/current -> sets/<id>)"
@@ -81,12 +77,8 @@ BT="$WORK/bt/backtest.json"
 expect_equal "$(jq -r '[.dates[].as_of] | join(" ")' "$BT")" "2025-09-14 2025-12-14" "the two dates"
 for D in $DATES; do
     for file in $MODEL_FILES; do
-        CHECKS=$((CHECKS + 1))
-        if cmp -s "$WORK/bt-models/$D/$file" "$WORK/models-cut-$D/$file"; then
-            pass "backtest as of $D: $file = train on the data truncated at D"
-        else
-            fail "backtest as of $D: $file differs from training on the truncated data"
-        fi
+        expect_same_file "$WORK/bt-models/$D/$file" "$WORK/models-cut-$D/$file" \
+            "backtest as of $D: $file = train on the data truncated at D"
     done
     expect_equal "$(readlink "$WORK/bt-models/$D/current")" "$(readlink "$WORK/models-cut-$D/current")" \
         "backtest as of $D: the same model set, kept in DIR/<date>/ as train publishes it"

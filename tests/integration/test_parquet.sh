@@ -65,12 +65,7 @@ run "$TENURE" train --parquet "$EXPORT" --models "$WORK/models-pq"
 expect_status 0 "train --parquet"
 for f in churn.json churn.meta.json churn.card.md expansion.json expansion.meta.json \
     expansion.card.md survival.json survival.card.md; do
-    CHECKS=$((CHECKS + 1))
-    if cmp -s "$WORK/models/current/$f" "$WORK/models-pq/current/$f"; then
-        pass "the same $f from Parquet"
-    else
-        fail "$f differs between the warehouse and the Parquet files"
-    fi
+    expect_same_file "$WORK/models/current/$f" "$WORK/models-pq/current/$f" "the same $f from Parquet"
 done
 expect_equal "$(readlink "$WORK/models-pq/current")" "$(readlink "$WORK/models/current")" "the same model set id"
 run "$TENURE" score --quiet --parquet "$EXPORT" --db "$NEW" --models "$WORK/models-pq" --all --out "$WORK/scores-pq.csv"

@@ -90,8 +90,7 @@ expect_contains "models/churn.card.md" "## Out-of-time test set" "the model card
 
 run "$TENURE" train --db "$DB" --models "$WORK/again"
 for file in churn.json expansion.json churn.meta.json; do
-    CHECKS=$((CHECKS + 1))
-    if cmp -s "$WORK/models/$file" "$WORK/again/$file"; then pass "same warehouse, same $file"; else fail "$file differs between two runs"; fi
+    expect_same_file "$WORK/models/$file" "$WORK/again/$file" "same warehouse, same $file"
 done
 expect_equal "$(readlink "$WORK/again/current")" "$(readlink "$WORK/models/current")" "and the same model set"
 
